@@ -1,0 +1,506 @@
+package io.segmenta.core.rule;
+
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.value.Value;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Decides membership of one profile in memory: the reference semantics of the rule language, against which the
+ * SQL compiler is tested, and the engine of real-time segments. Also evaluates GrowthBook targeting conditions
+ * over free-form attributes ({@link #evalCondition}) with {@link Semantics#GROWTHBOOK}.
+ *
+ * <p>Instances are immutable and thread-safe; compiled regular expressions are cached.
+ */
+public final class Evaluator {
+  private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
+  private static final Pattern INVALID = Pattern.compile("(?!)");
+
+  private final Semantics semantics;
+  private final Instant asOf;
+  private final SegmentResolver segments;
+  private final Map<String, List<Value>> savedGroups;
+
+  public Evaluator(Semantics semantics, Instant asOf, SegmentResolver segments, Map<String, List<Value>> savedGroups) {
+    this.semantics = Objects.requireNonNull(semantics, "semantics");
+    this.asOf = Objects.requireNonNull(asOf, "asOf");
+    this.segments = Objects.requireNonNull(segments, "segments");
+    this.savedGroups = Map.copyOf(savedGroups);
+  }
+
+  /** The evaluator segments use: strict semantics at {@code asOf}. */
+  public static Evaluator strict(Instant asOf, SegmentResolver segments) {
+    return new Evaluator(Semantics.STRICT, asOf, segments, Map.of());
+  }
+
+  /** GrowthBook's {@code evalCondition(attributes, condition, savedGroups)}. */
+  public static boolean evalCondition(Rule condition, Value attributes, Map<String, List<Value>> savedGroups) {
+    Evaluator e = new Evaluator(Semantics.GROWTHBOOK, Instant.EPOCH, SegmentResolver.NONE, savedGroups);
+    return e.rule(condition, new Scope(attributes, null), new ArrayDeque<>());
+  }
+
+  public Instant asOf() {
+    return asOf;
+  }
+
+  /** Whether the profile is a member. */
+  public boolean matches(Rule rule, ProfileHistory history) {
+    return rule(rule, new Scope(null, history), new ArrayDeque<>());
+  }
+
+  /** The value of a measure for a profile: a number, an instant, or null when it is undefined. */
+  public Value measure(Measure m, ProfileHistory history) {
+    if (m instanceof Measure.Ratio r) {
+      Value num = measure(r.numerator(), history);
+      Value den = measure(r.denominator(), history);
+      if (num instanceof Value.Num n && den instanceof Value.Num d && d.value() != 0) {
+        return new Value.Num(n.value() / d.value());
+      }
+      return Value.NULL;
+    }
+    Measure.Aggregate a = (Measure.Aggregate) m;
+    Window.Interval in = a.window().resolve(asOf);
+    Evaluator filterEval = semantics == Semantics.STRICT ? this : new Evaluator(Semantics.STRICT, asOf, segments, savedGroups);
+    long count = 0;
+    double sum = 0;
+    long numeric = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    Instant first = null;
+    Instant last = null;
+    Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
+    for (Event e : history.eventsOfType(a.eventType())) {
+      if (!in.contains(e.timestamp())) {
+        continue;
+      }
+      if (a.filter() != null && !filterEval.rule(a.filter(), new Scope(null, null, e), new ArrayDeque<>())) {
+        continue;
+      }
+      count++;
+      if (first == null || e.timestamp().isBefore(first)) {
+        first = e.timestamp();
+      }
+      if (last == null || e.timestamp().isAfter(last)) {
+        last = e.timestamp();
+      }
+      if (a.property() != null) {
+        Value v = e.property(a.property());
+        if (distinct != null && !v.isNull()) {
+          distinct.add(v instanceof Value.Num n && n.value() == 0 ? new Value.Num(0.0) : v);
+        }
+        if (v instanceof Value.Num n) {
+          numeric++;
+          sum += n.value();
+          min = Math.min(min, n.value());
+          max = Math.max(max, n.value());
+        }
+      }
+    }
+    switch (a.fn()) {
+      case COUNT:
+        return new Value.Num(count);
+      case SUM:
+        return new Value.Num(sum);
+      case AVG:
+        return numeric == 0 ? Value.NULL : new Value.Num(sum / numeric);
+      case MIN:
+        return numeric == 0 ? Value.NULL : new Value.Num(min);
+      case MAX:
+        return numeric == 0 ? Value.NULL : new Value.Num(max);
+      case COUNT_DISTINCT:
+        return new Value.Num(distinct.size());
+      case FIRST_TIME:
+        return first == null ? Value.NULL : new Value.TimeValue(first);
+      case LAST_TIME:
+        return last == null ? Value.NULL : new Value.TimeValue(last);
+      case DAYS_SINCE:
+        return last == null ? Value.NULL : new Value.Num(daysBetween(last, asOf));
+      case DAYS_SINCE_FIRST:
+        return first == null ? Value.NULL : new Value.Num(daysBetween(first, asOf));
+      default:
+        throw new AssertionError(a.fn());
+    }
+  }
+
+  /** Whole days elapsed from {@code t} to {@code asOf}, rounded down. */
+  static long daysBetween(Instant t, Instant asOf) {
+    return Math.floorDiv(Duration.between(t, asOf).toNanos() / 1000, 86_400_000_000L);
+  }
+
+  /** What a field path reads: a trait of the profile, a property of an event, or a path into free attributes. */
+  private record Scope(Value root, ProfileHistory history, Event event) {
+    Scope(Value root, ProfileHistory history) {
+      this(root, history, null);
+    }
+
+    Value get(String path) {
+      if (event != null) {
+        return event.property(path);
+      }
+      if (history != null) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+          return history.profile().trait(path);
+        }
+        return walk(history.profile().trait(path.substring(0, dot)), path.substring(dot + 1));
+      }
+      return walk(root, path);
+    }
+
+    /** GrowthBook's getPath: follows object keys (and array indexes, as JavaScript's {@code in} allows). */
+    private static Value walk(Value current, String path) {
+      for (String part : path.split("\\.", -1)) {
+        if (current instanceof Value.ObjectValue o && o.fields().containsKey(part)) {
+          current = o.fields().get(part);
+        } else if (current instanceof Value.ListValue l && part.matches("0|[1-9]\\d{0,8}") && Integer.parseInt(part) < l.items().size()) {
+          current = l.items().get(Integer.parseInt(part));
+        } else if (current instanceof Value.ListValue l && part.equals("length")) {
+          current = new Value.Num(l.items().size());
+        } else {
+          return Value.NULL;
+        }
+      }
+      return current;
+    }
+  }
+
+  private boolean rule(Rule r, Scope scope, Deque<String> refs) {
+    if (r instanceof Rule.And a) {
+      for (Rule x : a.rules()) {
+        if (!rule(x, scope, refs)) {
+          return false;
+        }
+      }
+      return true;
+    } else if (r instanceof Rule.Or o) {
+      if (o.rules().isEmpty()) {
+        return true;
+      }
+      for (Rule x : o.rules()) {
+        if (rule(x, scope, refs)) {
+          return true;
+        }
+      }
+      return false;
+    } else if (r instanceof Rule.Nor n) {
+      if (n.rules().isEmpty()) {
+        return false;
+      }
+      for (Rule x : n.rules()) {
+        if (rule(x, scope, refs)) {
+          return false;
+        }
+      }
+      return true;
+    } else if (r instanceof Rule.Not n) {
+      return !rule(n.rule(), scope, refs);
+    } else if (r instanceof Rule.Field f) {
+      return condition(f.condition(), scope.get(f.path()), false);
+    } else if (r instanceof Rule.SegmentRef s) {
+      if (refs.contains(s.name())) {
+        throw RuleException.general("segment '" + s.name() + "' refers to itself through " + String.join(" -> ", refs) + " -> " + s.name());
+      }
+      Rule target = segments.find(s.name()).orElseThrow(() -> RuleException.general("there is no segment named '" + s.name() + "'"));
+      refs.push(s.name());
+      try {
+        return rule(target, scope, refs);
+      } finally {
+        refs.pop();
+      }
+    } else {
+      Rule.MeasureRule m = (Rule.MeasureRule) r;
+      if (scope.history() == null) {
+        return false;
+      }
+      Value v = measure(m.measure(), scope.history());
+      return strictCondition(m.condition(), v);
+    }
+  }
+
+  private boolean strictCondition(Condition c, Value v) {
+    if (semantics == Semantics.STRICT) {
+      return condition(c, v, false);
+    }
+    return new Evaluator(Semantics.STRICT, asOf, segments, savedGroups).condition(c, v, false);
+  }
+
+  private boolean condition(Condition c, Value v, boolean insensitive) {
+    if (c instanceof Condition.Equals e) {
+      return equalsLiteral(e.value(), v, insensitive);
+    }
+    for (Op op : ((Condition.Ops) c).ops()) {
+      if (!op(op, v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean equalsLiteral(Value lit, Value v, boolean insensitive) {
+    if (semantics == Semantics.GROWTHBOOK) {
+      if (lit instanceof Value.Str s) {
+        return insensitive ? Js.toStr(v).toLowerCase(Locale.ROOT).equals(s.value().toLowerCase(Locale.ROOT)) : Js.toStr(v).equals(s.value());
+      } else if (lit instanceof Value.Num n) {
+        return Js.toNumber(v) == n.value();
+      } else if (lit instanceof Value.Bool b) {
+        return !v.isNull() && Js.truthy(v) == b.value();
+      } else if (lit.isNull()) {
+        return v.isNull();
+      }
+      return Js.stringify(v).equals(Js.stringify(lit));
+    }
+    if (lit.isNull()) {
+      return v.isNull();
+    }
+    if (v.isNull()) {
+      return false;
+    }
+    if (insensitive && lit instanceof Value.Str s && v instanceof Value.Str t) {
+      return s.value().equalsIgnoreCase(t.value());
+    }
+    return compare(v, lit) == 0;
+  }
+
+  private boolean op(Op op, Value v) {
+    boolean gb = semantics == Semantics.GROWTHBOOK;
+    if (op instanceof Op.Exists e) {
+      return e.exists() != v.isNull();
+    }
+    if (op instanceof Op.NotOp n) {
+      return !condition(n.condition(), v, false);
+    }
+    if (op instanceof Op.Type t) {
+      return (gb ? Js.typeOf(v) : v.typeName()).equals(t.typeName());
+    }
+    if (op instanceof Op.Unknown) {
+      return false;
+    }
+    if (op instanceof Op.InGroup g) {
+      boolean in = isIn(v, savedGroups.getOrDefault(g.group(), List.of()), false);
+      if (!gb && v.isNull()) {
+        return false;
+      }
+      return g.negated() != in;
+    }
+    if (gb) {
+      return gbOp(op, v);
+    }
+    if (v.isNull()) {
+      return false;
+    }
+    if (op instanceof Op.Compare c) {
+      Integer cmp = compareOrNull(v, c.value());
+      return cmp != null && c.cmp().test(cmp);
+    } else if (op instanceof Op.VersionCompare vc) {
+      if (!(v instanceof Value.Str || v instanceof Value.Num)) {
+        return false;
+      }
+      return vc.cmp().test(Integer.signum(Js.paddedVersion(v).compareTo(Js.paddedVersion(vc.value()))));
+    } else if (op instanceof Op.In in) {
+      return in.negated() != isIn(v, in.values(), in.ignoreCase());
+    } else if (op instanceof Op.Regex r) {
+      return v instanceof Value.Str s && regex(r.pattern(), r.ignoreCase()).matcher(s.value()).find();
+    } else if (op instanceof Op.Size s) {
+      return v instanceof Value.ListValue l && condition(s.condition(), new Value.Num(l.items().size()), false);
+    } else if (op instanceof Op.ElemMatchValue e) {
+      if (!(v instanceof Value.ListValue l)) {
+        return false;
+      }
+      for (Value item : l.items()) {
+        if (!item.isNull() && condition(e.ops(), item, false)) {
+          return true;
+        }
+      }
+      return false;
+    } else if (op instanceof Op.ElemMatchRule e) {
+      if (!(v instanceof Value.ListValue l)) {
+        return false;
+      }
+      for (Value item : l.items()) {
+        if (!item.isNull() && rule(e.rule(), new Scope(item, null), new ArrayDeque<>())) {
+          return true;
+        }
+      }
+      return false;
+    } else if (op instanceof Op.All a) {
+      return all(a, v);
+    } else if (op instanceof Op.Between b) {
+      Integer lo = compareOrNull(v, b.low());
+      Integer hi = compareOrNull(v, b.high());
+      return lo != null && hi != null && lo >= 0 && hi <= 0;
+    } else if (op instanceof Op.Contains c) {
+      if (v instanceof Value.Str s && c.value() instanceof Value.Str t) {
+        return s.value().contains(t.value());
+      }
+      if (v instanceof Value.ListValue l) {
+        for (Value item : l.items()) {
+          if (!item.isNull() && compareOrNull(item, c.value()) != null && compare(item, c.value()) == 0) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } else if (op instanceof Op.StartsWith s) {
+      return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    }
+    throw new AssertionError(op);
+  }
+
+  private boolean gbOp(Op op, Value v) {
+    if (op instanceof Op.Compare c) {
+      return switch (c.cmp()) {
+        case EQ -> Js.strictEquals(v, c.value());
+        case NE -> !Js.strictEquals(v, c.value());
+        default -> Js.relational(c.cmp(), v, c.value());
+      };
+    } else if (op instanceof Op.VersionCompare vc) {
+      int cmp = Js.paddedVersion(v).compareTo(Js.paddedVersion(vc.value()));
+      return vc.cmp().test(Integer.signum(cmp));
+    } else if (op instanceof Op.In in) {
+      return in.negated() != isIn(v, in.values(), in.ignoreCase());
+    } else if (op instanceof Op.Regex r) {
+      return regex(r.pattern(), r.ignoreCase()).matcher(Js.toStr(v)).find();
+    } else if (op instanceof Op.Size s) {
+      return v instanceof Value.ListValue l && condition(s.condition(), new Value.Num(l.items().size()), false);
+    } else if (op instanceof Op.ElemMatchValue e) {
+      if (!(v instanceof Value.ListValue l)) {
+        return false;
+      }
+      for (Value item : l.items()) {
+        if (Js.truthy(item) && condition(e.ops(), item, false)) {
+          return true;
+        }
+      }
+      return false;
+    } else if (op instanceof Op.ElemMatchRule e) {
+      if (!(v instanceof Value.ListValue l)) {
+        return false;
+      }
+      for (Value item : l.items()) {
+        if (Js.truthy(item) && rule(e.rule(), new Scope(item, null), new ArrayDeque<>())) {
+          return true;
+        }
+      }
+      return false;
+    } else if (op instanceof Op.All a) {
+      return all(a, v);
+    } else if (op instanceof Op.Between b) {
+      return Js.relational(Op.Cmp.GTE, v, b.low()) && Js.relational(Op.Cmp.LTE, v, b.high());
+    } else if (op instanceof Op.Contains c) {
+      if (v instanceof Value.Str s && c.value() instanceof Value.Str t) {
+        return s.value().contains(t.value());
+      }
+      return v instanceof Value.ListValue l && l.items().stream().anyMatch(i -> Js.strictEquals(i, c.value()));
+    } else if (op instanceof Op.StartsWith s) {
+      return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    }
+    throw new AssertionError(op);
+  }
+
+  private boolean all(Op.All a, Value v) {
+    if (!(v instanceof Value.ListValue l)) {
+      return false;
+    }
+    for (Condition c : a.conditions()) {
+      boolean passed = false;
+      for (Value item : l.items()) {
+        if ((semantics == Semantics.GROWTHBOOK || !item.isNull()) && condition(c, item, a.ignoreCase())) {
+          passed = true;
+          break;
+        }
+      }
+      if (!passed) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean isIn(Value actual, List<Value> expected, boolean insensitive) {
+    if (actual instanceof Value.ListValue l) {
+      for (Value el : l.items()) {
+        if (inList(el, expected, insensitive)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    return inList(actual, expected, insensitive);
+  }
+
+  private boolean inList(Value x, List<Value> expected, boolean insensitive) {
+    for (Value e : expected) {
+      if (insensitive && x instanceof Value.Str a && e instanceof Value.Str b) {
+        if (a.value().toLowerCase(Locale.ROOT).equals(b.value().toLowerCase(Locale.ROOT))) {
+          return true;
+        }
+      } else if (semantics == Semantics.GROWTHBOOK ? Js.sameValueZero(x, e) : (!x.isNull() && compareOrNull(x, e) != null && compare(x, e) == 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Pattern regex(String pattern, boolean ignoreCase) {
+    return REGEX_CACHE.computeIfAbsent((ignoreCase ? "i:" : "c:") + pattern, k -> {
+      try {
+        return Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      } catch (PatternSyntaxException e) {
+        return INVALID;
+      }
+    });
+  }
+
+  /** Three-way comparison of two values of comparable types (dates compare with instants at midnight UTC). */
+  static int compare(Value a, Value b) {
+    Integer c = compareOrNull(a, b);
+    if (c == null) {
+      throw new IllegalArgumentException("cannot compare " + a.typeName() + " with " + b.typeName());
+    }
+    return c;
+  }
+
+  static Integer compareOrNull(Value a, Value b) {
+    if (a instanceof Value.Num x && b instanceof Value.Num y) {
+      return Double.compare(x.value() == 0 ? 0.0 : x.value(), y.value() == 0 ? 0.0 : y.value());
+    }
+    if (a instanceof Value.Str x && b instanceof Value.Str y) {
+      return Integer.signum(x.value().compareTo(y.value()));
+    }
+    if (a instanceof Value.Bool x && b instanceof Value.Bool y) {
+      return Boolean.compare(x.value(), y.value());
+    }
+    Instant ta = instant(a);
+    Instant tb = instant(b);
+    if (ta != null && tb != null) {
+      return ta.compareTo(tb);
+    }
+    if (a instanceof Value.ListValue x && b instanceof Value.ListValue y) {
+      return x.equals(y) ? 0 : null;
+    }
+    return null;
+  }
+
+  private static Instant instant(Value v) {
+    if (v instanceof Value.TimeValue t) {
+      return t.value();
+    }
+    if (v instanceof Value.DateValue d) {
+      return d.value().atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+    return null;
+  }
+}
