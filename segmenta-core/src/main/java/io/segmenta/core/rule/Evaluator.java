@@ -271,7 +271,8 @@ public final class Evaluator {
     if (insensitive && lit instanceof Value.Str s && v instanceof Value.Str t) {
       return s.value().equalsIgnoreCase(t.value());
     }
-    return compare(v, lit) == 0;
+    Integer c = compareOrNull(v, lit);
+    return c != null && c == 0;
   }
 
   private boolean op(Op op, Value v) {
@@ -489,7 +490,7 @@ public final class Evaluator {
       return ta.compareTo(tb);
     }
     if (a instanceof Value.ListValue x && b instanceof Value.ListValue y) {
-      return x.equals(y) ? 0 : null;
+      return x.equals(y) ? 0 : 1; // lists are equal or not; the type checker allows only = and != on them
     }
     return null;
   }

@@ -1,0 +1,67 @@
+package io.segmenta.core.port;
+
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.schema.PropertyDef;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where profiles, events and saved segments live, and where segment rules run over all profiles at once. The
+ * embedded default is one DuckDB file; other engines implement the same port. Every method is atomic: a write
+ * that fails leaves nothing behind.
+ */
+public interface Store extends AutoCloseable {
+
+  /** The schema this store was created with plus everything declared since. */
+  Schema schema();
+
+  /** Declares a custom trait (adding its column); declaring it again with the same type is a no-op. */
+  Schema declareTrait(TraitDef trait);
+
+  /** Declares a custom event property and the event types that carry it. */
+  Schema declareProperty(PropertyDef property, List<String> eventTypes);
+
+  /** Writes profiles (traits merge: a value given replaces the stored one) and events (idempotent by id). */
+  WriteResult write(Batch batch);
+
+  StoreStats stats();
+
+  /** A profile with all its events, for in-memory evaluation and for looking at one person. */
+  Optional<ProfileHistory> history(String profileId);
+
+  /** The ids of every profile, in a stable order. */
+  List<String> profileIds();
+
+  // ---- saved segments
+
+  /** Saves (or replaces) a segment; the caller has type-checked the rule. */
+  SegmentDefinition saveSegment(SegmentDefinition segment);
+
+  Optional<SegmentDefinition> segment(String name);
+
+  List<SegmentDefinition> segments();
+
+  boolean deleteSegment(String name);
+
+  // ---- audiences
+
+  /** How many profiles the rule selects at {@code asOf}. */
+  long count(Rule rule, Instant asOf);
+
+  /** Member ids in profile id order, a page at a time. */
+  List<String> members(Rule rule, Instant asOf, long offset, int limit);
+
+  /** Streams every member with its identifiers and the named traits. */
+  long export(Rule rule, Instant asOf, List<String> traits, Consumer<Member> sink);
+
+  /** How the store runs a rule, for people: the engine's query text with its parameters. */
+  String explain(Rule rule, Instant asOf);
+
+  @Override
+  void close();
+}

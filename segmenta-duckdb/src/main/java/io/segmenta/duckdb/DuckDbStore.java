@@ -1,0 +1,683 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.StoreException;
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.OrderLine;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Member;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.port.StoreStats;
+import io.segmenta.core.port.WriteResult;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.schema.EventTypeDef;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.PropertyDef;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The embedded store: one DuckDB file holding profiles (one column per trait), identifiers, events (one column per
+ * property), order lines (with the order's customer and time copied in, so that line aggregates read one table),
+ * the custom schema and saved segments.
+ *
+ * <p>Writes stage rows through DuckDB's appender into temporary tables and then move them in one transaction
+ * with anti-joins on event ids, which makes every write atomic and idempotent. One connection, used under this
+ * object's lock: DuckDB parallelises each query internally.
+ */
+final class DuckDbStore implements Store {
+  private static final Pattern LOCK = Pattern.compile("Could not set lock on file \"([^\"]+)\".*?\\(PID (\\d+)\\)", Pattern.DOTALL);
+
+  private final StoreConfig config;
+  private final DuckDBConnection conn;
+  private volatile Schema schema;
+
+  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema) {
+    this.config = config;
+    this.conn = conn;
+    this.schema = schema;
+  }
+
+  static DuckDbStore open(StoreConfig config) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UserException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage());
+    }
+    DuckDBConnection c;
+    try {
+      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile());
+    } catch (SQLException e) {
+      Matcher m = LOCK.matcher(String.valueOf(e.getMessage()));
+      if (m.find()) {
+        throw new UserException("the database " + m.group(1) + " is in use by another process (pid " + m.group(2)
+            + "); stop it first, or choose another data directory with --data-dir");
+      }
+      throw new UserException("cannot open the database " + config.databaseFile() + ": " + e.getMessage(), e);
+    }
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET memory_limit = '" + config.memoryLimit().replace("'", "") + "'");
+        s.execute("SET threads = " + config.threads());
+        s.execute("SET preserve_insertion_order = false");
+        s.execute("SET TimeZone = 'UTC'");
+      }
+      Schema schema = createOrLoad(c);
+      try (Statement s = c.createStatement()) {
+        for (String macro : DuckDbDialect.MACROS) {
+          s.execute(macro);
+        }
+      }
+      return new DuckDbStore(config, c, schema);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the original failure is what matters
+      }
+      if (e instanceof UserException u) {
+        throw u;
+      }
+      throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Schema createOrLoad(Connection c) throws SQLException {
+    Schema std = Schema.standard();
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)");
+      s.execute("INSERT OR IGNORE INTO meta VALUES ('format', '1')");
+      s.execute("CREATE TABLE IF NOT EXISTS schema_traits(name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, family VARCHAR NOT NULL, description VARCHAR)");
+      s.execute("CREATE TABLE IF NOT EXISTS schema_properties(name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, description VARCHAR, event_types VARCHAR[])");
+      StringBuilder p = new StringBuilder("CREATE TABLE IF NOT EXISTS profiles(pkey BIGINT NOT NULL, profile_id VARCHAR NOT NULL");
+      for (TraitDef t : std.traits()) {
+        p.append(", ").append(Columns.quote(t.name())).append(' ').append(Columns.sqlType(t.type()));
+      }
+      s.execute(p.append(")").toString());
+      s.execute("CREATE TABLE IF NOT EXISTS identifiers(kind VARCHAR NOT NULL, value VARCHAR NOT NULL, pkey BIGINT NOT NULL)");
+      StringBuilder e = new StringBuilder("CREATE TABLE IF NOT EXISTS events(event_id VARCHAR NOT NULL, pkey BIGINT, anonymous_id VARCHAR, type VARCHAR NOT NULL, ts TIMESTAMP NOT NULL");
+      for (PropertyDef prop : eventProperties(std)) {
+        e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
+      }
+      s.execute(e.append(")").toString());
+      StringBuilder l = new StringBuilder("CREATE TABLE IF NOT EXISTS order_lines(event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, pkey BIGINT, ts TIMESTAMP NOT NULL");
+      for (String prop : std.eventType("order_line").orElseThrow().properties()) {
+        l.append(", ").append(Columns.quote(prop)).append(' ').append(Columns.sqlType(std.property(prop).orElseThrow().type()));
+      }
+      s.execute(l.append(")").toString());
+      s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
+    }
+    Schema schema = std;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, type, family, description FROM schema_traits ORDER BY name")) {
+      while (rs.next()) {
+        schema = schema.withTrait(new TraitDef(rs.getString(1), ValueType.parse(rs.getString(2)), Family.parse(rs.getString(3)), rs.getString(4)));
+      }
+    }
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, type, description, event_types FROM schema_properties ORDER BY name")) {
+      while (rs.next()) {
+        PropertyDef def = new PropertyDef(rs.getString(1), ValueType.parse(rs.getString(2)), rs.getString(3));
+        schema = schema.withProperty(def);
+        for (Object type : (Object[]) rs.getArray(4).getArray()) {
+          schema = schema.withEventType(new EventTypeDef(type.toString(), List.of(def.name()), false, "declared"));
+        }
+      }
+    }
+    return schema;
+  }
+
+  /** Properties stored in the events table: those of every event type that is not derived. */
+  private static List<PropertyDef> eventProperties(Schema s) {
+    Map<String, PropertyDef> out = new LinkedHashMap<>();
+    for (EventTypeDef et : s.eventTypes()) {
+      if (!et.derived()) {
+        for (String p : et.properties()) {
+          out.put(p, s.property(p).orElseThrow());
+        }
+      }
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  @Override
+  public Schema schema() {
+    return schema;
+  }
+
+  @Override
+  public synchronized Schema declareTrait(TraitDef trait) {
+    Schema next = schema.withTrait(trait);
+    if (next == schema) {
+      return schema;
+    }
+    transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT INTO schema_traits VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, trait.name());
+        ps.setString(2, trait.type().label());
+        ps.setString(3, trait.family().name());
+        ps.setString(4, trait.description());
+        ps.executeUpdate();
+      }
+      try (Statement s = conn.createStatement()) {
+        s.execute("ALTER TABLE profiles ADD COLUMN IF NOT EXISTS " + Columns.quote(trait.name()) + " " + Columns.sqlType(trait.type()));
+      }
+      return null;
+    });
+    schema = next;
+    return next;
+  }
+
+  @Override
+  public synchronized Schema declareProperty(PropertyDef property, List<String> eventTypes) {
+    Schema next = schema.withProperty(property);
+    for (String type : eventTypes) {
+      if (next.eventType(type).map(EventTypeDef::derived).orElse(false)) {
+        throw new UserException("event type '" + type + "' is read from order lines, whose fields are fixed");
+      }
+      next = next.withEventType(new EventTypeDef(type, List.of(property.name()), false, "declared"));
+    }
+    Schema finalNext = next;
+    transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO schema_properties VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, property.name());
+        ps.setString(2, property.type().label());
+        ps.setString(3, property.description());
+        List<String> all = new ArrayList<>();
+        for (EventTypeDef et : finalNext.eventTypes()) {
+          if (et.has(property.name()) && !Schema.standard().eventType(et.name()).map(s -> s.has(property.name())).orElse(false)) {
+            all.add(et.name());
+          }
+        }
+        ps.setObject(4, conn.createArrayOf("VARCHAR", all.toArray()));
+        ps.executeUpdate();
+      }
+      try (Statement s = conn.createStatement()) {
+        s.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS " + Columns.quote(property.name()) + " " + Columns.sqlType(property.type()));
+      }
+      return null;
+    });
+    schema = next;
+    return next;
+  }
+
+  // ---- writing
+
+  @Override
+  public synchronized WriteResult write(Batch batch) {
+    if (batch.isEmpty()) {
+      return WriteResult.NONE;
+    }
+    Schema s = schema;
+    List<TraitDef> traits = new ArrayList<>(s.traits());
+    List<PropertyDef> props = eventProperties(s);
+    try {
+      stage(batch, traits, props);
+    } catch (SQLException e) {
+      dropStaging();
+      throw new StoreException("could not stage the batch: " + e.getMessage(), e);
+    }
+    try {
+      return transaction(() -> {
+        try {
+          return merge(traits, props);
+        } finally {
+          dropStaging();
+        }
+      });
+    } finally {
+      dropStaging();
+    }
+  }
+
+  private void stage(Batch batch, List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      StringBuilder p = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_profiles(seq BIGINT, profile_id VARCHAR");
+      for (TraitDef t : traits) {
+        p.append(", ").append(Columns.quote(t.name())).append(' ').append(Columns.sqlType(t.type()));
+      }
+      st.execute(p.append(")").toString());
+      st.execute("CREATE OR REPLACE TEMP TABLE s_identifiers(profile_id VARCHAR, kind VARCHAR, value VARCHAR)");
+      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP");
+      for (PropertyDef prop : props) {
+        e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
+      }
+      st.execute(e.append(")").toString());
+      st.execute("CREATE OR REPLACE TEMP TABLE s_lines(event_id VARCHAR, line_no INTEGER, product_id VARCHAR, product_name VARCHAR, category VARCHAR, quantity DOUBLE, unit_price DOUBLE, discount DOUBLE)");
+    }
+    long seq = 0;
+    try (DuckDBAppender ap = conn.createAppender("temp", "main", "s_profiles");
+        DuckDBAppender ai = conn.createAppender("temp", "main", "s_identifiers")) {
+      for (Profile pr : batch.profiles()) {
+        ap.beginRow().append(seq++).append(pr.id());
+        for (TraitDef t : traits) {
+          append(ap, pr.trait(t.name()), t.type());
+        }
+        ap.endRow();
+        for (Identifier id : pr.identifiers()) {
+          ai.beginRow().append(pr.id()).append(id.kind()).append(id.value()).endRow();
+        }
+      }
+    }
+    seq = 0;
+    try (DuckDBAppender ae = conn.createAppender("temp", "main", "s_events");
+        DuckDBAppender al = conn.createAppender("temp", "main", "s_lines")) {
+      for (Event ev : batch.events()) {
+        ae.beginRow().append(seq++).append(ev.id()).append(ev.profileId()).append(ev.anonymousId()).append(ev.type())
+            .append(LocalDateTime.ofInstant(ev.timestamp(), ZoneOffset.UTC));
+        for (PropertyDef prop : props) {
+          append(ae, ev.property(prop.name()), prop.type());
+        }
+        ae.endRow();
+        int n = 0;
+        for (OrderLine l : ev.lines()) {
+          al.beginRow().append(ev.id()).append(n++).append(l.productId()).append(l.productName()).append(l.category())
+              .append(l.quantity()).append(l.unitPrice()).append(l.discount()).endRow();
+        }
+      }
+    }
+  }
+
+  private static void append(DuckDBAppender a, Value v, ValueType t) throws SQLException {
+    if (v.isNull()) {
+      a.appendNull();
+      return;
+    }
+    switch (t) {
+      case NUMBER -> a.append(((Value.Num) v).value());
+      case STRING -> a.append(((Value.Str) v).value());
+      case BOOLEAN -> a.append(((Value.Bool) v).value());
+      case DATE -> a.append(((Value.DateValue) v).value());
+      case TIMESTAMP -> a.append(LocalDateTime.ofInstant(((Value.TimeValue) v).value(), ZoneOffset.UTC));
+      case STRING_LIST -> {
+        List<String> items = new ArrayList<>();
+        for (Value x : ((Value.ListValue) v).items()) {
+          items.add(((Value.Str) x).value());
+        }
+        a.append(items);
+      }
+    }
+  }
+
+  private WriteResult merge(List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute("CREATE OR REPLACE TEMP TABLE s_p AS SELECT * FROM s_profiles QUALIFY row_number() OVER (PARTITION BY profile_id ORDER BY seq DESC) = 1");
+      st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
+          + "SELECT profile_id FROM s_events WHERE profile_id IS NOT NULL UNION ALL SELECT profile_id FROM s_identifiers) x "
+          + "WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.profile_id = x.profile_id)");
+      long updated = 0;
+      if (!traits.isEmpty()) {
+        StringBuilder u = new StringBuilder("UPDATE profiles SET ");
+        for (int i = 0; i < traits.size(); i++) {
+          String c = Columns.quote(traits.get(i).name());
+          u.append(i > 0 ? ", " : "").append(c).append(" = COALESCE(s.").append(c).append(", profiles.").append(c).append(")");
+        }
+        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id");
+        updated = st.executeUpdate(u.toString());
+      }
+      StringBuilder cols = new StringBuilder();
+      StringBuilder vals = new StringBuilder();
+      for (TraitDef t : traits) {
+        cols.append(", ").append(Columns.quote(t.name()));
+        vals.append(", s.").append(Columns.quote(t.name()));
+      }
+      long created = st.executeUpdate("INSERT INTO profiles (pkey, profile_id" + cols + ") SELECT "
+          + "(SELECT COALESCE(max(pkey), 0) FROM profiles) + row_number() OVER (ORDER BY i.profile_id), i.profile_id" + vals
+          + " FROM s_ids i LEFT JOIN s_p s ON s.profile_id = i.profile_id");
+      st.executeUpdate("INSERT INTO identifiers SELECT DISTINCT i.kind, i.value, p.pkey FROM s_identifiers i JOIN profiles p ON p.profile_id = i.profile_id "
+          + "WHERE NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.kind = i.kind AND x.value = i.value AND x.pkey = p.pkey)");
+      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) = 1");
+      st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM events)");
+      StringBuilder pc = new StringBuilder();
+      StringBuilder pv = new StringBuilder();
+      for (PropertyDef p : props) {
+        pc.append(", ").append(Columns.quote(p.name()));
+        pv.append(", s.").append(Columns.quote(p.name()));
+      }
+      long staged;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_events")) {
+        rs.next();
+        staged = rs.getLong(1);
+      }
+      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, p.pkey, s.anonymous_id, s.type, s.ts" + pv
+          + " FROM s_new s LEFT JOIN profiles p ON p.profile_id = s.profile_id");
+      long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
+          + "SELECT l.event_id, l.line_no, p.pkey, s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
+          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id LEFT JOIN profiles p ON p.profile_id = s.profile_id");
+      return new WriteResult(created, updated, written, staged - written, lines);
+    }
+  }
+
+  private void dropStaging() {
+    try (Statement st = conn.createStatement()) {
+      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new")) {
+        st.execute("DROP TABLE IF EXISTS temp.main." + t);
+      }
+    } catch (SQLException ignored) {
+      // temporary tables vanish with the connection anyway
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  private <T> T transaction(Work<T> work) {
+    try {
+      conn.setAutoCommit(false);
+      try {
+        T t = work.run();
+        conn.commit();
+        return t;
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the store could not complete the write, nothing was changed: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- reading
+
+  @Override
+  public synchronized StoreStats stats() {
+    try (Statement st = conn.createStatement()) {
+      long profiles = scalar(st, "SELECT count(*) FROM profiles");
+      long events = scalar(st, "SELECT count(*) FROM events");
+      long lines = scalar(st, "SELECT count(*) FROM order_lines");
+      Map<String, Long> byType = new LinkedHashMap<>();
+      try (ResultSet rs = st.executeQuery("SELECT type, count(*) FROM events GROUP BY type ORDER BY type")) {
+        while (rs.next()) {
+          byType.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      Instant first = null;
+      Instant last = null;
+      try (ResultSet rs = st.executeQuery("SELECT min(ts), max(ts) FROM events")) {
+        rs.next();
+        if (rs.getObject(1) != null) {
+          first = rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+          last = rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        }
+      }
+      return new StoreStats(profiles, events, lines, byType, first, last);
+    } catch (SQLException e) {
+      throw new StoreException("could not read store statistics: " + e.getMessage(), e);
+    }
+  }
+
+  private static long scalar(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public synchronized Optional<ProfileHistory> history(String profileId) {
+    Schema s = schema;
+    List<TraitDef> traits = new ArrayList<>(s.traits());
+    try {
+      long pkey;
+      Map<String, Value> values = new LinkedHashMap<>();
+      StringBuilder q = new StringBuilder("SELECT pkey");
+      traits.forEach(t -> q.append(", ").append(Columns.quote(t.name())));
+      try (PreparedStatement ps = conn.prepareStatement(q + " FROM profiles WHERE profile_id = ?")) {
+        ps.setString(1, profileId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          pkey = rs.getLong(1);
+          for (int i = 0; i < traits.size(); i++) {
+            values.put(traits.get(i).name(), Columns.read(rs, i + 2, traits.get(i).type()));
+          }
+        }
+      }
+      List<Identifier> ids = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT kind, value FROM identifiers WHERE pkey = ? ORDER BY kind, value")) {
+        ps.setLong(1, pkey);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(new Identifier(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      Map<String, List<OrderLine>> lines = new LinkedHashMap<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT event_id, product_id, product_name, category, quantity, unit_price, discount FROM order_lines WHERE pkey = ? ORDER BY event_id, line_no")) {
+        ps.setLong(1, pkey);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            lines.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
+          }
+        }
+      }
+      List<PropertyDef> props = eventProperties(s);
+      StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts");
+      props.forEach(p -> eq.append(", ").append(Columns.quote(p.name())));
+      List<Event> events = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement(eq + " FROM events WHERE pkey = ? ORDER BY ts, event_id")) {
+        ps.setLong(1, pkey);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String type = rs.getString(3);
+            Map<String, Value> pv = new LinkedHashMap<>();
+            EventTypeDef et = s.eventType(type).orElse(null);
+            for (int i = 0; i < props.size(); i++) {
+              if (et == null || et.has(props.get(i).name())) {
+                pv.put(props.get(i).name(), Columns.read(rs, i + 5, props.get(i).type()));
+              }
+            }
+            String id = rs.getString(1);
+            events.add(new Event(id, profileId, rs.getString(2), type, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv, lines.getOrDefault(id, List.of())));
+          }
+        }
+      }
+      return Optional.of(new ProfileHistory(new Profile(profileId, ids, values), events));
+    } catch (SQLException e) {
+      throw new StoreException("could not read profile " + profileId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<String> profileIds() {
+    List<String> out = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT profile_id FROM profiles ORDER BY profile_id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not list profiles: " + e.getMessage(), e);
+    }
+  }
+
+  // ---- segments
+
+  @Override
+  public synchronized SegmentDefinition saveSegment(SegmentDefinition d) {
+    return transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, d.name());
+        ps.setString(2, d.rule());
+        ps.setString(3, d.description());
+        ps.setObject(4, LocalDateTime.ofInstant(d.updatedAt(), ZoneOffset.UTC));
+        ps.executeUpdate();
+      }
+      return d;
+    });
+  }
+
+  @Override
+  public synchronized Optional<SegmentDefinition> segment(String name) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT name, rule, description, updated_at FROM segments WHERE name = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(segmentOf(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read segment " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SegmentDefinition segmentOf(ResultSet rs) throws SQLException {
+    return new SegmentDefinition(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+  }
+
+  @Override
+  public synchronized List<SegmentDefinition> segments() {
+    List<SegmentDefinition> out = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name, rule, description, updated_at FROM segments ORDER BY name")) {
+      while (rs.next()) {
+        out.add(segmentOf(rs));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not list segments: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized boolean deleteSegment(String name) {
+    return transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM segments WHERE name = ?")) {
+        ps.setString(1, name);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  private SegmentResolver resolver() {
+    return name -> segment(name).map(d -> RuleText.parseRule(d.rule()));
+  }
+
+  private SqlCompiler compiler() {
+    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver());
+  }
+
+  // ---- audiences
+
+  @Override
+  public synchronized long count(Rule rule, Instant asOf) {
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "count(*)", null, List.of());
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new StoreException("the segment query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<String> members(Rule rule, Instant asOf, long offset, int limit) {
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.profile_id", "ORDER BY p.profile_id LIMIT ? OFFSET ?", List.of((long) limit, offset));
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("the segment query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, Consumer<Member> sink) {
+    Schema s = schema;
+    List<TraitDef> traits = new ArrayList<>();
+    for (String n : traitNames) {
+      traits.add(s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
+    }
+    StringBuilder cols = new StringBuilder("p.profile_id, (SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i WHERE i.pkey = p.pkey)");
+    traits.forEach(t -> cols.append(", p.").append(Columns.quote(t.name())));
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, cols.toString(), "ORDER BY p.profile_id", List.of());
+    long n = 0;
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        List<Identifier> ids = new ArrayList<>();
+        String packed = rs.getString(2);
+        if (packed != null) {
+          for (String pair : packed.split("\u001e")) {
+            String[] kv = pair.split("\u001f", 2);
+            ids.add(new Identifier(kv[0], kv[1]));
+          }
+        }
+        Map<String, Value> values = new LinkedHashMap<>();
+        for (int i = 0; i < traits.size(); i++) {
+          values.put(traits.get(i).name(), Columns.read(rs, i + 3, traits.get(i).type()));
+        }
+        sink.accept(new Member(rs.getString(1), ids, values));
+        n++;
+      }
+      return n;
+    } catch (SQLException e) {
+      throw new StoreException("the export query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String explain(Rule rule, Instant asOf) {
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.profile_id", null, List.of());
+    return q.sql() + "\n-- parameters: " + Arrays.toString(q.params().toArray());
+  }
+
+  private PreparedStatement prepare(SqlCompiler.SqlQuery q) throws SQLException {
+    PreparedStatement ps = conn.prepareStatement(q.sql());
+    for (int i = 0; i < q.params().size(); i++) {
+      ps.setObject(i + 1, q.params().get(i));
+    }
+    return ps;
+  }
+
+  /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */
+  synchronized <T> T withConnection(java.util.function.Function<Connection, T> f) {
+    return f.apply(conn);
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (!conn.isClosed()) {
+        try (Statement st = conn.createStatement()) {
+          st.execute("CHECKPOINT");
+        }
+        conn.close();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not close the database " + config.databaseFile() + ": " + e.getMessage(), e);
+    }
+  }
+}

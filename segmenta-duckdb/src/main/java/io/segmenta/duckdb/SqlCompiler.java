@@ -1,0 +1,451 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.rule.Condition;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Op;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.rule.Versions;
+import io.segmenta.core.rule.Window;
+import io.segmenta.core.schema.EventTypeDef;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Compiles a type-checked rule into one SQL query over {@code profiles}, with every behavioral aggregate of the
+ * rule computed in a single grouped scan per event table ({@code count(*) FILTER (WHERE ...)}), so a rule with
+ * ten aggregates still reads the events once.
+ *
+ * <p>The SQL reproduces the strict semantics of {@link io.segmenta.core.rule.Evaluator}: every condition is
+ * two-valued ({@code COALESCE(..., false)}), so {@code NOT} is plain negation and a missing value never matches a
+ * comparison. Every value from a rule is a bound parameter; every identifier comes from the schema.
+ */
+final class SqlCompiler {
+
+  /** SQL text and its parameters, in placeholder order. */
+  record SqlQuery(String sql, List<Object> params) {}
+
+  /** A piece of SQL with the parameters of its placeholders. */
+  private static final class Frag {
+    final StringBuilder sql = new StringBuilder();
+    final List<Object> params = new ArrayList<>();
+
+    Frag add(String s) {
+      sql.append(s);
+      return this;
+    }
+
+    Frag add(Frag f) {
+      sql.append(f.sql);
+      params.addAll(f.params);
+      return this;
+    }
+
+    Frag param(String placeholder, Object value) {
+      sql.append(placeholder);
+      params.add(value);
+      return this;
+    }
+
+    static Frag of(String s) {
+      return new Frag().add(s);
+    }
+  }
+
+  /** A table events are read from: the events themselves, or order lines (the derived order_line type). */
+  private enum Source {
+    EVENTS("events", "e"), LINES("order_lines", "l");
+
+    final String table;
+    final String alias;
+
+    Source(String table, String alias) {
+      this.table = table;
+      this.alias = alias;
+    }
+
+    String cte() {
+      return "a_" + alias;
+    }
+  }
+
+  private final Schema schema;
+  private final Dialect dialect;
+  private final SegmentResolver segments;
+
+  SqlCompiler(Schema schema, Dialect dialect, SegmentResolver segments) {
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.dialect = Objects.requireNonNull(dialect, "dialect");
+    this.segments = Objects.requireNonNull(segments, "segments");
+  }
+
+  /** {@code SELECT <columns> FROM profiles p ... WHERE <rule> <tail>}; the tail's placeholders take tailParams. */
+  SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams) {
+    Build b = new Build(asOf);
+    Frag predicate = b.rule(rule, null);
+    Frag sql = new Frag();
+    List<String> joins = new ArrayList<>();
+    boolean first = true;
+    for (Source s : Source.values()) {
+      Map<String, Frag> aggs = b.aggregates.get(s);
+      if (aggs.isEmpty()) {
+        continue;
+      }
+      sql.add(first ? "WITH " : ", ").add(s.cte()).add(" AS (SELECT ").add(s.alias).add(".pkey");
+      first = false;
+      int i = 0;
+      for (Frag f : aggs.values()) {
+        sql.add(", ").add(f).add(" AS m" + i++);
+      }
+      sql.add(" FROM ").add(s.table).add(" ").add(s.alias).add(" WHERE ").add(s.alias).add(".pkey IS NOT NULL AND ");
+      if (s == Source.EVENTS) {
+        List<String> types = new ArrayList<>(b.types);
+        sql.add(s.alias).add(".type IN (");
+        for (int t = 0; t < types.size(); t++) {
+          sql.add(t > 0 ? ", " : "").param("?", types.get(t));
+        }
+        sql.add(") AND ");
+      }
+      sql.add(s.alias).add(".ts < ").param(dialect.param("TIMESTAMP"), ts(b.end));
+      Instant lower = b.lowerBound.get(s);
+      if (lower != null) {
+        sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
+      }
+      sql.add(" GROUP BY ").add(s.alias).add(".pkey)");
+      joins.add(" LEFT JOIN " + s.cte() + " ON " + s.cte() + ".pkey = p.pkey");
+    }
+    sql.add(first ? "" : " ").add("SELECT ").add(columns).add(" FROM profiles p");
+    joins.forEach(sql::add);
+    sql.add(" WHERE ").add(predicate);
+    if (tail != null && !tail.isEmpty()) {
+      sql.add(" ").add(tail);
+      sql.params.addAll(tailParams);
+    }
+    return new SqlQuery(sql.sql.toString(), List.copyOf(sql.params));
+  }
+
+  private static LocalDateTime ts(Instant i) {
+    return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+
+  /** The state of one compilation: the aggregates found so far, per source, deduplicated by their SQL. */
+  private final class Build {
+    final Instant asOf;
+    final Instant end;
+    final Map<Source, Map<String, Frag>> aggregates = new LinkedHashMap<>();
+    final Map<Source, Instant> lowerBound = new LinkedHashMap<>();
+    final Map<Source, Boolean> unbounded = new LinkedHashMap<>();
+    final Set<String> types = new LinkedHashSet<>();
+    final Deque<String> refs = new ArrayDeque<>();
+    int lambdas;
+
+    Build(Instant asOf) {
+      this.asOf = asOf;
+      this.end = asOf.plusNanos(1000);
+      for (Source s : Source.values()) {
+        aggregates.put(s, new LinkedHashMap<>());
+        unbounded.put(s, false);
+      }
+    }
+
+    /** A two-valued boolean for the rule; {@code event} is the event type of a where filter, or null. */
+    Frag rule(Rule r, Scope scope) {
+      if (r instanceof Rule.And a) {
+        return nary(a.rules(), " AND ", "true", scope);
+      } else if (r instanceof Rule.Or o) {
+        return nary(o.rules(), " OR ", "true", scope);
+      } else if (r instanceof Rule.Nor n) {
+        return n.rules().isEmpty() ? Frag.of("false") : Frag.of("(NOT ").add(nary(n.rules(), " OR ", "false", scope)).add(")");
+      } else if (r instanceof Rule.Not n) {
+        return Frag.of("(NOT ").add(rule(n.rule(), scope)).add(")");
+      } else if (r instanceof Rule.Field f) {
+        ValueType type;
+        String column;
+        if (scope == null) {
+          type = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'")).type();
+          column = "p." + Columns.quote(f.path());
+        } else {
+          type = schema.property(f.path()).orElseThrow(() -> RuleException.general("unknown property '" + f.path() + "'")).type();
+          column = scope.source.alias + "." + Columns.quote(f.path());
+        }
+        return condition(f.condition(), column, type, false);
+      } else if (r instanceof Rule.SegmentRef s) {
+        if (refs.contains(s.name())) {
+          throw RuleException.general("segment '" + s.name() + "' refers to itself");
+        }
+        Rule target = segments.find(s.name()).orElseThrow(() -> RuleException.general("there is no saved segment named '" + s.name() + "'"));
+        refs.push(s.name());
+        try {
+          return rule(target, scope);
+        } finally {
+          refs.pop();
+        }
+      } else {
+        Rule.MeasureRule m = (Rule.MeasureRule) r;
+        Frag value = measure(m.measure());
+        ValueType type = isTime(m.measure()) ? ValueType.TIMESTAMP : ValueType.NUMBER;
+        return condition(m.condition(), value.sql.toString(), type, false, value.params);
+      }
+    }
+
+    private Frag nary(List<Rule> rules, String op, String empty, Scope scope) {
+      if (rules.isEmpty()) {
+        return Frag.of(empty);
+      }
+      Frag f = Frag.of("(");
+      for (int i = 0; i < rules.size(); i++) {
+        f.add(i > 0 ? op : "").add(rule(rules.get(i), scope));
+      }
+      return f.add(")");
+    }
+
+    private boolean isTime(Measure m) {
+      return m instanceof Measure.Aggregate a && a.fn().isTime();
+    }
+
+    /** The SQL value of a measure, referring to aggregate columns of the CTEs. */
+    private Frag measure(Measure m) {
+      if (m instanceof Measure.Ratio r) {
+        return Frag.of("(CAST(").add(measure(r.numerator())).add(" AS DOUBLE) / NULLIF(CAST(").add(measure(r.denominator())).add(" AS DOUBLE), 0))");
+      }
+      Measure.Aggregate a = (Measure.Aggregate) m;
+      EventTypeDef et = schema.eventType(a.eventType()).orElseThrow(() -> RuleException.general("unknown event type '" + a.eventType() + "'"));
+      Source source = et.derived() ? Source.LINES : Source.EVENTS;
+      String al = source.alias;
+      Frag filter = new Frag();
+      if (source == Source.EVENTS) {
+        filter.add(al + ".type = ").param("?", a.eventType());
+        types.add(a.eventType());
+      } else {
+        filter.add("true");
+      }
+      Window.Interval in = a.window().resolve(asOf);
+      if (in.from() != null) {
+        filter.add(" AND " + al + ".ts >= ").param(dialect.param("TIMESTAMP"), ts(in.from()));
+      }
+      if (in.until().isBefore(end)) {
+        filter.add(" AND " + al + ".ts < ").param(dialect.param("TIMESTAMP"), ts(in.until()));
+      }
+      if (a.filter() != null) {
+        filter.add(" AND ").add(rule(a.filter(), new Scope(source, et)));
+      }
+      noteLowerBound(source, in.from());
+      String col = a.property() == null ? null : al + "." + Columns.quote(a.property());
+      String fn = switch (a.fn()) {
+        case COUNT -> "count(*)";
+        case SUM -> "sum(" + col + ")";
+        case AVG -> "avg(" + col + ")";
+        case MIN -> "min(" + col + ")";
+        case MAX -> "max(" + col + ")";
+        case COUNT_DISTINCT -> "count(DISTINCT " + col + ")";
+        case FIRST_TIME, DAYS_SINCE_FIRST -> "min(" + al + ".ts)";
+        case LAST_TIME, DAYS_SINCE -> "max(" + al + ".ts)";
+      };
+      Frag agg = Frag.of(fn + " FILTER (WHERE ").add(filter).add(")");
+      String key = agg.sql + "|" + agg.params;
+      Map<String, Frag> aggs = aggregates.get(source);
+      if (!aggs.containsKey(key)) {
+        aggs.put(key, agg);
+      }
+      int index = new ArrayList<>(aggs.keySet()).indexOf(key);
+      String ref = source.cte() + ".m" + index;
+      return switch (a.fn()) {
+        case COUNT, SUM, COUNT_DISTINCT -> Frag.of("COALESCE(" + ref + ", 0)");
+        case DAYS_SINCE, DAYS_SINCE_FIRST -> {
+          Frag f = new Frag();
+          f.add(dialect.daysBetween(ref, dialect.param("TIMESTAMP"))).params.add(ts(asOf));
+          yield f;
+        }
+        default -> Frag.of(ref);
+      };
+    }
+
+    private void noteLowerBound(Source s, Instant from) {
+      if (from == null) {
+        unbounded.put(s, true);
+        lowerBound.remove(s);
+        return;
+      }
+      if (unbounded.get(s)) {
+        return;
+      }
+      Instant cur = lowerBound.get(s);
+      if (cur == null || from.isBefore(cur)) {
+        lowerBound.put(s, from);
+      }
+    }
+
+    private Frag condition(Condition c, String x, ValueType t, boolean insensitive) {
+      return condition(c, x, t, insensitive, List.of());
+    }
+
+    /** A two-valued boolean: does the SQL value {@code x} (whose own placeholders take xParams) meet c? */
+    private Frag condition(Condition c, String x, ValueType t, boolean insensitive, List<Object> xParams) {
+      if (c instanceof Condition.Equals e) {
+        return equalsLiteral(e.value(), x, t, insensitive, xParams);
+      }
+      List<Op> ops = ((Condition.Ops) c).ops();
+      if (ops.size() == 1) {
+        return op(ops.get(0), x, t, xParams);
+      }
+      Frag f = Frag.of("(");
+      for (int i = 0; i < ops.size(); i++) {
+        f.add(i > 0 ? " AND " : "").add(op(ops.get(i), x, t, xParams));
+      }
+      return f.add(")");
+    }
+
+    private Frag x(String x, List<Object> xParams) {
+      Frag f = Frag.of(x);
+      f.params.addAll(xParams);
+      return f;
+    }
+
+    private Frag equalsLiteral(Value v, String x, ValueType t, boolean insensitive, List<Object> xp) {
+      if (v.isNull()) {
+        return Frag.of("(").add(x(x, xp)).add(" IS NULL)");
+      }
+      if (insensitive && v instanceof Value.Str s) {
+        return Frag.of("COALESCE(lower(").add(x(x, xp)).add(") = lower(").param(dialect.param("VARCHAR"), s.value()).add("), false)");
+      }
+      return Frag.of("COALESCE(").add(x(x, xp)).add(" = ").add(literal(v, t)).add(", false)");
+    }
+
+    private Frag literal(Value v, ValueType t) {
+      if (t == ValueType.STRING_LIST) {
+        List<String> ph = new ArrayList<>();
+        Frag f = new Frag();
+        List<Value> items = ((Value.ListValue) v).items();
+        for (int i = 0; i < items.size(); i++) {
+          ph.add(dialect.param("VARCHAR"));
+          f.params.add(((Value.Str) items.get(i)).value());
+        }
+        f.sql.append(dialect.stringList(ph));
+        return f;
+      }
+      return new Frag().param(dialect.param(Columns.sqlType(t)), Columns.jdbc(v, t));
+    }
+
+    private Frag op(Op op, String x, ValueType t, List<Object> xp) {
+      if (op instanceof Op.Compare c) {
+        String sym = c.cmp() == Op.Cmp.NE ? "<>" : c.cmp().symbol;
+        return Frag.of("COALESCE(").add(x(x, xp)).add(" " + sym + " ").add(literal(c.value(), t)).add(", false)");
+      } else if (op instanceof Op.VersionCompare v) {
+        String sym = v.cmp() == Op.Cmp.NE ? "<>" : v.cmp().symbol;
+        return Frag.of("COALESCE(").add(x(dialect.paddedVersion(x), xp)).add(" " + sym + " ").param(dialect.param("VARCHAR"), Versions.padded(v.value())).add(", false)");
+      } else if (op instanceof Op.In in) {
+        return in(in, x, t, xp);
+      } else if (op instanceof Op.Exists e) {
+        return Frag.of("(").add(x(x, xp)).add(e.exists() ? " IS NOT NULL)" : " IS NULL)");
+      } else if (op instanceof Op.Regex r) {
+        Frag f = Frag.of("COALESCE(" + dialect.regexMatches(x, dialect.param("VARCHAR"), r.ignoreCase()) + ", false)");
+        f.params.addAll(xp);
+        f.params.add(r.pattern());
+        return f;
+      } else if (op instanceof Op.Type ty) {
+        if (ty.typeName().equals("null")) {
+          return Frag.of("(").add(x(x, xp)).add(" IS NULL)");
+        }
+        return typeName(t).equals(ty.typeName()) ? Frag.of("(").add(x(x, xp)).add(" IS NOT NULL)") : Frag.of("false");
+      } else if (op instanceof Op.Size s) {
+        return guarded(x, xp, condition(s.condition(), dialect.listLength(x), ValueType.NUMBER, false, xp));
+      } else if (op instanceof Op.ElemMatchValue e) {
+        String var = "sg_x" + lambdas++;
+        Frag inner = condition(e.ops(), var, ValueType.STRING, false);
+        return guarded(x, xp, listAny(x, xp, var, inner));
+      } else if (op instanceof Op.All a) {
+        Frag f = Frag.of("(true");
+        for (Condition c : a.conditions()) {
+          String var = "sg_x" + lambdas++;
+          Frag inner = condition(c, var, ValueType.STRING, a.ignoreCase());
+          f.add(" AND ").add(listAny(x, xp, var, inner));
+        }
+        return guarded(x, xp, f.add(")"));
+      } else if (op instanceof Op.NotOp n) {
+        return Frag.of("(NOT ").add(condition(n.condition(), x, t, false, xp)).add(")");
+      } else if (op instanceof Op.Between b) {
+        return Frag.of("COALESCE(").add(x(x, xp)).add(" BETWEEN ").add(literal(b.low(), t)).add(" AND ").add(literal(b.high(), t)).add(", false)");
+      } else if (op instanceof Op.Contains c) {
+        Frag p = new Frag().param(dialect.param("VARCHAR"), ((Value.Str) c.value()).value());
+        String call = t == ValueType.STRING_LIST ? dialect.listContains(x, p.sql.toString()) : dialect.contains(x, p.sql.toString());
+        Frag f = Frag.of("COALESCE(" + call + ", false)");
+        f.params.addAll(xp);
+        f.params.addAll(p.params);
+        return f;
+      } else if (op instanceof Op.StartsWith s) {
+        Frag p = new Frag().param(dialect.param("VARCHAR"), s.prefix());
+        Frag f = Frag.of("COALESCE(" + dialect.startsWith(x, p.sql.toString()) + ", false)");
+        f.params.addAll(xp);
+        f.params.addAll(p.params);
+        return f;
+      }
+      throw RuleException.general("the operator " + op.key() + " cannot run in SQL; type-check the rule first");
+    }
+
+    /** {@code (x IS NOT NULL AND inner)}: composite operators never hold on a missing value. */
+    private Frag guarded(String x, List<Object> xp, Frag inner) {
+      return Frag.of("(").add(x(x, xp)).add(" IS NOT NULL AND ").add(inner).add(")");
+    }
+
+    private Frag listAny(String list, List<Object> xp, String var, Frag predicate) {
+      Frag pred = Frag.of("(" + var + " IS NOT NULL AND ").add(predicate).add(")");
+      String sql = dialect.listAny(list, var, pred.sql.toString());
+      Frag f = Frag.of(sql);
+      f.params.addAll(xp);
+      f.params.addAll(pred.params);
+      return f;
+    }
+
+    private Frag in(Op.In in, String x, ValueType t, List<Object> xp) {
+      boolean list = t == ValueType.STRING_LIST;
+      ValueType element = list ? ValueType.STRING : t;
+      if (in.values().isEmpty()) {
+        return in.negated() ? Frag.of("(").add(x(x, xp)).add(" IS NOT NULL)") : Frag.of("false");
+      }
+      Frag values = new Frag();
+      List<String> ph = new ArrayList<>();
+      for (Value v : in.values()) {
+        String p = dialect.param(Columns.sqlType(element));
+        ph.add(in.ignoreCase() ? "lower(" + p + ")" : p);
+        Object o = Columns.jdbc(v, element);
+        values.params.add(o);
+      }
+      Frag f = new Frag();
+      if (list) {
+        String subject = in.ignoreCase() ? dialect.listLower(x) : x;
+        String call = dialect.listHasAny(subject, dialect.stringList(ph));
+        f.add("COALESCE(" + (in.negated() ? "NOT " : "") + call + ", false)");
+      } else {
+        String subject = in.ignoreCase() ? "lower(" + x + ")" : x;
+        f.add("COALESCE(" + subject + (in.negated() ? " NOT IN (" : " IN (") + String.join(", ", ph) + "), false)");
+      }
+      f.params.addAll(xp);
+      f.params.addAll(values.params);
+      return f;
+    }
+  }
+
+  private record Scope(Source source, EventTypeDef event) {}
+
+  private static String typeName(ValueType t) {
+    return switch (t) {
+      case STRING_LIST -> "array";
+      default -> t.label().toLowerCase(Locale.ROOT);
+    };
+  }
+}
