@@ -130,7 +130,7 @@ final class DuckDbStore implements Store {
         e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
       }
       s.execute(e.append(")").toString());
-      StringBuilder l = new StringBuilder("CREATE TABLE IF NOT EXISTS order_lines(event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, pkey BIGINT, ts TIMESTAMP NOT NULL");
+      StringBuilder l = new StringBuilder("CREATE TABLE IF NOT EXISTS order_lines(event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, event_type VARCHAR NOT NULL, pkey BIGINT, ts TIMESTAMP NOT NULL");
       for (String prop : std.eventType("order_line").orElseThrow().properties()) {
         l.append(", ").append(Columns.quote(prop)).append(' ').append(Columns.sqlType(std.property(prop).orElseThrow().type()));
       }
@@ -369,8 +369,8 @@ final class DuckDbStore implements Store {
       }
       long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, p.pkey, s.anonymous_id, s.type, s.ts" + pv
           + " FROM s_new s LEFT JOIN profiles p ON p.profile_id = s.profile_id");
-      long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
-          + "SELECT l.event_id, l.line_no, p.pkey, s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
+      long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, event_type, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
+          + "SELECT l.event_id, l.line_no, s.type, p.pkey, s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
           + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id LEFT JOIN profiles p ON p.profile_id = s.profile_id");
       return new WriteResult(created, updated, written, staged - written, lines);
     }
@@ -442,6 +442,26 @@ final class DuckDbStore implements Store {
     try (ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public synchronized Map<String, Long> propertyValues(String property, int limit) {
+    PropertyDef p = schema.property(property).orElseThrow(() -> new UserException("unknown event property '" + property + "'"));
+    String table = eventProperties(schema).contains(p) ? "events" : "order_lines";
+    String col = Columns.quote(p.name());
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (PreparedStatement ps = conn.prepareStatement("SELECT CAST(" + col + " AS VARCHAR), count(*) FROM " + table + " WHERE " + col
+        + " IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not read the values of " + property + ": " + e.getMessage(), e);
     }
   }
 
@@ -645,6 +665,22 @@ final class DuckDbStore implements Store {
       return n;
     } catch (SQLException e) {
       throw new StoreException("the export query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures) {
+    SqlCompiler.SqlQuery q = compiler().totals(rule, asOf, measures);
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      List<Double> sums = new ArrayList<>();
+      for (int i = 0; i < measures.size(); i++) {
+        double d = rs.getDouble(i + 2);
+        sums.add(rs.wasNull() ? 0.0 : d);
+      }
+      return new io.segmenta.core.port.Totals(rs.getLong(1), sums);
+    } catch (SQLException e) {
+      throw new StoreException("the totals query failed: " + e.getMessage(), e);
     }
   }
 

@@ -98,6 +98,21 @@ final class SqlCompiler {
   SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams) {
     Build b = new Build(asOf);
     Frag predicate = b.rule(rule, null);
+    return assemble(b, Frag.of(columns), predicate, tail, tailParams);
+  }
+
+  /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
+  SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures) {
+    Build b = new Build(asOf);
+    Frag columns = Frag.of("count(*)");
+    for (Measure m : measures) {
+      columns.add(", CAST(sum(").add(b.measure(m)).add(") AS DOUBLE)");
+    }
+    Frag predicate = b.rule(rule, null);
+    return assemble(b, columns, predicate, null, List.of());
+  }
+
+  private SqlQuery assemble(Build b, Frag columns, Frag predicate, String tail, List<Object> tailParams) {
     Frag sql = new Frag();
     List<String> joins = new ArrayList<>();
     boolean first = true;
@@ -120,6 +135,8 @@ final class SqlCompiler {
           sql.add(t > 0 ? ", " : "").param("?", types.get(t));
         }
         sql.add(") AND ");
+      } else {
+        sql.add(s.alias).add(".event_type = 'order' AND ");
       }
       sql.add(s.alias).add(".ts < ").param(dialect.param("TIMESTAMP"), ts(b.end));
       Instant lower = b.lowerBound.get(s);
@@ -219,7 +236,7 @@ final class SqlCompiler {
     }
 
     /** The SQL value of a measure, referring to aggregate columns of the CTEs. */
-    private Frag measure(Measure m) {
+    Frag measure(Measure m) {
       if (m instanceof Measure.Ratio r) {
         return Frag.of("(CAST(").add(measure(r.numerator())).add(" AS DOUBLE) / NULLIF(CAST(").add(measure(r.denominator())).add(" AS DOUBLE), 0))");
       }

@@ -31,6 +31,12 @@ public interface Store extends AutoCloseable {
 
   StoreStats stats();
 
+  /**
+   * The values of an event property over every event that carries it (known customers and guests alike), most
+   * common first: what a rule editor offers, and how a marketer sees what the data holds.
+   */
+  java.util.Map<String, Long> propertyValues(String property, int limit);
+
   /** A profile with all its events, for in-memory evaluation and for looking at one person. */
   Optional<ProfileHistory> history(String profileId);
 
@@ -58,6 +64,12 @@ public interface Store extends AutoCloseable {
 
   /** Streams every member with its identifiers and the named traits. */
   long export(Rule rule, Instant asOf, List<String> traits, Consumer<Member> sink);
+
+  /**
+   * How many profiles the rule selects, and for each measure the sum of its values over them (profiles where the
+   * measure is undefined add nothing). Counting "customers with an order" and "their revenue" is one query.
+   */
+  Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures);
 
   /** How the store runs a rule, for people: the engine's query text with its parameters. */
   String explain(Rule rule, Instant asOf);

@@ -1,0 +1,160 @@
+package io.segmenta.core.ingest;
+
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a cell into a value of the type the schema declares, or says what was expected. Text is parsed (numbers
+ * with a '.' decimal point, booleans as true/false/yes/no/1/0, dates as yyyy-MM-dd, timestamps as ISO-8601 or a
+ * given pattern in a given zone, lists split on a separator); typed cells are checked.
+ */
+public final class Coerce {
+  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  private final DateTimeFormatter timestampFormat;
+  private final ZoneId zone;
+  private final String listSeparator;
+
+  /**
+   * @param timestampPattern a {@link DateTimeFormatter} pattern, or null for ISO-8601 (with or without offset)
+   * @param zone the zone of timestamps written without an offset
+   */
+  public Coerce(String timestampPattern, ZoneId zone, String listSeparator) {
+    this.timestampFormat = timestampPattern == null ? null : DateTimeFormatter.ofPattern(timestampPattern, Locale.ROOT);
+    this.zone = zone;
+    this.listSeparator = listSeparator;
+  }
+
+  public static Coerce standard() {
+    return new Coerce(null, java.time.ZoneOffset.UTC, "|");
+  }
+
+  /** The value, or throws {@link IllegalArgumentException} whose message says what was expected. */
+  public Value to(ValueType type, Value raw) {
+    if (raw.isNull()) {
+      return Value.NULL;
+    }
+    switch (type) {
+      case NUMBER:
+        if (raw instanceof Value.Num) {
+          return raw;
+        }
+        if (raw instanceof Value.Str s && NUMBER.matcher(s.value().trim()).matches()) {
+          double d = Double.parseDouble(s.value().trim());
+          if (Double.isFinite(d)) {
+            return new Value.Num(d);
+          }
+        }
+        throw expected("a number such as 12.5", raw);
+      case STRING:
+        if (raw instanceof Value.Str) {
+          return raw;
+        }
+        if (raw instanceof Value.Num || raw instanceof Value.Bool || raw instanceof Value.DateValue || raw instanceof Value.TimeValue) {
+          return new Value.Str(raw.toString());
+        }
+        throw expected("text", raw);
+      case BOOLEAN:
+        if (raw instanceof Value.Bool) {
+          return raw;
+        }
+        if (raw instanceof Value.Str s) {
+          switch (s.value().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "y", "1" -> {
+              return Value.Bool.TRUE;
+            }
+            case "false", "no", "n", "0" -> {
+              return Value.Bool.FALSE;
+            }
+            default -> {
+              // falls through to the error
+            }
+          }
+        }
+        throw expected("true or false", raw);
+      case DATE:
+        if (raw instanceof Value.DateValue) {
+          return raw;
+        }
+        if (raw instanceof Value.Str s) {
+          try {
+            return new Value.DateValue(LocalDate.parse(s.value().trim()));
+          } catch (DateTimeParseException e) {
+            throw expected("a date as yyyy-MM-dd", raw);
+          }
+        }
+        throw expected("a date as yyyy-MM-dd", raw);
+      case TIMESTAMP:
+        return timestamp(raw);
+      case STRING_LIST:
+        if (raw instanceof Value.ListValue l) {
+          List<Value> out = new ArrayList<>();
+          for (Value v : l.items()) {
+            if (!(v instanceof Value.Str)) {
+              throw expected("a list of text", raw);
+            }
+            out.add(v);
+          }
+          return new Value.ListValue(out);
+        }
+        if (raw instanceof Value.Str s) {
+          List<String> parts = new ArrayList<>();
+          for (String p : s.value().split(Pattern.quote(listSeparator), -1)) {
+            if (!p.trim().isEmpty()) {
+              parts.add(p.trim());
+            }
+          }
+          return Value.ofStrings(parts);
+        }
+        throw expected("a list of text separated by '" + listSeparator + "'", raw);
+      default:
+        throw new AssertionError(type);
+    }
+  }
+
+  public Value timestamp(Value raw) {
+    if (raw instanceof Value.TimeValue) {
+      return raw;
+    }
+    if (raw instanceof Value.DateValue d) {
+      return new Value.TimeValue(d.value().atStartOfDay(zone).toInstant());
+    }
+    if (raw instanceof Value.Str s) {
+      String t = s.value().trim();
+      try {
+        if (timestampFormat != null) {
+          return new Value.TimeValue(LocalDateTime.parse(t, timestampFormat).atZone(zone).toInstant());
+        }
+        if (t.endsWith("Z") || t.matches(".*[+-]\\d{2}:?\\d{2}$")) {
+          return new Value.TimeValue(OffsetDateTime.parse(t.replace(' ', 'T')).toInstant());
+        }
+        if (t.length() == 10) {
+          return new Value.TimeValue(LocalDate.parse(t).atStartOfDay(zone).toInstant());
+        }
+        return new Value.TimeValue(LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant());
+      } catch (DateTimeParseException e) {
+        throw expected(timestampFormat == null ? "a timestamp such as 2024-01-31T12:00:00Z or 2024-01-31 12:00:00" : "a timestamp in the pattern of timestamp.format", raw);
+      }
+    }
+    if (raw instanceof Value.Num n && Math.abs(n.value()) < 1e13) {
+      return new Value.TimeValue(Instant.ofEpochMilli((long) (n.value() * (n.value() < 1e11 ? 1000 : 1))));
+    }
+    throw expected("a timestamp", raw);
+  }
+
+  private static IllegalArgumentException expected(String what, Value got) {
+    String shown = got instanceof Value.Str s ? "'" + (s.value().length() > 40 ? s.value().substring(0, 40) + "..." : s.value()) + "'" : got.typeName() + " " + got;
+    return new IllegalArgumentException("expected " + what + ", got " + shown);
+  }
+}

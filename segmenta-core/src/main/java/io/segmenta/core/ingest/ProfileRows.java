@@ -1,0 +1,64 @@
+package io.segmenta.core.ingest;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.value.Value;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code target = profiles}: one row per customer; id, identifier.* and trait.* columns. */
+final class ProfileRows implements RowMapper {
+  private final Cells cells;
+  private final int id;
+  private final boolean normalize;
+  private final Map<String, Integer> identifiers = new LinkedHashMap<>();
+  private final Map<TraitDef, Integer> traits = new LinkedHashMap<>();
+  private final List<Profile> out = new ArrayList<>();
+
+  ProfileRows(Cells cells, Mapping m, Schema schema) {
+    this.cells = cells;
+    this.id = cells.required("id");
+    this.normalize = Boolean.parseBoolean(m.get("id.normalize", "false"));
+    m.withPrefix("identifier.").forEach((kind, col) -> identifiers.put(kind, cells.index("identifier." + kind, col)));
+    m.withPrefix("trait.").forEach((name, col) -> {
+      TraitDef t = schema.trait(name).orElseThrow(() -> m.error("trait." + name, "unknown trait '" + name + "'; declare it with declare.trait." + name + " = <type>"));
+      traits.put(t, cells.index("trait." + name, col));
+    });
+    if (traits.isEmpty() && identifiers.isEmpty()) {
+      throw new UserException("the mapping names no trait.* or identifier.* columns, so the profiles would be empty");
+    }
+  }
+
+  @Override
+  public void accept(SourceRow row) {
+    String pid = cells.text(row, id, true, normalize);
+    List<Identifier> ids = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : identifiers.entrySet()) {
+      String v = cells.text(row, e.getValue(), false, false);
+      if (v != null) {
+        ids.add(e.getKey().equals("email") ? Identifier.email(v) : new Identifier(e.getKey(), v));
+      }
+    }
+    Map<String, Value> values = new LinkedHashMap<>();
+    for (Map.Entry<TraitDef, Integer> e : traits.entrySet()) {
+      values.put(e.getKey().name(), cells.typed(row, e.getValue(), e.getKey().type()));
+    }
+    out.add(new Profile(pid, ids, values));
+  }
+
+  @Override
+  public Batch finish() {
+    return new Batch(out, List.of());
+  }
+
+  @Override
+  public Map<String, Long> notes() {
+    return Map.of();
+  }
+}

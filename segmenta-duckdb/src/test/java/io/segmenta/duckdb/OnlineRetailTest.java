@@ -1,0 +1,115 @@
+package io.segmenta.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.ImportReport;
+import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.ingest.Mapping;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.port.StoreStats;
+import io.segmenta.core.port.Totals;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.testkit.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The published figures of UCI Online Retail (shared/data/REFERENCE_RESULTS.md §1a and §1d) reproduced through
+ * Segmenta's own import (the online-retail preset) and its own segment and aggregate queries.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OnlineRetailTest {
+  private static final String FILE = "data/online-retail/online_retail.csv.gz";
+  private static final Instant AS_OF = Instant.parse("2012-01-01T00:00:00Z");
+
+  @TempDir
+  static Path dir;
+  static Store store;
+  static ImportReport report;
+
+  @BeforeAll
+  static void load() {
+    Optional<Path> file = SharedData.find(FILE);
+    assumeTrue(file.isPresent(), SharedData.missing(FILE));
+    store = DuckDb.open(StoreConfig.resolve(dir, "2GB", 2, Map.of()));
+    try (CsvSource src = new CsvSource(file.get(), ',', '"', StandardCharsets.UTF_8, true)) {
+      report = Importer.run(src, Mapping.onlineRetail(), store, Importer.Options.strict());
+    }
+    System.out.println("Online Retail import: " + report.rows() + " rows in " + report.took().toMillis() + " ms; " + report.notes());
+  }
+
+  @AfterAll
+  static void close() {
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void import_readsEveryRowAndReportsRowsWithoutCustomer() {
+    assertEquals(541_909, report.rows());
+    assertEquals(0, report.rejected());
+    assertEquals(135_080L, report.notes().get("rows without a customer id (stored as guest orders, in no segment)"));
+    assertEquals(9_288L, report.notes().get("cancellation rows (stored as returns)"));
+  }
+
+  @Test
+  @Order(2)
+  void rawFigures_matchThePublishedOnes() {
+    StoreStats s = store.stats();
+    assertEquals(541_909, s.orderLines(), "every row is a line of an order or a cancellation");
+    assertEquals(4_372, s.profiles(), "customers");
+    assertEquals(25_900, s.events(), "invoices");
+    assertEquals(3_836L, s.eventsByType().get("return"), "cancellation invoices");
+    assertEquals(38, store.propertyValues("country", 1000).size(), "countries");
+  }
+
+  @Test
+  @Order(3)
+  void standardCleaning_matchesThePublishedFigures() {
+    String clean = "where quantity > 0 and unit_price > 0";
+    List<Measure> measures = List.of(
+        measure("count(order_line " + clean + ")"),
+        measure("sum(order_line.line_total " + clean + ")"),
+        measure("count_distinct(order_line.order_id " + clean + ")"));
+    Totals t = store.totals(RuleText.parseRule("count(order_line " + clean + ") >= 1"), AS_OF, measures);
+    assertEquals(4_338, t.members(), "customers after cleaning");
+    assertEquals(397_884.0, t.sums().get(0), "lines after cleaning");
+    assertEquals(8_911_407.90, Math.round(t.sums().get(1) * 100) / 100.0, "revenue after cleaning");
+    assertEquals(18_532.0, t.sums().get(2), "invoices after cleaning");
+  }
+
+  @Test
+  @Order(4)
+  void reimport_storesNothingTwice() {
+    Path file = SharedData.find(FILE).orElseThrow();
+    ImportReport again;
+    try (CsvSource src = new CsvSource(file, ',', '"', StandardCharsets.UTF_8, true)) {
+      again = Importer.run(src, Mapping.onlineRetail(), store, Importer.Options.strict());
+    }
+    assertEquals(0, again.written().eventsWritten());
+    assertEquals(25_900, again.written().eventsDuplicate());
+    assertEquals(0, again.written().profilesCreated());
+    assertEquals(541_909, store.stats().orderLines());
+    assertEquals(4_372, store.stats().profiles());
+  }
+
+  private static Measure measure(String text) {
+    return ((io.segmenta.core.rule.Rule.MeasureRule) RuleText.parseRule(text + " >= 0")).measure();
+  }
+}
