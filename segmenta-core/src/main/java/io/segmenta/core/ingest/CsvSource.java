@@ -29,12 +29,16 @@ public final class CsvSource implements RowSource {
   private final char separator;
   private final char quote;
   private final List<String> columns;
+  private final Path file;
+  private final Charset charset;
   private long line = 1;
   private boolean eof;
   private final StringBuilder raw = new StringBuilder();
 
   public CsvSource(Path file, char separator, char quote, Charset charset, boolean header) {
     this.name = file.getFileName().toString();
+    this.file = file;
+    this.charset = charset;
     this.separator = separator;
     this.quote = quote;
     try {
@@ -172,9 +176,38 @@ public final class CsvSource implements RowSource {
         return fields;
       }
     } catch (CharacterCodingException e) {
-      throw new ImportException(new ImportError(name, line, null, "the bytes here are not valid " + "text in the chosen encoding; if the file is Latin-1, import it with --encoding latin-1"));
+      throw new ImportException(new ImportError(name, badLine(), null, "the bytes here are not valid " + charset.name()
+          + (charset.equals(java.nio.charset.StandardCharsets.UTF_8) ? "; if the file is Latin-1, import it with --encoding latin-1" : "")));
     } catch (IOException e) {
       throw new ImportException(new ImportError(name, line, null, "cannot read the file: " + e.getMessage()));
+    }
+  }
+
+  /** The line of the first byte that is not valid in the charset: a second pass, taken only on that error. */
+  private long badLine() {
+    try (InputStream raw = Files.newInputStream(file);
+        InputStream in = new java.io.BufferedInputStream(name.endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
+      var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+      java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8);
+      long lines = 1;
+      int b;
+      while ((b = in.read()) >= 0) {
+        buf.put((byte) b);
+        buf.flip();
+        out.clear();
+        var result = decoder.decode(buf, out, false);
+        if (result.isError()) {
+          return lines;
+        }
+        buf.compact();
+        if (b == '\n') {
+          lines++;
+        }
+      }
+      return lines;
+    } catch (IOException e) {
+      return line;
     }
   }
 
