@@ -25,7 +25,7 @@ public final class ExampleSegments {
     add(m, "travellers", "interests contains \"travel\" or count(order_line where category = \"travel\") >= 1", Persona.TRAVELLER);
     add(m, "fitness-enthusiasts", "interests contains \"fitness\" or sum(order_line.line_total where category = \"sports\" in last 365 days) > 100", Persona.FITNESS);
     add(m, "luxury-buyers", "income >= 90000 and avg(order_line.unit_price) > 150", Persona.LUXURY);
-    add(m, "budget-conscious", "attitudes contains \"price_sensitive\" or (count(order where discount > 0) / count(order) >= 0.6 and count(order) >= 2)", Persona.BUDGET);
+    add(m, "budget-conscious", "attitudes contains \"price_sensitive\" or (count(order where discount > 0) / count(order) >= 0.75 and count(order) >= 3)", Persona.BUDGET);
     ALL = java.util.Collections.unmodifiableMap(m);
   }
 

@@ -1,0 +1,71 @@
+package io.segmenta.core.segment;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.ParsedRule;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.rule.TypeChecker;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Saved segments with their rules checked: a rule is parsed (text, or JSON when it starts with '{'), type-checked
+ * against the store's schema and the other saved segments (so a cycle cannot be saved), and kept in canonical text.
+ */
+public final class Segments {
+  private final Store store;
+  private final Clock clock;
+
+  public Segments(Store store, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public SegmentResolver resolver() {
+    return name -> store.segment(name).map(d -> RuleText.parseRule(d.rule()));
+  }
+
+  /** Parses and type-checks a rule given as text or JSON. */
+  public ParsedRule check(String rule) {
+    ParsedRule parsed = parse(rule);
+    new TypeChecker(store.schema(), resolver()).check(parsed);
+    return parsed;
+  }
+
+  /** A saved segment's rule when {@code ruleOrName} names one, otherwise the checked rule it spells. */
+  public Rule ruleOf(String ruleOrName) {
+    Optional<SegmentDefinition> saved = isName(ruleOrName) ? store.segment(ruleOrName.trim()) : Optional.empty();
+    if (saved.isPresent()) {
+      return RuleText.parseRule(saved.get().rule());
+    }
+    return check(ruleOrName).rule();
+  }
+
+  public SegmentDefinition save(String name, String rule, String description) {
+    SegmentDefinition probe;
+    try {
+      probe = new SegmentDefinition(name, "", description, clock.instant());
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
+    ParsedRule parsed = parse(rule);
+    new TypeChecker(store.schema(), resolver()).check(name, parsed);
+    return store.saveSegment(new SegmentDefinition(probe.name(), RuleText.print(parsed.rule()), description, probe.updatedAt()));
+  }
+
+  private static boolean isName(String s) {
+    return s != null && s.trim().matches("[a-z0-9][a-z0-9_-]{0,62}");
+  }
+
+  private static ParsedRule parse(String rule) {
+    if (rule == null || rule.isBlank()) {
+      throw new UserException("the rule is empty");
+    }
+    return rule.stripLeading().startsWith("{") ? RuleJson.parse(rule) : RuleText.parse(rule);
+  }
+}
