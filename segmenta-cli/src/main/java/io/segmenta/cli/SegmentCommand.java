@@ -1,0 +1,343 @@
+package io.segmenta.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Member;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.ParsedRule;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.Window;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.JsonValues;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "segment", mixinStandardHelpOptions = true,
+    description = {"Write, check and run segments. RULE is a rule in the text syntax (docs/rule-language.md), a JSON rule, or the name of a saved segment."},
+    subcommands = {SegmentCommand.Check.class, SegmentCommand.Explain.class, SegmentCommand.Count.class, SegmentCommand.Members.class,
+        SegmentCommand.Export.class, SegmentCommand.Save.class, SegmentCommand.ListSegments.class, SegmentCommand.Delete.class})
+final class SegmentCommand implements Runnable {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** What every subcommand that runs a rule shares. */
+  abstract static class RuleCommand {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Option(names = "--as-of", description = "The instant the rule is evaluated at: now (default), latest (the newest event), a date or an ISO instant.")
+    String asOf;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
+  static final class Check extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "RULE")
+    String rule;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        ParsedRule p = new Segments(s, Clock.systemUTC()).check(rule);
+        out().println("ok: " + RuleText.print(p.rule()));
+        out().println("json: " + RuleJson.print(p.rule()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show how a rule reads, which time windows it covers, and the SQL it runs as.")
+  static final class Explain extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "RULE")
+    String rule;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
+        Instant at = StoreOptions.asOf(asOf, s);
+        PrintWriter out = out();
+        out.println("rule:   " + RuleText.print(r));
+        out.println("as of:  " + at);
+        out.println("reads as:");
+        describe(out, r, at, "  ");
+        out.println("json:   " + RuleJson.print(r));
+        out.println("sql:");
+        out.println("  " + s.explain(r, at).replace("\n", "\n  "));
+      }
+      return 0;
+    }
+
+    private static void describe(PrintWriter out, Rule r, Instant at, String indent) {
+      if (r instanceof Rule.And a) {
+        out.println(indent + (a.rules().isEmpty() ? "everyone" : "all of:"));
+        a.rules().forEach(x -> describe(out, x, at, indent + "  "));
+      } else if (r instanceof Rule.Or o) {
+        out.println(indent + (o.rules().isEmpty() ? "everyone" : "any of:"));
+        o.rules().forEach(x -> describe(out, x, at, indent + "  "));
+      } else if (r instanceof Rule.Nor n) {
+        out.println(indent + "none of:");
+        n.rules().forEach(x -> describe(out, x, at, indent + "  "));
+      } else if (r instanceof Rule.Not n) {
+        out.println(indent + "not:");
+        describe(out, n.rule(), at, indent + "  ");
+      } else if (r instanceof Rule.MeasureRule m) {
+        out.println(indent + RuleText.print(r));
+        windows(out, m.measure(), at, indent + "  ");
+      } else {
+        out.println(indent + RuleText.print(r));
+      }
+    }
+
+    private static void windows(PrintWriter out, Measure m, Instant at, String indent) {
+      if (m instanceof Measure.Ratio ratio) {
+        windows(out, ratio.numerator(), at, indent);
+        windows(out, ratio.denominator(), at, indent);
+        return;
+      }
+      Measure.Aggregate a = (Measure.Aggregate) m;
+      Window.Interval i = a.window().resolve(at);
+      out.println(indent + a.fn().label() + " over " + a.eventType() + " events from " + (i.from() == null ? "the beginning" : i.from())
+          + " until " + i.until() + " (exclusive)" + (a.fn().needsProperty ? "" : "") + (isZeroWhenEmpty(a.fn()) ? "; 0 when there are none" : "; missing when there are none"));
+    }
+
+    private static boolean isZeroWhenEmpty(Measure.Fn fn) {
+      return fn == Measure.Fn.COUNT || fn == Measure.Fn.SUM || fn == Measure.Fn.COUNT_DISTINCT;
+    }
+  }
+
+  @Command(name = "count", mixinStandardHelpOptions = true, description = "How many profiles a rule selects.")
+  static final class Count extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "RULE")
+    String rule;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
+        Instant at = StoreOptions.asOf(asOf, s);
+        long n = s.count(r, at);
+        long all = s.stats().profiles();
+        out().printf("%,d of %,d profiles (%.1f%%) as of %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, at);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "members", mixinStandardHelpOptions = true, description = "List member profile ids, a page at a time.")
+  static final class Members extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "RULE")
+    String rule;
+
+    @Option(names = "--limit", defaultValue = "50", description = "How many (default 50).")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", description = "How many to skip first.")
+    long offset;
+
+    @Override
+    public Integer call() {
+      if (limit < 1 || offset < 0) {
+        throw new UserException("--limit must be at least 1 and --offset at least 0, got " + limit + " and " + offset);
+      }
+      try (Store s = store.open()) {
+        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
+        s.members(r, StoreOptions.asOf(asOf, s), offset, limit).forEach(out()::println);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true, description = "Export every member with identifiers and chosen traits, as CSV or JSON lines.")
+  static final class Export extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "RULE")
+    String rule;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json (one object per line).")
+    String format;
+
+    @Option(names = "--traits", split = ",", description = "Traits to include, comma-separated.")
+    List<String> traits = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, description = "File to write (default: standard output). Written whole or not at all.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      String fmt = format.toLowerCase(Locale.ROOT);
+      if (!fmt.equals("csv") && !fmt.equals("json")) {
+        throw new UserException("--format must be csv or json, got '" + format + "'");
+      }
+      try (Store s = store.open()) {
+        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
+        Instant at = StoreOptions.asOf(asOf, s);
+        Path tmp = output == null ? null : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".part");
+        Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+            : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+        long n;
+        try {
+          n = write(s, r, at, fmt, w);
+          w.flush();
+        } finally {
+          if (output != null) {
+            w.close();
+          }
+        }
+        if (output != null) {
+          Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          spec.commandLine().getErr().printf("exported %,d members to %s%n", n, output);
+        }
+      }
+      return 0;
+    }
+
+    private long write(Store s, Rule r, Instant at, String fmt, Writer w) throws IOException {
+      ObjectMapper json = new ObjectMapper();
+      if (fmt.equals("csv")) {
+        StringBuilder h = new StringBuilder("profile_id,email,phone");
+        traits.forEach(t -> h.append(',').append(t));
+        w.write(h.append('\n').toString());
+      }
+      IOException[] failure = new IOException[1];
+      long n = s.export(r, at, traits, m -> {
+        if (failure[0] != null) {
+          return;
+        }
+        try {
+          w.write(fmt.equals("csv") ? csvLine(m) : jsonLine(json, m));
+        } catch (IOException e) {
+          failure[0] = e;
+        }
+      });
+      if (failure[0] != null) {
+        throw failure[0];
+      }
+      return n;
+    }
+
+    private String csvLine(Member m) {
+      StringBuilder sb = new StringBuilder(csv(m.profileId()));
+      sb.append(',').append(csv(identifier(m, "email"))).append(',').append(csv(identifier(m, "phone")));
+      for (String t : traits) {
+        var v = m.traits().get(t);
+        sb.append(',').append(v == null || v.isNull() ? "" : csv(v instanceof io.segmenta.core.value.Value.ListValue l
+            ? String.join("|", l.items().stream().map(Object::toString).toList()) : v.toString()));
+      }
+      return sb.append('\n').toString();
+    }
+
+    private static String identifier(Member m, String kind) {
+      return m.identifiers().stream().filter(i -> i.kind().equals(kind)).map(i -> i.value()).findFirst().orElse("");
+    }
+
+    private static String jsonLine(ObjectMapper json, Member m) {
+      ObjectNode o = json.createObjectNode();
+      o.put("profile_id", m.profileId());
+      ObjectNode ids = o.putObject("identifiers");
+      m.identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+      ObjectNode t = o.putObject("traits");
+      m.traits().forEach((k, v) -> t.set(k, v instanceof io.segmenta.core.value.Value.DateValue || v instanceof io.segmenta.core.value.Value.TimeValue
+          ? json.getNodeFactory().textNode(v.toString()) : JsonValues.toJson(v)));
+      return o + "\n";
+    }
+
+    private static String csv(String s) {
+      if (s.isEmpty()) {
+        return "";
+      }
+      return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+  }
+
+  @Command(name = "save", mixinStandardHelpOptions = true, description = "Save a segment under a name (replacing one of that name).")
+  static final class Save extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "RULE")
+    String rule;
+
+    @Option(names = "--description", defaultValue = "")
+    String description;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        SegmentDefinition d = new Segments(s, Clock.systemUTC()).save(name, rule, description);
+        out().println("saved " + d.name() + ": " + d.rule());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List saved segments with their sizes.")
+  static final class ListSegments extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        Instant at = StoreOptions.asOf(asOf, s);
+        List<List<String>> rows = new ArrayList<>();
+        for (SegmentDefinition d : s.segments()) {
+          long n = s.count(RuleText.parseRule(d.rule()), at);
+          rows.add(List.of(d.name(), String.format("%,d", n), d.rule()));
+        }
+        Charts.table(out(), List.of("segment", "members", "rule"), rows);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a saved segment.")
+  static final class Delete extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        for (SegmentDefinition d : s.segments()) {
+          if (!d.name().equals(name) && d.rule().contains("segment \"" + name + "\"")) {
+            throw new UserException("segment '" + d.name() + "' refers to '" + name + "'; change or delete it first");
+          }
+        }
+        if (!s.deleteSegment(name)) {
+          throw new UserException("there is no saved segment named '" + name + "'");
+        }
+        out().println("deleted " + name);
+      }
+      return 0;
+    }
+  }
+}

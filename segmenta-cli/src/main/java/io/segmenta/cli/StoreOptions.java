@@ -1,0 +1,51 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Store;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Option;
+
+/** Where the data lives and how much of the machine to use; shared by every command that opens the store. */
+final class StoreOptions {
+  @Option(names = "--data-dir", description = "Directory of the database (default: $SEGMENTA_DATA_DIR or ~/.segmenta).")
+  Path dataDir;
+
+  @Option(names = "--memory-limit", description = "Memory DuckDB may use, e.g. 4GB (default: a quarter of RAM, at most 8GB).")
+  String memoryLimit;
+
+  @Option(names = "--threads", description = "Threads DuckDB may use (default: all cores).")
+  Integer threads;
+
+  StoreConfig config() {
+    return StoreConfig.resolve(dataDir, memoryLimit, threads, System.getenv());
+  }
+
+  Store open() {
+    return DuckDb.open(config());
+  }
+
+  /** {@code now}, {@code latest} (the newest event), a date (its end, UTC) or an ISO instant. */
+  static Instant asOf(String text, Store store) {
+    if (text == null || text.equals("now")) {
+      return Instant.now();
+    }
+    if (text.equals("latest")) {
+      Instant last = store.stats().lastEvent();
+      return last == null ? Instant.now() : last;
+    }
+    try {
+      if (text.length() == 10) {
+        return LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000);
+      }
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new UserException("--as-of must be now, latest, a date such as 2025-06-30 or an instant such as 2025-06-30T12:00:00Z, got '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.segmenta.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: exit codes, one-line errors, and what each command prints. */
+class CliTest {
+  @TempDir
+  static Path dir;
+  static Path data;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> all = new ArrayList<>(List.of(args));
+    int code = Main.run(all.toArray(new String[0]), new PrintWriter(out), new PrintWriter(err));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @BeforeAll
+  static void demo() {
+    data = dir.resolve("data");
+    Result r = run("demo", "--customers", "1500", "--data-dir", data.toString(), "--threads", "2", "--memory-limit", "1GB");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Segments as of 2025-06-30T23:00:00Z (1,500 profiles)"), r.out());
+    assertTrue(r.out().contains("students") && r.out().contains("high-returners") && r.out().contains("█"), r.out());
+  }
+
+  static String[] with(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--data-dir");
+    all.add(data.toString());
+    return all.toArray(new String[0]);
+  }
+
+  @Nested
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+  class Segment {
+    @Test
+    @Order(1)
+    void count_savedSegmentAndInlineRule() {
+      Result r = run(with("segment", "count", "students", "--as-of", "2025-06-30"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().matches("(?s)\\d[\\d,]* of 1,500 profiles \\(\\d+\\.\\d%\\) as of 2025-06-30T23:59:59\\.999999Z\\s*"), r.out());
+      Result inline = run(with("segment", "count", "segment \"students\" and count(order in last 365 days) >= 1", "--as-of", "latest"));
+      assertEquals(0, inline.code(), inline.err());
+    }
+
+    @Test
+    void check_typeErrorIsOneClearLineWithCaret() {
+      Result r = run(with("segment", "check", "age > 30 and cuntry = \"DK\""));
+      assertEquals(2, r.code());
+      assertTrue(r.err().startsWith("segmenta: line 1, column 14: unknown trait 'cuntry' (did you mean 'country'?)"), r.err());
+      assertTrue(r.err().contains("age > 30 and cuntry = \"DK\"\n               ^"), r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void explain_showsWindowsAndSql() {
+      Result r = run(with("segment", "explain", "high-returners", "--as-of", "2025-06-30T23:00:00Z"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("count over order events from 2024-06-30T23:00:00Z until 2025-06-30T23:00:00.000001Z"), r.out());
+      assertTrue(r.out().contains("WITH a_e AS (SELECT e.pkey"), r.out());
+    }
+
+    @Test
+    void members_pagesThroughIds() {
+      Result page1 = run(with("segment", "members", "full-time-workers", "--limit", "3"));
+      Result page2 = run(with("segment", "members", "full-time-workers", "--limit", "3", "--offset", "3"));
+      assertEquals(3, page1.out().lines().count());
+      assertEquals(3, page2.out().lines().count());
+      assertFalse(page1.out().contains(page2.out().lines().findFirst().orElseThrow()));
+    }
+
+    @Test
+    void export_csvAndJsonToAFile() throws Exception {
+      Path csv = dir.resolve("lux.csv");
+      Result r = run(with("segment", "export", "luxury-buyers", "--traits", "first_name,city,interests", "--as-of", "latest", "-o", csv.toString()));
+      assertEquals(0, r.code(), r.err());
+      List<String> lines = Files.readAllLines(csv);
+      assertEquals("profile_id,email,phone,first_name,city,interests", lines.get(0));
+      assertTrue(lines.size() > 5, "luxury buyers exist in the demo shop");
+      assertTrue(lines.get(1).matches("c\\d{7},c\\d{7}@example\\.com,,[^,]+,[^,]+,.*"), lines.get(1));
+      Path json = dir.resolve("lux.jsonl");
+      run(with("segment", "export", "luxury-buyers", "--format", "json", "--traits", "income", "--as-of", "latest", "-o", json.toString()));
+      var first = new ObjectMapper().readTree(Files.readAllLines(json).get(0));
+      assertTrue(first.get("traits").get("income").asDouble() >= 90000, first.toString());
+      assertEquals(lines.size() - 1, Files.readAllLines(json).size());
+    }
+
+    @Test
+    void save_rejectsACycle() {
+      assertEquals(0, run(with("segment", "save", "x1", "age > 30")).code());
+      assertEquals(0, run(with("segment", "save", "x2", "segment \"x1\" and city = \"Oslo\"")).code());
+      Result cycle = run(with("segment", "save", "x1", "segment \"x2\""));
+      assertEquals(2, cycle.code());
+      assertTrue(cycle.err().contains("would refer to itself: x1 -> x2 -> x1"), cycle.err());
+      Result delete = run(with("segment", "delete", "x1"));
+      assertEquals(2, delete.code());
+      assertTrue(delete.err().contains("segment 'x2' refers to 'x1'"), delete.err());
+    }
+  }
+
+  @Nested
+  class Import {
+    @Test
+    void import_badFileIsRefusedWithLinesAndNothingWritten() throws Exception {
+      Path f = dir.resolve("bad.csv");
+      Files.writeString(f, "id,age\na,12\nb,twelve\nc,\n");
+      Path before = data;
+      String statsBefore = run(with("stats")).out();
+      Result r = run(with("import", f.toString(), "--map", "target=profiles", "--map", "id=id", "--map", "trait.age=age"));
+      assertEquals(2, r.code());
+      assertTrue(r.err().contains("bad.csv:3, column age: expected a number such as 12.5, got 'twelve'"), r.err());
+      assertTrue(r.err().contains("nothing was imported"), r.err());
+      assertEquals(statsBefore, run(with("stats")).out());
+      assertTrue(Files.exists(before));
+    }
+
+    @Test
+    void import_missingFileAndMissingMappingAreOneLine() {
+      Result r = run(with("import", dir.resolve("nope.csv").toString()));
+      assertEquals(2, r.code());
+      assertEquals(1, r.err().lines().count(), r.err());
+      Path f = dir.resolve("x.csv");
+      try {
+        Files.writeString(f, "a\n1\n");
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+      Result m = run(with("import", f.toString()));
+      assertEquals(2, m.code());
+      assertTrue(m.err().startsWith("segmenta: a CSV or Parquet file needs a mapping"), m.err());
+    }
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Result r = run("segment", "count", "age > 1", "--bogus");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("segmenta: Unknown option: '--bogus'"), r.err());
+  }
+
+  @Test
+  void generate_writesJsonLines() throws Exception {
+    Path out = dir.resolve("gen");
+    Result r = run("generate", "--customers", "50", "--seed", "7", "-o", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(50, Files.readAllLines(out.resolve("profiles.jsonl")).size());
+    assertTrue(Files.size(out.resolve("events.jsonl")) > 1000);
+  }
+}
