@@ -355,7 +355,9 @@ final class DuckDbStore implements Store {
       st.executeUpdate("INSERT INTO identifiers SELECT DISTINCT i.kind, i.value, p.pkey FROM s_identifiers i JOIN profiles p ON p.profile_id = i.profile_id "
           + "WHERE NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.kind = i.kind AND x.value = i.value AND x.pkey = p.pkey)");
       st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) = 1");
-      st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM events)");
+      // A join (not IN over all events) lets the optimiser build its hash table on the small staged side.
+      st.execute("CREATE OR REPLACE TEMP TABLE s_dup AS SELECT n.event_id FROM s_new n JOIN events e ON e.event_id = n.event_id");
+      st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM s_dup)");
       StringBuilder pc = new StringBuilder();
       StringBuilder pv = new StringBuilder();
       for (PropertyDef p : props) {
@@ -378,7 +380,7 @@ final class DuckDbStore implements Store {
 
   private void dropStaging() {
     try (Statement st = conn.createStatement()) {
-      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new")) {
+      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new", "s_dup")) {
         st.execute("DROP TABLE IF EXISTS temp.main." + t);
       }
     } catch (SQLException ignored) {
