@@ -195,13 +195,28 @@ final class TextParser {
     if (!fn.needsProperty && property != null) {
       throw error(ev, fn.label() + " counts events and takes no property; write " + fn.label() + "(" + ev.text() + ")");
     }
+    // The filter and the window may come in either order; the canonical print puts the filter first.
     Rule filter = null;
-    if (accept("where")) {
-      filter = expr();
+    Window window = null;
+    while (true) {
+      if (filter == null && accept("where")) {
+        filter = expr();
+      } else if (window == null && startsWindow()) {
+        window = window();
+      } else {
+        break;
+      }
     }
-    Window window = window();
+    if (window == null) {
+      window = Window.ALL_TIME;
+    }
     expect(")", "to close " + fn.label() + "(");
     return mark(new Measure.Aggregate(fn, ev.text(), property, filter, window), fnTok.offset());
+  }
+
+  private boolean startsWindow() {
+    Token t = peek();
+    return (t.is("in") && peekAt(1).is("last")) || t.is("from") || t.is("before") || t.is("after");
   }
 
   private Window window() {
