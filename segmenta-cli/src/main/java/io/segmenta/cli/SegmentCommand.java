@@ -60,6 +60,20 @@ final class SegmentCommand implements Runnable {
     PrintWriter out() {
       return spec.commandLine().getOut();
     }
+
+    /** What a subcommand does with the open store, the resolved rule and the as-of instant. */
+    @FunctionalInterface
+    interface RuleAction {
+      void run(Store store, Rule rule, Instant asOf) throws IOException;
+    }
+
+    /** Opens the store, resolves RULE (a saved name, text or JSON) and the as-of instant, and runs the action. */
+    int withRule(String rule, RuleAction action) throws IOException {
+      try (Store s = store.open()) {
+        action.run(s, new Segments(s, Clock.systemUTC()).ruleOf(rule), StoreOptions.asOf(asOf, s));
+      }
+      return 0;
+    }
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
@@ -84,10 +98,8 @@ final class SegmentCommand implements Runnable {
     String rule;
 
     @Override
-    public Integer call() {
-      try (Store s = store.open()) {
-        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
-        Instant at = StoreOptions.asOf(asOf, s);
+    public Integer call() throws IOException {
+      return withRule(rule, (s, r, at) -> {
         PrintWriter out = out();
         out.println("rule:   " + RuleText.print(r));
         out.println("as of:  " + at);
@@ -96,8 +108,7 @@ final class SegmentCommand implements Runnable {
         out.println("json:   " + RuleJson.print(r));
         out.println("sql:");
         out.println("  " + s.explain(r, at).replace("\n", "\n  "));
-      }
-      return 0;
+      });
     }
 
     private static void describe(PrintWriter out, Rule r, Instant at, String indent) {
@@ -144,15 +155,12 @@ final class SegmentCommand implements Runnable {
     String rule;
 
     @Override
-    public Integer call() {
-      try (Store s = store.open()) {
-        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
-        Instant at = StoreOptions.asOf(asOf, s);
+    public Integer call() throws IOException {
+      return withRule(rule, (s, r, at) -> {
         long n = s.count(r, at);
         long all = s.stats().profiles();
         out().printf("%,d of %,d profiles (%.1f%%) as of %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, at);
-      }
-      return 0;
+      });
     }
   }
 
@@ -168,15 +176,11 @@ final class SegmentCommand implements Runnable {
     long offset;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       if (limit < 1 || offset < 0) {
         throw new UserException("--limit must be at least 1 and --offset at least 0, got " + limit + " and " + offset);
       }
-      try (Store s = store.open()) {
-        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
-        s.members(r, StoreOptions.asOf(asOf, s), offset, limit).forEach(out()::println);
-      }
-      return 0;
+      return withRule(rule, (s, r, at) -> s.members(r, at, offset, limit).forEach(out()::println));
     }
   }
 
@@ -200,9 +204,7 @@ final class SegmentCommand implements Runnable {
       if (!fmt.equals("csv") && !fmt.equals("json")) {
         throw new UserException("--format must be csv or json, got '" + format + "'");
       }
-      try (Store s = store.open()) {
-        Rule r = new Segments(s, Clock.systemUTC()).ruleOf(rule);
-        Instant at = StoreOptions.asOf(asOf, s);
+      return withRule(rule, (s, r, at) -> {
         Path tmp = output == null ? null : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".part");
         Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
             : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
@@ -219,8 +221,7 @@ final class SegmentCommand implements Runnable {
           Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
           spec.commandLine().getErr().printf("exported %,d members to %s%n", n, output);
         }
-      }
-      return 0;
+      });
     }
 
     private long write(Store s, Rule r, Instant at, String fmt, Writer w) throws IOException {

@@ -186,25 +186,9 @@ public final class Evaluator {
       }
       return true;
     } else if (r instanceof Rule.Or o) {
-      if (o.rules().isEmpty()) {
-        return true;
-      }
-      for (Rule x : o.rules()) {
-        if (rule(x, scope, refs)) {
-          return true;
-        }
-      }
-      return false;
+      return o.rules().isEmpty() || anyHolds(o.rules(), scope, refs);
     } else if (r instanceof Rule.Nor n) {
-      if (n.rules().isEmpty()) {
-        return false;
-      }
-      for (Rule x : n.rules()) {
-        if (rule(x, scope, refs)) {
-          return false;
-        }
-      }
-      return true;
+      return !n.rules().isEmpty() && !anyHolds(n.rules(), scope, refs);
     } else if (r instanceof Rule.Not n) {
       return !rule(n.rule(), scope, refs);
     } else if (r instanceof Rule.Field f) {
@@ -228,6 +212,15 @@ public final class Evaluator {
       Value v = measure(m.measure(), scope.history());
       return strictCondition(m.condition(), v);
     }
+  }
+
+  private boolean anyHolds(List<Rule> rules, Scope scope, Deque<String> refs) {
+    for (Rule x : rules) {
+      if (rule(x, scope, refs)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean strictCondition(Condition c, Value v) {
@@ -296,6 +289,9 @@ public final class Evaluator {
       }
       return g.negated() != in;
     }
+    if (op instanceof Op.Size || op instanceof Op.ElemMatchValue || op instanceof Op.ElemMatchRule || op instanceof Op.All) {
+      return listOp(op, v);
+    }
     if (gb) {
       return gbOp(op, v);
     }
@@ -314,30 +310,6 @@ public final class Evaluator {
       return in.negated() != isIn(v, in.values(), in.ignoreCase());
     } else if (op instanceof Op.Regex r) {
       return v instanceof Value.Str s && regex(r.pattern(), r.ignoreCase()).matcher(s.value()).find();
-    } else if (op instanceof Op.Size s) {
-      return v instanceof Value.ListValue l && condition(s.condition(), new Value.Num(l.items().size()), false);
-    } else if (op instanceof Op.ElemMatchValue e) {
-      if (!(v instanceof Value.ListValue l)) {
-        return false;
-      }
-      for (Value item : l.items()) {
-        if (!item.isNull() && condition(e.ops(), item, false)) {
-          return true;
-        }
-      }
-      return false;
-    } else if (op instanceof Op.ElemMatchRule e) {
-      if (!(v instanceof Value.ListValue l)) {
-        return false;
-      }
-      for (Value item : l.items()) {
-        if (!item.isNull() && rule(e.rule(), new Scope(item, null), new ArrayDeque<>())) {
-          return true;
-        }
-      }
-      return false;
-    } else if (op instanceof Op.All a) {
-      return all(a, v);
     } else if (op instanceof Op.Between b) {
       Integer lo = compareOrNull(v, b.low());
       Integer hi = compareOrNull(v, b.high());
@@ -374,30 +346,6 @@ public final class Evaluator {
       return in.negated() != isIn(v, in.values(), in.ignoreCase());
     } else if (op instanceof Op.Regex r) {
       return regex(r.pattern(), r.ignoreCase()).matcher(Js.toStr(v)).find();
-    } else if (op instanceof Op.Size s) {
-      return v instanceof Value.ListValue l && condition(s.condition(), new Value.Num(l.items().size()), false);
-    } else if (op instanceof Op.ElemMatchValue e) {
-      if (!(v instanceof Value.ListValue l)) {
-        return false;
-      }
-      for (Value item : l.items()) {
-        if (Js.truthy(item) && condition(e.ops(), item, false)) {
-          return true;
-        }
-      }
-      return false;
-    } else if (op instanceof Op.ElemMatchRule e) {
-      if (!(v instanceof Value.ListValue l)) {
-        return false;
-      }
-      for (Value item : l.items()) {
-        if (Js.truthy(item) && rule(e.rule(), new Scope(item, null), new ArrayDeque<>())) {
-          return true;
-        }
-      }
-      return false;
-    } else if (op instanceof Op.All a) {
-      return all(a, v);
     } else if (op instanceof Op.Between b) {
       return Js.relational(Op.Cmp.GTE, v, b.low()) && Js.relational(Op.Cmp.LTE, v, b.high());
     } else if (op instanceof Op.Contains c) {
@@ -409,6 +357,34 @@ public final class Evaluator {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
     }
     throw new AssertionError(op);
+  }
+
+  /**
+   * Operators on lists, the same in both semantics except for which elements are passed over: missing ones
+   * (strict), or every falsy one, as GrowthBook's elemMatch does.
+   */
+  private boolean listOp(Op op, Value v) {
+    if (!(v instanceof Value.ListValue l)) {
+      return false;
+    }
+    if (op instanceof Op.Size s) {
+      return condition(s.condition(), new Value.Num(l.items().size()), false);
+    }
+    if (op instanceof Op.All a) {
+      return all(a, v);
+    }
+    for (Value item : l.items()) {
+      boolean skip = semantics == Semantics.GROWTHBOOK ? !Js.truthy(item) : item.isNull();
+      if (skip) {
+        continue;
+      }
+      boolean hit = op instanceof Op.ElemMatchValue e ? condition(e.ops(), item, false)
+          : rule(((Op.ElemMatchRule) op).rule(), new Scope(item, null), new ArrayDeque<>());
+      if (hit) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean all(Op.All a, Value v) {
