@@ -98,6 +98,7 @@ final class SqlCompiler {
   SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams) {
     Build b = new Build(asOf);
     Frag predicate = b.rule(rule, null);
+    b.requireFrom(rule);
     return assemble(b, Frag.of(columns), predicate, tail, tailParams);
   }
 
@@ -109,6 +110,7 @@ final class SqlCompiler {
       columns.add(", CAST(sum(").add(b.measure(m)).add(") AS DOUBLE)");
     }
     Frag predicate = b.rule(rule, null);
+    b.requireFrom(rule);
     return assemble(b, columns, predicate, null, List.of());
   }
 
@@ -117,15 +119,21 @@ final class SqlCompiler {
     List<String> joins = new ArrayList<>();
     boolean first = true;
     for (Source s : Source.values()) {
-      Map<String, Frag> aggs = b.aggregates.get(s);
+      Map<String, Agg> aggs = b.aggregates.get(s);
       if (aggs.isEmpty()) {
         continue;
       }
       sql.add(first ? "WITH " : ", ").add(s.cte()).add(" AS (SELECT ").add(s.alias).add(".pkey");
       first = false;
+      // When every aggregate has the same row condition, the WHERE below applies it once for all of them.
+      boolean shared = b.rowFilters.get(s).size() == 1;
       int i = 0;
-      for (Frag f : aggs.values()) {
-        sql.add(", ").add(f).add(" AS m" + i++);
+      for (Agg a : aggs.values()) {
+        sql.add(", ").add(a.function());
+        if (!shared) {
+          sql.add(" FILTER (WHERE ").add(a.filter()).add(")");
+        }
+        sql.add(" AS m" + i++);
       }
       sql.add(" FROM ").add(s.table).add(" ").add(s.alias).add(" WHERE ").add(s.alias).add(".pkey IS NOT NULL AND ");
       if (s == Source.EVENTS) {
@@ -143,8 +151,16 @@ final class SqlCompiler {
       if (lower != null) {
         sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
       }
-      sql.add(" GROUP BY ").add(s.alias).add(".pkey)");
-      joins.add(" LEFT JOIN " + s.cte() + " ON " + s.cte() + ".pkey = p.pkey");
+      // Rows that meet no aggregate's condition would only make empty groups: leave them out of the scan. A
+      // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would.
+      sql.add(" AND (");
+      int f = 0;
+      for (Frag rf : b.rowFilters.get(s).values()) {
+        sql.add(f++ > 0 ? " OR " : "").add("(").add(rf).add(")");
+      }
+      sql.add(") GROUP BY ").add(s.alias).add(".pkey)");
+      String join = b.required.contains(s) ? " JOIN " : " LEFT JOIN ";
+      joins.add(join + s.cte() + " ON " + s.cte() + ".pkey = p.pkey");
     }
     sql.add(first ? "" : " ").add("SELECT ").add(columns).add(" FROM profiles p");
     joins.forEach(sql::add);
@@ -164,10 +180,14 @@ final class SqlCompiler {
   private final class Build {
     final Instant asOf;
     final Instant end;
-    final Map<Source, Map<String, Frag>> aggregates = new LinkedHashMap<>();
+    final Map<Source, Map<String, Agg>> aggregates = new LinkedHashMap<>();
+    /** The row conditions of the aggregates, per source: a row that meets none of them changes no aggregate. */
+    final Map<Source, Map<String, Frag>> rowFilters = new LinkedHashMap<>();
     final Map<Source, Instant> lowerBound = new LinkedHashMap<>();
     final Map<Source, Boolean> unbounded = new LinkedHashMap<>();
     final Set<String> types = new LinkedHashSet<>();
+    /** Sources every member must have events in: joined with an inner join. */
+    final Set<Source> required = java.util.EnumSet.noneOf(Source.class);
     final Deque<String> refs = new ArrayDeque<>();
     int lambdas;
 
@@ -176,7 +196,26 @@ final class SqlCompiler {
       this.end = asOf.plusNanos(1000);
       for (Source s : Source.values()) {
         aggregates.put(s, new LinkedHashMap<>());
+        rowFilters.put(s, new LinkedHashMap<>());
         unbounded.put(s, false);
+      }
+    }
+
+    /**
+     * Marks the sources a member must have events in: those of top-level conjuncts that cannot hold for a
+     * profile with no events there (their condition fails on the aggregate's empty value, decided by the reference
+     * evaluator itself). For a ratio, only the denominator's source: without it the ratio is missing.
+     */
+    void requireFrom(Rule r) {
+      if (r instanceof Rule.And a) {
+        a.rules().forEach(this::requireFrom);
+      } else if (r instanceof Rule.MeasureRule m) {
+        Measure.Aggregate decisive = m.measure() instanceof Measure.Ratio ratio ? (Measure.Aggregate) ratio.denominator() : (Measure.Aggregate) m.measure();
+        Value empty = m.measure() instanceof Measure.Ratio ? Value.NULL : io.segmenta.core.rule.Evaluator.emptyValue(decisive);
+        if (!io.segmenta.core.rule.Evaluator.holds(m.condition(), empty)) {
+          boolean derived = schema.eventType(decisive.eventType()).map(EventTypeDef::derived).orElse(false);
+          required.add(derived ? Source.LINES : Source.EVENTS);
+        }
       }
     }
 
@@ -273,9 +312,10 @@ final class SqlCompiler {
         case FIRST_TIME, DAYS_SINCE_FIRST -> "min(" + al + ".ts)";
         case LAST_TIME, DAYS_SINCE -> "max(" + al + ".ts)";
       };
-      Frag agg = Frag.of(fn + " FILTER (WHERE ").add(filter).add(")");
-      String key = agg.sql + "|" + agg.params;
-      Map<String, Frag> aggs = aggregates.get(source);
+      rowFilters.get(source).putIfAbsent(filter.sql + "|" + filter.params, filter);
+      Agg agg = new Agg(fn, filter);
+      String key = fn + "|" + filter.sql + "|" + filter.params;
+      Map<String, Agg> aggs = aggregates.get(source);
       if (!aggs.containsKey(key)) {
         aggs.put(key, agg);
       }
@@ -458,6 +498,9 @@ final class SqlCompiler {
   }
 
   private record Scope(Source source, EventTypeDef event) {}
+
+  /** An aggregate function over the rows that meet its filter. */
+  private record Agg(String function, Frag filter) {}
 
   private static String typeName(ValueType t) {
     return switch (t) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DifferentialTest {
   private static final int CUSTOMERS = 250;
-  private static final int RULES = 600;
+  /** 600 in the suite; -Dsegmenta.differential.rules=N for a deeper run. */
+  private static final int RULES = Integer.getInteger("segmenta.differential.rules", 600);
 
   @TempDir
   static Path dir;

@@ -8,6 +8,7 @@ import java.util.List;
 
 /** Finds the columns a mapping names in a file's header and reads typed cells from rows. */
 final class Cells {
+  private static final java.util.regex.Pattern DECIMAL_ID = java.util.regex.Pattern.compile("-?\\d+\\.0+");
   private final List<String> columns;
   private final Mapping mapping;
   final Coerce coerce;
@@ -82,7 +83,7 @@ final class Cells {
       return null;
     }
     String s = v instanceof Value.Num n ? io.segmenta.core.value.Numbers.format(n.value()) : v.toString().trim();
-    if (normalizeId && s.matches("-?\\d+\\.0+")) {
+    if (normalizeId && DECIMAL_ID.matcher(s).matches()) {
       s = s.substring(0, s.indexOf('.'));
     }
     return s;

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * given pattern in a given zone, lists split on a separator); typed cells are checked.
  */
 public final class Coerce {
+  private static final Pattern OFFSET = Pattern.compile(".*[+-]\\d{2}:?\\d{2}$");
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private final DateTimeFormatter timestampFormat;
@@ -136,7 +137,7 @@ public final class Coerce {
         if (timestampFormat != null) {
           return new Value.TimeValue(LocalDateTime.parse(t, timestampFormat).atZone(zone).toInstant());
         }
-        if (t.endsWith("Z") || t.matches(".*[+-]\\d{2}:?\\d{2}$")) {
+        if (t.endsWith("Z") || OFFSET.matcher(t).matches()) {
           return new Value.TimeValue(OffsetDateTime.parse(t.replace(' ', 'T')).toInstant());
         }
         if (t.length() == 10) {

@@ -52,6 +52,22 @@ public final class Evaluator {
     return e.rule(condition, new Scope(attributes, null), new ArrayDeque<>());
   }
 
+  /** Whether a value meets a condition under strict semantics (for compilers that reason about conditions). */
+  public static boolean holds(Condition condition, Value value) {
+    return new Evaluator(Semantics.STRICT, Instant.EPOCH, SegmentResolver.NONE, Map.of()).condition(condition, value, false);
+  }
+
+  /** The value an aggregate takes when no event is in its window: 0 for counts and sums, otherwise missing. */
+  public static Value emptyValue(Measure m) {
+    if (m instanceof Measure.Aggregate a) {
+      return switch (a.fn()) {
+        case COUNT, SUM, COUNT_DISTINCT -> new Value.Num(0);
+        default -> Value.NULL;
+      };
+    }
+    return Value.NULL;
+  }
+
   public Instant asOf() {
     return asOf;
   }
