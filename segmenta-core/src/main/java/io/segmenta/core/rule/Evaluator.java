@@ -33,6 +33,8 @@ public final class Evaluator {
   private final Instant asOf;
   private final SegmentResolver segments;
   private final Map<String, List<Value>> savedGroups;
+  /** Windows resolved at this evaluator's as-of; a rule's windows are few, its evaluations many. */
+  private final Map<Window, Window.Interval> intervals = new ConcurrentHashMap<>();
 
   public Evaluator(Semantics semantics, Instant asOf, SegmentResolver segments, Map<String, List<Value>> savedGroups) {
     this.semantics = Objects.requireNonNull(semantics, "semantics");
@@ -88,7 +90,7 @@ public final class Evaluator {
       return Value.NULL;
     }
     Measure.Aggregate a = (Measure.Aggregate) m;
-    Window.Interval in = a.window().resolve(asOf);
+    Window.Interval in = intervals.computeIfAbsent(a.window(), w -> w.resolve(asOf));
     Evaluator filterEval = semantics == Semantics.STRICT ? this : new Evaluator(Semantics.STRICT, asOf, segments, savedGroups);
     long count = 0;
     double sum = 0;
@@ -98,8 +100,9 @@ public final class Evaluator {
     Instant first = null;
     Instant last = null;
     Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
-    for (Event e : history.eventsOfType(a.eventType())) {
-      if (!in.contains(e.timestamp())) {
+    boolean derived = a.eventType().equals("order_line");
+    for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
+      if ((!derived && !e.type().equals(a.eventType())) || !in.contains(e.timestamp())) {
         continue;
       }
       if (a.filter() != null && !filterEval.rule(a.filter(), new Scope(null, null, e), new ArrayDeque<>())) {
