@@ -68,7 +68,7 @@ class DuckDbStoreTest {
     DuckDb.open(StoreConfig.resolve(data, "256MB", 1, Map.of())).close();
     Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), OpenElsewhere.class.getName(), data.toString())
-        .redirectErrorStream(true).start();
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(other.getInputStream()))) {
       assertEquals("open", r.readLine(), "the other process should have opened the store");
       UserException e = assertThrows(UserException.class, () -> DuckDb.open(StoreConfig.resolve(data, "256MB", 1, Map.of())));

@@ -1,7 +1,5 @@
 package io.segmenta.core.rule;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,10 +7,18 @@ import java.nio.file.Path;
 final class SharedFiles {
   private SharedFiles() {}
 
-  static Path require(String relative) {
+  /** The file, or null (after saying so) when ../shared is absent. */
+  static Path find(String relative) {
     String base = System.getProperty("segmenta.shared", "../shared");
     Path p = Path.of(base).resolve(relative).normalize();
-    assumeTrue(Files.isReadable(p), "skipped: " + p + " is absent (../shared is not beside the checkout)");
+    if (!Files.isReadable(p)) {
+      System.out.println(missing(p));
+      return null;
+    }
     return p;
+  }
+
+  static String missing(Path p) {
+    return "skipped: " + p + " is absent (../shared is not beside the checkout)";
   }
 }
