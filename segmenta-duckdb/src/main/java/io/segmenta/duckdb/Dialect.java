@@ -38,6 +38,12 @@ interface Dialect {
   /** Whole days from instant {@code from} to instant {@code to}, rounded down (to is never before from). */
   String daysBetween(String from, String to);
 
+  /** The most frequent key of a histogram (a map value to count) aggregate; ties give the smallest key. */
+  String mostFrequent(String histogram);
+
+  /** An instant's month as "yyyy-MM". */
+  String yearMonth(String instant);
+
   /** A parameter placeholder cast to the SQL type. */
   default String param(String sqlType) {
     return "CAST(? AS " + sqlType + ")";

@@ -65,6 +65,16 @@ final class DuckDbDialect implements Dialect {
   }
 
   @Override
+  public String mostFrequent(String histogram) {
+    return "(list_sort(list_transform(map_entries(" + histogram + "), lambda sg_h: {'n': -CAST(sg_h.value AS BIGINT), 'k': sg_h.key}))[1]).k";
+  }
+
+  @Override
+  public String yearMonth(String instant) {
+    return "strftime(" + instant + ", '%Y-%m')";
+  }
+
+  @Override
   public String daysBetween(String from, String to) {
     return "CAST((epoch_us(" + to + ") - epoch_us(" + from + ")) // 86400000000 AS DOUBLE)";
   }

@@ -209,7 +209,7 @@ final class SqlCompiler {
     void requireFrom(Rule r) {
       if (r instanceof Rule.And a) {
         a.rules().forEach(this::requireFrom);
-      } else if (r instanceof Rule.MeasureRule m) {
+      } else if (r instanceof Rule.MeasureRule m && !(m.measure() instanceof Measure.Difference)) {
         Measure.Aggregate decisive = m.measure() instanceof Measure.Ratio ratio ? (Measure.Aggregate) ratio.denominator() : (Measure.Aggregate) m.measure();
         Value empty = m.measure() instanceof Measure.Ratio ? Value.NULL : io.segmenta.core.rule.Evaluator.emptyValue(decisive);
         if (!io.segmenta.core.rule.Evaluator.holds(m.condition(), empty)) {
@@ -254,7 +254,7 @@ final class SqlCompiler {
       } else {
         Rule.MeasureRule m = (Rule.MeasureRule) r;
         Frag value = measure(m.measure());
-        ValueType type = isTime(m.measure()) ? ValueType.TIMESTAMP : ValueType.NUMBER;
+        ValueType type = io.segmenta.core.rule.Measures.type(m.measure(), schema);
         return condition(m.condition(), value.sql.toString(), type, false, value.params);
       }
     }
@@ -270,14 +270,13 @@ final class SqlCompiler {
       return f.add(")");
     }
 
-    private boolean isTime(Measure m) {
-      return m instanceof Measure.Aggregate a && a.fn().isTime();
-    }
-
     /** The SQL value of a measure, referring to aggregate columns of the CTEs. */
     Frag measure(Measure m) {
       if (m instanceof Measure.Ratio r) {
         return Frag.of("(CAST(").add(measure(r.numerator())).add(" AS DOUBLE) / NULLIF(CAST(").add(measure(r.denominator())).add(" AS DOUBLE), 0))");
+      }
+      if (m instanceof Measure.Difference d) {
+        return Frag.of("(CAST(").add(measure(d.left())).add(" AS DOUBLE) - CAST(").add(measure(d.right())).add(" AS DOUBLE))");
       }
       Measure.Aggregate a = (Measure.Aggregate) m;
       EventTypeDef et = schema.eventType(a.eventType()).orElseThrow(() -> RuleException.general("unknown event type '" + a.eventType() + "'"));
@@ -309,8 +308,11 @@ final class SqlCompiler {
         case MIN -> "min(" + col + ")";
         case MAX -> "max(" + col + ")";
         case COUNT_DISTINCT -> "count(DISTINCT " + col + ")";
-        case FIRST_TIME, DAYS_SINCE_FIRST -> "min(" + al + ".ts)";
+        case FIRST_TIME, DAYS_SINCE_FIRST, FIRST_MONTH -> "min(" + al + ".ts)";
         case LAST_TIME, DAYS_SINCE -> "max(" + al + ".ts)";
+        case MODE -> "histogram(" + col + ")";
+        // The earliest event that has the value; ties broken by event id, as the evaluator does.
+        case FIRST_VALUE -> "arg_min(" + col + ", CASE WHEN " + col + " IS NOT NULL THEN {'t': " + al + ".ts, 'id': " + al + ".event_id} END)";
       };
       rowFilters.get(source).putIfAbsent(filter.sql + "|" + filter.params, filter);
       Agg agg = new Agg(fn, filter);
@@ -328,6 +330,8 @@ final class SqlCompiler {
           f.add(dialect.daysBetween(ref, dialect.param("TIMESTAMP"))).params.add(ts(asOf));
           yield f;
         }
+        case MODE -> Frag.of(dialect.mostFrequent(ref));
+        case FIRST_MONTH -> Frag.of(dialect.yearMonth(ref));
         default -> Frag.of(ref);
       };
     }

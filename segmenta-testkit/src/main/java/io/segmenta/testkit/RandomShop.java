@@ -242,14 +242,30 @@ public final class RandomShop {
 
   private Rule measureRule() {
     Measure m;
-    if (r.nextInt(5) == 0) {
-      m = new Measure.Ratio(aggregate(false), aggregate(false));
-      return new Rule.MeasureRule(m, Condition.Ops.of(new Op.Compare(cmp(), Value.of(r.nextInt(9) * 0.25))));
+    int kind = r.nextInt(10);
+    if (kind < 2) {
+      m = kind == 0 ? new Measure.Ratio(aggregate(false), aggregate(false)) : new Measure.Difference(aggregate(false), aggregate(false));
+      double t = kind == 0 ? r.nextInt(9) * 0.25 : r.nextInt(200) * 0.5 - 50.125;
+      return new Rule.MeasureRule(m, Condition.Ops.of(new Op.Compare(cmp(), Value.of(t))));
     }
     Measure.Aggregate a = aggregate(true);
     if (a.fn().isTime()) {
       Value bound = r.nextBoolean() ? Value.of(time()) : Value.of(LocalDate.ofInstant(time(), ZoneOffset.UTC));
       return new Rule.MeasureRule(a, Condition.Ops.of(new Op.Compare(cmp(), bound)));
+    }
+    if (a.fn() == Measure.Fn.FIRST_MONTH) {
+      return new Rule.MeasureRule(a, Condition.Ops.of(new Op.Compare(cmp(), Value.of("2024-" + String.format("%02d", 1 + r.nextInt(12))))));
+    }
+    if ((a.fn() == Measure.Fn.MODE || a.fn() == Measure.Fn.FIRST_VALUE) && !a.property().equals("revenue")) {
+      String[] vocab = switch (a.property()) {
+        case "category" -> CATEGORIES;
+        case "traffic_source" -> SOURCES;
+        case "coupon" -> new String[] {"SAVE10", "WELCOME"};
+        case "reason" -> new String[] {"size", "damaged"};
+        default -> new String[] {"p0", "p1", "p2", "p3"};
+      };
+      return new Rule.MeasureRule(a, r.nextBoolean() ? new Condition.Equals(Value.of(pick(vocab)))
+          : Condition.Ops.of(new Op.In(List.of(Value.of(pick(vocab)), Value.of(pick(vocab))), r.nextBoolean(), false)));
     }
     double threshold = switch (a.fn()) {
       case COUNT, COUNT_DISTINCT -> r.nextInt(5);
@@ -276,9 +292,13 @@ public final class RandomShop {
     } else {
       fn = Measure.Fn.values()[r.nextInt(Measure.Fn.values().length)];
     }
+    if (fn == Measure.Fn.FIRST_VALUE && type.equals("order_line")) {
+      fn = Measure.Fn.MODE;
+    }
     String property = null;
     if (fn.needsProperty) {
-      property = fn == Measure.Fn.COUNT_DISTINCT ? distinctProperty(type) : pick(numeric);
+      boolean anyType = fn == Measure.Fn.COUNT_DISTINCT || fn == Measure.Fn.MODE || fn == Measure.Fn.FIRST_VALUE;
+      property = anyType ? distinctProperty(type) : pick(numeric);
     }
     Rule filter = r.nextInt(3) == 0 ? filter(type) : null;
     return new Measure.Aggregate(fn, type, property, filter, window());

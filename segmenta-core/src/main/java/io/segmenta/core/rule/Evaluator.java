@@ -89,6 +89,14 @@ public final class Evaluator {
       }
       return Value.NULL;
     }
+    if (m instanceof Measure.Difference d) {
+      Value left = measure(d.left(), history);
+      Value right = measure(d.right(), history);
+      if (left instanceof Value.Num x && right instanceof Value.Num y) {
+        return new Value.Num(x.value() - y.value());
+      }
+      return Value.NULL;
+    }
     Measure.Aggregate a = (Measure.Aggregate) m;
     Window.Interval in = intervals.computeIfAbsent(a.window(), w -> w.resolve(asOf));
     Evaluator filterEval = semantics == Semantics.STRICT ? this : new Evaluator(Semantics.STRICT, asOf, segments, savedGroups);
@@ -100,6 +108,8 @@ public final class Evaluator {
     Instant first = null;
     Instant last = null;
     Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
+    Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new java.util.HashMap<>() : null;
+    Event firstWithValue = null;
     boolean derived = a.eventType().equals("order_line");
     for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
       if ((!derived && !e.type().equals(a.eventType())) || !in.contains(e.timestamp())) {
@@ -119,6 +129,13 @@ public final class Evaluator {
         Value v = e.property(a.property());
         if (distinct != null && !v.isNull()) {
           distinct.add(v instanceof Value.Num n && n.value() == 0 ? new Value.Num(0.0) : v);
+        }
+        if (counts != null && !v.isNull()) {
+          counts.merge(v instanceof Value.Num n && n.value() == 0 ? new Value.Num(0.0) : v, 1, Integer::sum);
+        }
+        if (!v.isNull() && (firstWithValue == null || e.timestamp().isBefore(firstWithValue.timestamp())
+            || (e.timestamp().equals(firstWithValue.timestamp()) && e.id().compareTo(firstWithValue.id()) < 0))) {
+          firstWithValue = e;
         }
         if (v instanceof Value.Num n) {
           numeric++;
@@ -149,9 +166,29 @@ public final class Evaluator {
         return last == null ? Value.NULL : new Value.Num(daysBetween(last, asOf));
       case DAYS_SINCE_FIRST:
         return first == null ? Value.NULL : new Value.Num(daysBetween(first, asOf));
+      case MODE:
+        return mode(counts);
+      case FIRST_VALUE:
+        return firstWithValue == null ? Value.NULL : firstWithValue.property(a.property());
+      case FIRST_MONTH:
+        return first == null ? Value.NULL : new Value.Str(java.time.YearMonth.from(first.atOffset(ZoneOffset.UTC)).toString());
       default:
         throw new AssertionError(a.fn());
     }
+  }
+
+  /** The most frequent value; among equally frequent ones, the smallest. */
+  private static Value mode(Map<Value, Integer> counts) {
+    Value best = Value.NULL;
+    int bestCount = 0;
+    for (Map.Entry<Value, Integer> e : counts.entrySet()) {
+      int c = e.getValue();
+      if (c > bestCount || (c == bestCount && compare(e.getKey(), best) < 0)) {
+        best = e.getKey();
+        bestCount = c;
+      }
+    }
+    return best;
   }
 
   /** Whole days elapsed from {@code t} to {@code asOf}, rounded down. */

@@ -10,7 +10,13 @@ public sealed interface Measure {
 
   enum Fn {
     COUNT(false), SUM(true), AVG(true), MIN(true), MAX(true), COUNT_DISTINCT(true),
-    FIRST_TIME(false), LAST_TIME(false), DAYS_SINCE(false), DAYS_SINCE_FIRST(false);
+    FIRST_TIME(false), LAST_TIME(false), DAYS_SINCE(false), DAYS_SINCE_FIRST(false),
+    /** The most frequent value of a property (ties: the smallest value). */
+    MODE(true),
+    /** The property's value on the earliest event that has it (ties: the smallest event id). */
+    FIRST_VALUE(true),
+    /** The month of the earliest event, as "yyyy-MM" (UTC): a cohort. */
+    FIRST_MONTH(false);
 
     /** Whether the function reads a property ({@code sum(order.revenue)}) or only counts events. */
     public final boolean needsProperty;
@@ -49,6 +55,14 @@ public sealed interface Measure {
       checkArgument(!fn.needsProperty || property != null, "%s needs a property, as in %s(order.revenue)", fn.label(), fn.label());
       checkArgument(fn.needsProperty || property == null, "%s takes no property, got '%s'", fn.label(), property);
       Objects.requireNonNull(window, "window");
+    }
+  }
+
+  /** left - right; missing when either side is missing. */
+  record Difference(Measure left, Measure right) implements Measure {
+    public Difference {
+      Objects.requireNonNull(left, "left");
+      Objects.requireNonNull(right, "right");
     }
   }
 

@@ -95,6 +95,12 @@ public final class RuleJson {
       a.add(measure(r.denominator()));
       return F.objectNode().set("ratio", a);
     }
+    if (m instanceof Measure.Difference d) {
+      ArrayNode a = F.arrayNode();
+      a.add(measure(d.left()));
+      a.add(measure(d.right()));
+      return F.objectNode().set("difference", a);
+    }
     Measure.Aggregate agg = (Measure.Aggregate) m;
     ObjectNode body = F.objectNode();
     body.put("event", agg.eventType());
@@ -226,20 +232,20 @@ public final class RuleJson {
       String fnName = n.fieldNames().next();
       JsonNode body = n.get(fnName);
       String p = ptr + "/" + escape(fnName);
-      if (fnName.equals("ratio")) {
+      if (fnName.equals("ratio") || fnName.equals("difference")) {
         if (!body.isArray() || body.size() != 2) {
-          throw RuleException.atPointer(p, "ratio takes two measures: [numerator, denominator]");
+          throw RuleException.atPointer(p, fnName + " takes two measures: [left, right]");
         }
-        Measure num = measure(body.get(0), p + "/0");
-        Measure den = measure(body.get(1), p + "/1");
-        if (!(num instanceof Measure.Aggregate) || !(den instanceof Measure.Aggregate)) {
-          throw RuleException.atPointer(p, "a ratio divides one aggregate by another; nested ratios are not supported");
+        Measure left = measure(body.get(0), p + "/0");
+        Measure right = measure(body.get(1), p + "/1");
+        if (!(left instanceof Measure.Aggregate) || !(right instanceof Measure.Aggregate)) {
+          throw RuleException.atPointer(p, "a " + fnName + " combines two aggregates; nesting is not supported");
         }
-        return mark(new Measure.Ratio(num, den), p);
+        return mark(fnName.equals("ratio") ? new Measure.Ratio(left, right) : new Measure.Difference(left, right), p);
       }
       Measure.Fn fn = Measure.Fn.parse(fnName);
       if (fn == null) {
-        throw RuleException.atPointer(p, "unknown aggregate '" + fnName + "'; expected count, sum, avg, min, max, count_distinct, first_time, last_time, days_since, days_since_first or ratio");
+        throw RuleException.atPointer(p, "unknown aggregate '" + fnName + "'; expected count, sum, avg, min, max, count_distinct, first_time, last_time, days_since, days_since_first, mode, first_value, first_month, ratio or difference");
       }
       if (!body.isObject() || !body.path("event").isTextual()) {
         throw RuleException.atPointer(p, fnName + " needs {\"event\": \"<event type>\"}");

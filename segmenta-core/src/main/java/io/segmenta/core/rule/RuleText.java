@@ -137,6 +137,12 @@ public final class RuleText {
       measure(sb, r.denominator());
       return;
     }
+    if (m instanceof Measure.Difference d) {
+      measure(sb, d.left());
+      sb.append(" - ");
+      measure(sb, d.right());
+      return;
+    }
     Measure.Aggregate a = (Measure.Aggregate) m;
     sb.append(a.fn().label()).append('(');
     name(sb, a.eventType());

@@ -19,7 +19,7 @@ final class TextLexer {
       "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(?![\\d.eE])");
   private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
-  private static final String[] SYMBOLS = {"!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",", ".", "/", ":", "=", "<", ">"};
+  private static final String[] SYMBOLS = {"!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",", ".", "/", ":", "=", "<", ">", "-"};
 
   private TextLexer() {}
 

@@ -122,7 +122,7 @@ final class TextParser {
             Measure m = measure();
             return mark(new Rule.MeasureRule(m, condition()), t.offset());
           }
-          throw error(t, "unknown function '" + t.text() + "'; the aggregates are count, sum, avg, min, max, count_distinct, first_time, last_time, days_since and days_since_first");
+          throw error(t, "unknown function '" + t.text() + "'; the aggregates are count, sum, avg, min, max, count_distinct, first_time, last_time, days_since, days_since_first, mode, first_value and first_month");
         }
       }
     }
@@ -158,17 +158,18 @@ final class TextParser {
 
   private Measure measure() {
     Measure.Aggregate first = aggregate();
-    if (peek().is("/")) {
-      Token slash = next();
+    if (peek().is("/") || peek().is("-")) {
+      Token op = next();
       Token t = peek();
       if (t.kind() != Kind.IDENT || Measure.Fn.parse(t.text()) == null || !peekAt(1).is("(")) {
-        throw error(t, "expected an aggregate such as sum(order.revenue) after '/'");
+        throw error(t, "expected an aggregate such as sum(order.revenue) after '" + op.text() + "'");
       }
       Measure.Aggregate second = aggregate();
-      if (peek().is("/")) {
-        throw error(peek(), "a ratio divides one aggregate by another; chains of '/' are not supported");
+      if (peek().is("/") || peek().is("-")) {
+        throw error(peek(), "a measure combines two aggregates; longer chains of '/' and '-' are not supported");
       }
-      return mark(new Measure.Ratio(first, second), slash.offset());
+      Measure m = op.text().equals("/") ? new Measure.Ratio(first, second) : new Measure.Difference(first, second);
+      return mark(m, op.offset());
     }
     return first;
   }

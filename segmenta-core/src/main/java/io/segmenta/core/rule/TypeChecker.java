@@ -128,17 +128,20 @@ public final class TypeChecker {
       if (event != null) {
         throw map.error(m, "an aggregate cannot be used inside a where filter");
       }
-      boolean time = measure(m.measure());
-      condition(m, "the aggregate", time ? ValueType.TIMESTAMP : ValueType.NUMBER, m.condition());
+      measure(m.measure());
+      condition(m, "the aggregate", Measures.type(m.measure(), schema), m.condition());
     }
 
-    /** Checks a measure; true when it yields an instant rather than a number. */
-    private boolean measure(Measure m) {
-      if (m instanceof Measure.Ratio r) {
-        if (measure(r.numerator()) || measure(r.denominator())) {
-          throw map.error(r, "a ratio divides numbers; first_time and last_time give dates");
+    private void measure(Measure m) {
+      if (m instanceof Measure.Ratio || m instanceof Measure.Difference) {
+        Measure left = m instanceof Measure.Ratio r ? r.numerator() : ((Measure.Difference) m).left();
+        Measure right = m instanceof Measure.Ratio r ? r.denominator() : ((Measure.Difference) m).right();
+        measure(left);
+        measure(right);
+        if (Measures.type(left, schema) != ValueType.NUMBER || Measures.type(right, schema) != ValueType.NUMBER) {
+          throw map.error(m, "'/' and '-' combine numbers; first_time, last_time, first_month, mode and first_value may give other types");
         }
-        return false;
+        return;
       }
       Measure.Aggregate a = (Measure.Aggregate) m;
       EventTypeDef et = schema.eventType(a.eventType()).orElseThrow(() -> map.error(a,
@@ -148,14 +151,17 @@ public final class TypeChecker {
           throw map.error(a, "event type '" + et.name() + "' has no property '" + a.property() + "'; it has " + String.join(", ", et.properties()));
         }
         ValueType pt = schema.property(a.property()).orElseThrow().type();
-        if (a.fn() != Measure.Fn.COUNT_DISTINCT && pt != ValueType.NUMBER) {
+        boolean anyType = a.fn() == Measure.Fn.COUNT_DISTINCT || a.fn() == Measure.Fn.MODE || a.fn() == Measure.Fn.FIRST_VALUE;
+        if (!anyType && pt != ValueType.NUMBER) {
           throw map.error(a, a.fn().label() + " needs a number, but " + et.name() + "." + a.property() + " is a " + pt);
         }
+      }
+      if (a.fn() == Measure.Fn.FIRST_VALUE && et.derived()) {
+        throw map.error(a, "first_value reads events, not the lines of orders; use mode(" + et.name() + "." + a.property() + ") or first_value(order...)");
       }
       if (a.filter() != null) {
         new Walk(map, refs, et).rule(a.filter());
       }
-      return a.fn().isTime();
     }
 
     private void condition(Object node, String what, ValueType type, Condition c) {
