@@ -119,11 +119,13 @@ final class DuckDbStore implements Store {
       s.execute("INSERT OR IGNORE INTO meta VALUES ('format', '1')");
       s.execute("CREATE TABLE IF NOT EXISTS schema_traits(name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, family VARCHAR NOT NULL, description VARCHAR)");
       s.execute("CREATE TABLE IF NOT EXISTS schema_properties(name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, description VARCHAR, event_types VARCHAR[])");
-      StringBuilder p = new StringBuilder("CREATE TABLE IF NOT EXISTS profiles(pkey BIGINT NOT NULL, profile_id VARCHAR NOT NULL");
+      s.execute("CREATE TABLE IF NOT EXISTS profiles(pkey BIGINT NOT NULL, profile_id VARCHAR NOT NULL)");
+      // Adding missing columns also upgrades a database made by an older version of the standard schema.
       for (TraitDef t : std.traits()) {
-        p.append(", ").append(Columns.quote(t.name())).append(' ').append(Columns.sqlType(t.type()));
+        if (t.stored()) {
+          s.execute("ALTER TABLE profiles ADD COLUMN IF NOT EXISTS " + Columns.quote(t.name()) + " " + Columns.sqlType(t.type()));
+        }
       }
-      s.execute(p.append(")").toString());
       s.execute("CREATE TABLE IF NOT EXISTS identifiers(kind VARCHAR NOT NULL, value VARCHAR NOT NULL, pkey BIGINT NOT NULL)");
       StringBuilder e = new StringBuilder("CREATE TABLE IF NOT EXISTS events(event_id VARCHAR NOT NULL, pkey BIGINT, anonymous_id VARCHAR, type VARCHAR NOT NULL, ts TIMESTAMP NOT NULL");
       for (PropertyDef prop : eventProperties(std)) {
@@ -153,6 +155,11 @@ final class DuckDbStore implements Store {
       }
     }
     return schema;
+  }
+
+  /** Traits with a column in the profiles table (computed traits are derived when read). */
+  private static List<TraitDef> storedTraits(Schema s) {
+    return s.traits().stream().filter(TraitDef::stored).toList();
   }
 
   /** Properties stored in the events table: those of every event type that is not derived. */
@@ -237,7 +244,7 @@ final class DuckDbStore implements Store {
       return WriteResult.NONE;
     }
     Schema s = schema;
-    List<TraitDef> traits = new ArrayList<>(s.traits());
+    List<TraitDef> traits = storedTraits(s);
     List<PropertyDef> props = eventProperties(s);
     try {
       stage(batch, traits, props);
@@ -470,7 +477,7 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized Optional<ProfileHistory> history(String profileId) {
     Schema s = schema;
-    List<TraitDef> traits = new ArrayList<>(s.traits());
+    List<TraitDef> traits = storedTraits(s);
     try {
       long pkey;
       Map<String, Value> values = new LinkedHashMap<>();
@@ -644,8 +651,16 @@ final class DuckDbStore implements Store {
       traits.add(s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
     }
     StringBuilder cols = new StringBuilder("p.profile_id, (SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i WHERE i.pkey = p.pkey)");
-    traits.forEach(t -> cols.append(", p.").append(Columns.quote(t.name())));
-    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, cols.toString(), "ORDER BY p.profile_id", List.of());
+    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (t.stored()) {
+        cols.append(", p.").append(Columns.quote(t.name()));
+      } else {
+        cols.append(", NULL");
+        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name()).orElseThrow());
+      }
+    }
+    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, "ORDER BY p.profile_id");
     long n = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -658,8 +673,11 @@ final class DuckDbStore implements Store {
           }
         }
         Map<String, Value> values = new LinkedHashMap<>();
+        int m = 0;
         for (int i = 0; i < traits.size(); i++) {
-          values.put(traits.get(i).name(), Columns.read(rs, i + 3, traits.get(i).type()));
+          TraitDef t = traits.get(i);
+          int col = t.stored() ? i + 3 : 3 + traits.size() + m++;
+          values.put(t.name(), Columns.read(rs, col, t.type()));
         }
         sink.accept(new Member(rs.getString(1), ids, values));
         n++;

@@ -102,6 +102,18 @@ final class SqlCompiler {
     return assemble(b, Frag.of(columns), predicate, tail, tailParams);
   }
 
+  /** {@code SELECT <columns>, <measure 1>, ... FROM profiles p ... WHERE <rule> <tail>}: per-profile values. */
+  SqlQuery selectWithMeasures(Rule rule, Instant asOf, String columns, List<Measure> measures, String tail) {
+    Build b = new Build(asOf);
+    Frag cols = Frag.of(columns);
+    for (Measure m : measures) {
+      cols.add(", ").add(b.measure(m));
+    }
+    Frag predicate = b.rule(rule, null);
+    b.requireFrom(rule);
+    return assemble(b, cols, predicate, tail, List.of());
+  }
+
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
   SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures) {
     Build b = new Build(asOf);
@@ -233,7 +245,12 @@ final class SqlCompiler {
         ValueType type;
         String column;
         if (scope == null) {
-          type = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'")).type();
+          io.segmenta.core.schema.TraitDef t = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'"));
+          if (!t.stored()) {
+            Frag value = measure(io.segmenta.core.rule.ComputedTraits.definition(t.name()).orElseThrow());
+            return condition(f.condition(), value.sql.toString(), t.type(), false, value.params);
+          }
+          type = t.type();
           column = "p." + Columns.quote(f.path());
         } else {
           type = schema.property(f.path()).orElseThrow(() -> RuleException.general("unknown property '" + f.path() + "'")).type();

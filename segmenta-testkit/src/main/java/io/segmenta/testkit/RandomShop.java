@@ -158,6 +158,9 @@ public final class RandomShop {
   }
 
   private Rule trait() {
+    if (r.nextInt(4) == 0) {
+      return computedTrait();
+    }
     return switch (r.nextInt(12)) {
       case 0 -> new Rule.Field("age", numberCondition(18, 90));
       case 1 -> new Rule.Field("income", numberCondition(0, 100_000));
@@ -171,6 +174,21 @@ public final class RandomShop {
       case 8 -> new Rule.Field("birth_date", timeCondition(true));
       case 9 -> new Rule.Field("signup_date", timeCondition(false));
       default -> new Rule.Field(r.nextBoolean() ? "interests" : "values", listCondition());
+    };
+  }
+
+  /** Conditions on computed traits, which both engines derive from the events. */
+  private Rule computedTrait() {
+    return switch (r.nextInt(9)) {
+      case 0 -> new Rule.Field("orders", numberCondition(0, 6));
+      case 1 -> new Rule.Field("net_revenue", numberCondition(-50, 300));
+      case 2 -> new Rule.Field("return_rate", Condition.Ops.of(new Op.Compare(cmp(), Value.of(r.nextInt(12) * 0.25))));
+      case 3 -> new Rule.Field("average_order_value", numberCondition(0, 200));
+      case 4 -> new Rule.Field("favourite_category", stringCondition(CATEGORIES));
+      case 5 -> new Rule.Field("cohort", Condition.Ops.of(new Op.Compare(cmp(), Value.of("2024-" + String.format("%02d", 1 + r.nextInt(12))))));
+      case 6 -> new Rule.Field("last_order_at", timeCondition(false));
+      case 7 -> new Rule.Field("days_since_last_order", numberCondition(0, 400));
+      default -> new Rule.Field("discount_share", Condition.Ops.of(new Op.Compare(cmp(), Value.of(r.nextInt(5) * 0.25))));
     };
   }
 

@@ -295,6 +295,9 @@ public final class Importer {
     while (tt.hasNext()) {
       Map.Entry<String, JsonNode> e = tt.next();
       TraitDef t = schema.trait(e.getKey()).orElseThrow(() -> new CellException("traits." + e.getKey(), "unknown trait '" + e.getKey() + "'; declare it first"));
+      if (!t.writable()) {
+        throw new CellException("traits." + e.getKey(), "'" + e.getKey() + "' is " + t.family().label() + " by Segmenta and cannot be imported");
+      }
       try {
         traits.put(t.name(), coerce.to(t.type(), JsonValues.fromJson(e.getValue())));
       } catch (IllegalArgumentException ex) {

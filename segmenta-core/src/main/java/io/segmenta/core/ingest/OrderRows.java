@@ -91,7 +91,7 @@ final class OrderRows implements RowMapper {
       properties.put(p, cells.index("property." + name, col));
     });
     m.withPrefix("profile.trait.").forEach((name, col) -> {
-      TraitDef t = schema.trait(name).orElseThrow(() -> m.error("profile.trait." + name, "unknown trait '" + name + "'"));
+      TraitDef t = schema.trait(name).filter(TraitDef::writable).orElseThrow(() -> m.error("profile.trait." + name, "unknown or derived trait '" + name + "'"));
       profileTraits.put(t, cells.index("profile.trait." + name, col));
     });
   }

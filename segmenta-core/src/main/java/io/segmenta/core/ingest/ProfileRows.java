@@ -28,6 +28,9 @@ final class ProfileRows implements RowMapper {
     m.withPrefix("identifier.").forEach((kind, col) -> identifiers.put(kind, cells.index("identifier." + kind, col)));
     m.withPrefix("trait.").forEach((name, col) -> {
       TraitDef t = schema.trait(name).orElseThrow(() -> m.error("trait." + name, "unknown trait '" + name + "'; declare it with declare.trait." + name + " = <type>"));
+      if (!t.writable()) {
+        throw m.error("trait." + name, "'" + name + "' is " + t.family().label() + " by Segmenta and cannot be imported");
+      }
       traits.put(t, cells.index("trait." + name, col));
     });
     if (traits.isEmpty() && identifiers.isEmpty()) {

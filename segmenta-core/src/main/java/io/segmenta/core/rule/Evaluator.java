@@ -248,6 +248,12 @@ public final class Evaluator {
     } else if (r instanceof Rule.Not n) {
       return !rule(n.rule(), scope, refs);
     } else if (r instanceof Rule.Field f) {
+      if (scope.history() != null && scope.event() == null) {
+        java.util.Optional<Measure> computed = ComputedTraits.definition(f.path());
+        if (computed.isPresent()) {
+          return strictCondition(f.condition(), measure(computed.get(), scope.history()));
+        }
+      }
       return condition(f.condition(), scope.get(f.path()), false);
     } else if (r instanceof Rule.SegmentRef s) {
       if (refs.contains(s.name())) {

@@ -1,13 +1,20 @@
 package io.segmenta.core.schema;
 
-/** The families of profile traits the segmentation literature uses, plus contact details and the user's own. */
+/**
+ * The families of profile traits the segmentation literature uses, plus contact details, the user's own, and
+ * the traits Segmenta derives: computed from a profile's own events, or scored against everyone's.
+ */
 public enum Family {
   CONTACT,
   DEMOGRAPHIC,
   GEOGRAPHIC,
   PSYCHOGRAPHIC,
   TECHNOGRAPHIC,
-  CUSTOM;
+  CUSTOM,
+  /** Derived from a profile's events at the rule's "as of" whenever read; never stored, never stale. */
+  COMPUTED,
+  /** Scored against the whole population (RFM, predicted CLV); stored with the "as of" they were scored at. */
+  SCORE;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

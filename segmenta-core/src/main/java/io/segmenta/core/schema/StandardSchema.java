@@ -1,5 +1,6 @@
 package io.segmenta.core.schema;
 
+import static io.segmenta.core.schema.Family.COMPUTED;
 import static io.segmenta.core.schema.Family.CONTACT;
 import static io.segmenta.core.schema.Family.DEMOGRAPHIC;
 import static io.segmenta.core.schema.Family.GEOGRAPHIC;
@@ -45,7 +46,24 @@ final class StandardSchema {
           new TraitDef("devices", STRING_LIST, TECHNOGRAPHIC, "device kinds used: desktop, mobile, tablet"),
           new TraitDef("os", STRING, TECHNOGRAPHIC, "main operating system"),
           new TraitDef("browser", STRING, TECHNOGRAPHIC, "main browser"),
-          new TraitDef("apps", STRING_LIST, TECHNOGRAPHIC, "apps the person uses")),
+          new TraitDef("apps", STRING_LIST, TECHNOGRAPHIC, "apps the person uses"),
+          // Computed from the profile's own events at the rule's "as of" (definitions in ComputedTraits).
+          new TraitDef("orders", NUMBER, COMPUTED, "number of orders"),
+          new TraitDef("gross_revenue", NUMBER, COMPUTED, "sum of order revenue"),
+          new TraitDef("returned_value", NUMBER, COMPUTED, "value returned or cancelled"),
+          new TraitDef("net_revenue", NUMBER, COMPUTED, "gross revenue less returned value"),
+          new TraitDef("average_order_value", NUMBER, COMPUTED, "gross revenue per order"),
+          new TraitDef("return_rate", NUMBER, COMPUTED, "returned value / gross revenue"),
+          new TraitDef("return_rate_items", NUMBER, COMPUTED, "returned items / ordered items"),
+          new TraitDef("discount_share", NUMBER, COMPUTED, "share of orders with a discount"),
+          new TraitDef("first_order_at", TIMESTAMP, COMPUTED, "time of the first order"),
+          new TraitDef("last_order_at", TIMESTAMP, COMPUTED, "time of the last order"),
+          new TraitDef("days_since_last_order", NUMBER, COMPUTED, "whole days since the last order"),
+          new TraitDef("tenure_days", NUMBER, COMPUTED, "whole days since the first order"),
+          new TraitDef("purchase_frequency", NUMBER, COMPUTED, "orders in the last 365 days"),
+          new TraitDef("favourite_category", STRING, COMPUTED, "most frequent category of ordered lines"),
+          new TraitDef("acquisition_channel", STRING, COMPUTED, "traffic source of the first session"),
+          new TraitDef("cohort", STRING, COMPUTED, "month of the first order, yyyy-MM")),
       List.of(
           new PropertyDef("order_id", STRING, "the order an event belongs to"),
           new PropertyDef("revenue", NUMBER, "order value after line discounts"),

@@ -12,4 +12,14 @@ public record TraitDef(String name, ValueType type, Family family, String descri
     Objects.requireNonNull(family, "family");
     description = description == null ? "" : description;
   }
+
+  /** Whether the trait has a stored value (computed traits are derived when read). */
+  public boolean stored() {
+    return family != Family.COMPUTED;
+  }
+
+  /** Whether a value may come from outside (an import, the API); computed and scored traits may not. */
+  public boolean writable() {
+    return family != Family.COMPUTED && family != Family.SCORE;
+  }
 }
