@@ -119,6 +119,9 @@ final class ImportCommand implements Callable<Integer> {
     if (sep.equals("\\t") || sep.equals("tab")) {
       sep = "\t";
     }
+    if (sep.equals("whitespace") || sep.equals(" ")) {
+      sep = String.valueOf(CsvSource.WHITESPACE);
+    }
     if (sep.length() != 1) {
       throw new UserException("the separator must be one character, got '" + sep + "'");
     }

@@ -705,6 +705,112 @@ final class DuckDbStore implements Store {
   }
 
   @Override
+  public synchronized void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures,
+      java.util.function.BiConsumer<String, List<Value>> sink) {
+    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.profile_id", measures, "ORDER BY p.profile_id");
+    List<ValueType> types = measures.stream().map(m -> io.segmenta.core.rule.Measures.type(m, schema)).toList();
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        List<Value> values = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+          values.add(Columns.read(rs, i + 2, types.get(i)));
+        }
+        sink.accept(rs.getString(1), values);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the values query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void purchaseDays(String eventType, String valueProperty, Instant asOf, Consumer<io.segmenta.core.port.PurchaseDays> sink) {
+    PropertyDef value = schema.property(valueProperty).filter(p -> p.type() == ValueType.NUMBER)
+        .orElseThrow(() -> new UserException("'" + valueProperty + "' is not a number property"));
+    String sql = "WITH d AS (SELECT pkey, date_trunc('day', ts) AS day, sum(COALESCE(" + Columns.quote(value.name()) + ", 0)) AS v FROM events"
+        + " WHERE type = ? AND pkey IS NOT NULL AND ts <= ? GROUP BY pkey, day),"
+        + " f AS (SELECT pkey, day, v, min(day) OVER (PARTITION BY pkey) AS first FROM d)"
+        + " SELECT p.profile_id, count(*), min(f.day), max(f.day), sum(f.v), COALESCE(sum(f.v) FILTER (WHERE f.day > f.first), 0)"
+        + " FROM f JOIN profiles p ON p.pkey = f.pkey GROUP BY p.profile_id ORDER BY p.profile_id";
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setString(1, eventType);
+      ps.setObject(2, LocalDateTime.ofInstant(asOf, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sink.accept(new io.segmenta.core.port.PurchaseDays(rs.getString(1), rs.getInt(2),
+              rs.getObject(3, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+              rs.getDouble(5), rs.getDouble(6)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the purchase summary query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void writeScores(Instant asOf, List<String> traits, Map<String, List<Value>> scores) {
+    List<TraitDef> defs = new ArrayList<>();
+    for (String t : traits) {
+      TraitDef d = schema.trait(t).orElseThrow(() -> new UserException("unknown trait '" + t + "'"));
+      if (d.family() != Family.SCORE) {
+        throw new UserException("'" + t + "' is not a score trait");
+      }
+      defs.add(d);
+    }
+    try (Statement st = conn.createStatement()) {
+      StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_scores(profile_id VARCHAR");
+      defs.forEach(d -> ddl.append(", ").append(Columns.quote(d.name())).append(' ').append(Columns.sqlType(d.type())));
+      st.execute(ddl.append(")").toString());
+      try (DuckDBAppender a = conn.createAppender("temp", "main", "s_scores")) {
+        for (Map.Entry<String, List<Value>> e : scores.entrySet()) {
+          a.beginRow().append(e.getKey());
+          for (int i = 0; i < defs.size(); i++) {
+            append(a, e.getValue().get(i), defs.get(i).type());
+          }
+          a.endRow();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not stage scores: " + e.getMessage(), e);
+    }
+    transaction(() -> {
+      try (Statement st = conn.createStatement()) {
+        StringBuilder clear = new StringBuilder("UPDATE profiles SET ");
+        StringBuilder set = new StringBuilder("UPDATE profiles SET ");
+        for (int i = 0; i < defs.size(); i++) {
+          String c = Columns.quote(defs.get(i).name());
+          clear.append(i > 0 ? ", " : "").append(c).append(" = NULL");
+          set.append(i > 0 ? ", " : "").append(c).append(" = s.").append(c);
+        }
+        st.executeUpdate(clear.toString());
+        st.executeUpdate(set.append(" FROM s_scores s WHERE profiles.profile_id = s.profile_id").toString());
+      }
+      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)")) {
+        for (TraitDef d : defs) {
+          ps.setString(1, "scored:" + d.name());
+          ps.setString(2, asOf.toString());
+          ps.executeUpdate();
+        }
+      }
+      try (Statement st = conn.createStatement()) {
+        st.execute("DROP TABLE IF EXISTS temp.main.s_scores");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized Optional<Instant> scoredAt(String trait) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      ps.setString(1, "scored:" + trait);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public String explain(Rule rule, Instant asOf) {
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.profile_id", null, List.of());
     return q.sql() + "\n-- parameters: " + Arrays.toString(q.params().toArray());

@@ -135,7 +135,9 @@ public final class Coerce {
       String t = s.value().trim();
       try {
         if (timestampFormat != null) {
-          return new Value.TimeValue(LocalDateTime.parse(t, timestampFormat).atZone(zone).toInstant());
+          var parsed = timestampFormat.parseBest(t, LocalDateTime::from, LocalDate::from);
+          LocalDateTime at = parsed instanceof LocalDate d ? d.atStartOfDay() : (LocalDateTime) parsed;
+          return new Value.TimeValue(at.atZone(zone).toInstant());
         }
         if (t.endsWith("Z") || OFFSET.matcher(t).matches()) {
           return new Value.TimeValue(OffsetDateTime.parse(t.replace(' ', 'T')).toInstant());

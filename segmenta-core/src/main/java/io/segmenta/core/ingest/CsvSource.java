@@ -19,9 +19,13 @@ import java.util.zip.GZIPInputStream;
  * An RFC 4180 reader: any one-character separator, a configurable quote, doubled quotes inside quoted fields,
  * separators and line breaks inside quotes, CRLF or LF, UTF-8 (with or without BOM) or Latin-1, and gzip by file
  * name. Bytes that are not valid in the chosen encoding are an error naming the line, never silently replaced.
- * An empty cell reads as null.
+ * An empty cell reads as null. The separator {@link #WHITESPACE} splits on runs of spaces and tabs and ignores them
+ * at the start and end of a line (fixed-width exports such as CDNOW's).
  */
 public final class CsvSource implements RowSource {
+  /** The separator value meaning "one or more spaces or tabs". */
+  public static final char WHITESPACE = '\u0000';
+
   private final String name;
   private final BufferedReader reader;
   private final CountingStream counter;
@@ -34,6 +38,7 @@ public final class CsvSource implements RowSource {
   private long line = 1;
   private boolean eof;
   private final StringBuilder raw = new StringBuilder();
+  private SourceRow pending;
 
   public CsvSource(Path file, char separator, char quote, Charset charset, boolean header) {
     this.name = file.getFileName().toString();
@@ -65,7 +70,15 @@ public final class CsvSource implements RowSource {
       }
       this.columns = List.copyOf(cols);
     } else {
-      this.columns = null;
+      // Without a header the columns are named column1, column2, ... after the first row, which is kept.
+      long start = line;
+      List<String> rec = readRecord();
+      List<String> cols = new ArrayList<>();
+      for (int i = 0; rec != null && i < rec.size(); i++) {
+        cols.add("column" + (i + 1));
+      }
+      this.columns = List.copyOf(cols);
+      this.pending = rec == null ? null : row(start, rec);
     }
   }
 
@@ -81,11 +94,20 @@ public final class CsvSource implements RowSource {
 
   @Override
   public SourceRow next() {
+    if (pending != null) {
+      SourceRow r = pending;
+      pending = null;
+      return r;
+    }
     long start = line;
     List<String> rec = readRecord();
     if (rec == null) {
       return null;
     }
+    return row(start, rec);
+  }
+
+  private SourceRow row(long start, List<String> rec) {
     List<Value> cells = new ArrayList<>(rec.size());
     for (String s : rec) {
       cells.add(s == null || s.isEmpty() ? Value.NULL : new Value.Str(s));
@@ -117,8 +139,10 @@ public final class CsvSource implements RowSource {
             if (!any) {
               return null;
             }
-            fields.add(quoted ? cell.toString() : cell.length() == 0 ? null : cell.toString());
-            return fields;
+            if (separator != WHITESPACE || cell.length() > 0 || quoted) {
+              fields.add(quoted ? cell.toString() : cell.length() == 0 ? null : cell.toString());
+            }
+            return fields.isEmpty() ? null : fields;
           }
           any = true;
           char ch = (char) c;
@@ -150,6 +174,12 @@ public final class CsvSource implements RowSource {
           if (ch == quote && cell.length() == 0 && !quoted) {
             inQuotes = true;
             quoted = true;
+          } else if (separator == WHITESPACE && (ch == ' ' || ch == '\t')) {
+            if (cell.length() > 0 || quoted) {
+              fields.add(cell.toString());
+              cell.setLength(0);
+              quoted = false;
+            }
           } else if (ch == separator) {
             fields.add(quoted ? cell.toString() : cell.length() == 0 ? null : cell.toString());
             cell.setLength(0);
@@ -168,8 +198,10 @@ public final class CsvSource implements RowSource {
             cell.append(ch);
           }
         }
-        fields.add(quoted ? cell.toString() : cell.length() == 0 ? null : cell.toString());
-        if (fields.size() == 1 && fields.get(0) == null) {
+        if (separator != WHITESPACE || cell.length() > 0 || quoted) {
+          fields.add(quoted ? cell.toString() : cell.length() == 0 ? null : cell.toString());
+        }
+        if (fields.isEmpty() || (fields.size() == 1 && fields.get(0) == null)) {
           raw.setLength(0);
           continue; // blank line
         }

@@ -25,6 +25,8 @@ final class EventRows implements RowMapper {
   private final Cells cells;
   private final Schema schema;
   private final int id;
+  /** {@code id = @line}: a row's id is its line number, stable as long as the file is. */
+  private final boolean lineIds;
   private final int profile;
   private final int anonymous;
   private final int typeColumn;
@@ -39,7 +41,8 @@ final class EventRows implements RowMapper {
   EventRows(Cells cells, Mapping m, Schema schema) {
     this.cells = cells;
     this.schema = schema;
-    this.id = cells.optional("id");
+    this.lineIds = "@line".equals(m.get("id"));
+    this.id = lineIds ? -1 : cells.optional("id");
     this.profile = cells.optional("profile");
     this.anonymous = cells.optional("anonymous");
     if (profile < 0 && anonymous < 0) {
@@ -94,7 +97,7 @@ final class EventRows implements RowMapper {
       }
       props.put(e.getKey().name(), v);
     }
-    String eid = id >= 0 ? cells.text(row, id, true, false) : contentHash(type, pid, anon, ((Value.TimeValue) ts).value(), props);
+    String eid = lineIds ? "line" + row.line() : id >= 0 ? cells.text(row, id, true, false) : contentHash(type, pid, anon, ((Value.TimeValue) ts).value(), props);
     out.add(new Event(prefix + eid, pid, anon, type, ((Value.TimeValue) ts).value(), props, List.of()));
   }
 

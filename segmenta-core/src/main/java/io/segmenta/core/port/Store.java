@@ -71,6 +71,21 @@ public interface Store extends AutoCloseable {
    */
   Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures);
 
+  /** For every member of the rule, the values of the measures at {@code asOf}, in profile id order. */
+  void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, java.util.function.BiConsumer<String, List<io.segmenta.core.value.Value>> sink);
+
+  /** Every customer's purchases of {@code eventType} up to {@code asOf}, grouped by day, valued by a property. */
+  void purchaseDays(String eventType, String valueProperty, Instant asOf, Consumer<PurchaseDays> sink);
+
+  /**
+   * Replaces the values of population scores (traits of the SCORE family) for everyone: profiles missing from
+   * {@code scores} get none. Records {@code asOf} as the instant each trait was scored at. Atomic.
+   */
+  void writeScores(Instant asOf, List<String> traits, java.util.Map<String, List<io.segmenta.core.value.Value>> scores);
+
+  /** When a score trait was last computed, if ever. */
+  java.util.Optional<Instant> scoredAt(String trait);
+
   /** How the store runs a rule, for people: the engine's query text with its parameters. */
   String explain(Rule rule, Instant asOf);
 

@@ -5,6 +5,7 @@ import static io.segmenta.core.schema.Family.CONTACT;
 import static io.segmenta.core.schema.Family.DEMOGRAPHIC;
 import static io.segmenta.core.schema.Family.GEOGRAPHIC;
 import static io.segmenta.core.schema.Family.PSYCHOGRAPHIC;
+import static io.segmenta.core.schema.Family.SCORE;
 import static io.segmenta.core.schema.Family.TECHNOGRAPHIC;
 import static io.segmenta.core.schema.ValueType.BOOLEAN;
 import static io.segmenta.core.schema.ValueType.DATE;
@@ -63,7 +64,17 @@ final class StandardSchema {
           new TraitDef("purchase_frequency", NUMBER, COMPUTED, "orders in the last 365 days"),
           new TraitDef("favourite_category", STRING, COMPUTED, "most frequent category of ordered lines"),
           new TraitDef("acquisition_channel", STRING, COMPUTED, "traffic source of the first session"),
-          new TraitDef("cohort", STRING, COMPUTED, "month of the first order, yyyy-MM")),
+          new TraitDef("cohort", STRING, COMPUTED, "month of the first order, yyyy-MM"),
+          // Scored against everyone, stored with the instant they were scored at (segmenta rfm, segmenta clv).
+          new TraitDef("rfm_recency_score", NUMBER, SCORE, "RFM recency score, 1 (long ago) to 5 (recent)"),
+          new TraitDef("rfm_frequency_score", NUMBER, SCORE, "RFM frequency score, 1 to 5"),
+          new TraitDef("rfm_monetary_score", NUMBER, SCORE, "RFM monetary score, 1 to 5"),
+          new TraitDef("rfm_score", STRING, SCORE, "the three RFM scores, e.g. \"545\""),
+          new TraitDef("rfm_group", STRING, SCORE, "named RFM group: Champions, Loyal Customers, ..."),
+          new TraitDef("clv_p_alive", NUMBER, SCORE, "BG/NBD probability that the customer is still active"),
+          new TraitDef("clv_churn_risk", NUMBER, SCORE, "1 - clv_p_alive"),
+          new TraitDef("clv_expected_purchases", NUMBER, SCORE, "expected purchases in the scoring horizon"),
+          new TraitDef("clv_expected_value", NUMBER, SCORE, "expected purchases times expected spend (Gamma-Gamma)")),
       List.of(
           new PropertyDef("order_id", STRING, "the order an event belongs to"),
           new PropertyDef("revenue", NUMBER, "order value after line discounts"),
