@@ -38,6 +38,8 @@ final class OrderRows implements RowMapper {
   private final String cancellation;
   private final String prefix;
   private final boolean normalize;
+  private final boolean dedupe;
+  private long duplicateLines;
   private final Map<PropertyDef, Integer> properties = new LinkedHashMap<>();
   private final Map<TraitDef, Integer> profileTraits = new LinkedHashMap<>();
   private final Map<String, Draft> orders = new LinkedHashMap<>();
@@ -52,6 +54,8 @@ final class OrderRows implements RowMapper {
     final Map<String, Value> props;
     final String currency;
     final List<OrderLine> lines = new ArrayList<>();
+    /** Rows seen, for line.dedupe: a row is a duplicate only if every column matches, time included. */
+    final java.util.Set<List<Object>> rows = new java.util.HashSet<>();
 
     Draft(String key, String profileId, Instant at, Map<String, Value> props, String currency) {
       this.key = key;
@@ -78,8 +82,9 @@ final class OrderRows implements RowMapper {
     this.cancellation = m.get("cancellation.prefix");
     this.prefix = m.get("id.prefix", "");
     this.normalize = Boolean.parseBoolean(m.get("id.normalize", "false"));
+    this.dedupe = Boolean.parseBoolean(m.get("line.dedupe", "false"));
     m.withPrefix("line.").keySet().forEach(k -> {
-      if (!List.of("product_id", "product_name", "category", "quantity", "unit_price", "discount").contains(k)) {
+      if (!List.of("product_id", "product_name", "category", "quantity", "unit_price", "discount", "dedupe").contains(k)) {
         throw m.error("line." + k, "an order line has product_id, product_name, category, quantity, unit_price and discount, not '" + k + "'");
       }
     });
@@ -130,7 +135,12 @@ final class OrderRows implements RowMapper {
     }
     boolean cancelled = cancellation != null && key.startsWith(cancellation);
     double sign = cancelled ? -1 : 1;
-    d.lines.add(new OrderLine(product, name, cat, q * sign, price, disc));
+    OrderLine line = new OrderLine(product, name, cat, q * sign, price, disc);
+    if (dedupe && !d.rows.add(List.of(line, ts, props))) {
+      duplicateLines++;
+      return;
+    }
+    d.lines.add(line);
     orders.putIfAbsent(key, d);
     if (pid == null) {
       guestRows++;
@@ -194,6 +204,9 @@ final class OrderRows implements RowMapper {
     n.put("customers", (long) profiles.size());
     if (cancellationRows > 0) {
       n.put("cancellation rows (stored as returns)", cancellationRows);
+    }
+    if (duplicateLines > 0) {
+      n.put("duplicate lines dropped (line.dedupe)", duplicateLines);
     }
     if (guestRows > 0) {
       n.put("rows without a customer id (stored as guest orders, in no segment)", guestRows);
