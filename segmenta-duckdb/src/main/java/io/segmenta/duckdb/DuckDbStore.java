@@ -689,18 +689,94 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures) {
-    SqlCompiler.SqlQuery q = compiler().totals(rule, asOf, measures);
+  public io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures) {
+    return totals(rule, asOf, measures, List.of());
+  }
+
+  @Override
+  public synchronized io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
+    SqlCompiler.SqlQuery q = compiler().totals(rule, asOf, measures, numberTraits);
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       rs.next();
       List<Double> sums = new ArrayList<>();
-      for (int i = 0; i < measures.size(); i++) {
-        double d = rs.getDouble(i + 2);
-        sums.add(rs.wasNull() ? 0.0 : d);
+      List<Long> counts = new ArrayList<>();
+      List<Double> squares = new ArrayList<>();
+      List<Double> mins = new ArrayList<>();
+      List<Double> maxs = new ArrayList<>();
+      for (int i = 0; i < measures.size() + numberTraits.size(); i++) {
+        int c = 2 + 5 * i;
+        counts.add(rs.getLong(c));
+        sums.add(orZero(rs, c + 1));
+        squares.add(orZero(rs, c + 2));
+        mins.add(orNaN(rs, c + 3));
+        maxs.add(orNaN(rs, c + 4));
       }
-      return new io.segmenta.core.port.Totals(rs.getLong(1), sums);
+      return new io.segmenta.core.port.Totals(rs.getLong(1), sums, counts, squares, mins, maxs);
     } catch (SQLException e) {
       throw new StoreException("the totals query failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static double orZero(ResultSet rs, int col) throws SQLException {
+    double d = rs.getDouble(col);
+    return rs.wasNull() ? 0.0 : d;
+  }
+
+  private static double orNaN(ResultSet rs, int col) throws SQLException {
+    double d = rs.getDouble(col);
+    return rs.wasNull() ? Double.NaN : d;
+  }
+
+  @Override
+  public synchronized long countSample(Rule rule, Instant asOf, int modulus) {
+    if (modulus < 1) {
+      throw new IllegalArgumentException("sample modulus must be positive, got " + modulus);
+    }
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "count(*)", null, List.of(), modulus == 1 ? 0 : modulus);
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1) * modulus;
+    } catch (SQLException e) {
+      throw new StoreException("the preview query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized long[] memberKeys(Rule rule, Instant asOf) {
+    SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.pkey", "ORDER BY p.pkey", List.of());
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      long[] out = new long[1024];
+      int n = 0;
+      while (rs.next()) {
+        if (n == out.length) {
+          out = Arrays.copyOf(out, n * 2);
+        }
+        out[n++] = rs.getLong(1);
+      }
+      return Arrays.copyOf(out, n);
+    } catch (SQLException e) {
+      throw new StoreException("the members query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<io.segmenta.core.port.CohortCell> cohorts(String eventType, Instant asOf) {
+    String sql = "WITH o AS (SELECT pkey, date_trunc('month', ts) AS m FROM events WHERE type = ? AND pkey IS NOT NULL AND ts <= ? GROUP BY pkey, m),"
+        + " f AS (SELECT pkey, min(m) AS first FROM o GROUP BY pkey)"
+        + " SELECT strftime(f.first, '%Y-%m'), date_diff('month', f.first, o.m), count(*) FROM o JOIN f ON f.pkey = o.pkey"
+        + " GROUP BY 1, 2 ORDER BY 1, 2";
+    List<io.segmenta.core.port.CohortCell> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setString(1, eventType);
+      ps.setObject(2, LocalDateTime.ofInstant(asOf, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new io.segmenta.core.port.CohortCell(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("the cohort query failed: " + e.getMessage(), e);
     }
   }
 

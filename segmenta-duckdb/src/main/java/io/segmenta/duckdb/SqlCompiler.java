@@ -96,7 +96,13 @@ final class SqlCompiler {
 
   /** {@code SELECT <columns> FROM profiles p ... WHERE <rule> <tail>}; the tail's placeholders take tailParams. */
   SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams) {
+    return select(rule, asOf, columns, tail, tailParams, 0);
+  }
+
+  /** As {@link #select}, over a one-in-{@code modulus} sample of profiles by key (0: everyone). */
+  SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams, int modulus) {
     Build b = new Build(asOf);
+    b.modulus = modulus;
     Frag predicate = b.rule(rule, null);
     b.requireFrom(rule);
     return assemble(b, Frag.of(columns), predicate, tail, tailParams);
@@ -115,11 +121,22 @@ final class SqlCompiler {
   }
 
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
-  SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures) {
+  SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     Build b = new Build(asOf);
     Frag columns = Frag.of("count(*)");
+    List<Frag> values = new ArrayList<>();
     for (Measure m : measures) {
-      columns.add(", CAST(sum(").add(b.measure(m)).add(") AS DOUBLE)");
+      values.add(b.measure(m));
+    }
+    for (String t : numberTraits) {
+      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+          .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
+      values.add(Frag.of("p." + Columns.quote(def.name())));
+    }
+    for (Frag v : values) {
+      // Each use of the value appends its SQL with its own parameters, so placeholders and values stay paired.
+      Frag x = Frag.of("CAST(").add(v).add(" AS DOUBLE)");
+      columns.add(", count(").add(x).add("), sum(").add(x).add("), sum(").add(x).add(" * ").add(x).add("), min(").add(x).add("), max(").add(x).add(")");
     }
     Frag predicate = b.rule(rule, null);
     b.requireFrom(rule);
@@ -159,6 +176,9 @@ final class SqlCompiler {
         sql.add(s.alias).add(".event_type = 'order' AND ");
       }
       sql.add(s.alias).add(".ts < ").param(dialect.param("TIMESTAMP"), ts(b.end));
+      if (b.modulus > 0) {
+        sql.add(" AND " + s.alias + ".pkey % " + b.modulus + " = 0");
+      }
       Instant lower = b.lowerBound.get(s);
       if (lower != null) {
         sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
@@ -177,6 +197,9 @@ final class SqlCompiler {
     sql.add(first ? "" : " ").add("SELECT ").add(columns).add(" FROM profiles p");
     joins.forEach(sql::add);
     sql.add(" WHERE ").add(predicate);
+    if (b.modulus > 0) {
+      sql.add(" AND p.pkey % " + b.modulus + " = 0");
+    }
     if (tail != null && !tail.isEmpty()) {
       sql.add(" ").add(tail);
       sql.params.addAll(tailParams);
@@ -198,6 +221,8 @@ final class SqlCompiler {
     final Map<Source, Instant> lowerBound = new LinkedHashMap<>();
     final Map<Source, Boolean> unbounded = new LinkedHashMap<>();
     final Set<String> types = new LinkedHashSet<>();
+    /** When positive, only profiles whose key is a multiple of it: a sample, applied to every scan. */
+    int modulus;
     /** Sources every member must have events in: joined with an inner join. */
     final Set<Source> required = java.util.EnumSet.noneOf(Source.class);
     final Deque<String> refs = new ArrayDeque<>();

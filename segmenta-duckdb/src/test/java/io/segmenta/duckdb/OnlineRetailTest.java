@@ -105,6 +105,20 @@ class OnlineRetailTest {
   }
 
   @Test
+  @Order(3)
+  void cohorts_firstThreeCohortSizesMatchPipelineB() {
+    var cells = store.cohorts("order", AS_OF);
+    java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+    cells.stream().filter(c -> c.monthsSince() == 0).forEach(c -> sizes.put(c.cohort(), c.customers()));
+    assertEquals(885L, sizes.get("2010-12"));
+    assertEquals(417L, sizes.get("2011-01"));
+    assertEquals(380L, sizes.get("2011-02"));
+    assertEquals(41L, sizes.get("2011-12"), "the last cohort (REFERENCE_RESULTS §1c: 2011-12: 41)");
+    // Retention can only fall below the cohort's size.
+    cells.forEach(c -> org.junit.jupiter.api.Assertions.assertTrue(c.customers() <= sizes.get(c.cohort())));
+  }
+
+  @Test
   @Order(4)
   void reimport_storesNothingTwice() {
     Path file = SharedData.find(FILE).orElseThrow();

@@ -71,6 +71,9 @@ public interface Store extends AutoCloseable {
    */
   Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures);
 
+  /** As {@link #totals(Rule, Instant, List)}, followed by the statistics of stored number traits (scores, say). */
+  Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits);
+
   /** For every member of the rule, the values of the measures at {@code asOf}, in profile id order. */
   void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, java.util.function.BiConsumer<String, List<io.segmenta.core.value.Value>> sink);
 
@@ -85,6 +88,21 @@ public interface Store extends AutoCloseable {
 
   /** When a score trait was last computed, if ever. */
   java.util.Optional<Instant> scoredAt(String trait);
+
+  /**
+   * An estimate of {@link #count} from a fixed one-in-{@code modulus} sample of profiles (by internal key), for
+   * previews while a rule is being written: scaled up, with the sample size so callers can state the error.
+   */
+  long countSample(Rule rule, Instant asOf, int modulus);
+
+  /** The internal keys of the members, ascending: for set operations between segments (overlaps). */
+  long[] memberKeys(Rule rule, Instant asOf);
+
+  /**
+   * Retention by cohort: for customers grouped by the month of their first {@code eventType} up to {@code asOf},
+   * how many were active (had such an event) in each month since; month 0 is the cohort's size.
+   */
+  List<CohortCell> cohorts(String eventType, Instant asOf);
 
   /** How the store runs a rule, for people: the engine's query text with its parameters. */
   String explain(Rule rule, Instant asOf);

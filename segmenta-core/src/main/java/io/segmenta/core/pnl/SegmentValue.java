@@ -1,0 +1,221 @@
+package io.segmenta.core.pnl;
+
+import static io.segmenta.core.Preconditions.checkArgument;
+
+import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Totals;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What each segment is worth: a P&L that counts returns, the index of revenue share to customer share, a ranking,
+ * and flags for the classic mistakes (seed 001 and 002): traps that look valuable but return most of what they buy,
+ * segments too small to act on or to test, too mixed to treat alike, stale, or thin on data. One aggregate query
+ * per segment; overlaps from member sets.
+ */
+public final class SegmentValue {
+
+  /**
+   * @param window e.g. "in last 365 days", or "" for all history up to "as of"
+   * @param margins null when margins are unknown: profit is then not computed and segments rank by net revenue
+   */
+  public record Options(String window, Margins margins, double trapReturnRate, double trapProfitShare, long minMembers,
+      double baselineConversion, double mde, double alpha, double power, double mixedCv, int staleDays, double thinEventsPerMember) {
+    public Options {
+      Objects.requireNonNull(window, "window");
+      checkArgument(trapReturnRate > 0 && trapReturnRate < 1, "trap return rate must be in (0, 1), got %s", trapReturnRate);
+      checkArgument(minMembers >= 1, "minimum members must be >= 1, got %s", minMembers);
+    }
+
+    public static Options standard() {
+      return new Options("", null, 0.85, 0.05, 100, 0.03, 0.10, 0.05, 0.80, 1.5, 90, 3);
+    }
+
+    public Options withWindow(String w) {
+      return new Options(w, margins, trapReturnRate, trapProfitShare, minMembers, baselineConversion, mde, alpha, power, mixedCv, staleDays, thinEventsPerMember);
+    }
+
+    public Options withMargins(Margins m) {
+      return new Options(window, m, trapReturnRate, trapProfitShare, minMembers, baselineConversion, mde, alpha, power, mixedCv, staleDays, thinEventsPerMember);
+    }
+  }
+
+  /** One segment's P&L. Rates and means are NaN where undefined (no revenue, no sessions, no CLV scores). */
+  public record Worth(String name, long members, double customerShare, double grossRevenue, double returnedValue, double netRevenue,
+      double returnRate, double profit, double averageOrderValue, double ordersPerCustomer, double conversionRate, double meanClv,
+      double revenueShare, double index, List<Flag> flags) {
+    public Worth {
+      flags = List.copyOf(flags);
+    }
+
+    public boolean has(Flag.Kind kind) {
+      return flags.stream().anyMatch(f -> f.kind() == kind);
+    }
+  }
+
+  /** Pairwise overlaps: members in both, and Jaccard (both / either). */
+  public record Overlap(List<String> names, long[][] both, double[][] jaccard) {}
+
+  public record Report(Instant asOf, String window, Worth everyone, List<Worth> segments, Overlap overlap) {}
+
+  private SegmentValue() {}
+
+  public static Report analyse(Store store, Instant asOf, Map<String, Rule> segments, Options o) {
+    Rule all = new Rule.And(List.of());
+    List<String> categories = o.margins() == null ? List.of() : new ArrayList<>(o.margins().byCategory().keySet());
+    List<Measure> measures = measures(o.window(), categories);
+    boolean scored = store.scoredAt("clv_expected_value").isPresent();
+    List<String> traits = scored ? List.of("clv_expected_value") : List.of();
+    Totals everyoneTotals = store.totals(all, asOf, measures, traits);
+    Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
+    List<Worth> out = new ArrayList<>();
+    for (Map.Entry<String, Rule> e : segments.entrySet()) {
+      Totals t = store.totals(e.getValue(), asOf, measures, traits);
+      out.add(worth(e.getKey(), t, everyoneTotals, categories, o, asOf));
+    }
+    Comparator<Worth> byValue = Comparator.comparingDouble(w -> o.margins() == null ? w.netRevenue() : w.profit());
+    out.sort(byValue.reversed());
+    return new Report(asOf, o.window(), everyone, out, overlap(store, asOf, segments));
+  }
+
+  /** Indexes of the measures, in the order {@link #measures} builds them. */
+  private static final int GROSS = 0;
+  private static final int RETURNED = 1;
+  private static final int ORDERS = 2;
+  private static final int SESSIONS = 3;
+  private static final int NET = 4;
+  private static final int RETURNS = 5;
+  private static final int EVENTS_FROM = 6;
+  private static final int EVENT_TYPES = 4;
+  private static final int DAYS_SINCE_ORDER = EVENTS_FROM + EVENT_TYPES;
+  private static final int DAYS_SINCE_SESSION = DAYS_SINCE_ORDER + 1;
+  private static final int LINES = DAYS_SINCE_SESSION + 1;
+
+  static List<Measure> measures(String window, List<String> categories) {
+    String w = window.isBlank() ? "" : " " + window.trim();
+    List<String> text = new ArrayList<>(List.of(
+        "sum(order.revenue" + w + ")", "sum(return.value" + w + ")", "count(order" + w + ")", "count(session" + w + ")",
+        "sum(order.revenue" + w + ") - sum(return.value" + w + ")", "count(return" + w + ")",
+        "count(order" + w + ")", "count(session" + w + ")", "count(page_view" + w + ")", "count(product_view" + w + ")",
+        "days_since(order)", "days_since(session)", "sum(order_line.line_total" + w + ")"));
+    for (String c : categories) {
+      text.add("sum(order_line.line_total where category = " + RuleText.print(io.segmenta.core.value.Value.of(c)) + w + ")");
+    }
+    List<Measure> out = new ArrayList<>();
+    for (String t : text) {
+      out.add(((Rule.MeasureRule) RuleText.parseRule(t + " exists")).measure());
+    }
+    return out;
+  }
+
+  private static Worth worth(String name, Totals t, Totals all, List<String> categories, Options o, Instant asOf) {
+    long n = t.members();
+    double gross = t.sums().get(GROSS);
+    double returned = t.sums().get(RETURNED);
+    double orders = t.sums().get(ORDERS);
+    double sessions = t.sums().get(SESSIONS);
+    double net = gross - returned;
+    double returnRate = gross > 0 ? returned / gross : Double.NaN;
+    double profit = Double.NaN;
+    if (o.margins() != null) {
+      double lines = t.sums().get(LINES);
+      double margin = 0;
+      double categorised = 0;
+      for (int i = 0; i < categories.size(); i++) {
+        double v = t.sums().get(LINES + 1 + i);
+        margin += v * o.margins().byCategory().get(categories.get(i));
+        categorised += v;
+      }
+      margin += (lines - categorised) * o.margins().defaultRate();
+      double blended = lines > 0 ? margin / lines : o.margins().defaultRate();
+      profit = margin - returned * blended - t.sums().get(RETURNS) * o.margins().costPerReturn();
+    }
+    double customerShare = all.members() == 0 ? Double.NaN : (double) n / all.members();
+    double allNet = all.sums().get(GROSS) - all.sums().get(RETURNED);
+    double revenueShare = all.sums().get(GROSS) > 0 ? gross / all.sums().get(GROSS) : Double.NaN;
+    double index = customerShare > 0 ? revenueShare / customerShare : Double.NaN;
+    double conversion = sessions > 0 ? orders / sessions : Double.NaN;
+    double meanClv = t.counts().size() > LINES + 1 + categories.size() ? t.mean(LINES + 1 + categories.size()) : Double.NaN;
+    List<Flag> flags = new ArrayList<>();
+    if (n > 0 && revenueShare > customerShare) {
+      if (returnRate > o.trapReturnRate()) {
+        flags.add(new Flag(Flag.Kind.TRAP, String.format("revenue share %.1f%% vs customer share %.1f%% (index %.2f), but %.1f%% of it is returned (threshold %.0f%%); net share %.1f%%",
+            100 * revenueShare, 100 * customerShare, index, 100 * returnRate, 100 * o.trapReturnRate(), allNet == 0 ? 0 : 100 * net / allNet)));
+      } else if (!Double.isNaN(profit) && gross > 0 && profit / gross < o.trapProfitShare()) {
+        flags.add(new Flag(Flag.Kind.TRAP, String.format("revenue share %.1f%% vs customer share %.1f%%, but profit is only %.1f%% of revenue (threshold %.0f%%)",
+            100 * revenueShare, 100 * customerShare, 100 * profit / gross, 100 * o.trapProfitShare())));
+      }
+    }
+    double baseline = !Double.isNaN(conversion) && conversion > 0 && conversion < 1 ? conversion : o.baselineConversion();
+    long perArm = SampleSize.perArm(baseline, o.mde(), o.alpha(), o.power());
+    if (n < o.minMembers()) {
+      flags.add(new Flag(Flag.Kind.TOO_SMALL, String.format("%,d members, fewer than the %,d worth a campaign", n, o.minMembers())));
+    } else if (n < 2 * perArm) {
+      flags.add(new Flag(Flag.Kind.TOO_SMALL, String.format("%,d members; an A/B test needs 2 x %,d to detect a %.0f%% lift on a %.1f%% conversion rate (alpha %.2f, power %.0f%%)",
+          n, perArm, 100 * o.mde(), 100 * baseline, o.alpha(), 100 * o.power())));
+    }
+    double mean = t.mean(NET);
+    double sd = t.sd(NET);
+    if (n >= 30 && mean > 0 && sd / mean > o.mixedCv()) {
+      flags.add(new Flag(Flag.Kind.TOO_MIXED, String.format("net revenue per member: mean %,.2f, sd %,.2f (coefficient of variation %.2f > %.2f), from %,.2f to %,.2f",
+          mean, sd, sd / mean, o.mixedCv(), t.mins().get(NET), t.maxs().get(NET))));
+    }
+    double lastOrder = t.mins().get(DAYS_SINCE_ORDER);
+    double lastSession = t.mins().get(DAYS_SINCE_SESSION);
+    double quiet = Double.isNaN(lastOrder) ? lastSession : Double.isNaN(lastSession) ? lastOrder : Math.min(lastOrder, lastSession);
+    if (n > 0 && !Double.isNaN(quiet) && quiet > o.staleDays()) {
+      flags.add(new Flag(Flag.Kind.STALE, String.format("the most recent order or session of any member is %.0f days before %s (threshold %d)", quiet, asOf, o.staleDays())));
+    }
+    double events = 0;
+    for (int i = 0; i < EVENT_TYPES; i++) {
+      events += t.sums().get(EVENTS_FROM + i);
+    }
+    if (n > 0 && events / n < o.thinEventsPerMember()) {
+      flags.add(new Flag(Flag.Kind.THIN, String.format("%.1f orders, sessions, page and product views per member (threshold %.1f)", events / n, o.thinEventsPerMember())));
+    }
+    return new Worth(name, n, customerShare, gross, returned, net, returnRate, profit, orders > 0 ? gross / orders : Double.NaN,
+        n > 0 ? orders / n : Double.NaN, conversion, meanClv, revenueShare, index, flags);
+  }
+
+  static Overlap overlap(Store store, Instant asOf, Map<String, Rule> segments) {
+    List<String> names = new ArrayList<>(segments.keySet());
+    List<BitSet> sets = new ArrayList<>();
+    for (String n : names) {
+      BitSet b = new BitSet();
+      for (long k : store.memberKeys(segments.get(n), asOf)) {
+        b.set(Math.toIntExact(k));
+      }
+      sets.add(b);
+    }
+    int s = names.size();
+    long[][] both = new long[s][s];
+    double[][] jaccard = new double[s][s];
+    for (int i = 0; i < s; i++) {
+      for (int j = i; j < s; j++) {
+        BitSet x = (BitSet) sets.get(i).clone();
+        x.and(sets.get(j));
+        long inter = x.cardinality();
+        BitSet u = (BitSet) sets.get(i).clone();
+        u.or(sets.get(j));
+        long union = u.cardinality();
+        both[i][j] = both[j][i] = inter;
+        jaccard[i][j] = jaccard[j][i] = union == 0 ? 0 : (double) inter / union;
+      }
+    }
+    return new Overlap(names, both, jaccard);
+  }
+
+  /** Segments by name, resolved from saved segments or rules, in order. */
+  public static Map<String, Rule> named(Map<String, Rule> rules) {
+    return new LinkedHashMap<>(rules);
+  }
+}
