@@ -152,6 +152,67 @@ class CliTest {
     }
   }
 
+  @Nested
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+  class Worth {
+    static final String AS_OF = "2025-06-30T23:00:00Z";
+
+    @Test
+    @Order(1)
+    void rfm_storesScoresAndBuiltInSegments() throws Exception {
+      Result r = run(with("rfm", "--as-of", AS_OF, "--format", "json"));
+      assertEquals(0, r.code(), r.err());
+      var doc = new ObjectMapper().readTree(r.out());
+      long sum = 0;
+      for (var g : doc.get("groups")) {
+        sum += g.get("customers").asLong();
+      }
+      assertEquals(doc.get("customers").asLong(), sum);
+      Result champions = run(with("segment", "count", "rfm-champions", "--as-of", AS_OF));
+      assertEquals(0, champions.code(), champions.err());
+      assertTrue(champions.out().contains(String.format("%,d of", doc.get("groups").get(0).get("customers").asLong())), champions.out());
+    }
+
+    @Test
+    @Order(2)
+    void clv_fitsAndScores() throws Exception {
+      Result r = run(with("clv", "--as-of", AS_OF, "--format", "json"));
+      assertEquals(0, r.code(), r.err());
+      var doc = new ObjectMapper().readTree(r.out());
+      assertEquals("ok", doc.get("bg_nbd").get("diagnostic").asText());
+      assertTrue(doc.get("scored").asLong() > 1000);
+      Result risky = run(with("segment", "count", "clv_churn_risk > 0.5 and segment \"luxury-buyers\"", "--as-of", AS_OF));
+      assertEquals(0, risky.code(), risky.err());
+    }
+
+    @Test
+    @Order(3)
+    void value_tableCsvAndJson() throws Exception {
+      Result t = run(with("value", "high-returners", "luxury-buyers", "--as-of", AS_OF, "--margin", "default=0.4"));
+      assertEquals(0, t.code(), t.err());
+      assertTrue(t.out().contains("high-returners       trap      revenue share"), t.out());
+      Result c = run(with("value", "high-returners", "--as-of", AS_OF, "--format", "csv"));
+      assertTrue(c.out().startsWith("segment,members,customer share,gross revenue"), c.out());
+      assertTrue(c.out().lines().anyMatch(l -> l.startsWith("high-returners,") && l.contains(",trap")), c.out());
+      Result j = run(with("value", "--as-of", AS_OF, "--format", "json"));
+      var doc = new ObjectMapper().readTree(j.out());
+      assertTrue(doc.get("segments").size() > 10, "every saved segment");
+      assertEquals(1.0, doc.get("overlap").get("jaccard").get(0).get(0).asDouble());
+      Result bad = run(with("value", "--window", "lately"));
+      assertEquals(2, bad.code());
+      assertTrue(bad.err().contains("--window must be a window"), bad.err());
+    }
+
+    @Test
+    void cohorts_retentionTable() {
+      Result r = run(with("cohorts", "--as-of", AS_OF, "--format", "csv"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().startsWith("cohort,months_since,customers"));
+      Result t = run(with("cohorts", "--as-of", AS_OF, "--percent"));
+      assertTrue(t.out().contains("size") && t.out().contains("%"), t.out());
+    }
+  }
+
   @Test
   void unknownOptionIsAUsageError() {
     Result r = run("segment", "count", "age > 1", "--bogus");

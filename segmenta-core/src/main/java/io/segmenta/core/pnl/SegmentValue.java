@@ -76,11 +76,11 @@ public final class SegmentValue {
     boolean scored = store.scoredAt("clv_expected_value").isPresent();
     List<String> traits = scored ? List.of("clv_expected_value") : List.of();
     Totals everyoneTotals = store.totals(all, asOf, measures, traits);
-    Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
+    Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf, conversion(store, all, asOf, o.window()));
     List<Worth> out = new ArrayList<>();
     for (Map.Entry<String, Rule> e : segments.entrySet()) {
       Totals t = store.totals(e.getValue(), asOf, measures, traits);
-      out.add(worth(e.getKey(), t, everyoneTotals, categories, o, asOf));
+      out.add(worth(e.getKey(), t, everyoneTotals, categories, o, asOf, conversion(store, e.getValue(), asOf, o.window())));
     }
     Comparator<Worth> byValue = Comparator.comparingDouble(w -> o.margins() == null ? w.netRevenue() : w.profit());
     out.sort(byValue.reversed());
@@ -117,12 +117,23 @@ public final class SegmentValue {
     return out;
   }
 
-  private static Worth worth(String name, Totals t, Totals all, List<String> categories, Options o, Instant asOf) {
+  /** Of the members with a session in the window, the share who also ordered in it (NaN without sessions). */
+  static double conversion(Store store, Rule segment, Instant asOf, String window) {
+    String w = window.isBlank() ? "" : " " + window.trim();
+    Rule visited = RuleText.parseRule("count(session" + w + ") >= 1");
+    Rule bought = RuleText.parseRule("count(order" + w + ") >= 1");
+    long visitors = store.count(new Rule.And(List.of(segment, visited)), asOf);
+    if (visitors == 0) {
+      return Double.NaN;
+    }
+    return (double) store.count(new Rule.And(List.of(segment, visited, bought)), asOf) / visitors;
+  }
+
+  private static Worth worth(String name, Totals t, Totals all, List<String> categories, Options o, Instant asOf, double conversion) {
     long n = t.members();
     double gross = t.sums().get(GROSS);
     double returned = t.sums().get(RETURNED);
     double orders = t.sums().get(ORDERS);
-    double sessions = t.sums().get(SESSIONS);
     double net = gross - returned;
     double returnRate = gross > 0 ? returned / gross : Double.NaN;
     double profit = Double.NaN;
@@ -143,7 +154,6 @@ public final class SegmentValue {
     double allNet = all.sums().get(GROSS) - all.sums().get(RETURNED);
     double revenueShare = all.sums().get(GROSS) > 0 ? gross / all.sums().get(GROSS) : Double.NaN;
     double index = customerShare > 0 ? revenueShare / customerShare : Double.NaN;
-    double conversion = sessions > 0 ? orders / sessions : Double.NaN;
     double meanClv = t.counts().size() > LINES + 1 + categories.size() ? t.mean(LINES + 1 + categories.size()) : Double.NaN;
     List<Flag> flags = new ArrayList<>();
     if (n > 0 && revenueShare > customerShare) {

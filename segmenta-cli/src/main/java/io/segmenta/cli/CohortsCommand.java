@@ -1,0 +1,81 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.port.CohortCell;
+import io.segmenta.core.port.Store;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cohorts", mixinStandardHelpOptions = true,
+    description = "Retention by cohort: customers by the month of their first order (rows) and how many ordered again N months later (columns).")
+final class CohortsCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  StoreOptions store;
+
+  @Option(names = "--as-of", description = "now (default), latest, a date or an instant.")
+  String asOf;
+
+  @Option(names = "--percent", description = "Show retention as a share of the cohort (table format).")
+  boolean percent;
+
+  @Option(names = "--format", defaultValue = "table", description = "table (default), csv (long form: cohort, months_since, customers) or json.")
+  String format;
+
+  @Override
+  public Integer call() {
+    Output.Format fmt = Output.format(format);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Store s = store.open()) {
+      Instant at = StoreOptions.asOf(asOf, s);
+      List<CohortCell> cells = s.cohorts("order", at);
+      if (fmt == Output.Format.CSV) {
+        List<List<String>> rows = new ArrayList<>();
+        cells.forEach(c -> rows.add(List.of(c.cohort(), Integer.toString(c.monthsSince()), Long.toString(c.customers()))));
+        Output.csv(out, List.of("cohort", "months_since", "customers"), rows);
+        return 0;
+      }
+      Map<String, Map<Integer, Long>> grid = new TreeMap<>();
+      int maxMonths = 0;
+      for (CohortCell c : cells) {
+        grid.computeIfAbsent(c.cohort(), k -> new TreeMap<>()).put(c.monthsSince(), c.customers());
+        maxMonths = Math.max(maxMonths, c.monthsSince());
+      }
+      if (fmt == Output.Format.JSON) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("as_of", at.toString());
+        doc.put("cohorts", grid);
+        Output.json(out, doc);
+        return 0;
+      }
+      List<String> header = new ArrayList<>(List.of("cohort"));
+      for (int m = 0; m <= maxMonths; m++) {
+        header.add(m == 0 ? "size" : "+" + m);
+      }
+      List<List<String>> rows = new ArrayList<>();
+      for (Map.Entry<String, Map<Integer, Long>> e : grid.entrySet()) {
+        long size = e.getValue().getOrDefault(0, 0L);
+        List<String> row = new ArrayList<>(List.of(e.getKey()));
+        for (int m = 0; m <= maxMonths; m++) {
+          Long v = e.getValue().get(m);
+          row.add(v == null ? "" : m > 0 && percent ? String.format("%.0f%%", 100.0 * v / size) : String.format("%,d", v));
+        }
+        rows.add(row);
+      }
+      out.printf("Retention by first-order month as of %s%n%n", at);
+      Charts.table(out, header, rows);
+    }
+    return 0;
+  }
+}

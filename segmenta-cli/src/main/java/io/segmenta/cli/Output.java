@@ -1,0 +1,61 @@
+package io.segmenta.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.segmenta.core.UserException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes a report as an aligned table (for people), CSV (for spreadsheets) or JSON (for programs). */
+final class Output {
+  enum Format { TABLE, CSV, JSON }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Output() {}
+
+  static Format format(String s) {
+    try {
+      return Format.valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--format must be table, csv or json, got '" + s + "'");
+    }
+  }
+
+  static void csv(PrintWriter out, List<String> header, List<List<String>> rows) {
+    out.println(String.join(",", header.stream().map(Output::quote).toList()));
+    rows.forEach(r -> out.println(String.join(",", r.stream().map(Output::quote).toList())));
+  }
+
+  static void json(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** A number for people: thousands separators, two decimals, "-" when undefined. */
+  static String money(double v) {
+    return Double.isNaN(v) ? "-" : String.format("%,.2f", v);
+  }
+
+  static String percent(double v) {
+    return Double.isNaN(v) ? "-" : String.format("%.1f%%", 100 * v);
+  }
+
+  /** A number for machines: plain, empty when undefined. */
+  static String plain(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? "" : io.segmenta.core.value.Numbers.format(Math.round(v * 1e6) / 1e6);
+  }
+
+  /** NaN has no JSON form; null stands for "undefined". */
+  static Double jsonNumber(double v) {
+    return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
+  }
+
+  private static String quote(String s) {
+    return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
+  }
+}

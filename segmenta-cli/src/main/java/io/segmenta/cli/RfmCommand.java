@@ -1,0 +1,90 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rfm.Rfm;
+import io.segmenta.core.rfm.RfmGroups;
+import io.segmenta.core.segment.Segments;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rfm", mixinStandardHelpOptions = true,
+    description = {"Score every customer's recency, frequency and monetary value in quintiles (1-5), store the scores and",
+        "named groups (Champions ... Lost) with their as-of, and save each group as a built-in segment (rfm-champions, ...).",
+        "Recency: days since the last order; frequency: orders; monetary: net revenue (returns subtracted).",
+        "Equal values always get the same score (docs/value.md)."})
+final class RfmCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  StoreOptions store;
+
+  @Option(names = "--as-of", description = "now (default), latest, a date or an instant.")
+  String asOf;
+
+  @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
+  String format;
+
+  @Override
+  public Integer call() {
+    Output.Format fmt = Output.format(format);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Store s = store.open()) {
+      Instant at = StoreOptions.asOf(asOf, s);
+      Rfm.Result r = Rfm.score(s, at, Rfm.Spec.standard(), new Segments(s, Clock.systemUTC()));
+      Map<String, double[]> sums = new LinkedHashMap<>();
+      RfmGroups.NAMES.forEach(g -> sums.put(g, new double[4]));
+      for (Rfm.Row row : r.rows()) {
+        double[] x = sums.get(row.group());
+        x[0]++;
+        x[1] += row.recency();
+        x[2] += row.frequency();
+        x[3] += row.monetary();
+      }
+      List<List<String>> rows = new ArrayList<>();
+      List<List<String>> csvRows = new ArrayList<>();
+      List<Map<String, Object>> json = new ArrayList<>();
+      long total = r.rows().size();
+      for (Map.Entry<String, double[]> e : sums.entrySet()) {
+        double[] x = e.getValue();
+        double n = x[0];
+        rows.add(List.of(e.getKey(), RfmGroups.segmentName(e.getKey()), String.format("%,d", (long) n), Output.percent(total == 0 ? Double.NaN : n / total),
+            Output.money(n == 0 ? Double.NaN : x[1] / n), Output.money(n == 0 ? Double.NaN : x[2] / n), Output.money(n == 0 ? Double.NaN : x[3] / n)));
+        csvRows.add(List.of(e.getKey(), RfmGroups.segmentName(e.getKey()), Long.toString((long) n), Output.plain(total == 0 ? Double.NaN : n / total),
+            Output.plain(n == 0 ? Double.NaN : x[1] / n), Output.plain(n == 0 ? Double.NaN : x[2] / n), Output.plain(n == 0 ? Double.NaN : x[3] / n)));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("group", e.getKey());
+        m.put("segment", RfmGroups.segmentName(e.getKey()));
+        m.put("customers", (long) n);
+        m.put("mean_recency_days", Output.jsonNumber(n == 0 ? Double.NaN : x[1] / n));
+        m.put("mean_frequency", Output.jsonNumber(n == 0 ? Double.NaN : x[2] / n));
+        m.put("mean_monetary", Output.jsonNumber(n == 0 ? Double.NaN : x[3] / n));
+        json.add(m);
+      }
+      List<String> header = List.of("group", "segment", "customers", "share", "mean recency (days)", "mean orders", "mean net revenue");
+      switch (fmt) {
+        case JSON -> Output.json(out, Map.of("as_of", at.toString(), "customers", total, "groups", json));
+        case CSV -> Output.csv(out, header, csvRows);
+        default -> {
+          out.printf("RFM as of %s: %,d customers scored; scores stored, built-in segments rfm-* saved%n%n", at, total);
+          Charts.table(out, header, rows);
+          out.println();
+          List<Charts.Bar> bars = new ArrayList<>();
+          sums.forEach((g, x) -> bars.add(new Charts.Bar(g, (long) x[0], "")));
+          Charts.bars(out, bars, total, 30);
+        }
+      }
+    }
+    return 0;
+  }
+}
