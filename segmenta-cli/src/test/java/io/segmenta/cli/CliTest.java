@@ -175,6 +175,18 @@ class CliTest {
 
     @Test
     @Order(2)
+    void scores_usedAtAnotherAsOfSaySo() {
+      Result same = run(with("segment", "count", "rfm-champions", "--as-of", AS_OF));
+      assertFalse(same.err().contains("note:"), same.err());
+      Result other = run(with("segment", "count", "rfm-champions", "--as-of", "2025-01-01"));
+      assertEquals(0, other.code());
+      assertTrue(other.err().startsWith("note: rfm_group holds scores as of " + AS_OF + ", not 2025-01-01T23:59:59.999999Z"), other.err());
+      Result preview = run(with("segment", "preview", "orders >= 2", "--as-of", AS_OF));
+      assertTrue(preview.out().endsWith("exact" + System.lineSeparator()) || preview.out().contains("exact"), preview.out());
+    }
+
+    @Test
+    @Order(3)
     void clv_fitsAndScores() throws Exception {
       Result r = run(with("clv", "--as-of", AS_OF, "--format", "json"));
       assertEquals(0, r.code(), r.err());
@@ -186,7 +198,7 @@ class CliTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void value_tableCsvAndJson() throws Exception {
       Result t = run(with("value", "high-returners", "luxury-buyers", "--as-of", AS_OF, "--margin", "default=0.4"));
       assertEquals(0, t.code(), t.err());

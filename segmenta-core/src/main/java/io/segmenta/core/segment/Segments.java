@@ -46,6 +46,28 @@ public final class Segments {
     return check(ruleOrName).rule();
   }
 
+  /**
+   * Notes for a rule evaluated at {@code asOf} that reads population scores (RFM, CLV) computed for another
+   * instant, or never: scores are stored, not derived, so the rule would silently use old ones.
+   */
+  public java.util.List<String> scoreNotes(io.segmenta.core.rule.Rule rule, java.time.Instant asOf) {
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    for (String t : io.segmenta.core.rule.Rules.traits(rule, resolver())) {
+      var def = store.schema().trait(t);
+      if (def.isEmpty() || def.get().family() != io.segmenta.core.schema.Family.SCORE) {
+        continue;
+      }
+      String command = t.startsWith("rfm_") ? "segmenta rfm" : "segmenta clv";
+      var at = store.scoredAt(t);
+      if (at.isEmpty()) {
+        notes.add(t + " has never been scored; run '" + command + " --as-of " + asOf + "' first");
+      } else if (!at.get().equals(asOf)) {
+        notes.add(t + " holds scores as of " + at.get() + ", not " + asOf + "; run '" + command + " --as-of " + asOf + "' to rescore");
+      }
+    }
+    return notes;
+  }
+
   public SegmentDefinition save(String name, String rule, String description) {
     SegmentDefinition probe;
     try {
