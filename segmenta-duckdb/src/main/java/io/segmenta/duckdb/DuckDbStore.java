@@ -717,6 +717,77 @@ final class DuckDbStore implements Store {
     }
   }
 
+  @Override
+  public synchronized io.segmenta.core.port.SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf,
+      List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
+    List<String> names = new ArrayList<>(segments.keySet());
+    int values = measures.size() + numberTraits.size();
+    SqlCompiler.SqlQuery q = compiler().memberships(new ArrayList<>(segments.values()), asOf, measures, numberTraits);
+    StringBuilder cols = new StringBuilder();
+    for (int i = 0; i < values; i++) {
+      cols.append(", v").append(i);
+    }
+    // One row per (profile, segment it belongs to): grouped for the totals, self-joined for the overlaps.
+    String create = "CREATE OR REPLACE TEMP TABLE sg_members AS SELECT pkey, unnest(list_filter(segs, lambda sg_s: sg_s IS NOT NULL)) AS seg"
+        + cols + " FROM (" + q.sql() + ")";
+    StringBuilder agg = new StringBuilder("SELECT seg, count(*)");
+    for (int i = 0; i < values; i++) {
+      String x = "v" + i;
+      agg.append(", count(").append(x).append("), sum(").append(x).append("), sum(").append(x).append(" * ").append(x)
+          .append("), min(").append(x).append("), max(").append(x).append(")");
+    }
+    agg.append(" FROM sg_members GROUP BY seg");
+    Map<String, io.segmenta.core.port.Totals> totals = new LinkedHashMap<>();
+    long[][] both = new long[names.size()][names.size()];
+    try {
+      try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(create, q.params()))) {
+        ps.execute();
+      }
+      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(agg.toString())) {
+        while (rs.next()) {
+          int seg = rs.getInt(1);
+          List<Double> sums = new ArrayList<>();
+          List<Long> counts = new ArrayList<>();
+          List<Double> squares = new ArrayList<>();
+          List<Double> mins = new ArrayList<>();
+          List<Double> maxs = new ArrayList<>();
+          for (int i = 0; i < values; i++) {
+            int c = 3 + 5 * i;
+            counts.add(rs.getLong(c));
+            sums.add(orZero(rs, c + 1));
+            squares.add(orZero(rs, c + 2));
+            mins.add(orNaN(rs, c + 3));
+            maxs.add(orNaN(rs, c + 4));
+          }
+          totals.put(names.get(seg), new io.segmenta.core.port.Totals(rs.getLong(2), sums, counts, squares, mins, maxs));
+        }
+      }
+      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+          "SELECT a.seg, b.seg, count(*) FROM sg_members a JOIN sg_members b ON a.pkey = b.pkey AND a.seg <= b.seg GROUP BY 1, 2")) {
+        while (rs.next()) {
+          int i = rs.getInt(1);
+          int j = rs.getInt(2);
+          both[i][j] = both[j][i] = rs.getLong(3);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the segment totals query failed: " + e.getMessage(), e);
+    } finally {
+      try (Statement st = conn.createStatement()) {
+        st.execute("DROP TABLE IF EXISTS temp.main.sg_members");
+      } catch (SQLException ignored) {
+        // a temporary table goes with the connection anyway
+      }
+    }
+    List<Double> none = java.util.Collections.nCopies(values, 0.0);
+    List<Long> zero = java.util.Collections.nCopies(values, 0L);
+    List<Double> nan = java.util.Collections.nCopies(values, Double.NaN);
+    for (String n : names) {
+      totals.putIfAbsent(n, new io.segmenta.core.port.Totals(0, none, zero, none, nan, nan));
+    }
+    return new io.segmenta.core.port.SegmentTotals(totals, names, both);
+  }
+
   private static double orZero(ResultSet rs, int col) throws SQLException {
     double d = rs.getDouble(col);
     return rs.wasNull() ? 0.0 : d;

@@ -120,6 +120,30 @@ final class SqlCompiler {
     return assemble(b, cols, predicate, tail, List.of());
   }
 
+  /**
+   * A query giving, per profile, the list of the segments (by index) it belongs to and the value of each measure
+   * and number trait: {@code SELECT p.pkey, [CASE WHEN <rule i> THEN i END, ...] AS segs, v0, v1, ...}. Every
+   * rule's aggregates share one grouped scan per event table.
+   */
+  SqlQuery memberships(List<Rule> rules, Instant asOf, List<Measure> measures, List<String> numberTraits) {
+    Build b = new Build(asOf);
+    Frag columns = Frag.of("p.pkey, [");
+    for (int i = 0; i < rules.size(); i++) {
+      columns.add(i > 0 ? ", " : "").add("CASE WHEN ").add(b.rule(rules.get(i), null)).add(" THEN " + i + " END");
+    }
+    columns.add("] AS segs");
+    int v = 0;
+    for (Measure m : measures) {
+      columns.add(", CAST(").add(b.measure(m)).add(" AS DOUBLE) AS v" + v++);
+    }
+    for (String t : numberTraits) {
+      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+          .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
+      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS v" + v++);
+    }
+    return assemble(b, columns, Frag.of("true"), null, List.of());
+  }
+
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
   SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     Build b = new Build(asOf);

@@ -129,6 +129,32 @@ class SegmentValueTest {
   }
 
   @Test
+  void segmentTotals_equalOneQueryPerSegmentAndMemberSets() {
+    var measures = java.util.List.of(
+        ((Rule.MeasureRule) RuleText.parseRule("sum(order.revenue in last 365 days) exists")).measure(),
+        ((Rule.MeasureRule) RuleText.parseRule("days_since(session) exists")).measure());
+    var st = store.segmentTotals(SEGMENTS, asOf, measures, List.of());
+    for (var e : SEGMENTS.entrySet()) {
+      var one = store.totals(e.getValue(), asOf, measures);
+      var many = st.totals().get(e.getKey());
+      assertEquals(one.members(), many.members(), e.getKey());
+      for (int i = 0; i < measures.size(); i++) {
+        assertEquals(one.counts().get(i), many.counts().get(i), e.getKey());
+        assertEquals(one.sums().get(i), many.sums().get(i), 1e-6, e.getKey());
+        assertEquals(one.mins().get(i), many.mins().get(i), 1e-9, e.getKey());
+      }
+    }
+    var names = st.names();
+    for (int i = 0; i < names.size(); i++) {
+      for (int j = 0; j < names.size(); j++) {
+        Set<Long> a = java.util.Arrays.stream(store.memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
+        a.retainAll(java.util.Arrays.stream(store.memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
+        assertEquals(a.size(), st.both()[i][j], names.get(i) + " & " + names.get(j));
+      }
+    }
+  }
+
+  @Test
   void overlap_selfIsOneComplementIsZero() {
     SegmentValue.Overlap o = report.overlap();
     int s = o.names().indexOf("students");

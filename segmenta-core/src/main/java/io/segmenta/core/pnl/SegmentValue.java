@@ -2,6 +2,7 @@ package io.segmenta.core.pnl;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
@@ -9,7 +10,6 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,28 +70,30 @@ public final class SegmentValue {
   private SegmentValue() {}
 
   public static Report analyse(Store store, Instant asOf, Map<String, Rule> segments, Options o) {
-    Rule all = new Rule.And(List.of());
     List<String> categories = o.margins() == null ? List.of() : new ArrayList<>(o.margins().byCategory().keySet());
     List<Measure> measures = measures(o.window(), categories);
     boolean scored = store.scoredAt("clv_expected_value").isPresent();
     List<String> traits = scored ? List.of("clv_expected_value") : List.of();
-    Totals everyoneTotals = store.totals(all, asOf, measures, traits);
-    Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf, conversion(store, all, asOf, o.window()));
+    // Everyone is one more segment of the same pass.
+    String everyoneKey = "\u0000everyone";
+    Map<String, Rule> all = new LinkedHashMap<>(segments);
+    all.put(everyoneKey, new Rule.And(List.of()));
+    SegmentTotals st = store.segmentTotals(all, asOf, measures, traits);
+    Totals everyoneTotals = st.totals().get(everyoneKey);
+    Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
     List<Worth> out = new ArrayList<>();
-    for (Map.Entry<String, Rule> e : segments.entrySet()) {
-      Totals t = store.totals(e.getValue(), asOf, measures, traits);
-      out.add(worth(e.getKey(), t, everyoneTotals, categories, o, asOf, conversion(store, e.getValue(), asOf, o.window())));
+    for (String name : segments.keySet()) {
+      out.add(worth(name, st.totals().get(name), everyoneTotals, categories, o, asOf));
     }
     Comparator<Worth> byValue = Comparator.comparingDouble(w -> o.margins() == null ? w.netRevenue() : w.profit());
     out.sort(byValue.reversed());
-    return new Report(asOf, o.window(), everyone, out, overlap(store, asOf, segments));
+    return new Report(asOf, o.window(), everyone, out, overlap(st, new ArrayList<>(segments.keySet())));
   }
 
   /** Indexes of the measures, in the order {@link #measures} builds them. */
   private static final int GROSS = 0;
   private static final int RETURNED = 1;
   private static final int ORDERS = 2;
-  private static final int SESSIONS = 3;
   private static final int NET = 4;
   private static final int RETURNS = 5;
   private static final int EVENTS_FROM = 6;
@@ -99,6 +101,9 @@ public final class SegmentValue {
   private static final int DAYS_SINCE_ORDER = EVENTS_FROM + EVENT_TYPES;
   private static final int DAYS_SINCE_SESSION = DAYS_SINCE_ORDER + 1;
   private static final int LINES = DAYS_SINCE_SESSION + 1;
+  private static final int VISITORS = LINES + 1;
+  private static final int CONVERTED = VISITORS + 1;
+  private static final int CATEGORIES_FROM = CONVERTED + 1;
 
   static List<Measure> measures(String window, List<String> categories) {
     String w = window.isBlank() ? "" : " " + window.trim();
@@ -106,7 +111,10 @@ public final class SegmentValue {
         "sum(order.revenue" + w + ")", "sum(return.value" + w + ")", "count(order" + w + ")", "count(session" + w + ")",
         "sum(order.revenue" + w + ") - sum(return.value" + w + ")", "count(return" + w + ")",
         "count(order" + w + ")", "count(session" + w + ")", "count(page_view" + w + ")", "count(product_view" + w + ")",
-        "days_since(order)", "days_since(session)", "sum(order_line.line_total" + w + ")"));
+        "days_since(order)", "days_since(session)", "sum(order_line.line_total" + w + ")",
+        // Defined exactly for members with a session in the window / with a session and an order in it: their
+        // counts of defined values give the conversion rate without another query.
+        "days_since(session" + w + ")", "days_since(session" + w + ") - days_since(order" + w + ")"));
     for (String c : categories) {
       text.add("sum(order_line.line_total where category = " + RuleText.print(io.segmenta.core.value.Value.of(c)) + w + ")");
     }
@@ -117,19 +125,7 @@ public final class SegmentValue {
     return out;
   }
 
-  /** Of the members with a session in the window, the share who also ordered in it (NaN without sessions). */
-  static double conversion(Store store, Rule segment, Instant asOf, String window) {
-    String w = window.isBlank() ? "" : " " + window.trim();
-    Rule visited = RuleText.parseRule("count(session" + w + ") >= 1");
-    Rule bought = RuleText.parseRule("count(order" + w + ") >= 1");
-    long visitors = store.count(new Rule.And(List.of(segment, visited)), asOf);
-    if (visitors == 0) {
-      return Double.NaN;
-    }
-    return (double) store.count(new Rule.And(List.of(segment, visited, bought)), asOf) / visitors;
-  }
-
-  private static Worth worth(String name, Totals t, Totals all, List<String> categories, Options o, Instant asOf, double conversion) {
+  private static Worth worth(String name, Totals t, Totals all, List<String> categories, Options o, Instant asOf) {
     long n = t.members();
     double gross = t.sums().get(GROSS);
     double returned = t.sums().get(RETURNED);
@@ -142,7 +138,7 @@ public final class SegmentValue {
       double margin = 0;
       double categorised = 0;
       for (int i = 0; i < categories.size(); i++) {
-        double v = t.sums().get(LINES + 1 + i);
+        double v = t.sums().get(CATEGORIES_FROM + i);
         margin += v * o.margins().byCategory().get(categories.get(i));
         categorised += v;
       }
@@ -154,7 +150,9 @@ public final class SegmentValue {
     double allNet = all.sums().get(GROSS) - all.sums().get(RETURNED);
     double revenueShare = all.sums().get(GROSS) > 0 ? gross / all.sums().get(GROSS) : Double.NaN;
     double index = customerShare > 0 ? revenueShare / customerShare : Double.NaN;
-    double meanClv = t.counts().size() > LINES + 1 + categories.size() ? t.mean(LINES + 1 + categories.size()) : Double.NaN;
+    double meanClv = t.counts().size() > CATEGORIES_FROM + categories.size() ? t.mean(CATEGORIES_FROM + categories.size()) : Double.NaN;
+    long visitors = t.counts().get(VISITORS);
+    double conversion = visitors == 0 ? Double.NaN : (double) t.counts().get(CONVERTED) / visitors;
     List<Flag> flags = new ArrayList<>();
     if (n > 0 && revenueShare > customerShare) {
       if (returnRate > o.trapReturnRate()) {
@@ -196,36 +194,18 @@ public final class SegmentValue {
         n > 0 ? orders / n : Double.NaN, conversion, meanClv, revenueShare, index, flags);
   }
 
-  static Overlap overlap(Store store, Instant asOf, Map<String, Rule> segments) {
-    List<String> names = new ArrayList<>(segments.keySet());
-    List<BitSet> sets = new ArrayList<>();
-    for (String n : names) {
-      BitSet b = new BitSet();
-      for (long k : store.memberKeys(segments.get(n), asOf)) {
-        b.set(Math.toIntExact(k));
-      }
-      sets.add(b);
-    }
+  static Overlap overlap(SegmentTotals st, List<String> names) {
     int s = names.size();
     long[][] both = new long[s][s];
     double[][] jaccard = new double[s][s];
     for (int i = 0; i < s; i++) {
-      for (int j = i; j < s; j++) {
-        BitSet x = (BitSet) sets.get(i).clone();
-        x.and(sets.get(j));
-        long inter = x.cardinality();
-        BitSet u = (BitSet) sets.get(i).clone();
-        u.or(sets.get(j));
-        long union = u.cardinality();
-        both[i][j] = both[j][i] = inter;
-        jaccard[i][j] = jaccard[j][i] = union == 0 ? 0 : (double) inter / union;
+      for (int j = 0; j < s; j++) {
+        long inter = st.both()[i][j];
+        long union = st.both()[i][i] + st.both()[j][j] - inter;
+        both[i][j] = inter;
+        jaccard[i][j] = union == 0 ? 0 : (double) inter / union;
       }
     }
     return new Overlap(names, both, jaccard);
-  }
-
-  /** Segments by name, resolved from saved segments or rules, in order. */
-  public static Map<String, Rule> named(Map<String, Rule> rules) {
-    return new LinkedHashMap<>(rules);
   }
 }

@@ -90,6 +90,12 @@ public interface Store extends AutoCloseable {
   java.util.Optional<Instant> scoredAt(String trait);
 
   /**
+   * {@link #totals(Rule, Instant, List, List)} for many segments at once, plus their pairwise overlaps: one scan
+   * of the events however many segments there are.
+   */
+  SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits);
+
+  /**
    * An estimate of {@link #count} from a fixed one-in-{@code modulus} sample of profiles (by internal key), for
    * previews while a rule is being written: scaled up, with the sample size so callers can state the error.
    */
