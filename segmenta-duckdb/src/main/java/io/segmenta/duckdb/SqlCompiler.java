@@ -84,6 +84,9 @@ final class SqlCompiler {
     }
   }
 
+  /** Up to this many distinct aggregate row conditions per table are pushed into the scan's WHERE. */
+  static final int MAX_PUSHED_FILTERS = 4;
+
   private final Schema schema;
   private final Dialect dialect;
   private final SegmentResolver segments;
@@ -208,13 +211,17 @@ final class SqlCompiler {
         sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
       }
       // Rows that meet no aggregate's condition would only make empty groups: leave them out of the scan. A
-      // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would.
-      sql.add(" AND (");
-      int f = 0;
-      for (Frag rf : b.rowFilters.get(s).values()) {
-        sql.add(f++ > 0 ? " OR " : "").add("(").add(rf).add(")");
+      // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would. With many
+      // different conditions the OR of all of them costs more per row than it saves, so it is left out.
+      if (b.rowFilters.get(s).size() <= MAX_PUSHED_FILTERS) {
+        sql.add(" AND (");
+        int f = 0;
+        for (Frag rf : b.rowFilters.get(s).values()) {
+          sql.add(f++ > 0 ? " OR " : "").add("(").add(rf).add(")");
+        }
+        sql.add(")");
       }
-      sql.add(") GROUP BY ").add(s.alias).add(".pkey)");
+      sql.add(" GROUP BY ").add(s.alias).add(".pkey)");
       String join = b.required.contains(s) ? " JOIN " : " LEFT JOIN ";
       joins.add(join + s.cte() + " ON " + s.cte() + ".pkey = p.pkey");
     }

@@ -52,15 +52,12 @@ public final class BgNbd {
   /** Fits the model by maximum likelihood, or says why it would not be trustworthy. */
   public static ModelFit<BgNbd> fit(List<PurchaseSummary> customers) {
     int n = customers.size();
-    int[] x = new int[n];
-    double[] tx = new double[n];
-    double[] t = new double[n];
+    // Customers with the same (x, tx, T) contribute the same term: fit on distinct triples with weights (with
+    // day-granular data a million customers make a few tens of thousands of triples).
+    java.util.Map<List<Double>, int[]> distinct = new java.util.LinkedHashMap<>();
     int repeat = 0;
-    for (int i = 0; i < n; i++) {
-      PurchaseSummary c = customers.get(i);
-      x[i] = c.x();
-      tx[i] = c.tx();
-      t[i] = c.T();
+    for (PurchaseSummary c : customers) {
+      distinct.computeIfAbsent(List.of((double) c.x(), c.tx(), c.T()), k -> new int[1])[0]++;
       if (c.x() > 0) {
         repeat++;
       }
@@ -69,13 +66,26 @@ public final class BgNbd {
       return new ModelFit<>(null, "too thin: " + repeat + " repeat buyers among " + n + " customers; the fit needs at least "
           + MIN_REPEAT_BUYERS + " to be trusted", n, repeat, Double.NaN, 0, Likelihoods.METHOD);
     }
-    Likelihoods.Optimum o = Likelihoods.maximise(p -> logLikelihood(p, x, tx, t), new double[] {1, 1, 1, 1});
+    int m = distinct.size();
+    int[] x = new int[m];
+    double[] tx = new double[m];
+    double[] t = new double[m];
+    double[] w = new double[m];
+    int i = 0;
+    for (java.util.Map.Entry<List<Double>, int[]> e : distinct.entrySet()) {
+      x[i] = e.getKey().get(0).intValue();
+      tx[i] = e.getKey().get(1);
+      t[i] = e.getKey().get(2);
+      w[i] = e.getValue()[0];
+      i++;
+    }
+    Likelihoods.Optimum o = Likelihoods.maximise(p -> logLikelihood(p, x, tx, t, w), new double[] {1, 1, 1, 1});
     double[] p = o.params();
     return new ModelFit<>(new BgNbd(p[0], p[1], p[2], p[3]), "ok", n, repeat, o.logLikelihood(), o.evaluations(), Likelihoods.METHOD);
   }
 
-  /** The log-likelihood of parameters (r, alpha, a, b) over all customers. */
-  static double logLikelihood(double[] p, int[] x, double[] tx, double[] t) {
+  /** The log-likelihood of parameters (r, alpha, a, b) over all customers (weighted distinct triples). */
+  static double logLikelihood(double[] p, int[] x, double[] tx, double[] t, double[] weight) {
     double r = p[0];
     double alpha = p[1];
     double a = p[2];
@@ -84,23 +94,39 @@ public final class BgNbd {
     for (int xi : x) {
       maxX = Math.max(maxX, xi);
     }
-    // The gamma-function terms depend on x only: one value per distinct x.
+    // The gamma-function terms depend on x only: one value per distinct x; likewise log(a / (b + x - 1)).
     double[] byX = new double[maxX + 1];
+    double[] dropX = new double[maxX + 1];
     double common = -Gamma.logGamma(r) + r * Math.log(alpha) + Gamma.logGamma(a + b) - Gamma.logGamma(b);
     for (int k = 0; k <= maxX; k++) {
       byX[k] = Gamma.logGamma(r + k) + Gamma.logGamma(b + k) - Gamma.logGamma(a + b + k) + common;
+      dropX[k] = k == 0 ? 0 : Math.log(a) - Math.log(b + k - 1);
     }
+    // Sum in two halves in parallel: the terms are independent and a large store has hundreds of thousands.
+    int n = x.length;
+    if (n < 50_000) {
+      return partial(0, n, r, alpha, byX, dropX, x, tx, t, weight);
+    }
+    int mid = n / 2;
+    java.util.concurrent.CompletableFuture<Double> first = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> partial(0, mid, r, alpha, byX, dropX, x, tx, t, weight));
+    double second = partial(mid, n, r, alpha, byX, dropX, x, tx, t, weight);
+    return first.join() + second;
+  }
+
+  private static double partial(int from, int to, double r, double alpha, double[] byX, double[] dropX, int[] x, double[] tx,
+      double[] t, double[] weight) {
     double ll = 0;
-    for (int i = 0; i < x.length; i++) {
+    for (int i = from; i < to; i++) {
       int xi = x[i];
       double a3 = -(r + xi) * Math.log(alpha + t[i]);
       double term = a3;
       if (xi > 0) {
-        double a4 = Math.log(a) - Math.log(b + xi - 1) - (r + xi) * Math.log(alpha + tx[i]);
+        double a4 = dropX[xi] - (r + xi) * Math.log(alpha + tx[i]);
         double hi = Math.max(a3, a4);
         term = hi + Math.log1p(Math.exp(Math.min(a3, a4) - hi));
       }
-      ll += byX[xi] + term;
+      ll += weight[i] * (byX[xi] + term);
     }
     return ll;
   }

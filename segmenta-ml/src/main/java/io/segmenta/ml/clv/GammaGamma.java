@@ -72,11 +72,19 @@ public final class GammaGamma {
     double q = par[1];
     double g = par[2];
     double common = -Gamma.logGamma(q) + q * Math.log(g);
+    // The gamma-function terms depend on x (a whole number of repeat purchases) only.
+    int maxX = 0;
+    for (double xi : x) {
+      maxX = Math.max(maxX, (int) xi);
+    }
+    double[] byX = new double[maxX + 1];
+    for (int k = 1; k <= maxX; k++) {
+      byX[k] = Gamma.logGamma(p * k + q) - Gamma.logGamma(p * k) + p * k * Math.log(k);
+    }
     double ll = 0;
     for (int i = 0; i < x.length; i++) {
       double px = p * x[i];
-      ll += Gamma.logGamma(px + q) - Gamma.logGamma(px) + common + (px - 1) * Math.log(mbar[i]) + px * Math.log(x[i])
-          - (px + q) * Math.log(g + x[i] * mbar[i]);
+      ll += byX[(int) x[i]] + common + (px - 1) * Math.log(mbar[i]) - (px + q) * Math.log(g + x[i] * mbar[i]);
     }
     return ll;
   }

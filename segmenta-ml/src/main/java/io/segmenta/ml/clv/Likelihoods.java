@@ -18,7 +18,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.SimplexOptimizer;
  * tight tolerance, because the published parameters are quoted to three decimals and BOBYQA alone can stop short.
  */
 final class Likelihoods {
-  static final String METHOD = "maximum likelihood over log-parameters: BOBYQA (commons-math3) then Nelder-Mead to 1e-12";
+  static final String METHOD = "maximum likelihood over log-parameters: BOBYQA (commons-math3) then Nelder-Mead to 1e-10";
 
   record Optimum(double[] params, double logLikelihood, int evaluations) {}
 
@@ -46,7 +46,7 @@ final class Likelihoods {
     }
     PointValuePair coarse = new BOBYQAOptimizer(2 * n + 1, 0.5, 1e-8).optimize(new MaxEval(20_000), new ObjectiveFunction(f),
         GoalType.MAXIMIZE, new InitialGuess(theta0), new SimpleBounds(lower, upper));
-    PointValuePair fine = new SimplexOptimizer(1e-14, 1e-14).optimize(new MaxEval(20_000), new ObjectiveFunction(f),
+    PointValuePair fine = new SimplexOptimizer(1e-10, 1e-10).optimize(new MaxEval(20_000), new ObjectiveFunction(f),
         GoalType.MAXIMIZE, new InitialGuess(coarse.getPoint()), new NelderMeadSimplex(n, 0.01));
     PointValuePair best = fine.getValue() >= coarse.getValue() ? fine : coarse;
     double[] p = new double[n];
