@@ -29,8 +29,9 @@ final class ClvCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
-  @Option(names = "--as-of", description = "now (default), latest, a date or an instant: the end of the observed period.")
-  String asOf;
+  @Mixin
+  ReportOptions report;
+
 
   @Option(names = "--horizon-days", defaultValue = "365", description = "Horizon of expected purchases and value (default 365).")
   double horizonDays;
@@ -38,12 +39,10 @@ final class ClvCommand implements Callable<Integer> {
   @Option(names = "--unit-days", defaultValue = "1", description = "The models' time unit in days (default 1; 7 for weeks as in the CDNOW papers).")
   double unitDays;
 
-  @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
-  String format;
 
   @Override
   public Integer call() {
-    Output.Format fmt = Output.format(format);
+    Output.Format fmt = report.format();
     PrintWriter out = spec.commandLine().getOut();
     ClvScoring.Options o;
     try {
@@ -52,7 +51,7 @@ final class ClvCommand implements Callable<Integer> {
       throw new UserException(e.getMessage());
     }
     try (Store s = store.open()) {
-      Instant at = StoreOptions.asOf(asOf, s);
+      Instant at = report.asOf(s);
       ClvScoring.Result r = ClvScoring.score(s, at, o);
       ModelFit<BgNbd> p = r.purchases();
       ModelFit<GammaGamma> g = r.spend();

@@ -24,21 +24,20 @@ final class CohortsCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
-  @Option(names = "--as-of", description = "now (default), latest, a date or an instant.")
-  String asOf;
+  @Mixin
+  ReportOptions report;
+
 
   @Option(names = "--percent", description = "Show retention as a share of the cohort (table format).")
   boolean percent;
 
-  @Option(names = "--format", defaultValue = "table", description = "table (default), csv (long form: cohort, months_since, customers) or json.")
-  String format;
 
   @Override
   public Integer call() {
-    Output.Format fmt = Output.format(format);
+    Output.Format fmt = report.format();
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
-      Instant at = StoreOptions.asOf(asOf, s);
+      Instant at = report.asOf(s);
       List<CohortCell> cells = s.cohorts("order", at);
       if (fmt == Output.Format.CSV) {
         List<List<String>> rows = new ArrayList<>();

@@ -29,18 +29,17 @@ final class RfmCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
-  @Option(names = "--as-of", description = "now (default), latest, a date or an instant.")
-  String asOf;
+  @Mixin
+  ReportOptions report;
 
-  @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
-  String format;
+
 
   @Override
   public Integer call() {
-    Output.Format fmt = Output.format(format);
+    Output.Format fmt = report.format();
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
-      Instant at = StoreOptions.asOf(asOf, s);
+      Instant at = report.asOf(s);
       Rfm.Result r = Rfm.score(s, at, Rfm.Spec.standard(), new Segments(s, Clock.systemUTC()));
       Map<String, double[]> sums = new LinkedHashMap<>();
       RfmGroups.NAMES.forEach(g -> sums.put(g, new double[4]));

@@ -34,11 +34,12 @@ final class ValueCommand implements Callable<Integer> {
   @Mixin
   StoreOptions store;
 
+  @Mixin
+  ReportOptions report;
+
   @Parameters(arity = "0..*", paramLabel = "SEGMENT")
   List<String> segments = new ArrayList<>();
 
-  @Option(names = "--as-of", description = "now (default), latest, a date or an instant.")
-  String asOf;
 
   @Option(names = "--window", defaultValue = "in last 365 days", description = "Which events the P&L counts, in rule syntax (default: \"in last 365 days\"; \"all\" for all history).")
   String window;
@@ -49,12 +50,10 @@ final class ValueCommand implements Callable<Integer> {
   @Option(names = "--cost-per-return", defaultValue = "0", description = "What handling one return costs (default 0).")
   double costPerReturn;
 
-  @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
-  String format;
 
   @Override
   public Integer call() {
-    Output.Format fmt = Output.format(format);
+    Output.Format fmt = report.format();
     String w = window.equals("all") ? "" : window;
     try {
       RuleText.parseRule("count(order " + w + ") >= 0");
@@ -80,7 +79,7 @@ final class ValueCommand implements Callable<Integer> {
           rules.put(x, saved.ruleOf(x));
         }
       }
-      Instant at = StoreOptions.asOf(asOf, s);
+      Instant at = report.asOf(s);
       SegmentValue.Report r = SegmentValue.analyse(s, at, rules, o);
       print(spec.commandLine().getOut(), r, fmt, o.margins() != null);
     }
