@@ -106,7 +106,7 @@ final class SqlCompiler {
   SqlQuery select(Rule rule, Instant asOf, String columns, String tail, List<Object> tailParams, int modulus) {
     Build b = new Build(asOf);
     b.modulus = modulus;
-    Frag predicate = b.rule(rule, null);
+    Frag predicate = b.topLevel(rule);
     b.requireFrom(rule);
     return assemble(b, Frag.of(columns), predicate, tail, tailParams);
   }
@@ -118,7 +118,7 @@ final class SqlCompiler {
     for (Measure m : measures) {
       cols.add(", ").add(b.measure(m));
     }
-    Frag predicate = b.rule(rule, null);
+    Frag predicate = b.topLevel(rule);
     b.requireFrom(rule);
     return assemble(b, cols, predicate, tail, List.of());
   }
@@ -165,7 +165,7 @@ final class SqlCompiler {
       Frag x = Frag.of("CAST(").add(v).add(" AS DOUBLE)");
       columns.add(", count(").add(x).add("), sum(").add(x).add("), sum(").add(x).add(" * ").add(x).add("), min(").add(x).add("), max(").add(x).add(")");
     }
-    Frag predicate = b.rule(rule, null);
+    Frag predicate = b.topLevel(rule);
     b.requireFrom(rule);
     return assemble(b, columns, predicate, null, List.of());
   }
@@ -181,17 +181,39 @@ final class SqlCompiler {
       }
       sql.add(first ? "WITH " : ", ").add(s.cte()).add(" AS (SELECT ").add(s.alias).add(".pkey");
       first = false;
-      // When every aggregate has the same row condition, the WHERE below applies it once for all of them.
-      boolean shared = b.rowFilters.get(s).size() == 1;
+      // When every aggregate has the same row condition and it is pushed, the WHERE applies it once for all of
+      // them. When there are more aggregates than distinct conditions, each condition becomes a boolean column of the
+      // scan, computed once per row, and the aggregates filter on those columns; otherwise each aggregate keeps
+      // its condition in its own FILTER.
+      Map<String, Frag> conditions = b.rowFilters.get(s);
+      // Rows that meet no aggregate's condition would only make empty groups: leave them out of the scan. A
+      // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would. This pays
+      // when every aggregate filters on event properties (category = 'kids'); when some only select by type and
+      // window, the type list and time bounds already do the work and the OR is a cost per row, as it is with
+      // many different conditions.
+      boolean pushed = conditions.size() <= MAX_PUSHED_FILTERS && !b.unfiltered.contains(s);
+      boolean shared = pushed && conditions.size() == 1;
+      boolean conditionColumns = !shared && aggs.size() > conditions.size();
+      List<String> keys = new ArrayList<>(conditions.keySet());
       int i = 0;
       for (Agg a : aggs.values()) {
         sql.add(", ").add(a.function());
-        if (!shared) {
+        if (conditionColumns) {
+          sql.add(" FILTER (WHERE " + s.alias + ".sg_f" + keys.indexOf(a.filterKey()) + ")");
+        } else if (!shared) {
           sql.add(" FILTER (WHERE ").add(a.filter()).add(")");
         }
         sql.add(" AS m" + i++);
       }
-      sql.add(" FROM ").add(s.table).add(" ").add(s.alias).add(" WHERE ").add(s.alias).add(".pkey IS NOT NULL AND ");
+      sql.add(" FROM ");
+      if (conditionColumns) {
+        sql.add("(SELECT ").add(s.alias).add(".*");
+        for (int k = 0; k < keys.size(); k++) {
+          sql.add(", COALESCE(").add(conditions.get(keys.get(k))).add(", false) AS sg_f" + k);
+        }
+        sql.add(" FROM ");
+      }
+      sql.add(s.table).add(" ").add(s.alias).add(" WHERE ").add(s.alias).add(".pkey IS NOT NULL AND ");
       if (s == Source.EVENTS) {
         List<String> types = new ArrayList<>(b.types);
         sql.add(s.alias).add(".type IN (");
@@ -210,18 +232,23 @@ final class SqlCompiler {
       if (lower != null) {
         sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
       }
-      // Rows that meet no aggregate's condition would only make empty groups: leave them out of the scan. A
-      // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would. With many
-      // different conditions the OR of all of them costs more per row than it saves, so it is left out.
-      if (b.rowFilters.get(s).size() <= MAX_PUSHED_FILTERS) {
+      if (pushed) {
         sql.add(" AND (");
         int f = 0;
-        for (Frag rf : b.rowFilters.get(s).values()) {
+        for (Frag rf : conditions.values()) {
           sql.add(f++ > 0 ? " OR " : "").add("(").add(rf).add(")");
         }
         sql.add(")");
       }
-      sql.add(" GROUP BY ").add(s.alias).add(".pkey)");
+      if (conditionColumns) {
+        sql.add(") ").add(s.alias);
+      }
+      sql.add(" GROUP BY ").add(s.alias).add(".pkey");
+      List<Frag> having = b.having.getOrDefault(s, List.of());
+      for (int h = 0; h < having.size(); h++) {
+        sql.add(h == 0 ? " HAVING " : " AND ").add(having.get(h));
+      }
+      sql.add(")");
       String join = b.required.contains(s) ? " JOIN " : " LEFT JOIN ";
       joins.add(join + s.cte() + " ON " + s.cte() + ".pkey = p.pkey");
     }
@@ -254,6 +281,10 @@ final class SqlCompiler {
     final Set<String> types = new LinkedHashSet<>();
     /** When positive, only profiles whose key is a multiple of it: a sample, applied to every scan. */
     int modulus;
+    /** Tables with an aggregate that has no where filter: only event type and window select its rows. */
+    final java.util.Set<Source> unfiltered = java.util.EnumSet.noneOf(Source.class);
+    /** Conditions on one table's aggregates alone, applied inside its grouped scan (HAVING). */
+    final Map<Source, List<Frag>> having = new LinkedHashMap<>();
     /** Sources every member must have events in: joined with an inner join. */
     final Set<Source> required = java.util.EnumSet.noneOf(Source.class);
     final Deque<String> refs = new ArrayDeque<>();
@@ -274,6 +305,79 @@ final class SqlCompiler {
      * profile with no events there (their condition fails on the aggregate's empty value, decided by the reference
      * evaluator itself). For a ratio, only the denominator's source: without it the ratio is missing.
      */
+    /**
+     * The rule's predicate for the outer query. A top-level conjunct on the aggregates of one table that cannot
+     * hold for a profile without events there (as the reference evaluator decides on the aggregate's empty value)
+     * makes that table required; every top-level conjunct on a required table's aggregates alone is then applied
+     * inside its grouped scan as HAVING: only qualifying customers reach the join, as a hand-written query would.
+     */
+    Frag topLevel(Rule rule) {
+      List<Rule> conjuncts = rule instanceof Rule.And a ? a.rules() : List.of(rule);
+      // First the tables some conjunct requires; then every conjunct on one of those tables alone can be
+      // decided in its HAVING, since profiles without events there are excluded by the inner join anyway.
+      java.util.Set<Source> needed = java.util.EnumSet.noneOf(Source.class);
+      for (Rule c : conjuncts) {
+        Source only = c instanceof Rule.MeasureRule m ? soleSource(m.measure()) : null;
+        if (only != null && !io.segmenta.core.rule.Evaluator.holds(((Rule.MeasureRule) c).condition(), emptyOf(((Rule.MeasureRule) c).measure()))) {
+          needed.add(only);
+        }
+      }
+      List<Frag> outer = new ArrayList<>();
+      for (Rule c : conjuncts) {
+        Source only = c instanceof Rule.MeasureRule m ? soleSource(m.measure()) : null;
+        if (only != null && needed.contains(only)) {
+          Frag f = rule(c, null);
+          Frag local = new Frag().add(f.sql.toString().replace(only.cte() + ".", ""));
+          local.params.addAll(f.params);
+          having.computeIfAbsent(only, k -> new ArrayList<>()).add(local);
+          required.add(only);
+        } else {
+          outer.add(rule(c, null));
+        }
+      }
+      if (outer.isEmpty()) {
+        return Frag.of("true");
+      }
+      if (outer.size() == 1 && !(rule instanceof Rule.And)) {
+        return outer.get(0);
+      }
+      Frag f = Frag.of("(");
+      for (int i = 0; i < outer.size(); i++) {
+        f.add(i > 0 ? " AND " : "").add(outer.get(i));
+      }
+      return f.add(")");
+    }
+
+    /**
+     * The one table a measure's aggregates all read, or null when they read two, or when its value needs a lambda
+     * (mode), which DuckDB cannot bind inside HAVING.
+     */
+    private Source soleSource(Measure m) {
+      if (m instanceof Measure.Ratio r) {
+        Source a = soleSource(r.numerator());
+        return a != null && a == soleSource(r.denominator()) ? a : null;
+      }
+      if (m instanceof Measure.Difference d) {
+        Source a = soleSource(d.left());
+        return a != null && a == soleSource(d.right()) ? a : null;
+      }
+      Measure.Aggregate a = (Measure.Aggregate) m;
+      if (a.fn() == Measure.Fn.MODE) {
+        return null;
+      }
+      return schema.eventType(a.eventType()).map(et -> et.derived() ? Source.LINES : Source.EVENTS).orElse(null);
+    }
+
+    /** A measure's value for a profile with no events in its table. */
+    private Value emptyOf(Measure m) {
+      if (m instanceof Measure.Difference d) {
+        Value l = emptyOf(d.left());
+        Value r = emptyOf(d.right());
+        return l instanceof Value.Num x && r instanceof Value.Num y ? new Value.Num(x.value() - y.value()) : Value.NULL;
+      }
+      return io.segmenta.core.rule.Evaluator.emptyValue(m);
+    }
+
     void requireFrom(Rule r) {
       if (r instanceof Rule.And a) {
         a.rules().forEach(this::requireFrom);
@@ -387,8 +491,12 @@ final class SqlCompiler {
         // The earliest event that has the value; ties broken by event id, as the evaluator does.
         case FIRST_VALUE -> "arg_min(" + col + ", CASE WHEN " + col + " IS NOT NULL THEN {'t': " + al + ".ts, 'id': " + al + ".event_id} END)";
       };
-      rowFilters.get(source).putIfAbsent(filter.sql + "|" + filter.params, filter);
-      Agg agg = new Agg(fn, filter);
+      if (a.filter() == null) {
+        unfiltered.add(source);
+      }
+      String filterKey = filter.sql + "|" + filter.params;
+      rowFilters.get(source).putIfAbsent(filterKey, filter);
+      Agg agg = new Agg(fn, filter, filterKey);
       String key = fn + "|" + filter.sql + "|" + filter.params;
       Map<String, Agg> aggs = aggregates.get(source);
       if (!aggs.containsKey(key)) {
@@ -577,7 +685,7 @@ final class SqlCompiler {
   private record Scope(Source source, EventTypeDef event) {}
 
   /** An aggregate function over the rows that meet its filter. */
-  private record Agg(String function, Frag filter) {}
+  private record Agg(String function, Frag filter, String filterKey) {}
 
   private static String typeName(ValueType t) {
     return switch (t) {
