@@ -14,23 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "clv", mixinStandardHelpOptions = true,
     description = {"Predict customer lifetime value: fit BG/NBD (purchases, churn) and Gamma-Gamma (spend) to every customer's",
         "purchase days up to --as-of, and store per customer clv_p_alive, clv_churn_risk, clv_expected_purchases and",
         "clv_expected_value (usable in rules). Says so, and stores nothing, when the data is too thin to trust."})
-final class ClvCommand implements Callable<Integer> {
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
-  @Mixin
-  ReportOptions report;
+final class ClvCommand extends ReportCommand implements Callable<Integer> {
 
 
   @Option(names = "--horizon-days", defaultValue = "365", description = "Horizon of expected purchases and value (default 365).")

@@ -11,21 +11,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "cohorts", mixinStandardHelpOptions = true,
     description = "Retention by cohort: customers by the month of their first order (rows) and how many ordered again N months later (columns).")
-final class CohortsCommand implements Callable<Integer> {
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
-  @Mixin
-  ReportOptions report;
+final class CohortsCommand extends ReportCommand implements Callable<Integer> {
 
 
   @Option(names = "--percent", description = "Show retention as a share of the cohort (table format).")

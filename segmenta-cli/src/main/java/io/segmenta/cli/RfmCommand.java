@@ -13,24 +13,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "rfm", mixinStandardHelpOptions = true,
     description = {"Score every customer's recency, frequency and monetary value in quintiles (1-5), store the scores and",
         "named groups (Champions ... Lost) with their as-of, and save each group as a built-in segment (rfm-champions, ...).",
         "Recency: days since the last order; frequency: orders; monetary: net revenue (returns subtracted).",
         "Equal values always get the same score (docs/value.md)."})
-final class RfmCommand implements Callable<Integer> {
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
-  @Mixin
-  ReportOptions report;
+final class RfmCommand extends ReportCommand implements Callable<Integer> {
 
 
 

@@ -18,24 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "value", mixinStandardHelpOptions = true,
     description = {"What each segment is worth: size, revenue, returns, net revenue, profit, AOV, CLV, index; ranked, with flags",
         "(trap, too small, too mixed, stale, thin) and their evidence, and the overlap between segments.",
         "SEGMENT is a saved segment's name or a rule; with none, every saved segment."})
-final class ValueCommand implements Callable<Integer> {
-  @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
-  @Mixin
-  ReportOptions report;
+final class ValueCommand extends ReportCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "SEGMENT")
   List<String> segments = new ArrayList<>();

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * purchases merged, to the end of the 39-week calibration period), the summaries equal the published ones, the
  * fit gives the published parameters, and the scores are usable in rules.
  */
-class CdnowThroughSegmentaTest {
+class ClvThroughSegmentaTest {
   private static final Instant CALIBRATION_END = Instant.parse("1997-09-30T00:00:00Z");
 
   @TempDir

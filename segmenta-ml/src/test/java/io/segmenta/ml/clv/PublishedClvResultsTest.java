@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The published BG/NBD and Gamma-Gamma results on the CDNOW summaries in shared/data/cdnow (Fader, Hardie and
  * Lee 2005; Fader and Hardie, note 025), to the precision they were published at.
  */
-class CdnowTest {
+class PublishedClvResultsTest {
   static Path shared(String file) {
     Path p = Path.of(System.getProperty("segmenta.shared", "../shared"), "data/cdnow", file);
     if (!Files.isReadable(p)) {
