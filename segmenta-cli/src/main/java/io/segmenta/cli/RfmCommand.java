@@ -24,13 +24,22 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
 
 
 
+  @Option(names = "--period", defaultValue = "", description = "The period scored, in rule syntax, e.g. \"in last 365 days\" (default: all history up to --as-of).")
+  String period;
+
   @Override
   public Integer call() {
     Output.Format fmt = report.format();
+    Rfm.Spec rfmSpec;
+    try {
+      rfmSpec = Rfm.Spec.over(period);
+    } catch (io.segmenta.core.rule.RuleException e) {
+      throw new io.segmenta.core.UserException("--period must be a window of the rule language such as \"in last 365 days\", got '" + period + "'");
+    }
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      Rfm.Result r = Rfm.score(s, at, Rfm.Spec.standard(), new Segments(s, Clock.systemUTC()));
+      Rfm.Result r = Rfm.score(s, at, rfmSpec, new Segments(s, Clock.systemUTC()));
       Map<String, double[]> sums = new LinkedHashMap<>();
       RfmGroups.NAMES.forEach(g -> sums.put(g, new double[4]));
       for (Rfm.Row row : r.rows()) {

@@ -174,6 +174,17 @@ class CliTest {
     }
 
     @Test
+    @Order(5)
+    void rfm_overAPeriodScoresOnlyThatPeriodsBuyers() throws Exception {
+      var all = new ObjectMapper().readTree(run(with("rfm", "--as-of", AS_OF, "--format", "json")).out());
+      var year = new ObjectMapper().readTree(run(with("rfm", "--as-of", AS_OF, "--period", "in last 90 days", "--format", "json")).out());
+      assertTrue(year.get("customers").asLong() < all.get("customers").asLong(), year.get("customers") + " vs " + all.get("customers"));
+      Result bad = run(with("rfm", "--period", "recently"));
+      assertEquals(2, bad.code());
+      assertTrue(bad.err().contains("--period must be a window"), bad.err());
+    }
+
+    @Test
     @Order(2)
     void scores_usedAtAnotherAsOfSaySo() {
       Result same = run(with("segment", "count", "rfm-champions", "--as-of", AS_OF));

@@ -42,8 +42,18 @@ public final class Rfm {
 
     /** Days since the last order, number of orders, net revenue (returns subtracted); quintiles by rank. */
     public static Spec standard() {
-      return new Spec(measure("days_since(order)"), measure("count(order)"), measure("sum(order.revenue) - sum(return.value)"),
-          RuleText.parseRule("orders >= 1"), 5, QuantileScores.Method.RANK);
+      return over("");
+    }
+
+    /**
+     * The standard measures over a period in rule syntax ("in last 365 days", "from 2024-01-01 to 2024-12-31"),
+     * scoring the customers with an order in it; "" is all history up to "as of".
+     */
+    public static Spec over(String period) {
+      String w = period == null || period.isBlank() ? "" : " " + period.trim();
+      return new Spec(measure("days_since(order" + w + ")"), measure("count(order" + w + ")"),
+          measure("sum(order.revenue" + w + ") - sum(return.value" + w + ")"), RuleText.parseRule("count(order" + w + ") >= 1"), 5,
+          QuantileScores.Method.RANK);
     }
   }
 

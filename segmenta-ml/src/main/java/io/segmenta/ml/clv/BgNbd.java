@@ -79,13 +79,44 @@ public final class BgNbd {
       w[i] = e.getValue()[0];
       i++;
     }
-    Likelihoods.Optimum o = Likelihoods.maximise(p -> logLikelihood(p, x, tx, t, w), new double[] {1, 1, 1, 1});
+    Times times = new Times(tx, t);
+    Likelihoods.Optimum o = Likelihoods.maximise(p -> logLikelihood(p, x, times, w), new double[] {1, 1, 1, 1});
     double[] p = o.params();
     return new ModelFit<>(new BgNbd(p[0], p[1], p[2], p[3]), "ok", n, repeat, o.logLikelihood(), o.evaluations(), Likelihoods.METHOD);
   }
 
+  /**
+   * The times of the customers as indexes into their distinct values: log(alpha + T) and log(alpha + tx) are then
+   * computed once per distinct value and evaluation, not once per customer (with day-granular data a few hundred
+   * values serve hundreds of thousands of customers).
+   */
+  static final class Times {
+    final double[] values;
+    final int[] tIndex;
+    final int[] txIndex;
+
+    Times(double[] tx, double[] t) {
+      java.util.TreeSet<Double> all = new java.util.TreeSet<>();
+      for (int i = 0; i < t.length; i++) {
+        all.add(t[i]);
+        all.add(tx[i]);
+      }
+      values = all.stream().mapToDouble(Double::doubleValue).toArray();
+      tIndex = new int[t.length];
+      txIndex = new int[t.length];
+      for (int i = 0; i < t.length; i++) {
+        tIndex[i] = java.util.Arrays.binarySearch(values, t[i]);
+        txIndex[i] = java.util.Arrays.binarySearch(values, tx[i]);
+      }
+    }
+  }
+
   /** The log-likelihood of parameters (r, alpha, a, b) over all customers (weighted distinct triples). */
   static double logLikelihood(double[] p, int[] x, double[] tx, double[] t, double[] weight) {
+    return logLikelihood(p, x, new Times(tx, t), weight);
+  }
+
+  static double logLikelihood(double[] p, int[] x, Times times, double[] weight) {
     double r = p[0];
     double alpha = p[1];
     double a = p[2];
@@ -102,27 +133,31 @@ public final class BgNbd {
       byX[k] = Gamma.logGamma(r + k) + Gamma.logGamma(b + k) - Gamma.logGamma(a + b + k) + common;
       dropX[k] = k == 0 ? 0 : Math.log(a) - Math.log(b + k - 1);
     }
+    double[] logAt = new double[times.values.length];
+    for (int k = 0; k < logAt.length; k++) {
+      logAt[k] = Math.log(alpha + times.values[k]);
+    }
     // Sum in two halves in parallel: the terms are independent and a large store has hundreds of thousands.
     int n = x.length;
     if (n < 50_000) {
-      return partial(0, n, r, alpha, byX, dropX, x, tx, t, weight);
+      return partial(0, n, r, byX, dropX, logAt, x, times, weight);
     }
     int mid = n / 2;
     java.util.concurrent.CompletableFuture<Double> first = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> partial(0, mid, r, alpha, byX, dropX, x, tx, t, weight));
-    double second = partial(mid, n, r, alpha, byX, dropX, x, tx, t, weight);
+        () -> partial(0, mid, r, byX, dropX, logAt, x, times, weight));
+    double second = partial(mid, n, r, byX, dropX, logAt, x, times, weight);
     return first.join() + second;
   }
 
-  private static double partial(int from, int to, double r, double alpha, double[] byX, double[] dropX, int[] x, double[] tx,
-      double[] t, double[] weight) {
+  private static double partial(int from, int to, double r, double[] byX, double[] dropX, double[] logAt, int[] x,
+      Times times, double[] weight) {
     double ll = 0;
     for (int i = from; i < to; i++) {
       int xi = x[i];
-      double a3 = -(r + xi) * Math.log(alpha + t[i]);
+      double a3 = -(r + xi) * logAt[times.tIndex[i]];
       double term = a3;
       if (xi > 0) {
-        double a4 = dropX[xi] - (r + xi) * Math.log(alpha + tx[i]);
+        double a4 = dropX[xi] - (r + xi) * logAt[times.txIndex[i]];
         double hi = Math.max(a3, a4);
         term = hi + Math.log1p(Math.exp(Math.min(a3, a4) - hi));
       }
