@@ -65,6 +65,21 @@ class GoldenValuesTest {
   }
 
   @Test
+  void sequential_matchesGolden() {
+    // A's n changed to 3000, sums unchanged; B unchanged; relative; N* = 1000.
+    TestResult r = SequentialTest.relative(new Statistic.SampleMean(3000, 1396.87, 52377.9767), B, 0.05, 1000);
+    near(0.50336, Math.round(r.estimate() * 1e5) / 1e5);
+    near(0.33341, Math.round(r.standardError() * 1e5) / 1e5);
+    near(-0.55844, Math.round(r.ciLow() * 1e5) / 1e5);
+    near(1.56516, Math.round(r.ciHigh() * 1e5) / 1e5);
+    // Always valid: wider than the fixed-horizon interval, and its p-value is where the interval touches zero.
+    TestResult fixed = WelchTTest.relative(new Statistic.SampleMean(3000, 1396.87, 52377.9767), B, 0.05);
+    assertTrue(r.ciHigh() - r.ciLow() > fixed.ciHigh() - fixed.ciLow());
+    TestResult atP = SequentialTest.relative(new Statistic.SampleMean(3000, 1396.87, 52377.9767), B, r.pValue(), 1000);
+    assertEquals(0, atP.ciLow(), 1e-9);
+  }
+
+  @Test
   void bayes_matchesGolden() {
     GaussianBayes.Result r = GaussianBayes.relative(new Statistic.Proportion(100, 49), new Statistic.Proportion(100, 51), 0.95);
     near(0.04082, Math.round(r.lift() * 1e5) / 1e5);
