@@ -41,10 +41,10 @@ class ExampleSegmentsTest {
 
   @BeforeAll
   static void load() {
-    store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    ShopGenerator shop = ShopGenerator.standard();
+    ShopFixture shop = ShopFixture.load(dir, CUSTOMERS);
+    store = shop.store();
     asOf = shop.asOf();
-    truth = shop.generate(0, CUSTOMERS, 2_000, store::write);
+    truth = shop.truth();
     segments = new Segments(store, Clock.systemUTC());
     ExampleSegments.ALL.values().forEach(e -> segments.save(e.name(), e.rule(), "seed 001 example"));
   }

@@ -45,10 +45,10 @@ class SegmentValueTest {
 
   @BeforeAll
   static void load() {
-    store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    ShopGenerator shop = ShopGenerator.standard();
+    ShopFixture shop = ShopFixture.load(dir, CUSTOMERS);
+    store = shop.store();
     asOf = shop.asOf();
-    truth = shop.generate(0, CUSTOMERS, 2_000, store::write);
+    truth = shop.truth();
     SEGMENTS.put("returners", RuleText.parseRule("return_rate > 0.85 and orders >= 2"));
     SEGMENTS.put("luxury", RuleText.parseRule("income >= 90000 and avg(order_line.unit_price) > 150"));
     SEGMENTS.put("students", RuleText.parseRule("occupation = \"student\""));

@@ -44,74 +44,63 @@ class AssignmentConformanceTest {
     return out;
   }
 
+  /** One dynamic test per case of {@code key}, named by {@code name}; {@code expected} cases (or any when < 0). */
+  static Stream<DynamicTest> each(String key, int expected, java.util.function.Function<JsonNode, String> name,
+      java.util.function.Consumer<JsonNode> body) throws Exception {
+    List<DynamicTest> t = new ArrayList<>();
+    for (JsonNode c : cases(key)) {
+      t.add(DynamicTest.dynamicTest(name.apply(c), () -> body.accept(c)));
+    }
+    if (expected >= 0) {
+      assertEquals(expected, t.size(), key + " cases");
+    }
+    return t.stream();
+  }
+
   @TestFactory
   Stream<DynamicTest> hash_matchesTheSdks() throws Exception {
-    List<DynamicTest> t = new ArrayList<>();
-    for (JsonNode c : cases("hash")) {
-      t.add(DynamicTest.dynamicTest(c.toString(), () -> {
-        var h = Assignment.hash(c.get(0).asText(), c.get(1).asText(), c.get(2).asInt());
-        if (c.get(3).isNull()) {
-          assertTrue(h.isEmpty());
-        } else {
-          assertEquals(c.get(3).asDouble(), h.getAsDouble(), 1e-12);
-        }
-      }));
-    }
-    assertEquals(15, t.size());
-    return t.stream();
+    return each("hash", 15, JsonNode::toString, c -> {
+      var h = Assignment.hash(c.get(0).asText(), c.get(1).asText(), c.get(2).asInt());
+      if (c.get(3).isNull()) {
+        assertTrue(h.isEmpty());
+      } else {
+        assertEquals(c.get(3).asDouble(), h.getAsDouble(), 1e-12);
+      }
+    });
   }
 
   @TestFactory
   Stream<DynamicTest> bucketRanges_matchTheSdks() throws Exception {
-    List<DynamicTest> t = new ArrayList<>();
-    for (JsonNode c : cases("getBucketRange")) {
-      t.add(DynamicTest.dynamicTest(c.get(0).asText(), () -> {
-        JsonNode args = c.get(1);
-        List<double[]> got = Assignment.bucketRanges(args.get(0).asInt(), args.get(1).asDouble(), doubles(args.get(2)));
-        List<double[]> want = ranges(c.get(2));
-        assertEquals(want.size(), got.size());
-        for (int i = 0; i < want.size(); i++) {
-          assertArrayEquals(want.get(i), got.get(i), 1e-9);
-        }
-      }));
-    }
-    assertEquals(13, t.size());
-    return t.stream();
+    return each("getBucketRange", 13, c -> c.get(0).asText(), c -> {
+      JsonNode args = c.get(1);
+      List<double[]> got = Assignment.bucketRanges(args.get(0).asInt(), args.get(1).asDouble(), doubles(args.get(2)));
+      List<double[]> want = ranges(c.get(2));
+      assertEquals(want.size(), got.size());
+      for (int i = 0; i < want.size(); i++) {
+        assertArrayEquals(want.get(i), got.get(i), 1e-9);
+      }
+    });
   }
 
   @TestFactory
   Stream<DynamicTest> chooseVariation_matchesTheSdks() throws Exception {
-    List<DynamicTest> t = new ArrayList<>();
-    for (JsonNode c : cases("chooseVariation")) {
-      t.add(DynamicTest.dynamicTest(c.get(0).asText(), () ->
-          assertEquals(c.get(3).asInt(), Assignment.chooseVariation(c.get(1).asDouble(), ranges(c.get(2))))));
-    }
-    assertEquals(13, t.size());
-    return t.stream();
+    return each("chooseVariation", 13, c -> c.get(0).asText(),
+        c -> assertEquals(c.get(3).asInt(), Assignment.chooseVariation(c.get(1).asDouble(), ranges(c.get(2)))));
   }
 
   @TestFactory
   Stream<DynamicTest> inNamespace_matchesTheSdks() throws Exception {
-    List<DynamicTest> t = new ArrayList<>();
-    for (JsonNode c : cases("inNamespace")) {
-      t.add(DynamicTest.dynamicTest(c.get(0).asText(), () -> {
-        JsonNode ns = c.get(2);
-        assertEquals(c.get(3).asBoolean(), Assignment.inNamespace(c.get(1).asText(), ns.get(0).asText(), ns.get(1).asDouble(), ns.get(2).asDouble()));
-      }));
-    }
-    assertEquals(16, t.size());
-    return t.stream();
+    return each("inNamespace", 16, c -> c.get(0).asText(), c -> {
+      JsonNode ns = c.get(2);
+      assertEquals(c.get(3).asBoolean(), Assignment.inNamespace(c.get(1).asText(), ns.get(0).asText(), ns.get(1).asDouble(), ns.get(2).asDouble()));
+    });
   }
 
   @TestFactory
   Stream<DynamicTest> equalWeights_matchTheSdks() throws Exception {
-    List<DynamicTest> t = new ArrayList<>();
-    for (JsonNode c : cases("getEqualWeights")) {
-      // The cases write weights cut to 8 decimals (1/3 as 0.33333333), and the SDKs' harness compares them so.
-      t.add(DynamicTest.dynamicTest(c.toString(), () -> assertArrayEquals(doubles(c.get(1)),
-          java.util.Arrays.stream(Assignment.equalWeights(c.get(0).asInt())).map(w -> Math.floor(w * 1e8) / 1e8).toArray(), 1e-12)));
-    }
-    return t.stream();
+    // The cases write weights cut to 8 decimals (1/3 as 0.33333333), and the SDKs' harness compares them so.
+    return each("getEqualWeights", -1, JsonNode::toString, c -> assertArrayEquals(doubles(c.get(1)),
+        java.util.Arrays.stream(Assignment.equalWeights(c.get(0).asInt())).map(w -> Math.floor(w * 1e8) / 1e8).toArray(), 1e-12));
   }
 
   /**
