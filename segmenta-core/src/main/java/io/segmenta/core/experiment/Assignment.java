@@ -87,6 +87,85 @@ public final class Assignment {
     return -1;
   }
 
+  /**
+   * Decides one unit's variation as GrowthBook's SDKs run an experiment, step by step: fewer than two variations,
+   * the kill switch, a variation forced for the unit, an inactive experiment, a missing hash attribute, hash filters
+   * (or else the namespace), the targeting condition and segment, the hash and its bucket ranges, a forced
+   * variation (after coverage, so coverage wins), QA mode. Every "no" says which step said it. URL targeting,
+   * query-string overrides and prerequisite flags are browser and feature-flag matters with no place here.
+   */
+  public static Decision decide(Experiment e, Unit u) {
+    Allocation a = e.allocation();
+    List<Variant> vs = a.variants();
+    if (vs.size() < 2) {
+      return out(e, "the experiment has fewer than two variants");
+    }
+    if (!u.enabled()) {
+      return out(e, "experiments are disabled for this unit");
+    }
+    Integer forced = u.forced().get(e.key());
+    if (forced != null) {
+      return result(e, forced, false, null, "the variation is forced for this unit");
+    }
+    if (!a.active()) {
+      return out(e, "the experiment is not active");
+    }
+    io.segmenta.core.value.Value hv = u.attribute(a.hashAttribute());
+    String hashValue = hv == null || hv.isNull() ? "" : io.segmenta.core.rule.Evaluator.jsString(hv);
+    if (hashValue.isEmpty()) {
+      return out(e, "the unit has no '" + a.hashAttribute() + "' to hash");
+    }
+    if (!a.filters().isEmpty()) {
+      for (Allocation.Filter f : a.filters()) {
+        io.segmenta.core.value.Value fv = u.attribute(f.attribute() == null ? "id" : f.attribute());
+        String s = fv == null || fv.isNull() ? "" : io.segmenta.core.rule.Evaluator.jsString(fv);
+        OptionalDouble n = s.isEmpty() ? OptionalDouble.empty() : hash(f.seed(), s, f.hashVersion());
+        if (n.isEmpty() || f.ranges().stream().noneMatch(r -> n.getAsDouble() >= r[0] && n.getAsDouble() < r[1])) {
+          return out(e, "the unit is filtered out by the hash filter with seed '" + f.seed() + "'");
+        }
+      }
+    } else if (a.namespace() != null && !inNamespace(hashValue, a.namespace().id(), a.namespace().start(), a.namespace().end())) {
+      return out(e, "the unit is outside namespace '" + a.namespace().id() + "' [" + a.namespace().start() + ", " + a.namespace().end() + ")");
+    }
+    Targeting t = e.targeting();
+    if (t.condition() != null && !io.segmenta.core.rule.Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
+      return out(e, "the unit does not meet the targeting condition");
+    }
+    if (t.segment() != null && !u.segments().test(t.segment())) {
+      return out(e, "the unit is not in segment '" + t.segment() + "'");
+    }
+    OptionalDouble n = hash(a.seed() == null ? e.key() : a.seed(), hashValue, a.hashVersion());
+    if (n.isEmpty()) {
+      return out(e, "hash version " + a.hashVersion() + " is unknown");
+    }
+    List<double[]> ranges = a.ranges() != null ? a.ranges() : bucketRanges(vs.size(), a.coverage(), a.weights());
+    int assigned = chooseVariation(n.getAsDouble(), ranges);
+    if (assigned < 0) {
+      return out(e, "the unit's hash " + n.getAsDouble() + " is outside the covered ranges (coverage " + a.coverage() + ")");
+    }
+    if (a.force() != null) {
+      return result(e, a.force(), false, hashValue, "the experiment forces variation " + a.force());
+    }
+    if (u.qaMode()) {
+      return out(e, "QA mode: only forced variations are shown");
+    }
+    return result(e, assigned, true, hashValue, "hash " + n.getAsDouble() + " falls in variant '" + vs.get(assigned).key() + "'");
+  }
+
+  private static Decision out(Experiment e, String reason) {
+    Variant first = e.allocation().variants().isEmpty() ? null : e.allocation().variants().get(0);
+    return new Decision(0, first == null ? null : first.key(), first == null ? io.segmenta.core.value.Value.NULL : first.value(), false, false, null, reason);
+  }
+
+  private static Decision result(Experiment e, int index, boolean hashUsed, String hashValue, String reason) {
+    List<Variant> vs = e.allocation().variants();
+    if (index < 0 || index >= vs.size()) {
+      return out(e, "variation " + index + " does not exist");
+    }
+    Variant v = vs.get(index);
+    return new Decision(index, v.key(), v.value(), true, hashUsed, hashValue, reason);
+  }
+
   /** Whether a unit falls in a namespace's [start, end) slice (hashed with seed "__" + namespace, version 1). */
   public static boolean inNamespace(String unitId, String namespace, double start, double end) {
     double n = hash("__" + namespace, unitId, 1).orElseThrow();

@@ -54,6 +54,11 @@ public final class Evaluator {
     return e.rule(condition, new Scope(attributes, null), new ArrayDeque<>());
   }
 
+  /** JavaScript's {@code String(v)}: how GrowthBook's SDKs turn an attribute into the string they hash. */
+  public static String jsString(Value v) {
+    return Js.toStr(v);
+  }
+
   /** Whether a value meets a condition under strict semantics (for compilers that reason about conditions). */
   public static boolean holds(Condition condition, Value value) {
     return new Evaluator(Semantics.STRICT, Instant.EPOCH, SegmentResolver.NONE, Map.of()).condition(condition, value, false);

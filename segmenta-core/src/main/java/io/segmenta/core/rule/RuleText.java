@@ -25,6 +25,14 @@ public final class RuleText {
     return TextParser.parse(text);
   }
 
+  /** Parses a measure alone, such as {@code sum(order.revenue)} or {@code sum(return.value) / sum(order.revenue)}. */
+  public static Measure parseMeasure(String text) {
+    if (text == null || text.isBlank()) {
+      throw RuleException.general("the measure is missing; write one such as sum(order.revenue)");
+    }
+    return TextParser.parseMeasure(text);
+  }
+
   public static Rule parseRule(String text) {
     return parse(text).rule();
   }

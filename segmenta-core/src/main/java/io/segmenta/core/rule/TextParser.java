@@ -47,6 +47,19 @@ final class TextParser {
     return new ParsedRule(r, p.map);
   }
 
+  static Measure parseMeasure(String src) {
+    TextParser p = new TextParser(src);
+    Token t = p.peek();
+    if (t.kind() != Kind.IDENT || Measure.Fn.parse(t.text()) == null || !p.peekAt(1).is("(")) {
+      throw p.error(t, "expected a measure such as sum(order.revenue) or count(order)");
+    }
+    Measure m = p.measure();
+    if (p.peek().kind() != Kind.END) {
+      throw p.error(p.peek(), "unexpected " + describe(p.peek()) + " after a complete measure");
+    }
+    return m;
+  }
+
   // ---- rules
 
   private Rule expr() {
