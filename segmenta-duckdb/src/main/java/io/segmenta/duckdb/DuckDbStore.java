@@ -10,6 +10,9 @@ import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.port.ExperimentData;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.port.WriteResult;
@@ -132,12 +135,16 @@ final class DuckDbStore implements Store {
         e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
       }
       s.execute(e.append(")").toString());
+      for (PropertyDef prop : eventProperties(std)) {
+        s.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS " + Columns.quote(prop.name()) + " " + Columns.sqlType(prop.type()));
+      }
       StringBuilder l = new StringBuilder("CREATE TABLE IF NOT EXISTS order_lines(event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, event_type VARCHAR NOT NULL, pkey BIGINT, ts TIMESTAMP NOT NULL");
       for (String prop : std.eventType("order_line").orElseThrow().properties()) {
         l.append(", ").append(Columns.quote(prop)).append(' ').append(Columns.sqlType(std.property(prop).orElseThrow().type()));
       }
       s.execute(l.append(")").toString());
       s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS experiments(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
     }
     Schema schema = std;
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, type, family, description FROM schema_traits ORDER BY name")) {
@@ -606,6 +613,86 @@ final class DuckDbStore implements Store {
         return ps.executeUpdate() > 0;
       }
     });
+  }
+
+  // ---- experiments
+
+  @Override
+  public synchronized Experiment saveExperiment(Experiment e) {
+    return transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO experiments VALUES (?, ?, ?)")) {
+        ps.setString(1, e.key());
+        ps.setString(2, ExperimentJson.print(e));
+        ps.setObject(3, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+        ps.executeUpdate();
+      }
+      return e;
+    });
+  }
+
+  @Override
+  public synchronized Optional<Experiment> experiment(String key) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT definition FROM experiments WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(ExperimentJson.parse(rs.getString(1))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read experiment " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<Experiment> experiments() {
+    List<Experiment> out = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT definition FROM experiments ORDER BY key")) {
+      while (rs.next()) {
+        out.add(ExperimentJson.parse(rs.getString(1)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not list experiments: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized boolean deleteExperiment(String key) {
+    return transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM experiments WHERE key = ?")) {
+        ps.setString(1, key);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public synchronized ExperimentData experimentData(Experiment e, Map<String, Rule> segments, Instant segmentsAsOf, Instant asOf) {
+    List<String> names = new ArrayList<>(segments.keySet());
+    SqlCompiler.SqlQuery q = ExperimentSql.build(compiler(), e, new ArrayList<>(segments.values()), segmentsAsOf, asOf);
+    List<ExperimentData.Cell> cells = new ArrayList<>();
+    long multiple = 0;
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        int seg = rs.getInt(1);
+        String variant = rs.getString(2);
+        long units = rs.getLong(3);
+        if (seg < 0) {
+          multiple += rs.getLong(4);
+        }
+        if (units == 0) {
+          continue;
+        }
+        List<ExperimentData.Sums> sums = new ArrayList<>();
+        for (int j = 0; j < e.metrics().size(); j++) {
+          int c = 5 + 5 * j;
+          sums.add(new ExperimentData.Sums(orZero(rs, c), orZero(rs, c + 1), orZero(rs, c + 2), orZero(rs, c + 3), orZero(rs, c + 4)));
+        }
+        cells.add(new ExperimentData.Cell(seg < 0 ? null : names.get(seg), variant, units, sums));
+      }
+    } catch (SQLException ex) {
+      throw new StoreException("the experiment query failed: " + ex.getMessage(), ex);
+    }
+    return new ExperimentData(names, cells, multiple);
   }
 
   private SegmentResolver resolver() {

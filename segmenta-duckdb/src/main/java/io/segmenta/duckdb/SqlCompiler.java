@@ -147,6 +147,32 @@ final class SqlCompiler {
     return assemble(b, columns, Frag.of("true"), null, List.of());
   }
 
+  /** Whether an event type's rows live in {@code order_lines} (alias {@code l}) rather than {@code events} ({@code e}). */
+  boolean onLines(String eventType) {
+    return schema.eventType(eventType).orElseThrow(() -> RuleException.general("unknown event type '" + eventType + "'")).derived();
+  }
+
+  /**
+   * The predicate selecting one event type's rows that meet a filter on their properties, over alias {@code e}
+   * (events) or {@code l} (order lines), as an aggregate's {@code where} reads them.
+   */
+  SqlQuery eventRows(String eventType, Rule filter) {
+    EventTypeDef et = schema.eventType(eventType).orElseThrow(() -> RuleException.general("unknown event type '" + eventType + "'"));
+    Source source = et.derived() ? Source.LINES : Source.EVENTS;
+    Build b = new Build(Instant.EPOCH);
+    Frag f = source == Source.EVENTS ? Frag.of("e.type = ").param("?", eventType) : Frag.of("true");
+    if (filter != null) {
+      f.add(" AND ").add(b.rule(filter, new Scope(source, et)));
+    }
+    return new SqlQuery(f.sql.toString(), f.params);
+  }
+
+  /** A two-valued predicate: whether the SQL expression's value meets the condition. */
+  SqlQuery holds(Condition c, String expression, ValueType type) {
+    Frag f = new Build(Instant.EPOCH).condition(c, expression, type, false);
+    return new SqlQuery(f.sql.toString(), f.params);
+  }
+
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
   SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     Build b = new Build(asOf);

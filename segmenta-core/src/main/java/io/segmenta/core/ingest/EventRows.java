@@ -35,6 +35,8 @@ final class EventRows implements RowMapper {
   private final String prefix;
   private final boolean normalize;
   private final Map<PropertyDef, Integer> properties = new LinkedHashMap<>();
+  /** {@code const.property.NAME = VALUE}: the same value on every event (an experiment's id, a source's name). */
+  private final Map<String, Value> constants = new LinkedHashMap<>();
   private final List<Event> out = new ArrayList<>();
   private long anonymousRows;
 
@@ -62,6 +64,14 @@ final class EventRows implements RowMapper {
     m.withPrefix("property.").forEach((name, col) -> {
       PropertyDef p = schema.property(name).orElseThrow(() -> m.error("property." + name, "unknown event property '" + name + "'; declare it with declare.property." + name + " = <type>"));
       properties.put(p, cells.index("property." + name, col));
+    });
+    m.withPrefix("const.property.").forEach((name, text) -> {
+      PropertyDef p = schema.property(name).orElseThrow(() -> m.error("const.property." + name, "unknown event property '" + name + "'; declare it with declare.property." + name + " = <type>"));
+      try {
+        constants.put(name, Coerce.standard().to(p.type(), new Value.Str(text)));
+      } catch (IllegalArgumentException e) {
+        throw m.error("const.property." + name, e.getMessage());
+      }
     });
   }
 
@@ -96,6 +106,12 @@ final class EventRows implements RowMapper {
         throw new CellException(cells.name(e.getValue()), "event type '" + type + "' has no property '" + e.getKey().name() + "'");
       }
       props.put(e.getKey().name(), v);
+    }
+    for (Map.Entry<String, Value> c : constants.entrySet()) {
+      if (!et.has(c.getKey())) {
+        throw new CellException("const.property." + c.getKey(), "event type '" + type + "' has no property '" + c.getKey() + "'");
+      }
+      props.put(c.getKey(), c.getValue());
     }
     String eid = lineIds ? "line" + row.line() : id >= 0 ? cells.text(row, id, true, false) : contentHash(type, pid, anon, ((Value.TimeValue) ts).value(), props);
     out.add(new Event(prefix + eid, pid, anon, type, ((Value.TimeValue) ts).value(), props, List.of()));

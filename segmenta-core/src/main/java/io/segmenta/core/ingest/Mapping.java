@@ -23,7 +23,7 @@ public final class Mapping {
       "timestamp.format", "timezone", "list.separator", "id", "profile", "anonymous", "type", "type.column", "timestamp",
       "order", "currency", "currency.column", "cancellation.prefix", "id.normalize", "id.prefix");
   private static final List<String> PREFIXES = List.of("trait.", "identifier.", "property.", "line.", "declare.trait.",
-      "declare.property.", "profile.trait.");
+      "declare.property.", "profile.trait.", "const.property.");
 
   private final String source;
   private final Map<String, String> entries;

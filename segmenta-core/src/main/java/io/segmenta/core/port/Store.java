@@ -110,6 +110,27 @@ public interface Store extends AutoCloseable {
    */
   List<CohortCell> cohorts(String eventType, Instant asOf);
 
+  // ---- experiments
+
+  /** Saves (or replaces) an experiment definition. */
+  io.segmenta.core.experiment.Experiment saveExperiment(io.segmenta.core.experiment.Experiment experiment);
+
+  Optional<io.segmenta.core.experiment.Experiment> experiment(String key);
+
+  List<io.segmenta.core.experiment.Experiment> experiments();
+
+  boolean deleteExperiment(String key);
+
+  /**
+   * The sufficient statistics of an experiment's metrics per variant, for everyone and for each segment: units are
+   * the profiles with an exposure event ({@code experiment_viewed} with the experiment's id) between its start and
+   * stop and before {@code asOf} that meets its exposure filter; a unit's variant and clock come from its first
+   * such exposure, and its metrics read its events in the window after that instant (and before {@code asOf}).
+   * Segment membership is taken at {@code segmentsAsOf}, so that a treatment cannot move units between segments.
+   */
+  ExperimentData experimentData(io.segmenta.core.experiment.Experiment experiment, java.util.Map<String, Rule> segments,
+      Instant segmentsAsOf, Instant asOf);
+
   /** How the store runs a rule, for people: the engine's query text with its parameters. */
   String explain(Rule rule, Instant asOf);
 

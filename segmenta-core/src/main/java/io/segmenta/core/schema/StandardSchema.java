@@ -102,7 +102,9 @@ final class StandardSchema {
           new PropertyDef("session_id", STRING, "session identifier"),
           new PropertyDef("duration_seconds", NUMBER, "session length"),
           new PropertyDef("question", STRING, "survey question"),
-          new PropertyDef("answer", STRING, "survey answer")),
+          new PropertyDef("answer", STRING, "survey answer"),
+          new PropertyDef("experiment_id", STRING, "the experiment a unit was exposed to"),
+          new PropertyDef("variation_id", STRING, "the variant the unit saw")),
       List.of(
           new EventTypeDef("order", List.of("order_id", "revenue", "discount", "currency", "items", "coupon"), false, "a completed order"),
           new EventTypeDef("order_line", List.of("order_id", "product_id", "product_name", "category", "quantity", "unit_price", "discount", "line_total", "currency"), true, "a line of an order, at the order's time"),
@@ -114,7 +116,9 @@ final class StandardSchema {
           new EventTypeDef("email_sent", List.of("campaign"), false, "an e-mail was sent"),
           new EventTypeDef("email_opened", List.of("campaign"), false, "an e-mail was opened"),
           new EventTypeDef("email_clicked", List.of("campaign", "url"), false, "a link in an e-mail was clicked"),
-          new EventTypeDef("survey_answer", List.of("question", "answer"), false, "an answer to a survey question")));
+          new EventTypeDef("survey_answer", List.of("question", "answer"), false, "an answer to a survey question"),
+          new EventTypeDef("experiment_viewed", List.of("experiment_id", "variation_id", "url", "device", "session_id"), false,
+              "an exposure to a variant of an experiment (Segment's Experiment Viewed)")));
 
   private StandardSchema() {}
 }

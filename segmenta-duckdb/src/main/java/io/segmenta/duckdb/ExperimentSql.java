@@ -1,0 +1,162 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.Metric;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.schema.ValueType;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one query behind an experiment analysis. Exposures are grouped per unit (first exposure: variant and
+ * clock); each event table is joined once to the units on the unit's key and its window after exposure, with every
+ * metric aggregate a {@code FILTER}-ed column of that one grouped scan; the per-unit values are then summed per
+ * (segment, variant) with their squares and, for ratios, cross products: the sufficient statistics of every test
+ * the analysis runs, so no per-unit row leaves the database.
+ */
+final class ExperimentSql {
+  private final SqlCompiler compiler;
+  private final List<Object> params = new ArrayList<>();
+
+  private ExperimentSql(SqlCompiler compiler) {
+    this.compiler = compiler;
+  }
+
+  /** Columns: seg (-1 everyone), v, units, multi, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b). */
+  static SqlCompiler.SqlQuery build(SqlCompiler compiler, Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
+    ExperimentSql q = new ExperimentSql(compiler);
+    String sql = q.sql(e, segments, segmentsAsOf, asOf);
+    return new SqlCompiler.SqlQuery(sql, q.params);
+  }
+
+  private String sql(Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
+    StringBuilder x = new StringBuilder("WITH x AS (SELECT e.pkey, min(e.ts) AS t0, arg_min(e.variation_id, e.ts) AS v, count(DISTINCT e.variation_id) AS nv"
+        + " FROM events e WHERE e.type = '" + Experiment.EXPOSURE_EVENT + "' AND e.experiment_id = ? AND e.pkey IS NOT NULL AND e.variation_id IS NOT NULL");
+    params.add(e.key());
+    if (e.start() != null) {
+      x.append(" AND e.ts >= ?");
+      params.add(ts(e.start()));
+    }
+    Instant end = e.stop() != null && e.stop().isBefore(asOf) ? e.stop() : asOf;
+    x.append(" AND e.ts < ?");
+    params.add(ts(end));
+    if (e.exposureFilter() != null) {
+      SqlCompiler.SqlQuery f = compiler.eventRows(Experiment.EXPOSURE_EVENT, e.exposureFilter());
+      x.append(" AND ").append(f.sql());
+      params.addAll(f.params());
+    }
+    x.append(" GROUP BY e.pkey)");
+
+    // One grouped scan per event table; aggregate k of the metrics is column m<k> of its table's scan.
+    List<Measure.Aggregate> aggs = new ArrayList<>();
+    for (Metric m : e.metrics()) {
+      aggs.addAll(m.aggregates());
+    }
+    StringBuilder scans = new StringBuilder();
+    String[] ref = new String[aggs.size()];
+    for (boolean lines : new boolean[] {false, true}) {
+      String alias = lines ? "l" : "e";
+      StringBuilder cols = new StringBuilder();
+      Set<String> types = new LinkedHashSet<>();
+      List<Object> colParams = new ArrayList<>();
+      for (int k = 0; k < aggs.size(); k++) {
+        Measure.Aggregate a = aggs.get(k);
+        if (compiler.onLines(a.eventType()) != lines) {
+          continue;
+        }
+        types.add(a.eventType());
+        SqlCompiler.SqlQuery rows = compiler.eventRows(a.eventType(), a.filter());
+        String fn = a.fn() == Measure.Fn.COUNT ? "count(*)" : "sum(" + alias + "." + Columns.quote(a.property()) + ")";
+        cols.append(", ").append(fn).append(" FILTER (WHERE ").append(rows.sql()).append(") AS m").append(k);
+        colParams.addAll(rows.params());
+        ref[k] = (lines ? "ln" : "ev") + ".m" + k;
+      }
+      if (types.isEmpty()) {
+        continue;
+      }
+      String table = lines ? "order_lines" : "events";
+      scans.append(", ").append(lines ? "ln" : "ev").append(" AS (SELECT x.pkey").append(cols)
+          .append(" FROM x JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias).append(".pkey = x.pkey AND ")
+          .append(alias).append(".ts >= x.t0 AND ").append(alias).append(".ts < x.t0 + to_seconds(CAST(? AS BIGINT)) AND ")
+          .append(alias).append(".ts < ?");
+      params.addAll(colParams);
+      params.add(e.window().getSeconds());
+      params.add(ts(asOf));
+      if (!lines) {
+        scans.append(" WHERE e.type IN (");
+        int i = 0;
+        for (String t : types) {
+          scans.append(i++ > 0 ? ", ?" : "?");
+          params.add(t);
+        }
+        scans.append(")");
+      }
+      scans.append(" GROUP BY x.pkey)");
+    }
+
+    // Per-unit values: a (the value, or a ratio's numerator) and b (a ratio's denominator).
+    StringBuilder u = new StringBuilder(", u AS (SELECT x.pkey, x.v, x.nv");
+    int k = 0;
+    for (int j = 0; j < e.metrics().size(); j++) {
+      Metric m = e.metrics().get(j);
+      String first = "COALESCE(CAST(" + ref[k] + " AS DOUBLE), 0)";
+      if (m.kind() == Metric.Kind.CONVERSION) {
+        SqlCompiler.SqlQuery holds = compiler.holds(m.condition(), first, ValueType.NUMBER);
+        u.append(", CASE WHEN ").append(holds.sql()).append(" THEN 1.0 ELSE 0.0 END AS a").append(j).append(", 0.0 AS b").append(j);
+        params.addAll(holds.params());
+        k++;
+      } else if (m.kind() == Metric.Kind.MEAN) {
+        u.append(", ").append(first).append(" AS a").append(j).append(", 0.0 AS b").append(j);
+        k++;
+      } else {
+        u.append(", ").append(first).append(" AS a").append(j).append(", COALESCE(CAST(").append(ref[k + 1]).append(" AS DOUBLE), 0) AS b").append(j);
+        k += 2;
+      }
+    }
+    u.append(" FROM x");
+    if (scans.indexOf(" ev AS (") >= 0) {
+      u.append(" LEFT JOIN ev ON ev.pkey = x.pkey");
+    }
+    if (scans.indexOf(" ln AS (") >= 0) {
+      u.append(" LEFT JOIN ln ON ln.pkey = x.pkey");
+    }
+    u.append(")");
+
+    StringBuilder out = new StringBuilder(x).append(scans).append(u);
+    String segCol;
+    if (segments.isEmpty()) {
+      segCol = "-1 AS seg";
+      out.append(" SELECT seg, v");
+    } else {
+      SqlCompiler.SqlQuery ms = compiler.memberships(segments, segmentsAsOf, List.of(), List.of());
+      out.append(", s AS (").append(ms.sql()).append(")");
+      params.addAll(ms.params());
+      segCol = "unnest(list_append(COALESCE(list_filter(s.segs, lambda q: q IS NOT NULL), []), -1)) AS seg";
+      out.append(" SELECT seg, v");
+    }
+    out.append(", count(*) FILTER (WHERE nv = 1), count(*) FILTER (WHERE nv > 1)");
+    for (int j = 0; j < e.metrics().size(); j++) {
+      String a = "a" + j;
+      String b = "b" + j;
+      out.append(", sum(").append(a).append(") FILTER (WHERE nv = 1), sum(").append(a).append(" * ").append(a)
+          .append(") FILTER (WHERE nv = 1), sum(").append(b).append(") FILTER (WHERE nv = 1), sum(").append(b).append(" * ").append(b)
+          .append(") FILTER (WHERE nv = 1), sum(").append(a).append(" * ").append(b).append(") FILTER (WHERE nv = 1)");
+    }
+    out.append(" FROM (SELECT u.*, ").append(segCol).append(" FROM u");
+    if (!segments.isEmpty()) {
+      out.append(" LEFT JOIN s ON s.pkey = u.pkey");
+    }
+    out.append(") GROUP BY seg, v ORDER BY seg, v");
+    return out.toString();
+  }
+
+  private static LocalDateTime ts(Instant i) {
+    return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+  }
+}
