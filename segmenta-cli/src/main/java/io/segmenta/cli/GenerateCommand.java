@@ -44,11 +44,33 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--gzip", description = "Compress the files (.jsonl.gz).")
   boolean gzip;
 
+  @Option(names = "--experiment-visitors", defaultValue = "0", paramLabel = "N",
+      description = "Also write experiment.jsonl: N visitors in the A/B test 'checkout-banner' (May 2025), whose banner lifts conversion 50 %% in DK only.")
+  int experimentVisitors;
+
   @Override
   public Integer call() {
     long n = write(new ShopGenerator(seed, until, days), customers, output, gzip, new ProgressBar(spec.commandLine().getErr()));
     spec.commandLine().getOut().printf("wrote %,d customers and %,d events to %s%n", customers, n, output);
+    if (experimentVisitors > 0) {
+      Path f = output.resolve("experiment" + (gzip ? ".jsonl.gz" : ".jsonl"));
+      try (Writer w = writer(f, gzip)) {
+        new io.segmenta.testkit.ExperimentScenario(seed, experimentVisitors, "DK", 0.5).write(p -> line(w, Importer.toJsonLine(p)), e -> line(w, Importer.toJsonLine(e)));
+      } catch (IOException | UncheckedIOException ex) {
+        throw new UserException("cannot write " + f + ": " + ex.getMessage());
+      }
+      spec.commandLine().getOut().printf("wrote %,d experiment visitors to %s%n", experimentVisitors, f);
+    }
     return 0;
+  }
+
+  private static void line(Writer w, String s) {
+    try {
+      w.write(s);
+      w.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Writes the shop as canonical JSON lines; returns the number of events. */

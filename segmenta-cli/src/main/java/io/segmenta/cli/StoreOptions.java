@@ -48,4 +48,16 @@ final class StoreOptions {
       throw new UserException("--as-of must be now, latest, a date such as 2025-06-30 or an instant such as 2025-06-30T12:00:00Z, got '" + text + "'");
     }
   }
+
+  /** A date (its start, UTC) or an ISO instant, for an option; null stays null. */
+  static Instant instant(String option, String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new UserException(option + " must be a date such as 2025-06-01 or an instant such as 2025-06-01T12:00:00Z, got '" + text + "'");
+    }
+  }
 }

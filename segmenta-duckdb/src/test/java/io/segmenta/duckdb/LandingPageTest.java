@@ -96,7 +96,7 @@ class LandingPageTest {
         assertTrue(c.pAdjusted() >= c.test().pValue(), "Holm never lowers a p-value");
         assertFalse(c.significant(), c.segment());
       }
-      assertFalse(r.comparisons().get(3).warnings().isEmpty(), "Canada is too small to detect a 5 % lift");
+      assertFalse(r.comparisons().get(3).warnings().isEmpty(), "Canada is too small to detect a 10 % lift");
       assertTrue(r.summary().stream().anyMatch(s -> s.contains("no significant difference")), String.join("\n", r.summary()));
     }
   }

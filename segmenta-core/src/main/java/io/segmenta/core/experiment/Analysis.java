@@ -44,10 +44,10 @@ public final class Analysis {
    * @param alpha significance level (two-sided)
    * @param sequential use always-valid sequential intervals (safe to look at every day) instead of fixed-horizon ones
    * @param sequentialTuning the N* the sequential interval is tightest at (GrowthBook's default 5000)
-   * @param minimumEffect the relative lift a segment must be big enough to detect, e.g. 0.05
+   * @param minimumEffect the relative lift a segment must be big enough to detect (default 0.10)
    */
   public record Options(double alpha, boolean sequential, double sequentialTuning, Correction correction, double minimumEffect) {
-    public static final Options DEFAULT = new Options(0.05, false, 5000, Correction.HOLM, 0.05);
+    public static final Options DEFAULT = new Options(0.05, false, 5000, Correction.HOLM, 0.10);
 
     public Options {
       io.segmenta.core.Preconditions.checkArgument(alpha > 0 && alpha < 0.5, "alpha must be within (0, 0.5), got %s", alpha);
@@ -74,6 +74,11 @@ public final class Analysis {
 
     public boolean worse() {
       return significant && (lowerIsBetter ? test.estimate() > 0 : test.estimate() < 0);
+    }
+
+    /** The posterior chance that the variant is better in the metric's direction (lower, for a cost). */
+    public double chanceBetter() {
+      return lowerIsBetter ? 1 - bayes.chanceToWin() : bayes.chanceToWin();
     }
   }
 
@@ -174,7 +179,7 @@ public final class Analysis {
       needed = Power.perArm(o.minimumEffect() * Math.abs(a.mean()), a.variance(), o.alpha(), 0.8);
       long smaller = Math.min(a.n(), b.n());
       if (needed > 0 && smaller < needed) {
-        warnings.add(String.format(java.util.Locale.ROOT, "too small to detect a %.0f %% lift with 80 %% power: %,d units in the smaller arm, %,d needed",
+        warnings.add(String.format(java.util.Locale.ROOT, "too small to detect a %.0f %% lift (80 %% power): %,d of %,d units needed per arm",
             100 * o.minimumEffect(), smaller, needed));
       }
     }

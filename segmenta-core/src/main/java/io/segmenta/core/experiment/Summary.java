@@ -51,8 +51,8 @@ final class Summary {
       return String.format(Locale.ROOT, "%s, '%s' vs '%s': no result (%s).", what, c.variant().variant(), c.control().variant(), c.test().diagnostic());
     }
     String direction = c.test().estimate() >= 0 ? "higher" : "lower";
-    String sure = String.format(Locale.ROOT, "p = %.3g, %s interval %s to %s; chance to beat control %.0f %%", c.test().pValue(),
-        o.sequential() ? "always-valid" : "95 %", pct(c.test().ciLow()), pct(c.test().ciHigh()), 100 * c.bayes().chanceToWin());
+    String sure = String.format(Locale.ROOT, "p = %.3g, %s interval %s to %s; chance it is better %.0f %%", c.test().pValue(),
+        o.sequential() ? "always-valid" : "95 %", pct(c.test().ciLow()), pct(c.test().ciHigh()), 100 * c.chanceBetter());
     String verdict;
     if (c.better()) {
       verdict = c.guardrail() ? "the guardrail improved" : "'" + c.variant().variant() + "' wins";

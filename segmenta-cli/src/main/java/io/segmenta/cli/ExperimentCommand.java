@@ -1,0 +1,519 @@
+package io.segmenta.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.UserException;
+import io.segmenta.core.experiment.Allocation;
+import io.segmenta.core.experiment.Analysis;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.Exposures;
+import io.segmenta.core.experiment.Metric;
+import io.segmenta.core.experiment.Targeting;
+import io.segmenta.core.experiment.Variant;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Value;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "experiment", mixinStandardHelpOptions = true,
+    description = {"A/B tests: define an experiment, assign profiles (GrowthBook-compatible hashing) and record their exposure,",
+        "and analyse it per segment with statistics you can look at every day."},
+    subcommands = {ExperimentCommand.Create.class, ExperimentCommand.Assign.class, ExperimentCommand.Analyze.class,
+        ExperimentCommand.Show.class, ExperimentCommand.ListExperiments.class, ExperimentCommand.Delete.class})
+final class ExperimentCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = {"Create (or replace) an experiment, from options or from a JSON file (GrowthBook's experiment JSON is accepted).",
+          "Example: segmenta experiment create hero-test --variants control,big-hero --segment champions \\",
+          "           --metric 'purchase = count(order) >= 1' --metric 'revenue = sum(order.revenue)' \\",
+          "           --guardrail 'return_rate = sum(return.value) / sum(order.revenue)' --window 14d"})
+  static final class Create implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KEY")
+    String key;
+
+    @Option(names = "--file", description = "Read the whole definition from a JSON file.")
+    Path file;
+
+    @Option(names = "--variants", split = ",", description = "Variant keys, control first (default control,treatment).")
+    List<String> variants;
+
+    @Option(names = "--weights", split = ",", description = "Traffic share of each variant, summing to 1 (default equal).")
+    List<Double> weights;
+
+    @Option(names = "--coverage", defaultValue = "1", description = "Share of eligible units that take part (default 1).")
+    double coverage;
+
+    @Option(names = "--segment", description = "Only members of this saved segment are eligible.")
+    String segment;
+
+    @Option(names = "--condition", description = "Only units whose attributes meet this condition (rule text or GrowthBook JSON).")
+    String condition;
+
+    @Option(names = "--namespace", paramLabel = "ID:START:END", description = "Run in a slice of a namespace, e.g. checkout:0:0.5, to keep experiments apart.")
+    String namespace;
+
+    @Option(names = "--hash-version", defaultValue = "2", description = "GrowthBook hash version, 1 or 2 (default 2).")
+    int hashVersion;
+
+    @Option(names = "--seed", description = "Hash seed (default: the key).")
+    String seed;
+
+    @Option(names = "--metric", description = "A goal metric: name = definition (repeatable). A conversion compares: count(order) >= 1; a mean: sum(order.revenue); a ratio: sum(a.x) / sum(b.y).")
+    List<String> metrics = new ArrayList<>();
+
+    @Option(names = "--guardrail", description = "A metric that must not get worse (repeatable), e.g. 'return_rate = sum(return.value) / sum(order.revenue)'.")
+    List<String> guardrails = new ArrayList<>();
+
+    @Option(names = "--window", defaultValue = "14d", description = "How long after a unit's first exposure its metrics count (default 14d).")
+    String window;
+
+    @Option(names = "--exposure-filter", description = "Only exposures whose properties meet this rule count.")
+    String exposureFilter;
+
+    @Option(names = "--start", description = "First instant (or date) exposures count.")
+    String start;
+
+    @Option(names = "--stop", description = "Instant (or date) exposures stop counting.")
+    String stop;
+
+    @Option(names = "--description", description = "What the experiment tests, in words.")
+    String description;
+
+    @Override
+    public Integer call() {
+      Experiment e = file != null ? fromFile() : fromOptions();
+      try (Store s = store.open()) {
+        if (e.targeting().segment() != null) {
+          new Segments(s, Clock.systemUTC()).ruleOf(e.targeting().segment());
+          if (s.segment(e.targeting().segment()).isEmpty()) {
+            throw new UserException("--segment '" + e.targeting().segment() + "' is not a saved segment; save it first with 'segmenta segment save'");
+          }
+        }
+        for (Metric m : e.metrics()) {
+          for (var a : m.aggregates()) {
+            if (s.schema().eventType(a.eventType()).isEmpty()) {
+              throw new UserException("metric '" + m.name() + "': unknown event type '" + a.eventType() + "'");
+            }
+          }
+        }
+        boolean replaced = s.experiment(e.key()).isPresent();
+        s.saveExperiment(e);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println((replaced ? "replaced" : "created") + " experiment " + e.key() + ": " + e.allocation().variants().size() + " variants, "
+            + e.metrics().size() + " metrics, window " + e.window().toDays() + " days");
+        out.println(ExperimentJson.print(e));
+      }
+      return 0;
+    }
+
+    private Experiment fromFile() {
+      if (key != null || variants != null || !metrics.isEmpty()) {
+        throw new UserException("--file holds the whole definition; give either --file or KEY with options");
+      }
+      try {
+        return ExperimentJson.parse(Files.readString(file));
+      } catch (IOException ex) {
+        throw new UserException("cannot read " + file + ": " + ex.getMessage());
+      } catch (UserException ex) {
+        throw new UserException(file + ": " + ex.getMessage());
+      }
+    }
+
+    private Experiment fromOptions() {
+      if (key == null) {
+        throw new UserException("give the experiment's KEY (or --file)");
+      }
+      List<String> keys = variants == null ? List.of("control", "treatment") : variants;
+      if (weights != null && weights.size() != keys.size()) {
+        throw new UserException("--weights needs one weight per variant: " + keys.size() + " variants, " + weights.size() + " weights");
+      }
+      try {
+        List<Variant> vs = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+          vs.add(new Variant(keys.get(i).trim(), weights == null ? 1.0 / keys.size() : weights.get(i), Value.NULL));
+        }
+        if (weights != null && Math.abs(weights.stream().mapToDouble(Double::doubleValue).sum() - 1) > 0.01) {
+          throw new UserException("--weights must sum to 1, got " + weights);
+        }
+        Allocation a = new Allocation(vs, coverage, namespace(), "id", seed, hashVersion, null, List.of(), null, true);
+        List<Metric> ms = new ArrayList<>();
+        metrics.forEach(m -> ms.add(Metric.parse(m, false)));
+        guardrails.forEach(m -> ms.add(Metric.parse(m, true)));
+        Rule exposure = null;
+        if (exposureFilter != null) {
+          try {
+            exposure = RuleText.parseRule(exposureFilter);
+          } catch (RuleException ex) {
+            throw new UserException("--exposure-filter: " + ex.getMessage());
+          }
+        }
+        return new Experiment(key, description, a, new Targeting(segment, condition()), ms, ExperimentJson.duration(window), exposure,
+            StoreOptions.instant("--start", start), StoreOptions.instant("--stop", stop));
+      } catch (IllegalArgumentException ex) {
+        throw new UserException(ex.getMessage());
+      }
+    }
+
+    private Allocation.Namespace namespace() {
+      if (namespace == null) {
+        return null;
+      }
+      String[] p = namespace.split(":");
+      try {
+        return new Allocation.Namespace(p[0], Double.parseDouble(p[1]), Double.parseDouble(p[2]));
+      } catch (RuntimeException ex) {
+        throw new UserException("--namespace takes ID:START:END such as checkout:0:0.5, got '" + namespace + "'");
+      }
+    }
+
+    private Rule condition() {
+      if (condition == null) {
+        return null;
+      }
+      try {
+        return condition.trim().startsWith("{") ? RuleJson.parse(condition).rule() : RuleText.parseRule(condition);
+      } catch (RuleException ex) {
+        throw new UserException("--condition: " + ex.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "assign", mixinStandardHelpOptions = true,
+      description = {"Decide the variant of profiles (or anonymous visitors) and record their exposure.",
+          "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it."})
+  static final class Assign implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "KEY")
+    String key;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
+    List<String> ids;
+
+    @Option(names = "--anonymous", description = "The ids are anonymous visitor ids, not profile ids.")
+    boolean anonymous;
+
+    @Option(names = "--attribute", paramLabel = "NAME=VALUE", description = "An attribute for the targeting condition (repeatable).")
+    List<String> attributes = new ArrayList<>();
+
+    @Option(names = "--dry-run", description = "Decide without recording exposures.")
+    boolean dryRun;
+
+    @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
+    String format;
+
+    @Override
+    public Integer call() {
+      Output.Format fmt = Output.format(format);
+      Map<String, Value> context = new LinkedHashMap<>();
+      for (String a : attributes) {
+        int eq = a.indexOf('=');
+        if (eq <= 0) {
+          throw new UserException("--attribute takes NAME=VALUE, got '" + a + "'");
+        }
+        context.put(a.substring(0, eq), new Value.Str(a.substring(eq + 1)));
+      }
+      List<List<String>> rows = new ArrayList<>();
+      List<Map<String, Object>> json = new ArrayList<>();
+      try (Store s = store.open()) {
+        Experiment e = Exposures.require(s, key);
+        Exposures x = new Exposures(s, Clock.systemUTC());
+        for (String id : ids) {
+          Exposures.Outcome o = x.assign(e, anonymous ? null : id, anonymous ? id : null, context, !dryRun);
+          rows.add(List.of(id, o.decision().inExperiment() ? o.decision().variantKey() : "-", o.decision().inExperiment() ? "yes" : "no",
+              o.recorded() ? "recorded" : "", o.decision().reason()));
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("id", id);
+          m.put("in_experiment", o.decision().inExperiment());
+          m.put("variant", o.decision().inExperiment() ? o.decision().variantKey() : null);
+          m.put("hash_used", o.decision().hashUsed());
+          m.put("exposure_recorded", o.recorded());
+          m.put("reason", o.decision().reason());
+          json.add(m);
+        }
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      List<String> header = List.of("id", "variant", "in experiment", "exposure", "why");
+      switch (fmt) {
+        case JSON -> Output.json(out, json);
+        case CSV -> Output.csv(out, header, rows);
+        default -> Charts.table(out, header, rows);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "analyze", aliases = "analyse", mixinStandardHelpOptions = true,
+      description = {"What won, how sure, and for whom: every metric of every variant against the control, overall and per segment,",
+          "with multiple-testing correction across segments and a warning where a segment is too small."})
+  static final class Analyze extends ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "KEY")
+    String key;
+
+    @Option(names = "--by", paramLabel = "SEGMENT", description = "Break down by a saved segment or a rule (repeatable); 'rfm' for the RFM groups.")
+    List<String> by = new ArrayList<>();
+
+    @Option(names = "--sequential", description = "Always-valid intervals: safe to look at every day.")
+    boolean sequential;
+
+    @Option(names = "--tuning", defaultValue = "5000", description = "Sequential tuning N*, the units where the interval is tightest (default 5000).")
+    double tuning;
+
+    @Option(names = "--correction", defaultValue = "holm", description = "Across segments: holm (default), bh (Benjamini-Hochberg) or none.")
+    String correction;
+
+    @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level (default 0.05).")
+    double alpha;
+
+    @Option(names = "--mde", defaultValue = "0.10", description = "Relative lift a segment must be big enough to detect; smaller segments get a warning (default 0.10).")
+    double mde;
+
+    @Override
+    public Integer call() {
+      Analysis.Correction c = switch (correction.toLowerCase(Locale.ROOT)) {
+        case "holm" -> Analysis.Correction.HOLM;
+        case "bh", "benjamini-hochberg" -> Analysis.Correction.BENJAMINI_HOCHBERG;
+        case "none" -> Analysis.Correction.NONE;
+        default -> throw new UserException("--correction must be holm, bh or none, got '" + correction + "'");
+      };
+      Analysis.Options o;
+      try {
+        o = new Analysis.Options(alpha, sequential, tuning, c, mde);
+      } catch (IllegalArgumentException ex) {
+        throw new UserException(ex.getMessage());
+      }
+      Output.Format fmt = report.format();
+      try (Store s = store.open()) {
+        Experiment e = Exposures.require(s, key);
+        Segments saved = new Segments(s, Clock.systemUTC());
+        Map<String, Rule> segments = new LinkedHashMap<>();
+        for (String x : by) {
+          if (x.equals("rfm")) {
+            for (String g : io.segmenta.core.rfm.RfmGroups.NAMES) {
+              segments.put(g, RuleText.parseRule("rfm_group = \"" + g + "\""));
+            }
+          } else {
+            segments.put(x, saved.ruleOf(x));
+          }
+        }
+        Instant at = report.asOf(s);
+        Analysis.Report r = Analysis.analyse(s, e, segments, at, o);
+        print(out(), r, fmt);
+      }
+      return 0;
+    }
+
+    static void print(PrintWriter out, Analysis.Report r, Output.Format fmt) {
+      List<String> header = List.of("segment", "metric", "variant", "units", "control", "variant value", "lift", "interval", "p", "p adjusted",
+          "chance better", "result", "warnings");
+      List<List<String>> rows = new ArrayList<>();
+      for (Analysis.Comparison c : r.comparisons()) {
+        boolean conv = c.kind() == Metric.Kind.CONVERSION;
+        rows.add(List.of(c.segment() == null ? "everyone" : c.segment(), c.metric() + (c.guardrail() ? " (guardrail)" : ""), c.variant().variant(),
+            String.format(Locale.ROOT, "%,d / %,d", c.control().units(), c.variant().units()),
+            conv ? Output.percent(c.control().mean()) : Output.money(c.control().mean()),
+            conv ? Output.percent(c.variant().mean()) : Output.money(c.variant().mean()),
+            Output.percent(c.test().estimate()),
+            Double.isNaN(c.test().ciLow()) ? "-" : Output.percent(c.test().ciLow()) + " .. " + Output.percent(c.test().ciHigh()),
+            p(c.test().pValue()), c.segment() == null ? "" : p(c.pAdjusted()), Output.percent(c.chanceBetter()),
+            c.better() ? "better" : c.worse() ? "worse" : c.significant() ? "different" : "no difference", String.join("; ", c.warnings())));
+      }
+      if (fmt == Output.Format.CSV) {
+        Output.csv(out, header, rows);
+        return;
+      }
+      if (fmt == Output.Format.JSON) {
+        Output.json(out, json(r));
+        return;
+      }
+      out.println("experiment " + r.experiment().key() + " as of " + r.asOf() + (r.options().sequential() ? " (sequential: safe to peek)" : ""));
+      StringBuilder units = new StringBuilder("units:");
+      r.units().forEach(a -> units.append(String.format(Locale.ROOT, " %s %,d", a.variant(), a.units())));
+      out.println(units + String.format(Locale.ROOT, "; split check p = %s", p(r.srm().pValue())));
+      out.println();
+      r.summary().forEach(out::println);
+      out.println();
+      Charts.table(out, header, rows);
+    }
+
+    static String p(double p) {
+      return Double.isNaN(p) ? "-" : p < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", p);
+    }
+
+    static Map<String, Object> json(Analysis.Report r) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("experiment", new ObjectMapper().convertValue(ExperimentJson.toJson(r.experiment()), Map.class));
+      m.put("as_of", r.asOf().toString());
+      m.put("segments_as_of", r.segmentsAsOf().toString());
+      Map<String, Object> opts = new LinkedHashMap<>();
+      opts.put("alpha", r.options().alpha());
+      opts.put("sequential", r.options().sequential());
+      opts.put("sequential_tuning", r.options().sequentialTuning());
+      opts.put("correction", r.options().correction().name().toLowerCase(Locale.ROOT));
+      opts.put("minimum_effect", r.options().minimumEffect());
+      m.put("options", opts);
+      List<Map<String, Object>> units = new ArrayList<>();
+      r.units().forEach(a -> units.add(Map.of("variant", a.variant(), "units", a.units())));
+      m.put("units", units);
+      m.put("sample_ratio_mismatch", Map.of("chi_square", nz(r.srm().chiSquare()), "p_value", nz(r.srm().pValue()), "diagnostic", r.srm().diagnostic()));
+      m.put("multiple_variant_units", r.multipleVariantUnits());
+      m.put("unknown_variants", r.unknownVariants());
+      m.put("summary", r.summary());
+      List<Map<String, Object>> cs = new ArrayList<>();
+      for (Analysis.Comparison c : r.comparisons()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("segment", c.segment());
+        x.put("metric", c.metric());
+        x.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
+        x.put("guardrail", c.guardrail());
+        x.put("lower_is_better", c.lowerIsBetter());
+        x.put("control", Map.of("variant", c.control().variant(), "units", c.control().units(), "mean", nz(c.control().mean())));
+        x.put("variant", Map.of("variant", c.variant().variant(), "units", c.variant().units(), "mean", nz(c.variant().mean())));
+        x.put("relative", test(c.test()));
+        x.put("absolute", test(c.absolute()));
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("chance_to_win", Output.jsonNumber(c.bayes().chanceToWin()));
+        b.put("chance_better", Output.jsonNumber(c.chanceBetter()));
+        b.put("risk_of_variant", Output.jsonNumber(c.bayes().riskOfB()));
+        b.put("risk_of_control", Output.jsonNumber(c.bayes().riskOfA()));
+        b.put("ci_low", Output.jsonNumber(c.bayes().ciLow()));
+        b.put("ci_high", Output.jsonNumber(c.bayes().ciHigh()));
+        b.put("diagnostic", c.bayes().diagnostic());
+        x.put("bayesian", b);
+        if (c.zTest() != null) {
+          Map<String, Object> z = new LinkedHashMap<>();
+          z.put("z", Output.jsonNumber(c.zTest().z()));
+          z.put("p_two_sided", Output.jsonNumber(c.zTest().pValue()));
+          z.put("p_one_sided_better", Output.jsonNumber(c.zOneSidedBetter()));
+          z.put("diagnostic", c.zTest().diagnostic());
+          x.put("pooled_z", z);
+        }
+        x.put("p_adjusted", Output.jsonNumber(c.pAdjusted()));
+        x.put("significant", c.significant());
+        x.put("units_needed_per_arm", c.unitsNeeded());
+        x.put("warnings", c.warnings());
+        cs.add(x);
+      }
+      m.put("comparisons", cs);
+      return m;
+    }
+
+    private static Object nz(double v) {
+      Double d = Output.jsonNumber(v);
+      return d == null ? "NaN" : d;
+    }
+
+    private static Map<String, Object> test(io.segmenta.stats.TestResult t) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("estimate", Output.jsonNumber(t.estimate()));
+      x.put("standard_error", Output.jsonNumber(t.standardError()));
+      x.put("p_value", Output.jsonNumber(t.pValue()));
+      x.put("ci_low", Output.jsonNumber(t.ciLow()));
+      x.put("ci_high", Output.jsonNumber(t.ciHigh()));
+      x.put("diagnostic", t.diagnostic());
+      return x;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an experiment's definition as JSON.")
+  static final class Show implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "KEY")
+    String key;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        Output.json(spec.commandLine().getOut(), new ObjectMapper().convertValue(ExperimentJson.toJson(Exposures.require(s, key)), Map.class));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List experiments.")
+  static final class ListExperiments implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Override
+    public Integer call() {
+      List<List<String>> rows = new ArrayList<>();
+      try (Store s = store.open()) {
+        for (Experiment e : s.experiments()) {
+          rows.add(List.of(e.key(), String.join(", ", e.allocation().variants().stream().map(Variant::key).toList()),
+              e.targeting().segment() == null ? "everyone" : e.targeting().segment(),
+              String.join(", ", e.metrics().stream().map(Metric::name).toList())));
+        }
+      }
+      Charts.table(spec.commandLine().getOut(), List.of("experiment", "variants", "segment", "metrics"), rows);
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an experiment's definition (its exposure events stay).")
+  static final class Delete implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "KEY")
+    String key;
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        if (!s.deleteExperiment(key)) {
+          throw new UserException("there is no experiment '" + key + "'");
+        }
+      }
+      spec.commandLine().getOut().println("deleted experiment " + key);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.segmenta.core.experiment;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Value;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Assigns a known profile or an anonymous visitor to a running experiment and records the exposure. The unit's
+ * attributes are its stored traits plus its id ({@code id}: the profile id, or the anonymous id) plus whatever the
+ * caller adds (the page's context, say); a segment target is decided on the profile's history at the moment of the
+ * call. Only a unit in the experiment is exposed, and the exposure event's id is derived from the experiment and the
+ * unit, so calling again records nothing new: the unit's first exposure, which the analysis reads, stays the first.
+ */
+public final class Exposures {
+  private final Store store;
+  private final Clock clock;
+
+  public Exposures(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  /** The outcome of one call, and whether it recorded a new exposure. */
+  public record Outcome(String experiment, String unit, Decision decision, boolean recorded) {}
+
+  public Outcome assign(Experiment e, String profileId, String anonymousId, Map<String, Value> context, boolean record) {
+    if ((profileId == null) == (anonymousId == null)) {
+      throw new UserException("assign a profile id or an anonymous id (exactly one)");
+    }
+    Instant now = clock.instant();
+    Optional<ProfileHistory> history = profileId == null ? Optional.empty() : store.history(profileId);
+    if (profileId != null && history.isEmpty()) {
+      throw new UserException("there is no profile '" + profileId + "'");
+    }
+    Map<String, Value> attributes = new LinkedHashMap<>();
+    history.ifPresent(h -> attributes.putAll(h.profile().traits()));
+    attributes.putAll(context);
+    String unit = profileId != null ? profileId : anonymousId;
+    attributes.put("id", new Value.Str(unit));
+    Segments segments = new Segments(store, clock);
+    Evaluator evaluator = Evaluator.strict(now, segments.resolver());
+    Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()));
+    Decision d = Assignment.decide(e, u);
+    boolean running = (e.start() == null || !now.isBefore(e.start())) && (e.stop() == null || now.isBefore(e.stop()));
+    boolean recorded = false;
+    if (record && d.inExperiment() && running) {
+      Event exposure = new Event("exp:" + e.key() + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
+          Experiment.EXPOSURE_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(d.variantKey())), List.of());
+      recorded = store.write(new Batch(List.of(), List.of(exposure))).eventsWritten() > 0;
+    }
+    return new Outcome(e.key(), unit, d, recorded);
+  }
+
+  private static boolean inSegment(Segments segments, Evaluator evaluator, String name, ProfileHistory h) {
+    Rule r = segments.resolver().find(name).orElseThrow(() -> new UserException("the experiment targets segment '" + name + "', which is not saved"));
+    return evaluator.matches(r, h);
+  }
+
+  /** A saved experiment, or a clear error. */
+  public static Experiment require(Store store, String key) {
+    return store.experiment(key).orElseThrow(() -> new UserException("there is no experiment '" + key + "'"
+        + (store.experiments().isEmpty() ? "; create one with 'segmenta experiment create'" : "; known: "
+        + store.experiments().stream().map(Experiment::key).toList())));
+  }
+}
