@@ -128,6 +128,35 @@ class ExperimentCliTest {
   }
 
   @Nested
+  class ConversionTracking {
+    @Test
+    void json_denmarkProducesMoreThanItsShare() throws Exception {
+      CliTest.Result r = run("conversions", "--from", "2025-05-01", "--to", "2025-06-15", "--period", "week", "--by", "dk", "--by", "se", "--format", "json");
+      assertEquals(0, r.code(), r.err());
+      JsonNode j = new ObjectMapper().readTree(r.out());
+      assertEquals("count(order) >= 1", j.get("goal").asText());
+      JsonNode dk = j.get("shares").get(1);
+      assertEquals("dk", dk.get("segment").asText());
+      assertTrue(dk.get("index").asDouble() > 1.1, "the banner's lift in Denmark shows as a larger share of conversions: " + dk);
+      assertTrue(j.get("shares").get(2).get("index").asDouble() < 1.05, j.get("shares").get(2).toString());
+    }
+
+    @Test
+    void table_hasTheShareChart() {
+      CliTest.Result r = run("conversions", "--from", "2025-05-01", "--to", "2025-06-01", "--by", "dk");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("Who produces the conversions") && r.out().contains("█"), r.out());
+    }
+
+    @Test
+    void badPeriod_isAOneLineError() {
+      CliTest.Result r = run("conversions", "--from", "2025-05-01", "--period", "fortnight");
+      assertEquals(2, r.code());
+      assertEquals("segmenta: --period must be day, week or month, got 'fortnight'", r.err().trim());
+    }
+  }
+
+  @Nested
   class Assign {
     @Test
     void dryRun_givesTheVariantTheSdksGive() throws Exception {

@@ -193,6 +193,53 @@ class ExperimentDataTest {
   }
 
   @Nested
+  class ConversionTracking {
+    @Test
+    void track_matchesDirectComputation() {
+      Map<String, Rule> segments = new LinkedHashMap<>();
+      segments.put("dk", RuleText.parseRule("country = \"DK\""));
+      segments.put("repeat", RuleText.parseRule("count(order) >= 2"));
+      Instant from = START.minus(Duration.ofDays(20));
+      io.segmenta.core.conversion.Conversions.Report r = io.segmenta.core.conversion.Conversions.track(store,
+          io.segmenta.core.conversion.Conversions.goal("count(order where revenue > 40) >= 1"), segments, from, AS_OF,
+          io.segmenta.core.conversion.Conversions.Period.WEEK);
+      assertTrue(r.cells().size() > 3 * 5);
+      long allConverters = 0;
+      long dkConverters = 0;
+      for (io.segmenta.core.conversion.Conversions.Cell c : r.cells()) {
+        long members = 0;
+        long converters = 0;
+        for (String id : country.keySet()) {
+          boolean member = c.segment() == null || (c.segment().equals("dk") ? country.get(id).equals("DK")
+              : events.stream().filter(e -> e.profileId().equals(id) && e.type().equals("order") && !e.timestamp().isAfter(c.from())).count() >= 2);
+          if (!member) {
+            continue;
+          }
+          members++;
+          boolean converted = events.stream().anyMatch(e -> e.profileId().equals(id) && e.type().equals("order")
+              && !e.timestamp().isBefore(c.from()) && e.timestamp().isBefore(c.until()) && ((Value.Num) e.property("revenue")).value() > 40);
+          converters += converted ? 1 : 0;
+        }
+        assertEquals(members, c.members(), c.toString());
+        assertEquals(converters, c.converters(), c.toString());
+        if (c.segment() == null) {
+          allConverters += converters;
+        } else if (c.segment().equals("dk")) {
+          dkConverters += converters;
+        }
+      }
+      assertEquals((double) dkConverters / allConverters, r.shares().get(1).conversionShare(), 1e-12);
+      assertEquals("dk", r.shares().get(1).segment());
+    }
+
+    @Test
+    void goal_withAWindowIsRefused() {
+      UserException e = assertThrows(UserException.class, () -> io.segmenta.core.conversion.Conversions.goal("count(order in last 7 days) >= 1"));
+      assertTrue(e.getMessage().contains("no window of its own"), e.getMessage());
+    }
+  }
+
+  @Nested
   class Definitions {
     @Test
     void saveAndRead_roundTrip() {

@@ -1,0 +1,118 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.conversion.Conversions;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.segment.Segments;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "conversions", mixinStandardHelpOptions = true,
+    description = {"Conversion rate per segment over time, and which segments produce the conversions (share of converters",
+        "against share of customers). A segment's members are taken at each period's start."})
+final class ConversionsCommand extends ReportCommand implements Callable<Integer> {
+  @Option(names = "--goal", defaultValue = "count(order) >= 1", description = "The goal, a condition on one aggregate (default: count(order) >= 1).")
+  String goal;
+
+  @Option(names = "--by", paramLabel = "SEGMENT", description = "A saved segment or a rule (repeatable); with none, every saved segment.")
+  List<String> by = new ArrayList<>();
+
+  @Option(names = "--from", required = true, description = "First day (or instant) of the range.")
+  String from;
+
+  @Option(names = "--to", description = "End of the range, exclusive (default: --as-of).")
+  String to;
+
+  @Option(names = "--period", defaultValue = "month", description = "day, week or month (default month).")
+  String period;
+
+  @Override
+  public Integer call() {
+    Conversions.Period p;
+    try {
+      p = Conversions.Period.valueOf(period.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserException("--period must be day, week or month, got '" + period + "'");
+    }
+    Rule.MeasureRule g = Conversions.goal(goal);
+    try (Store s = store.open()) {
+      Segments saved = new Segments(s, Clock.systemUTC());
+      Map<String, Rule> segments = new LinkedHashMap<>();
+      if (by.isEmpty()) {
+        s.segments().forEach(d -> segments.put(d.name(), saved.ruleOf(d.name())));
+      }
+      by.forEach(x -> segments.put(x, saved.ruleOf(x)));
+      Instant start = StoreOptions.instant("--from", from);
+      Instant end = to != null ? StoreOptions.instant("--to", to) : report.asOf(s);
+      Conversions.Report r = Conversions.track(s, g, segments, start, end, p);
+      print(out(), r, report.format());
+    }
+    return 0;
+  }
+
+  static void print(PrintWriter out, Conversions.Report r, Output.Format fmt) {
+    List<String> header = List.of("from", "until", "segment", "members", "converters", "rate");
+    List<List<String>> rows = new ArrayList<>();
+    for (Conversions.Cell c : r.cells()) {
+      rows.add(List.of(c.from().toString(), c.until().toString(), c.segment() == null ? "everyone" : c.segment(), Long.toString(c.members()),
+          Long.toString(c.converters()), fmt == Output.Format.TABLE ? Output.percent(c.rate()) : Output.plain(c.rate())));
+    }
+    if (fmt == Output.Format.CSV) {
+      Output.csv(out, header, rows);
+      return;
+    }
+    if (fmt == Output.Format.JSON) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("goal", r.goal());
+      m.put("period", r.period().name().toLowerCase(Locale.ROOT));
+      List<Map<String, Object>> cells = new ArrayList<>();
+      for (Conversions.Cell c : r.cells()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("from", c.from().toString());
+        x.put("until", c.until().toString());
+        x.put("segment", c.segment());
+        x.put("members", c.members());
+        x.put("converters", c.converters());
+        x.put("rate", Output.jsonNumber(c.rate()));
+        cells.add(x);
+      }
+      m.put("cells", cells);
+      List<Map<String, Object>> shares = new ArrayList<>();
+      for (Conversions.Share s : r.shares()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("segment", s.segment());
+        x.put("member_periods", s.memberPeriods());
+        x.put("converters", s.converters());
+        x.put("rate", Output.jsonNumber(s.rate()));
+        x.put("customer_share", Output.jsonNumber(s.customerShare()));
+        x.put("conversion_share", Output.jsonNumber(s.conversionShare()));
+        x.put("index", Output.jsonNumber(s.index()));
+        shares.add(x);
+      }
+      m.put("shares", shares);
+      Output.json(out, m);
+      return;
+    }
+    out.println("goal: " + r.goal() + ", per " + r.period().name().toLowerCase(Locale.ROOT));
+    Charts.table(out, header, rows);
+    out.println();
+    out.println("Who produces the conversions (share of converters, with share of customers and index):");
+    long total = r.shares().get(0).converters();
+    List<Charts.Bar> bars = new ArrayList<>();
+    for (Conversions.Share s : r.shares().subList(1, r.shares().size())) {
+      bars.add(new Charts.Bar(s.segment(), s.converters(), String.format(Locale.ROOT, "of customers %s, index %.2f, rate %s",
+          Output.percent(s.customerShare()), s.index(), Output.percent(s.rate()))));
+    }
+    Charts.bars(out, bars, total, 30);
+  }
+}
