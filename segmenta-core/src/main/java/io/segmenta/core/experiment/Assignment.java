@@ -20,9 +20,29 @@ public final class Assignment {
 
   /** FNV-1a 32-bit over UTF-16 code units, as an unsigned value. */
   static long fnv32a(String s) {
-    int h = FNV_OFFSET;
+    return fnv(FNV_OFFSET, s) & 0xffffffffL;
+  }
+
+  /** Continues an FNV-1a state over a string: fnv(fnv(offset, a), b) is the hash of a + b without building it. */
+  private static int fnv(int h, String s) {
     for (int i = 0; i < s.length(); i++) {
       h ^= s.charAt(i);
+      h *= FNV_PRIME;
+    }
+    return h;
+  }
+
+  /** FNV-1a over the decimal digits of a non-negative number, as hashing {@code String(n)} would. */
+  private static long fnvDigits(long n) {
+    char[] d = new char[20];
+    int k = d.length;
+    do {
+      d[--k] = (char) ('0' + n % 10);
+      n /= 10;
+    } while (n > 0);
+    int h = FNV_OFFSET;
+    for (int i = k; i < d.length; i++) {
+      h ^= d[i];
       h *= FNV_PRIME;
     }
     return h & 0xffffffffL;
@@ -34,10 +54,10 @@ public final class Assignment {
    */
   public static OptionalDouble hash(String seed, String value, int version) {
     if (version == 1) {
-      return OptionalDouble.of((fnv32a(value + seed) % 1000) / 1000.0);
+      return OptionalDouble.of(((fnv(fnv(FNV_OFFSET, value), seed) & 0xffffffffL) % 1000) / 1000.0);
     }
     if (version == 2) {
-      return OptionalDouble.of((fnv32a(Long.toString(fnv32a(seed + value))) % 10000) / 10000.0);
+      return OptionalDouble.of((fnvDigits(fnv(fnv(FNV_OFFSET, seed), value) & 0xffffffffL) % 10000) / 10000.0);
     }
     return OptionalDouble.empty();
   }
@@ -75,6 +95,27 @@ public final class Assignment {
       out.add(new double[] {start, start + c * x});
     }
     return out;
+  }
+
+  /** {@code chooseVariation(n, bucketRanges(...))} without building the ranges: the same arithmetic, in place. */
+  private static int choose(double n, Allocation a) {
+    List<Variant> vs = a.variants();
+    double c = Math.max(0, Math.min(1, a.coverage()));
+    double total = 0;
+    for (Variant v : vs) {
+      total += v.weight();
+    }
+    boolean equal = total < 0.99 || total > 1.01;
+    double cumulative = 0;
+    for (int i = 0; i < vs.size(); i++) {
+      double w = equal ? 1.0 / vs.size() : vs.get(i).weight();
+      double start = cumulative;
+      cumulative += w;
+      if (n >= start && n < start + c * w) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The variation whose range holds n, or -1 (outside the coverage). */
@@ -125,7 +166,7 @@ public final class Assignment {
         }
       }
     } else if (a.namespace() != null && !inNamespace(hashValue, a.namespace().id(), a.namespace().start(), a.namespace().end())) {
-      return out(e, "the unit is outside namespace '" + a.namespace().id() + "' [" + a.namespace().start() + ", " + a.namespace().end() + ")");
+      return out(e, "the unit is outside the experiment's slice of namespace '" + a.namespace().id() + "'");
     }
     Targeting t = e.targeting();
     if (t.condition() != null && !io.segmenta.core.rule.Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
@@ -138,10 +179,9 @@ public final class Assignment {
     if (n.isEmpty()) {
       return out(e, "hash version " + a.hashVersion() + " is unknown");
     }
-    List<double[]> ranges = a.ranges() != null ? a.ranges() : bucketRanges(vs.size(), a.coverage(), a.weights());
-    int assigned = chooseVariation(n.getAsDouble(), ranges);
+    int assigned = a.ranges() != null ? chooseVariation(n.getAsDouble(), a.ranges()) : choose(n.getAsDouble(), a);
     if (assigned < 0) {
-      return out(e, "the unit's hash " + n.getAsDouble() + " is outside the covered ranges (coverage " + a.coverage() + ")");
+      return out(e, "the unit's hash falls outside the covered share of traffic");
     }
     if (a.force() != null) {
       return result(e, a.force(), false, hashValue, "the experiment forces variation " + a.force());
@@ -149,7 +189,7 @@ public final class Assignment {
     if (u.qaMode()) {
       return out(e, "QA mode: only forced variations are shown");
     }
-    return result(e, assigned, true, hashValue, "hash " + n.getAsDouble() + " falls in variant '" + vs.get(assigned).key() + "'");
+    return result(e, assigned, true, hashValue, "assigned by hash");
   }
 
   private static Decision out(Experiment e, String reason) {
@@ -168,7 +208,7 @@ public final class Assignment {
 
   /** Whether a unit falls in a namespace's [start, end) slice (hashed with seed "__" + namespace, version 1). */
   public static boolean inNamespace(String unitId, String namespace, double start, double end) {
-    double n = hash("__" + namespace, unitId, 1).orElseThrow();
+    double n = ((fnv(fnv(fnv(FNV_OFFSET, unitId), "__"), namespace) & 0xffffffffL) % 1000) / 1000.0;
     return n >= start && n < end;
   }
 }
