@@ -669,30 +669,63 @@ final class DuckDbStore implements Store {
   public synchronized ExperimentData experimentData(Experiment e, Map<String, Rule> segments, Instant segmentsAsOf, Instant asOf) {
     List<String> names = new ArrayList<>(segments.keySet());
     SqlCompiler.SqlQuery q = ExperimentSql.build(compiler(), e, new ArrayList<>(segments.values()), segmentsAsOf, asOf);
-    List<ExperimentData.Cell> cells = new ArrayList<>();
+    int masks = SqlCompiler.maskColumns(names.size());
+    int metrics = e.metrics().size();
+    // Per (segment + 1, variant): units and the five sums of each metric, added up over the mask rows.
+    Map<String, double[][]> acc = new LinkedHashMap<>();
     long multiple = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        int seg = rs.getInt(1);
-        String variant = rs.getString(2);
-        long units = rs.getLong(3);
-        if (seg < 0) {
-          multiple += rs.getLong(4);
+        String variant = rs.getString(1);
+        boolean several = rs.getInt(2) > 1;
+        long[] mask = new long[masks];
+        for (int m = 0; m < masks; m++) {
+          mask[m] = rs.getLong(3 + m);
         }
-        if (units == 0) {
+        int c = 3 + masks;
+        long units = rs.getLong(c);
+        if (several) {
+          multiple += units;
           continue;
         }
-        List<ExperimentData.Sums> sums = new ArrayList<>();
-        for (int j = 0; j < e.metrics().size(); j++) {
-          int c = 5 + 5 * j;
-          sums.add(new ExperimentData.Sums(orZero(rs, c), orZero(rs, c + 1), orZero(rs, c + 2), orZero(rs, c + 3), orZero(rs, c + 4)));
+        double[] row = new double[1 + 5 * metrics];
+        row[0] = units;
+        for (int k = 0; k < 5 * metrics; k++) {
+          row[1 + k] = orZero(rs, c + 1 + k);
         }
-        cells.add(new ExperimentData.Cell(seg < 0 ? null : names.get(seg), variant, units, sums));
+        double[][] cellsOfVariant = acc.computeIfAbsent(variant, k -> new double[names.size() + 1][1 + 5 * metrics]);
+        add(cellsOfVariant[0], row);
+        for (int i = 0; i < names.size(); i++) {
+          if ((mask[i / SqlCompiler.MASK_BITS] >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
+            add(cellsOfVariant[i + 1], row);
+          }
+        }
       }
     } catch (SQLException ex) {
       throw new StoreException("the experiment query failed: " + ex.getMessage(), ex);
     }
+    List<ExperimentData.Cell> cells = new ArrayList<>();
+    for (int i = 0; i <= names.size(); i++) {
+      for (Map.Entry<String, double[][]> v : new java.util.TreeMap<>(acc).entrySet()) {
+        double[] x = v.getValue()[i];
+        if (x[0] == 0) {
+          continue;
+        }
+        List<ExperimentData.Sums> sums = new ArrayList<>();
+        for (int j = 0; j < metrics; j++) {
+          int k = 1 + 5 * j;
+          sums.add(new ExperimentData.Sums(x[k], x[k + 1], x[k + 2], x[k + 3], x[k + 4]));
+        }
+        cells.add(new ExperimentData.Cell(i == 0 ? null : names.get(i - 1), v.getKey(), (long) x[0], sums));
+      }
+    }
     return new ExperimentData(names, cells, multiple);
+  }
+
+  private static void add(double[] into, double[] row) {
+    for (int k = 0; k < row.length; k++) {
+      into[k] += row[k];
+    }
   }
 
   private SegmentResolver resolver() {
@@ -809,70 +842,113 @@ final class DuckDbStore implements Store {
       List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
     List<String> names = new ArrayList<>(segments.keySet());
     int values = measures.size() + numberTraits.size();
-    SqlCompiler.SqlQuery q = compiler().memberships(new ArrayList<>(segments.values()), asOf, measures, numberTraits);
-    StringBuilder cols = new StringBuilder();
-    for (int i = 0; i < values; i++) {
-      cols.append(", v").append(i);
+    int masks = SqlCompiler.maskColumns(names.size());
+    SqlCompiler.SqlQuery q = compiler().membershipMasks(new ArrayList<>(segments.values()), asOf, measures, numberTraits);
+    // One row per combination of segments that occurs, with its profiles' statistics; the per-segment totals and the
+    // pairwise overlaps are exact sums over the rows whose mask has the segment's bit (both bits, for an overlap).
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int m = 0; m < masks; m++) {
+      sql.append(m > 0 ? ", " : "").append("sm").append(m);
     }
-    // One row per (profile, segment it belongs to): grouped for the totals, self-joined for the overlaps.
-    String create = "CREATE OR REPLACE TEMP TABLE sg_members AS SELECT pkey, unnest(list_filter(segs, lambda sg_s: sg_s IS NOT NULL)) AS seg"
-        + cols + " FROM (" + q.sql() + ")";
-    StringBuilder agg = new StringBuilder("SELECT seg, count(*)");
+    sql.append(", count(*)");
     for (int i = 0; i < values; i++) {
       String x = "v" + i;
-      agg.append(", count(").append(x).append("), sum(").append(x).append("), sum(").append(x).append(" * ").append(x)
+      sql.append(", count(").append(x).append("), sum(").append(x).append("), sum(").append(x).append(" * ").append(x)
           .append("), min(").append(x).append("), max(").append(x).append(")");
     }
-    agg.append(" FROM sg_members GROUP BY seg");
-    Map<String, io.segmenta.core.port.Totals> totals = new LinkedHashMap<>();
-    long[][] both = new long[names.size()][names.size()];
-    try {
-      try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(create, q.params()))) {
-        ps.execute();
-      }
-      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(agg.toString())) {
-        while (rs.next()) {
-          int seg = rs.getInt(1);
-          List<Double> sums = new ArrayList<>();
-          List<Long> counts = new ArrayList<>();
-          List<Double> squares = new ArrayList<>();
-          List<Double> mins = new ArrayList<>();
-          List<Double> maxs = new ArrayList<>();
-          for (int i = 0; i < values; i++) {
-            int c = 3 + 5 * i;
-            counts.add(rs.getLong(c));
-            sums.add(orZero(rs, c + 1));
-            squares.add(orZero(rs, c + 2));
-            mins.add(orNaN(rs, c + 3));
-            maxs.add(orNaN(rs, c + 4));
+    sql.append(" FROM (").append(q.sql()).append(") WHERE ");
+    for (int m = 0; m < masks; m++) {
+      sql.append(m > 0 ? " OR " : "").append("sm").append(m).append(" <> 0");
+    }
+    sql.append(" GROUP BY ALL");
+    int n = names.size();
+    long[] members = new long[n];
+    long[][] counts = new long[n][values];
+    double[][] sums = new double[n][values];
+    double[][] squares = new double[n][values];
+    double[][] mins = new double[n][values];
+    double[][] maxs = new double[n][values];
+    for (double[] row : mins) {
+      java.util.Arrays.fill(row, Double.NaN);
+    }
+    for (double[] row : maxs) {
+      java.util.Arrays.fill(row, Double.NaN);
+    }
+    long[][] both = new long[n][n];
+    try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql.toString(), q.params())); ResultSet rs = ps.executeQuery()) {
+      int[] in = new int[n];
+      while (rs.next()) {
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+          if ((rs.getLong(1 + i / SqlCompiler.MASK_BITS) >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
+            in[k++] = i;
           }
-          totals.put(names.get(seg), new io.segmenta.core.port.Totals(rs.getLong(2), sums, counts, squares, mins, maxs));
         }
-      }
-      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
-          "SELECT a.seg, b.seg, count(*) FROM sg_members a JOIN sg_members b ON a.pkey = b.pkey AND a.seg <= b.seg GROUP BY 1, 2")) {
-        while (rs.next()) {
-          int i = rs.getInt(1);
-          int j = rs.getInt(2);
-          both[i][j] = both[j][i] = rs.getLong(3);
+        long c = rs.getLong(masks + 1);
+        for (int a = 0; a < k; a++) {
+          int i = in[a];
+          members[i] += c;
+          for (int b = a; b < k; b++) {
+            both[i][in[b]] += c;
+          }
+        }
+        for (int v = 0; v < values; v++) {
+          int col = masks + 2 + 5 * v;
+          long cnt = rs.getLong(col);
+          if (cnt == 0) {
+            continue;
+          }
+          double sum = orZero(rs, col + 1);
+          double sq = orZero(rs, col + 2);
+          double mn = orNaN(rs, col + 3);
+          double mx = orNaN(rs, col + 4);
+          for (int a = 0; a < k; a++) {
+            int i = in[a];
+            counts[i][v] += cnt;
+            sums[i][v] += sum;
+            squares[i][v] += sq;
+            mins[i][v] = Double.isNaN(mins[i][v]) ? mn : Math.min(mins[i][v], mn);
+            maxs[i][v] = Double.isNaN(maxs[i][v]) ? mx : Math.max(maxs[i][v], mx);
+          }
         }
       }
     } catch (SQLException e) {
       throw new StoreException("the segment totals query failed: " + e.getMessage(), e);
-    } finally {
-      try (Statement st = conn.createStatement()) {
-        st.execute("DROP TABLE IF EXISTS temp.main.sg_members");
-      } catch (SQLException ignored) {
-        // a temporary table goes with the connection anyway
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        both[i][j] = both[j][i];
       }
+    }
+    Map<String, io.segmenta.core.port.Totals> totals = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (members[i] == 0) {
+        continue;
+      }
+      List<Double> su = new ArrayList<>();
+      List<Long> co = new ArrayList<>();
+      List<Double> sq = new ArrayList<>();
+      List<Double> mi = new ArrayList<>();
+      List<Double> ma = new ArrayList<>();
+      for (int v = 0; v < values; v++) {
+        su.add(sums[i][v]);
+        co.add(counts[i][v]);
+        sq.add(squares[i][v]);
+        mi.add(mins[i][v]);
+        ma.add(maxs[i][v]);
+      }
+      totals.put(names.get(i), new io.segmenta.core.port.Totals(members[i], su, co, sq, mi, ma));
     }
     List<Double> none = java.util.Collections.nCopies(values, 0.0);
     List<Long> zero = java.util.Collections.nCopies(values, 0L);
     List<Double> nan = java.util.Collections.nCopies(values, Double.NaN);
-    for (String n : names) {
-      totals.putIfAbsent(n, new io.segmenta.core.port.Totals(0, none, zero, none, nan, nan));
+    for (String name : names) {
+      totals.putIfAbsent(name, new io.segmenta.core.port.Totals(0, none, zero, none, nan, nan));
     }
-    return new io.segmenta.core.port.SegmentTotals(totals, names, both);
+    // In the order of the names, as callers read them.
+    Map<String, io.segmenta.core.port.Totals> ordered = new LinkedHashMap<>();
+    names.forEach(name -> ordered.put(name, totals.get(name)));
+    return new io.segmenta.core.port.SegmentTotals(ordered, names, both);
   }
 
   private static double orZero(ResultSet rs, int col) throws SQLException {
@@ -941,7 +1017,7 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures,
       java.util.function.BiConsumer<String, List<Value>> sink) {
-    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.profile_id", measures, "ORDER BY p.profile_id");
+    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.profile_id", measures, "ORDER BY p.pkey");
     List<ValueType> types = measures.stream().map(m -> io.segmenta.core.rule.Measures.type(m, schema)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

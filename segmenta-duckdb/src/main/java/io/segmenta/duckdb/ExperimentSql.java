@@ -28,7 +28,11 @@ final class ExperimentSql {
     this.compiler = compiler;
   }
 
-  /** Columns: seg (-1 everyone), v, units, multi, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b). */
+  /**
+   * Columns: v, nv (1, or 2 for units that saw several variants), the membership masks sm0.. (see
+   * {@link SqlCompiler#membershipMasks}), units, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b): one row
+   * per variant and combination of segments, which the caller adds up per segment.
+   */
   static SqlCompiler.SqlQuery build(SqlCompiler compiler, Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
     ExperimentSql q = new ExperimentSql(compiler);
     String sql = q.sql(e, segments, segmentsAsOf, asOf);
@@ -36,7 +40,7 @@ final class ExperimentSql {
   }
 
   private String sql(Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
-    StringBuilder x = new StringBuilder("WITH x AS (SELECT e.pkey, min(e.ts) AS t0, arg_min(e.variation_id, e.ts) AS v, count(DISTINCT e.variation_id) AS nv"
+    StringBuilder x = new StringBuilder("WITH x AS (SELECT e.pkey, min(e.ts) AS t0, arg_min(e.variation_id, e.ts) AS v, CASE WHEN min(e.variation_id) = max(e.variation_id) THEN 1 ELSE 2 END AS nv"
         + " FROM events e WHERE e.type = '" + Experiment.EXPOSURE_EVENT + "' AND e.experiment_id = ? AND e.pkey IS NOT NULL AND e.variation_id IS NOT NULL");
     params.add(e.key());
     if (e.start() != null) {
@@ -129,30 +133,32 @@ final class ExperimentSql {
     u.append(")");
 
     StringBuilder out = new StringBuilder(x).append(scans).append(u);
-    String segCol;
-    if (segments.isEmpty()) {
-      segCol = "-1 AS seg";
-      out.append(" SELECT seg, v");
-    } else {
-      SqlCompiler.SqlQuery ms = compiler.memberships(segments, segmentsAsOf, List.of(), List.of());
+    int masks = SqlCompiler.maskColumns(segments.size());
+    StringBuilder maskCols = new StringBuilder();
+    for (int m = 0; m < masks; m++) {
+      maskCols.append(", ").append(segments.isEmpty() ? "CAST(0 AS BIGINT)" : "COALESCE(s.sm" + m + ", 0)").append(" AS sm").append(m);
+    }
+    if (!segments.isEmpty()) {
+      SqlCompiler.SqlQuery ms = compiler.membershipMasks(segments, segmentsAsOf, List.of(), List.of());
       out.append(", s AS (").append(ms.sql()).append(")");
       params.addAll(ms.params());
-      segCol = "unnest(list_append(COALESCE(list_filter(s.segs, lambda q: q IS NOT NULL), []), -1)) AS seg";
-      out.append(" SELECT seg, v");
     }
-    out.append(", count(*) FILTER (WHERE nv = 1), count(*) FILTER (WHERE nv > 1)");
+    out.append(" SELECT v, nv");
+    for (int m = 0; m < masks; m++) {
+      out.append(", sm").append(m);
+    }
+    out.append(", count(*)");
     for (int j = 0; j < e.metrics().size(); j++) {
       String a = "a" + j;
       String b = "b" + j;
-      out.append(", sum(").append(a).append(") FILTER (WHERE nv = 1), sum(").append(a).append(" * ").append(a)
-          .append(") FILTER (WHERE nv = 1), sum(").append(b).append(") FILTER (WHERE nv = 1), sum(").append(b).append(" * ").append(b)
-          .append(") FILTER (WHERE nv = 1), sum(").append(a).append(" * ").append(b).append(") FILTER (WHERE nv = 1)");
+      out.append(", sum(").append(a).append("), sum(").append(a).append(" * ").append(a).append("), sum(").append(b)
+          .append("), sum(").append(b).append(" * ").append(b).append("), sum(").append(a).append(" * ").append(b).append(")");
     }
-    out.append(" FROM (SELECT u.*, ").append(segCol).append(" FROM u");
+    out.append(" FROM (SELECT u.*").append(maskCols).append(" FROM u");
     if (!segments.isEmpty()) {
       out.append(" LEFT JOIN s ON s.pkey = u.pkey");
     }
-    out.append(") GROUP BY seg, v ORDER BY seg, v");
+    out.append(") GROUP BY ALL");
     return out.toString();
   }
 

@@ -173,6 +173,42 @@ final class SqlCompiler {
     return new SqlQuery(f.sql.toString(), f.params);
   }
 
+  /** Segments per membership mask column: bits 0..61 of a BIGINT, so a mask is never negative. */
+  static final int MASK_BITS = 62;
+
+  /** How many mask columns {@code n} segments need. */
+  static int maskColumns(int n) {
+    return Math.max(1, (n + MASK_BITS - 1) / MASK_BITS);
+  }
+
+  /**
+   * As {@link #memberships}, with the segments a profile belongs to as bit masks ({@code sm0, sm1, ...}; segment i is
+   * bit {@code i % 62} of mask {@code i / 62}) rather than a list: building a list per profile costs more than the
+   * scan, while masks are plain integers, and grouping by them leaves one row per combination of segments that
+   * occurs, from which per-segment sums and pairwise overlaps follow exactly.
+   */
+  SqlQuery membershipMasks(List<Rule> rules, Instant asOf, List<Measure> measures, List<String> numberTraits) {
+    Build b = new Build(asOf);
+    Frag columns = Frag.of("p.pkey");
+    for (int m = 0; m < maskColumns(rules.size()); m++) {
+      columns.add(", (CAST(0 AS BIGINT)");
+      for (int i = m * MASK_BITS; i < Math.min(rules.size(), (m + 1) * MASK_BITS); i++) {
+        columns.add(" + CASE WHEN ").add(b.rule(rules.get(i), null)).add(" THEN " + (1L << (i % MASK_BITS)) + " ELSE 0 END");
+      }
+      columns.add(") AS sm" + m);
+    }
+    int v = 0;
+    for (Measure x : measures) {
+      columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS v" + v++);
+    }
+    for (String t : numberTraits) {
+      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+          .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
+      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS v" + v++);
+    }
+    return assemble(b, columns, Frag.of("true"), null, List.of());
+  }
+
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
   SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     Build b = new Build(asOf);

@@ -74,7 +74,7 @@ public interface Store extends AutoCloseable {
   /** As {@link #totals(Rule, Instant, List)}, followed by the statistics of stored number traits (scores, say). */
   Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits);
 
-  /** For every member of the rule, the values of the measures at {@code asOf}, in profile id order. */
+  /** For every member of the rule, the values of the measures at {@code asOf}, in a stable order (the order profiles were first stored in). */
   void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, java.util.function.BiConsumer<String, List<io.segmenta.core.value.Value>> sink);
 
   /** Every customer's purchases of {@code eventType} up to {@code asOf}, grouped by day, valued by a property. */
