@@ -359,7 +359,7 @@ final class ExperimentCommand implements Runnable {
         return;
       }
       if (fmt == Output.Format.JSON) {
-        Output.json(out, json(r));
+        Output.json(out, new ObjectMapper().convertValue(io.segmenta.core.experiment.ReportJson.toJson(r), Map.class));
         return;
       }
       out.println("experiment " + r.experiment().key() + " as of " + r.asOf() + (r.options().sequential() ? " (sequential: safe to peek)" : ""));
@@ -376,79 +376,6 @@ final class ExperimentCommand implements Runnable {
       return Double.isNaN(p) ? "-" : p < 0.0001 ? "<0.0001" : String.format(Locale.ROOT, "%.4f", p);
     }
 
-    static Map<String, Object> json(Analysis.Report r) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("experiment", new ObjectMapper().convertValue(ExperimentJson.toJson(r.experiment()), Map.class));
-      m.put("as_of", r.asOf().toString());
-      m.put("segments_as_of", r.segmentsAsOf().toString());
-      Map<String, Object> opts = new LinkedHashMap<>();
-      opts.put("alpha", r.options().alpha());
-      opts.put("sequential", r.options().sequential());
-      opts.put("sequential_tuning", r.options().sequentialTuning());
-      opts.put("correction", r.options().correction().name().toLowerCase(Locale.ROOT));
-      opts.put("minimum_effect", r.options().minimumEffect());
-      m.put("options", opts);
-      List<Map<String, Object>> units = new ArrayList<>();
-      r.units().forEach(a -> units.add(Map.of("variant", a.variant(), "units", a.units())));
-      m.put("units", units);
-      m.put("sample_ratio_mismatch", Map.of("chi_square", nz(r.srm().chiSquare()), "p_value", nz(r.srm().pValue()), "diagnostic", r.srm().diagnostic()));
-      m.put("multiple_variant_units", r.multipleVariantUnits());
-      m.put("unknown_variants", r.unknownVariants());
-      m.put("summary", r.summary());
-      List<Map<String, Object>> cs = new ArrayList<>();
-      for (Analysis.Comparison c : r.comparisons()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("segment", c.segment());
-        x.put("metric", c.metric());
-        x.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
-        x.put("guardrail", c.guardrail());
-        x.put("lower_is_better", c.lowerIsBetter());
-        x.put("control", Map.of("variant", c.control().variant(), "units", c.control().units(), "mean", nz(c.control().mean())));
-        x.put("variant", Map.of("variant", c.variant().variant(), "units", c.variant().units(), "mean", nz(c.variant().mean())));
-        x.put("relative", test(c.test()));
-        x.put("absolute", test(c.absolute()));
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("chance_to_win", Output.jsonNumber(c.bayes().chanceToWin()));
-        b.put("chance_better", Output.jsonNumber(c.chanceBetter()));
-        b.put("risk_of_variant", Output.jsonNumber(c.bayes().riskOfB()));
-        b.put("risk_of_control", Output.jsonNumber(c.bayes().riskOfA()));
-        b.put("ci_low", Output.jsonNumber(c.bayes().ciLow()));
-        b.put("ci_high", Output.jsonNumber(c.bayes().ciHigh()));
-        b.put("diagnostic", c.bayes().diagnostic());
-        x.put("bayesian", b);
-        if (c.zTest() != null) {
-          Map<String, Object> z = new LinkedHashMap<>();
-          z.put("z", Output.jsonNumber(c.zTest().z()));
-          z.put("p_two_sided", Output.jsonNumber(c.zTest().pValue()));
-          z.put("p_one_sided_better", Output.jsonNumber(c.zOneSidedBetter()));
-          z.put("diagnostic", c.zTest().diagnostic());
-          x.put("pooled_z", z);
-        }
-        x.put("p_adjusted", Output.jsonNumber(c.pAdjusted()));
-        x.put("significant", c.significant());
-        x.put("units_needed_per_arm", c.unitsNeeded());
-        x.put("warnings", c.warnings());
-        cs.add(x);
-      }
-      m.put("comparisons", cs);
-      return m;
-    }
-
-    private static Object nz(double v) {
-      Double d = Output.jsonNumber(v);
-      return d == null ? "NaN" : d;
-    }
-
-    private static Map<String, Object> test(io.segmenta.stats.TestResult t) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("estimate", Output.jsonNumber(t.estimate()));
-      x.put("standard_error", Output.jsonNumber(t.standardError()));
-      x.put("p_value", Output.jsonNumber(t.pValue()));
-      x.put("ci_low", Output.jsonNumber(t.ciLow()));
-      x.put("ci_high", Output.jsonNumber(t.ciHigh()));
-      x.put("diagnostic", t.diagnostic());
-      return x;
-    }
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an experiment's definition as JSON.")

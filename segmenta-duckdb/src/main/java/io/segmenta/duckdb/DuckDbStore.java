@@ -383,11 +383,24 @@ final class DuckDbStore implements Store {
         rs.next();
         staged = rs.getLong(1);
       }
-      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, p.pkey, s.anonymous_id, s.type, s.ts" + pv
-          + " FROM s_new s LEFT JOIN profiles p ON p.profile_id = s.profile_id");
+      // An event without a profile id belongs to the profile its anonymous id is linked to, if any (identity
+      // stitching); the link with the smallest key wins, so an event never lands twice.
+      String owner = " LEFT JOIN profiles p ON p.profile_id = s.profile_id LEFT JOIN (SELECT value, min(pkey) AS pkey FROM identifiers"
+          + " WHERE kind = 'anonymous_id' GROUP BY value) a ON s.profile_id IS NULL AND a.value = s.anonymous_id";
+      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts" + pv
+          + " FROM s_new s" + owner);
       long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, event_type, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
-          + "SELECT l.event_id, l.line_no, s.type, p.pkey, s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
-          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id LEFT JOIN profiles p ON p.profile_id = s.profile_id");
+          + "SELECT l.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
+          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id" + owner);
+      // Anonymous ids linked by this batch: their earlier anonymous events become the profile's.
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_identifiers WHERE kind = 'anonymous_id'")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          String linked = "(SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND value IN (SELECT value FROM s_identifiers WHERE kind = 'anonymous_id') GROUP BY value)";
+          st.executeUpdate("UPDATE order_lines SET pkey = a.pkey FROM events e, " + linked + " a WHERE order_lines.pkey IS NULL AND order_lines.event_id = e.event_id AND e.pkey IS NULL AND e.anonymous_id = a.value");
+          st.executeUpdate("UPDATE events SET pkey = a.pkey FROM " + linked + " a WHERE events.pkey IS NULL AND events.anonymous_id = a.value");
+        }
+      }
       return new WriteResult(created, updated, written, staged - written, lines);
     }
   }
@@ -557,6 +570,20 @@ final class DuckDbStore implements Store {
       return out;
     } catch (SQLException e) {
       throw new StoreException("could not list profiles: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<String> findProfile(String kind, String value) {
+    String v = kind.equals("email") ? value.trim().toLowerCase(java.util.Locale.ROOT) : value;
+    try (PreparedStatement ps = conn.prepareStatement("SELECT p.profile_id FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey LIMIT 1")) {
+      ps.setString(1, kind);
+      ps.setString(2, v);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not look up an identifier: " + e.getMessage(), e);
     }
   }
 

@@ -46,7 +46,7 @@ class ExperimentDataTest {
   static final Duration WINDOW = Duration.ofDays(7);
 
   @TempDir
-  Path dir;
+  static Path dir;
   Store store;
   final List<Event> events = new ArrayList<>();
   final Map<String, String> country = new HashMap<>();
@@ -90,6 +90,7 @@ class ExperimentDataTest {
         }
       }
     }
+    assertNotNull(dir, "the temporary directory is injected");
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
     store.write(new Batch(profiles, events));
     experiment = ExperimentJson.parse("{\"key\": \"exp-1\", \"variants\": [\"control\", \"treatment\"], \"start\": \"" + START + "\", \"stop\": \"" + STOP + "\","

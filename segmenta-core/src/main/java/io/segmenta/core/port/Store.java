@@ -40,6 +40,9 @@ public interface Store extends AutoCloseable {
   /** A profile with all its events, for in-memory evaluation and for looking at one person. */
   Optional<ProfileHistory> history(String profileId);
 
+  /** The id of the profile an identifier (kind and value, e.g. email) belongs to, if any. */
+  Optional<String> findProfile(String kind, String value);
+
   /** The ids of every profile, in a stable order. */
   List<String> profileIds();
 

@@ -1,0 +1,364 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.segmenta.core.conversion.Conversions;
+import io.segmenta.core.experiment.Analysis;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.ReportJson;
+import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Member;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.ParsedRule;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.Value;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The admin API, under the admin key: segments (list, create, replace, delete, check a rule, preview its size,
+ * page through members, export), profiles (by id or any identifier: traits, computed traits, segments, recent
+ * events), experiments (create, list, read, delete, analyse) and conversion tracking.
+ */
+final class AdminRoutes {
+  private final Store store;
+  private final Clock clock;
+
+  AdminRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        new Route("GET", "/admin/segments", Route.Access.ADMIN, "List saved segments with their rules and sizes", null, this::listSegments),
+        new Route("POST", "/admin/segments", Route.Access.ADMIN, "Create a segment (type-checked)", "{\"name\", \"rule\", \"description\"}", this::createSegment),
+        new Route("GET", "/admin/segments/{name}", Route.Access.ADMIN, "One segment with its size", null, this::getSegment),
+        new Route("PUT", "/admin/segments/{name}", Route.Access.ADMIN, "Replace a segment's rule", "{\"rule\", \"description\"}", this::putSegment),
+        new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment", null, this::deleteSegment),
+        new Route("GET", "/admin/segments/{name}/members", Route.Access.ADMIN, "Member ids, a page at a time (?offset, ?limit)", null, this::members),
+        new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b), as JSON lines", null, this::export),
+        new Route("POST", "/admin/rules/check", Route.Access.ADMIN, "Parse and type-check a rule; its canonical text and JSON", "{\"rule\"}", this::check),
+        new Route("POST", "/admin/rules/preview", Route.Access.ADMIN, "How many profiles a rule selects (?sample=N for a fast estimate)", "{\"rule\", \"asOf\"}", this::preview),
+        new Route("GET", "/admin/profiles/{id}", Route.Access.ADMIN, "A profile by id, or by identifier with ?by=email: traits, computed traits, segments, recent events", null, this::profile),
+        new Route("GET", "/admin/experiments", Route.Access.ADMIN, "List experiments", null, this::listExperiments),
+        new Route("POST", "/admin/experiments", Route.Access.ADMIN, "Create or replace an experiment (Segmenta's or GrowthBook's experiment JSON)", "an experiment", this::createExperiment),
+        new Route("GET", "/admin/experiments/{key}", Route.Access.ADMIN, "One experiment's definition", null, this::getExperiment),
+        new Route("DELETE", "/admin/experiments/{key}", Route.Access.ADMIN, "Delete an experiment's definition", null, this::deleteExperiment),
+        new Route("GET", "/admin/experiments/{key}/analysis", Route.Access.ADMIN,
+            "What won, how sure, for whom (?by=segment repeatable, ?sequential=true, ?correction=holm|bh|none, ?mde, ?asOf)", null, this::analysis),
+        new Route("GET", "/admin/conversions", Route.Access.ADMIN,
+            "Conversion rate per segment over time (?goal, ?by repeatable, ?from, ?to, ?period=day|week|month)", null, this::conversions));
+  }
+
+  private Segments segments() {
+    return new Segments(store, clock);
+  }
+
+  private Instant asOf(Context ctx) {
+    String s = ctx.queryParam("asOf");
+    return s == null ? clock.instant() : instant("asOf", s);
+  }
+
+  static Instant instant(String field, String s) {
+    try {
+      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
+    } catch (DateTimeParseException e) {
+      throw new Http.Failure(400, "'" + field + "' must be a date such as 2025-06-01 or an instant such as 2025-06-01T00:00:00Z, got '" + s + "'");
+    }
+  }
+
+  private ObjectNode segmentJson(SegmentDefinition d, boolean withSize) {
+    ObjectNode o = Http.JSON.createObjectNode().put("name", d.name()).put("rule", d.rule());
+    o.set("ruleJson", RuleJson.toJson(RuleText.parseRule(d.rule())));
+    if (d.description() != null) {
+      o.put("description", d.description());
+    }
+    o.put("updatedAt", d.updatedAt().toString());
+    if (withSize) {
+      o.put("size", store.count(RuleText.parseRule(d.rule()), clock.instant()));
+    }
+    return o;
+  }
+
+  private SegmentDefinition segment(Context ctx) {
+    String name = ctx.pathParam("name");
+    return store.segment(name).orElseThrow(() -> new Http.Failure(404, "there is no segment '" + name + "'"));
+  }
+
+  private void listSegments(Context ctx) {
+    ArrayNode a = Http.JSON.createArrayNode();
+    store.segments().forEach(d -> a.add(segmentJson(d, true)));
+    Http.json(ctx, 200, a);
+  }
+
+  private void createSegment(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    String name = Http.text(b, "name");
+    if (store.segment(name).isPresent()) {
+      throw new Http.Failure(409, "segment '" + name + "' exists; replace it with PUT /admin/segments/" + name);
+    }
+    SegmentDefinition d = segments().save(name, ruleText(b), b.hasNonNull("description") ? b.get("description").asText() : null);
+    Http.json(ctx, 201, segmentJson(d, true));
+  }
+
+  private void putSegment(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    SegmentDefinition d = segments().save(ctx.pathParam("name"), ruleText(b), b.hasNonNull("description") ? b.get("description").asText() : null);
+    Http.json(ctx, 200, segmentJson(d, true));
+  }
+
+  /** A rule given as text, or as GrowthBook-style JSON (an object). */
+  private static String ruleText(JsonNode b) {
+    JsonNode r = b.get("rule");
+    if (r == null || r.isNull()) {
+      throw new Http.Failure(400, "field 'rule' is required: rule text, or a JSON condition");
+    }
+    return r.isObject() ? r.toString() : r.asText();
+  }
+
+  private void getSegment(Context ctx) {
+    Http.json(ctx, 200, segmentJson(segment(ctx), true));
+  }
+
+  private void deleteSegment(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!store.deleteSegment(name)) {
+      throw new Http.Failure(404, "there is no segment '" + name + "'");
+    }
+    ctx.status(204);
+  }
+
+  private void members(Context ctx) {
+    SegmentDefinition d = segment(ctx);
+    int offset = Http.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = Http.intParam(ctx, "limit", 100, 1, 10_000);
+    List<String> ids = store.members(RuleText.parseRule(d.rule()), asOf(ctx), offset, limit);
+    ObjectNode o = Http.JSON.createObjectNode().put("segment", d.name()).put("offset", offset).put("limit", limit);
+    ids.forEach(o.putArray("members")::add);
+    if (ids.size() == limit) {
+      o.put("next", "/admin/segments/" + d.name() + "/members?offset=" + (offset + limit) + "&limit=" + limit);
+    }
+    Http.json(ctx, 200, o);
+  }
+
+  private void export(Context ctx) {
+    SegmentDefinition d = segment(ctx);
+    String t = ctx.queryParam("traits");
+    List<String> traits = t == null || t.isBlank() ? List.of() : List.of(t.split(","));
+    for (String name : traits) {
+      if (store.schema().trait(name).isEmpty()) {
+        throw new Http.Failure(400, "unknown trait '" + name + "' in ?traits");
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    store.export(RuleText.parseRule(d.rule()), asOf(ctx), traits, m -> line(out, m));
+    ctx.status(200).contentType("application/x-ndjson").result(out.toByteArray());
+  }
+
+  private static void line(ByteArrayOutputStream out, Member m) {
+    ObjectNode o = Http.JSON.createObjectNode().put("profile_id", m.profileId());
+    ObjectNode ids = o.putObject("identifiers");
+    m.identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    ObjectNode tr = o.putObject("traits");
+    m.traits().forEach((k, v) -> tr.set(k, JsonValues.toJson(v)));
+    out.writeBytes((o + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void check(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    ParsedRule parsed = segments().check(ruleText(b));
+    ObjectNode o = Http.JSON.createObjectNode().put("ok", true).put("rule", RuleText.print(parsed.rule()));
+    o.set("ruleJson", RuleJson.toJson(parsed.rule()));
+    Http.json(ctx, 200, o);
+  }
+
+  private void preview(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    Rule rule = segments().check(ruleText(b)).rule();
+    Instant at = b.hasNonNull("asOf") ? instant("asOf", b.get("asOf").asText()) : clock.instant();
+    int sample = Http.intParam(ctx, "sample", 1, 1, 1000);
+    long n = sample == 1 ? store.count(rule, at) : store.countSample(rule, at, sample);
+    Http.json(ctx, 200, Http.JSON.createObjectNode().put("count", n).put("sampled", sample > 1).put("asOf", at.toString()));
+  }
+
+  private void profile(Context ctx) {
+    String key = ctx.pathParam("id");
+    String by = ctx.queryParam("by");
+    String id = by == null ? key : store.findProfile(by.toLowerCase(Locale.ROOT), key)
+        .orElseThrow(() -> new Http.Failure(404, "no profile has " + by + " '" + key + "'"));
+    ProfileHistory h = store.history(id).orElseThrow(() -> new Http.Failure(404, "there is no profile '" + id + "'"));
+    Instant now = clock.instant();
+    Segments seg = segments();
+    Evaluator ev = Evaluator.strict(now, seg.resolver());
+    ObjectNode o = Http.JSON.createObjectNode().put("id", id).put("asOf", now.toString());
+    ObjectNode ids = o.putObject("identifiers");
+    h.profile().identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    ObjectNode traits = o.putObject("traits");
+    h.profile().traits().forEach((k, v) -> traits.set(k, JsonValues.toJson(v)));
+    ObjectNode computed = o.putObject("computedTraits");
+    ComputedTraits.all().forEach((name, m) -> {
+      Value v = ev.measure(m, h);
+      computed.set(name, JsonValues.toJson(v));
+    });
+    ArrayNode member = o.putArray("segments");
+    for (SegmentDefinition d : store.segments()) {
+      if (ev.matches(RuleText.parseRule(d.rule()), h)) {
+        member.add(d.name());
+      }
+    }
+    ArrayNode recent = o.putArray("recentEvents");
+    List<Event> events = new ArrayList<>(h.events());
+    events.sort(Comparator.comparing(Event::timestamp).reversed());
+    for (Event e : events.subList(0, Math.min(50, events.size()))) {
+      try {
+        recent.add(Http.JSON.readTree(Importer.toJsonLine(e)));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+        throw new IllegalStateException("an event did not print as JSON", x);
+      }
+    }
+    o.put("events", h.events().size());
+    Http.json(ctx, 200, o);
+  }
+
+  private void listExperiments(Context ctx) {
+    ArrayNode a = Http.JSON.createArrayNode();
+    store.experiments().forEach(e -> a.add(ExperimentJson.toJson(e)));
+    Http.json(ctx, 200, a);
+  }
+
+  private void createExperiment(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    Experiment e = ExperimentJson.parse(b);
+    if (e.targeting().segment() != null && store.segment(e.targeting().segment()).isEmpty()) {
+      throw new Http.Failure(400, "the experiment targets segment '" + e.targeting().segment() + "', which is not saved");
+    }
+    for (var m : e.metrics()) {
+      for (var a : m.aggregates()) {
+        if (store.schema().eventType(a.eventType()).isEmpty()) {
+          throw new Http.Failure(400, "metric '" + m.name() + "': unknown event type '" + a.eventType() + "'");
+        }
+      }
+    }
+    boolean existed = store.experiment(e.key()).isPresent();
+    store.saveExperiment(e);
+    Http.json(ctx, existed ? 200 : 201, ExperimentJson.toJson(e));
+  }
+
+  private Experiment experiment(Context ctx) {
+    String key = ctx.pathParam("key");
+    return store.experiment(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
+  }
+
+  private void getExperiment(Context ctx) {
+    Http.json(ctx, 200, ExperimentJson.toJson(experiment(ctx)));
+  }
+
+  private void deleteExperiment(Context ctx) {
+    String key = ctx.pathParam("key");
+    if (!store.deleteExperiment(key)) {
+      throw new Http.Failure(404, "there is no experiment '" + key + "'");
+    }
+    ctx.status(204);
+  }
+
+  private Map<String, Rule> breakdown(List<String> by) {
+    Segments s = segments();
+    Map<String, Rule> out = new LinkedHashMap<>();
+    for (String x : by) {
+      out.put(x, s.ruleOf(x));
+    }
+    return out;
+  }
+
+  private void analysis(Context ctx) {
+    Experiment e = experiment(ctx);
+    Analysis.Correction c = switch (String.valueOf(ctx.queryParam("correction")).toLowerCase(Locale.ROOT)) {
+      case "null", "holm" -> Analysis.Correction.HOLM;
+      case "bh" -> Analysis.Correction.BENJAMINI_HOCHBERG;
+      case "none" -> Analysis.Correction.NONE;
+      default -> throw new Http.Failure(400, "?correction must be holm, bh or none, got '" + ctx.queryParam("correction") + "'");
+    };
+    double mde = ctx.queryParam("mde") == null ? Analysis.Options.DEFAULT.minimumEffect() : number("mde", ctx.queryParam("mde"));
+    Analysis.Options o;
+    try {
+      o = new Analysis.Options(Analysis.Options.DEFAULT.alpha(), "true".equals(ctx.queryParam("sequential")), Analysis.Options.DEFAULT.sequentialTuning(), c, mde);
+    } catch (IllegalArgumentException x) {
+      throw new Http.Failure(400, x.getMessage());
+    }
+    Analysis.Report r = Analysis.analyse(store, e, breakdown(ctx.queryParams("by")), asOf(ctx), o);
+    Http.json(ctx, 200, ReportJson.toJson(r));
+  }
+
+  private static double number(String name, String v) {
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new Http.Failure(400, "?" + name + " must be a number, got '" + v + "'");
+    }
+  }
+
+  private void conversions(Context ctx) {
+    String goal = ctx.queryParam("goal") == null ? "count(order) >= 1" : ctx.queryParam("goal");
+    String from = ctx.queryParam("from");
+    if (from == null) {
+      throw new Http.Failure(400, "?from is required: the first day of the range");
+    }
+    Conversions.Period p;
+    try {
+      p = Conversions.Period.valueOf(String.valueOf(ctx.queryParam("period") == null ? "month" : ctx.queryParam("period")).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new Http.Failure(400, "?period must be day, week or month, got '" + ctx.queryParam("period") + "'");
+    }
+    Instant to = ctx.queryParam("to") == null ? clock.instant() : instant("to", ctx.queryParam("to"));
+    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), breakdown(ctx.queryParams("by")), instant("from", from), to, p);
+    ObjectNode o = Http.JSON.createObjectNode().put("goal", r.goal()).put("period", r.period().name().toLowerCase(Locale.ROOT));
+    ArrayNode cells = o.putArray("cells");
+    for (Conversions.Cell c : r.cells()) {
+      ObjectNode x = cells.addObject().put("from", c.from().toString()).put("until", c.until().toString());
+      if (c.segment() == null) {
+        x.putNull("segment");
+      } else {
+        x.put("segment", c.segment());
+      }
+      x.put("members", c.members()).put("converters", c.converters());
+    }
+    ArrayNode shares = o.putArray("shares");
+    for (Conversions.Share s : r.shares()) {
+      ObjectNode x = shares.addObject();
+      if (s.segment() == null) {
+        x.putNull("segment");
+      } else {
+        x.put("segment", s.segment());
+      }
+      x.put("converters", s.converters()).put("memberPeriods", s.memberPeriods());
+      if (Double.isFinite(s.index())) {
+        x.put("index", s.index());
+      }
+    }
+    Http.json(ctx, 200, o);
+  }
+}

@@ -1,0 +1,70 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.Exposures;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.Value;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/decide}: the variant of an experiment for a profile or an anonymous visitor, decided as
+ * GrowthBook's SDKs decide it (the same unit gets the same variant on every call, and the one a browser SDK would
+ * give it), with the exposure recorded as an {@code experiment_viewed} event when the unit takes part.
+ */
+final class DecisionRoutes {
+  private final Store store;
+  private final Clock clock;
+
+  DecisionRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  List<Route> routes() {
+    return List.of(new Route("POST", "/v1/decide", Route.Access.WRITE,
+        "The variant of an experiment for a userId or anonymousId; records the exposure",
+        "{\"experiment\": key, \"userId\" | \"anonymousId\": id, \"attributes\": {...}, \"record\": true}", this::decide));
+  }
+
+  private void decide(Context ctx) {
+    JsonNode body = Http.body(ctx, TrackingRoutes.CALL_LIMIT);
+    String key = Http.text(body, "experiment");
+    Experiment e = store.experiment(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
+    String userId = body.hasNonNull("userId") ? body.get("userId").asText() : null;
+    String anonymousId = body.hasNonNull("anonymousId") ? body.get("anonymousId").asText() : null;
+    Map<String, Value> attributes = new LinkedHashMap<>();
+    JsonNode attrs = body.path("attributes");
+    if (!attrs.isMissingNode() && !attrs.isObject()) {
+      throw new Http.Failure(400, "field 'attributes' must be an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> a = it.next();
+      attributes.put(a.getKey(), JsonValues.fromJson(a.getValue()));
+    }
+    boolean record = !body.has("record") || body.get("record").asBoolean(true);
+    Exposures.Outcome o = new Exposures(store, clock).assign(e, userId, anonymousId, attributes, record);
+    ObjectNode out = Http.JSON.createObjectNode();
+    out.put("experiment", key);
+    out.put("unit", o.unit());
+    out.put("inExperiment", o.decision().inExperiment());
+    if (o.decision().inExperiment()) {
+      out.put("variant", o.decision().variantKey());
+      out.put("variationIndex", o.decision().variation());
+      out.set("value", JsonValues.toJson(o.decision().value()));
+    } else {
+      out.putNull("variant");
+    }
+    out.put("hashUsed", o.decision().hashUsed());
+    out.put("reason", o.decision().reason());
+    out.put("exposureRecorded", o.recorded());
+    Http.json(ctx, 200, out);
+  }
+}

@@ -1,0 +1,97 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.schema.TraitDef;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Segment's HTTP Tracking API: {@code /v1/identify}, {@code /track}, {@code /page}, {@code /screen}, {@code /group},
+ * {@code /alias} and {@code /batch}, with its limits (32 KB a call, 500 KB a batch). A 200 means the data is
+ * committed to the database; a retried message (same messageId) stores nothing twice. A batch is all or nothing:
+ * if any message is invalid the answer is 400 listing every problem by index and field, and nothing is stored, so
+ * the client can fix and resend the whole batch without creating duplicates or gaps.
+ */
+final class TrackingRoutes {
+  static final int CALL_LIMIT = 32 * 1024;
+  static final int BATCH_LIMIT = 500 * 1024;
+  static final int BATCH_MESSAGES = 2500;
+
+  private final Store store;
+  private final Clock clock;
+
+  TrackingRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  List<Route> routes() {
+    List<Route> out = new ArrayList<>();
+    for (String type : List.of("identify", "track", "page", "screen", "group", "alias")) {
+      out.add(new Route("POST", "/v1/" + type, Route.Access.WRITE, "Segment tracking spec: " + type + " call (at most 32 KB)",
+          "a Segment " + type + " message", ctx -> single(ctx, type)));
+    }
+    out.add(new Route("POST", "/v1/batch", Route.Access.WRITE, "Segment tracking spec: several calls at once (at most 500 KB, all or nothing)",
+        "{\"batch\": [messages], \"context\": {...}}", this::batch));
+    return out;
+  }
+
+  private void single(Context ctx, String type) {
+    JsonNode body = Http.body(ctx, CALL_LIMIT);
+    accept(ctx, List.of(body), type, false);
+  }
+
+  private void batch(Context ctx) {
+    JsonNode body = Http.body(ctx, BATCH_LIMIT);
+    JsonNode batch = body.get("batch");
+    if (batch == null || !batch.isArray()) {
+      throw new Http.Failure(400, "field 'batch' is required: a list of messages");
+    }
+    if (batch.size() > BATCH_MESSAGES) {
+      throw new Http.Failure(400, "a batch holds at most " + BATCH_MESSAGES + " messages, got " + batch.size());
+    }
+    List<JsonNode> messages = new ArrayList<>();
+    JsonNode shared = body.get("context");
+    for (JsonNode m : batch) {
+      if (m.isObject() && shared != null && shared.isObject()) {
+        // The batch's context applies to every message; a message's own context fields win.
+        ObjectNode merged = ((ObjectNode) m).deepCopy();
+        ObjectNode ctxNode = shared.deepCopy();
+        if (m.path("context").isObject()) {
+          for (Iterator<Map.Entry<String, JsonNode>> it = m.get("context").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ctxNode.set(e.getKey(), e.getValue());
+          }
+        }
+        merged.set("context", ctxNode);
+        messages.add(merged);
+      } else {
+        messages.add(m);
+      }
+    }
+    accept(ctx, messages, null, true);
+  }
+
+  private void accept(Context ctx, List<JsonNode> messages, String type, boolean batch) {
+    SegmentSpec.Translation t = SegmentSpec.translate(messages, type, batch, store.schema(), clock.instant());
+    if (!t.ok()) {
+      List<String> problems = t.problems().stream().map(Object::toString).toList();
+      throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
+    }
+    for (TraitDef d : t.newTraits()) {
+      store.declareTrait(d);
+    }
+    t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
+    store.write(new Batch(t.profiles(), t.events()));
+    Http.json(ctx, 200, Map.of("success", true));
+  }
+}

@@ -1,0 +1,266 @@
+package io.segmenta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.experiment.Assignment;
+import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.Unit;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.value.Value;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over real HTTP on loopback, with a real DuckDB file behind it. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerTest {
+  static final String WRITE = "wk_test_123";
+  static final String ADMIN = "admin_secret_456";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+  Store store;
+  Server server;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  void start() {
+    assertTrue(dir != null, "the temporary directory is injected");
+    store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
+    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC()));
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+    store.close();
+  }
+
+  record Answer(int status, JsonNode body, String raw) {}
+
+  Answer send(String method, String path, String auth, String contentType, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    if (auth != null) {
+      b.header("Authorization", auth);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode n = null;
+    if (r.body() != null && !r.body().isBlank() && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
+      n = JSON.readTree(r.body());
+    }
+    return new Answer(r.statusCode(), n, r.body());
+  }
+
+  static String basic(String key) {
+    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+  }
+
+  Answer track(String path, String body) throws Exception {
+    return send("POST", path, basic(WRITE), "application/json", body);
+  }
+
+  Answer admin(String method, String path, String body) throws Exception {
+    return send(method, path, "Bearer " + ADMIN, body == null ? null : "application/json", body);
+  }
+
+  @Nested
+  class Tracking {
+    @Test
+    void identifyTrackPage_areStoredWithTheirFields() throws Exception {
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"u-1\", \"messageId\": \"m-1\", \"traits\": {\"email\": \"Anna@Example.com\","
+          + " \"firstName\": \"Anna\", \"plan\": \"gold\", \"address\": {\"city\": \"Aarhus\"}}}").status());
+      Answer t = track("/v1/track", "{\"userId\": \"u-1\", \"messageId\": \"m-2\", \"event\": \"Order Completed\", \"timestamp\": \"2025-06-01T10:00:00Z\","
+          + " \"properties\": {\"order_id\": \"o-1\", \"total\": 59.5, \"currency\": \"EUR\", \"products\": [{\"product_id\": \"p-1\", \"price\": 29.75, \"quantity\": 2, \"category\": \"shoes\"}]}}");
+      assertEquals(200, t.status(), t.raw());
+      assertEquals(true, t.body().get("success").asBoolean());
+      assertEquals(200, track("/v1/page", "{\"userId\": \"u-1\", \"messageId\": \"m-3\", \"timestamp\": \"2025-06-01T09:59:00Z\", \"context\": {\"page\": {\"url\": \"https://shop.example/sale\","
+          + " \"referrer\": \"https://www.google.com/\"}, \"campaign\": {\"source\": \"newsletter\", \"medium\": \"email\", \"name\": \"june\"}, \"userAgent\": \"Mozilla/5.0 (iPhone)\"}}").status());
+      ProfileHistory h = store.history("u-1").orElseThrow();
+      assertEquals(new Value.Str("Anna"), h.profile().trait("first_name"));
+      assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"));
+      assertEquals(new Value.Str("gold"), h.profile().trait("plan"), "a new trait is declared on first use");
+      assertTrue(h.profile().identifiers().stream().anyMatch(i -> i.kind().equals("email") && i.value().equals("anna@example.com")));
+      var order = h.events().stream().filter(e -> e.type().equals("order")).findFirst().orElseThrow();
+      assertEquals(new Value.Num(59.5), order.property("revenue"));
+      assertEquals(1, order.lines().size());
+      var page = h.events().stream().filter(e -> e.type().equals("page_view")).findFirst().orElseThrow();
+      assertEquals(new Value.Str("email"), page.property("traffic_source"));
+      assertEquals(new Value.Str("june"), page.property("utm_campaign"));
+      assertEquals(new Value.Str("mobile"), page.property("device"));
+    }
+
+    @Test
+    void retriedMessage_isStoredOnce() throws Exception {
+      String msg = "{\"userId\": \"u-2\", \"messageId\": \"retry-1\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p-9\", \"price\": 10}}";
+      assertEquals(200, track("/v1/track", msg).status());
+      assertEquals(200, track("/v1/track", msg).status());
+      assertEquals(1, store.history("u-2").orElseThrow().events().size());
+    }
+
+    @Test
+    void anonymousVisitor_isStitchedOnIdentify() throws Exception {
+      assertEquals(200, track("/v1/page", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-1\", \"properties\": {\"url\": \"https://shop.example/\"}}").status());
+      assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-2\", \"event\": \"Product Added\", \"properties\": {\"product_id\": \"p-1\", \"price\": 5}}").status());
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"u-7\", \"anonymousId\": \"anon-7\", \"messageId\": \"a-3\", \"traits\": {\"email\": \"seven@example.com\"}}").status());
+      assertEquals(2, store.history("u-7").orElseThrow().events().size(), "the anonymous past became the customer's");
+      assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-4\", \"event\": \"Signed Up\"}").status());
+      var events = store.history("u-7").orElseThrow().events();
+      assertEquals(3, events.size(), "later anonymous events too");
+      assertTrue(events.stream().anyMatch(e -> e.type().equals("signed_up") && e.property("event_name").equals(new Value.Str("Signed Up"))));
+    }
+
+    @Test
+    void batch_withABadMessageStoresNothing() throws Exception {
+      Answer a = track("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"userId\": \"u-3\", \"messageId\": \"b-1\", \"event\": \"Product Viewed\"},"
+          + " {\"type\": \"track\", \"messageId\": \"b-2\", \"event\": \"Product Viewed\"}, {\"type\": \"bogus\", \"userId\": \"u-3\"},"
+          + " {\"type\": \"track\", \"userId\": \"u-3\", \"event\": \"Order Completed\", \"timestamp\": \"yesterday\"}]}");
+      assertEquals(400, a.status(), a.raw());
+      assertEquals(3, a.body().get("problems").size(), a.raw());
+      assertTrue(a.raw().contains("batch[1].userId") && a.raw().contains("batch[2].type") && a.raw().contains("batch[3].timestamp"), a.raw());
+      assertTrue(store.history("u-3").isEmpty(), "nothing was stored");
+      Answer ok = track("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"userId\": \"u-3\", \"messageId\": \"b-1\", \"event\": \"Product Viewed\"},"
+          + " {\"type\": \"identify\", \"userId\": \"u-3\", \"traits\": {\"age\": 41}}], \"context\": {\"library\": {\"name\": \"test\"}}}");
+      assertEquals(200, ok.status(), ok.raw());
+      assertEquals(new Value.Num(41), store.history("u-3").orElseThrow().profile().trait("age"));
+    }
+
+    @Test
+    void typeConflict_namesTheField() throws Exception {
+      Answer a = track("/v1/identify", "{\"userId\": \"u-4\", \"traits\": {\"age\": \"old\"}}");
+      assertEquals(400, a.status());
+      assertTrue(a.body().get("error").asText().startsWith("traits.age: is declared as number"), a.raw());
+    }
+
+    @Test
+    void badRequests_getTheRightStatus() throws Exception {
+      assertEquals(415, send("POST", "/v1/track", basic(WRITE), "text/plain", "{}").status());
+      Answer broken = track("/v1/track", "{\"userId\": ");
+      assertEquals(400, broken.status());
+      assertTrue(broken.body().get("error").asText().startsWith("the body is not valid JSON"), broken.raw());
+      String big = "{\"userId\": \"u\", \"event\": \"x\", \"properties\": {\"pad\": \"" + "x".repeat(33 * 1024) + "\"}}";
+      assertEquals(413, track("/v1/track", big).status());
+      assertEquals(401, send("POST", "/v1/track", null, "application/json", "{}").status());
+      assertEquals(401, send("POST", "/v1/track", basic("nope"), "application/json", "{}").status());
+      assertEquals(403, send("POST", "/v1/track", "Bearer " + ADMIN, "application/json", "{}").status());
+      Answer missing = track("/v1/track", "{\"userId\": \"u-5\"}");
+      assertEquals(400, missing.status());
+      assertTrue(missing.body().get("error").asText().contains("event"), missing.raw());
+    }
+  }
+
+  @Nested
+  class Admin {
+    @Test
+    void writeKey_cannotReadAnything() throws Exception {
+      assertEquals(403, send("GET", "/admin/segments", basic(WRITE), null, null).status());
+      assertEquals(401, send("GET", "/admin/segments", null, null, null).status());
+    }
+
+    @Test
+    void segments_createListMembersAndErrors() throws Exception {
+      track("/v1/identify", "{\"userId\": \"s-1\", \"traits\": {\"country\": \"DK\"}}");
+      track("/v1/identify", "{\"userId\": \"s-2\", \"traits\": {\"country\": \"SE\"}}");
+      Answer c = admin("POST", "/admin/segments", "{\"name\": \"danes\", \"rule\": \"country = \\\"DK\\\"\"}");
+      assertEquals(201, c.status(), c.raw());
+      assertEquals(409, admin("POST", "/admin/segments", "{\"name\": \"danes\", \"rule\": \"country = \\\"DK\\\"\"}").status());
+      Answer m = admin("GET", "/admin/segments/danes/members", null);
+      assertEquals(200, m.status());
+      assertTrue(m.raw().contains("s-1") && !m.raw().contains("s-2"), m.raw());
+      Answer bad = admin("POST", "/admin/rules/check", "{\"rule\": \"country = \"}");
+      assertEquals(400, bad.status());
+      assertTrue(bad.body().get("error").asText().contains("line 1"), bad.raw());
+      Answer p = admin("POST", "/admin/rules/preview", "{\"rule\": {\"country\": \"SE\"}}");
+      assertEquals(200, p.status(), p.raw());
+      assertTrue(p.body().get("count").asLong() >= 1);
+      Answer export = admin("GET", "/admin/segments/danes/export?traits=country", null);
+      assertEquals(200, export.status());
+      assertTrue(export.raw().contains("\"country\":\"DK\""), export.raw());
+      assertEquals(204, admin("DELETE", "/admin/segments/danes", null).status());
+      assertEquals(404, admin("GET", "/admin/segments/danes", null).status());
+    }
+
+    @Test
+    void profile_byEmail() throws Exception {
+      track("/v1/identify", "{\"userId\": \"p-1\", \"traits\": {\"email\": \"pia@example.com\", \"country\": \"NO\"}}");
+      track("/v1/track", "{\"userId\": \"p-1\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"x\", \"revenue\": 20}}");
+      Answer a = admin("GET", "/admin/profiles/pia@example.com?by=email", null);
+      assertEquals(200, a.status(), a.raw());
+      assertEquals("p-1", a.body().get("id").asText());
+      assertEquals(1, a.body().get("computedTraits").get("orders").asInt());
+      assertEquals(1, a.body().get("recentEvents").size());
+      assertEquals(404, admin("GET", "/admin/profiles/nobody@example.com?by=email", null).status());
+    }
+
+    @Test
+    void openApi_documentsExactlyTheRoutesServed() throws Exception {
+      Answer doc = send("GET", "/openapi.json", null, null, null);
+      assertEquals(200, doc.status());
+      int documented = 0;
+      for (Iterator<Map.Entry<String, JsonNode>> it = doc.body().get("paths").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> p = it.next();
+        for (Iterator<String> ms = p.getValue().fieldNames(); ms.hasNext(); ) {
+          String method = ms.next().toUpperCase();
+          documented++;
+          String path = p.getKey().replaceAll("\\{[a-z]+}", "x");
+          Answer a = send(method, path, null, null, null);
+          // Every documented route exists: it asks for a key (401) instead of answering 404.
+          assertEquals(401, a.status(), method + " " + path + ": " + a.raw());
+        }
+      }
+      assertEquals(server.routes().size() - 1, documented, "every route but the document itself is documented");
+      assertEquals(404, send("GET", "/admin/nothing-here", "Bearer " + ADMIN, null, null).status());
+    }
+  }
+
+  @Nested
+  class Decisions {
+    @Test
+    void decide_isStickyMatchesTheSdksAndRecordsOneExposure() throws Exception {
+      track("/v1/identify", "{\"userId\": \"d-1\", \"traits\": {\"country\": \"DK\"}}");
+      Answer c = admin("POST", "/admin/experiments", "{\"key\": \"hero\", \"variants\": [\"control\", \"big\"], \"hashVersion\": 2,"
+          + " \"metrics\": [\"purchase = count(order) >= 1\"]}");
+      assertEquals(201, c.status(), c.raw());
+      String expected = Assignment.decide(ExperimentJson.parse(c.raw()), Unit.of(new Value.ObjectValue(Map.of("id", new Value.Str("d-1"))))).variantKey();
+      Answer first = track("/v1/decide", "{\"experiment\": \"hero\", \"userId\": \"d-1\"}");
+      Answer second = track("/v1/decide", "{\"experiment\": \"hero\", \"userId\": \"d-1\"}");
+      assertEquals(200, first.status(), first.raw());
+      assertEquals(expected, first.body().get("variant").asText());
+      assertEquals(expected, second.body().get("variant").asText());
+      assertTrue(first.body().get("exposureRecorded").asBoolean());
+      assertFalse(second.body().get("exposureRecorded").asBoolean(), "the first exposure stays the first");
+      assertEquals(1, store.history("d-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
+      Answer anon = track("/v1/decide", "{\"experiment\": \"hero\", \"anonymousId\": \"visitor-1\"}");
+      assertEquals(200, anon.status(), anon.raw());
+      assertEquals(404, track("/v1/decide", "{\"experiment\": \"nope\", \"userId\": \"d-1\"}").status());
+      Answer analysis = admin("GET", "/admin/experiments/hero/analysis", null);
+      assertEquals(200, analysis.status(), analysis.raw());
+      assertEquals("hero", analysis.body().get("experiment").get("key").asText());
+    }
+  }
+}
