@@ -220,6 +220,10 @@ final class SegmentCommand implements Runnable {
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json (one object per line).")
     String format;
 
+    @Option(names = "--purpose", defaultValue = "analytics",
+        description = "What the export is for: analytics (default; everyone who has not objected), personalization, email_marketing or advertising (only who consented).")
+    String purpose;
+
     @Option(names = "--traits", split = ",", description = "Traits to include, comma-separated.")
     List<String> traits = new ArrayList<>();
 
@@ -260,7 +264,7 @@ final class SegmentCommand implements Runnable {
         w.write(h.append('\n').toString());
       }
       IOException[] failure = new IOException[1];
-      long n = s.export(r, at, traits, m -> {
+      long n = s.export(r, at, traits, io.segmenta.core.privacy.Purpose.parse(purpose), m -> {
         if (failure[0] != null) {
           return;
         }

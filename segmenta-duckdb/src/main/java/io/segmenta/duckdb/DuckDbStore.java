@@ -28,6 +28,7 @@ import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -62,7 +63,8 @@ final class DuckDbStore implements Store {
   private static final Pattern LOCK = Pattern.compile("Could not set lock on file \"([^\"]+)\".*?\\(PID (\\d+)\\)", Pattern.DOTALL);
 
   private final StoreConfig config;
-  private final DuckDBConnection conn;
+  /** Replaced only by {@link #compact()}, under the store's lock. */
+  private DuckDBConnection conn;
   private volatile Schema schema;
 
   private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema) {
@@ -77,6 +79,25 @@ final class DuckDbStore implements Store {
     } catch (IOException e) {
       throw new UserException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage());
     }
+    DuckDBConnection c = connect(config);
+    try {
+      Schema schema = createOrLoad(c);
+      return new DuckDbStore(config, c, schema);
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the original failure is what matters
+      }
+      if (e instanceof UserException u) {
+        throw u;
+      }
+      throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A connection with the store's settings (memory, threads, UTC) and its macros. */
+  private static DuckDBConnection connect(StoreConfig config) {
     DuckDBConnection c;
     try {
       c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile());
@@ -88,28 +109,20 @@ final class DuckDbStore implements Store {
       }
       throw new UserException("cannot open the database " + config.databaseFile() + ": " + e.getMessage(), e);
     }
-    try {
-      try (Statement s = c.createStatement()) {
-        s.execute("SET memory_limit = '" + config.memoryLimit().replace("'", "") + "'");
-        s.execute("SET threads = " + config.threads());
-        s.execute("SET preserve_insertion_order = false");
-        s.execute("SET TimeZone = 'UTC'");
+    try (Statement s = c.createStatement()) {
+      s.execute("SET memory_limit = '" + config.memoryLimit().replace("'", "") + "'");
+      s.execute("SET threads = " + config.threads());
+      s.execute("SET preserve_insertion_order = false");
+      s.execute("SET TimeZone = 'UTC'");
+      for (String macro : DuckDbDialect.MACROS) {
+        s.execute(macro);
       }
-      Schema schema = createOrLoad(c);
-      try (Statement s = c.createStatement()) {
-        for (String macro : DuckDbDialect.MACROS) {
-          s.execute(macro);
-        }
-      }
-      return new DuckDbStore(config, c, schema);
-    } catch (SQLException | RuntimeException e) {
+      return c;
+    } catch (SQLException e) {
       try {
         c.close();
       } catch (SQLException ignored) {
         // the original failure is what matters
-      }
-      if (e instanceof UserException u) {
-        throw u;
       }
       throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
     }
@@ -145,6 +158,7 @@ final class DuckDbStore implements Store {
       s.execute(l.append(")").toString());
       s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS experiments(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS consents(pkey BIGINT NOT NULL, purpose VARCHAR NOT NULL, granted BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL)");
     }
     Schema schema = std;
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, type, family, description FROM schema_traits ORDER BY name")) {
@@ -587,6 +601,143 @@ final class DuckDbStore implements Store {
     }
   }
 
+  // ---- privacy
+
+  @Override
+  public synchronized void recordConsent(String profileId, List<io.segmenta.core.port.ConsentRecord> choices) {
+    if (choices.isEmpty()) {
+      return;
+    }
+    write(new Batch(List.of(new Profile(profileId, List.of(), Map.of())), List.of()));
+    transaction(() -> {
+      long pkey;
+      try (PreparedStatement ps = conn.prepareStatement("SELECT pkey FROM profiles WHERE profile_id = ?")) {
+        ps.setString(1, profileId);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          pkey = rs.getLong(1);
+        }
+      }
+      List<io.segmenta.core.port.ConsentRecord> sorted = new ArrayList<>(choices);
+      sorted.sort(java.util.Comparator.comparing(io.segmenta.core.port.ConsentRecord::at));
+      try (PreparedStatement latest = conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY ts DESC LIMIT 1");
+          PreparedStatement insert = conn.prepareStatement("INSERT INTO consents VALUES (?, ?, ?, ?, ?)")) {
+        for (io.segmenta.core.port.ConsentRecord c : sorted) {
+          latest.setLong(1, pkey);
+          latest.setString(2, c.purpose().label());
+          Boolean current = null;
+          try (ResultSet rs = latest.executeQuery()) {
+            if (rs.next()) {
+              current = rs.getBoolean(1);
+            }
+          }
+          if (current != null && current == c.granted()) {
+            continue;
+          }
+          insert.setLong(1, pkey);
+          insert.setString(2, c.purpose().label());
+          insert.setBoolean(3, c.granted());
+          insert.setObject(4, LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC));
+          insert.setString(5, c.source());
+          insert.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized List<io.segmenta.core.port.ConsentRecord> consents(String profileId) {
+    List<io.segmenta.core.port.ConsentRecord> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement("SELECT c.purpose, c.granted, c.ts, c.source FROM consents c JOIN profiles p ON p.pkey = c.pkey"
+        + " WHERE p.profile_id = ? ORDER BY c.ts, c.purpose")) {
+      ps.setString(1, profileId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new io.segmenta.core.port.ConsentRecord(io.segmenta.core.privacy.Purpose.parse(rs.getString(1)), rs.getBoolean(2),
+              rs.getObject(3, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getString(4)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not read consents: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized io.segmenta.core.port.Erasure erase(String profileId) {
+    io.segmenta.core.port.Erasure done = transaction(() -> {
+      Long pkey = null;
+      try (PreparedStatement ps = conn.prepareStatement("SELECT pkey FROM profiles WHERE profile_id = ?")) {
+        ps.setString(1, profileId);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            pkey = rs.getLong(1);
+          }
+        }
+      }
+      if (pkey == null) {
+        return null;
+      }
+      // The person's anonymous ids: events sent before (or without) logging in are theirs too.
+      String anon = "SELECT value FROM identifiers WHERE pkey = " + pkey + " AND kind = 'anonymous_id'";
+      long lines;
+      long events;
+      long ids;
+      try (Statement st = conn.createStatement()) {
+        lines = st.executeUpdate("DELETE FROM order_lines WHERE pkey = " + pkey + " OR event_id IN (SELECT event_id FROM events WHERE anonymous_id IN (" + anon + "))");
+        events = st.executeUpdate("DELETE FROM events WHERE pkey = " + pkey + " OR anonymous_id IN (" + anon + ")");
+        ids = st.executeUpdate("DELETE FROM identifiers WHERE pkey = " + pkey);
+        st.executeUpdate("DELETE FROM consents WHERE pkey = " + pkey);
+        st.executeUpdate("DELETE FROM profiles WHERE pkey = " + pkey);
+      }
+      return new io.segmenta.core.port.Erasure(profileId, events, lines, ids);
+    });
+    if (done == null) {
+      throw new UserException("there is no profile '" + profileId + "'");
+    }
+    compact();
+    return done;
+  }
+
+  /**
+   * Rewrites the database into a fresh file and swaps it in. A DuckDB DELETE frees blocks but leaves their old
+   * bytes in the file; a copy holds only live rows, so an erased person's data is gone from the disk, not only
+   * from queries. If the process dies midway, the old file (already without the deleted rows in any query)
+   * stays in place and the next erasure compacts again.
+   */
+  private void compact() {
+    Path fresh = config.dataDir().resolve("segmenta.compacting.duckdb");
+    try {
+      Files.deleteIfExists(fresh);
+      Files.deleteIfExists(Path.of(fresh + ".wal"));
+      String catalog;
+      try (Statement st = conn.createStatement()) {
+        st.execute("CHECKPOINT");
+        try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
+          rs.next();
+          catalog = rs.getString(1);
+        }
+        st.execute("ATTACH '" + fresh.toString().replace("'", "''") + "' AS sg_compact");
+        st.execute("COPY FROM DATABASE \"" + catalog.replace("\"", "\"\"") + "\" TO sg_compact");
+        st.execute("DETACH sg_compact");
+      }
+      conn.close();
+      Files.move(fresh, config.databaseFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.deleteIfExists(Path.of(config.databaseFile() + ".wal"));
+    } catch (SQLException | IOException e) {
+      throw new StoreException("the rows are deleted, but rewriting the database file failed (it is retried on the next erasure): " + e.getMessage(), e);
+    } finally {
+      try {
+        if (conn.isClosed()) {
+          conn = connect(config);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("cannot reopen the database after compacting: " + e.getMessage(), e);
+      }
+    }
+  }
+
   // ---- segments
 
   @Override
@@ -791,7 +942,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, Consumer<Member> sink) {
+  public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, io.segmenta.core.privacy.Purpose purpose, Consumer<Member> sink) {
     Schema s = schema;
     List<TraitDef> traits = new ArrayList<>();
     for (String n : traitNames) {
@@ -807,7 +958,10 @@ final class DuckDbStore implements Store {
         computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name()).orElseThrow());
       }
     }
-    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, "ORDER BY p.profile_id");
+    // The purpose's latest recorded choice decides; without one, opt-in purposes are refused and analytics allowed.
+    String consent = "AND COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
+        + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
+    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, consent + " ORDER BY p.profile_id");
     long n = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {

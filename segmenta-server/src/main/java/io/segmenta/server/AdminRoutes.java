@@ -60,10 +60,16 @@ final class AdminRoutes {
         new Route("PUT", "/admin/segments/{name}", Route.Access.ADMIN, "Replace a segment's rule", "{\"rule\", \"description\"}", this::putSegment),
         new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment", null, this::deleteSegment),
         new Route("GET", "/admin/segments/{name}/members", Route.Access.ADMIN, "Member ids, a page at a time (?offset, ?limit)", null, this::members),
-        new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b), as JSON lines", null, this::export),
+        new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b) whose consent allows ?purpose (default analytics), as JSON lines", null, this::export),
         new Route("POST", "/admin/rules/check", Route.Access.ADMIN, "Parse and type-check a rule; its canonical text and JSON", "{\"rule\"}", this::check),
         new Route("POST", "/admin/rules/preview", Route.Access.ADMIN, "How many profiles a rule selects (?sample=N for a fast estimate)", "{\"rule\", \"asOf\"}", this::preview),
         new Route("GET", "/admin/profiles/{id}", Route.Access.ADMIN, "A profile by id, or by identifier with ?by=email: traits, computed traits, segments, recent events", null, this::profile),
+        new Route("DELETE", "/admin/profiles/{id}", Route.Access.ADMIN,
+            "GDPR erasure of a profile (by id, or ?by=email): profile, identifiers, events, consents; the database file is rewritten", null, this::erase),
+        new Route("GET", "/admin/profiles/{id}/export", Route.Access.ADMIN,
+            "GDPR subject access: everything held about a person (by id, or ?by=email) as one JSON document", null, this::subjectAccess),
+        new Route("PUT", "/admin/profiles/{id}/consent", Route.Access.ADMIN,
+            "Record consent choices, e.g. {\"email_marketing\": true, \"advertising\": false}", "purpose → granted", this::consent),
         new Route("GET", "/admin/experiments", Route.Access.ADMIN, "List experiments", null, this::listExperiments),
         new Route("POST", "/admin/experiments", Route.Access.ADMIN, "Create or replace an experiment (Segmenta's or GrowthBook's experiment JSON)", "an experiment", this::createExperiment),
         new Route("GET", "/admin/experiments/{key}", Route.Access.ADMIN, "One experiment's definition", null, this::getExperiment),
@@ -175,7 +181,8 @@ final class AdminRoutes {
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    store.export(RuleText.parseRule(d.rule()), asOf(ctx), traits, m -> line(out, m));
+    io.segmenta.core.privacy.Purpose purpose = io.segmenta.core.privacy.Purpose.parse(ctx.queryParam("purpose") == null ? "analytics" : ctx.queryParam("purpose"));
+    store.export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m));
     ctx.status(200).contentType("application/x-ndjson").result(out.toByteArray());
   }
 
@@ -205,12 +212,73 @@ final class AdminRoutes {
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("count", n).put("sampled", sample > 1).put("asOf", at.toString()));
   }
 
-  private void profile(Context ctx) {
+  /** The profile id a request names: the path's id, or the profile an identifier (?by=email) belongs to. */
+  private String profileId(Context ctx) {
     String key = ctx.pathParam("id");
     String by = ctx.queryParam("by");
     String id = by == null ? key : store.findProfile(by.toLowerCase(Locale.ROOT), key)
-        .orElseThrow(() -> new Http.Failure(404, "no profile has " + by + " '" + key + "'"));
-    ProfileHistory h = store.history(id).orElseThrow(() -> new Http.Failure(404, "there is no profile '" + id + "'"));
+        .orElseThrow(() -> new Http.Failure(404, "no profile has that " + by));
+    if (store.history(id).isEmpty()) {
+      throw new Http.Failure(404, "there is no such profile");
+    }
+    return id;
+  }
+
+  private void erase(Context ctx) {
+    io.segmenta.core.port.Erasure e = store.erase(profileId(ctx));
+    Http.json(ctx, 200, Http.JSON.createObjectNode().put("erased", true).put("events", e.events())
+        .put("orderLines", e.orderLines()).put("identifiers", e.identifiers()));
+  }
+
+  private void consent(Context ctx) {
+    String id = profileId(ctx);
+    JsonNode b = Http.body(ctx, 16 * 1024);
+    List<io.segmenta.core.port.ConsentRecord> choices = new ArrayList<>();
+    Instant now = clock.instant();
+    for (var it = b.fields(); it.hasNext(); ) {
+      var f = it.next();
+      if (!f.getValue().isBoolean()) {
+        throw new Http.Failure(400, "consent for '" + f.getKey() + "' must be true or false, got " + f.getValue());
+      }
+      choices.add(new io.segmenta.core.port.ConsentRecord(io.segmenta.core.privacy.Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
+    }
+    store.recordConsent(id, choices);
+    Http.json(ctx, 200, consentJson(id));
+  }
+
+  private ObjectNode consentJson(String id) {
+    ObjectNode o = Http.JSON.createObjectNode();
+    List<io.segmenta.core.port.ConsentRecord> history = store.consents(id);
+    ObjectNode now = o.putObject("allowed");
+    for (io.segmenta.core.privacy.Purpose p : io.segmenta.core.privacy.Purpose.values()) {
+      Boolean latest = null;
+      for (io.segmenta.core.port.ConsentRecord c : history) {
+        if (c.purpose() == p) {
+          latest = c.granted();
+        }
+      }
+      now.put(p.label(), p.allowed(latest));
+    }
+    ArrayNode h = o.putArray("history");
+    history.forEach(c -> h.addObject().put("purpose", c.purpose().label()).put("granted", c.granted()).put("at", c.at().toString()).put("source", c.source()));
+    return o;
+  }
+
+  private void subjectAccess(Context ctx) {
+    String id = profileId(ctx);
+    ObjectNode o = profileJson(id, Integer.MAX_VALUE);
+    o.put("exportedAt", clock.instant().toString());
+    o.put("note", "Everything Segmenta holds about this person: identifiers, traits, computed traits, segments, consent history and every event.");
+    ctx.header("Content-Disposition", "attachment; filename=\"subject-access.json\"");
+    Http.json(ctx, 200, o);
+  }
+
+  private void profile(Context ctx) {
+    Http.json(ctx, 200, profileJson(profileId(ctx), 50));
+  }
+
+  private ObjectNode profileJson(String id, int maxEvents) {
+    ProfileHistory h = store.history(id).orElseThrow(() -> new Http.Failure(404, "there is no such profile"));
     Instant now = clock.instant();
     Segments seg = segments();
     Evaluator ev = Evaluator.strict(now, seg.resolver());
@@ -230,10 +298,11 @@ final class AdminRoutes {
         member.add(d.name());
       }
     }
-    ArrayNode recent = o.putArray("recentEvents");
+    o.set("consent", consentJson(id));
+    ArrayNode recent = o.putArray(maxEvents == Integer.MAX_VALUE ? "allEvents" : "recentEvents");
     List<Event> events = new ArrayList<>(h.events());
     events.sort(Comparator.comparing(Event::timestamp).reversed());
-    for (Event e : events.subList(0, Math.min(50, events.size()))) {
+    for (Event e : events.subList(0, Math.min(maxEvents, events.size()))) {
       try {
         recent.add(Http.JSON.readTree(Importer.toJsonLine(e)));
       } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
@@ -241,7 +310,7 @@ final class AdminRoutes {
       }
     }
     o.put("events", h.events().size());
-    Http.json(ctx, 200, o);
+    return o;
   }
 
   private void listExperiments(Context ctx) {

@@ -92,6 +92,7 @@ final class TrackingRoutes {
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
     store.write(new Batch(t.profiles(), t.events()));
+    t.consents().forEach(store::recordConsent);
     Http.json(ctx, 200, Map.of("success", true));
   }
 }

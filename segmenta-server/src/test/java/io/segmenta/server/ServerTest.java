@@ -239,6 +239,81 @@ class ServerTest {
   }
 
   @Nested
+  class Privacy {
+    boolean onDisk(String needle) throws Exception {
+      byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+      try (var files = java.nio.file.Files.walk(dir)) {
+        for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+          byte[] b = java.nio.file.Files.readAllBytes(f);
+          outer:
+          for (int i = 0; i + n.length <= b.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+              if (b[i + j] != n[j]) {
+                continue outer;
+              }
+            }
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    @Test
+    void erase_leavesNoTraceOnDisk() throws Exception {
+      String email = "erase-me-" + java.util.UUID.randomUUID() + "@example.org";
+      String user = "user-" + java.util.UUID.randomUUID();
+      track("/v1/page", "{\"anonymousId\": \"anon-" + user + "\", \"properties\": {\"url\": \"https://shop.example/\"}}");
+      track("/v1/identify", "{\"userId\": \"" + user + "\", \"anonymousId\": \"anon-" + user + "\", \"traits\": {\"email\": \"" + email + "\", \"first_name\": \"Erika\"}}");
+      track("/v1/track", "{\"userId\": \"" + user + "\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"o-" + user + "\", \"revenue\": 12,"
+          + " \"products\": [{\"product_id\": \"p\", \"price\": 12}]}, \"context\": {\"consent\": {\"categoryPreferences\": {\"Advertising\": true}}}}");
+      assertTrue(onDisk(email), "before erasure the e-mail is on disk (so the check below can fail)");
+      Answer a = admin("DELETE", "/admin/profiles/" + email + "?by=email", null);
+      assertEquals(200, a.status(), a.raw());
+      assertEquals(2, a.body().get("events").asInt(), "the anonymous page view and the order");
+      assertFalse(onDisk(email), "the e-mail is in no file of the data directory");
+      assertFalse(onDisk(user), "nor the user id");
+      assertTrue(store.history(user).isEmpty());
+      assertEquals(404, admin("GET", "/admin/profiles/" + user, null).status());
+      assertEquals(200, track("/v1/track", "{\"userId\": \"after-erase\", \"event\": \"Product Viewed\"}").status(), "the store works after compaction");
+    }
+
+    @Test
+    void subjectAccess_holdsEverything() throws Exception {
+      track("/v1/identify", "{\"userId\": \"sa-1\", \"traits\": {\"email\": \"sa@example.com\", \"city\": \"Odense\"}}");
+      track("/v1/track", "{\"userId\": \"sa-1\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"sa-o\", \"revenue\": 7}}");
+      admin("PUT", "/admin/profiles/sa-1/consent", "{\"email_marketing\": true}");
+      Answer a = admin("GET", "/admin/profiles/sa@example.com/export?by=email", null);
+      assertEquals(200, a.status(), a.raw());
+      assertEquals("sa@example.com", a.body().get("identifiers").get("email").asText());
+      assertEquals("Odense", a.body().get("traits").get("city").asText());
+      assertEquals(1, a.body().get("allEvents").size());
+      assertEquals("email_marketing", a.body().get("consent").get("history").get(0).get("purpose").asText());
+    }
+
+    @Test
+    void export_keepsOnlyWhoseConsentAllowsThePurpose() throws Exception {
+      for (String u : new String[] {"c-yes", "c-no", "c-none"}) {
+        track("/v1/identify", "{\"userId\": \"" + u + "\", \"traits\": {\"lifestyle\": \"consent-test\"}}");
+      }
+      admin("PUT", "/admin/profiles/c-yes/consent", "{\"email_marketing\": true}");
+      admin("PUT", "/admin/profiles/c-no/consent", "{\"email_marketing\": false, \"analytics\": false}");
+      track("/v1/track", "{\"userId\": \"c-yes\", \"event\": \"Product Viewed\", \"context\": {\"consent\": {\"categoryPreferences\": {\"Marketing\": true, \"C0004\": true}}}}");
+      assertEquals(201, admin("POST", "/admin/segments", "{\"name\": \"consent-test\", \"rule\": \"lifestyle = \\\"consent-test\\\"\"}").status());
+      String mail = admin("GET", "/admin/segments/consent-test/export?purpose=email_marketing", null).raw();
+      assertTrue(mail.contains("\"c-yes\"") && !mail.contains("\"c-no\"") && !mail.contains("\"c-none\""), mail);
+      Answer all = admin("GET", "/admin/segments/consent-test/export", null);
+      String analytics = all.status() + " " + all.raw();
+      assertTrue(analytics.contains("\"c-yes\"") && analytics.contains("\"c-none\"") && !analytics.contains("\"c-no\""), analytics);
+      JsonNode c = admin("GET", "/admin/profiles/c-yes", null).body().get("consent");
+      assertEquals(1, c.get("history").size(), "the same choice again from tracking is not a new record");
+      assertTrue(c.get("allowed").get("email_marketing").asBoolean());
+      assertFalse(c.get("allowed").get("advertising").asBoolean(), "opt-in purposes are refused until granted");
+      assertEquals(400, admin("PUT", "/admin/profiles/c-yes/consent", "{\"spam\": true}").status());
+    }
+  }
+
+  @Nested
   class Decisions {
     @Test
     void decide_isStickyMatchesTheSdksAndRecordsOneExposure() throws Exception {

@@ -73,7 +73,7 @@ public final class SegmentSpec {
 
   /** What a set of messages becomes: declarations to make first, then profiles and events to write atomically. */
   public record Translation(List<TraitDef> newTraits, Map<String, PropertyDef> newProperties, Map<String, Set<String>> newPropertyTypes,
-      List<Profile> profiles, List<Event> events, List<Problem> problems) {
+      List<Profile> profiles, List<Event> events, Map<String, List<io.segmenta.core.port.ConsentRecord>> consents, List<Problem> problems) {
     public boolean ok() {
       return problems.isEmpty();
     }
@@ -89,7 +89,7 @@ public final class SegmentSpec {
       b.message(batch ? i : -1, messages.get(i), type);
     }
     return new Translation(List.copyOf(b.newTraits.values()), Map.copyOf(b.newProperties), Map.copyOf(b.newPropertyTypes),
-        List.copyOf(b.profiles.values()), List.copyOf(b.events), List.copyOf(b.problems));
+        List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems));
   }
 
   /** The snake_case name of an event or property: "Signed Up" → signed_up, "orderId" → order_id. */
@@ -110,6 +110,7 @@ public final class SegmentSpec {
     final Map<String, Profile> profiles = new LinkedHashMap<>();
     final List<Event> events = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
+    final Map<String, List<io.segmenta.core.port.ConsentRecord>> consents = new LinkedHashMap<>();
     int index;
 
     Builder(Schema schema, Instant receivedAt) {
@@ -156,6 +157,7 @@ public final class SegmentSpec {
       }
       String id = messageId != null ? messageId : contentId(m);
       JsonNode context = m.path("context");
+      consent(userId, context, ts, id);
       switch (type) {
         case "identify" -> identify(m, userId, anonymousId);
         case "alias" -> alias(m, userId);
@@ -200,6 +202,32 @@ public final class SegmentSpec {
           problem(field, "expected an ISO-8601 date-time such as 2025-06-01T12:00:00.000Z, got '" + v.asText() + "'");
           return null;
         }
+      }
+    }
+
+    /**
+     * Segment's consent context ({@code context.consent.categoryPreferences}: category → granted) of a known user,
+     * for the purposes Segmenta knows; categories of other names (a consent tool's own codes) are left alone.
+     */
+    void consent(String userId, JsonNode context, Instant ts, String messageId) {
+      JsonNode prefs = context.path("consent").path("categoryPreferences");
+      if (userId == null || !prefs.isObject()) {
+        return;
+      }
+      for (Iterator<Map.Entry<String, JsonNode>> it = prefs.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> p = it.next();
+        io.segmenta.core.privacy.Purpose purpose;
+        try {
+          purpose = io.segmenta.core.privacy.Purpose.parse(p.getKey());
+        } catch (io.segmenta.core.UserException unknown) {
+          continue;
+        }
+        if (!p.getValue().isBoolean()) {
+          problem("context.consent.categoryPreferences." + p.getKey(), "expected true or false, got " + p.getValue());
+          continue;
+        }
+        consents.computeIfAbsent(userId, k -> new ArrayList<>())
+            .add(new io.segmenta.core.port.ConsentRecord(purpose, p.getValue().asBoolean(), ts, "tracking:" + messageId));
       }
     }
 

@@ -43,6 +43,24 @@ public interface Store extends AutoCloseable {
   /** The id of the profile an identifier (kind and value, e.g. email) belongs to, if any. */
   Optional<String> findProfile(String kind, String value);
 
+  // ---- privacy
+
+  /**
+   * GDPR erasure: removes the profile, its identifiers, its events (also those sent under its anonymous ids), its
+   * order lines and its consent history, then rewrites the database file so no trace stays on disk. Throws a
+   * {@link io.segmenta.core.UserException} when there is no such profile.
+   */
+  Erasure erase(String profileId);
+
+  /**
+   * Records consent choices of a profile (creating the profile if new). A choice equal to the purpose's latest one
+   * is not repeated, so the history holds changes only.
+   */
+  void recordConsent(String profileId, List<ConsentRecord> choices);
+
+  /** A profile's consent history, oldest first. */
+  List<ConsentRecord> consents(String profileId);
+
   /** The ids of every profile, in a stable order. */
   List<String> profileIds();
 
@@ -65,8 +83,11 @@ public interface Store extends AutoCloseable {
   /** Member ids in profile id order, a page at a time. */
   List<String> members(Rule rule, Instant asOf, long offset, int limit);
 
-  /** Streams every member with its identifiers and the named traits. */
-  long export(Rule rule, Instant asOf, List<String> traits, Consumer<Member> sink);
+  /**
+   * Streams every member with its identifiers and the named traits, leaving out members whose consent does not
+   * allow the purpose the export is for (see {@link io.segmenta.core.privacy.Purpose}).
+   */
+  long export(Rule rule, Instant asOf, List<String> traits, io.segmenta.core.privacy.Purpose purpose, Consumer<Member> sink);
 
   /**
    * How many profiles the rule selects, and for each measure the sum of its values over them (profiles where the
