@@ -7,8 +7,6 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.port.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,35 +43,26 @@ class DurabilityTest {
   record Running(Process process, int port) {}
 
   Running start() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    return start(dir, dir.resolve("server-" + System.nanoTime() + ".log"));
+  }
+
+  /** Starts {@code segmenta serve} in its own JVM, its whole output going to {@code log}; waits until it listens. */
+  static Running start(Path dir, Path log) throws Exception {
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         "io.segmenta.cli.Main", "serve", "--data-dir", dir.resolve("data").toString(), "--port", "0", "--write-key", "wk_dur",
-        "--admin-key", "admin-durable", "--threads", "2", "--memory-limit", "512MB").redirectErrorStream(true);
+        "--admin-key", "admin-durable", "--threads", "2", "--memory-limit", "512MB").redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = pb.start();
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String line;
-    StringBuilder seen = new StringBuilder();
-    while (System.nanoTime() < deadline && (line = r.readLine()) != null) {
-      seen.append(line).append('\n');
-      Matcher m = LISTENING.matcher(line);
+    while (System.nanoTime() < deadline && p.isAlive()) {
+      Matcher m = LISTENING.matcher(java.nio.file.Files.readString(log));
       if (m.find()) {
-        Thread drain = new Thread(() -> {
-          try {
-            while (r.readLine() != null) {
-              // keep the pipe empty so the server never blocks on its own output
-            }
-          } catch (java.io.IOException ignored) {
-            // the process is gone
-          }
-        });
-        drain.setDaemon(true);
-        drain.start();
         return new Running(p, Integer.parseInt(m.group(1)));
       }
+      Thread.sleep(50);
     }
     p.destroyForcibly();
-    throw new AssertionError("the server did not start:\n" + seen);
+    throw new AssertionError("the server did not start:\n" + java.nio.file.Files.readString(log));
   }
 
   static String batch(int b) {
