@@ -357,7 +357,13 @@ final class DuckDbStore implements Store {
 
   private WriteResult merge(List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
     try (Statement st = conn.createStatement()) {
-      st.execute("CREATE OR REPLACE TEMP TABLE s_p AS SELECT * FROM s_profiles QUALIFY row_number() OVER (PARTITION BY profile_id ORDER BY seq DESC) = 1");
+      // Several rows of one profile in a batch merge as they would one after the other: per trait, the last value given.
+      StringBuilder merged = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_p AS SELECT max(seq) AS seq, profile_id");
+      for (TraitDef t : traits) {
+        String c = Columns.quote(t.name());
+        merged.append(", arg_max(").append(c).append(", seq) FILTER (WHERE ").append(c).append(" IS NOT NULL) AS ").append(c);
+      }
+      st.execute(merged.append(" FROM s_profiles GROUP BY profile_id").toString());
       st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
           + "SELECT profile_id FROM s_events WHERE profile_id IS NOT NULL UNION ALL SELECT profile_id FROM s_identifiers) x "
           + "WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.profile_id = x.profile_id)");

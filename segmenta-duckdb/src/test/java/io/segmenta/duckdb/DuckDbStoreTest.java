@@ -34,6 +34,20 @@ class DuckDbStoreTest {
   Path dir;
 
   @Test
+  void write_rowsOfOneProfileInABatchMergeInOrder() {
+    try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
+      s.write(new io.segmenta.core.port.Batch(java.util.List.of(
+          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("age", new io.segmenta.core.value.Value.Num(30), "city", new io.segmenta.core.value.Value.Str("Ry"))),
+          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("city", new io.segmenta.core.value.Value.Str("Vejle"))),
+          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("gender", new io.segmenta.core.value.Value.Str("f")))), java.util.List.of()));
+      var p = s.history("m-1").orElseThrow().profile();
+      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Num(30), p.trait("age"), "kept from the first row");
+      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("Vejle"), p.trait("city"), "the later value wins");
+      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("f"), p.trait("gender"));
+    }
+  }
+
+  @Test
   void open_appliesMemoryLimitAndThreads() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
       String[] settings = ((DuckDbStore) s).withConnection(c -> {

@@ -45,16 +45,19 @@ public final class Server implements AutoCloseable {
 
   private final Javalin app;
   private final List<Route> routes;
+  private final GroupCommit writer;
 
-  private Server(Javalin app, List<Route> routes) {
+  private Server(Javalin app, List<Route> routes, GroupCommit writer) {
     this.app = app;
     this.routes = routes;
+    this.writer = writer;
   }
 
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
-    routes.addAll(new TrackingRoutes(store, o.clock()).routes());
+    GroupCommit writer = new GroupCommit(store);
+    routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
     routes.addAll(new AdminRoutes(store, o.clock()).routes());
     List<Route> documented = List.copyOf(routes);
@@ -92,7 +95,7 @@ public final class Server implements AutoCloseable {
       });
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
-    return new Server(app, List.copyOf(routes));
+    return new Server(app, List.copyOf(routes), writer);
   }
 
   private static Handler guarded(Route r, Options o) {
@@ -157,5 +160,6 @@ public final class Server implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    writer.close();
   }
 }

@@ -28,10 +28,12 @@ final class TrackingRoutes {
 
   private final Store store;
   private final Clock clock;
+  private final GroupCommit writer;
 
-  TrackingRoutes(Store store, Clock clock) {
+  TrackingRoutes(Store store, Clock clock, GroupCommit writer) {
     this.store = store;
     this.clock = clock;
+    this.writer = writer;
   }
 
   List<Route> routes() {
@@ -91,8 +93,7 @@ final class TrackingRoutes {
       store.declareTrait(d);
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
-    store.write(new Batch(t.profiles(), t.events()));
-    t.consents().forEach(store::recordConsent);
+    writer.write(new Batch(t.profiles(), t.events()), t.consents());
     Http.json(ctx, 200, Map.of("success", true));
   }
 }

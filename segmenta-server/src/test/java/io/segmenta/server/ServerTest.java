@@ -116,6 +116,39 @@ class ServerTest {
     }
 
     @Test
+    void concurrentRequests_shareCommitsAndLoseNoTrait() throws Exception {
+      java.util.List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      String[] traits = {"\"age\": 33", "\"city\": \"Vejle\"", "\"gender\": \"f\"", "\"income\": 51000"};
+      for (int i = 0; i < 200; i++) {
+        int k = i;
+        sent.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            String body = k < 4 ? "{\"userId\": \"gc-1\", \"traits\": {" + traits[k] + "}}"
+                : "{\"userId\": \"gc-" + (k % 7) + "\", \"messageId\": \"gc-m-" + k + "\", \"event\": \"Product Viewed\"}";
+            return track(k < 4 ? "/v1/identify" : "/v1/track", body).status();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }, pool));
+      }
+      for (var f : sent) {
+        assertEquals(200, f.get());
+      }
+      pool.shutdown();
+      var p = store.history("gc-1").orElseThrow().profile();
+      assertEquals(new Value.Num(33), p.trait("age"));
+      assertEquals(new Value.Str("Vejle"), p.trait("city"));
+      assertEquals(new Value.Str("f"), p.trait("gender"));
+      assertEquals(new Value.Num(51000), p.trait("income"));
+      long events = 0;
+      for (int u = 0; u < 7; u++) {
+        events += store.history("gc-" + u).map(h -> h.events().size()).orElse(0);
+      }
+      assertEquals(196, events);
+    }
+
+    @Test
     void retriedMessage_isStoredOnce() throws Exception {
       String msg = "{\"userId\": \"u-2\", \"messageId\": \"retry-1\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p-9\", \"price\": 10}}";
       assertEquals(200, track("/v1/track", msg).status());
