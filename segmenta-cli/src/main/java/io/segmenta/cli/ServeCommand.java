@@ -67,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
     Store s = store.open();
     Server server;
     try {
-      server = Server.start(s, new Server.Options(host, port, writes, admin, Clock.systemUTC()));
+      server = Server.start(s, new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir()));
     } catch (IllegalArgumentException e) {
       s.close();
       throw new UserException(e.getMessage());

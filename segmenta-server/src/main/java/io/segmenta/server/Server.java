@@ -27,9 +27,10 @@ public final class Server implements AutoCloseable {
   static final String VERSION = "0.1.0";
 
   /** Where to listen and which keys open what. */
-  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock) {
+  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir) {
     public Options {
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(journalDir, "journalDir");
       writeKeys = Set.copyOf(writeKeys);
       if (writeKeys.isEmpty()) {
         throw new IllegalArgumentException("at least one write key is needed");
@@ -45,9 +46,9 @@ public final class Server implements AutoCloseable {
 
   private final Javalin app;
   private final List<Route> routes;
-  private final GroupCommit writer;
+  private final Journal writer;
 
-  private Server(Javalin app, List<Route> routes, GroupCommit writer) {
+  private Server(Javalin app, List<Route> routes, Journal writer) {
     this.app = app;
     this.routes = routes;
     this.writer = writer;
@@ -56,7 +57,7 @@ public final class Server implements AutoCloseable {
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
-    GroupCommit writer = new GroupCommit(store);
+    Journal writer = new Journal(store, o.journalDir());
     routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
     routes.addAll(new AdminRoutes(store, o.clock()).routes());
@@ -70,7 +71,7 @@ public final class Server implements AutoCloseable {
       config.http.maxRequestSize = 4L * 1024 * 1024;
       config.startup.showJavalinBanner = false;
       for (Route r : routes) {
-        Handler h = guarded(r, o);
+        Handler h = guarded(r, o, writer);
         switch (r.method()) {
           case "GET" -> config.routes.get(r.path(), h);
           case "POST" -> config.routes.post(r.path(), h);
@@ -98,7 +99,7 @@ public final class Server implements AutoCloseable {
     return new Server(app, List.copyOf(routes), writer);
   }
 
-  private static Handler guarded(Route r, Options o) {
+  private static Handler guarded(Route r, Options o, Journal journal) {
     if (r.access() == Route.Access.PUBLIC) {
       return r.handler();
     }
@@ -116,6 +117,10 @@ public final class Server implements AutoCloseable {
       }
       if (r.access() == Route.Access.WRITE && !write) {
         throw new Http.Failure(admin ? 403 : 401, admin ? "tracking takes a write key, not the admin key" : "unknown write key");
+      }
+      if (r.access() == Route.Access.ADMIN || r.path().equals("/v1/decide")) {
+        // Reads see every write acknowledged before them.
+        journal.flush();
       }
       r.handler().handle(ctx);
     };
@@ -150,6 +155,11 @@ public final class Server implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */
+  public void flush() {
+    writer.flush();
   }
 
   /** The routes served, for tests and for the document. */

@@ -28,9 +28,9 @@ final class TrackingRoutes {
 
   private final Store store;
   private final Clock clock;
-  private final GroupCommit writer;
+  private final Journal writer;
 
-  TrackingRoutes(Store store, Clock clock, GroupCommit writer) {
+  TrackingRoutes(Store store, Clock clock, Journal writer) {
     this.store = store;
     this.clock = clock;
     this.writer = writer;
@@ -49,11 +49,19 @@ final class TrackingRoutes {
 
   private void single(Context ctx, String type) {
     JsonNode body = Http.body(ctx, CALL_LIMIT);
-    accept(ctx, List.of(body), type, false);
+    accept(ctx, body, type, false);
   }
 
   private void batch(Context ctx) {
     JsonNode body = Http.body(ctx, BATCH_LIMIT);
+    accept(ctx, body, null, true);
+  }
+
+  /** The messages of a request body: the body itself, or a batch's messages with the batch's context merged in. */
+  static List<JsonNode> messages(JsonNode body, boolean isBatch) {
+    if (!isBatch) {
+      return List.of(body);
+    }
     JsonNode batch = body.get("batch");
     if (batch == null || !batch.isArray()) {
       throw new Http.Failure(400, "field 'batch' is required: a list of messages");
@@ -80,11 +88,12 @@ final class TrackingRoutes {
         messages.add(m);
       }
     }
-    accept(ctx, messages, null, true);
+    return messages;
   }
 
-  private void accept(Context ctx, List<JsonNode> messages, String type, boolean batch) {
-    SegmentSpec.Translation t = SegmentSpec.translate(messages, type, batch, store.schema(), clock.instant());
+  private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
+    java.time.Instant now = clock.instant();
+    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now);
     if (!t.ok()) {
       List<String> problems = t.problems().stream().map(Object::toString).toList();
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
@@ -93,7 +102,7 @@ final class TrackingRoutes {
       store.declareTrait(d);
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
-    writer.write(new Batch(t.profiles(), t.events()), t.consents());
+    writer.write(Journal.request(ctx.bodyAsBytes(), type, batch, now), new Batch(t.profiles(), t.events()), t.consents());
     Http.json(ctx, 200, Map.of("success", true));
   }
 }

@@ -65,7 +65,7 @@ class SegmentClientTest {
       Files.write(script, in.readAllBytes());
     }
     try (Store store = DuckDb.open(StoreConfig.resolve(dir.resolve("db"), "1GB", 2, Map.of()));
-        Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_npm"), "admin-key-npm", Clock.systemUTC()))) {
+        Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_npm"), "admin-key-npm", Clock.systemUTC(), dir.resolve("db")))) {
       Path out = dir.resolve("client.log");
       int code = run(root, Map.of("WRITE_KEY", "wk_npm", "HOST", "http://127.0.0.1:" + server.port(),
           "NODE_PATH", root.resolve(".cache/node/node_modules").toString()), out, "node", script.toString());
@@ -73,6 +73,7 @@ class SegmentClientTest {
       assertEquals(0, code, printed);
       assertTrue(printed.contains("flushed"), printed);
 
+      server.flush();
       ProfileHistory h = store.history("npm-1").orElseThrow(() -> new AssertionError("no profile npm-1: " + printed));
       assertEquals(new Value.Str("Nora"), h.profile().trait("first_name"));
       assertEquals(new Value.Str("pro"), h.profile().trait("plan"));

@@ -49,7 +49,7 @@ class ServerTest {
   void start() {
     assertTrue(dir != null, "the temporary directory is injected");
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC()));
+    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir));
   }
 
   @AfterAll
@@ -59,6 +59,12 @@ class ServerTest {
   }
 
   record Answer(int status, JsonNode body, String raw) {}
+
+  /** The store after every acknowledged write reached it. */
+  Store stored() {
+    server.flush();
+    return store;
+  }
 
   Answer send(String method, String path, String auth, String contentType, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
@@ -101,7 +107,7 @@ class ServerTest {
       assertEquals(true, t.body().get("success").asBoolean());
       assertEquals(200, track("/v1/page", "{\"userId\": \"u-1\", \"messageId\": \"m-3\", \"timestamp\": \"2025-06-01T09:59:00Z\", \"context\": {\"page\": {\"url\": \"https://shop.example/sale\","
           + " \"referrer\": \"https://www.google.com/\"}, \"campaign\": {\"source\": \"newsletter\", \"medium\": \"email\", \"name\": \"june\"}, \"userAgent\": \"Mozilla/5.0 (iPhone)\"}}").status());
-      ProfileHistory h = store.history("u-1").orElseThrow();
+      ProfileHistory h = stored().history("u-1").orElseThrow();
       assertEquals(new Value.Str("Anna"), h.profile().trait("first_name"));
       assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"));
       assertEquals(new Value.Str("gold"), h.profile().trait("plan"), "a new trait is declared on first use");
@@ -136,14 +142,14 @@ class ServerTest {
         assertEquals(200, f.get());
       }
       pool.shutdown();
-      var p = store.history("gc-1").orElseThrow().profile();
+      var p = stored().history("gc-1").orElseThrow().profile();
       assertEquals(new Value.Num(33), p.trait("age"));
       assertEquals(new Value.Str("Vejle"), p.trait("city"));
       assertEquals(new Value.Str("f"), p.trait("gender"));
       assertEquals(new Value.Num(51000), p.trait("income"));
       long events = 0;
       for (int u = 0; u < 7; u++) {
-        events += store.history("gc-" + u).map(h -> h.events().size()).orElse(0);
+        events += stored().history("gc-" + u).map(h -> h.events().size()).orElse(0);
       }
       assertEquals(196, events);
     }
@@ -153,7 +159,7 @@ class ServerTest {
       String msg = "{\"userId\": \"u-2\", \"messageId\": \"retry-1\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p-9\", \"price\": 10}}";
       assertEquals(200, track("/v1/track", msg).status());
       assertEquals(200, track("/v1/track", msg).status());
-      assertEquals(1, store.history("u-2").orElseThrow().events().size());
+      assertEquals(1, stored().history("u-2").orElseThrow().events().size());
     }
 
     @Test
@@ -161,9 +167,9 @@ class ServerTest {
       assertEquals(200, track("/v1/page", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-1\", \"properties\": {\"url\": \"https://shop.example/\"}}").status());
       assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-2\", \"event\": \"Product Added\", \"properties\": {\"product_id\": \"p-1\", \"price\": 5}}").status());
       assertEquals(200, track("/v1/identify", "{\"userId\": \"u-7\", \"anonymousId\": \"anon-7\", \"messageId\": \"a-3\", \"traits\": {\"email\": \"seven@example.com\"}}").status());
-      assertEquals(2, store.history("u-7").orElseThrow().events().size(), "the anonymous past became the customer's");
+      assertEquals(2, stored().history("u-7").orElseThrow().events().size(), "the anonymous past became the customer's");
       assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-4\", \"event\": \"Signed Up\"}").status());
-      var events = store.history("u-7").orElseThrow().events();
+      var events = stored().history("u-7").orElseThrow().events();
       assertEquals(3, events.size(), "later anonymous events too");
       assertTrue(events.stream().anyMatch(e -> e.type().equals("signed_up") && e.property("event_name").equals(new Value.Str("Signed Up"))));
     }
@@ -176,11 +182,11 @@ class ServerTest {
       assertEquals(400, a.status(), a.raw());
       assertEquals(3, a.body().get("problems").size(), a.raw());
       assertTrue(a.raw().contains("batch[1].userId") && a.raw().contains("batch[2].type") && a.raw().contains("batch[3].timestamp"), a.raw());
-      assertTrue(store.history("u-3").isEmpty(), "nothing was stored");
+      assertTrue(stored().history("u-3").isEmpty(), "nothing was stored");
       Answer ok = track("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"userId\": \"u-3\", \"messageId\": \"b-1\", \"event\": \"Product Viewed\"},"
           + " {\"type\": \"identify\", \"userId\": \"u-3\", \"traits\": {\"age\": 41}}], \"context\": {\"library\": {\"name\": \"test\"}}}");
       assertEquals(200, ok.status(), ok.raw());
-      assertEquals(new Value.Num(41), store.history("u-3").orElseThrow().profile().trait("age"));
+      assertEquals(new Value.Num(41), stored().history("u-3").orElseThrow().profile().trait("age"));
     }
 
     @Test
@@ -306,7 +312,7 @@ class ServerTest {
       assertEquals(2, a.body().get("events").asInt(), "the anonymous page view and the order");
       assertFalse(onDisk(email), "the e-mail is in no file of the data directory");
       assertFalse(onDisk(user), "nor the user id");
-      assertTrue(store.history(user).isEmpty());
+      assertTrue(stored().history(user).isEmpty());
       assertEquals(404, admin("GET", "/admin/profiles/" + user, null).status());
       assertEquals(200, track("/v1/track", "{\"userId\": \"after-erase\", \"event\": \"Product Viewed\"}").status(), "the store works after compaction");
     }
@@ -362,7 +368,7 @@ class ServerTest {
       assertEquals(expected, second.body().get("variant").asText());
       assertTrue(first.body().get("exposureRecorded").asBoolean());
       assertFalse(second.body().get("exposureRecorded").asBoolean(), "the first exposure stays the first");
-      assertEquals(1, store.history("d-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
+      assertEquals(1, stored().history("d-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
       Answer anon = track("/v1/decide", "{\"experiment\": \"hero\", \"anonymousId\": \"visitor-1\"}");
       assertEquals(200, anon.status(), anon.raw());
       assertEquals(404, track("/v1/decide", "{\"experiment\": \"nope\", \"userId\": \"d-1\"}").status());

@@ -276,6 +276,24 @@ public final class Importer {
     return v.asText();
   }
 
+  /** Reads a profile back from the object {@link #toJsonLine(Profile)} writes. */
+  public static Profile profileFromJson(JsonNode n, Schema schema) {
+    try {
+      return profile(n, schema, Coerce.standard());
+    } catch (CellException e) {
+      throw new io.segmenta.core.UserException(e.getMessage(), e);
+    }
+  }
+
+  /** Reads an event back from the object {@link #toJsonLine(Event)} writes. */
+  public static Event eventFromJson(JsonNode n, Schema schema) {
+    try {
+      return event(n, schema, Coerce.standard());
+    } catch (CellException e) {
+      throw new io.segmenta.core.UserException(e.getMessage(), e);
+    }
+  }
+
   private static Profile profile(JsonNode n, Schema schema, Coerce coerce) {
     String id = text(n, "profile_id", true);
     List<Identifier> ids = new ArrayList<>();

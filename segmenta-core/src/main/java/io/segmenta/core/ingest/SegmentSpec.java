@@ -92,8 +92,17 @@ public final class SegmentSpec {
         List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems));
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> SNAKE = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The snake_case name of an event or property: "Signed Up" → signed_up, "orderId" → order_id. */
   public static String snake(String s) {
+    if (SNAKE.size() > 100_000) {
+      SNAKE.clear();
+    }
+    return SNAKE.computeIfAbsent(s, SegmentSpec::toSnake);
+  }
+
+  private static String toSnake(String s) {
     String x = s.trim().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
     if (x.isEmpty()) {
       return x;

@@ -1,0 +1,148 @@
+package io.segmenta.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.segmenta.core.port.Store;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import io.segmenta.server.Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tracking throughput with durable acknowledgements, on loopback, the load generator in the same process (so it
+ * takes its share of the two cores, as wrk would): {@code /v1/batch} with 100 events a request, and single
+ * {@code /v1/track} calls, each against the server and against a peer that is the same HTTP stack (Javalin, Jetty,
+ * Jackson) parsing the body and answering 200 without storing: the ceiling of the transport, so the ratio says what
+ * storing costs.
+ *
+ * <pre>java -Xmx8g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
+ *     io.segmenta.bench.TrackingBench --data-dir /work/bench/tracking --seconds 15</pre>
+ */
+public final class TrackingBench {
+  private TrackingBench() {}
+
+  static final String KEY = "wk_bench";
+
+  record Load(String path, int concurrency, int eventsPerRequest) {}
+
+  static String body(Load l, long n) {
+    if (l.eventsPerRequest() == 1) {
+      return "{\"userId\": \"u" + (n % 50_000) + "\", \"messageId\": \"t-" + n + "\", \"event\": \"Product Viewed\","
+          + " \"properties\": {\"product_id\": \"p" + (n % 997) + "\", \"category\": \"shoes\", \"price\": 49.5}}";
+    }
+    StringBuilder s = new StringBuilder("{\"batch\": [");
+    for (int i = 0; i < l.eventsPerRequest(); i++) {
+      long m = n * l.eventsPerRequest() + i;
+      s.append(i > 0 ? "," : "").append("{\"type\": \"track\", \"userId\": \"u").append(m % 50_000).append("\", \"messageId\": \"b-").append(m)
+          .append("\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p").append(m % 997).append("\", \"category\": \"shoes\", \"price\": 49.5}}");
+    }
+    return s.append("]}").toString();
+  }
+
+  /** Requests per second over {@code seconds}, after a warm-up; every answer must be 200. */
+  static double run(int port, Load l, int seconds, AtomicLong counter) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String auth = "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8));
+    URI uri = URI.create("http://127.0.0.1:" + port + l.path());
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong done = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicLong retried = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < l.concurrency(); t++) {
+      Thread th = new Thread(() -> {
+        while (!stop.get()) {
+          try {
+            HttpRequest r = HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(l, counter.getAndIncrement()))).build();
+            HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+            int code = resp.statusCode();
+            if (code != 200) {
+              if (failed.incrementAndGet() <= 3) {
+                System.err.println("failed: " + code + " " + resp.body());
+              }
+            } else if (measuring.get()) {
+              done.incrementAndGet();
+            }
+          } catch (java.io.IOException e) {
+            // A pooled keep-alive connection the server closed: the client sends again, as tracking clients do.
+            retried.incrementAndGet();
+          } catch (Exception e) {
+            if (failed.incrementAndGet() <= 3) {
+              System.err.println("failed: " + e);
+            }
+          }
+        }
+      });
+      threads.add(th);
+      th.start();
+    }
+    Thread.sleep(3000);
+    measuring.set(true);
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long n = done.get();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    stop.set(true);
+    for (Thread th : threads) {
+      th.join();
+    }
+    if (retried.get() > 10) {
+      throw new IllegalStateException(retried.get() + " connection errors on " + l.path());
+    }
+    if (failed.get() > 0) {
+      throw new IllegalStateException(failed.get() + " requests failed on " + l.path());
+    }
+    return n / elapsed;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(SegmentBench.arg(args, "--data-dir", "target/bench-tracking"));
+    int seconds = Integer.parseInt(SegmentBench.arg(args, "--seconds", "15"));
+    if (Files.exists(dir.resolve("segmenta.duckdb"))) {
+      Files.delete(dir.resolve("segmenta.duckdb"));
+    }
+    List<Load> loads = List.of(new Load("/v1/batch", 8, 100), new Load("/v1/track", 32, 1));
+    ObjectMapper json = new ObjectMapper();
+    Javalin peer = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.jetty.host = "127.0.0.1";
+      c.routes.post("/v1/batch", ctx -> {
+        json.readTree(ctx.bodyAsBytes());
+        ctx.contentType("application/json").result("{\"success\":true}");
+      });
+      c.routes.post("/v1/track", ctx -> {
+        json.readTree(ctx.bodyAsBytes());
+        ctx.contentType("application/json").result("{\"success\":true}");
+      });
+    }).start(0);
+    AtomicLong counter = new AtomicLong();
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()));
+        Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(KEY), "bench-admin-key", Clock.systemUTC(), dir))) {
+      for (Load l : loads) {
+        double ours = run(server.port(), l, seconds, counter);
+        double ceiling = run(peer.port(), l, seconds, new AtomicLong());
+        System.out.printf("%s (%d concurrent, %d events a request): segmenta %,.0f req/s = %,.0f events/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
+            l.path(), l.concurrency(), l.eventsPerRequest(), ours, ours * l.eventsPerRequest(), ceiling, ours / ceiling);
+      }
+      System.out.printf("stored: %,d events%n", store.stats().events());
+    } finally {
+      peer.stop();
+    }
+  }
+}
