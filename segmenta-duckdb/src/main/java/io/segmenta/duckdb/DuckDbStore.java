@@ -158,6 +158,8 @@ final class DuckDbStore implements Store {
       s.execute(l.append(")").toString());
       s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS experiments(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS realtime_segments(name VARCHAR PRIMARY KEY)");
+      s.execute("CREATE TABLE IF NOT EXISTS membership_changes(profile_id VARCHAR NOT NULL, segment VARCHAR NOT NULL, entered BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, cause VARCHAR NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS consents(pkey BIGINT NOT NULL, purpose VARCHAR NOT NULL, granted BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL)");
     }
     Schema schema = std;
@@ -607,6 +609,70 @@ final class DuckDbStore implements Store {
     }
   }
 
+  // ---- real-time segments
+
+  @Override
+  public synchronized void setRealtime(String segment, boolean realtime) {
+    transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement(realtime ? "INSERT OR IGNORE INTO realtime_segments VALUES (?)" : "DELETE FROM realtime_segments WHERE name = ?")) {
+        ps.setString(1, segment);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized java.util.Set<String> realtimeSegments() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT r.name FROM realtime_segments r JOIN segments s ON s.name = r.name")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not list real-time segments: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void recordMembershipChanges(List<io.segmenta.core.realtime.MembershipChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    transaction(() -> {
+      try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "membership_changes")) {
+        for (io.segmenta.core.realtime.MembershipChange c : changes) {
+          a.beginRow().append(c.profileId()).append(c.segment()).append(c.entered()).append(LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC)).append(c.cause()).endRow();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized List<io.segmenta.core.realtime.MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit) {
+    List<io.segmenta.core.realtime.MembershipChange> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement("SELECT profile_id, segment, entered, ts, cause FROM membership_changes WHERE (? IS NULL OR segment = ?)"
+        + " AND (? IS NULL OR profile_id = ?) AND ts >= ? ORDER BY ts, segment, profile_id LIMIT ?")) {
+      ps.setString(1, segment);
+      ps.setString(2, segment);
+      ps.setString(3, profileId);
+      ps.setString(4, profileId);
+      ps.setObject(5, LocalDateTime.ofInstant(since, ZoneOffset.UTC));
+      ps.setInt(6, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new io.segmenta.core.realtime.MembershipChange(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+              rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getString(5)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not read membership changes: " + e.getMessage(), e);
+    }
+  }
+
   // ---- privacy
 
   @Override
@@ -695,6 +761,10 @@ final class DuckDbStore implements Store {
         events = st.executeUpdate("DELETE FROM events WHERE pkey = " + pkey + " OR anonymous_id IN (" + anon + ")");
         ids = st.executeUpdate("DELETE FROM identifiers WHERE pkey = " + pkey);
         st.executeUpdate("DELETE FROM consents WHERE pkey = " + pkey);
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM membership_changes WHERE profile_id = ?")) {
+          ps.setString(1, profileId);
+          ps.executeUpdate();
+        }
         st.executeUpdate("DELETE FROM profiles WHERE pkey = " + pkey);
       }
       return new io.segmenta.core.port.Erasure(profileId, events, lines, ids);

@@ -46,10 +46,14 @@ import java.util.Map;
 final class AdminRoutes {
   private final Store store;
   private final Clock clock;
+  private final RealtimeFeed feed;
+  private final Webhooks webhooks;
 
-  AdminRoutes(Store store, Clock clock) {
+  AdminRoutes(Store store, Clock clock, RealtimeFeed feed, Webhooks webhooks) {
     this.store = store;
     this.clock = clock;
+    this.feed = feed;
+    this.webhooks = webhooks;
   }
 
   List<Route> routes() {
@@ -61,6 +65,14 @@ final class AdminRoutes {
         new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment", null, this::deleteSegment),
         new Route("GET", "/admin/segments/{name}/members", Route.Access.ADMIN, "Member ids, a page at a time (?offset, ?limit)", null, this::members),
         new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b) whose consent allows ?purpose (default analytics), as JSON lines", null, this::export),
+        new Route("GET", "/admin/segments/{name}/changes", Route.Access.ADMIN,
+            "Membership history of a real-time segment: entries and exits with time and cause (?since, ?limit, ?profile)", null, this::changes),
+        Route.stream("/admin/changes/stream", Route.Access.ADMIN,
+            "Membership changes of real-time segments as Server-Sent Events (event 'membership'; ?segment to filter)", this::stream),
+        new Route("GET", "/admin/webhooks", Route.Access.ADMIN, "Webhook subscriptions with delivery counts", null, ctx -> Http.json(ctx, 200, webhooks.list())),
+        new Route("POST", "/admin/webhooks", Route.Access.ADMIN, "Subscribe a URL to membership changes (signed, retried)",
+            "{\"url\", \"segments\": [names] (empty: all)}", this::addWebhook),
+        new Route("DELETE", "/admin/webhooks/{id}", Route.Access.ADMIN, "Remove a webhook", null, this::removeWebhook),
         new Route("POST", "/admin/rules/check", Route.Access.ADMIN, "Parse and type-check a rule; its canonical text and JSON", "{\"rule\"}", this::check),
         new Route("POST", "/admin/rules/preview", Route.Access.ADMIN, "How many profiles a rule selects (?sample=N for a fast estimate)", "{\"rule\", \"asOf\"}", this::preview),
         new Route("GET", "/admin/profiles/{id}", Route.Access.ADMIN, "A profile by id, or by identifier with ?by=email: traits, computed traits, segments, recent events", null, this::profile),
@@ -104,8 +116,10 @@ final class AdminRoutes {
       o.put("description", d.description());
     }
     o.put("updatedAt", d.updatedAt().toString());
+    boolean rt = store.realtimeSegments().contains(d.name());
+    o.put("realtime", rt);
     if (withSize) {
-      o.put("size", store.count(RuleText.parseRule(d.rule()), clock.instant()));
+      o.put("size", rt ? feed.members(d.name()).size() : store.count(RuleText.parseRule(d.rule()), clock.instant()));
     }
     return o;
   }
@@ -128,12 +142,27 @@ final class AdminRoutes {
       throw new Http.Failure(409, "segment '" + name + "' exists; replace it with PUT /admin/segments/" + name);
     }
     SegmentDefinition d = segments().save(name, ruleText(b), b.hasNonNull("description") ? b.get("description").asText() : null);
+    realtime(d, b);
     Http.json(ctx, 201, segmentJson(d, true));
+  }
+
+  /** {@code "realtime": true} in a segment's body keeps its membership current on every event. */
+  private void realtime(SegmentDefinition d, JsonNode b) {
+    boolean on = b.path("realtime").asBoolean(false);
+    boolean was = store.realtimeSegments().contains(d.name());
+    if (was) {
+      feed.untrack(d.name());
+    }
+    store.setRealtime(d.name(), on);
+    if (on) {
+      feed.track(d);
+    }
   }
 
   private void putSegment(Context ctx) {
     JsonNode b = Http.body(ctx, 256 * 1024);
     SegmentDefinition d = segments().save(ctx.pathParam("name"), ruleText(b), b.hasNonNull("description") ? b.get("description").asText() : null);
+    realtime(d, b);
     Http.json(ctx, 200, segmentJson(d, true));
   }
 
@@ -152,6 +181,10 @@ final class AdminRoutes {
 
   private void deleteSegment(Context ctx) {
     String name = ctx.pathParam("name");
+    if (store.realtimeSegments().contains(name)) {
+      feed.untrack(name);
+      store.setRealtime(name, false);
+    }
     if (!store.deleteSegment(name)) {
       throw new Http.Failure(404, "there is no segment '" + name + "'");
     }
@@ -224,8 +257,54 @@ final class AdminRoutes {
     return id;
   }
 
+  private void changes(Context ctx) {
+    SegmentDefinition d = segment(ctx);
+    Instant since = ctx.queryParam("since") == null ? Instant.EPOCH : instant("since", ctx.queryParam("since"));
+    int limit = Http.intParam(ctx, "limit", 1000, 1, 100_000);
+    ArrayNode a = Http.JSON.createArrayNode();
+    store.membershipChanges(d.name(), ctx.queryParam("profile"), since, limit).forEach(c -> a.add(Webhooks.json(c)));
+    Http.json(ctx, 200, a);
+  }
+
+  private void stream(io.javalin.http.sse.SseClient client) {
+    String only = client.ctx().queryParam("segment");
+    client.keepAlive();
+    java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>> l = changes -> {
+      for (io.segmenta.core.realtime.MembershipChange c : changes) {
+        if (only == null || only.equals(c.segment())) {
+          client.sendEvent("membership", Webhooks.json(c).toString());
+        }
+      }
+    };
+    feed.listen(l);
+    client.onClose(() -> feed.unlisten(l));
+    client.sendComment("connected");
+  }
+
+  private void addWebhook(Context ctx) {
+    JsonNode b = Http.body(ctx, 16 * 1024);
+    java.util.Set<String> segs = new java.util.TreeSet<>();
+    b.path("segments").forEach(x -> segs.add(x.asText()));
+    for (String sname : segs) {
+      if (!store.realtimeSegments().contains(sname)) {
+        throw new Http.Failure(400, "'" + sname + "' is not a real-time segment; mark it with \"realtime\": true first");
+      }
+    }
+    Webhooks.Hook h = webhooks.add(Http.text(b, "url"), segs);
+    Http.json(ctx, 201, Http.JSON.createObjectNode().put("id", h.id()).put("url", h.url()).put("secret", h.secret()));
+  }
+
+  private void removeWebhook(Context ctx) {
+    if (!webhooks.remove(ctx.pathParam("id"))) {
+      throw new Http.Failure(404, "there is no webhook '" + ctx.pathParam("id") + "'");
+    }
+    ctx.status(204);
+  }
+
   private void erase(Context ctx) {
-    io.segmenta.core.port.Erasure e = store.erase(profileId(ctx));
+    String erased = profileId(ctx);
+    feed.forget(erased);
+    io.segmenta.core.port.Erasure e = store.erase(erased);
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("erased", true).put("events", e.events())
         .put("orderLines", e.orderLines()).put("identifiers", e.identifiers()));
   }
@@ -299,6 +378,8 @@ final class AdminRoutes {
       }
     }
     o.set("consent", consentJson(id));
+    ArrayNode history = o.putArray("membershipHistory");
+    store.membershipChanges(null, id, Instant.EPOCH, maxEvents == Integer.MAX_VALUE ? Integer.MAX_VALUE : 50).forEach(c -> history.add(Webhooks.json(c)));
     ArrayNode recent = o.putArray(maxEvents == Integer.MAX_VALUE ? "allEvents" : "recentEvents");
     List<Event> events = new ArrayList<>(h.events());
     events.sort(Comparator.comparing(Event::timestamp).reversed());

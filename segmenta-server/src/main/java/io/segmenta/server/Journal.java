@@ -68,8 +68,12 @@ final class Journal implements AutoCloseable {
   private final Thread applier;
   private volatile boolean closed;
 
-  Journal(Store store, Path dataDir) {
+  private final java.util.function.Consumer<Batch> onDurable;
+
+  /** {@code onDurable} sees each request's batch as soon as it is on disk (real-time segments start there). */
+  Journal(Store store, Path dataDir, java.util.function.Consumer<Batch> onDurable) {
     this.store = store;
+    this.onDurable = onDurable;
     this.file = dataDir.resolve("journal.log");
     try {
       Files.createDirectories(dataDir);
@@ -157,6 +161,7 @@ final class Journal implements AutoCloseable {
           notifyAll();
         }
         group.forEach(p -> p.done().complete(null));
+        group.forEach(p -> onDurable.accept(p.batch()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -47,20 +47,33 @@ public final class Server implements AutoCloseable {
   private final Javalin app;
   private final List<Route> routes;
   private final Journal writer;
+  private final RealtimeFeed feed;
+  private final Webhooks webhooks;
 
-  private Server(Javalin app, List<Route> routes, Journal writer) {
+  private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks) {
     this.app = app;
     this.routes = routes;
     this.writer = writer;
+    this.feed = feed;
+    this.webhooks = webhooks;
   }
 
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
-    Journal writer = new Journal(store, o.journalDir());
+    RealtimeFeed[] feedRef = new RealtimeFeed[1];
+    Journal writer = new Journal(store, o.journalDir(), b -> {
+      if (feedRef[0] != null) {
+        feedRef[0].accept(b);
+      }
+    });
+    RealtimeFeed feed = new RealtimeFeed(store, o.clock());
+    feedRef[0] = feed;
+    Webhooks webhooks = new Webhooks(o.journalDir());
+    feed.listen(webhooks::publish);
     routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
-    routes.addAll(new AdminRoutes(store, o.clock()).routes());
+    routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -71,6 +84,12 @@ public final class Server implements AutoCloseable {
       config.http.maxRequestSize = 4L * 1024 * 1024;
       config.startup.showJavalinBanner = false;
       for (Route r : routes) {
+        if (r.sse() != null) {
+          Handler auth = guarded(new Route(r.method(), r.path(), r.access(), r.summary(), null, ctx -> { }), o, writer);
+          config.routes.before(r.path(), auth);
+          config.routes.sse(r.path(), r.sse());
+          continue;
+        }
         Handler h = guarded(r, o, writer);
         switch (r.method()) {
           case "GET" -> config.routes.get(r.path(), h);
@@ -96,7 +115,7 @@ public final class Server implements AutoCloseable {
       });
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
-    return new Server(app, List.copyOf(routes), writer);
+    return new Server(app, List.copyOf(routes), writer, feed, webhooks);
   }
 
   private static Handler guarded(Route r, Options o, Journal journal) {
@@ -171,5 +190,7 @@ public final class Server implements AutoCloseable {
   public void close() {
     app.stop();
     writer.close();
+    feed.close();
+    webhooks.close();
   }
 }

@@ -75,6 +75,23 @@ public interface Store extends AutoCloseable {
 
   boolean deleteSegment(String name);
 
+  // ---- real-time segments
+
+  /** Marks a saved segment real-time (or not): its membership is then kept up to date on every event. */
+  void setRealtime(String segment, boolean realtime);
+
+  /** The saved segments marked real-time. */
+  java.util.Set<String> realtimeSegments();
+
+  /** Stores membership changes (the history real-time segments keep). */
+  void recordMembershipChanges(List<io.segmenta.core.realtime.MembershipChange> changes);
+
+  /**
+   * Membership changes, oldest first, of a segment (null: all) and a profile (null: all), from {@code since}
+   * (inclusive), at most {@code limit}.
+   */
+  List<io.segmenta.core.realtime.MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit);
+
   // ---- audiences
 
   /** How many profiles the rule selects at {@code asOf}. */

@@ -1,0 +1,150 @@
+package io.segmenta.server;
+
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.realtime.RealtimeSegments;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.segment.Segments;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link RealtimeSegments} for the server on one thread: durable tracking batches come in as soon as their
+ * fsync returns, timers fire when windows pass, and every membership change is stored (the membership history)
+ * and handed to the listeners (Server-Sent Events clients, webhooks).
+ */
+final class RealtimeFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimeFeed.class);
+
+  private final Store store;
+  private final Clock clock;
+  private final RealtimeSegments engine;
+  private final BlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+  private final List<Consumer<List<MembershipChange>>> listeners = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean closed;
+
+  RealtimeFeed(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    Segments segments = new Segments(store, clock);
+    this.engine = new RealtimeSegments(segments.resolver(), store::history, 100_000);
+    Instant now = clock.instant();
+    for (String name : store.realtimeSegments()) {
+      store.segment(name).ifPresent(d -> start(d, now));
+    }
+    thread = new Thread(this::run, "segmenta-realtime");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void start(SegmentDefinition d, Instant now) {
+    Rule r = RuleText.parseRule(d.rule());
+    engine.track(d.name(), r, new HashSet<>(store.members(r, now, 0, Integer.MAX_VALUE)));
+  }
+
+  void listen(Consumer<List<MembershipChange>> l) {
+    listeners.add(l);
+  }
+
+  void unlisten(Consumer<List<MembershipChange>> l) {
+    listeners.remove(l);
+  }
+
+  /** A durable batch: re-decides the profiles it touches. */
+  void accept(Batch b) {
+    if (!b.isEmpty()) {
+      work.add(() -> publish(engine.onEvents(b.profiles(), b.events(), clock.instant())));
+    }
+  }
+
+  /** Starts keeping a saved segment real-time (its current members from the batch engine). */
+  void track(SegmentDefinition d) {
+    call(() -> start(d, clock.instant()));
+  }
+
+  void untrack(String name) {
+    call(() -> engine.untrack(name));
+  }
+
+  void forget(String profileId) {
+    call(() -> engine.forget(profileId));
+  }
+
+  java.util.Set<String> members(String segment) {
+    CompletableFuture<java.util.Set<String>> f = new CompletableFuture<>();
+    work.add(() -> f.complete(engine.members(segment)));
+    return f.join();
+  }
+
+  private void call(Runnable r) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    work.add(() -> {
+      try {
+        r.run();
+        f.complete(null);
+      } catch (RuntimeException e) {
+        f.completeExceptionally(e);
+      }
+    });
+    f.join();
+  }
+
+  private void run() {
+    while (!closed) {
+      try {
+        Instant now = clock.instant();
+        long wait = engine.nextTimer().map(t -> Math.max(0, Duration.between(now, t).toMillis())).orElse(1000L);
+        Runnable r = work.poll(Math.min(wait, 1000L), TimeUnit.MILLISECONDS);
+        if (r != null) {
+          r.run();
+        }
+        publish(engine.advance(clock.instant()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        LOG.error("real-time segments failed on a batch: {}", e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  private void publish(List<MembershipChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    store.recordMembershipChanges(changes);
+    for (Consumer<List<MembershipChange>> l : listeners) {
+      try {
+        l.accept(changes);
+      } catch (RuntimeException e) {
+        LOG.error("a membership listener failed: {}", e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    thread.interrupt();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.realtime.MembershipChange;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Webhooks for membership changes: each subscriber gets POSTs of {@code {"changes": [...]}} (at most 500 a call)
+ * for the segments it asked for, signed with HMAC-SHA256 of the body under its secret
+ * ({@code X-Segmenta-Signature: sha256=<hex>}), in order. A failed delivery (no answer, or not 2xx) is retried with
+ * exponential backoff (0.25 s doubling, 8 attempts, about a minute); then the batch is counted as dropped and the
+ * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory.
+ */
+final class Webhooks implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+  static final int ATTEMPTS = 8;
+
+  record Hook(String id, String url, Set<String> segments, String secret) {}
+
+  private final class Delivery {
+    final Hook hook;
+    final BlockingQueue<MembershipChange> queue = new LinkedBlockingQueue<>();
+    final AtomicLong delivered = new AtomicLong();
+    final AtomicLong retries = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
+    final Thread thread;
+    volatile boolean stopped;
+
+    Delivery(Hook hook) {
+      this.hook = hook;
+      this.thread = new Thread(this::run, "segmenta-webhook-" + hook.id());
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    void run() {
+      List<MembershipChange> batch = new ArrayList<>();
+      while (!stopped) {
+        try {
+          MembershipChange first = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.clear();
+          batch.add(first);
+          queue.drainTo(batch, 499);
+          send(batch);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void send(List<MembershipChange> batch) throws InterruptedException {
+      byte[] body = body(batch);
+      long backoff = 250;
+      for (int attempt = 1; attempt <= ATTEMPTS && !stopped; attempt++) {
+        try {
+          HttpRequest r = HttpRequest.newBuilder(URI.create(hook.url())).timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json").header("X-Segmenta-Signature", "sha256=" + sign(hook.secret(), body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+          int code = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (code >= 200 && code < 300) {
+            delivered.addAndGet(batch.size());
+            return;
+          }
+        } catch (IOException | IllegalArgumentException e) {
+          // retried below
+        }
+        retries.incrementAndGet();
+        Thread.sleep(backoff);
+        backoff *= 2;
+      }
+      dropped.addAndGet(batch.size());
+      LOG.error("webhook {} dropped {} changes after {} attempts", hook.id(), batch.size(), ATTEMPTS);
+    }
+  }
+
+  private final Path file;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
+
+  Webhooks(Path dataDir) {
+    this.file = dataDir.resolve("webhooks.json");
+    try {
+      if (Files.exists(file)) {
+        for (JsonNode h : Http.JSON.readTree(file.toFile())) {
+          Set<String> segs = new java.util.TreeSet<>();
+          h.path("segments").forEach(x -> segs.add(x.asText()));
+          Hook hook = new Hook(h.get("id").asText(), h.get("url").asText(), segs, h.get("secret").asText());
+          deliveries.put(hook.id(), new Delivery(hook));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  synchronized Hook add(String url, Set<String> segments) {
+    URI u;
+    try {
+      u = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new Http.Failure(400, "'url' is not a URL: " + e.getMessage());
+    }
+    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
+      throw new Http.Failure(400, "'url' must be an http or https URL with a host");
+    }
+    byte[] b = new byte[16];
+    new SecureRandom().nextBytes(b);
+    Hook hook = new Hook("wh_" + HexFormat.of().formatHex(b, 0, 6), url, Set.copyOf(segments), HexFormat.of().formatHex(b));
+    deliveries.put(hook.id(), new Delivery(hook));
+    save();
+    return hook;
+  }
+
+  synchronized boolean remove(String id) {
+    Delivery d = deliveries.remove(id);
+    if (d == null) {
+      return false;
+    }
+    d.stopped = true;
+    d.thread.interrupt();
+    save();
+    return true;
+  }
+
+  synchronized ArrayNode list() {
+    ArrayNode a = Http.JSON.createArrayNode();
+    for (Delivery d : deliveries.values()) {
+      ObjectNode o = a.addObject().put("id", d.hook.id()).put("url", d.hook.url());
+      d.hook.segments().forEach(o.putArray("segments")::add);
+      o.put("queued", d.queue.size()).put("delivered", d.delivered.get()).put("retries", d.retries.get()).put("dropped", d.dropped.get());
+    }
+    return a;
+  }
+
+  /** Queues changes for every subscriber that wants their segment. */
+  void publish(List<MembershipChange> changes) {
+    List<Delivery> ds;
+    synchronized (this) {
+      ds = List.copyOf(deliveries.values());
+    }
+    for (Delivery d : ds) {
+      for (MembershipChange c : changes) {
+        if (d.hook.segments().isEmpty() || d.hook.segments().contains(c.segment())) {
+          d.queue.add(c);
+        }
+      }
+    }
+  }
+
+  static ObjectNode json(MembershipChange c) {
+    return Http.JSON.createObjectNode().put("profileId", c.profileId()).put("segment", c.segment())
+        .put("change", c.entered() ? "entered" : "exited").put("at", c.at().toString()).put("cause", c.cause());
+  }
+
+  private static byte[] body(List<MembershipChange> batch) {
+    ObjectNode o = Http.JSON.createObjectNode();
+    ArrayNode a = o.putArray("changes");
+    batch.forEach(c -> a.add(json(c)));
+    return o.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String sign(String secret, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
+    }
+  }
+
+  private void save() {
+    ArrayNode a = Http.JSON.createArrayNode();
+    for (Delivery d : deliveries.values()) {
+      ObjectNode o = a.addObject().put("id", d.hook.id()).put("url", d.hook.url()).put("secret", d.hook.secret());
+      d.hook.segments().forEach(o.putArray("segments")::add);
+    }
+    try {
+      Path tmp = file.resolveSibling("webhooks.json.tmp");
+      Files.writeString(tmp, a.toPrettyString());
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (Delivery d : deliveries.values()) {
+      d.stopped = true;
+      d.thread.interrupt();
+    }
+  }
+}
