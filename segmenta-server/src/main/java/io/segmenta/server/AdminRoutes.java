@@ -269,16 +269,23 @@ final class AdminRoutes {
   private void stream(io.javalin.http.sse.SseClient client) {
     String only = client.ctx().queryParam("segment");
     client.keepAlive();
+    // The greeting goes out before any change can; then only the feed's thread writes to the stream.
+    client.sendComment("connected");
+    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>>> self = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>> l = changes -> {
+      if (client.terminated()) {
+        feed.unlisten(self.get());
+        return;
+      }
       for (io.segmenta.core.realtime.MembershipChange c : changes) {
         if (only == null || only.equals(c.segment())) {
           client.sendEvent("membership", Webhooks.json(c).toString());
         }
       }
     };
-    feed.listen(l);
+    self.set(l);
     client.onClose(() -> feed.unlisten(l));
-    client.sendComment("connected");
+    feed.listen(l);
   }
 
   private void addWebhook(Context ctx) {

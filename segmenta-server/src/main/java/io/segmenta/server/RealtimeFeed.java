@@ -42,7 +42,14 @@ final class RealtimeFeed implements AutoCloseable {
     this.store = store;
     this.clock = clock;
     Segments segments = new Segments(store, clock);
-    this.engine = new RealtimeSegments(segments.resolver(), store::history, 100_000);
+    // A profile's history is read from the store only if the store can have some: it existed at start, or it was
+    // seen since and left the cache. A new visitor's first event costs no database read.
+    java.util.Set<String> stored = new HashSet<>(store.profileIds());
+    java.util.Set<String> seen = new HashSet<>();
+    this.engine = new RealtimeSegments(segments.resolver(), id -> {
+      boolean known = stored.contains(id) || !seen.add(id);
+      return known ? store.history(id) : java.util.Optional.empty();
+    }, 100_000);
     Instant now = clock.instant();
     for (String name : store.realtimeSegments()) {
       store.segment(name).ifPresent(d -> start(d, now));
@@ -55,6 +62,10 @@ final class RealtimeFeed implements AutoCloseable {
   private void start(SegmentDefinition d, Instant now) {
     Rule r = RuleText.parseRule(d.rule());
     engine.track(d.name(), r, new HashSet<>(store.members(r, now, 0, Integer.MAX_VALUE)));
+  }
+
+  boolean closed() {
+    return closed;
   }
 
   void listen(Consumer<List<MembershipChange>> l) {
@@ -85,6 +96,11 @@ final class RealtimeFeed implements AutoCloseable {
     call(() -> engine.forget(profileId));
   }
 
+  /** Stores the membership changes still waiting (readers of the history call it first). */
+  void flush() {
+    call(() -> storeChanges(true));
+  }
+
   java.util.Set<String> members(String segment) {
     CompletableFuture<java.util.Set<String>> f = new CompletableFuture<>();
     work.add(() -> f.complete(engine.members(segment)));
@@ -109,11 +125,12 @@ final class RealtimeFeed implements AutoCloseable {
       try {
         Instant now = clock.instant();
         long wait = engine.nextTimer().map(t -> Math.max(0, Duration.between(now, t).toMillis())).orElse(1000L);
-        Runnable r = work.poll(Math.min(wait, 1000L), TimeUnit.MILLISECONDS);
+        Runnable r = work.poll(Math.min(wait, unstored.isEmpty() ? 1000L : 100L), TimeUnit.MILLISECONDS);
         if (r != null) {
           r.run();
         }
         publish(engine.advance(clock.instant()));
+        storeChanges(false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -123,11 +140,41 @@ final class RealtimeFeed implements AutoCloseable {
     }
   }
 
+  /** Changes published but not yet in the membership history; stored every 100 ms (or 1,000 changes). */
+  private final List<MembershipChange> unstored = new java.util.ArrayList<>();
+  private long storedAt = System.nanoTime();
+
+  /** Writes the history off the feed's thread, so a database write never delays a decision. */
+  private final java.util.concurrent.ExecutorService historyWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "segmenta-membership-history");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private void storeChanges(boolean force) {
+    if (!unstored.isEmpty() && (force || unstored.size() >= 1000 || System.nanoTime() - storedAt > 100_000_000L)) {
+      List<MembershipChange> batch = List.copyOf(unstored);
+      unstored.clear();
+      storedAt = System.nanoTime();
+      java.util.concurrent.Future<?> f = historyWriter.submit(() -> store.recordMembershipChanges(batch));
+      if (force) {
+        try {
+          f.get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      }
+    }
+  }
+
+  /** Listeners first (latency), then the history, in batches. */
   private void publish(List<MembershipChange> changes) {
     if (changes.isEmpty()) {
       return;
     }
-    store.recordMembershipChanges(changes);
+    unstored.addAll(changes);
     for (Consumer<List<MembershipChange>> l : listeners) {
       try {
         l.accept(changes);
@@ -146,5 +193,7 @@ final class RealtimeFeed implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    storeChanges(true);
+    historyWriter.shutdown();
   }
 }

@@ -85,12 +85,12 @@ public final class Server implements AutoCloseable {
       config.startup.showJavalinBanner = false;
       for (Route r : routes) {
         if (r.sse() != null) {
-          Handler auth = guarded(new Route(r.method(), r.path(), r.access(), r.summary(), null, ctx -> { }), o, writer);
+          Handler auth = guarded(new Route(r.method(), r.path(), r.access(), r.summary(), null, ctx -> { }), o, writer, () -> feed);
           config.routes.before(r.path(), auth);
           config.routes.sse(r.path(), r.sse());
           continue;
         }
-        Handler h = guarded(r, o, writer);
+        Handler h = guarded(r, o, writer, () -> feed);
         switch (r.method()) {
           case "GET" -> config.routes.get(r.path(), h);
           case "POST" -> config.routes.post(r.path(), h);
@@ -118,7 +118,7 @@ public final class Server implements AutoCloseable {
     return new Server(app, List.copyOf(routes), writer, feed, webhooks);
   }
 
-  private static Handler guarded(Route r, Options o, Journal journal) {
+  private static Handler guarded(Route r, Options o, Journal journal, java.util.function.Supplier<RealtimeFeed> feedOf) {
     if (r.access() == Route.Access.PUBLIC) {
       return r.handler();
     }
@@ -138,8 +138,9 @@ public final class Server implements AutoCloseable {
         throw new Http.Failure(admin ? 403 : 401, admin ? "tracking takes a write key, not the admin key" : "unknown write key");
       }
       if (r.access() == Route.Access.ADMIN || r.path().equals("/v1/decide")) {
-        // Reads see every write acknowledged before them.
+        // Reads see every write acknowledged before them, and every membership change decided before them.
         journal.flush();
+        feedOf.get().flush();
       }
       r.handler().handle(ctx);
     };
@@ -174,6 +175,11 @@ public final class Server implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** Calls {@code listener} with every batch of membership changes of real-time segments, as they are decided. */
+  public void listen(java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>> listener) {
+    feed.listen(listener);
   }
 
   /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */
