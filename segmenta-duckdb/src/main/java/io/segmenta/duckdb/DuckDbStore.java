@@ -159,6 +159,7 @@ final class DuckDbStore implements Store {
       s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS experiments(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS realtime_segments(name VARCHAR PRIMARY KEY)");
+      s.execute("CREATE TABLE IF NOT EXISTS merge_log(survivor VARCHAR NOT NULL, merged VARCHAR NOT NULL, identifiers VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, reason VARCHAR NOT NULL, applied BOOLEAN NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS membership_changes(profile_id VARCHAR NOT NULL, segment VARCHAR NOT NULL, entered BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, cause VARCHAR NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS consents(pkey BIGINT NOT NULL, purpose VARCHAR NOT NULL, granted BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL)");
     }
@@ -609,6 +610,135 @@ final class DuckDbStore implements Store {
     }
   }
 
+  // ---- identity
+
+  private long pkeyOf(String profileId) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT pkey FROM profiles WHERE profile_id = ?")) {
+      ps.setString(1, profileId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UserException("there is no profile '" + profileId + "'");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @Override
+  public synchronized io.segmenta.core.port.MergeRecord merge(String survivorId, String mergedId, String reason, Instant at) {
+    if (survivorId.equals(mergedId)) {
+      throw new UserException("a profile cannot be merged into itself: '" + survivorId + "'");
+    }
+    return transaction(() -> {
+      long s = pkeyOf(survivorId);
+      long m = pkeyOf(mergedId);
+      List<Identifier> moved = new ArrayList<>();
+      try (PreparedStatement ps = conn.prepareStatement("SELECT kind, value FROM identifiers WHERE pkey = ? ORDER BY kind, value")) {
+        ps.setLong(1, m);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            moved.add(new Identifier(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      try (Statement st = conn.createStatement()) {
+        st.executeUpdate("UPDATE events SET pkey = " + s + " WHERE pkey = " + m);
+        st.executeUpdate("UPDATE order_lines SET pkey = " + s + " WHERE pkey = " + m);
+        st.executeUpdate("INSERT INTO identifiers SELECT i.kind, i.value, " + s + " FROM identifiers i WHERE i.pkey = " + m
+            + " AND NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.pkey = " + s + " AND x.kind = i.kind AND x.value = i.value)");
+        st.executeUpdate("DELETE FROM identifiers WHERE pkey = " + m);
+        st.executeUpdate("UPDATE consents SET pkey = " + s + " WHERE pkey = " + m);
+        List<TraitDef> traits = storedTraits(schema);
+        if (!traits.isEmpty()) {
+          StringBuilder u = new StringBuilder("UPDATE profiles SET ");
+          for (int i = 0; i < traits.size(); i++) {
+            String c = Columns.quote(traits.get(i).name());
+            u.append(i > 0 ? ", " : "").append(c).append(" = COALESCE(profiles.").append(c).append(", o.").append(c).append(")");
+          }
+          st.executeUpdate(u.append(" FROM profiles o WHERE profiles.pkey = ").append(s).append(" AND o.pkey = ").append(m).toString());
+        }
+        st.executeUpdate("DELETE FROM profiles WHERE pkey = " + m);
+      }
+      try (PreparedStatement ps = conn.prepareStatement("UPDATE membership_changes SET profile_id = ? WHERE profile_id = ?")) {
+        ps.setString(1, survivorId);
+        ps.setString(2, mergedId);
+        ps.executeUpdate();
+      }
+      io.segmenta.core.port.MergeRecord r = new io.segmenta.core.port.MergeRecord(survivorId, mergedId, moved, at, reason, true);
+      insertMerge(r);
+      return r;
+    });
+  }
+
+  private void insertMerge(io.segmenta.core.port.MergeRecord r) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("INSERT INTO merge_log VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, r.survivorId());
+      ps.setString(2, r.mergedId());
+      StringBuilder ids = new StringBuilder();
+      for (Identifier i : r.identifiers()) {
+        ids.append(ids.length() > 0 ? "\u001e" : "").append(i.kind()).append('\u001f').append(i.value());
+      }
+      ps.setString(3, ids.toString());
+      ps.setObject(4, LocalDateTime.ofInstant(r.at(), ZoneOffset.UTC));
+      ps.setString(5, r.reason());
+      ps.setBoolean(6, r.applied());
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public synchronized void refuseMerge(io.segmenta.core.port.MergeRecord refused) {
+    transaction(() -> {
+      insertMerge(refused);
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized List<io.segmenta.core.port.MergeRecord> merges(String profileId) {
+    List<io.segmenta.core.port.MergeRecord> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement("SELECT survivor, merged, identifiers, ts, reason, applied FROM merge_log"
+        + " WHERE ? IS NULL OR survivor = ? OR merged = ? ORDER BY ts")) {
+      ps.setString(1, profileId);
+      ps.setString(2, profileId);
+      ps.setString(3, profileId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          List<Identifier> ids = new ArrayList<>();
+          String packed = rs.getString(3);
+          if (!packed.isEmpty()) {
+            for (String pair : packed.split("\u001e")) {
+              String[] kv = pair.split("\u001f", 2);
+              ids.add(new Identifier(kv[0], kv[1]));
+            }
+          }
+          out.add(new io.segmenta.core.port.MergeRecord(rs.getString(1), rs.getString(2), ids, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+              rs.getString(5), rs.getBoolean(6)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not read the merge log: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized List<String> holders(String kind, String value) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT DISTINCT p.profile_id, p.pkey FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey")) {
+      ps.setString(1, kind);
+      ps.setString(2, kind.equals("email") ? value.trim().toLowerCase(java.util.Locale.ROOT) : value);
+      List<String> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not count identifier holders: " + e.getMessage(), e);
+    }
+  }
+
   // ---- real-time segments
 
   @Override
@@ -763,6 +893,11 @@ final class DuckDbStore implements Store {
         st.executeUpdate("DELETE FROM consents WHERE pkey = " + pkey);
         try (PreparedStatement ps = conn.prepareStatement("DELETE FROM membership_changes WHERE profile_id = ?")) {
           ps.setString(1, profileId);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM merge_log WHERE survivor = ? OR merged = ?")) {
+          ps.setString(1, profileId);
+          ps.setString(2, profileId);
           ps.executeUpdate();
         }
         st.executeUpdate("DELETE FROM profiles WHERE pkey = " + pkey);

@@ -385,6 +385,13 @@ final class AdminRoutes {
       }
     }
     o.set("consent", consentJson(id));
+    ArrayNode merges = o.putArray("merges");
+    for (io.segmenta.core.port.MergeRecord m : store.merges(id)) {
+      ObjectNode x = merges.addObject().put("survivor", m.survivorId()).put("merged", m.mergedId()).put("at", m.at().toString())
+          .put("reason", m.reason()).put("applied", m.applied());
+      ArrayNode moved = x.putArray("identifiers");
+      m.identifiers().forEach(i -> moved.add(i.kind() + ":" + i.value()));
+    }
     ArrayNode history = o.putArray("membershipHistory");
     store.membershipChanges(null, id, Instant.EPOCH, maxEvents == Integer.MAX_VALUE ? Integer.MAX_VALUE : 50).forEach(c -> history.add(Webhooks.json(c)));
     ArrayNode recent = o.putArray(maxEvents == Integer.MAX_VALUE ? "allEvents" : "recentEvents");

@@ -71,9 +71,13 @@ final class Journal implements AutoCloseable {
   private final java.util.function.Consumer<Batch> onDurable;
 
   /** {@code onDurable} sees each request's batch as soon as it is on disk (real-time segments start there). */
-  Journal(Store store, Path dataDir, java.util.function.Consumer<Batch> onDurable) {
+  private final java.util.function.Consumer<List<io.segmenta.core.port.MergeRecord>> onMerge;
+
+  Journal(Store store, Path dataDir, java.util.function.Consumer<Batch> onDurable,
+      java.util.function.Consumer<List<io.segmenta.core.port.MergeRecord>> onMerge) {
     this.store = store;
     this.onDurable = onDurable;
+    this.onMerge = onMerge;
     this.file = dataDir.resolve("journal.log");
     try {
       Files.createDirectories(dataDir);
@@ -256,6 +260,12 @@ final class Journal implements AutoCloseable {
     store.write(new Batch(List.copyOf(profiles.values()), events));
     for (Entry e : entries) {
       e.consents().forEach(store::recordConsent);
+    }
+    // Profiles that turn out to be one person are merged once their identifiers are stored.
+    List<io.segmenta.core.port.MergeRecord> merges = io.segmenta.core.identity.Stitching.apply(store,
+        profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), Instant.now());
+    if (!merges.isEmpty() && onMerge != null) {
+      onMerge.accept(merges);
     }
   }
 

@@ -66,6 +66,13 @@ public final class Server implements AutoCloseable {
       if (feedRef[0] != null) {
         feedRef[0].accept(b);
       }
+    }, merges -> {
+      if (feedRef[0] != null) {
+        merges.stream().filter(io.segmenta.core.port.MergeRecord::applied).forEach(m -> {
+          feedRef[0].forget(m.mergedId());
+          feedRef[0].forget(m.survivorId());
+        });
+      }
     });
     RealtimeFeed feed = new RealtimeFeed(store, o.clock());
     feedRef[0] = feed;

@@ -175,6 +175,37 @@ class ServerTest {
     }
 
     @Test
+    void sameEmail_mergesTwoProfilesWithALog() throws Exception {
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"old-acct\", \"traits\": {\"email\": \"Merge.Me@example.com\", \"city\": \"Aalborg\", \"age\": 40}}").status());
+      assertEquals(200, track("/v1/track", "{\"userId\": \"old-acct\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"m-1\", \"revenue\": 30}}").status());
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"new-acct\", \"traits\": {\"email\": \"merge.me@example.com\", \"city\": \"Aarhus\"}}").status());
+      var h = stored().history("new-acct").orElseThrow();
+      assertEquals(1, h.events().size(), "the old account's order moved");
+      assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"), "the survivor's value wins");
+      assertEquals(new Value.Num(40), h.profile().trait("age"), "the merged profile fills gaps");
+      assertTrue(store.history("old-acct").isEmpty());
+      JsonNode merges = admin("GET", "/admin/profiles/new-acct", null).body().get("merges");
+      assertEquals(1, merges.size());
+      assertEquals("same email", merges.get(0).get("reason").asText());
+      assertEquals("old-acct", merges.get(0).get("merged").asText());
+    }
+
+    @Test
+    void sharedEmail_stopsMergingAfterTheLimit() throws Exception {
+      for (int i = 0; i < 6; i++) {
+        assertEquals(200, track("/v1/identify", "{\"userId\": \"shared-" + i + "\", \"traits\": {\"email\": \"test@test.com\"}}").status());
+        stored();
+      }
+      long survivors = 0;
+      for (int i = 0; i < 6; i++) {
+        survivors += store.history("shared-" + i).isPresent() ? 1 : 0;
+      }
+      assertEquals(6 - io.segmenta.core.identity.Stitching.MAX_MERGES_PER_IDENTIFIER, survivors, "after 3 merges the address counts as shared");
+      JsonNode merges = admin("GET", "/admin/profiles/shared-5", null).body().get("merges");
+      assertTrue(merges.toString().contains("refused"), merges.toString());
+    }
+
+    @Test
     void batch_withABadMessageStoresNothing() throws Exception {
       Answer a = track("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"userId\": \"u-3\", \"messageId\": \"b-1\", \"event\": \"Product Viewed\"},"
           + " {\"type\": \"track\", \"messageId\": \"b-2\", \"event\": \"Product Viewed\"}, {\"type\": \"bogus\", \"userId\": \"u-3\"},"

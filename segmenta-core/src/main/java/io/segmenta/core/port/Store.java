@@ -75,6 +75,25 @@ public interface Store extends AutoCloseable {
 
   boolean deleteSegment(String name);
 
+  // ---- identity
+
+  /**
+   * Merges profile {@code mergedId} into {@code survivorId}: its events, order lines, identifiers, consent history
+   * and membership history become the survivor's; traits merge with the survivor's values winning and the merged
+   * profile's filling the gaps; the merged profile is removed; the merge is logged with the identifiers it moved
+   * and why. Atomic.
+   */
+  MergeRecord merge(String survivorId, String mergedId, String reason, Instant at);
+
+  /** Records a merge that was refused (guard rails), so the log explains what did not happen too. */
+  void refuseMerge(MergeRecord refused);
+
+  /** The merge log of a profile (as survivor or as merged), oldest first; with {@code null}, everyone's. */
+  List<MergeRecord> merges(String profileId);
+
+  /** The profiles that hold an identifier, oldest first. */
+  List<String> holders(String kind, String value);
+
   // ---- real-time segments
 
   /** Marks a saved segment real-time (or not): its membership is then kept up to date on every event. */
