@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
@@ -152,6 +153,18 @@ class ServerTest {
         events += stored().history("gc-" + u).map(h -> h.events().size()).orElse(0);
       }
       assertEquals(196, events);
+    }
+
+    @Test
+    void clockSkew_isCorrectedFromSentAt() throws Exception {
+      // The device's clock is an hour behind: it says it sent the message an hour ago, right after the event.
+      Instant now = Instant.now();
+      String ts = now.minus(java.time.Duration.ofMinutes(61)).toString();
+      String sent = now.minus(java.time.Duration.ofMinutes(60)).toString();
+      assertEquals(200, track("/v1/track", "{\"userId\": \"skew-1\", \"event\": \"Product Viewed\", \"timestamp\": \"" + ts + "\", \"sentAt\": \"" + sent + "\"}").status());
+      Instant stored = stored().history("skew-1").orElseThrow().events().get(0).timestamp();
+      long minutesAgo = java.time.Duration.between(stored, Instant.now()).toMinutes();
+      assertTrue(minutesAgo >= 0 && minutesAgo <= 2, "about a minute before it was received, got " + stored);
     }
 
     @Test

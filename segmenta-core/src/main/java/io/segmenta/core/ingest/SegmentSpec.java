@@ -47,7 +47,10 @@ import java.util.Set;
  *   <li>identify with a userId and an anonymousId links the two (the visitor's past and future anonymous events
  *       become the customer's); alias links previousId to userId the same way;</li>
  *   <li>an event's id is its messageId, so a client's retry stores nothing twice; without one, a hash of the
- *       message's content.</li>
+ *       message's content;</li>
+ *   <li>a device's clock skew is corrected as Segment does: timestamp + (received at − sentAt);</li>
+ *   <li>{@code context.ip} and {@code context.library} are not stored: an IP address is personal data Segmenta
+ *       does not need, and the library is the client's business.</li>
  * </ul>
  */
 public final class SegmentSpec {
@@ -157,6 +160,15 @@ public final class SegmentSpec {
         ts = time(m, "timestamp");
         if (ts == null) {
           return;
+        }
+        // A device's clock may be off: as Segment does, shift the timestamp by the difference between when the
+        // server received the message and when the device says it sent it.
+        if (m.hasNonNull("sentAt")) {
+          Instant sent = time(m, "sentAt");
+          if (sent == null) {
+            return;
+          }
+          ts = ts.plus(java.time.Duration.between(sent, receivedAt));
         }
       }
       String messageId = m.hasNonNull("messageId") ? m.get("messageId").asText() : null;
