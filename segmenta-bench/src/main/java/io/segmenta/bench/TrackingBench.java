@@ -117,7 +117,9 @@ public final class TrackingBench {
     if (Files.exists(dir.resolve("segmenta.duckdb"))) {
       Files.delete(dir.resolve("segmenta.duckdb"));
     }
-    List<Load> loads = List.of(new Load("/v1/batch", 8, 100), new Load("/v1/track", 32, 1));
+    String only = SegmentBench.arg(args, "--only", "");
+    List<Load> loads = new ArrayList<>(List.of(new Load("/v1/batch", 8, 100), new Load("/v1/track", 32, 1)));
+    loads.removeIf(l -> !only.isEmpty() && !l.path().endsWith(only));
     ObjectMapper json = new ObjectMapper();
     Javalin peer = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;

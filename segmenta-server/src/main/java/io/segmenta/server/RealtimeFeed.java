@@ -59,7 +59,11 @@ final class RealtimeFeed implements AutoCloseable {
     thread.start();
   }
 
+  /** Whether any segment is real-time; read by request threads, so the work is skipped without a queue round trip. */
+  private volatile boolean tracking;
+
   private void start(SegmentDefinition d, Instant now) {
+    tracking = true;
     Rule r = RuleText.parseRule(d.rule());
     engine.track(d.name(), r, new HashSet<>(store.members(r, now, 0, Integer.MAX_VALUE)));
   }
@@ -78,7 +82,8 @@ final class RealtimeFeed implements AutoCloseable {
 
   /** A durable batch: re-decides the profiles it touches. */
   void accept(Batch b) {
-    if (!b.isEmpty()) {
+    // With no real-time segment there is nothing to decide (and histories are loaded when one is added).
+    if (!b.isEmpty() && tracking) {
       work.add(() -> publish(engine.onEvents(b.profiles(), b.events(), clock.instant())));
     }
   }
@@ -89,7 +94,10 @@ final class RealtimeFeed implements AutoCloseable {
   }
 
   void untrack(String name) {
-    call(() -> engine.untrack(name));
+    call(() -> {
+      engine.untrack(name);
+      tracking = !engine.segments().isEmpty();
+    });
   }
 
   void forget(String profileId) {
