@@ -213,16 +213,7 @@ final class ExperimentCommand implements Runnable {
   @Command(name = "assign", mixinStandardHelpOptions = true,
       description = {"Decide the variant of profiles (or anonymous visitors) and record their exposure.",
           "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it."})
-  static final class Assign implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
-    @Parameters(index = "0", paramLabel = "KEY")
-    String key;
-
+  static final class Assign extends OnExperiment implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
     List<String> ids;
 
@@ -378,8 +369,8 @@ final class ExperimentCommand implements Runnable {
 
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an experiment's definition as JSON.")
-  static final class Show implements Callable<Integer> {
+  /** What a command on one experiment has: the store and the experiment's key. */
+  abstract static class OnExperiment {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -388,7 +379,10 @@ final class ExperimentCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "KEY")
     String key;
+  }
 
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an experiment's definition as JSON.")
+  static final class Show extends OnExperiment implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
@@ -422,16 +416,7 @@ final class ExperimentCommand implements Runnable {
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an experiment's definition (its exposure events stay).")
-  static final class Delete implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
-    @Parameters(index = "0", paramLabel = "KEY")
-    String key;
-
+  static final class Delete extends OnExperiment implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Store s = store.open()) {

@@ -10,8 +10,6 @@ import io.segmenta.core.rule.Window;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -30,7 +28,7 @@ public final class Horizon {
   /** The next instant after {@code now} worth re-evaluating at, or null when time alone changes nothing. */
   public static Instant next(Rule rule, ProfileHistory h, Instant now, SegmentResolver segments) {
     Instant[] best = {null};
-    walk(rule, segments, new ArrayDeque<>(), m -> aggregate(m, h, now, best));
+    walk(rule, segments, m -> aggregate(m, h, now, best));
     return best[0];
   }
 
@@ -38,24 +36,14 @@ public final class Horizon {
     void accept(Measure.Aggregate a);
   }
 
-  private static void walk(Rule r, SegmentResolver segments, Deque<String> refs, Sink sink) {
-    if (r instanceof Rule.And a) {
-      a.rules().forEach(x -> walk(x, segments, refs, sink));
-    } else if (r instanceof Rule.Or o) {
-      o.rules().forEach(x -> walk(x, segments, refs, sink));
-    } else if (r instanceof Rule.Nor n) {
-      n.rules().forEach(x -> walk(x, segments, refs, sink));
-    } else if (r instanceof Rule.Not n) {
-      walk(n.rule(), segments, refs, sink);
-    } else if (r instanceof Rule.MeasureRule m) {
-      measure(m.measure(), sink);
-    } else if (r instanceof Rule.Field f) {
-      ComputedTraits.definition(f.path()).ifPresent(m -> measure(m, sink));
-    } else if (r instanceof Rule.SegmentRef s && !refs.contains(s.name())) {
-      refs.push(s.name());
-      segments.find(s.name()).ifPresent(x -> walk(x, segments, refs, sink));
-      refs.pop();
-    }
+  private static void walk(Rule r, SegmentResolver segments, Sink sink) {
+    io.segmenta.core.rule.Rules.leaves(r, segments, leaf -> {
+      if (leaf instanceof Rule.MeasureRule m) {
+        measure(m.measure(), sink);
+      } else if (leaf instanceof Rule.Field f) {
+        ComputedTraits.definition(f.path()).ifPresent(m -> measure(m, sink));
+      }
+    });
   }
 
   private static void measure(Measure m, Sink sink) {
