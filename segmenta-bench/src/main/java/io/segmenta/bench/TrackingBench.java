@@ -111,6 +111,25 @@ public final class TrackingBench {
     return n / elapsed;
   }
 
+  /** Requests per second measured by wrk (a C load generator, far lighter than the JDK's client) with its Lua script. */
+  static double wrk(int port, int connections, int seconds) throws Exception {
+    Path script = Files.createTempFile("track", ".lua");
+    try (var in = TrackingBench.class.getResourceAsStream("/track.lua")) {
+      Files.write(script, in.readAllBytes());
+    }
+    ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "-s", script.toString(), "http://127.0.0.1:" + port + "/v1/track");
+    pb.environment().put("WRK_AUTH", Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8)));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+    if (!m.find() || out.contains("Non-2xx")) {
+      throw new IllegalStateException("wrk failed or saw errors:\n" + out);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(SegmentBench.arg(args, "--data-dir", "target/bench-tracking"));
     int seconds = Integer.parseInt(SegmentBench.arg(args, "--seconds", "15"));
@@ -136,6 +155,17 @@ public final class TrackingBench {
     AtomicLong counter = new AtomicLong();
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()));
         Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(KEY), "bench-admin-key", Clock.systemUTC(), dir))) {
+      if (SegmentBench.arg(args, "--generator", "java").equals("wrk")) {
+        int conns = Integer.parseInt(SegmentBench.arg(args, "--connections", "64"));
+        wrk(server.port(), conns, 3);
+        double ours = wrk(server.port(), conns, seconds);
+        double ceiling = wrk(peer.port(), conns, seconds);
+        System.out.printf("/v1/track with wrk (2 threads, %d connections): segmenta %,.0f req/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
+            conns, ours, ceiling, ours / ceiling);
+        server.flush();
+        System.out.printf("stored: %,d events%n", store.stats().events());
+        return;
+      }
       for (Load l : loads) {
         double ours = run(server.port(), l, seconds, counter);
         double ceiling = run(peer.port(), l, seconds, new AtomicLong());

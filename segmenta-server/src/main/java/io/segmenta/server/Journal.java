@@ -48,7 +48,7 @@ final class Journal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
   /** Apply when this many events wait, or after {@link #APPLY_MILLIS}. */
   static final int APPLY_EVENTS = 50_000;
-  static final long APPLY_MILLIS = 200;
+  static final long APPLY_MILLIS = 1000;
   /** A request with no messages: what a flush sends through the writer to wait for the requests before it. */
   private static final byte[] EMPTY = request("{\"batch\":[]}".getBytes(StandardCharsets.UTF_8), null, true, Instant.EPOCH);
 
@@ -111,12 +111,20 @@ final class Journal implements AutoCloseable {
 
   /** Journals a request, whose translation is {@code batch} and {@code consents}; returns once it is on disk. */
   void write(byte[] request, Batch batch, Map<String, List<ConsentRecord>> consents) {
+    await(writeAsync(request, batch, consents));
+  }
+
+  /**
+   * As {@link #write}, without holding the caller's thread: the future completes once the request is on disk, so
+   * a server thread can serve other requests while a group waits for its fsync.
+   */
+  CompletableFuture<Void> writeAsync(byte[] request, Batch batch, Map<String, List<ConsentRecord>> consents) {
     if (closed) {
       throw new Http.Failure(503, "the server is shutting down; send again");
     }
     Pending p = new Pending(request, batch, consents, new CompletableFuture<>());
     queue.add(p);
-    await(p.done());
+    return p.done().orTimeout(60, TimeUnit.SECONDS);
   }
 
   private static void await(CompletableFuture<Void> f) {
@@ -264,6 +272,11 @@ final class Journal implements AutoCloseable {
     // Profiles that turn out to be one person are merged once their identifiers are stored.
     List<io.segmenta.core.port.MergeRecord> merges = io.segmenta.core.identity.Stitching.apply(store,
         profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), Instant.now());
+    long refused = merges.stream().filter(m -> !m.applied()).count();
+    if (refused > 0) {
+      // No identifier in the log line: the merge log on the profile says which one.
+      LOG.warn("{} merge(s) refused: an identifier shared by too many profiles (see the merge log of the profiles concerned)", refused);
+    }
     if (!merges.isEmpty() && onMerge != null) {
       onMerge.accept(merges);
     }

@@ -102,7 +102,22 @@ final class TrackingRoutes {
       store.declareTrait(d);
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
-    writer.write(Journal.request(ctx.bodyAsBytes(), type, batch, now), new Batch(t.profiles(), t.events()), t.consents());
-    Http.json(ctx, 200, Map.of("success", true));
+    byte[] record = Journal.request(ctx.bodyAsBytes(), type, batch, now);
+    // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
+    ctx.future(() -> writer.writeAsync(record, new Batch(t.profiles(), t.events()), t.consents()).handle((ok, failure) -> {
+      if (failure == null) {
+        Http.json(ctx, 200, Map.of("success", true));
+      } else if (failure instanceof java.util.concurrent.TimeoutException || failure.getCause() instanceof java.util.concurrent.TimeoutException) {
+        Http.error(ctx, 503, "the write did not reach the disk within 60 s; send again (a retry stores nothing twice)", List.of());
+      } else {
+        Throwable f = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (f instanceof Http.Failure h) {
+          Http.error(ctx, h.status, h.getMessage(), h.problems);
+        } else {
+          Http.error(ctx, 503, "the journal could not be written; send again", List.of());
+        }
+      }
+      return null;
+    }));
   }
 }

@@ -272,6 +272,11 @@ class ServerTest {
       Answer c = admin("POST", "/admin/segments", "{\"name\": \"danes\", \"rule\": \"country = \\\"DK\\\"\"}");
       assertEquals(201, c.status(), c.raw());
       assertEquals(409, admin("POST", "/admin/segments", "{\"name\": \"danes\", \"rule\": \"country = \\\"DK\\\"\"}").status());
+      Answer put = admin("PUT", "/admin/segments/danes", "{\"rule\": \"country in [\\\"DK\\\", \\\"SE\\\"]\", \"description\": \"Nordics\"}");
+      assertEquals(200, put.status(), put.raw());
+      assertTrue(put.body().get("size").asInt() > c.body().get("size").asInt(), "the replaced rule also counts the Swedes");
+      assertEquals("Nordics", put.body().get("description").asText());
+      assertEquals(200, admin("PUT", "/admin/segments/danes", "{\"rule\": \"country = \\\"DK\\\"\"}").status());
       Answer m = admin("GET", "/admin/segments/danes/members", null);
       assertEquals(200, m.status());
       assertTrue(m.raw().contains("s-1") && !m.raw().contains("s-2"), m.raw());
