@@ -1065,7 +1065,8 @@ final class DuckDbStore implements Store {
     long multiple = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String variant = rs.getString(1);
+        int position = rs.getInt(1);
+        String variant = position == 0 ? "(a variant the experiment does not have)" : e.allocation().variants().get(position - 1).key();
         boolean several = rs.getInt(2) > 1;
         long[] mask = new long[masks];
         for (int m = 0; m < masks; m++) {

@@ -29,7 +29,8 @@ final class ExperimentSql {
   }
 
   /**
-   * Columns: v, nv (1, or 2 for units that saw several variants), the membership masks sm0.. (see
+   * Columns: v (the variant's position from 1, 0 for a variant the experiment does not have), nv (1, or 2 for units
+   * that saw several variants), the membership masks sm0.. (see
    * {@link SqlCompiler#membershipMasks}), units, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b): one row
    * per variant and combination of segments, which the caller adds up per segment.
    */
@@ -40,8 +41,19 @@ final class ExperimentSql {
   }
 
   private String sql(Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
-    StringBuilder x = new StringBuilder("WITH x AS (SELECT e.pkey, min(e.ts) AS t0, arg_min(e.variation_id, e.ts) AS v, CASE WHEN min(e.variation_id) = max(e.variation_id) THEN 1 ELSE 2 END AS nv"
-        + " FROM events e WHERE e.type = '" + Experiment.EXPOSURE_EVENT + "' AND e.experiment_id = ? AND e.pkey IS NOT NULL AND e.variation_id IS NOT NULL");
+    // Variants as small integers (their position, 0 for a name the experiment does not have): grouping 10M
+    // exposures on integers instead of strings halves the cost of the largest aggregation.
+    StringBuilder vi = new StringBuilder("CASE e.variation_id");
+    List<Object> viParams = new ArrayList<>();
+    for (int i = 0; i < e.allocation().variants().size(); i++) {
+      vi.append(" WHEN ? THEN ").append(i + 1);
+      viParams.add(e.allocation().variants().get(i).key());
+    }
+    vi.append(" ELSE 0 END");
+    StringBuilder x = new StringBuilder("WITH x AS (SELECT pkey, min(ts) AS t0, arg_min(vi, ts) AS v, CASE WHEN min(vi) = max(vi) THEN 1 ELSE 2 END AS nv"
+        + " FROM (SELECT e.pkey, e.ts, " + vi + " AS vi FROM events e WHERE e.type = '" + Experiment.EXPOSURE_EVENT
+        + "' AND e.experiment_id = ? AND e.pkey IS NOT NULL AND e.variation_id IS NOT NULL");
+    params.addAll(viParams);
     params.add(e.key());
     if (e.start() != null) {
       x.append(" AND e.ts >= ?");
@@ -55,7 +67,7 @@ final class ExperimentSql {
       x.append(" AND ").append(f.sql());
       params.addAll(f.params());
     }
-    x.append(" GROUP BY e.pkey)");
+    x.append(") GROUP BY pkey)");
 
     // One grouped scan per event table; aggregate k of the metrics is column m<k> of its table's scan.
     List<Measure.Aggregate> aggs = new ArrayList<>();
