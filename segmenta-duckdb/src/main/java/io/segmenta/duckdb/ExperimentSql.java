@@ -42,7 +42,8 @@ final class ExperimentSql {
 
   private String sql(Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
     // Variants as small integers (their position, 0 for a name the experiment does not have): grouping 10M
-    // exposures on integers instead of strings halves the cost of the largest aggregation.
+    // exposures on integers instead of strings halves the cost of the largest aggregation. A unit's variant is
+    // min = max over its exposures; a unit with two is left out (nv = 2), so no arg_min is needed.
     StringBuilder vi = new StringBuilder("CASE e.variation_id");
     List<Object> viParams = new ArrayList<>();
     for (int i = 0; i < e.allocation().variants().size(); i++) {
@@ -50,7 +51,7 @@ final class ExperimentSql {
       viParams.add(e.allocation().variants().get(i).key());
     }
     vi.append(" ELSE 0 END");
-    StringBuilder x = new StringBuilder("WITH x AS (SELECT pkey, min(ts) AS t0, arg_min(vi, ts) AS v, CASE WHEN min(vi) = max(vi) THEN 1 ELSE 2 END AS nv"
+    StringBuilder x = new StringBuilder("WITH x AS (SELECT pkey, min(ts) AS t0, min(vi) AS v, CASE WHEN min(vi) = max(vi) THEN 1 ELSE 2 END AS nv"
         + " FROM (SELECT e.pkey, e.ts, " + vi + " AS vi FROM events e WHERE e.type = '" + Experiment.EXPOSURE_EVENT
         + "' AND e.experiment_id = ? AND e.pkey IS NOT NULL AND e.variation_id IS NOT NULL");
     params.addAll(viParams);
