@@ -1066,7 +1066,7 @@ final class DuckDbStore implements Store {
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         int position = rs.getInt(1);
-        String variant = position == 0 ? "(a variant the experiment does not have)" : e.allocation().variants().get(position - 1).key();
+        String variant = position == 0 ? UNKNOWN_VARIANT : e.allocation().variants().get(position - 1).key();
         boolean several = rs.getInt(2) > 1;
         long[] mask = new long[masks];
         for (int m = 0; m < masks; m++) {
@@ -1109,7 +1109,42 @@ final class DuckDbStore implements Store {
         cells.add(new ExperimentData.Cell(i == 0 ? null : names.get(i - 1), v.getKey(), (long) x[0], sums));
       }
     }
+    if (acc.containsKey(UNKNOWN_VARIANT)) {
+      // Rare: name the variants the experiment does not have, so the report can say which they were.
+      String named = unknownVariantNames(e);
+      List<ExperimentData.Cell> renamed = new ArrayList<>();
+      for (ExperimentData.Cell c : cells) {
+        renamed.add(c.variant().equals(UNKNOWN_VARIANT) ? new ExperimentData.Cell(c.segment(), named, c.units(), c.metrics()) : c);
+      }
+      cells = renamed;
+    }
     return new ExperimentData(names, cells, multiple);
+  }
+
+  private static final String UNKNOWN_VARIANT = "\u0000unknown";
+
+  private String unknownVariantNames(Experiment e) {
+    StringBuilder sql = new StringBuilder("SELECT DISTINCT variation_id FROM events WHERE type = '" + Experiment.EXPOSURE_EVENT
+        + "' AND experiment_id = ? AND variation_id IS NOT NULL AND variation_id NOT IN (");
+    for (int i = 0; i < e.allocation().variants().size(); i++) {
+      sql.append(i > 0 ? ", ?" : "?");
+    }
+    sql.append(") ORDER BY 1 LIMIT 20");
+    List<String> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+      ps.setString(1, e.key());
+      for (int i = 0; i < e.allocation().variants().size(); i++) {
+        ps.setString(i + 2, e.allocation().variants().get(i).key());
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException ex) {
+      throw new StoreException("could not name unknown variants: " + ex.getMessage(), ex);
+    }
+    return "variants the experiment does not have: " + String.join(", ", out);
   }
 
   private static void add(double[] into, double[] row) {

@@ -241,6 +241,22 @@ class ExperimentDataTest {
   }
 
   @Nested
+  class UnknownVariants {
+    @Test
+    void analysis_namesVariantsTheExperimentDoesNotHave() {
+      store.write(new Batch(List.of(), List.of(new Event("uv-1", "u1", null, "experiment_viewed", START.plusSeconds(5),
+          Map.of("experiment_id", new Value.Str("exp-uv"), "variation_id", new Value.Str("green")), List.of()),
+          new Event("uv-2", "u2", null, "experiment_viewed", START.plusSeconds(6),
+          Map.of("experiment_id", new Value.Str("exp-uv"), "variation_id", new Value.Str("control")), List.of()))));
+      Experiment e = ExperimentJson.parse("{\"key\": \"exp-uv\", \"variants\": [\"control\", \"treatment\"], \"metrics\": [\"purchase = count(order) >= 1\"]}");
+      io.segmenta.core.experiment.Analysis.Report r = io.segmenta.core.experiment.Analysis.analyse(store, e, Map.of(), AS_OF,
+          io.segmenta.core.experiment.Analysis.Options.DEFAULT);
+      assertEquals(List.of("variants the experiment does not have: green (1 units)"), r.unknownVariants());
+      assertEquals(1, r.units().get(0).units());
+    }
+  }
+
+  @Nested
   class Definitions {
     @Test
     void saveAndRead_roundTrip() {
