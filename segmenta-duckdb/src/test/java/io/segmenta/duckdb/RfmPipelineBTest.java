@@ -97,6 +97,32 @@ class RfmPipelineBTest {
         assertEquals(expected[l][1], round6(f / n), names[l] + " frequency");
         assertEquals(expected[l][2], round6(rec / n), names[l] + " recency");
       }
+
+      // The pipeline's clustering: log(R, F, M), standardised (population deviation, as StandardScaler), k-means
+      // for k = 1..9. Published inertias are sklearn's (it stops at tol = 1e-4); ours run to convergence.
+      double[][] x = new double[rows.size()][3];
+      for (int i = 0; i < rows.size(); i++) {
+        x[i] = new double[] {Math.log(rows.get(i).recency()), Math.log(rows.get(i).frequency()), Math.log(rows.get(i).monetary())};
+      }
+      for (int j = 0; j < 3; j++) {
+        double mean = 0;
+        for (double[] v : x) {
+          mean += v[j] / x.length;
+        }
+        double var = 0;
+        for (double[] v : x) {
+          var += (v[j] - mean) * (v[j] - mean) / x.length;
+        }
+        double sd = Math.sqrt(var);
+        for (double[] v : x) {
+          v[j] = (v[j] - mean) / sd;
+        }
+      }
+      double[] inertia = {13_014.00, 6_883.68, 5_314.62, 4_440.19, 3_766.38, 3_366.85, 3_046.74, 2_802.38, 2_629.64};
+      for (int k = 1; k <= 9; k++) {
+        double ours = io.segmenta.ml.cluster.KMeans.fit(x, k, 42, 10, 300).inertia();
+        assertEquals(inertia[k - 1], ours, 0.001 * inertia[k - 1], "inertia at k = " + k);
+      }
     }
   }
 
