@@ -62,6 +62,36 @@ class MallCustomersTest {
     assertEquals(0.5539, KMeans.silhouette(data(), c.labels(), 5), 5e-5);
   }
 
+  /**
+   * The clusters as rules of the segment language, checked by the language's own evaluator: each rule, parsed and
+   * run on profiles carrying the two features as traits, selects exactly the points the tree assigns to it.
+   */
+  @Test
+  void explain_givesRulesThatReproduceTheTree() throws Exception {
+    double[][] x = data();
+    Clustering c = KMeans.fit(x, 5, 42, 10, 300);
+    Explanation.Result r = Explanation.explain(x, new String[] {"income", "spending_score"}, c.labels(), 5, 3, 5);
+    assertTrue(r.fidelity() > 0.95, "a depth-3 tree describes the five clusters: fidelity " + r.fidelity());
+    io.segmenta.core.rule.Evaluator ev = io.segmenta.core.rule.Evaluator.strict(java.time.Instant.EPOCH, io.segmenta.core.rule.SegmentResolver.NONE);
+    int agree = 0;
+    for (int i = 0; i < x.length; i++) {
+      var profile = new io.segmenta.core.model.Profile("p" + i, List.of(), java.util.Map.of("income", new io.segmenta.core.value.Value.Num(x[i][0]),
+          "spending_score", new io.segmenta.core.value.Value.Num(x[i][1])));
+      var h = new io.segmenta.core.model.ProfileHistory(profile, List.of());
+      int matched = 0;
+      int which = -1;
+      for (Explanation e : r.clusters()) {
+        if (e.rule() != null && ev.matches(io.segmenta.core.rule.RuleText.parseRule(e.rule()), h)) {
+          matched++;
+          which = e.cluster();
+        }
+      }
+      assertEquals(1, matched, "the rules partition the points; point " + i);
+      agree += which == c.labels()[i] ? 1 : 0;
+    }
+    assertEquals(r.fidelity(), agree / (double) x.length, 1e-12, "the rules, run by the evaluator, are the tree");
+  }
+
   @Test
   void fit_isReproducible() throws Exception {
     double[][] x = data();
