@@ -237,6 +237,31 @@ class CliTest {
   }
 
   @Test
+  void cluster_findsTheReturnersAndSavesEditableRules() throws Exception {
+    Result r = run(with("cluster", "--k", "4", "--as-of", "2025-06-30", "--format", "json", "--save", "clx"));
+    assertEquals(0, r.code(), r.err());
+    var j = new ObjectMapper().readTree(r.out());
+    assertEquals(4, j.get("k").asInt());
+    int total = 0;
+    boolean returners = false;
+    for (var c : j.get("clusters")) {
+      total += c.get("size").asInt();
+      returners |= c.get("distinguishing").get(0).asText().startsWith("return_rate high") && c.get("rule").asText().contains("return_rate >");
+    }
+    assertEquals(j.get("customers").asInt(), total);
+    assertTrue(returners, "a cluster is the planted returners, and its rule says so: " + j.get("clusters"));
+    assertTrue(j.get("fidelity").asDouble() > 0.6, j.toString());
+    assertEquals(4, j.get("saved").size());
+    Result counted = run(with("segment", "count", "clx-1", "--as-of", "2025-06-30"));
+    assertEquals(0, counted.code(), counted.err());
+    for (int i = 1; i <= 4; i++) {
+      assertEquals(0, run(with("segment", "delete", "clx-" + i)).code());
+    }
+    Result same = run(with("cluster", "--k", "4", "--as-of", "2025-06-30", "--format", "json"));
+    assertEquals(j.get("clusters").toString(), new ObjectMapper().readTree(same.out()).get("clusters").toString(), "seeded: the same clusters again");
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Result r = run("segment", "count", "age > 1", "--bogus");
     assertEquals(2, r.code());

@@ -1,0 +1,116 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.ml.cluster.Segmentation;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = {"Propose segments from the data: k-means on computed traits (skewed ones logged, all standardised), k chosen by the",
+        "silhouette (Calinski-Harabasz beside it), each cluster profiled, named and explained as an editable rule with its fidelity."})
+final class ClusterCommand extends ReportCommand implements Callable<Integer> {
+  @Option(names = "--features", split = ",", description = "Computed traits to cluster on (default: days_since_last_order, orders, net_revenue, return_rate, discount_share, tenure_days).")
+  List<String> features = new ArrayList<>(Segmentation.DEFAULT_FEATURES);
+
+  @Option(names = "--k", description = "Number of clusters; default: proposed from 2..8 by the silhouette.")
+  Integer k;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42); the same seed gives the same clusters.")
+  long seed;
+
+  @Option(names = "--save", paramLabel = "PREFIX", description = "Save each cluster's rule as the segment PREFIX-1, PREFIX-2, ...")
+  String save;
+
+  @Override
+  public Integer call() {
+    if (k != null && (k < 2 || k > 20)) {
+      throw new UserException("--k must be between 2 and 20, got " + k);
+    }
+    try (Store s = store.open()) {
+      Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed);
+      List<String> saved = new ArrayList<>();
+      if (save != null) {
+        Segments segs = new Segments(s, Clock.systemUTC());
+        for (Segmentation.Profile p : r.clusters()) {
+          if (p.explanation().rule() != null) {
+            String name = save + "-" + (p.cluster() + 1);
+            segs.save(name, p.explanation().rule(), "cluster " + (p.cluster() + 1) + ": " + p.name());
+            saved.add(name);
+          }
+        }
+      }
+      print(out(), r, report.format(), saved);
+    }
+    return 0;
+  }
+
+  static void print(PrintWriter out, Segmentation.Result r, Output.Format fmt, List<String> saved) {
+    if (fmt == Output.Format.JSON) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("features", r.features());
+      m.put("logged", r.logged());
+      m.put("customers", r.customers());
+      List<Map<String, Object>> cands = new ArrayList<>();
+      r.candidates().forEach(c -> cands.add(Map.of("k", c.k(), "inertia", c.inertia(), "silhouette", Output.jsonNumber(c.silhouette()) == null ? "NaN" : c.silhouette(),
+          "calinski_harabasz", Output.jsonNumber(c.calinskiHarabasz()) == null ? "NaN" : c.calinskiHarabasz())));
+      m.put("candidates", cands);
+      m.put("k", r.k());
+      m.put("fidelity", r.fidelity());
+      m.put("seed", r.clustering().seed());
+      List<Map<String, Object>> cl = new ArrayList<>();
+      for (Segmentation.Profile p : r.clusters()) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("cluster", p.cluster() + 1);
+        x.put("size", p.size());
+        x.put("name", p.name());
+        Map<String, Object> means = new LinkedHashMap<>();
+        for (int j = 0; j < r.features().size(); j++) {
+          means.put(r.features().get(j), Output.jsonNumber(p.means()[j]));
+        }
+        x.put("means", means);
+        x.put("distinguishing", p.distinguishing());
+        x.put("rule", p.explanation().rule());
+        x.put("precision", Output.jsonNumber(p.explanation().precision()));
+        x.put("recall", Output.jsonNumber(p.explanation().recall()));
+        cl.add(x);
+      }
+      m.put("clusters", cl);
+      m.put("saved", saved);
+      Output.json(out, m);
+      return;
+    }
+    out.printf(Locale.ROOT, "%,d customers, features %s (logged: %s)%n", r.customers(), r.features(), r.logged());
+    List<List<String>> c = new ArrayList<>();
+    for (Segmentation.Candidate x : r.candidates()) {
+      c.add(List.of(Integer.toString(x.k()), Output.money(x.inertia()), String.format(Locale.ROOT, "%.3f", x.silhouette()),
+          String.format(Locale.ROOT, "%.1f", x.calinskiHarabasz()), x.k() == r.k() ? "<- chosen" : ""));
+    }
+    Charts.table(out, List.of("k", "inertia", "silhouette", "Calinski-Harabasz", ""), c);
+    out.println();
+    List<Charts.Bar> bars = new ArrayList<>();
+    for (Segmentation.Profile p : r.clusters()) {
+      bars.add(new Charts.Bar("cluster " + (p.cluster() + 1), p.size(), p.name()));
+    }
+    Charts.bars(out, bars, r.customers(), 30);
+    out.println();
+    out.printf(Locale.ROOT, "Rules (a depth-3 tree; fidelity %.1f %%: the share of customers the rules place where the clustering did):%n", 100 * r.fidelity());
+    for (Segmentation.Profile p : r.clusters()) {
+      out.printf(Locale.ROOT, "  cluster %d, %s: %s%n    %s  [precision %.2f, recall %.2f]%n", p.cluster() + 1, p.name(),
+          String.join("; ", p.distinguishing()), p.explanation().rule() == null ? "(no rule at this depth)" : p.explanation().rule(),
+          p.explanation().precision(), p.explanation().recall());
+    }
+    if (!saved.isEmpty()) {
+      out.println("saved segments: " + String.join(", ", saved));
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package io.segmenta.ml.cluster;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.value.Value;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Segments proposed from the data: customers described by computed traits (by default the RFM measures, return
+ * rate, discount share and tenure), skewed non-negative features log-transformed, all standardised; k-means for
+ * each k in a range, the k proposed by the silhouette (on a seeded sample) with the Calinski-Harabasz index shown
+ * beside it; each cluster profiled (size, means, the traits that set it apart by standardised effect size, a name
+ * from them) and explained as a rule of the segment language over the raw traits, with its fidelity.
+ */
+public final class Segmentation {
+  private Segmentation() {}
+
+  public static final List<String> DEFAULT_FEATURES = List.of("days_since_last_order", "orders", "net_revenue", "return_rate",
+      "discount_share", "tenure_days");
+
+  /** One candidate k with its criteria. */
+  public record Candidate(int k, double inertia, double silhouette, double calinskiHarabasz) {}
+
+  /** A cluster: size, raw feature means, the distinguishing features (effect sizes), a name and its rule. */
+  public record Profile(int cluster, int size, double[] means, List<String> distinguishing, String name, Explanation explanation) {}
+
+  public record Result(List<String> features, List<Boolean> logged, int customers, List<Candidate> candidates, int k,
+      Clustering clustering, List<Profile> clusters, double fidelity) {}
+
+  public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
+    List<Measure> measures = new ArrayList<>();
+    for (String f : features) {
+      measures.add(ComputedTraits.definition(f).orElseThrow(() -> new UserException(
+          "'" + f + "' is not a computed trait; choose from " + ComputedTraits.all().keySet())));
+    }
+    Rule universe = RuleText.parseRule("count(order) >= 1");
+    List<double[]> rows = new ArrayList<>();
+    store.values(universe, asOf, measures, (id, v) -> {
+      double[] r = new double[v.size()];
+      for (int j = 0; j < r.length; j++) {
+        r[j] = v.get(j) instanceof Value.Num n ? n.value() : Double.NaN;
+      }
+      if (Arrays.stream(r).allMatch(Double::isFinite)) {
+        rows.add(r);
+      }
+    });
+    if (rows.size() < 20) {
+      throw new UserException("clustering needs at least 20 customers with every feature defined, found " + rows.size());
+    }
+    double[][] raw = rows.toArray(new double[0][]);
+    int d = features.size();
+    double[][] z = new double[raw.length][d];
+    List<Boolean> logged = new ArrayList<>();
+    for (int j = 0; j < d; j++) {
+      int f = j;
+      double min = Arrays.stream(raw).mapToDouble(r -> r[f]).min().orElse(0);
+      boolean log = min >= 0 && skew(raw, f) > 1;
+      logged.add(log);
+      double mean = 0;
+      for (int i = 0; i < raw.length; i++) {
+        z[i][j] = log ? Math.log1p(raw[i][j]) : raw[i][j];
+        mean += z[i][j] / raw.length;
+      }
+      double var = 0;
+      for (double[] r : z) {
+        var += (r[j] - mean) * (r[j] - mean) / raw.length;
+      }
+      double sd = Math.sqrt(var) > 0 ? Math.sqrt(var) : 1;
+      for (double[] r : z) {
+        r[j] = (r[j] - mean) / sd;
+      }
+    }
+    int[] sample = sample(z.length, 2000, seed);
+    double[][] zs = new double[sample.length][];
+    for (int i = 0; i < sample.length; i++) {
+      zs[i] = z[sample[i]];
+    }
+    List<Candidate> candidates = new ArrayList<>();
+    Clustering chosen = null;
+    double bestSil = Double.NEGATIVE_INFINITY;
+    for (int k = kFixed != null ? kFixed : kMin; k <= (kFixed != null ? kFixed : kMax); k++) {
+      Clustering c = KMeans.fit(z, k, seed, 5, 300, 1e-4);
+      int[] sl = new int[sample.length];
+      for (int i = 0; i < sample.length; i++) {
+        sl[i] = c.labels()[sample[i]];
+      }
+      double sil = k == 1 ? Double.NaN : KMeans.silhouette(zs, sl, k);
+      candidates.add(new Candidate(k, c.inertia(), sil, calinskiHarabasz(z, c)));
+      if (chosen == null || sil > bestSil) {
+        bestSil = sil;
+        chosen = c;
+      }
+    }
+    Explanation.Result ex = Explanation.explain(raw, features.toArray(new String[0]), chosen.labels(), chosen.k(), 3, Math.max(5, raw.length / 200));
+    double[] allMean = new double[d];
+    double[] allSd = new double[d];
+    for (int j = 0; j < d; j++) {
+      int f = j;
+      allMean[j] = Arrays.stream(raw).mapToDouble(r -> r[f]).average().orElse(0);
+      double m = allMean[j];
+      allSd[j] = Math.sqrt(Arrays.stream(raw).mapToDouble(r -> (r[f] - m) * (r[f] - m)).sum() / raw.length);
+    }
+    List<Profile> profiles = new ArrayList<>();
+    int[] sizes = chosen.sizes();
+    for (int c = 0; c < chosen.k(); c++) {
+      double[] means = new double[d];
+      for (int i = 0; i < raw.length; i++) {
+        if (chosen.labels()[i] == c) {
+          for (int j = 0; j < d; j++) {
+            means[j] += raw[i][j] / sizes[c];
+          }
+        }
+      }
+      Integer[] order = new Integer[d];
+      double[] effect = new double[d];
+      for (int j = 0; j < d; j++) {
+        order[j] = j;
+        effect[j] = allSd[j] > 0 ? (means[j] - allMean[j]) / allSd[j] : 0;
+      }
+      Arrays.sort(order, (a, b) -> Double.compare(Math.abs(effect[b]), Math.abs(effect[a])));
+      List<String> dist = new ArrayList<>();
+      List<String> nameParts = new ArrayList<>();
+      for (int t = 0; t < Math.min(3, d); t++) {
+        int j = order[t];
+        dist.add(String.format(Locale.ROOT, "%s %s (effect %+.2f)", features.get(j), effect[j] > 0 ? "high" : "low", effect[j]));
+        if (t < 2 && Math.abs(effect[j]) >= 0.3) {
+          nameParts.add((effect[j] > 0 ? "high " : "low ") + features.get(j).replace('_', ' '));
+        }
+      }
+      String name = nameParts.isEmpty() ? "typical customers" : String.join(", ", nameParts);
+      profiles.add(new Profile(c, sizes[c], means, dist, name, ex.clusters().get(c)));
+    }
+    return new Result(features, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
+  }
+
+  static double skew(double[][] x, int f) {
+    double m = Arrays.stream(x).mapToDouble(r -> r[f]).average().orElse(0);
+    double m2 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 2)).average().orElse(0);
+    double m3 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 3)).average().orElse(0);
+    return m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
+  }
+
+  /** Between-cluster over within-cluster dispersion, each per degree of freedom (Calinski and Harabasz 1974). */
+  static double calinskiHarabasz(double[][] x, Clustering c) {
+    int n = x.length;
+    int k = c.k();
+    if (k < 2 || k >= n) {
+      return Double.NaN;
+    }
+    int d = x[0].length;
+    double[] mean = new double[d];
+    for (double[] p : x) {
+      for (int j = 0; j < d; j++) {
+        mean[j] += p[j] / n;
+      }
+    }
+    double between = 0;
+    int[] sizes = c.sizes();
+    for (int m = 0; m < k; m++) {
+      between += sizes[m] * KMeans.dist2(c.centroids().get(m), mean);
+    }
+    return (between / (k - 1)) / (c.inertia() / (n - k));
+  }
+
+  private static int[] sample(int n, int max, long seed) {
+    if (n <= max) {
+      int[] all = new int[n];
+      for (int i = 0; i < n; i++) {
+        all[i] = i;
+      }
+      return all;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    int[] idx = new int[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    for (int i = 0; i < max; i++) {
+      int j = i + r.nextInt(n - i);
+      int t = idx[i];
+      idx[i] = idx[j];
+      idx[j] = t;
+    }
+    int[] out = Arrays.copyOf(idx, max);
+    Arrays.sort(out);
+    return out;
+  }
+}
