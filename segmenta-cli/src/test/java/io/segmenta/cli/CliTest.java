@@ -262,6 +262,25 @@ class CliTest {
   }
 
   @Test
+  void lookalike_tiersRecoverTheHiddenSeedAndSaveAsSegments() throws Exception {
+    Result r = run(with("lookalike", "high-returners", "--evaluate", "--save", "returner-lookalike", "--tier", "5",
+        "--as-of", "2025-06-30", "--format", "json"));
+    assertEquals(0, r.code(), r.err());
+    var j = new ObjectMapper().readTree(r.out());
+    var tiers = j.get("tiers");
+    assertEquals(4, tiers.size());
+    for (var rec : j.get("recovery")) {
+      assertTrue(rec.get("lift").asDouble() > 3, "each tier finds the hidden half far better than chance: " + j.get("recovery"));
+    }
+    Result counted = run(with("segment", "count", "returner-lookalike", "--as-of", "2025-06-30"));
+    assertEquals(0, counted.code(), counted.err());
+    assertTrue(counted.out().trim().startsWith(String.valueOf(tiers.get(2).get("size").asInt())), "the saved tier is a segment of its size: " + counted.out());
+    assertEquals(0, run(with("segment", "delete", "returner-lookalike")).code());
+    Result bad = run(with("lookalike", "high-returners", "--tier", "3"));
+    assertEquals(2, bad.code());
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Result r = run("segment", "count", "age > 1", "--bogus");
     assertEquals(2, r.code());

@@ -2,11 +2,7 @@ package io.segmenta.ml.cluster;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.rule.ComputedTraits;
-import io.segmenta.core.rule.Measure;
-import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
-import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,48 +33,14 @@ public final class Segmentation {
       Clustering clustering, List<Profile> clusters, double fidelity) {}
 
   public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
-    List<Measure> measures = new ArrayList<>();
-    for (String f : features) {
-      measures.add(ComputedTraits.definition(f).orElseThrow(() -> new UserException(
-          "'" + f + "' is not a computed trait; choose from " + ComputedTraits.all().keySet())));
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 1"), features);
+    if (fm.ids().size() < 20) {
+      throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size());
     }
-    Rule universe = RuleText.parseRule("count(order) >= 1");
-    List<double[]> rows = new ArrayList<>();
-    store.values(universe, asOf, measures, (id, v) -> {
-      double[] r = new double[v.size()];
-      for (int j = 0; j < r.length; j++) {
-        r[j] = v.get(j) instanceof Value.Num n ? n.value() : Double.NaN;
-      }
-      if (Arrays.stream(r).allMatch(Double::isFinite)) {
-        rows.add(r);
-      }
-    });
-    if (rows.size() < 20) {
-      throw new UserException("clustering needs at least 20 customers with every feature defined, found " + rows.size());
-    }
-    double[][] raw = rows.toArray(new double[0][]);
+    double[][] raw = fm.raw();
+    double[][] z = fm.z();
+    List<Boolean> logged = fm.logged();
     int d = features.size();
-    double[][] z = new double[raw.length][d];
-    List<Boolean> logged = new ArrayList<>();
-    for (int j = 0; j < d; j++) {
-      int f = j;
-      double min = Arrays.stream(raw).mapToDouble(r -> r[f]).min().orElse(0);
-      boolean log = min >= 0 && skew(raw, f) > 1;
-      logged.add(log);
-      double mean = 0;
-      for (int i = 0; i < raw.length; i++) {
-        z[i][j] = log ? Math.log1p(raw[i][j]) : raw[i][j];
-        mean += z[i][j] / raw.length;
-      }
-      double var = 0;
-      for (double[] r : z) {
-        var += (r[j] - mean) * (r[j] - mean) / raw.length;
-      }
-      double sd = Math.sqrt(var) > 0 ? Math.sqrt(var) : 1;
-      for (double[] r : z) {
-        r[j] = (r[j] - mean) / sd;
-      }
-    }
     int[] sample = sample(z.length, 2000, seed);
     double[][] zs = new double[sample.length][];
     for (int i = 0; i < sample.length; i++) {
@@ -140,13 +102,6 @@ public final class Segmentation {
       profiles.add(new Profile(c, sizes[c], means, dist, name, ex.clusters().get(c)));
     }
     return new Result(features, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
-  }
-
-  static double skew(double[][] x, int f) {
-    double m = Arrays.stream(x).mapToDouble(r -> r[f]).average().orElse(0);
-    double m2 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 2)).average().orElse(0);
-    double m3 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 3)).average().orElse(0);
-    return m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
   }
 
   /** Between-cluster over within-cluster dispersion, each per degree of freedom (Calinski and Harabasz 1974). */

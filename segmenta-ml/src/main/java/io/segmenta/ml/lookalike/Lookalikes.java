@@ -1,0 +1,114 @@
+package io.segmenta.ml.lookalike;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import io.segmenta.ml.cluster.FeatureMatrix;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lookalikes of a segment over the store's customers: the seed's members against everyone on computed-trait
+ * features ({@link Lookalike}), scored, with seed members left out and an optional constraint ("like them, but
+ * with a return rate below 0.2": any rule) restricting the candidates. The scores are kept as a population score
+ * trait {@code lookalike_<name>}, so a tier is an ordinary segment: {@code lookalike_<name> >= <cut> and <constraint>
+ * and not segment "<seed>"}, exportable like any other. {@link #evaluate} measures it: part of the seed is hidden,
+ * and the share of it each tier recovers is set against the tier's share of candidates (lift over random).
+ */
+public final class Lookalikes {
+  private Lookalikes() {}
+
+  public static final double[] TIERS = {0.01, 0.02, 0.05, 0.10};
+
+  /** One tier: its share, size, the score it starts at, and the rule that selects it. */
+  public record TierRule(double share, int size, double cut, String rule) {}
+
+  public record Result(String seed, int seedMembers, int candidates, List<TierRule> tiers, String trait, Lookalike.Model model) {}
+
+  /** How much of a hidden part of the seed each tier finds, against random (its share). */
+  public record Recovery(double share, int hidden, int found, double lift) {}
+
+  public static Result find(Store store, Instant asOf, String seedName, Rule seed, Rule constraint, List<String> features, String name) {
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features);
+    Set<String> members = new HashSet<>(store.members(seed, asOf, 0, Integer.MAX_VALUE));
+    Set<String> allowed = constraint == null ? null : new HashSet<>(store.members(constraint, asOf, 0, Integer.MAX_VALUE));
+    boolean[] isSeed = new boolean[fm.ids().size()];
+    boolean[] eligible = new boolean[isSeed.length];
+    int seedCount = 0;
+    int candidates = 0;
+    for (int i = 0; i < isSeed.length; i++) {
+      String id = fm.ids().get(i);
+      isSeed[i] = members.contains(id);
+      seedCount += isSeed[i] ? 1 : 0;
+      eligible[i] = !isSeed[i] && (allowed == null || allowed.contains(id));
+      candidates += eligible[i] ? 1 : 0;
+    }
+    if (seedCount < 10) {
+      throw new UserException("the seed has " + seedCount + " customers with every feature; a lookalike needs at least 10");
+    }
+    if (candidates == 0) {
+      throw new UserException("no customer outside the seed meets the constraint");
+    }
+    Lookalike.Model model = Lookalike.fit(fm.z(), isSeed, 1.0);
+    double[] scores = Lookalike.scores(model, fm.z());
+    String trait = "lookalike_" + name.replaceAll("[^a-z0-9_]", "_");
+    store.declareTrait(new TraitDef(trait, ValueType.NUMBER, Family.SCORE, "likeness to segment " + seedName + " (0..1)"));
+    Map<String, List<Value>> stored = new LinkedHashMap<>();
+    for (int i = 0; i < scores.length; i++) {
+      stored.put(fm.ids().get(i), List.of(new Value.Num(scores[i])));
+    }
+    store.writeScores(asOf, List.of(trait), stored);
+    List<TierRule> tiers = new ArrayList<>();
+    for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
+      double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];
+      String rule = trait + " >= " + java.math.BigDecimal.valueOf(cut).toPlainString() + " and not (" + RuleText.print(seed) + ")"
+          + (constraint == null ? "" : " and (" + RuleText.print(constraint) + ")");
+      tiers.add(new TierRule(t.share(), t.members().length, cut, rule));
+    }
+    return new Result(seedName, seedCount, candidates, tiers, trait, model);
+  }
+
+  /** Hides {@code hiddenShare} of the seed (seeded), fits on the rest, and reports what each tier recovers. */
+  public static List<Recovery> evaluate(Store store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features);
+    Set<String> members = new HashSet<>(store.members(seed, asOf, 0, Integer.MAX_VALUE));
+    java.util.SplittableRandom r = new java.util.SplittableRandom(randomSeed);
+    boolean[] visible = new boolean[fm.ids().size()];
+    boolean[] hidden = new boolean[visible.length];
+    for (int i = 0; i < visible.length; i++) {
+      if (members.contains(fm.ids().get(i))) {
+        if (r.nextDouble() < hiddenShare) {
+          hidden[i] = true;
+        } else {
+          visible[i] = true;
+        }
+      }
+    }
+    Lookalike.Model model = Lookalike.fit(fm.z(), visible, 1.0);
+    double[] scores = Lookalike.scores(model, fm.z());
+    boolean[] eligible = new boolean[visible.length];
+    int hiddenCount = 0;
+    for (int i = 0; i < eligible.length; i++) {
+      eligible[i] = !visible[i];
+      hiddenCount += hidden[i] ? 1 : 0;
+    }
+    List<Recovery> out = new ArrayList<>();
+    for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
+      int found = (int) Arrays.stream(t.members()).filter(i -> hidden[i]).count();
+      double recall = hiddenCount == 0 ? Double.NaN : (double) found / hiddenCount;
+      out.add(new Recovery(t.share(), hiddenCount, found, recall / t.share()));
+    }
+    return out;
+  }
+}
