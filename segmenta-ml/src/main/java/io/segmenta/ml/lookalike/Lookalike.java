@@ -23,6 +23,8 @@ import org.apache.commons.math3.linear.RealMatrix;
 public final class Lookalike {
   private Lookalike() {}
 
+  private static final int CHUNK = 16_384;
+
   /** The fitted weights (intercept first) and how the fit went. */
   public record Model(double[] weights, int iterations, boolean converged) {
     public double score(double[] x) {
@@ -46,21 +48,39 @@ public final class Lookalike {
     boolean converged = false;
     while (it < 50 && !converged) {
       it++;
+      // Gradient and Hessian summed over fixed chunks on all cores, then added in chunk order: the same result on
+      // any machine.
+      int chunks = (n + CHUNK - 1) / CHUNK;
+      double[][] parts = new double[chunks][];
+      double[] wv = w;
+      java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+        double[] acc = new double[d + d * d];
+        for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+          double z = wv[0];
+          for (int j = 1; j < d; j++) {
+            z += wv[j] * x[i][j - 1];
+          }
+          double p = 1 / (1 + Math.exp(-z));
+          double r = (seed[i] ? 1 : 0) - p;
+          double s = p * (1 - p);
+          for (int a = 0; a < d; a++) {
+            double xa = a == 0 ? 1 : x[i][a - 1];
+            acc[a] += r * xa;
+            double sxa = s * xa;
+            for (int b = a; b < d; b++) {
+              acc[d + a * d + b] += sxa * (b == 0 ? 1 : x[i][b - 1]);
+            }
+          }
+        }
+        parts[c] = acc;
+      });
       double[] grad = new double[d];
       double[][] hess = new double[d][d];
-      for (int i = 0; i < n; i++) {
-        double z = w[0];
-        for (int j = 1; j < d; j++) {
-          z += w[j] * x[i][j - 1];
-        }
-        double p = 1 / (1 + Math.exp(-z));
-        double r = (seed[i] ? 1 : 0) - p;
-        double s = p * (1 - p);
+      for (double[] acc : parts) {
         for (int a = 0; a < d; a++) {
-          double xa = a == 0 ? 1 : x[i][a - 1];
-          grad[a] += r * xa;
+          grad[a] += acc[a];
           for (int b = a; b < d; b++) {
-            hess[a][b] += s * xa * (b == 0 ? 1 : x[i][b - 1]);
+            hess[a][b] += acc[d + a * d + b];
           }
         }
       }
@@ -88,9 +108,28 @@ public final class Lookalike {
 
   /** The closest {@code share} of the eligible candidates for each share, by score; ties go to the lower index. */
   public static List<Tier> tiers(double[] scores, boolean[] eligible, double... shares) {
-    List<Integer> idx = new ArrayList<>();
+    int count = 0;
+    for (boolean e : eligible) {
+      count += e ? 1 : 0;
+    }
+    double largest = 0;
+    for (double sh : shares) {
+      largest = Math.max(largest, sh);
+    }
+    int need = (int) Math.ceil(largest * count);
+    // Only the largest tier is sorted: its score threshold is found by selection, and the candidates at or above it
+    // (ties at the threshold in index order) are the only ones boxed and ordered.
+    double[] eligibleScores = new double[count];
+    int e = 0;
     for (int i = 0; i < scores.length; i++) {
       if (eligible[i]) {
+        eligibleScores[e++] = scores[i];
+      }
+    }
+    double threshold = need == 0 ? Double.POSITIVE_INFINITY : kthLargest(eligibleScores, need);
+    List<Integer> idx = new ArrayList<>(need + 16);
+    for (int i = 0; i < scores.length; i++) {
+      if (eligible[i] && scores[i] >= threshold) {
         idx.add(i);
       }
     }
@@ -99,11 +138,18 @@ public final class Lookalike {
       return c != 0 ? c : Integer.compare(a, b);
     });
     List<Tier> out = new ArrayList<>();
-    for (double s : shares) {
-      int m = (int) Math.ceil(s * idx.size());
-      out.add(new Tier(s, idx.subList(0, m).stream().mapToInt(Integer::intValue).toArray()));
+    for (double sh : shares) {
+      int m = (int) Math.ceil(sh * count);
+      out.add(new Tier(sh, idx.subList(0, m).stream().mapToInt(Integer::intValue).toArray()));
     }
     return out;
+  }
+
+  /** The k-th largest value (1-based), by sorting a copy: O(n log n) on primitives, no boxing. */
+  private static double kthLargest(double[] values, int k) {
+    double[] copy = values.clone();
+    Arrays.sort(copy);
+    return copy[copy.length - k];
   }
 
   /** The scores of every row under a model. */
