@@ -7,10 +7,8 @@ import io.segmenta.ml.cluster.Segmentation;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,37 +54,7 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, Segmentation.Result r, Output.Format fmt, List<String> saved) {
     if (fmt == Output.Format.JSON) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("features", r.features());
-      m.put("logged", r.logged());
-      m.put("customers", r.customers());
-      List<Map<String, Object>> cands = new ArrayList<>();
-      r.candidates().forEach(c -> cands.add(Map.of("k", c.k(), "inertia", c.inertia(), "silhouette", Output.jsonNumber(c.silhouette()) == null ? "NaN" : c.silhouette(),
-          "calinski_harabasz", Output.jsonNumber(c.calinskiHarabasz()) == null ? "NaN" : c.calinskiHarabasz())));
-      m.put("candidates", cands);
-      m.put("k", r.k());
-      m.put("fidelity", r.fidelity());
-      m.put("seed", r.clustering().seed());
-      List<Map<String, Object>> cl = new ArrayList<>();
-      for (Segmentation.Profile p : r.clusters()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("cluster", p.cluster() + 1);
-        x.put("size", p.size());
-        x.put("name", p.name());
-        Map<String, Object> means = new LinkedHashMap<>();
-        for (int j = 0; j < r.features().size(); j++) {
-          means.put(r.features().get(j), Output.jsonNumber(p.means()[j]));
-        }
-        x.put("means", means);
-        x.put("distinguishing", p.distinguishing());
-        x.put("rule", p.explanation().rule());
-        x.put("precision", Output.jsonNumber(p.explanation().precision()));
-        x.put("recall", Output.jsonNumber(p.explanation().recall()));
-        cl.add(x);
-      }
-      m.put("clusters", cl);
-      m.put("saved", saved);
-      Output.json(out, m);
+      Output.json(out, io.segmenta.ml.cluster.SegmentationJson.toJson(r, saved));
       return;
     }
     out.printf(Locale.ROOT, "%,d customers, features %s (logged: %s)%n", r.customers(), r.features(), r.logged());

@@ -81,6 +81,7 @@ public final class Server implements AutoCloseable {
     routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
     routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks).routes());
+    routes.addAll(new ModelRoutes(store, o.clock()).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,

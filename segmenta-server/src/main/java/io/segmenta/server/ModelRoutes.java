@@ -1,0 +1,101 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.ml.cluster.Segmentation;
+import io.segmenta.ml.cluster.SegmentationJson;
+import io.segmenta.ml.lookalike.Lookalikes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The admin API of the models: proposed segments (clusters explained as rules) and lookalike audiences. */
+final class ModelRoutes {
+  private final Store store;
+  private final Clock clock;
+
+  ModelRoutes(Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        new Route("POST", "/admin/clusters", Route.Access.ADMIN,
+            "Propose segments: k-means on computed traits, k by silhouette, profiles, names and rules; \"save\" stores the rules as segments",
+            "{\"features\": [...], \"k\": n, \"seed\": n, \"asOf\", \"save\": prefix}", this::clusters),
+        new Route("POST", "/admin/lookalikes", Route.Access.ADMIN,
+            "Customers most like a segment, in tiers of the closest 1/2/5/10 %, optionally constrained; \"save\" stores a tier as a segment",
+            "{\"seed\": segment or rule, \"likeBut\": rule, \"features\": [...], \"name\", \"save\", \"tier\": 1|2|5|10, \"evaluate\": bool}", this::lookalikes));
+  }
+
+  private static List<String> features(JsonNode b) {
+    if (!b.has("features")) {
+      return Segmentation.DEFAULT_FEATURES;
+    }
+    List<String> f = new ArrayList<>();
+    b.get("features").forEach(x -> f.add(x.asText()));
+    return f;
+  }
+
+  private Instant asOf(JsonNode b) {
+    return b.hasNonNull("asOf") ? AdminRoutes.instant("asOf", b.get("asOf").asText()) : clock.instant();
+  }
+
+  private void clusters(Context ctx) {
+    JsonNode b = Http.body(ctx, 16 * 1024);
+    Integer k = b.hasNonNull("k") ? b.get("k").asInt() : null;
+    if (k != null && (k < 2 || k > 20)) {
+      throw new Http.Failure(400, "'k' must be between 2 and 20, got " + k);
+    }
+    Segmentation.Result r = Segmentation.run(store, asOf(b), features(b), 2, 8, k, b.path("seed").asLong(42));
+    List<String> saved = new ArrayList<>();
+    if (b.hasNonNull("save")) {
+      Segments segs = new Segments(store, clock);
+      for (Segmentation.Profile p : r.clusters()) {
+        if (p.explanation().rule() != null) {
+          String name = b.get("save").asText() + "-" + (p.cluster() + 1);
+          segs.save(name, p.explanation().rule(), "cluster " + (p.cluster() + 1) + ": " + p.name());
+          saved.add(name);
+        }
+      }
+    }
+    Http.json(ctx, 200, SegmentationJson.toJson(r, saved));
+  }
+
+  private void lookalikes(Context ctx) {
+    JsonNode b = Http.body(ctx, 16 * 1024);
+    Segments segs = new Segments(store, clock);
+    String seedText = Http.text(b, "seed");
+    Rule seed = segs.ruleOf(seedText);
+    Rule like = b.hasNonNull("likeBut") ? segs.ruleOf(b.get("likeBut").asText()) : null;
+    int tier = b.path("tier").asInt(5);
+    if (tier != 1 && tier != 2 && tier != 5 && tier != 10) {
+      throw new Http.Failure(400, "'tier' must be 1, 2, 5 or 10, got " + tier);
+    }
+    Instant at = asOf(b);
+    String name = b.hasNonNull("name") ? b.get("name").asText() : seedText.matches("[a-z0-9_-]+") ? seedText.replace('-', '_') : "seed";
+    ObjectNode o = Http.JSON.createObjectNode();
+    if (b.path("evaluate").asBoolean(false)) {
+      var rec = o.putArray("recovery");
+      for (Lookalikes.Recovery x : Lookalikes.evaluate(store, at, seed, features(b), 0.5, 42)) {
+        rec.addObject().put("tier", x.share()).put("hidden", x.hidden()).put("found", x.found()).put("lift", x.lift());
+      }
+    }
+    Lookalikes.Result r = Lookalikes.find(store, at, seedText, seed, like, features(b), name);
+    o.put("seed", r.seed()).put("seedMembers", r.seedMembers()).put("candidates", r.candidates()).put("scoreTrait", r.trait());
+    var tiers = o.putArray("tiers");
+    r.tiers().forEach(t -> tiers.addObject().put("tier", t.share()).put("size", t.size()).put("cut", t.cut()).put("rule", t.rule()));
+    if (b.hasNonNull("save")) {
+      Lookalikes.TierRule t = r.tiers().stream().filter(x -> Math.round(x.share() * 100) == tier).findFirst().orElseThrow();
+      segs.save(b.get("save").asText(), t.rule(), "lookalike of " + seedText + ", closest " + tier + " %");
+      o.put("saved", b.get("save").asText());
+    }
+    Http.json(ctx, 200, o);
+  }
+}
