@@ -23,6 +23,9 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--k", description = "Number of clusters; default: proposed from 2..8 by the silhouette.")
   Integer k;
 
+  @Option(names = "--method", defaultValue = "kmeans", description = "kmeans (default; k by silhouette) or gmm (Gaussian mixture for elongated groups; k by BIC).")
+  String method;
+
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42); the same seed gives the same clusters.")
   long seed;
 
@@ -35,7 +38,13 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
       throw new UserException("--k must be between 2 and 20, got " + k);
     }
     try (Store s = store.open()) {
-      Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed);
+      Segmentation.Method m;
+      try {
+        m = Segmentation.Method.valueOf(method.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--method must be kmeans or gmm, got '" + method + "'");
+      }
+      Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed, m);
       List<String> saved = new ArrayList<>();
       if (save != null) {
         Segments segs = new Segments(s, Clock.systemUTC());
@@ -61,9 +70,9 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
     List<List<String>> c = new ArrayList<>();
     for (Segmentation.Candidate x : r.candidates()) {
       c.add(List.of(Integer.toString(x.k()), Output.money(x.inertia()), String.format(Locale.ROOT, "%.3f", x.silhouette()),
-          String.format(Locale.ROOT, "%.1f", x.calinskiHarabasz()), x.k() == r.k() ? "<- chosen" : ""));
+          String.format(Locale.ROOT, "%.1f", x.calinskiHarabasz()), Double.isNaN(x.bic()) ? "-" : Output.money(x.bic()), x.k() == r.k() ? "<- chosen" : ""));
     }
-    Charts.table(out, List.of("k", "inertia", "silhouette", "Calinski-Harabasz", ""), c);
+    Charts.table(out, List.of("k", "inertia", "silhouette", "Calinski-Harabasz", "BIC", ""), c);
     out.println();
     List<Charts.Bar> bars = new ArrayList<>();
     for (Segmentation.Profile p : r.clusters()) {

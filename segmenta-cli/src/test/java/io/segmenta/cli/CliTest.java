@@ -257,6 +257,10 @@ class CliTest {
     for (int i = 1; i <= 4; i++) {
       assertEquals(0, run(with("segment", "delete", "clx-" + i)).code());
     }
+    Result gmm = run(with("cluster", "--method", "gmm", "--features", "net_revenue,days_since_last_order,tenure_days", "--k", "3", "--as-of", "2025-06-30", "--format", "json"));
+    assertEquals(0, gmm.code(), gmm.err());
+    assertEquals(3, new ObjectMapper().readTree(gmm.out()).get("clusters").size());
+    assertEquals(2, run(with("cluster", "--method", "dbscan")).code());
     Result same = run(with("cluster", "--k", "4", "--as-of", "2025-06-30", "--format", "json"));
     assertEquals(j.get("clusters").toString(), new ObjectMapper().readTree(same.out()).get("clusters").toString(), "seeded: the same clusters again");
   }

@@ -24,7 +24,10 @@ public final class Segmentation {
       "discount_share", "tenure_days");
 
   /** One candidate k with its criteria. */
-  public record Candidate(int k, double inertia, double silhouette, double calinskiHarabasz) {}
+  public record Candidate(int k, double inertia, double silhouette, double calinskiHarabasz, double bic) {}
+
+  /** How clusters are found: k-means (round groups, fast) or a Gaussian mixture (elongated or tilted groups). */
+  public enum Method { KMEANS, GMM }
 
   /** A cluster: size, raw feature means, the distinguishing features (effect sizes), a name and its rule. */
   public record Profile(int cluster, int size, double[] means, List<String> distinguishing, String name, Explanation explanation) {}
@@ -33,6 +36,11 @@ public final class Segmentation {
       Clustering clustering, List<Profile> clusters, double fidelity) {}
 
   public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
+    return run(store, asOf, features, kMin, kMax, kFixed, seed, Method.KMEANS);
+  }
+
+  /** With k-means, k is proposed by the silhouette; with the mixture, by the BIC (the model's own criterion). */
+  public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed, Method method) {
     FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 1"), features);
     if (fm.ids().size() < 20) {
       throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size());
@@ -50,17 +58,32 @@ public final class Segmentation {
     Clustering chosen = null;
     double bestSil = Double.NEGATIVE_INFINITY;
     for (int k = kFixed != null ? kFixed : kMin; k <= (kFixed != null ? kFixed : kMax); k++) {
-      Clustering c = KMeans.fit(z, k, seed, 5, 300, 1e-4);
+      GaussianMixture.Fit g = null;
+      if (method == Method.GMM) {
+        try {
+          g = GaussianMixture.fit(z, k, 200);
+        } catch (org.apache.commons.math3.exception.MathRuntimeException | IllegalStateException | IllegalArgumentException e) {
+          // A component collapsed onto points that share a value (orders = 1, a share of 0), or EM did not converge.
+          candidates.add(new Candidate(k, Double.NaN, Double.NaN, Double.NaN, Double.NaN));
+          continue;
+        }
+      }
+      Clustering c = g != null ? g.clustering() : KMeans.fit(z, k, seed, 5, 300, 1e-4);
       int[] sl = new int[sample.length];
       for (int i = 0; i < sample.length; i++) {
         sl[i] = c.labels()[sample[i]];
       }
       double sil = k == 1 ? Double.NaN : KMeans.silhouette(zs, sl, k);
-      candidates.add(new Candidate(k, c.inertia(), sil, calinskiHarabasz(z, c)));
-      if (chosen == null || sil > bestSil) {
-        bestSil = sil;
+      candidates.add(new Candidate(k, c.inertia(), sil, calinskiHarabasz(z, c), g == null ? Double.NaN : g.bic()));
+      double score = g != null ? -g.bic() : sil;
+      if (chosen == null || score > bestSil) {
+        bestSil = score;
         chosen = c;
       }
+    }
+    if (chosen == null) {
+      throw new UserException("the Gaussian mixture could not be fitted for any k (a component collapses onto customers that share a value,"
+          + " as with orders or discount_share, or EM does not converge); use --method kmeans or continuous features");
     }
     Explanation.Result ex = Explanation.explain(raw, features.toArray(new String[0]), chosen.labels(), chosen.k(), 3, Math.max(5, raw.length / 200));
     double[] allMean = new double[d];

@@ -21,6 +21,7 @@ public final class SegmentationJson {
       ObjectNode x = cands.addObject().put("k", c.k()).put("inertia", c.inertia());
       num(x, "silhouette", c.silhouette());
       num(x, "calinski_harabasz", c.calinskiHarabasz());
+      num(x, "bic", c.bic());
     }
     m.put("k", r.k());
     m.put("fidelity", r.fidelity());
