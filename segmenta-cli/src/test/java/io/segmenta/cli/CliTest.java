@@ -285,6 +285,35 @@ class CliTest {
   }
 
   @Test
+  void survey_answersJoinBehaviourAndDifferBySegment() throws Exception {
+    Result members = run(with("segment", "members", "high-returners", "--limit", "100000", "--as-of", "2025-06-30"));
+    java.util.Set<String> returners = new java.util.HashSet<>(java.util.Arrays.asList(members.out().trim().split("\\s+")));
+    StringBuilder csv = new StringBuilder("respondent,question,answer,answered_at,purpose\n");
+    for (int i = 0; i < 1500; i += 2) {
+      String id = String.format("c%07d", i);
+      // Returners mostly find the quality disappointing; the others mostly do not.
+      boolean disappointed = returners.contains(id) ? i % 10 != 0 : i % 10 == 0;
+      csv.append(id).append("@example.com,Quality,").append(disappointed ? "disappointed" : "satisfied").append(",2025-06-01,personalization\n");
+    }
+    csv.append("nobody@example.com,Quality,satisfied,2025-06-01,\n");
+    Path file = dir.resolve("survey.csv");
+    Files.writeString(file, csv);
+    Result imp = run(with("survey", "import", file.toString(), "--by", "email"));
+    assertEquals(0, imp.code(), imp.err());
+    assertTrue(imp.out().contains("750 answers of 750 profiles imported as [survey_quality]"), imp.out());
+    assertTrue(imp.out().contains("line 752: no profile has email 'nobody@example.com'"), imp.out());
+    Result rep = run(with("survey", "report", "Quality", "--by", "high-returners", "--by", "not segment \"high-returners\"", "--as-of", "2025-06-30", "--format", "json"));
+    assertEquals(0, rep.code(), rep.err());
+    var j = new ObjectMapper().readTree(rep.out());
+    assertTrue(j.get("p_value").asDouble() < 1e-6, j.toString());
+    var row = j.get("rows").get(0);
+    assertEquals(row.get("answered").asLong(), row.get("counts").get("disappointed").asLong() + row.get("counts").path("satisfied").asLong(0));
+    assertTrue(row.get("answered").asDouble() / row.get("members").asDouble() > 0.4, "about half of each segment answered: " + row);
+    Result rule = run(with("segment", "count", "survey_quality = \"disappointed\" and survey_quality_at > 2025-05-01", "--as-of", "2025-06-30"));
+    assertEquals(0, rule.code(), rule.err());
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     Result r = run("segment", "count", "age > 1", "--bogus");
     assertEquals(2, r.code());

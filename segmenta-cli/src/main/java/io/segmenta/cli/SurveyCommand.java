@@ -1,0 +1,151 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.SourceRow;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.survey.Surveys;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "survey", mixinStandardHelpOptions = true,
+    description = "Survey answers joined to behaviour: import them as traits, and compare answers between segments.",
+    subcommands = {SurveyCommand.Import.class, SurveyCommand.Report.class})
+final class SurveyCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = {"Import answers from a CSV with columns respondent, question, answer, answered_at and optionally purpose (a consent purpose).",
+          "Each answer becomes the trait survey_<question> with survey_<question>_at; respondents are matched by --by."})
+  static final class Import implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--by", defaultValue = "email", description = "How respondents are identified: an identifier kind such as email (default), or profile.")
+    String by;
+
+    @Override
+    public Integer call() throws Exception {
+      List<Surveys.Answer> answers = new ArrayList<>();
+      try (CsvSource src = new CsvSource(file, ',', '"', StandardCharsets.UTF_8, true)) {
+        List<String> cols = src.columns();
+        int respondent = index(cols, "respondent");
+        int question = index(cols, "question");
+        int answer = index(cols, "answer");
+        int at = index(cols, "answered_at");
+        int purpose = cols.indexOf("purpose");
+        SourceRow row;
+        while ((row = src.next()) != null) {
+          String when = row.cells().get(at).toString();
+          Instant t;
+          try {
+            t = when.length() == 10 ? java.time.LocalDate.parse(when).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(when).toInstant();
+          } catch (DateTimeParseException e) {
+            throw new UserException(file + ":" + row.line() + ", column answered_at: expected a date such as 2025-06-01 or an ISO date-time, got '" + when + "'");
+          }
+          answers.add(new Surveys.Answer(row.line(), by, row.cells().get(respondent).toString(), row.cells().get(question).toString(),
+              row.cells().get(answer).toString(), t, purpose < 0 ? null : row.cells().get(purpose).toString()));
+        }
+      }
+      try (Store s = store.open()) {
+        Surveys.ImportReport r = Surveys.importAnswers(s, answers, file.getFileName().toString());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %,d answers of %,d profiles imported as %s%n", file.getFileName(), r.answers(), r.profiles(), r.traits());
+        if (!r.unmatched().isEmpty()) {
+          out.printf(Locale.ROOT, "%,d answers matched no profile and were not imported:%n", r.unmatched().size());
+          r.unmatched().stream().limit(10).forEach(u -> out.println("  " + u));
+        }
+      }
+      return 0;
+    }
+
+    private int index(List<String> cols, String name) {
+      int i = cols.indexOf(name);
+      if (i < 0) {
+        throw new UserException(file + ": column '" + name + "' is missing; expected respondent, question, answer, answered_at (and optionally purpose), got " + cols);
+      }
+      return i;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "How a question was answered in each segment: coverage, the answers' shares, and a chi-square test of whether they differ.")
+  static final class Report extends ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "QUESTION")
+    String question;
+
+    @Option(names = "--by", paramLabel = "SEGMENT", required = true, description = "A saved segment or a rule (repeat for each).")
+    List<String> by = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      try (Store s = store.open()) {
+        Segments segs = new Segments(s, Clock.systemUTC());
+        Map<String, Rule> rules = new LinkedHashMap<>();
+        by.forEach(x -> rules.put(x, segs.ruleOf(x)));
+        Surveys.CrossTab t = Surveys.crossTab(s, question, rules, report.asOf(s));
+        PrintWriter out = out();
+        if (report.format() == Output.Format.JSON) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("question", t.question());
+          m.put("answers", t.answers());
+          List<Map<String, Object>> rows = new ArrayList<>();
+          t.rows().forEach(r -> rows.add(Map.of("segment", r.segment(), "members", r.members(), "answered", r.answered(), "counts", r.counts())));
+          m.put("rows", rows);
+          m.put("chi_square", Output.jsonNumber(t.test().chiSquare()));
+          m.put("degrees_of_freedom", t.test().degreesOfFreedom());
+          m.put("p_value", Output.jsonNumber(t.test().pValue()));
+          m.put("diagnostic", t.test().diagnostic());
+          Output.json(out, m);
+          return 0;
+        }
+        List<String> header = new ArrayList<>(List.of("segment", "members", "answered", "coverage"));
+        t.answers().forEach(a -> header.add(a));
+        List<List<String>> rows = new ArrayList<>();
+        for (Surveys.Row r : t.rows()) {
+          List<String> row = new ArrayList<>(List.of(r.segment(), String.format(Locale.ROOT, "%,d", r.members()), String.format(Locale.ROOT, "%,d", r.answered()),
+              Output.percent(r.coverage())));
+          for (String a : t.answers()) {
+            row.add(r.answered() == 0 ? "-" : Output.percent((double) r.counts().getOrDefault(a, 0L) / r.answered()));
+          }
+          rows.add(row);
+        }
+        out.println("question: " + t.question());
+        Charts.table(out, header, rows);
+        out.printf(Locale.ROOT, "chi-square %.2f, %d df, p = %s%s%n", t.test().chiSquare(), t.test().degreesOfFreedom(),
+            Double.isNaN(t.test().pValue()) ? "-" : String.format(Locale.ROOT, "%.3g", t.test().pValue()),
+            t.test().ok() ? (t.test().pValue() < 0.05 ? ": the answers differ between these segments" : ": no evidence they differ") : " (" + t.test().diagnostic() + ")");
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.segmenta.core.survey;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import io.segmenta.stats.ContingencyTest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Survey answers joined to behaviour. Each answer is linked to a profile by any identifier (an e-mail, say),
+ * kept as a {@code survey_answer} event, and becomes a typed trait {@code survey_<question>} (a number when every
+ * answer to the question is one, text otherwise; the latest answer wins) with {@code survey_<question>_at}, its
+ * date, so its age is known and rules can ask for recent answers. A consent purpose given with the answer is
+ * recorded. Respondents that match no profile are reported by line, not dropped silently. {@link #crossTab} shows
+ * how attitudes differ between behavioural segments: coverage per segment and a chi-square test.
+ */
+public final class Surveys {
+  private Surveys() {}
+
+  /** One answer as read: who (identifier kind and value), what, when, under which consent purpose, and its line. */
+  public record Answer(long line, String kind, String respondent, String question, String answer, Instant at, String purpose) {}
+
+  public record ImportReport(int answers, int profiles, List<String> traits, List<String> unmatched) {}
+
+  public static String trait(String question) {
+    return "survey_" + SegmentSpec.snake(question);
+  }
+
+  public static ImportReport importAnswers(Store store, List<Answer> answers, String source) {
+    Map<String, Boolean> numeric = new LinkedHashMap<>();
+    for (Answer a : answers) {
+      numeric.merge(a.question(), a.answer().trim().matches("[+-]?\\d+(\\.\\d+)?"), Boolean::logicalAnd);
+    }
+    List<String> traits = new ArrayList<>();
+    numeric.forEach((q, isNumber) -> {
+      store.declareTrait(new TraitDef(trait(q), isNumber ? ValueType.NUMBER : ValueType.STRING, Family.PSYCHOGRAPHIC, "survey answer: " + q + " (" + source + ")"));
+      store.declareTrait(new TraitDef(trait(q) + "_at", ValueType.TIMESTAMP, Family.PSYCHOGRAPHIC, "when '" + q + "' was answered"));
+      traits.add(trait(q));
+    });
+    List<String> unmatched = new ArrayList<>();
+    Map<String, Map<String, Answer>> latest = new TreeMap<>();
+    List<Event> events = new ArrayList<>();
+    Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
+    for (Answer a : answers) {
+      String id = a.kind().equals("profile") ? (store.history(a.respondent()).isPresent() ? a.respondent() : null)
+          : store.findProfile(a.kind(), a.respondent()).orElse(null);
+      if (id == null) {
+        unmatched.add("line " + a.line() + ": no profile has " + a.kind() + " '" + a.respondent() + "'");
+        continue;
+      }
+      latest.computeIfAbsent(id, k -> new LinkedHashMap<>()).merge(a.question(), a, (x, y) -> y.at().isAfter(x.at()) ? y : x);
+      events.add(new Event("survey:" + source + ":" + a.line(), id, null, "survey_answer", a.at(),
+          Map.of("question", new Value.Str(a.question()), "answer", new Value.Str(a.answer())), List.of()));
+      if (a.purpose() != null && !a.purpose().isBlank()) {
+        consents.computeIfAbsent(id, k -> new ArrayList<>()).add(new ConsentRecord(Purpose.parse(a.purpose()), true, a.at(), "survey:" + source));
+      }
+    }
+    List<Profile> profiles = new ArrayList<>();
+    latest.forEach((id, byQuestion) -> {
+      Map<String, Value> t = new LinkedHashMap<>();
+      byQuestion.forEach((q, a) -> {
+        t.put(trait(q), numeric.get(q) ? new Value.Num(Double.parseDouble(a.answer().trim())) : new Value.Str(a.answer().trim()));
+        t.put(trait(q) + "_at", new Value.TimeValue(a.at()));
+      });
+      profiles.add(new Profile(id, List.of(), t));
+    });
+    store.write(new Batch(profiles, events));
+    consents.forEach(store::recordConsent);
+    return new ImportReport(answers.size() - unmatched.size(), profiles.size(), traits, unmatched);
+  }
+
+  /** Per segment: members, how many answered, and the answers' counts; with the test across segments. */
+  public record Row(String segment, long members, long answered, Map<String, Long> counts) {
+    public double coverage() {
+      return members == 0 ? Double.NaN : (double) answered / members;
+    }
+  }
+
+  public record CrossTab(String question, List<String> answers, List<Row> rows, ContingencyTest.Result test) {}
+
+  public static CrossTab crossTab(Store store, String question, Map<String, Rule> segments, Instant asOf) {
+    String t = trait(question);
+    if (store.schema().trait(t).isEmpty()) {
+      throw new UserException("no survey answers to '" + question + "' were imported (no trait " + t + ")");
+    }
+    Set<String> values = new TreeSet<>();
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Rule> s : segments.entrySet()) {
+      long members = store.count(s.getValue(), asOf);
+      Map<String, Long> counts = new TreeMap<>();
+      long answered = 0;
+      Set<String> seen = new HashSet<>();
+      store.export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
+        Value v = m.traits().get(t);
+        if (v != null && !v.isNull() && seen.add(m.profileId())) {
+          counts.merge(v.toString(), 1L, Long::sum);
+        }
+      });
+      for (long c : counts.values()) {
+        answered += c;
+      }
+      values.addAll(counts.keySet());
+      rows.add(new Row(s.getKey(), members, answered, counts));
+    }
+    List<String> answers = List.copyOf(values);
+    long[][] table = new long[rows.size()][answers.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < answers.size(); j++) {
+        table[i][j] = rows.get(i).counts().getOrDefault(answers.get(j), 0L);
+      }
+    }
+    return new CrossTab(question, answers, rows, ContingencyTest.independence(table));
+  }
+}
