@@ -38,9 +38,10 @@ final class SurveyCommand implements Runnable {
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
-      description = {"Import answers from a CSV with columns respondent, question, answer, answered_at and optionally purpose (a consent purpose).",
+      description = {"Import answers from a CSV (columns respondent, question, answer, answered_at, optionally purpose: a consent purpose)",
+          "or JSON lines (one object per answer with the same fields).",
           "Each answer becomes the trait survey_<question> with survey_<question>_at; respondents are matched by --by."})
-  static final class Import implements Callable<Integer> {
+  static class Import implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,6 +57,56 @@ final class SurveyCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       List<Surveys.Answer> answers = new ArrayList<>();
+      String fileName = file.getFileName().toString();
+      if (fileName.endsWith(".jsonl") || fileName.endsWith(".json") || fileName.endsWith(".ndjson")) {
+        readJsonLines(answers);
+      } else {
+        readCsv(answers);
+      }
+      try (Store s = store.open()) {
+        Surveys.ImportReport r = Surveys.importAnswers(s, answers, fileName);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "%s: %,d answers of %,d profiles imported as %s%n", file.getFileName(), r.answers(), r.profiles(), r.traits());
+        if (!r.unmatched().isEmpty()) {
+          out.printf(Locale.ROOT, "%,d answers matched no profile and were not imported:%n", r.unmatched().size());
+          r.unmatched().stream().limit(10).forEach(u -> out.println("  " + u));
+        }
+      }
+      return 0;
+    }
+
+    private Instant when(long line, String text) {
+      try {
+        return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(text).toInstant();
+      } catch (DateTimeParseException e) {
+        throw new UserException(file + ":" + line + ", field answered_at: expected a date such as 2025-06-01 or an ISO date-time, got '" + text + "'");
+      }
+    }
+
+    private void readJsonLines(List<Surveys.Answer> answers) throws java.io.IOException {
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).isBlank()) {
+          continue;
+        }
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+          n = json.readTree(lines.get(i));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new UserException(file + ":" + (i + 1) + ": not valid JSON: " + e.getOriginalMessage());
+        }
+        for (String f : List.of("respondent", "question", "answer", "answered_at")) {
+          if (!n.hasNonNull(f)) {
+            throw new UserException(file + ":" + (i + 1) + ": field '" + f + "' is missing");
+          }
+        }
+        answers.add(new Surveys.Answer(i + 1, by, n.get("respondent").asText(), n.get("question").asText(), n.get("answer").asText(),
+            when(i + 1, n.get("answered_at").asText()), n.hasNonNull("purpose") ? n.get("purpose").asText() : null));
+      }
+    }
+
+    private void readCsv(List<Surveys.Answer> answers) throws Exception {
       try (CsvSource src = new CsvSource(file, ',', '"', StandardCharsets.UTF_8, true)) {
         List<String> cols = src.columns();
         int respondent = index(cols, "respondent");
@@ -65,27 +116,10 @@ final class SurveyCommand implements Runnable {
         int purpose = cols.indexOf("purpose");
         SourceRow row;
         while ((row = src.next()) != null) {
-          String when = row.cells().get(at).toString();
-          Instant t;
-          try {
-            t = when.length() == 10 ? java.time.LocalDate.parse(when).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(when).toInstant();
-          } catch (DateTimeParseException e) {
-            throw new UserException(file + ":" + row.line() + ", column answered_at: expected a date such as 2025-06-01 or an ISO date-time, got '" + when + "'");
-          }
           answers.add(new Surveys.Answer(row.line(), by, row.cells().get(respondent).toString(), row.cells().get(question).toString(),
-              row.cells().get(answer).toString(), t, purpose < 0 ? null : row.cells().get(purpose).toString()));
+              row.cells().get(answer).toString(), when(row.line(), row.cells().get(at).toString()), purpose < 0 ? null : row.cells().get(purpose).toString()));
         }
       }
-      try (Store s = store.open()) {
-        Surveys.ImportReport r = Surveys.importAnswers(s, answers, file.getFileName().toString());
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s: %,d answers of %,d profiles imported as %s%n", file.getFileName(), r.answers(), r.profiles(), r.traits());
-        if (!r.unmatched().isEmpty()) {
-          out.printf(Locale.ROOT, "%,d answers matched no profile and were not imported:%n", r.unmatched().size());
-          r.unmatched().stream().limit(10).forEach(u -> out.println("  " + u));
-        }
-      }
-      return 0;
     }
 
     private int index(List<String> cols, String name) {

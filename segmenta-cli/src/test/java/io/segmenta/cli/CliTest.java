@@ -311,6 +311,20 @@ class CliTest {
     assertTrue(row.get("answered").asDouble() / row.get("members").asDouble() > 0.4, "about half of each segment answered: " + row);
     Result rule = run(with("segment", "count", "survey_quality = \"disappointed\" and survey_quality_at > 2025-05-01", "--as-of", "2025-06-30"));
     assertEquals(0, rule.code(), rule.err());
+    // JSON lines through import-survey; an all-numeric question becomes a number trait.
+    Path jsonl = dir.resolve("nps.jsonl");
+    Files.writeString(jsonl, "{\"respondent\": \"c0000003@example.com\", \"question\": \"Would recommend\", \"answer\": \"9\", \"answered_at\": \"2025-06-02T10:00:00Z\"}\n"
+        + "{\"respondent\": \"c0000005@example.com\", \"question\": \"Would recommend\", \"answer\": \"4\", \"answered_at\": \"2025-06-03\"}\n");
+    Result nps = run(with("import-survey", jsonl.toString()));
+    assertEquals(0, nps.code(), nps.err());
+    assertTrue(nps.out().contains("2 answers of 2 profiles imported as [survey_would_recommend]"), nps.out());
+    Result promoters = run(with("segment", "count", "survey_would_recommend >= 9", "--as-of", "2025-06-30"));
+    assertTrue(promoters.out().trim().startsWith("1 of"), promoters.out());
+    Path broken = dir.resolve("broken.jsonl");
+    Files.writeString(broken, "{\"respondent\": \"x@example.com\", \"question\": \"Q\"}\n");
+    Result bad = run(with("import-survey", broken.toString()));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("broken.jsonl:1: field 'answer' is missing"), bad.err());
   }
 
   @Test
