@@ -261,6 +261,11 @@ class CliTest {
     assertEquals(0, gmm.code(), gmm.err());
     assertEquals(3, new ObjectMapper().readTree(gmm.out()).get("clusters").size());
     assertEquals(2, run(with("cluster", "--method", "dbscan")).code());
+    Result explained = run(with("explain-cluster", "1", "--k", "4", "--as-of", "2025-06-30", "--save", "clx-explained"));
+    assertEquals(0, explained.code(), explained.err());
+    assertTrue(explained.out().contains("rule: " + j.get("clusters").get(0).get("rule").asText()), explained.out());
+    assertEquals(0, run(with("segment", "delete", "clx-explained")).code());
+    assertEquals(2, run(with("explain-cluster", "9", "--k", "4", "--as-of", "2025-06-30")).code());
     Result same = run(with("cluster", "--k", "4", "--as-of", "2025-06-30", "--format", "json"));
     assertEquals(j.get("clusters").toString(), new ObjectMapper().readTree(same.out()).get("clusters").toString(), "seeded: the same clusters again");
   }
