@@ -261,6 +261,16 @@ class CliTest {
     assertEquals(0, gmm.code(), gmm.err());
     assertEquals(3, new ObjectMapper().readTree(gmm.out()).get("clusters").size());
     assertEquals(2, run(with("cluster", "--method", "dbscan")).code());
+    // A text trait becomes one column per common value, and its rules say country = "..." as the language does.
+    Result onehot = run(with("cluster", "--features", "net_revenue,country", "--k", "3", "--as-of", "2025-06-30", "--format", "json", "--save", "cc"));
+    assertEquals(0, onehot.code(), onehot.err());
+    var oh = new ObjectMapper().readTree(onehot.out());
+    assertTrue(oh.get("features").toString().contains("country=DK"), oh.get("features").toString());
+    assertTrue(oh.get("clusters").toString().contains("country = \\\"DK\\\""), oh.get("clusters").toString());
+    for (var saved : oh.get("saved")) {
+      assertEquals(0, run(with("segment", "count", saved.asText(), "--as-of", "2025-06-30")).code());
+      assertEquals(0, run(with("segment", "delete", saved.asText())).code());
+    }
     Result explained = run(with("explain-cluster", "1", "--k", "4", "--as-of", "2025-06-30", "--save", "clx-explained"));
     assertEquals(0, explained.code(), explained.err());
     assertTrue(explained.out().contains("rule: " + j.get("clusters").get(0).get("rule").asText()), explained.out());

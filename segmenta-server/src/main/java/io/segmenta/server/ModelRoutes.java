@@ -31,7 +31,59 @@ final class ModelRoutes {
             "{\"features\": [...], \"k\": n, \"seed\": n, \"asOf\", \"save\": prefix}", this::clusters),
         new Route("POST", "/admin/lookalikes", Route.Access.ADMIN,
             "Customers most like a segment, in tiers of the closest 1/2/5/10 %, optionally constrained; \"save\" stores a tier as a segment",
-            "{\"seed\": segment or rule, \"likeBut\": rule, \"features\": [...], \"name\", \"save\", \"tier\": 1|2|5|10, \"evaluate\": bool}", this::lookalikes));
+            "{\"seed\": segment or rule, \"likeBut\": rule, \"features\": [...], \"name\", \"save\", \"tier\": 1|2|5|10, \"evaluate\": bool}", this::lookalikes),
+        new Route("POST", "/admin/surveys", Route.Access.ADMIN, "Import survey answers as traits survey_<question> (respondents matched by \"by\": an identifier kind or profile)",
+            "{\"by\": \"email\", \"source\", \"answers\": [{\"respondent\", \"question\", \"answer\", \"answeredAt\", \"purpose\"}]}", this::importSurvey),
+        new Route("GET", "/admin/surveys/{question}", Route.Access.ADMIN, "How a question was answered per segment (?by repeatable): coverage, counts, chi-square", null, this::surveyReport));
+  }
+
+  private void importSurvey(Context ctx) {
+    JsonNode b = Http.body(ctx, 4 * 1024 * 1024);
+    String by = b.path("by").asText("email");
+    JsonNode list = b.get("answers");
+    if (list == null || !list.isArray()) {
+      throw new Http.Failure(400, "field 'answers' is required: a list of answers");
+    }
+    List<io.segmenta.core.survey.Surveys.Answer> answers = new ArrayList<>();
+    int i = 0;
+    for (JsonNode a : list) {
+      for (String f : List.of("respondent", "question", "answer", "answeredAt")) {
+        if (!a.hasNonNull(f)) {
+          throw new Http.Failure(400, "answers[" + i + "]." + f + " is required");
+        }
+      }
+      answers.add(new io.segmenta.core.survey.Surveys.Answer(i, by, a.get("respondent").asText(), a.get("question").asText(), a.get("answer").asText(),
+          AdminRoutes.instant("answers[" + i + "].answeredAt", a.get("answeredAt").asText()), a.hasNonNull("purpose") ? a.get("purpose").asText() : null));
+      i++;
+    }
+    var r = io.segmenta.core.survey.Surveys.importAnswers(store, answers, b.path("source").asText("api"));
+    ObjectNode o = Http.JSON.createObjectNode().put("answers", r.answers()).put("profiles", r.profiles());
+    r.traits().forEach(o.putArray("traits")::add);
+    r.unmatched().forEach(o.putArray("unmatched")::add);
+    Http.json(ctx, 200, o);
+  }
+
+  private void surveyReport(Context ctx) {
+    Segments segs = new Segments(store, clock);
+    java.util.Map<String, Rule> rules = new java.util.LinkedHashMap<>();
+    ctx.queryParams("by").forEach(x -> rules.put(x, segs.ruleOf(x)));
+    if (rules.isEmpty()) {
+      throw new Http.Failure(400, "give the segments to compare with ?by=");
+    }
+    var t = io.segmenta.core.survey.Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant());
+    ObjectNode o = Http.JSON.createObjectNode().put("question", t.question());
+    t.answers().forEach(o.putArray("answers")::add);
+    var rows = o.putArray("rows");
+    for (var r : t.rows()) {
+      ObjectNode x = rows.addObject().put("segment", r.segment()).put("members", r.members()).put("answered", r.answered());
+      ObjectNode counts = x.putObject("counts");
+      r.counts().forEach(counts::put);
+    }
+    if (Double.isFinite(t.test().pValue())) {
+      o.put("chiSquare", t.test().chiSquare()).put("pValue", t.test().pValue());
+    }
+    o.put("degreesOfFreedom", t.test().degreesOfFreedom()).put("diagnostic", t.test().diagnostic());
+    Http.json(ctx, 200, o);
   }
 
   private static List<String> features(JsonNode b) {

@@ -59,6 +59,20 @@ class ModelRoutesTest {
         HttpResponse<String> seg = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/segments/loyal-like")).header("Authorization", "Bearer admin-key-ml").build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, seg.statusCode(), seg.body());
+        HttpResponse<String> sv = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/surveys")).header("Authorization", "Bearer admin-key-ml")
+            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"email\", \"answers\": ["
+                + "{\"respondent\": \"c0000001@example.com\", \"question\": \"Style\", \"answer\": \"classic\", \"answeredAt\": \"2025-06-01\"},"
+                + "{\"respondent\": \"c0000002@example.com\", \"question\": \"Style\", \"answer\": \"sporty\", \"answeredAt\": \"2025-06-01\"},"
+                + "{\"respondent\": \"nobody@example.com\", \"question\": \"Style\", \"answer\": \"sporty\", \"answeredAt\": \"2025-06-01\"}]}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, sv.statusCode(), sv.body());
+        JsonNode svj = new ObjectMapper().readTree(sv.body());
+        assertEquals(2, svj.get("answers").asInt());
+        assertEquals(1, svj.get("unmatched").size());
+        HttpResponse<String> rep = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/surveys/Style?by=count(order)%20%3E%3D%201")).header("Authorization", "Bearer admin-key-ml").build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, rep.statusCode(), rep.body());
+        assertEquals(2, new ObjectMapper().readTree(rep.body()).get("answers").size());
         HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/lookalikes")).header("Authorization", "Bearer admin-key-ml")
             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"seed\": \"count(order) >= 6\", \"tier\": 3}")).build(),
             HttpResponse.BodyHandlers.ofString());

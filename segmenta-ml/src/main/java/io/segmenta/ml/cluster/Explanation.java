@@ -137,6 +137,17 @@ public record Explanation(int cluster, String rule, double precision, double rec
       List<String> terms = new ArrayList<>();
       for (int f = 0; f < features.length; f++) {
         double[] b = bounds.get(f);
+        int eq = features[f].indexOf('=');
+        if (eq > 0) {
+          // A one-hot column (trait=value): in it, or not in it, said as the language says it.
+          String cond = features[f].substring(0, eq) + " = " + io.segmenta.core.rule.RuleText.print(new io.segmenta.core.value.Value.Str(features[f].substring(eq + 1)));
+          if (b[0] > Double.NEGATIVE_INFINITY) {
+            terms.add(cond);
+          } else if (b[1] < Double.POSITIVE_INFINITY) {
+            terms.add("not (" + cond + ")");
+          }
+          continue;
+        }
         if (b[0] > Double.NEGATIVE_INFINITY) {
           terms.add(features[f] + " > " + number(b[0]));
         }

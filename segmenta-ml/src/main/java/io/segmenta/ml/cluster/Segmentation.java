@@ -48,7 +48,9 @@ public final class Segmentation {
     double[][] raw = fm.raw();
     double[][] z = fm.z();
     List<Boolean> logged = fm.logged();
-    int d = features.size();
+    // Text traits arrive as one column per common value (trait=value).
+    List<String> columns = fm.features();
+    int d = columns.size();
     int[] sample = sample(z.length, 2000, seed);
     double[][] zs = new double[sample.length][];
     for (int i = 0; i < sample.length; i++) {
@@ -85,7 +87,7 @@ public final class Segmentation {
       throw new UserException("the Gaussian mixture could not be fitted for any k (a component collapses onto customers that share a value,"
           + " as with orders or discount_share, or EM does not converge); use --method kmeans or continuous features");
     }
-    Explanation.Result ex = Explanation.explain(raw, features.toArray(new String[0]), chosen.labels(), chosen.k(), 3, Math.max(5, raw.length / 200));
+    Explanation.Result ex = Explanation.explain(raw, columns.toArray(new String[0]), chosen.labels(), chosen.k(), 3, Math.max(5, raw.length / 200));
     double[] allMean = new double[d];
     double[] allSd = new double[d];
     for (int j = 0; j < d; j++) {
@@ -116,15 +118,17 @@ public final class Segmentation {
       List<String> nameParts = new ArrayList<>();
       for (int t = 0; t < Math.min(3, d); t++) {
         int j = order[t];
-        dist.add(String.format(Locale.ROOT, "%s %s (effect %+.2f)", features.get(j), effect[j] > 0 ? "high" : "low", effect[j]));
+        dist.add(String.format(Locale.ROOT, "%s %s (effect %+.2f)", columns.get(j), effect[j] > 0 ? "high" : "low", effect[j]));
         if (t < 2 && Math.abs(effect[j]) >= 0.3) {
-          nameParts.add((effect[j] > 0 ? "high " : "low ") + features.get(j).replace('_', ' '));
+          String col = columns.get(j);
+          nameParts.add(col.contains("=") ? (effect[j] > 0 ? "" : "not ") + col.replace('=', ' ').replace('_', ' ')
+              : (effect[j] > 0 ? "high " : "low ") + col.replace('_', ' '));
         }
       }
       String name = nameParts.isEmpty() ? "typical customers" : String.join(", ", nameParts);
       profiles.add(new Profile(c, sizes[c], means, dist, name, ex.clusters().get(c)));
     }
-    return new Result(features, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
+    return new Result(columns, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
   }
 
   /** Between-cluster over within-cluster dispersion, each per degree of freedom (Calinski and Harabasz 1974). */
