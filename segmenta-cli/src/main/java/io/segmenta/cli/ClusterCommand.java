@@ -2,7 +2,6 @@ package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -45,17 +44,7 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
         throw new UserException("--method must be kmeans or gmm, got '" + method + "'");
       }
       Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed, m);
-      List<String> saved = new ArrayList<>();
-      if (save != null) {
-        Segments segs = new Segments(s, Clock.systemUTC());
-        for (Segmentation.Profile p : r.clusters()) {
-          if (p.explanation().rule() != null) {
-            String name = save + "-" + (p.cluster() + 1);
-            segs.save(name, p.explanation().rule(), "cluster " + (p.cluster() + 1) + ": " + p.name());
-            saved.add(name);
-          }
-        }
-      }
+      List<String> saved = save == null ? List.of() : Segmentation.saveRules(s, r, save, Clock.systemUTC());
       print(out(), r, report.format(), saved);
     }
     return 0;

@@ -106,17 +106,7 @@ final class ModelRoutes {
       throw new Http.Failure(400, "'k' must be between 2 and 20, got " + k);
     }
     Segmentation.Result r = Segmentation.run(store, asOf(b), features(b), 2, 8, k, b.path("seed").asLong(42));
-    List<String> saved = new ArrayList<>();
-    if (b.hasNonNull("save")) {
-      Segments segs = new Segments(store, clock);
-      for (Segmentation.Profile p : r.clusters()) {
-        if (p.explanation().rule() != null) {
-          String name = b.get("save").asText() + "-" + (p.cluster() + 1);
-          segs.save(name, p.explanation().rule(), "cluster " + (p.cluster() + 1) + ": " + p.name());
-          saved.add(name);
-        }
-      }
-    }
+    List<String> saved = b.hasNonNull("save") ? Segmentation.saveRules(store, r, b.get("save").asText(), clock) : List.of();
     Http.json(ctx, 200, SegmentationJson.toJson(r, saved));
   }
 

@@ -131,6 +131,20 @@ public final class Segmentation {
     return new Result(columns, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
   }
 
+  /** Saves each cluster's rule as the segment {@code prefix-1, prefix-2, ...}; returns the names saved. */
+  public static List<String> saveRules(Store store, Result r, String prefix, java.time.Clock clock) {
+    io.segmenta.core.segment.Segments segs = new io.segmenta.core.segment.Segments(store, clock);
+    List<String> saved = new ArrayList<>();
+    for (Profile p : r.clusters()) {
+      if (p.explanation().rule() != null) {
+        String name = prefix + "-" + (p.cluster() + 1);
+        segs.save(name, p.explanation().rule(), "cluster " + (p.cluster() + 1) + ": " + p.name());
+        saved.add(name);
+      }
+    }
+    return saved;
+  }
+
   /** Between-cluster over within-cluster dispersion, each per degree of freedom (Calinski and Harabasz 1974). */
   static double calinskiHarabasz(double[][] x, Clustering c) {
     int n = x.length;
