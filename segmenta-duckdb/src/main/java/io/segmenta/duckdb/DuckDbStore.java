@@ -1189,6 +1189,70 @@ final class DuckDbStore implements Store {
   }
 
   @Override
+  public synchronized void profileRows(List<String> traitNames, List<String> identifierKinds, List<Rule> segments, Instant asOf,
+      io.segmenta.core.privacy.Purpose purpose, Consumer<io.segmenta.core.port.ProfileRow> sink) {
+    Schema s = schema;
+    List<TraitDef> traits = new ArrayList<>();
+    for (String n : traitNames) {
+      traits.add(s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "'")));
+    }
+    StringBuilder kinds = new StringBuilder();
+    for (String k : identifierKinds) {
+      io.segmenta.core.Preconditions.checkArgument(k.matches("[a-z][a-z0-9_]{0,62}"), "identifier kind must be lower_snake_case, got '%s'", k);
+      kinds.append(kinds.length() == 0 ? "" : ", ").append('\'').append(k).append('\'');
+    }
+    StringBuilder cols = new StringBuilder("p.profile_id, ");
+    cols.append(identifierKinds.isEmpty() ? "NULL" : "(SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i"
+        + " WHERE i.pkey = p.pkey AND i.kind IN (" + kinds + "))");
+    cols.append(", COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '").append(purpose.label())
+        .append("' ORDER BY c.ts DESC, c.granted LIMIT 1), ").append(!purpose.optIn).append(")");
+    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (t.stored()) {
+        cols.append(", p.").append(Columns.quote(t.name()));
+      } else {
+        cols.append(", NULL");
+        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name())
+            .orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
+      }
+    }
+    int lead = 3 + traits.size();
+    int masks = SqlCompiler.maskColumns(segments.size());
+    SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
+    List<ValueType> computedTypes = computed.stream().map(m -> io.segmenta.core.rule.Measures.type(m, s)).toList();
+    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        List<Identifier> ids = new ArrayList<>();
+        String packed = rs.getString(2);
+        if (packed != null) {
+          for (String pair : packed.split("\u001e")) {
+            String[] kv = pair.split("\u001f", 2);
+            ids.add(new Identifier(kv[0], kv[1]));
+          }
+        }
+        java.util.BitSet member = new java.util.BitSet(segments.size());
+        for (int m = 0; m < masks; m++) {
+          long mask = rs.getLong(lead + 1 + m);
+          for (int b = 0; b < SqlCompiler.MASK_BITS; b++) {
+            if ((mask & (1L << b)) != 0) {
+              member.set(m * SqlCompiler.MASK_BITS + b);
+            }
+          }
+        }
+        List<Value> values = new ArrayList<>(traits.size());
+        int c = 0;
+        for (int i = 0; i < traits.size(); i++) {
+          TraitDef t = traits.get(i);
+          values.add(t.stored() ? Columns.read(rs, 4 + i, t.type()) : Columns.read(rs, lead + masks + 1 + c, computedTypes.get(c++)));
+        }
+        sink.accept(new io.segmenta.core.port.ProfileRow(rs.getString(1), ids, values, member, rs.getBoolean(3)));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the profile rows query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, io.segmenta.core.privacy.Purpose purpose, Consumer<Member> sink) {
     Schema s = schema;
     List<TraitDef> traits = new ArrayList<>();

@@ -188,8 +188,13 @@ final class SqlCompiler {
    * occurs, from which per-segment sums and pairwise overlaps follow exactly.
    */
   SqlQuery membershipMasks(List<Rule> rules, Instant asOf, List<Measure> measures, List<String> numberTraits) {
+    return membershipMasks("p.pkey", rules, asOf, measures, numberTraits);
+  }
+
+  /** {@link #membershipMasks} after the given leading columns (plain SQL over {@code p}, the profiles table). */
+  SqlQuery membershipMasks(String leading, List<Rule> rules, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     Build b = new Build(asOf);
-    Frag columns = Frag.of("p.pkey");
+    Frag columns = Frag.of(leading);
     for (int m = 0; m < maskColumns(rules.size()); m++) {
       columns.add(", (CAST(0 AS BIGINT)");
       for (int i = m * MASK_BITS; i < Math.min(rules.size(), (m + 1) * MASK_BITS); i++) {

@@ -53,14 +53,26 @@ public final class Exposures {
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
     Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()));
     Decision d = Assignment.decide(e, u);
-    boolean running = (e.start() == null || !now.isBefore(e.start())) && (e.stop() == null || now.isBefore(e.stop()));
     boolean recorded = false;
-    if (record && d.inExperiment() && running) {
-      Event exposure = new Event("exp:" + e.key() + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
-          Experiment.EXPOSURE_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(d.variantKey())), List.of());
-      recorded = store.write(new Batch(List.of(), List.of(exposure))).eventsWritten() > 0;
+    if (record && d.inExperiment() && running(e, now)) {
+      recorded = store.write(new Batch(List.of(), List.of(exposure(e, profileId, anonymousId, d.variantKey(), now)))).eventsWritten() > 0;
     }
     return new Outcome(e.key(), unit, d, recorded);
+  }
+
+  /** Whether the experiment is between its start and stop at {@code now}. */
+  public static boolean running(Experiment e, Instant now) {
+    return (e.start() == null || !now.isBefore(e.start())) && (e.stop() == null || now.isBefore(e.stop()));
+  }
+
+  /**
+   * The exposure event of a unit (a profile, or else an anonymous visitor): its id comes from the experiment and
+   * the unit, so a unit's first exposure stays the first however often it is recorded.
+   */
+  public static Event exposure(Experiment e, String profileId, String anonymousId, String variantKey, Instant now) {
+    String unit = profileId != null ? profileId : anonymousId;
+    return new Event("exp:" + e.key() + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
+        Experiment.EXPOSURE_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(variantKey)), List.of());
   }
 
   private static boolean inSegment(Segments segments, Evaluator evaluator, String name, ProfileHistory h) {

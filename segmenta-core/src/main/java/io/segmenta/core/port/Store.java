@@ -113,6 +113,14 @@ public interface Store extends AutoCloseable {
 
   // ---- audiences
 
+  /**
+   * Every profile in one pass: its identifiers of the given kinds, the named traits (stored, or computed at
+   * {@code asOf}), its membership in each of {@code segments} at {@code asOf}, and whether its consent allows
+   * {@code purpose}. What the decision API loads into memory.
+   */
+  void profileRows(List<String> traits, List<String> identifierKinds, List<Rule> segments, Instant asOf,
+      io.segmenta.core.privacy.Purpose purpose, Consumer<ProfileRow> sink);
+
   /** How many profiles the rule selects at {@code asOf}. */
   long count(Rule rule, Instant asOf);
 

@@ -84,6 +84,16 @@ public final class Evaluator {
     return rule(rule, new Scope(null, history), new ArrayDeque<>());
   }
 
+  /**
+   * Whether a profile known only by its trait values (stored, precomputed or given by a request's context) and its
+   * segment memberships matches: what the decision API evaluates without touching events. A dotted path reads
+   * into an object trait. Aggregates over events are false here, so callers reject them up front; a segment
+   * reference asks {@code memberOf}.
+   */
+  public boolean matches(Rule rule, java.util.function.Function<String, Value> traits, java.util.function.Predicate<String> memberOf) {
+    return rule(rule, new Scope(null, null, null, traits, memberOf), new ArrayDeque<>());
+  }
+
   /** The value of a measure for a profile: a number, an instant, or null when it is undefined. */
   public Value measure(Measure m, ProfileHistory history) {
     if (m instanceof Measure.Ratio r) {
@@ -202,14 +212,28 @@ public final class Evaluator {
   }
 
   /** What a field path reads: a trait of the profile, a property of an event, or a path into free attributes. */
-  private record Scope(Value root, ProfileHistory history, Event event) {
+  private record Scope(Value root, ProfileHistory history, Event event, java.util.function.Function<String, Value> traits,
+      java.util.function.Predicate<String> memberOf) {
     Scope(Value root, ProfileHistory history) {
-      this(root, history, null);
+      this(root, history, null, null, null);
+    }
+
+    Scope(Value root, ProfileHistory history, Event event) {
+      this(root, history, event, null, null);
     }
 
     Value get(String path) {
       if (event != null) {
         return event.property(path);
+      }
+      if (traits != null) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+          Value v = traits.apply(path);
+          return v == null ? Value.NULL : v;
+        }
+        Value v = traits.apply(path.substring(0, dot));
+        return walk(v == null ? Value.NULL : v, path.substring(dot + 1));
       }
       if (history != null) {
         int dot = path.indexOf('.');
@@ -260,6 +284,8 @@ public final class Evaluator {
         }
       }
       return condition(f.condition(), scope.get(f.path()), false);
+    } else if (r instanceof Rule.SegmentRef s && scope.memberOf() != null && scope.event() == null) {
+      return scope.memberOf().test(s.name());
     } else if (r instanceof Rule.SegmentRef s) {
       if (refs.contains(s.name())) {
         throw RuleException.general("segment '" + s.name() + "' refers to itself through " + String.join(" -> ", refs) + " -> " + s.name());

@@ -14,7 +14,9 @@ public enum Family {
   /** Derived from a profile's events at the rule's "as of" whenever read; never stored, never stale. */
   COMPUTED,
   /** Scored against the whole population (RFM, predicted CLV); stored with the "as of" they were scored at. */
-  SCORE;
+  SCORE,
+  /** Given by a decision request (page, traffic source, session intent); exists only in decision rules, never stored. */
+  CONTEXT;
 
   public String label() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -15,11 +15,11 @@ public record TraitDef(String name, ValueType type, Family family, String descri
 
   /** Whether the trait has a stored value (computed traits are derived when read). */
   public boolean stored() {
-    return family != Family.COMPUTED;
+    return family != Family.COMPUTED && family != Family.CONTEXT;
   }
 
   /** Whether a value may come from outside (an import, the API); computed and scored traits may not. */
   public boolean writable() {
-    return family != Family.COMPUTED && family != Family.SCORE;
+    return family != Family.COMPUTED && family != Family.SCORE && family != Family.CONTEXT;
   }
 }

@@ -1,0 +1,121 @@
+package io.segmenta.core.personalize;
+
+import static io.segmenta.core.Preconditions.checkArgument;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The recent clicks of every visitor, in memory only: what intent and in-session interests are inferred from. A
+ * visitor is an anonymous id until they identify, after which {@link #link} carries their clicks over to the
+ * profile, so the interests shown while browsing anonymously survive logging in.
+ *
+ * <p>Bounded on both axes: a visitor keeps the last {@link #MAX_CLICKS} clicks, and visitors idle for longer than
+ * the idle time are dropped once the number of visitors passes the limit. Thread-safe.
+ */
+public final class Sessions {
+  public static final int MAX_CLICKS = 50;
+
+  private final Map<String, Deque<Click>> byVisitor = new ConcurrentHashMap<>();
+  private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
+  private final int maxVisitors;
+  private final Duration idle;
+  private volatile long lastSweep;
+
+  public Sessions(int maxVisitors, Duration idle) {
+    checkArgument(maxVisitors > 0, "maxVisitors must be positive, got %s", maxVisitors);
+    checkArgument(!idle.isNegative() && !idle.isZero(), "idle time must be positive, got %s", idle);
+    this.maxVisitors = maxVisitors;
+    this.idle = idle;
+  }
+
+  /** The key of an anonymous visitor. */
+  public static String anonymous(String anonymousId) {
+    return "a:" + anonymousId;
+  }
+
+  /** The key of a known profile. */
+  public static String profile(String profileId) {
+    return "p:" + profileId;
+  }
+
+  public void record(String visitor, Click click) {
+    Deque<Click> d = byVisitor.computeIfAbsent(visitor, k -> new ArrayDeque<>());
+    synchronized (d) {
+      d.addLast(click);
+      while (d.size() > MAX_CLICKS) {
+        d.removeFirst();
+      }
+    }
+    touch(visitor, click.at());
+  }
+
+  /** The visitor's clicks, oldest first. */
+  public List<Click> clicks(String visitor) {
+    Deque<Click> d = byVisitor.get(visitor);
+    if (d == null) {
+      return List.of();
+    }
+    synchronized (d) {
+      List<Click> out = new ArrayList<>(d);
+      out.sort(Comparator.comparing(Click::at));
+      return out;
+    }
+  }
+
+  /** Moves an anonymous visitor's clicks to a profile (merged in time order); the anonymous session ends. */
+  public void link(String anonymousId, String profileId) {
+    Deque<Click> from = byVisitor.remove(anonymous(anonymousId));
+    lastSeen.remove(anonymous(anonymousId));
+    if (from == null) {
+      return;
+    }
+    List<Click> moved;
+    synchronized (from) {
+      moved = new ArrayList<>(from);
+    }
+    for (Click c : moved) {
+      record(profile(profileId), c);
+    }
+    Deque<Click> d = byVisitor.get(profile(profileId));
+    synchronized (d) {
+      List<Click> sorted = new ArrayList<>(d);
+      sorted.sort(Comparator.comparing(Click::at));
+      d.clear();
+      d.addAll(sorted);
+    }
+  }
+
+  /** Forgets a visitor (a profile's erasure). */
+  public void forget(String visitor) {
+    byVisitor.remove(visitor);
+    lastSeen.remove(visitor);
+  }
+
+  public int size() {
+    return byVisitor.size();
+  }
+
+  private void touch(String visitor, Instant at) {
+    lastSeen.merge(visitor, at, (a, b) -> a.isAfter(b) ? a : b);
+    long nowMillis = at.toEpochMilli();
+    if (byVisitor.size() > maxVisitors && nowMillis - lastSweep > 1000) {
+      // At most one sweep a second: with more active visitors than the limit, each click would sweep otherwise.
+      lastSweep = nowMillis;
+      Instant cutoff = at.minus(idle);
+      lastSeen.forEach((k, t) -> {
+        if (t.isBefore(cutoff)) {
+          byVisitor.remove(k);
+          lastSeen.remove(k);
+        }
+      });
+    }
+  }
+}
