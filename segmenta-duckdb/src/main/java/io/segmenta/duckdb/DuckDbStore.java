@@ -1189,6 +1189,40 @@ final class DuckDbStore implements Store {
   }
 
   @Override
+  public synchronized void interactions(String eventType, Instant from, Instant until, Consumer<io.segmenta.core.port.Interaction> sink) {
+    String sql;
+    if (eventType.equals("order_line")) {
+      sql = "SELECT p.profile_id, l.product_id, l.category, l.unit_price, l.quantity, l.ts FROM order_lines l JOIN profiles p ON p.pkey = l.pkey"
+          + " WHERE l.event_type = 'order' AND l.product_id IS NOT NULL AND l.ts >= ? AND l.ts < ? ORDER BY l.ts, l.event_id, l.line_no";
+    } else {
+      EventTypeDef def = schema.eventType(eventType).orElseThrow(() -> new UserException("unknown event type '" + eventType + "'"));
+      if (!def.properties().contains("product_id")) {
+        throw new UserException("event type '" + eventType + "' has no product_id property; it has " + String.join(", ", def.properties()));
+      }
+      String category = def.properties().contains("category") ? "e.category" : "NULL";
+      String price = def.properties().contains("price") ? "e.price" : "NULL";
+      String quantity = def.properties().contains("quantity") ? "e.quantity" : "1";
+      sql = "SELECT p.profile_id, e.product_id, " + category + ", " + price + ", " + quantity + ", e.ts FROM events e JOIN profiles p ON p.pkey = e.pkey"
+          + " WHERE e.type = '" + eventType + "' AND e.product_id IS NOT NULL AND e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.event_id";
+    }
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+      ps.setObject(2, LocalDateTime.ofInstant(until, ZoneOffset.UTC));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double price = rs.getDouble(4);
+          boolean noPrice = rs.wasNull();
+          double quantity = rs.getDouble(5);
+          sink.accept(new io.segmenta.core.port.Interaction(rs.getString(1), rs.getString(2), rs.getString(3), noPrice ? Double.NaN : price,
+              rs.wasNull() ? 1 : quantity, rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the interactions query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public synchronized void profileRows(List<String> traitNames, List<String> identifierKinds, List<Rule> segments, Instant asOf,
       io.segmenta.core.privacy.Purpose purpose, Consumer<io.segmenta.core.port.ProfileRow> sink) {
     Schema s = schema;

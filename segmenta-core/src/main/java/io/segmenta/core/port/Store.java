@@ -121,6 +121,13 @@ public interface Store extends AutoCloseable {
   void profileRows(List<String> traits, List<String> identifierKinds, List<Rule> segments, Instant asOf,
       io.segmenta.core.privacy.Purpose purpose, Consumer<ProfileRow> sink);
 
+  /**
+   * Interactions of known profiles with products in {@code [from, until)}, oldest first: for {@code order_line},
+   * the lines of orders (returns are not purchases); for any other event type, its events with a
+   * {@code product_id}.
+   */
+  void interactions(String eventType, Instant from, Instant until, Consumer<Interaction> sink);
+
   /** How many profiles the rule selects at {@code asOf}. */
   long count(Rule rule, Instant asOf);
 

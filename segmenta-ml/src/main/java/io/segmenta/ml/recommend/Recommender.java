@@ -1,0 +1,451 @@
+package io.segmenta.ml.recommend;
+
+import static io.segmenta.core.Preconditions.checkArgument;
+
+import io.segmenta.core.personalize.Click;
+import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.port.Interaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Product recommendations for a shop: personal ones from a customer's purchases (what they buy again, and what is
+ * bought together with it: {@link ItemSimilarity}), session ones for anonymous visitors (what is viewed or bought
+ * together with the products in the session, then what is popular in the session's category), and popularity
+ * (overall, trending, or among a segment's members) as the fallback that fills every list. Filters (not already
+ * bought, category, price band, availability) and a diversity cap per category apply to all of them.
+ *
+ * <p>Personal scores: each product the customer bought has a weight that halves every {@link Options#halfLife}
+ * before their last purchase (recent taste counts more: Ding and Li, CIKM 2005). A candidate scores its
+ * repurchase weight (the customer's own decayed purchases of it, normalised to the strongest) plus
+ * {@link Options#togetherWeight} times its co-occurrence score (the weighted sum of its similarities to the
+ * customer's products, normalised likewise). Shops where customers restock (groceries, supplies, wholesale) gain
+ * most from the first term, shops of one-off purchases from the second; the default weighs them evenly, and the
+ * offline evaluation ({@link Evaluation}) shows what each part is worth on real data.
+ *
+ * <p>Built from interactions up to an "as of"; the build records how it was made ({@link #provenance}). Thread-safe
+ * once built (read-only).
+ */
+public final class Recommender implements Recommendations {
+
+  /**
+   * @param halfLife how fast a customer's older purchases lose weight
+   * @param togetherWeight the weight of "bought together" against "buys again"
+   * @param trending the window of trending popularity, before the as-of
+   * @param neighbours how many similar items each item keeps
+   * @param maxBasket how many of a customer's most recent distinct items count for co-occurrence
+   * @param shrink the shrinkage of similarities of rarely co-occurring pairs
+   */
+  public record Options(Duration halfLife, double togetherWeight, Duration trending, int neighbours, int maxBasket, double shrink) {
+    public static final Options DEFAULT = new Options(Duration.ofDays(90), 1.0, Duration.ofDays(30), 50, 200, 5);
+
+    public Options {
+      checkArgument(!halfLife.isNegative() && !halfLife.isZero(), "half-life must be positive, got %s", halfLife);
+      checkArgument(togetherWeight >= 0, "togetherWeight must be non-negative, got %s", togetherWeight);
+      checkArgument(!trending.isNegative() && !trending.isZero(), "trending window must be positive, got %s", trending);
+    }
+  }
+
+  /**
+   * What a list may hold.
+   *
+   * @param excludeBought leave out what the customer already bought
+   * @param category only this category (null: any)
+   * @param minPrice, maxPrice the price band (NaN: open)
+   * @param available whether a product can be sold (in stock); null: all can
+   * @param maxPerCategory at most this many products of one category (0: no cap), for diversity
+   */
+  public record Filter(boolean excludeBought, String category, double minPrice, double maxPrice, Predicate<String> available, int maxPerCategory) {
+    public static final Filter NONE = new Filter(false, null, Double.NaN, Double.NaN, null, 0);
+    public static final Filter NEW_ONLY = new Filter(true, null, Double.NaN, Double.NaN, null, 0);
+
+    public Filter withMaxPerCategory(int n) {
+      return new Filter(excludeBought, category, minPrice, maxPrice, available, n);
+    }
+  }
+
+  /** How a recommender was made: data window, sizes, options and build time. */
+  public record Provenance(Instant asOf, long interactions, int customers, int products, Options options, Duration buildTime) {}
+
+  private final Map<String, Integer> productIndex;
+  private final String[] products;
+  private final String[] categories;
+  private final double[] prices;
+  private final Map<String, int[]> historyItems;
+  private final Map<String, double[]> historyWeights;
+  private final ItemSimilarity bought;
+  private final ItemSimilarity viewed;
+  private final int[] popular;
+  private final int[] trending;
+  private final Options options;
+  private final Provenance provenance;
+
+  private Recommender(Map<String, Integer> productIndex, String[] products, String[] categories, double[] prices, Map<String, int[]> historyItems,
+      Map<String, double[]> historyWeights, ItemSimilarity bought, ItemSimilarity viewed, int[] popular, int[] trending, Options options,
+      Provenance provenance) {
+    this.historyItems = historyItems;
+    this.historyWeights = historyWeights;
+    this.productIndex = productIndex;
+    this.products = products;
+    this.categories = categories;
+    this.prices = prices;
+    this.bought = bought;
+    this.viewed = viewed;
+    this.popular = popular;
+    this.trending = trending;
+    this.options = options;
+    this.provenance = provenance;
+  }
+
+  /**
+   * Builds from purchases (and product views, which may be empty) before {@code asOf}, in time order.
+   */
+  public static Recommender build(List<Interaction> purchases, List<Interaction> views, Instant asOf, Options options) {
+    long started = System.nanoTime();
+    Map<String, Integer> index = new HashMap<>();
+    List<String> names = new ArrayList<>();
+    List<String> cats = new ArrayList<>();
+    List<Double> prices = new ArrayList<>();
+    for (List<Interaction> list : List.of(purchases, views)) {
+      for (Interaction x : list) {
+        Integer i = index.get(x.productId());
+        if (i == null) {
+          i = names.size();
+          index.put(x.productId(), i);
+          names.add(x.productId());
+          cats.add(null);
+          prices.add(Double.NaN);
+        }
+        if (x.category() != null) {
+          cats.set(i, x.category());
+        }
+        if (!Double.isNaN(x.price())) {
+          prices.set(i, x.price());
+        }
+      }
+    }
+    int n = names.size();
+    // Per customer: distinct items in order of last purchase, with decayed weights relative to their last purchase.
+    Map<String, LinkedHashMap<Integer, List<Instant>>> perCustomer = new HashMap<>();
+    for (Interaction x : purchases) {
+      if (!x.at().isBefore(asOf)) {
+        continue;
+      }
+      LinkedHashMap<Integer, List<Instant>> h = perCustomer.computeIfAbsent(x.profileId(), k -> new LinkedHashMap<>());
+      int item = index.get(x.productId());
+      List<Instant> times = h.remove(item);
+      if (times == null) {
+        times = new ArrayList<>();
+      }
+      times.add(x.at());
+      h.put(item, times);
+    }
+    Map<String, int[]> historyItems = new HashMap<>();
+    Map<String, double[]> historyWeights = new HashMap<>();
+    List<int[]> baskets = new ArrayList<>(perCustomer.size());
+    double hl = options.halfLife().toMillis();
+    for (Map.Entry<String, LinkedHashMap<Integer, List<Instant>>> e : perCustomer.entrySet()) {
+      int[] items = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
+      Instant last = Instant.EPOCH;
+      for (List<Instant> ts : e.getValue().values()) {
+        Instant t = ts.get(ts.size() - 1);
+        last = t.isAfter(last) ? t : last;
+      }
+      double[] w = new double[items.length];
+      int k = 0;
+      for (List<Instant> ts : e.getValue().values()) {
+        for (Instant t : ts) {
+          w[k] += Math.pow(0.5, (last.toEpochMilli() - t.toEpochMilli()) / hl);
+        }
+        k++;
+      }
+      historyItems.put(e.getKey(), items);
+      historyWeights.put(e.getKey(), w);
+      baskets.add(items);
+    }
+    ItemSimilarity boughtSim = ItemSimilarity.build(n, baskets, options.maxBasket(), options.neighbours(), options.shrink());
+    ItemSimilarity viewedSim = null;
+    if (!views.isEmpty()) {
+      Map<String, LinkedHashMap<Integer, Boolean>> seen = new HashMap<>();
+      for (Interaction x : views) {
+        if (x.at().isBefore(asOf)) {
+          LinkedHashMap<Integer, Boolean> s = seen.computeIfAbsent(x.profileId(), k -> new LinkedHashMap<>());
+          int item = index.get(x.productId());
+          s.remove(item);
+          s.put(item, true);
+        }
+      }
+      List<int[]> vb = new ArrayList<>();
+      for (LinkedHashMap<Integer, Boolean> s : seen.values()) {
+        vb.add(s.keySet().stream().mapToInt(Integer::intValue).toArray());
+      }
+      viewedSim = ItemSimilarity.build(n, vb, options.maxBasket(), options.neighbours(), options.shrink());
+    }
+    Instant trendFrom = asOf.minus(options.trending());
+    int[] buyers = new int[n];
+    int[] recent = new int[n];
+    Map<Integer, Set<String>> recentBuyers = new HashMap<>();
+    for (Map.Entry<String, int[]> e : historyItems.entrySet()) {
+      for (int item : e.getValue()) {
+        buyers[item]++;
+      }
+    }
+    for (Interaction x : purchases) {
+      if (!x.at().isBefore(trendFrom) && x.at().isBefore(asOf)) {
+        recentBuyers.computeIfAbsent(index.get(x.productId()), k -> new HashSet<>()).add(x.profileId());
+      }
+    }
+    recentBuyers.forEach((item, who) -> recent[item] = who.size());
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    long count = purchases.stream().filter(x -> x.at().isBefore(asOf)).count() + views.stream().filter(x -> x.at().isBefore(asOf)).count();
+    return new Recommender(index, names.toArray(new String[0]), cats.toArray(new String[0]), prices.stream().mapToDouble(Double::doubleValue).toArray(),
+        historyItems, historyWeights, boughtSim, viewedSim, rank(buyers), rank(recent), options, new Provenance(asOf, count, perCustomer.size(), n, options, took));
+  }
+
+  /** Item ids by descending count (ties: smaller id), leaving out items with none. */
+  private static int[] rank(int[] counts) {
+    return java.util.stream.IntStream.range(0, counts.length).boxed().filter(i -> counts[i] > 0)
+        .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  public Provenance provenance() {
+    return provenance;
+  }
+
+  public boolean knows(String profileId) {
+    return historyItems.containsKey(profileId);
+  }
+
+  /** The products a customer bought before the as-of, most recently bought last. */
+  public List<String> history(String profileId) {
+    int[] items = historyItems.get(profileId);
+    return items == null ? List.of() : Arrays.stream(items).mapToObj(i -> products[i]).toList();
+  }
+
+  /** The internal ids of known products (for exclusions). */
+  Set<Integer> productIds(Collection<String> ids) {
+    Set<Integer> out = new HashSet<>();
+    for (String id : ids) {
+      Integer i = productIndex.get(id);
+      if (i != null) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  // ---- Recommendations (the decision API's and e-mails' view)
+
+  @Override
+  public List<Item> recommend(String profileId, List<Click> session, int n) {
+    if (profileId != null && knows(profileId)) {
+      return personal(profileId, n, Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
+    }
+    return forSession(session, n, Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
+  }
+
+  /** Personal recommendations: buys again plus bought together, filled up with trending then overall popularity. */
+  public List<Item> personal(String profileId, int n, Filter filter) {
+    checkArgument(n > 0, "n must be positive, got %s", n);
+    int[] items = historyItems.get(profileId);
+    if (items == null) {
+      return popular(n, filter, Set.of());
+    }
+    double[] w = historyWeights.get(profileId);
+    Set<Integer> own = new HashSet<>();
+    for (int i : items) {
+      own.add(i);
+    }
+    Map<Integer, Double> again = new HashMap<>();
+    Map<Integer, Double> together = new HashMap<>();
+    Map<Integer, Integer> because = new HashMap<>();
+    Map<Integer, Double> becauseScore = new HashMap<>();
+    for (int x = 0; x < items.length; x++) {
+      again.put(items[x], w[x]);
+      int[] nb = bought.neighbours(items[x]);
+      float[] s = bought.similarities(items[x]);
+      for (int y = 0; y < nb.length; y++) {
+        double add = w[x] * s[y];
+        together.merge(nb[y], add, Double::sum);
+        if (add > becauseScore.getOrDefault(nb[y], 0.0)) {
+          becauseScore.put(nb[y], add);
+          because.put(nb[y], items[x]);
+        }
+      }
+    }
+    double maxAgain = again.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    double maxTogether = together.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    Map<Integer, Double> score = new HashMap<>();
+    again.forEach((i, v) -> score.merge(i, v / maxAgain, Double::sum));
+    together.forEach((i, v) -> score.merge(i, options.togetherWeight() * v / maxTogether, Double::sum));
+    List<Item> out = pick(score, n, filter, own, i -> again.containsKey(i) && again.get(i) / maxAgain >= options.togetherWeight() * together.getOrDefault(i, 0.0) / maxTogether
+        ? "bought before" : "bought together with " + products[because.getOrDefault(i, i)]);
+    return fill(out, n, filter, own);
+  }
+
+  /** For an anonymous visitor: viewed or bought together with the session's products, then popular in its category. */
+  public List<Item> forSession(List<Click> session, int n, Filter filter) {
+    checkArgument(n > 0, "n must be positive, got %s", n);
+    ItemSimilarity sim = viewed != null ? viewed : bought;
+    Map<Integer, Double> score = new HashMap<>();
+    Map<Integer, Integer> because = new HashMap<>();
+    Set<Integer> seen = new HashSet<>();
+    Map<String, Integer> categoryClicks = new HashMap<>();
+    int k = 0;
+    for (Click c : session) {
+      k++;
+      if (c.category() != null) {
+        categoryClicks.merge(c.category(), 1, Integer::sum);
+      }
+      Integer item = c.productId() == null ? null : productIndex.get(c.productId());
+      if (item == null) {
+        continue;
+      }
+      seen.add(item);
+      double recency = Math.pow(0.5, (session.size() - k) / 5.0);
+      int[] nb = sim.neighbours(item);
+      float[] s = sim.similarities(item);
+      for (int y = 0; y < nb.length; y++) {
+        score.merge(nb[y], recency * s[y], Double::sum);
+        because.putIfAbsent(nb[y], item);
+      }
+    }
+    Filter f = new Filter(true, filter.category(), filter.minPrice(), filter.maxPrice(), filter.available(), filter.maxPerCategory());
+    List<Item> out = pick(score, n, f, seen, i -> (viewed != null ? "viewed together with " : "bought together with ") + products[because.get(i)]);
+    String top = null;
+    for (Map.Entry<String, Integer> e : categoryClicks.entrySet()) {
+      if (top == null || e.getValue() > categoryClicks.get(top) || (e.getValue().equals(categoryClicks.get(top)) && e.getKey().compareTo(top) < 0)) {
+        top = e.getKey();
+      }
+    }
+    if (out.size() < n && top != null && filter.category() == null) {
+      String category = top;
+      Filter inTop = new Filter(true, category, filter.minPrice(), filter.maxPrice(), filter.available(), filter.maxPerCategory());
+      Set<Integer> exclude = new HashSet<>(seen);
+      out.forEach(i -> exclude.add(productIndex.get(i.productId())));
+      for (Item i : popular(n - out.size(), inTop, exclude)) {
+        out.add(new Item(i.productId(), i.score(), "popular in " + category));
+      }
+    }
+    return fill(out, n, f, seen);
+  }
+
+  /** The products most customers bought before the as-of. */
+  public List<Item> popular(int n, Filter filter, Set<Integer> exclude) {
+    return ranked(popular, n, filter, exclude, "popular");
+  }
+
+  /** The products most customers bought in the trending window before the as-of. */
+  public List<Item> trending(int n, Filter filter) {
+    return ranked(trending, n, filter, Set.of(), "trending");
+  }
+
+  /** The products most bought by the given customers (a segment's members). */
+  public List<Item> popularAmong(Collection<String> members, int n, Filter filter) {
+    int[] counts = new int[products.length];
+    for (String m : members) {
+      int[] items = historyItems.get(m);
+      if (items != null) {
+        for (int i : items) {
+          counts[i]++;
+        }
+      }
+    }
+    return ranked(rank(counts), n, filter, Set.of(), "popular in the segment");
+  }
+
+  private List<Item> ranked(int[] order, int n, Filter filter, Set<Integer> exclude, String reason) {
+    return ranked(order, n, filter, exclude, reason, new HashMap<>());
+  }
+
+  /** As above, continuing a list whose categories already hold {@code perCategory} products. */
+  private List<Item> ranked(int[] order, int n, Filter filter, Set<Integer> exclude, String reason, Map<String, Integer> perCategory) {
+    List<Item> out = new ArrayList<>();
+    for (int r = 0; r < order.length && out.size() < n; r++) {
+      int i = order[r];
+      if (!exclude.contains(i) && passes(i, filter, Set.of(), perCategory)) {
+        out.add(new Item(products[i], order.length - r, reason));
+      }
+    }
+    return out;
+  }
+
+  private List<Item> pick(Map<Integer, Double> score, int n, Filter filter, Set<Integer> own, java.util.function.IntFunction<String> reason) {
+    List<Map.Entry<Integer, Double>> entries = new ArrayList<>(score.entrySet());
+    entries.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Double.compare(b.getValue(), a.getValue()) : Integer.compare(a.getKey(), b.getKey()));
+    List<Item> out = new ArrayList<>();
+    Map<String, Integer> perCategory = new HashMap<>();
+    for (Map.Entry<Integer, Double> e : entries) {
+      if (out.size() >= n) {
+        break;
+      }
+      int i = e.getKey();
+      if (passes(i, filter, own, perCategory)) {
+        out.add(new Item(products[i], e.getValue(), reason.apply(i)));
+      }
+    }
+    return out;
+  }
+
+  /** Tops a list up with trending, then overall popularity, under the same filter. */
+  private List<Item> fill(List<Item> out, int n, Filter filter, Set<Integer> own) {
+    if (out.size() >= n) {
+      return out;
+    }
+    Set<Integer> exclude = new HashSet<>();
+    Map<String, Integer> perCategory = new HashMap<>();
+    for (Item i : out) {
+      int id = productIndex.get(i.productId());
+      exclude.add(id);
+      if (categories[id] != null) {
+        perCategory.merge(categories[id], 1, Integer::sum);
+      }
+    }
+    if (filter.excludeBought()) {
+      exclude.addAll(own);
+    }
+    for (int[] order : List.of(trending, popular)) {
+      for (Item i : ranked(order, n - out.size(), filter, exclude, order == trending ? "trending" : "popular", perCategory)) {
+        out.add(i);
+        exclude.add(productIndex.get(i.productId()));
+      }
+    }
+    return out;
+  }
+
+  private boolean passes(int i, Filter f, Set<Integer> own, Map<String, Integer> perCategory) {
+    if (f.excludeBought() && own.contains(i)) {
+      return false;
+    }
+    String cat = categories[i];
+    if (f.category() != null && !f.category().equals(cat)) {
+      return false;
+    }
+    double p = prices[i];
+    if ((!Double.isNaN(f.minPrice()) && !(p >= f.minPrice())) || (!Double.isNaN(f.maxPrice()) && !(p <= f.maxPrice()))) {
+      return false;
+    }
+    if (f.available() != null && !f.available().test(products[i])) {
+      return false;
+    }
+    if (f.maxPerCategory() > 0 && cat != null) {
+      int c = perCategory.getOrDefault(cat, 0);
+      if (c >= f.maxPerCategory()) {
+        return false;
+      }
+      perCategory.put(cat, c + 1);
+    }
+    return true;
+  }
+}
