@@ -158,6 +158,7 @@ final class DuckDbStore implements Store {
       s.execute(l.append(")").toString());
       s.execute("CREATE TABLE IF NOT EXISTS segments(name VARCHAR PRIMARY KEY, rule VARCHAR NOT NULL, description VARCHAR, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS experiments(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS placements(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS realtime_segments(name VARCHAR PRIMARY KEY)");
       s.execute("CREATE TABLE IF NOT EXISTS merge_log(survivor VARCHAR NOT NULL, merged VARCHAR NOT NULL, identifiers VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, reason VARCHAR NOT NULL, applied BOOLEAN NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS membership_changes(profile_id VARCHAR NOT NULL, segment VARCHAR NOT NULL, entered BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, cause VARCHAR NOT NULL)");
@@ -1008,46 +1009,88 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized Experiment saveExperiment(Experiment e) {
-    return transaction(() -> {
-      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO experiments VALUES (?, ?, ?)")) {
-        ps.setString(1, e.key());
-        ps.setString(2, ExperimentJson.print(e));
-        ps.setObject(3, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
-        ps.executeUpdate();
-      }
-      return e;
-    });
+    saveDefinition("experiments", e.key(), ExperimentJson.print(e));
+    return e;
   }
 
   @Override
   public synchronized Optional<Experiment> experiment(String key) {
-    try (PreparedStatement ps = conn.prepareStatement("SELECT definition FROM experiments WHERE key = ?")) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(ExperimentJson.parse(rs.getString(1))) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException("could not read experiment " + key + ": " + e.getMessage(), e);
-    }
+    return definition("experiments", key).map(ExperimentJson::parse);
   }
 
   @Override
   public synchronized List<Experiment> experiments() {
-    List<Experiment> out = new ArrayList<>();
-    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT definition FROM experiments ORDER BY key")) {
-      while (rs.next()) {
-        out.add(ExperimentJson.parse(rs.getString(1)));
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException("could not list experiments: " + e.getMessage(), e);
-    }
+    return definitions("experiments").stream().map(ExperimentJson::parse).toList();
   }
 
   @Override
   public synchronized boolean deleteExperiment(String key) {
+    return deleteDefinition("experiments", key);
+  }
+
+  // ---- placements
+
+  @Override
+  public synchronized io.segmenta.core.personalize.Placement savePlacement(io.segmenta.core.personalize.Placement p) {
+    saveDefinition("placements", p.key(), io.segmenta.core.personalize.PlacementJson.print(p));
+    return p;
+  }
+
+  @Override
+  public synchronized Optional<io.segmenta.core.personalize.Placement> placement(String key) {
+    return definition("placements", key).map(io.segmenta.core.personalize.PlacementJson::parse);
+  }
+
+  @Override
+  public synchronized List<io.segmenta.core.personalize.Placement> placements() {
+    return definitions("placements").stream().map(io.segmenta.core.personalize.PlacementJson::parse).toList();
+  }
+
+  @Override
+  public synchronized boolean deletePlacement(String key) {
+    return deleteDefinition("placements", key);
+  }
+
+  // Experiments and placements are kept as their canonical JSON, one row per key, in tables of the same shape.
+
+  private void saveDefinition(String table, String key, String json) {
+    transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO " + table + " VALUES (?, ?, ?)")) {
+        ps.setString(1, key);
+        ps.setString(2, json);
+        ps.setObject(3, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private Optional<String> definition(String table, String key) {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT definition FROM " + table + " WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read " + key + " from " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> definitions(String table) {
+    List<String> out = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT definition FROM " + table + " ORDER BY key")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("could not list " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  private boolean deleteDefinition(String table, String key) {
     return transaction(() -> {
-      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM experiments WHERE key = ?")) {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
         ps.setString(1, key);
         return ps.executeUpdate() > 0;
       }

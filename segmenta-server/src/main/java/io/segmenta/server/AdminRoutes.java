@@ -48,8 +48,10 @@ final class AdminRoutes {
   private final Clock clock;
   private final RealtimeFeed feed;
   private final Webhooks webhooks;
+  private final Decisions decisions;
 
-  AdminRoutes(Store store, Clock clock, RealtimeFeed feed, Webhooks webhooks) {
+  AdminRoutes(Store store, Clock clock, RealtimeFeed feed, Webhooks webhooks, Decisions decisions) {
+    this.decisions = decisions;
     this.store = store;
     this.clock = clock;
     this.feed = feed;
@@ -311,6 +313,7 @@ final class AdminRoutes {
   private void erase(Context ctx) {
     String erased = profileId(ctx);
     feed.forget(erased);
+    decisions.forget(erased);
     io.segmenta.core.port.Erasure e = store.erase(erased);
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("erased", true).put("events", e.events())
         .put("orderLines", e.orderLines()).put("identifiers", e.identifiers()));
@@ -329,6 +332,8 @@ final class AdminRoutes {
       choices.add(new io.segmenta.core.port.ConsentRecord(io.segmenta.core.privacy.Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
     store.recordConsent(id, choices);
+    choices.stream().filter(c -> c.purpose() == io.segmenta.core.privacy.Purpose.PERSONALIZATION).reduce((a, c) -> c)
+        .ifPresent(c -> decisions.consent(id, c.granted()));
     Http.json(ctx, 200, consentJson(id));
   }
 

@@ -72,10 +72,13 @@ final class Journal implements AutoCloseable {
 
   /** {@code onDurable} sees each request's batch as soon as it is on disk (real-time segments start there). */
   private final java.util.function.Consumer<List<io.segmenta.core.port.MergeRecord>> onMerge;
+  private final java.util.function.BiConsumer<String, List<ConsentRecord>> onConsent;
 
   Journal(Store store, Path dataDir, java.util.function.Consumer<Batch> onDurable,
-      java.util.function.Consumer<List<io.segmenta.core.port.MergeRecord>> onMerge) {
+      java.util.function.Consumer<List<io.segmenta.core.port.MergeRecord>> onMerge,
+      java.util.function.BiConsumer<String, List<ConsentRecord>> onConsent) {
     this.store = store;
+    this.onConsent = onConsent;
     this.onDurable = onDurable;
     this.onMerge = onMerge;
     this.file = dataDir.resolve("journal.log");
@@ -267,7 +270,10 @@ final class Journal implements AutoCloseable {
     }
     store.write(new Batch(List.copyOf(profiles.values()), events));
     for (Entry e : entries) {
-      e.consents().forEach(store::recordConsent);
+      e.consents().forEach((id, choices) -> {
+        store.recordConsent(id, choices);
+        onConsent.accept(id, choices);
+      });
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
     List<io.segmenta.core.port.MergeRecord> merges = io.segmenta.core.identity.Stitching.apply(store,

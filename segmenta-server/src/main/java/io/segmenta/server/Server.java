@@ -27,8 +27,15 @@ public final class Server implements AutoCloseable {
   static final String VERSION = "0.1.0";
 
   /** Where to listen and which keys open what. */
-  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir) {
+  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir,
+      java.time.Duration decisionRefresh) {
+    /** Options with decisions reloaded every five minutes. */
+    public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir) {
+      this(host, port, writeKeys, adminKey, clock, journalDir, java.time.Duration.ofMinutes(5));
+    }
+
     public Options {
+      Objects.requireNonNull(decisionRefresh, "decisionRefresh");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(journalDir, "journalDir");
       writeKeys = Set.copyOf(writeKeys);
@@ -49,8 +56,10 @@ public final class Server implements AutoCloseable {
   private final Journal writer;
   private final RealtimeFeed feed;
   private final Webhooks webhooks;
+  private final Decisions decisions;
 
-  private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks) {
+  private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions) {
+    this.decisions = decisions;
     this.app = app;
     this.routes = routes;
     this.writer = writer;
@@ -61,6 +70,7 @@ public final class Server implements AutoCloseable {
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
+    Decisions decisions = new Decisions(store, o.clock(), o.decisionRefresh());
     RealtimeFeed[] feedRef = new RealtimeFeed[1];
     Journal writer = new Journal(store, o.journalDir(), b -> {
       if (feedRef[0] != null) {
@@ -73,14 +83,17 @@ public final class Server implements AutoCloseable {
           feedRef[0].forget(m.survivorId());
         });
       }
-    });
+    }, (id, choices) -> choices.stream().filter(c -> c.purpose() == io.segmenta.core.privacy.Purpose.PERSONALIZATION)
+        .reduce((a, b) -> b).ifPresent(c -> decisions.consent(id, c.granted())));
     RealtimeFeed feed = new RealtimeFeed(store, o.clock());
     feedRef[0] = feed;
     Webhooks webhooks = new Webhooks(o.journalDir());
     feed.listen(webhooks::publish);
+    feed.listen(decisions::apply);
     routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
-    routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks).routes());
+    routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
+    routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
@@ -123,7 +136,7 @@ public final class Server implements AutoCloseable {
       });
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
-    return new Server(app, List.copyOf(routes), writer, feed, webhooks);
+    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions);
   }
 
   private static Handler guarded(Route r, Options o, Journal journal, java.util.function.Supplier<RealtimeFeed> feedOf) {
@@ -206,5 +219,6 @@ public final class Server implements AutoCloseable {
     writer.close();
     feed.close();
     webhooks.close();
+    decisions.close();
   }
 }

@@ -168,6 +168,21 @@ public final class ProfileIndex {
     bits[w] = member ? bits[w] | (1L << (s % 64)) : bits[w] & ~(1L << (s % 64));
   }
 
+  /** Drops an erased profile's values, memberships and consent at once; the id goes with the next load. */
+  public synchronized void forget(String profileId) {
+    int p = find(profileId);
+    if (p < 0) {
+      return;
+    }
+    consented[p] = false;
+    for (Value[] column : columns) {
+      column[p] = null;
+    }
+    for (int w = 0; w < words; w++) {
+      bits[p * words + w] = 0;
+    }
+  }
+
   /** Applies a consent choice for personalization to a loaded profile (a withdrawal takes effect at once). */
   public void setConsent(String profileId, boolean granted) {
     int p = find(profileId);

@@ -196,6 +196,16 @@ public interface Store extends AutoCloseable {
 
   boolean deleteExperiment(String key);
 
+  /** Saves (or replaces) a placement of the decision API. */
+  io.segmenta.core.personalize.Placement savePlacement(io.segmenta.core.personalize.Placement placement);
+
+  Optional<io.segmenta.core.personalize.Placement> placement(String key);
+
+  /** Every placement, by key. */
+  List<io.segmenta.core.personalize.Placement> placements();
+
+  boolean deletePlacement(String key);
+
   /**
    * The sufficient statistics of an experiment's metrics per variant, for everyone and for each segment: units are
    * the profiles with an exposure event ({@code experiment_viewed} with the experiment's id) between its start and

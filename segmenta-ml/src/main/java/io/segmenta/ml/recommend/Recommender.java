@@ -212,6 +212,20 @@ public final class Recommender implements Recommendations {
         historyItems, historyWeights, boughtSim, viewedSim, rank(buyers), rank(recent), options, new Provenance(asOf, count, perCustomer.size(), n, options, took));
   }
 
+  /**
+   * Builds from a store: every purchased order line before {@code asOf}, and product views of the last
+   * {@code 4 × halfLife} when the schema has {@code product_view} events.
+   */
+  public static Recommender fromStore(io.segmenta.core.port.Store store, Instant asOf, Options options) {
+    List<Interaction> purchases = new ArrayList<>();
+    store.interactions("order_line", Instant.EPOCH, asOf, purchases::add);
+    List<Interaction> views = new ArrayList<>();
+    if (store.schema().eventType("product_view").isPresent()) {
+      store.interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
+    }
+    return build(purchases, views, asOf, options);
+  }
+
   /** Item ids by descending count (ties: smaller id), leaving out items with none. */
   private static int[] rank(int[] counts) {
     return java.util.stream.IntStream.range(0, counts.length).boxed().filter(i -> counts[i] > 0)

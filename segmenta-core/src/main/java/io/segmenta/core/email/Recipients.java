@@ -1,0 +1,54 @@
+package io.segmenta.core.email;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Value;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a template can read about one profile, from the store: stored traits, computed traits at "now", the
+ * saved segments it is in, and its recommendations. For previews and sends of a single profile; campaigns over a
+ * segment read in bulk instead.
+ */
+public final class Recipients {
+  private Recipients() {}
+
+  /** The recipient, and whether its consent allows marketing e-mail (a preview shows it either way, and says so). */
+  public record Lookup(EmailRenderer.Recipient recipient, boolean emailConsent) {}
+
+  public static Lookup of(Store store, String profileId, Recommendations recs, int recommendations, Clock clock) {
+    ProfileHistory h = store.history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
+    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(store, clock).resolver());
+    Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
+    for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
+      Value v = evaluator.measure(c.getValue(), h);
+      if (!v.isNull()) {
+        traits.put(c.getKey(), v);
+      }
+    }
+    List<String> segments = new ArrayList<>();
+    for (SegmentDefinition s : store.segments()) {
+      if (evaluator.matches(new Segments(store, clock).ruleOf(s.name()), h)) {
+        segments.add(s.name());
+      }
+    }
+    List<Recommendations.Item> items = recommendations == 0 ? List.of() : recs.recommend(profileId, List.of(), recommendations);
+    boolean consent = store.consents(profileId).stream().filter(c -> c.purpose() == Purpose.EMAIL_MARKETING)
+        .max(Comparator.comparing(ConsentRecord::at)).map(ConsentRecord::granted).orElse(!Purpose.EMAIL_MARKETING.optIn);
+    return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), consent);
+  }
+}

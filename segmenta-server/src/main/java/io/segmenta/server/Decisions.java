@@ -1,0 +1,144 @@
+package io.segmenta.server;
+
+import io.segmenta.core.SegmentaException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.personalize.Personalization;
+import io.segmenta.core.personalize.Personalizer;
+import io.segmenta.core.personalize.ProfileIndex;
+import io.segmenta.core.personalize.Sessions;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.ml.recommend.Recommender;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision API's live state: the current {@link Personalization} (placements compiled, profiles indexed),
+ * reloaded on a schedule and whenever placements change, with real-time membership changes and consent choices
+ * applied to the index as they happen; the recommender, rebuilt on the same schedule; and the experiment exposures
+ * decisions produce, written to the store in batches off the request path.
+ *
+ * <p>A reload that fails (a placement refers to a segment since deleted, say) keeps the previous state and is
+ * reported in {@link #status}: decisions never stop because of an edit.
+ */
+final class Decisions implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Decisions.class);
+
+  private final Store store;
+  private final Clock clock;
+  private final Sessions sessions = new Sessions(1_000_000, Duration.ofMinutes(30));
+  private final AtomicReference<Personalization> current = new AtomicReference<>();
+  private final AtomicReference<Recommender> recommender = new AtomicReference<>();
+  private final AtomicReference<String> lastError = new AtomicReference<>();
+  private final ConcurrentLinkedQueue<Event> exposures = new ConcurrentLinkedQueue<>();
+  private final ScheduledExecutorService scheduler;
+
+  Decisions(Store store, Clock clock, Duration refresh) {
+    this.store = store;
+    this.clock = clock;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "segmenta-decisions");
+      t.setDaemon(true);
+      return t;
+    });
+    current.set(Personalization.empty(sessions));
+    reloadQuietly();
+    scheduler.scheduleWithFixedDelay(this::reloadQuietly, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(this::writeExposures, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Rebuilds the recommender, recompiles the placements and reloads the profiles; synchronous. */
+  synchronized Personalization reload() {
+    try {
+      long t0 = System.nanoTime();
+      Recommender r = Recommender.fromStore(store, clock.instant(), Recommender.Options.DEFAULT);
+      recommender.set(r);
+      Personalization p = Personalization.load(store, r, sessions, clock, n -> { });
+      current.set(p);
+      lastError.set(null);
+      LOG.info("decisions loaded: {} placements, {} profiles, recommender of {} products, in {} ms", p.personalizer().placements().size(),
+          p.index().size(), r.provenance().products(), (System.nanoTime() - t0) / 1_000_000);
+      return p;
+    } catch (SegmentaException e) {
+      lastError.set(e.getMessage());
+      throw e;
+    }
+  }
+
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      LOG.error("reloading decisions failed, the previous state stays: {}", e instanceof SegmentaException ? e.getMessage() : e.getClass().getSimpleName());
+    }
+  }
+
+  Personalizer.Outcome decide(Personalizer.Request request) {
+    Personalizer.Outcome o = current.get().decide(request, clock.instant());
+    exposures.addAll(o.exposures());
+    return o;
+  }
+
+  Personalization state() {
+    return current.get();
+  }
+
+  Recommender recommender() {
+    return recommender.get();
+  }
+
+  String lastError() {
+    return lastError.get();
+  }
+
+  /** Real-time segment changes reach the index at once. */
+  void apply(List<MembershipChange> changes) {
+    ProfileIndex index = current.get().index();
+    for (MembershipChange c : changes) {
+      index.setMember(c.profileId(), c.segment(), c.entered());
+    }
+  }
+
+  /** A consent choice for personalization reaches the index at once (a withdrawal must not wait for a reload). */
+  void consent(String profileId, boolean granted) {
+    current.get().index().setConsent(profileId, granted);
+  }
+
+  /** Forgets an erased profile: its session, and its values in the index (which the next reload drops entirely). */
+  void forget(String profileId) {
+    sessions.forget(Sessions.profile(profileId));
+    current.get().index().forget(profileId);
+  }
+
+  /** Writes queued exposures (also called on close, so none is lost on shutdown). */
+  void writeExposures() {
+    List<Event> batch = new ArrayList<>();
+    for (Event e; (e = exposures.poll()) != null; ) {
+      batch.add(e);
+    }
+    if (!batch.isEmpty()) {
+      try {
+        store.write(new Batch(List.of(), batch));
+      } catch (RuntimeException e) {
+        exposures.addAll(batch);
+        LOG.error("writing {} exposures failed, will retry: {}", batch.size(), e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    writeExposures();
+  }
+}

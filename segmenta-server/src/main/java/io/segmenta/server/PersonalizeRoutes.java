@@ -1,0 +1,254 @@
+package io.segmenta.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.segmenta.core.SegmentaException;
+import io.segmenta.core.email.EmailRenderer;
+import io.segmenta.core.email.EmailTemplate;
+import io.segmenta.core.email.Recipients;
+import io.segmenta.core.personalize.Click;
+import io.segmenta.core.personalize.Personalization;
+import io.segmenta.core.personalize.Personalizer;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.personalize.RequestContext;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.JsonValues;
+import io.segmenta.ml.recommend.Recommender;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Personalization over HTTP: {@code POST /v1/personalize} under a write key (what a page or an e-mail block shows,
+ * and why), and the admin API of placements, recommendations, e-mail previews and the decision state.
+ */
+final class PersonalizeRoutes {
+  /** A decision request is small; a session's clicks are capped. */
+  static final int REQUEST_LIMIT = 32 * 1024;
+  static final int MAX_CLICKS = 50;
+
+  private final Store store;
+  private final Clock clock;
+  private final Decisions decisions;
+  private final EmailRenderer renderer = new EmailRenderer();
+
+  PersonalizeRoutes(Store store, Clock clock, Decisions decisions) {
+    this.store = store;
+    this.clock = clock;
+    this.decisions = decisions;
+  }
+
+  List<Route> routes() {
+    return List.of(
+        new Route("POST", "/v1/personalize", Route.Access.WRITE,
+            "What each placement shows this visitor now, and why (segments, traits, context, session intent and interests, consent)",
+            "{\"userId\" | \"anonymousId\", \"placements\": [...], \"context\": {\"page\": {\"url\", \"referrer\"}, \"campaign\": {\"source\", \"medium\", \"name\"},"
+                + " \"device\": {\"type\"}, \"leadMagnet\", \"consent\": {\"categoryPreferences\": {\"personalization\": bool}}},"
+                + " \"clicks\": [{\"kind\", \"url\", \"category\", \"productId\", \"timestamp\"}]}", this::personalize),
+        new Route("GET", "/admin/placements", Route.Access.ADMIN, "Every placement", null, this::listPlacements),
+        new Route("POST", "/admin/placements", Route.Access.ADMIN, "Create or replace a placement; its rules are checked and the decisions reloaded",
+            "{\"key\", \"description\", \"strategy\": \"first_match|highest_score|experiment\", \"experiment\", \"holdout\", \"contents\": [{\"key\", \"rule\", \"score\", \"payload\", \"recommendations\"}], \"fallback\": {...}}",
+            this::savePlacement),
+        new Route("GET", "/admin/placements/{key}", Route.Access.ADMIN, "One placement", null, this::getPlacement),
+        new Route("DELETE", "/admin/placements/{key}", Route.Access.ADMIN, "Delete a placement (decisions reloaded)", null, this::deletePlacement),
+        new Route("GET", "/admin/decisions", Route.Access.ADMIN, "The decision state: placements, profiles indexed, as-of, load time, recommender provenance, last error", null, this::status),
+        new Route("POST", "/admin/decisions/reload", Route.Access.ADMIN, "Reload placements, profiles and recommendations now", null, this::reload),
+        new Route("GET", "/admin/recommendations/{profileId}", Route.Access.ADMIN,
+            "Product recommendations for a profile (?n, ?new=true for unbought only, ?category, ?minPrice, ?maxPrice, ?perCategory)", null, this::recommend),
+        new Route("POST", "/admin/emails/preview", Route.Access.ADMIN, "Render an e-mail template for one profile, with the defaults it needed and its consent",
+            "{\"template\": {\"key\", \"subject\", \"body\", \"defaults\": {...}, \"recommendations\": n}, \"profileId\"}", this::preview));
+  }
+
+  private void personalize(Context ctx) {
+    JsonNode b = Http.body(ctx, REQUEST_LIMIT);
+    Instant now = clock.instant();
+    JsonNode c = b.path("context");
+    JsonNode clicks = b.path("clicks");
+    if (!clicks.isMissingNode() && !clicks.isArray()) {
+      throw new Http.Failure(400, "field 'clicks' must be a list");
+    }
+    if (clicks.size() > MAX_CLICKS) {
+      throw new Http.Failure(400, "field 'clicks' has " + clicks.size() + " clicks; send at most " + MAX_CLICKS + " (the session keeps the rest)");
+    }
+    List<Click> list = new ArrayList<>();
+    for (int i = 0; i < clicks.size(); i++) {
+      JsonNode k = clicks.get(i);
+      try {
+        Instant at = k.hasNonNull("timestamp") ? AdminRoutes.instant("clicks[" + i + "].timestamp", k.get("timestamp").asText()) : now;
+        list.add(Click.of(at.isAfter(now) ? now : at, k.hasNonNull("kind") ? k.get("kind").asText() : null, k.path("url").asText(null),
+            k.path("category").asText(null), k.path("productId").asText(null)));
+      } catch (IllegalArgumentException e) {
+        throw new Http.Failure(400, "clicks[" + i + "]: " + e.getMessage());
+      }
+    }
+    JsonNode consent = c.path("consent").path("categoryPreferences");
+    Boolean personalization = null;
+    for (String name : List.of("personalization", "personalisation", "functional", "preferences")) {
+      if (consent.has(name)) {
+        if (!consent.get(name).isBoolean()) {
+          throw new Http.Failure(400, "context.consent.categoryPreferences." + name + " must be true or false");
+        }
+        personalization = consent.get(name).asBoolean();
+        break;
+      }
+    }
+    List<String> placements = new ArrayList<>();
+    b.path("placements").forEach(p -> placements.add(p.asText()));
+    RequestContext rc = new RequestContext(c.path("page").path("url").asText(null), c.path("page").path("referrer").asText(null),
+        c.path("campaign").path("source").asText(null), c.path("campaign").path("medium").asText(null), c.path("campaign").path("name").asText(null),
+        c.path("device").path("type").asText(null), c.path("leadMagnet").asText(null));
+    Personalizer.Outcome o = decisions.decide(new Personalizer.Request(b.path("userId").asText(null), b.path("anonymousId").asText(null), rc, list,
+        personalization, placements));
+    ObjectNode out = Http.JSON.createObjectNode();
+    if (o.profileId() == null) {
+      out.putNull("profileId");
+    } else {
+      out.put("profileId", o.profileId());
+    }
+    out.put("known", o.known()).put("personalized", o.personalized()).put("intent", o.intent().label());
+    if (o.topInterest() == null) {
+      out.putNull("topInterest");
+    } else {
+      out.put("topInterest", o.topInterest());
+    }
+    ArrayNode interests = out.putArray("interests");
+    o.interests().forEach(interests::add);
+    ArrayNode ds = out.putArray("decisions");
+    for (Personalizer.Choice ch : o.choices()) {
+      ObjectNode d = ds.addObject();
+      d.put("placement", ch.placement()).put("content", ch.content()).put("fallback", ch.fallback()).put("reason", ch.reason());
+      if (ch.rule() != null) {
+        d.put("rule", ch.rule());
+      }
+      if (ch.variant() != null) {
+        d.put("variant", ch.variant());
+      }
+      d.set("payload", JsonValues.toJson(ch.payload()));
+      items(d.putArray("items"), ch.items());
+    }
+    Http.json(ctx, 200, out);
+  }
+
+  private static void items(ArrayNode a, List<Recommendations.Item> items) {
+    for (Recommendations.Item i : items) {
+      a.addObject().put("productId", i.productId()).put("score", i.score()).put("reason", i.reason());
+    }
+  }
+
+  private void listPlacements(Context ctx) {
+    ArrayNode a = Http.JSON.createArrayNode();
+    store.placements().forEach(p -> a.add(PlacementJson.toJson(p)));
+    Http.json(ctx, 200, a);
+  }
+
+  private void savePlacement(Context ctx) {
+    Placement p = PlacementJson.parse(Http.body(ctx, 256 * 1024));
+    // Compile with the others first: a placement whose rules do not check is never saved.
+    List<Placement> all = new ArrayList<>(store.placements().stream().filter(x -> !x.key().equals(p.key())).toList());
+    all.add(p);
+    Personalizer.compile(all, store.schema(), new Segments(store, clock).resolver(), store::experiment, io.segmenta.core.personalize.Interests.DEFAULT_HALF_LIFE);
+    store.savePlacement(p);
+    decisions.reload();
+    Http.json(ctx, 201, PlacementJson.toJson(p));
+  }
+
+  private void getPlacement(Context ctx) {
+    String key = ctx.pathParam("key");
+    Placement p = store.placement(key).orElseThrow(() -> new Http.Failure(404, "there is no placement '" + key + "'"));
+    Http.json(ctx, 200, PlacementJson.toJson(p));
+  }
+
+  private void deletePlacement(Context ctx) {
+    String key = ctx.pathParam("key");
+    if (!store.deletePlacement(key)) {
+      throw new Http.Failure(404, "there is no placement '" + key + "'");
+    }
+    decisions.reload();
+    Http.json(ctx, 200, Http.JSON.createObjectNode().put("deleted", key));
+  }
+
+  private void status(Context ctx) {
+    Http.json(ctx, 200, statusJson());
+  }
+
+  private void reload(Context ctx) {
+    try {
+      decisions.reload();
+    } catch (SegmentaException e) {
+      throw new Http.Failure(409, "the decisions could not be reloaded, the previous state stays: " + e.getMessage());
+    }
+    Http.json(ctx, 200, statusJson());
+  }
+
+  private ObjectNode statusJson() {
+    Personalization p = decisions.state();
+    ObjectNode o = Http.JSON.createObjectNode();
+    ArrayNode keys = o.putArray("placements");
+    p.personalizer().placements().forEach(x -> keys.add(x.key()));
+    o.put("profiles", p.index().size()).put("asOf", p.index().asOf().toString()).put("loadMillis", p.loadTime().toMillis());
+    ArrayNode traits = o.putArray("traitsLoaded");
+    p.index().traits().forEach(traits::add);
+    ArrayNode segs = o.putArray("segmentsLoaded");
+    p.index().segments().forEach(segs::add);
+    o.put("sessions", p.sessions().size());
+    Recommender r = decisions.recommender();
+    if (r != null) {
+      Recommender.Provenance pv = r.provenance();
+      o.putObject("recommender").put("asOf", pv.asOf().toString()).put("interactions", pv.interactions()).put("customers", pv.customers())
+          .put("products", pv.products()).put("buildMillis", pv.buildTime().toMillis());
+    }
+    if (decisions.lastError() != null) {
+      o.put("lastError", decisions.lastError());
+    }
+    return o;
+  }
+
+  private void recommend(Context ctx) {
+    Recommender r = decisions.recommender();
+    if (r == null) {
+      throw new Http.Failure(409, "recommendations are not built yet; see GET /admin/decisions");
+    }
+    String id = ctx.pathParam("profileId");
+    int n = Http.intParam(ctx, "n", 10, 1, 100);
+    Recommender.Filter f = new Recommender.Filter("true".equals(ctx.queryParam("new")), ctx.queryParam("category"), price(ctx, "minPrice"),
+        price(ctx, "maxPrice"), null, Http.intParam(ctx, "perCategory", 0, 0, 100));
+    ObjectNode o = Http.JSON.createObjectNode().put("profileId", id).put("personal", r.knows(id));
+    items(o.putArray("items"), r.personal(id, n, f));
+    Http.json(ctx, 200, o);
+  }
+
+  private static double price(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return Double.NaN;
+    }
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new Http.Failure(400, "query parameter '" + name + "' must be a number, got '" + v + "'");
+    }
+  }
+
+  private void preview(Context ctx) {
+    JsonNode b = Http.body(ctx, 256 * 1024);
+    if (!b.path("template").isObject()) {
+      throw new Http.Failure(400, "field 'template' is required: an object with key, subject and body");
+    }
+    EmailTemplate t = EmailRenderer.parse(b.get("template").toString());
+    String id = Http.text(b, "profileId");
+    Recommender r = decisions.recommender();
+    Recipients.Lookup who = Recipients.of(store, id, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
+    EmailRenderer.Email e = renderer.render(t, who.recipient());
+    ObjectNode o = Http.JSON.createObjectNode().put("profileId", id).put("subject", e.subject()).put("html", e.html())
+        .put("emailConsent", who.emailConsent());
+    ArrayNode d = o.putArray("defaulted");
+    e.defaulted().forEach(d::add);
+    Http.json(ctx, 200, o);
+  }
+}
