@@ -357,4 +357,68 @@ class CliTest {
     assertEquals(50, Files.readAllLines(out.resolve("profiles.jsonl")).size());
     assertTrue(Files.size(out.resolve("events.jsonl")) > 1000);
   }
+
+  /** Placements, decisions, recommendations and e-mail previews from the shell, on the demo shop. */
+  @Nested
+  @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+  class Personalize {
+    @Test
+    @Order(1)
+    void placement_createChecksTheRules() throws Exception {
+      Path bad = dir.resolve("bad-placement.json");
+      Files.writeString(bad, "{\"key\": \"hero\", \"contents\": [{\"key\": \"a\", \"rule\": \"segment studnets\"}], \"fallback\": {\"key\": \"d\"}}");
+      Result r = run(with("placement", "create", bad.toString()));
+      assertEquals(2, r.code());
+      assertTrue(r.err().startsWith("segmenta: placement 'hero', content 'a': "), r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace");
+      Path good = dir.resolve("placement.json");
+      Files.writeString(good, "{\"key\": \"hero\", \"contents\": [{\"key\": \"student_deal\", \"rule\": \"segment students\", \"recommendations\": 3},"
+          + " {\"key\": \"garden_ideas\", \"rule\": \"top_interest = \\\"garden\\\"\"}], \"fallback\": {\"key\": \"default\"}}");
+      Result ok = run(with("placement", "create", good.toString()));
+      assertEquals(0, ok.code(), ok.err());
+      assertTrue(ok.out().contains("saved placement hero: 2 contents, strategy first_match"), ok.out());
+      assertTrue(run(with("placement", "list")).out().contains("student_deal, garden_ideas"));
+    }
+
+    @Test
+    @Order(2)
+    void decide_anonymousSession() {
+      Result r = run(with("decide", "--anonymous", "a-1", "--click", "product:garden:g1", "--click", "product:garden:g2", "--click", "category:garden",
+          "--format", "json"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("\"topInterest\" : \"garden\""), r.out());
+      assertTrue(r.out().contains("\"content\" : \"garden_ideas\""), r.out());
+      Result known = run(with("decide", "--user", "c0000001"));
+      assertEquals(0, known.code(), known.err());
+      assertTrue(known.out().contains("not personalized: no consent"), known.out());
+    }
+
+    @Test
+    @Order(3)
+    void recommend_profilePopularAndEvaluation() {
+      Result r = run(with("recommend", "c0000001", "-n", "5", "--new"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("recommender built in"), r.out());
+      Result pop = run(with("recommend", "--popular", "--segment", "students", "-n", "3"));
+      assertEquals(0, pop.code(), pop.err());
+      Result ev = run(with("recommend", "--evaluate", "--split", "2025-03-01"));
+      assertEquals(0, ev.code(), ev.err());
+      assertTrue(ev.out().contains("personal (buys again + bought together)") && ev.out().contains("popularity (all time)"), ev.out());
+      Result none = run(with("recommend"));
+      assertEquals(2, none.code());
+      assertTrue(none.err().contains("name a PROFILE, or use --popular or --evaluate"), none.err());
+    }
+
+    @Test
+    @Order(4)
+    void email_preview() throws Exception {
+      Path t = dir.resolve("thanks.json");
+      Files.writeString(t, "{\"key\": \"thanks\", \"subject\": \"Hi {{ first_name | default(\\\"there\\\") }}\", \"body\": \"<p>{{ orders }} orders</p>"
+          + "{% for i in recommendations %}<i>{{ i.product_id }}</i>{% endfor %}\", \"recommendations\": 2}");
+      Result r = run(with("email", "preview", "--template", t.toString(), "--profile", "c0000001"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().startsWith("Subject: Hi "), r.out());
+      assertTrue(r.out().contains("orders</p><i>"), r.out());
+    }
+  }
 }

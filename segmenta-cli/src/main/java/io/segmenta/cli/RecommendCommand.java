@@ -1,0 +1,122 @@
+package io.segmenta.cli;
+
+import io.segmenta.core.UserException;
+import io.segmenta.core.port.Interaction;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.ml.recommend.Evaluation;
+import io.segmenta.ml.recommend.Recommender;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "recommend", mixinStandardHelpOptions = true,
+    description = {"Product recommendations: for a profile (buys again and bought together), popular ones (overall or in a segment),",
+        "or an offline evaluation of every method with a time split.",
+        "Examples: segmenta recommend c0000042 -n 5 --new      segmenta recommend --popular --segment champions",
+        "          segmenta recommend --evaluate --split 2011-09-01"})
+final class RecommendCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin
+  StoreOptions store;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE")
+  String profile;
+
+  @Option(names = "-n", defaultValue = "10", description = "How many (default 10).")
+  int n;
+
+  @Option(names = "--new", description = "Only products the customer has not bought.")
+  boolean onlyNew;
+
+  @Option(names = "--category", description = "Only this category.")
+  String category;
+
+  @Option(names = "--min-price")
+  Double minPrice;
+
+  @Option(names = "--max-price")
+  Double maxPrice;
+
+  @Option(names = "--per-category", defaultValue = "0", description = "At most this many per category, for diversity (default no cap).")
+  int perCategory;
+
+  @Option(names = "--popular", description = "The most bought products (with --segment: among its members).")
+  boolean popular;
+
+  @Option(names = "--segment", description = "With --popular: a saved segment or a rule.")
+  String segment;
+
+  @Option(names = "--evaluate", description = "Evaluate every method offline: train before --split, test after (P@k, R@k, NDCG@k, MAP@k, coverage).")
+  boolean evaluate;
+
+  @Option(names = "--split", description = "With --evaluate: the date that splits training from test.")
+  String split;
+
+  @Option(names = "-k", defaultValue = "10", description = "With --evaluate: the list length (default 10).")
+  int k;
+
+  @Override
+  public Integer call() {
+    if (n < 1 || n > 100) {
+      throw new UserException("-n must be between 1 and 100, got " + n);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
+    try (Store s = store.open()) {
+      Instant now = Clock.systemUTC().instant();
+      if (evaluate) {
+        if (split == null) {
+          throw new UserException("--evaluate needs --split DATE: training uses the purchases before it, the test those after");
+        }
+        List<Interaction> purchases = new ArrayList<>();
+        bar.update("reading purchases", 0, 1);
+        s.interactions("order_line", Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), purchases::add);
+        bar.update("reading purchases", 1, 1);
+        bar.update("evaluating", 0, 1);
+        Evaluation.Report r = Evaluation.timeSplit(purchases, StoreOptions.instant("--split", split), k, Recommender.Options.DEFAULT);
+        bar.update("evaluating", 1, 1);
+        out.printf("trained on %,d interactions before %s (%,d customers, %,d products) in %,d ms%n", r.model().interactions(), r.split(),
+            r.model().customers(), r.model().products(), r.model().buildTime().toMillis());
+        out.print(Evaluation.table(r));
+        return 0;
+      }
+      bar.update("building recommendations", 0, 1);
+      Recommender r = Recommender.fromStore(s, now, Recommender.Options.DEFAULT);
+      bar.update("building recommendations", 1, 1);
+      Recommender.Filter f = new Recommender.Filter(onlyNew, category, minPrice == null ? Double.NaN : minPrice, maxPrice == null ? Double.NaN : maxPrice,
+          null, perCategory);
+      List<Recommender.Item> items;
+      if (popular) {
+        items = segment == null ? r.popular(n, f, Set.of())
+            : r.popularAmong(s.members(new Segments(s, Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE), n, f);
+      } else if (profile != null) {
+        if (s.history(profile).isEmpty()) {
+          throw new UserException("there is no profile '" + profile + "'");
+        }
+        items = r.personal(profile, n, f);
+      } else {
+        throw new UserException("name a PROFILE, or use --popular or --evaluate");
+      }
+      List<List<String>> rows = new ArrayList<>();
+      int rank = 1;
+      for (Recommender.Item i : items) {
+        rows.add(List.of(Integer.toString(rank++), i.productId(), Output.plain(i.score()), i.reason()));
+      }
+      Charts.table(out, List.of("#", "product", "score", "why"), rows);
+      out.printf("recommender built in %,d ms from %,d interactions (%,d customers, %,d products)%n", r.provenance().buildTime().toMillis(),
+          r.provenance().interactions(), r.provenance().customers(), r.provenance().products());
+    }
+    return 0;
+  }
+}
