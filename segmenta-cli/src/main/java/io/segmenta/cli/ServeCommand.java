@@ -36,6 +36,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--write-key", description = "A write key for tracking and decisions (repeatable).")
   List<String> writeKeys = new ArrayList<>();
 
+  @Option(names = "--decision-refresh", defaultValue = "5m",
+      description = "How often the decision API reloads profiles, segments and recommendations, e.g. 5m, 1h (default 5m).")
+  String decisionRefresh;
+
   @Option(names = "--admin-key", description = "The admin key for the admin API (at least 8 characters).")
   String adminKey;
 
@@ -67,7 +71,8 @@ final class ServeCommand implements Callable<Integer> {
     Store s = store.open();
     Server server;
     try {
-      server = Server.start(s, new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir()));
+      server = Server.start(s, new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir(),
+          refresh(decisionRefresh)));
     } catch (IllegalArgumentException e) {
       s.close();
       throw new UserException(e.getMessage());
@@ -91,5 +96,18 @@ final class ServeCommand implements Callable<Integer> {
     byte[] b = new byte[16];
     new SecureRandom().nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  static java.time.Duration refresh(String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h)").matcher(s.trim());
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new io.segmenta.core.UserException("--decision-refresh must be a positive number of seconds, minutes or hours such as 30s, 5m or 1h, got '" + s + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      default -> java.time.Duration.ofHours(n);
+    };
   }
 }

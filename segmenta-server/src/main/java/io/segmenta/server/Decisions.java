@@ -42,6 +42,7 @@ final class Decisions implements AutoCloseable {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final ConcurrentLinkedQueue<Event> exposures = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService scheduler;
+  private volatile boolean loaded;
 
   Decisions(Store store, Clock clock, Duration refresh) {
     this.store = store;
@@ -52,8 +53,8 @@ final class Decisions implements AutoCloseable {
       return t;
     });
     current.set(Personalization.empty(sessions));
-    reloadQuietly();
-    scheduler.scheduleWithFixedDelay(this::reloadQuietly, refresh.toMillis(), refresh.toMillis(), TimeUnit.MILLISECONDS);
+    // The first load runs in the background: with a million profiles it takes seconds, and tracking must not wait.
+    scheduler.scheduleWithFixedDelay(this::reloadQuietly, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(this::writeExposures, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -65,6 +66,7 @@ final class Decisions implements AutoCloseable {
       recommender.set(r);
       Personalization p = Personalization.load(store, r, sessions, clock, n -> { });
       current.set(p);
+      loaded = true;
       lastError.set(null);
       LOG.info("decisions loaded: {} placements, {} profiles, recommender of {} products, in {} ms", p.personalizer().placements().size(),
           p.index().size(), r.provenance().products(), (System.nanoTime() - t0) / 1_000_000);
@@ -84,9 +86,17 @@ final class Decisions implements AutoCloseable {
   }
 
   Personalizer.Outcome decide(Personalizer.Request request) {
+    if (!loaded) {
+      throw new Http.Failure(503, "decisions are loading (placements, profiles, recommendations); retry in a few seconds");
+    }
     Personalizer.Outcome o = current.get().decide(request, clock.instant());
     exposures.addAll(o.exposures());
     return o;
+  }
+
+  /** Whether the first load has finished. */
+  boolean loaded() {
+    return loaded;
   }
 
   Personalization state() {

@@ -59,7 +59,7 @@ final class PersonalizeRoutes {
         new Route("DELETE", "/admin/placements/{key}", Route.Access.ADMIN, "Delete a placement (decisions reloaded)", null, this::deletePlacement),
         new Route("GET", "/admin/decisions", Route.Access.ADMIN, "The decision state: placements, profiles indexed, as-of, load time, recommender provenance, last error", null, this::status),
         new Route("POST", "/admin/decisions/reload", Route.Access.ADMIN, "Reload placements, profiles and recommendations now", null, this::reload),
-        new Route("GET", "/admin/recommendations/{profileId}", Route.Access.ADMIN,
+        new Route("GET", "/admin/recommendations/{id}", Route.Access.ADMIN,
             "Product recommendations for a profile (?n, ?new=true for unbought only, ?category, ?minPrice, ?maxPrice, ?perCategory)", null, this::recommend),
         new Route("POST", "/admin/emails/preview", Route.Access.ADMIN, "Render an e-mail template for one profile, with the defaults it needed and its consent",
             "{\"template\": {\"key\", \"subject\", \"body\", \"defaults\": {...}, \"recommendations\": n}, \"profileId\"}", this::preview));
@@ -191,6 +191,7 @@ final class PersonalizeRoutes {
     ObjectNode o = Http.JSON.createObjectNode();
     ArrayNode keys = o.putArray("placements");
     p.personalizer().placements().forEach(x -> keys.add(x.key()));
+    o.put("loaded", decisions.loaded());
     o.put("profiles", p.index().size()).put("asOf", p.index().asOf().toString()).put("loadMillis", p.loadTime().toMillis());
     ArrayNode traits = o.putArray("traitsLoaded");
     p.index().traits().forEach(traits::add);
@@ -214,7 +215,7 @@ final class PersonalizeRoutes {
     if (r == null) {
       throw new Http.Failure(409, "recommendations are not built yet; see GET /admin/decisions");
     }
-    String id = ctx.pathParam("profileId");
+    String id = ctx.pathParam("id");
     int n = Http.intParam(ctx, "n", 10, 1, 100);
     Recommender.Filter f = new Recommender.Filter("true".equals(ctx.queryParam("new")), ctx.queryParam("category"), price(ctx, "minPrice"),
         price(ctx, "maxPrice"), null, Http.intParam(ctx, "perCategory", 0, 0, 100));

@@ -136,80 +136,79 @@ public final class Recommender implements Recommendations {
     }
     int n = names.size();
     // Per customer: distinct items in order of last purchase, with decayed weights relative to their last purchase.
-    Map<String, LinkedHashMap<Integer, List<Instant>>> perCustomer = new HashMap<>();
-    for (Interaction x : purchases) {
-      if (!x.at().isBefore(asOf)) {
-        continue;
-      }
-      LinkedHashMap<Integer, List<Instant>> h = perCustomer.computeIfAbsent(x.profileId(), k -> new LinkedHashMap<>());
-      int item = index.get(x.productId());
-      List<Instant> times = h.remove(item);
-      if (times == null) {
-        times = new ArrayList<>();
-      }
-      times.add(x.at());
-      h.put(item, times);
-    }
-    Map<String, int[]> historyItems = new HashMap<>();
-    Map<String, double[]> historyWeights = new HashMap<>();
-    List<int[]> baskets = new ArrayList<>(perCustomer.size());
+    // Primitive arrays grouped by a stable counting sort keep a million customers' histories cheap to build.
     double hl = options.halfLife().toMillis();
-    for (Map.Entry<String, LinkedHashMap<Integer, List<Instant>>> e : perCustomer.entrySet()) {
-      int[] items = e.getValue().keySet().stream().mapToInt(Integer::intValue).toArray();
-      Instant last = Instant.EPOCH;
-      for (List<Instant> ts : e.getValue().values()) {
-        Instant t = ts.get(ts.size() - 1);
-        last = t.isAfter(last) ? t : last;
-      }
-      double[] w = new double[items.length];
-      int k = 0;
-      for (List<Instant> ts : e.getValue().values()) {
-        for (Instant t : ts) {
-          w[k] += Math.pow(0.5, (last.toEpochMilli() - t.toEpochMilli()) / hl);
+    Grouped bought = Grouped.of(purchases, index, asOf);
+    Map<String, int[]> historyItems = new HashMap<>(bought.customers.length * 2);
+    Map<String, double[]> historyWeights = new HashMap<>(bought.customers.length * 2);
+    List<int[]> baskets = new ArrayList<>(bought.customers.length);
+    int[] stamp = new int[n];
+    int[] lastAt = new int[n];
+    double[] weight = new double[n];
+    Instant trendFrom = asOf.minus(options.trending());
+    int[] buyers = new int[n];
+    int[] recent = new int[n];
+    int[] recentStamp = new int[n];
+    for (int c = 0; c < bought.customers.length; c++) {
+      int from = bought.offsets[c];
+      int to = bought.offsets[c + 1];
+      long last = bought.times[to - 1];
+      int distinct = 0;
+      for (int x = from; x < to; x++) {
+        int item = bought.items[x];
+        if (stamp[item] != c + 1) {
+          stamp[item] = c + 1;
+          weight[item] = 0;
+          distinct++;
         }
-        k++;
+        lastAt[item] = x;
+        weight[item] += Math.pow(0.5, (last - bought.times[x]) / hl);
+        if (bought.times[x] >= trendFrom.toEpochMilli() && recentStamp[item] != c + 1) {
+          recentStamp[item] = c + 1;
+          recent[item]++;
+        }
       }
-      historyItems.put(e.getKey(), items);
-      historyWeights.put(e.getKey(), w);
+      int[] items = new int[distinct];
+      double[] w = new double[distinct];
+      int k = 0;
+      for (int x = from; x < to; x++) {
+        int item = bought.items[x];
+        if (lastAt[item] == x) {
+          items[k] = item;
+          w[k++] = weight[item];
+          buyers[item]++;
+        }
+      }
+      historyItems.put(bought.customers[c], items);
+      historyWeights.put(bought.customers[c], w);
       baskets.add(items);
     }
     ItemSimilarity boughtSim = ItemSimilarity.build(n, baskets, options.maxBasket(), options.neighbours(), options.shrink());
     ItemSimilarity viewedSim = null;
     if (!views.isEmpty()) {
-      Map<String, LinkedHashMap<Integer, Boolean>> seen = new HashMap<>();
-      for (Interaction x : views) {
-        if (x.at().isBefore(asOf)) {
-          LinkedHashMap<Integer, Boolean> s = seen.computeIfAbsent(x.profileId(), k -> new LinkedHashMap<>());
-          int item = index.get(x.productId());
-          s.remove(item);
-          s.put(item, true);
+      Grouped seen = Grouped.of(views, index, asOf);
+      List<int[]> vb = new ArrayList<>(seen.customers.length);
+      java.util.Arrays.fill(stamp, 0);
+      for (int c = 0; c < seen.customers.length; c++) {
+        for (int x = seen.offsets[c]; x < seen.offsets[c + 1]; x++) {
+          lastAt[seen.items[x]] = x;
         }
-      }
-      List<int[]> vb = new ArrayList<>();
-      for (LinkedHashMap<Integer, Boolean> s : seen.values()) {
-        vb.add(s.keySet().stream().mapToInt(Integer::intValue).toArray());
+        int distinct = 0;
+        int[] items = new int[seen.offsets[c + 1] - seen.offsets[c]];
+        for (int x = seen.offsets[c]; x < seen.offsets[c + 1]; x++) {
+          if (lastAt[seen.items[x]] == x) {
+            items[distinct++] = seen.items[x];
+          }
+        }
+        vb.add(java.util.Arrays.copyOf(items, distinct));
       }
       viewedSim = ItemSimilarity.build(n, vb, options.maxBasket(), options.neighbours(), options.shrink());
     }
-    Instant trendFrom = asOf.minus(options.trending());
-    int[] buyers = new int[n];
-    int[] recent = new int[n];
-    Map<Integer, Set<String>> recentBuyers = new HashMap<>();
-    for (Map.Entry<String, int[]> e : historyItems.entrySet()) {
-      for (int item : e.getValue()) {
-        buyers[item]++;
-      }
-    }
-    for (Interaction x : purchases) {
-      if (!x.at().isBefore(trendFrom) && x.at().isBefore(asOf)) {
-        recentBuyers.computeIfAbsent(index.get(x.productId()), k -> new HashSet<>()).add(x.profileId());
-      }
-    }
-    recentBuyers.forEach((item, who) -> recent[item] = who.size());
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     long count = purchases.stream().filter(x -> x.at().isBefore(asOf)).count() + views.stream().filter(x -> x.at().isBefore(asOf)).count();
     return new Recommender(index, names.toArray(new String[0]), cats.toArray(new String[0]), prices.stream().mapToDouble(Double::doubleValue).toArray(),
-        historyItems, historyWeights, boughtSim, viewedSim, rank(buyers), rank(recent), options, new Provenance(asOf, count, perCustomer.size(), n, options, took));
+        historyItems, historyWeights, boughtSim, viewedSim, rank(buyers), rank(recent), options,
+        new Provenance(asOf, count, bought.customers.length, n, options, took));
   }
 
   /**
@@ -224,6 +223,65 @@ public final class Recommender implements Recommendations {
       store.interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
     }
     return build(purchases, views, asOf, options);
+  }
+
+  /** Interactions before the as-of grouped by customer (first seen first), each customer's in input (time) order. */
+  private static final class Grouped {
+    final String[] customers;
+    final int[] offsets;
+    final int[] items;
+    final long[] times;
+
+    private Grouped(String[] customers, int[] offsets, int[] items, long[] times) {
+      this.customers = customers;
+      this.offsets = offsets;
+      this.items = items;
+      this.times = times;
+    }
+
+    static Grouped of(List<Interaction> list, Map<String, Integer> index, Instant asOf) {
+      Map<String, Integer> ids = new HashMap<>();
+      List<String> names = new ArrayList<>();
+      int m = 0;
+      int[] customerOf = new int[list.size()];
+      long until = asOf.toEpochMilli();
+      for (int x = 0; x < list.size(); x++) {
+        Interaction i = list.get(x);
+        if (i.at().toEpochMilli() >= until) {
+          customerOf[x] = -1;
+          continue;
+        }
+        Integer c = ids.get(i.profileId());
+        if (c == null) {
+          c = names.size();
+          ids.put(i.profileId(), c);
+          names.add(i.profileId());
+        }
+        customerOf[x] = c;
+        m++;
+      }
+      int[] offsets = new int[names.size() + 1];
+      for (int c : customerOf) {
+        if (c >= 0) {
+          offsets[c + 1]++;
+        }
+      }
+      for (int c = 0; c < names.size(); c++) {
+        offsets[c + 1] += offsets[c];
+      }
+      int[] fill = java.util.Arrays.copyOf(offsets, names.size());
+      int[] items = new int[m];
+      long[] times = new long[m];
+      for (int x = 0; x < list.size(); x++) {
+        int c = customerOf[x];
+        if (c >= 0) {
+          int at = fill[c]++;
+          items[at] = index.get(list.get(x).productId());
+          times[at] = list.get(x).at().toEpochMilli();
+        }
+      }
+      return new Grouped(names.toArray(new String[0]), offsets, items, times);
+    }
   }
 
   /** Item ids by descending count (ties: smaller id), leaving out items with none. */
