@@ -95,6 +95,8 @@ public final class Recommender implements Recommendations {
       Provenance provenance) {
     this.historyItems = historyItems;
     this.historyWeights = historyWeights;
+    int size = products.length;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(size));
     this.productIndex = productIndex;
     this.products = products;
     this.categories = categories;
@@ -327,6 +329,35 @@ public final class Recommender implements Recommendations {
     return forSession(session, n, Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
   }
 
+  /**
+   * Per-thread scratch space for {@link #personal}: a decision asks for recommendations thousands of times a
+   * second, and maps of boxed scores per call were most of what the decision API allocated (and so of its GC pauses).
+   */
+  private final ThreadLocal<Scratch> scratch;
+
+  private static final class Scratch {
+    final double[] again;
+    final double[] together;
+    final double[] best;
+    final int[] because;
+    final int[] seen;
+    final int[] own;
+    final int[] taken;
+    final int[] touched;
+    int stamp;
+
+    Scratch(int n) {
+      again = new double[n];
+      together = new double[n];
+      best = new double[n];
+      because = new int[n];
+      seen = new int[n];
+      own = new int[n];
+      taken = new int[n];
+      touched = new int[n];
+    }
+  }
+
   /** Personal recommendations: buys again plus bought together, filled up with trending then overall popularity. */
   public List<Item> personal(String profileId, int n, Filter filter) {
     checkArgument(n > 0, "n must be positive, got %s", n);
@@ -335,34 +366,91 @@ public final class Recommender implements Recommendations {
       return popular(n, filter, Set.of());
     }
     double[] w = historyWeights.get(profileId);
-    Set<Integer> own = new HashSet<>();
-    for (int i : items) {
-      own.add(i);
-    }
-    Map<Integer, Double> again = new HashMap<>();
-    Map<Integer, Double> together = new HashMap<>();
-    Map<Integer, Integer> because = new HashMap<>();
-    Map<Integer, Double> becauseScore = new HashMap<>();
+    Scratch z = scratch.get();
+    int stamp = ++z.stamp;
+    int touched = 0;
+    double maxAgain = 0;
     for (int x = 0; x < items.length; x++) {
-      again.put(items[x], w[x]);
+      int i = items[x];
+      if (z.seen[i] != stamp) {
+        z.seen[i] = stamp;
+        z.again[i] = 0;
+        z.together[i] = 0;
+        z.best[i] = 0;
+        z.because[i] = i;
+        z.touched[touched++] = i;
+      }
+      z.own[i] = stamp;
+      z.again[i] = w[x];
+      maxAgain = Math.max(maxAgain, w[x]);
+    }
+    for (int x = 0; x < items.length; x++) {
       int[] nb = bought.neighbours(items[x]);
-      float[] s = bought.similarities(items[x]);
+      float[] sim = bought.similarities(items[x]);
       for (int y = 0; y < nb.length; y++) {
-        double add = w[x] * s[y];
-        together.merge(nb[y], add, Double::sum);
-        if (add > becauseScore.getOrDefault(nb[y], 0.0)) {
-          becauseScore.put(nb[y], add);
-          because.put(nb[y], items[x]);
+        int j = nb[y];
+        if (z.seen[j] != stamp) {
+          z.seen[j] = stamp;
+          z.again[j] = 0;
+          z.together[j] = 0;
+          z.best[j] = 0;
+          z.because[j] = j;
+          z.touched[touched++] = j;
+        }
+        double add = w[x] * sim[y];
+        z.together[j] += add;
+        if (add > z.best[j]) {
+          z.best[j] = add;
+          z.because[j] = items[x];
         }
       }
     }
-    double maxAgain = again.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-    double maxTogether = together.values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-    Map<Integer, Double> score = new HashMap<>();
-    again.forEach((i, v) -> score.merge(i, v / maxAgain, Double::sum));
-    together.forEach((i, v) -> score.merge(i, options.togetherWeight() * v / maxTogether, Double::sum));
-    List<Item> out = pick(score, n, filter, own, i -> again.containsKey(i) && again.get(i) / maxAgain >= options.togetherWeight() * together.getOrDefault(i, 0.0) / maxTogether
-        ? "bought before" : "bought together with " + products[because.getOrDefault(i, i)]);
+    double maxTogether = 0;
+    for (int t = 0; t < touched; t++) {
+      maxTogether = Math.max(maxTogether, z.together[z.touched[t]]);
+    }
+    double ma = maxAgain == 0 ? 1 : maxAgain;
+    double mt = maxTogether == 0 ? 1 : maxTogether;
+    double tw = options.togetherWeight();
+    List<Item> out = new ArrayList<>(n);
+    Map<String, Integer> perCategory = new HashMap<>();
+    Set<Integer> own = new HashSet<>();
+    // Top n by repeated selection: lists are short and candidates a few hundred, so this beats sorting them all.
+    while (out.size() < n) {
+      int bestItem = -1;
+      double bestScore = -1;
+      for (int t = 0; t < touched; t++) {
+        int i = z.touched[t];
+        if (z.taken[i] == stamp) {
+          continue;
+        }
+        double score = z.again[i] / ma + tw * z.together[i] / mt;
+        if (score > bestScore || (score == bestScore && i < bestItem)) {
+          bestScore = score;
+          bestItem = i;
+        }
+      }
+      if (bestItem < 0) {
+        break;
+      }
+      z.taken[bestItem] = stamp;
+      boolean mine = z.own[bestItem] == stamp;
+      if (mine) {
+        own.add(bestItem);
+      }
+      if (filter.excludeBought() && mine) {
+        continue;
+      }
+      if (passes(bestItem, filter, Set.of(), perCategory)) {
+        boolean again = mine && z.again[bestItem] / ma >= tw * z.together[bestItem] / mt;
+        out.add(new Item(products[bestItem], bestScore, again ? "bought before" : "bought together with " + products[z.because[bestItem]]));
+      }
+    }
+    if (filter.excludeBought()) {
+      for (int i : items) {
+        own.add(i);
+      }
+    }
     return fill(out, n, filter, own);
   }
 
