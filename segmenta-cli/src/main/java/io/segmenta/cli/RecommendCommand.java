@@ -51,6 +51,9 @@ final class RecommendCommand implements Callable<Integer> {
   @Option(names = "--per-category", defaultValue = "0", description = "At most this many per category, for diversity (default no cap).")
   int perCategory;
 
+  @Option(names = "--unavailable", paramLabel = "FILE", description = "Product ids that cannot be sold now (out of stock), one per line.")
+  java.nio.file.Path unavailable;
+
   @Option(names = "--popular", description = "The most bought products (with --segment: among its members).")
   boolean popular;
 
@@ -94,8 +97,9 @@ final class RecommendCommand implements Callable<Integer> {
       bar.update("building recommendations", 0, 1);
       Recommender r = Recommender.fromStore(s, now, Recommender.Options.DEFAULT);
       bar.update("building recommendations", 1, 1);
+      java.util.Set<String> out0 = unavailable == null ? Set.of() : readIds(unavailable);
       Recommender.Filter f = new Recommender.Filter(onlyNew, category, minPrice == null ? Double.NaN : minPrice, maxPrice == null ? Double.NaN : maxPrice,
-          null, perCategory);
+          out0.isEmpty() ? null : id -> !out0.contains(id), perCategory);
       List<Recommender.Item> items;
       if (popular) {
         items = segment == null ? r.popular(n, f, Set.of())
@@ -118,5 +122,13 @@ final class RecommendCommand implements Callable<Integer> {
           r.provenance().interactions(), r.provenance().customers(), r.provenance().products());
     }
     return 0;
+  }
+
+  static Set<String> readIds(java.nio.file.Path file) {
+    try {
+      return Set.copyOf(java.nio.file.Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+    } catch (java.io.IOException e) {
+      throw new UserException("cannot read " + file + ": " + e.getMessage());
+    }
   }
 }

@@ -60,7 +60,7 @@ final class PersonalizeRoutes {
         new Route("GET", "/admin/decisions", Route.Access.ADMIN, "The decision state: placements, profiles indexed, as-of, load time, recommender provenance, last error", null, this::status),
         new Route("POST", "/admin/decisions/reload", Route.Access.ADMIN, "Reload placements, profiles and recommendations now", null, this::reload),
         new Route("GET", "/admin/recommendations/{id}", Route.Access.ADMIN,
-            "Product recommendations for a profile (?n, ?new=true for unbought only, ?category, ?minPrice, ?maxPrice, ?perCategory)", null, this::recommend),
+            "Product recommendations for a profile (?n, ?new=true for unbought only, ?category, ?minPrice, ?maxPrice, ?perCategory, ?unavailable=id,id for out of stock)", null, this::recommend),
         new Route("POST", "/admin/emails/preview", Route.Access.ADMIN, "Render an e-mail template for one profile, with the defaults it needed and its consent",
             "{\"template\": {\"key\", \"subject\", \"body\", \"defaults\": {...}, \"recommendations\": n}, \"profileId\"}", this::preview));
   }
@@ -105,34 +105,53 @@ final class PersonalizeRoutes {
         c.path("device").path("type").asText(null), c.path("leadMagnet").asText(null));
     Personalizer.Outcome o = decisions.decide(new Personalizer.Request(b.path("userId").asText(null), b.path("anonymousId").asText(null), rc, list,
         personalization, placements));
-    ObjectNode out = Http.JSON.createObjectNode();
-    if (o.profileId() == null) {
-      out.putNull("profileId");
-    } else {
-      out.put("profileId", o.profileId());
-    }
-    out.put("known", o.known()).put("personalized", o.personalized()).put("intent", o.intent().label());
-    if (o.topInterest() == null) {
-      out.putNull("topInterest");
-    } else {
-      out.put("topInterest", o.topInterest());
-    }
-    ArrayNode interests = out.putArray("interests");
-    o.interests().forEach(interests::add);
-    ArrayNode ds = out.putArray("decisions");
-    for (Personalizer.Choice ch : o.choices()) {
-      ObjectNode d = ds.addObject();
-      d.put("placement", ch.placement()).put("content", ch.content()).put("fallback", ch.fallback()).put("reason", ch.reason());
-      if (ch.rule() != null) {
-        d.put("rule", ch.rule());
+    // Streamed, with each payload's JSON rendered once at compile time: the decision endpoint's allocation per
+    // request is what its GC pauses (and so its tail latency) come from.
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(2048);
+    try (com.fasterxml.jackson.core.JsonGenerator g = Http.JSON.getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      g.writeStringField("profileId", o.profileId());
+      g.writeBooleanField("known", o.known());
+      g.writeBooleanField("personalized", o.personalized());
+      g.writeStringField("intent", o.intent().label());
+      g.writeStringField("topInterest", o.topInterest());
+      g.writeArrayFieldStart("interests");
+      for (String i : o.interests()) {
+        g.writeString(i);
       }
-      if (ch.variant() != null) {
-        d.put("variant", ch.variant());
+      g.writeEndArray();
+      g.writeArrayFieldStart("decisions");
+      for (Personalizer.Choice ch : o.choices()) {
+        g.writeStartObject();
+        g.writeStringField("placement", ch.placement());
+        g.writeStringField("content", ch.content());
+        g.writeBooleanField("fallback", ch.fallback());
+        g.writeStringField("reason", ch.reason());
+        if (ch.rule() != null) {
+          g.writeStringField("rule", ch.rule());
+        }
+        if (ch.variant() != null) {
+          g.writeStringField("variant", ch.variant());
+        }
+        g.writeFieldName("payload");
+        g.writeRawValue(ch.payloadJson());
+        g.writeArrayFieldStart("items");
+        for (Recommendations.Item i : ch.items()) {
+          g.writeStartObject();
+          g.writeStringField("productId", i.productId());
+          g.writeNumberField("score", i.score());
+          g.writeStringField("reason", i.reason());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
       }
-      d.set("payload", JsonValues.toJson(ch.payload()));
-      items(d.putArray("items"), ch.items());
+      g.writeEndArray();
+      g.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    Http.json(ctx, 200, out);
+    ctx.status(200).contentType("application/json").result(bytes.toByteArray());
   }
 
   private static void items(ArrayNode a, List<Recommendations.Item> items) {
@@ -217,8 +236,10 @@ final class PersonalizeRoutes {
     }
     String id = ctx.pathParam("id");
     int n = Http.intParam(ctx, "n", 10, 1, 100);
+    String unavailable = ctx.queryParam("unavailable");
+    java.util.Set<String> out = unavailable == null ? java.util.Set.of() : java.util.Set.of(unavailable.split(","));
     Recommender.Filter f = new Recommender.Filter("true".equals(ctx.queryParam("new")), ctx.queryParam("category"), price(ctx, "minPrice"),
-        price(ctx, "maxPrice"), null, Http.intParam(ctx, "perCategory", 0, 0, 100));
+        price(ctx, "maxPrice"), out.isEmpty() ? null : product -> !out.contains(product), Http.intParam(ctx, "perCategory", 0, 0, 100));
     ObjectNode o = Http.JSON.createObjectNode().put("profileId", id).put("personal", r.knows(id));
     items(o.putArray("items"), r.personal(id, n, f));
     Http.json(ctx, 200, o);

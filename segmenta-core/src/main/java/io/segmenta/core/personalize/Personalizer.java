@@ -56,10 +56,18 @@ public final class Personalizer {
   private final Map<String, Rule> segments;
   private final Duration halfLife;
   private final Evaluator evaluator = Evaluator.strict(Instant.EPOCH, SegmentResolver.NONE);
+  private static final String FIRST_MATCHED = "first content whose rule matched";
+  private static final String FIRST_FOR_EVERYONE = "first content whose rule matched (for everyone)";
+  private static final String NONE_MATCHED = "no content's rule matched: default content";
 
-  private record Candidate(Content content, Rule rule) {}
+  /** A content with its compiled rule and its payload rendered as JSON once, not on every decision. */
+  private record Candidate(Content content, Rule rule, String payloadJson) {
+    static Candidate of(Content c, Rule rule) {
+      return new Candidate(c, rule, io.segmenta.core.value.JsonValues.toJson(c.payload()).toString());
+    }
+  }
 
-  private record Compiled(Placement placement, List<Candidate> candidates, Map<String, Candidate> byKey) {}
+  private record Compiled(Placement placement, List<Candidate> candidates, Map<String, Candidate> byKey, Candidate fallback) {}
 
   /** What a visitor asked for: who, where they are, what they clicked, and which placements (none: all). */
   public record Request(String userId, String anonymousId, RequestContext context, List<Click> clicks, Boolean consent,
@@ -79,8 +87,9 @@ public final class Personalizer {
    *
    * @param rule the content's rule when one matched, for explaining the choice to the marketer
    * @param variant the experiment variant, when the choice came from one
+   * @param payloadJson the payload as JSON text (rendered once when the placement was compiled)
    */
-  public record Choice(String placement, String content, Value payload, boolean fallback, String reason, String rule,
+  public record Choice(String placement, String content, Value payload, String payloadJson, boolean fallback, String reason, String rule,
       String variant, List<Recommendations.Item> items) {
     public Choice {
       items = List.copyOf(items);
@@ -136,7 +145,7 @@ public final class Personalizer {
           }
           collect(rule, decision, saved, traits, segments, where);
         }
-        Candidate cand = new Candidate(c, rule);
+        Candidate cand = Candidate.of(c, rule);
         cs.add(cand);
         byKey.put(c.key(), cand);
       }
@@ -155,7 +164,7 @@ public final class Personalizer {
               + "' targets segment '" + target + "', which is not saved")));
         }
       }
-      compiled.add(new Compiled(p, cs, byKey));
+      compiled.add(new Compiled(p, cs, byKey, Candidate.of(p.fallback(), null)));
     }
     return new Personalizer(compiled, experiments, new ArrayList<>(traits), segments, halfLife);
   }
@@ -239,9 +248,9 @@ public final class Personalizer {
       Placement p = c.placement();
       Choice choice;
       if (!consent) {
-        choice = fallback(p, "no consent for personalization: default content", List.of());
+        choice = fallback(c, "no consent for personalization: default content", List.of());
       } else if (p.holdout() > 0 && Assignment.hash(p.key() + "-holdout", unit, 2).orElse(1) < p.holdout()) {
-        choice = fallback(p, "holdout: " + Math.round(p.holdout() * 100) + " % of visitors see the default, to measure what personalization adds",
+        choice = fallback(c, "holdout: " + Math.round(p.holdout() * 100) + " % of visitors see the default, to measure what personalization adds",
             items(p.fallback(), recs, null, List.of()));
       } else {
         choice = switch (p.strategy()) {
@@ -258,10 +267,10 @@ public final class Personalizer {
   private Choice firstMatch(Compiled c, Function<String, Value> lookup, Predicate<String> memberOf, Recommendations recs, String who, List<Click> clicks) {
     for (Candidate cand : c.candidates()) {
       if (eligible(cand, lookup, memberOf)) {
-        return chosen(c.placement(), cand, "first content whose rule matched" + (cand.rule() == null ? " (for everyone)" : ""), null, recs, who, clicks);
+        return chosen(c.placement(), cand, cand.rule() == null ? FIRST_FOR_EVERYONE : FIRST_MATCHED, null, recs, who, clicks);
       }
     }
-    return fallback(c.placement(), "no content's rule matched: default content", items(c.placement().fallback(), recs, who, clicks));
+    return fallback(c, NONE_MATCHED, items(c.placement().fallback(), recs, who, clicks));
   }
 
   private Choice highestScore(Compiled c, Function<String, Value> lookup, Predicate<String> memberOf, Recommendations recs, String who, List<Click> clicks) {
@@ -276,7 +285,7 @@ public final class Personalizer {
       }
     }
     if (best == null) {
-      return fallback(c.placement(), "no content's rule matched: default content", items(c.placement().fallback(), recs, who, clicks));
+      return fallback(c, NONE_MATCHED, items(c.placement().fallback(), recs, who, clicks));
     }
     return chosen(c.placement(), best, "highest score (" + best.content().score() + ") of " + eligible + " eligible", null, recs, who, clicks);
   }
@@ -288,7 +297,7 @@ public final class Personalizer {
     Optional<Experiment> found = experiments.apply(p.experiment());
     if (found.isEmpty()) {
       Choice first = firstMatch(c, lookup, memberOf, recs, who, clicks);
-      return new Choice(first.placement(), first.content(), first.payload(), first.fallback(),
+      return new Choice(first.placement(), first.content(), first.payload(), first.payloadJson(), first.fallback(),
           "experiment '" + p.experiment() + "' is no longer saved; " + first.reason(), first.rule(), null, first.items());
     }
     Experiment e = found.get();
@@ -303,14 +312,14 @@ public final class Personalizer {
     Decision d = Assignment.decide(e, Unit.of(new Value.ObjectValue(attributes), memberOf));
     if (!d.inExperiment()) {
       Choice first = firstMatch(c, lookup, memberOf, recs, who, clicks);
-      return new Choice(first.placement(), first.content(), first.payload(), first.fallback(),
+      return new Choice(first.placement(), first.content(), first.payload(), first.payloadJson(), first.fallback(),
           "not in experiment '" + e.key() + "' (" + d.reason() + "); " + first.reason(), first.rule(), null, first.items());
     }
     if (Exposures.running(e, now)) {
       exposures.add(Exposures.exposure(e, profileId, profileId == null ? anonymousId : null, d.variantKey(), now));
     }
     if (p.fallback().key().equals(d.variantKey())) {
-      return fallback(p, "experiment '" + e.key() + "', variant '" + d.variantKey() + "' (the default content)", items(p.fallback(), recs, who, clicks));
+      return fallback(c, "experiment '" + e.key() + "', variant '" + d.variantKey() + "' (the default content)", items(p.fallback(), recs, who, clicks));
     }
     Candidate cand = c.byKey().get(d.variantKey());
     return chosen(p, cand, "experiment '" + e.key() + "', variant '" + d.variantKey() + "'", d.variantKey(), recs, who, clicks);
@@ -321,12 +330,13 @@ public final class Personalizer {
   }
 
   private static Choice chosen(Placement p, Candidate c, String reason, String variant, Recommendations recs, String who, List<Click> clicks) {
-    return new Choice(p.key(), c.content().key(), c.content().payload(), false, reason, c.rule() == null ? null : c.content().rule(),
+    return new Choice(p.key(), c.content().key(), c.content().payload(), c.payloadJson(), false, reason, c.rule() == null ? null : c.content().rule(),
         variant, items(c.content(), recs, who, clicks));
   }
 
-  private static Choice fallback(Placement p, String reason, List<Recommendations.Item> items) {
-    return new Choice(p.key(), p.fallback().key(), p.fallback().payload(), true, reason, null, null, items);
+  private static Choice fallback(Compiled c, String reason, List<Recommendations.Item> items) {
+    Placement p = c.placement();
+    return new Choice(p.key(), p.fallback().key(), p.fallback().payload(), c.fallback().payloadJson(), true, reason, null, null, items);
   }
 
   private static List<Recommendations.Item> items(Content c, Recommendations recs, String who, List<Click> clicks) {

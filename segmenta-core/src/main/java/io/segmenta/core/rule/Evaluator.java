@@ -91,8 +91,11 @@ public final class Evaluator {
    * reference asks {@code memberOf}.
    */
   public boolean matches(Rule rule, java.util.function.Function<String, Value> traits, java.util.function.Predicate<String> memberOf) {
-    return rule(rule, new Scope(null, null, null, traits, memberOf), new ArrayDeque<>());
+    // Segment references go to memberOf here, so the reference chain is never pushed to: share an empty one.
+    return rule(rule, new Scope(null, null, null, traits, memberOf), NO_REFS);
   }
+
+  private static final Deque<String> NO_REFS = new ArrayDeque<>(0);
 
   /** The value of a measure for a profile: a number, an instant, or null when it is undefined. */
   public Value measure(Measure m, ProfileHistory history) {
