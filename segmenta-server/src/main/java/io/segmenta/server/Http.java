@@ -62,7 +62,7 @@ final class Http {
       throw new Failure(400, "the body is empty; expected a JSON object");
     }
     try {
-      JsonNode n = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+      JsonNode n = JSON.readTree(bytes);
       if (n == null || !n.isObject()) {
         throw new Failure(400, "expected a JSON object");
       }
@@ -70,6 +70,8 @@ final class Http {
     } catch (JsonProcessingException e) {
       throw new Failure(400, "the body is not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
           + ", column " + e.getLocation().getColumnNr());
+    } catch (java.io.IOException e) {
+      throw new Failure(400, "the body could not be read: " + e.getMessage());
     }
   }
 

@@ -23,6 +23,10 @@ public record RequestContext(String page, String referrer, String utmSource, Str
 
   public static final RequestContext NONE = new RequestContext(null, null, null, null, null, null, null);
 
+  private static final java.util.regex.Pattern PAID = java.util.regex.Pattern.compile("cpc|ppc|paid.*|display|cpm|retargeting");
+  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("e-?mail|newsletter");
+  private static final java.util.regex.Pattern SOCIAL_MEDIUM = java.util.regex.Pattern.compile("social|social-media|sm");
+  private static final java.util.regex.Pattern GENERIC_SECOND_LEVEL = java.util.regex.Pattern.compile("co|com|net|org|gov|ac");
   private static final Set<String> SEARCH = Set.of("google", "bing", "duckduckgo", "yahoo", "ecosia", "yandex", "baidu", "startpage", "qwant");
   private static final Set<String> SOCIAL = Set.of("facebook", "instagram", "tiktok", "pinterest", "linkedin", "twitter", "x", "t",
       "youtube", "reddit", "snapchat", "threads");
@@ -75,11 +79,11 @@ public record RequestContext(String page, String referrer, String utmSource, Str
   String channel(String refHost) {
     String medium = lower(utmMedium);
     if (medium != null) {
-      if (medium.matches("cpc|ppc|paid.*|display|cpm|retargeting")) {
+      if (PAID.matcher(medium).matches()) {
         return "paid";
-      } else if (medium.matches("e-?mail|newsletter")) {
+      } else if (EMAIL.matcher(medium).matches()) {
         return "email";
-      } else if (medium.matches("social|social-media|sm")) {
+      } else if (SOCIAL_MEDIUM.matcher(medium).matches()) {
         return "social";
       } else if (medium.equals("organic")) {
         return "search";
@@ -104,7 +108,7 @@ public record RequestContext(String page, String referrer, String utmSource, Str
     }
     int i = parts.length - 2;
     // Second-level country domains such as co.uk, com.au: step over the generic label.
-    if (i > 0 && parts[i].matches("co|com|net|org|gov|ac") && parts[parts.length - 1].length() == 2) {
+    if (i > 0 && GENERIC_SECOND_LEVEL.matcher(parts[i]).matches() && parts[parts.length - 1].length() == 2) {
       i--;
     }
     return parts[i];
