@@ -43,8 +43,8 @@ import java.util.SplittableRandom;
  * profile index, recommendations), which is what the HTTP path adds its parsing, transport and JSON to.
  *
  * <pre>cp -r /work/bench/shop-1m /work/bench/decide   # once: the bench adds consents and placements to its copy
- * java -Xmx12g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
- *     io.segmenta.bench.DecisionBench --data-dir /work/bench/decide --seconds 60 --rate 2000</pre>
+ * java -XX:+UseG1GC -Xmn2g -Xmx14g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
+ *     io.segmenta.bench.DecisionBench --data-dir /work/bench/decide --seconds 60 --warmup 20 --rate 2000</pre>
  */
 public final class DecisionBench {
   static final String[] CATEGORIES = {"clothing", "home", "beauty", "books", "garden", "kitchen", "kids", "eco", "electronics", "travel", "sports", "luxury"};

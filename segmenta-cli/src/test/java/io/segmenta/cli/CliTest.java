@@ -420,5 +420,21 @@ class CliTest {
       assertTrue(r.out().startsWith("Subject: Hi "), r.out());
       assertTrue(r.out().contains("orders</p><i>"), r.out());
     }
+
+    /** The examples the README and docs/personalization.md point at work as written. */
+    @Test
+    @Order(5)
+    void documentedExamples_work() {
+      // The README runs 'segmenta rfm' first, which saves the rfm-* segments the example refers to.
+      assertEquals(0, run(with("rfm", "--as-of", "latest")).code());
+      Result p = run(with("placement", "create", Path.of("..", "docs", "examples", "home_hero.json").toString()));
+      assertEquals(0, p.code(), p.err());
+      Result d = run(with("decide", "--anonymous", "a-2", "--click", "/help/returns", "--click", "/help/shipping", "--placement", "home_hero"));
+      assertEquals(0, d.code(), d.err());
+      assertTrue(d.out().contains("reassure"), d.out());
+      Result e = run(with("email", "preview", "--template", Path.of("..", "docs", "examples", "after_purchase.json").toString(), "--profile", "c0000002"));
+      assertEquals(0, e.code(), e.err());
+      assertTrue(e.out().startsWith("Subject: Hi "), e.out());
+    }
   }
 }

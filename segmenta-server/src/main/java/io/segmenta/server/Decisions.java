@@ -56,6 +56,7 @@ final class Decisions implements AutoCloseable {
     // The first load runs in the background: with a million profiles it takes seconds, and tracking must not wait.
     scheduler.scheduleWithFixedDelay(this::reloadQuietly, 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
     scheduler.scheduleWithFixedDelay(this::writeExposures, 1, 1, TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(() -> sessions.sweep(clock.instant()), 10, 10, TimeUnit.SECONDS);
   }
 
   /** Rebuilds the recommender, recompiles the placements and reloads the profiles; synchronous. */

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * visitor is an anonymous id until they identify, after which {@link #link} carries their clicks over to the
  * profile, so the interests shown while browsing anonymously survive logging in.
  *
- * <p>Bounded on both axes: a visitor keeps the last {@link #MAX_CLICKS} clicks, and visitors idle for longer than
- * the idle time are dropped once the number of visitors passes the limit. Thread-safe.
+ * <p>Bounded on both axes: a visitor keeps the last {@link #MAX_CLICKS} clicks, and {@link #sweep} drops idle
+ * visitors and keeps their number within the limit. Thread-safe.
  */
 public final class Sessions {
   public static final int MAX_CLICKS = 50;
@@ -27,7 +27,6 @@ public final class Sessions {
   private final Map<String, Instant> lastSeen = new ConcurrentHashMap<>();
   private final int maxVisitors;
   private final Duration idle;
-  private volatile long lastSweep;
 
   public Sessions(int maxVisitors, Duration idle) {
     checkArgument(maxVisitors > 0, "maxVisitors must be positive, got %s", maxVisitors);
@@ -104,18 +103,33 @@ public final class Sessions {
   }
 
   private void touch(String visitor, Instant at) {
-    lastSeen.merge(visitor, at, (a, b) -> a.isAfter(b) ? a : b);
-    long nowMillis = at.toEpochMilli();
-    if (byVisitor.size() > maxVisitors && nowMillis - lastSweep > 1000) {
-      // At most one sweep a second: with more active visitors than the limit, each click would sweep otherwise.
-      lastSweep = nowMillis;
-      Instant cutoff = at.minus(idle);
-      lastSeen.forEach((k, t) -> {
-        if (t.isBefore(cutoff)) {
-          byVisitor.remove(k);
-          lastSeen.remove(k);
-        }
-      });
+    lastSeen.merge(visitor, at, (x, y) -> x.isAfter(y) ? x : y);
+  }
+
+  /**
+   * Drops visitors idle for longer than the idle time, and then, while there are more than the limit, the longest
+   * idle. Run off the request path (the server does it every few seconds): it walks every visitor.
+   *
+   * @return how many visitors were dropped
+   */
+  public int sweep(Instant now) {
+    int dropped = 0;
+    Instant cutoff = now.minus(idle);
+    for (Map.Entry<String, Instant> e : lastSeen.entrySet()) {
+      if (e.getValue().isBefore(cutoff) && lastSeen.remove(e.getKey(), e.getValue())) {
+        byVisitor.remove(e.getKey());
+        dropped++;
+      }
     }
+    int over = byVisitor.size() - maxVisitors;
+    if (over > 0) {
+      List<Map.Entry<String, Instant>> oldest = new ArrayList<>(lastSeen.entrySet());
+      oldest.sort(Map.Entry.comparingByValue());
+      for (int i = 0; i < over && i < oldest.size(); i++) {
+        forget(oldest.get(i).getKey());
+        dropped++;
+      }
+    }
+    return dropped;
   }
 }

@@ -32,12 +32,24 @@ class SessionsTest {
   }
 
   @Test
-  void record_overTheLimit_dropsIdleVisitors() {
-    Sessions s = new Sessions(2, Duration.ofMinutes(30));
+  void sweep_dropsIdleVisitors() {
+    Sessions s = new Sessions(10, Duration.ofMinutes(30));
     s.record("a:old", new Click(T, Click.Kind.PAGE, null, null));
     s.record("a:b", new Click(T.plus(Duration.ofHours(2)), Click.Kind.PAGE, null, null));
-    s.record("a:c", new Click(T.plus(Duration.ofHours(2)), Click.Kind.PAGE, null, null));
+    assertEquals(1, s.sweep(T.plus(Duration.ofHours(2))));
     assertTrue(s.clicks("a:old").isEmpty());
+    assertEquals(1, s.size());
+  }
+
+  @Test
+  void sweep_overTheLimit_dropsTheLongestIdle() {
+    Sessions s = new Sessions(2, Duration.ofHours(5));
+    for (int i = 0; i < 4; i++) {
+      s.record("a:" + i, new Click(T.plusSeconds(i), Click.Kind.PAGE, null, null));
+    }
+    assertEquals(2, s.sweep(T.plusSeconds(10)));
     assertEquals(2, s.size());
+    assertTrue(s.clicks("a:0").isEmpty() && s.clicks("a:1").isEmpty());
+    assertEquals(1, s.clicks("a:3").size());
   }
 }
