@@ -1231,12 +1231,26 @@ final class DuckDbStore implements Store {
     }
   }
 
+  /** Identifiers packed by the queries as {@code kind US value RS kind US value ...} (see export and profileRows). */
+  private static List<Identifier> identifiers(String packed) {
+    List<Identifier> ids = new ArrayList<>();
+    if (packed != null) {
+      for (String pair : packed.split("\u001e")) {
+        String[] kv = pair.split("\u001f", 2);
+        ids.add(new Identifier(kv[0], kv[1]));
+      }
+    }
+    return ids;
+  }
+
   @Override
   public synchronized void interactions(String eventType, Instant from, Instant until, Consumer<io.segmenta.core.port.Interaction> sink) {
+    // In no particular order: a large sorted result did not always come back sorted through JDBC (DuckDB 2.0.0.1
+    // returned one rotated run), and recommenders order what they read themselves.
     String sql;
     if (eventType.equals("order_line")) {
       sql = "SELECT p.profile_id, l.product_id, l.category, l.unit_price, l.quantity, l.ts FROM order_lines l JOIN profiles p ON p.pkey = l.pkey"
-          + " WHERE l.event_type = 'order' AND l.product_id IS NOT NULL AND l.ts >= ? AND l.ts < ? ORDER BY l.ts, l.event_id, l.line_no";
+          + " WHERE l.event_type = 'order' AND l.product_id IS NOT NULL AND l.ts >= ? AND l.ts < ?";
     } else {
       EventTypeDef def = schema.eventType(eventType).orElseThrow(() -> new UserException("unknown event type '" + eventType + "'"));
       if (!def.properties().contains("product_id")) {
@@ -1246,7 +1260,7 @@ final class DuckDbStore implements Store {
       String price = def.properties().contains("price") ? "e.price" : "NULL";
       String quantity = def.properties().contains("quantity") ? "e.quantity" : "1";
       sql = "SELECT p.profile_id, e.product_id, " + category + ", " + price + ", " + quantity + ", e.ts FROM events e JOIN profiles p ON p.pkey = e.pkey"
-          + " WHERE e.type = '" + eventType + "' AND e.product_id IS NOT NULL AND e.ts >= ? AND e.ts < ? ORDER BY e.ts, e.event_id";
+          + " WHERE e.type = '" + eventType + "' AND e.product_id IS NOT NULL AND e.ts >= ? AND e.ts < ?";
     }
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
       ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
@@ -1256,8 +1270,9 @@ final class DuckDbStore implements Store {
           double price = rs.getDouble(4);
           boolean noPrice = rs.wasNull();
           double quantity = rs.getDouble(5);
+          boolean noQuantity = rs.wasNull();
           sink.accept(new io.segmenta.core.port.Interaction(rs.getString(1), rs.getString(2), rs.getString(3), noPrice ? Double.NaN : price,
-              rs.wasNull() ? 1 : quantity, rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+              noQuantity ? 1 : quantity, rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
         }
       }
     } catch (SQLException e) {
@@ -1299,14 +1314,7 @@ final class DuckDbStore implements Store {
     List<ValueType> computedTypes = computed.stream().map(m -> io.segmenta.core.rule.Measures.type(m, s)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        List<Identifier> ids = new ArrayList<>();
-        String packed = rs.getString(2);
-        if (packed != null) {
-          for (String pair : packed.split("\u001e")) {
-            String[] kv = pair.split("\u001f", 2);
-            ids.add(new Identifier(kv[0], kv[1]));
-          }
-        }
+        List<Identifier> ids = identifiers(rs.getString(2));
         java.util.BitSet member = new java.util.BitSet(segments.size());
         for (int m = 0; m < masks; m++) {
           long mask = rs.getLong(lead + 1 + m);
@@ -1353,14 +1361,7 @@ final class DuckDbStore implements Store {
     long n = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        List<Identifier> ids = new ArrayList<>();
-        String packed = rs.getString(2);
-        if (packed != null) {
-          for (String pair : packed.split("\u001e")) {
-            String[] kv = pair.split("\u001f", 2);
-            ids.add(new Identifier(kv[0], kv[1]));
-          }
-        }
+        List<Identifier> ids = identifiers(rs.getString(2));
         Map<String, Value> values = new LinkedHashMap<>();
         int m = 0;
         for (int i = 0; i < traits.size(); i++) {

@@ -53,7 +53,7 @@ public record Interests(Map<String, Double> shares, double weight) {
         default -> 0.25;
       };
       double age = now.toEpochMilli() - c.at().toEpochMilli();
-      double x = weight * Math.pow(0.5, age / hl);
+      double x = weight * StrictMath.pow(0.5, age / hl);
       w.merge(c.category(), x, Double::sum);
       total += x;
     }

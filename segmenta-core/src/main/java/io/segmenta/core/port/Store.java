@@ -122,7 +122,7 @@ public interface Store extends AutoCloseable {
       io.segmenta.core.privacy.Purpose purpose, Consumer<ProfileRow> sink);
 
   /**
-   * Interactions of known profiles with products in {@code [from, until)}, oldest first: for {@code order_line},
+   * Interactions of known profiles with products in {@code [from, until)}, in no particular order: for {@code order_line},
    * the lines of orders (returns are not purchases); for any other event type, its events with a
    * {@code product_id}.
    */

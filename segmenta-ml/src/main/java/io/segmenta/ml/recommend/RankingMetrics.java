@@ -137,7 +137,7 @@ public final class RankingMetrics {
     if (c.relevance().isEmpty()) {
       return 1;
     }
-    return Math.pow(2, c.relevance().getOrDefault(item, 0.0)) - 1;
+    return StrictMath.pow(2, c.relevance().getOrDefault(item, 0.0)) - 1;
   }
 
   private static int hits(Case c, int k) {
@@ -152,6 +152,6 @@ public final class RankingMetrics {
   }
 
   private static double log2(double x) {
-    return Math.log(x) / Math.log(2);
+    return StrictMath.log(x) / StrictMath.log(2);
   }
 }

@@ -33,8 +33,9 @@ import java.util.function.Predicate;
  * most from the first term, shops of one-off purchases from the second; the default weighs them evenly, and the
  * offline evaluation ({@link Evaluation}) shows what each part is worth on real data.
  *
- * <p>Built from interactions up to an "as of"; the build records how it was made ({@link #provenance}). Thread-safe
- * once built (read-only).
+ * <p>Built from interactions up to an "as of"; the build records how it was made ({@link #provenance}). Decay uses
+ * {@code StrictMath.pow}: {@code Math.pow} may differ by an ulp between interpreted and compiled code, which changed
+ * tie-breaks, and so lists, from one run to the next. Thread-safe once built (read-only).
  */
 public final class Recommender implements Recommendations {
 
@@ -110,31 +111,29 @@ public final class Recommender implements Recommendations {
   }
 
   /**
-   * Builds from purchases (and product views, which may be empty) before {@code asOf}, in time order.
+   * Builds from purchases (and product views, which may be empty) before {@code asOf}, in any order: the same
+   * interactions give the same model.
    */
   public static Recommender build(List<Interaction> purchases, List<Interaction> views, Instant asOf, Options options) {
     long started = System.nanoTime();
-    Map<String, Integer> index = new HashMap<>();
-    List<String> names = new ArrayList<>();
-    List<String> cats = new ArrayList<>();
-    List<Double> prices = new ArrayList<>();
+    // Products are numbered in the order of their ids, and each takes its category and price from its latest
+    // interaction (ties: the larger price, then the larger category): nothing depends on the order the
+    // interactions arrive in, so the same data always gives the same model.
+    java.util.TreeMap<String, Interaction> latest = new java.util.TreeMap<>();
     for (List<Interaction> list : List.of(purchases, views)) {
       for (Interaction x : list) {
-        Integer i = index.get(x.productId());
-        if (i == null) {
-          i = names.size();
-          index.put(x.productId(), i);
-          names.add(x.productId());
-          cats.add(null);
-          prices.add(Double.NaN);
-        }
-        if (x.category() != null) {
-          cats.set(i, x.category());
-        }
-        if (!Double.isNaN(x.price())) {
-          prices.set(i, x.price());
-        }
+        latest.merge(x.productId(), x, Recommender::later);
       }
+    }
+    Map<String, Integer> index = new HashMap<>(latest.size() * 2);
+    List<String> names = new ArrayList<>(latest.size());
+    List<String> cats = new ArrayList<>(latest.size());
+    List<Double> prices = new ArrayList<>(latest.size());
+    for (Map.Entry<String, Interaction> e : latest.entrySet()) {
+      index.put(e.getKey(), names.size());
+      names.add(e.getKey());
+      cats.add(e.getValue().category());
+      prices.add(e.getValue().price());
     }
     int n = names.size();
     // Per customer: distinct items in order of last purchase, with decayed weights relative to their last purchase.
@@ -164,7 +163,7 @@ public final class Recommender implements Recommendations {
           distinct++;
         }
         lastAt[item] = x;
-        weight[item] += Math.pow(0.5, (last - bought.times[x]) / hl);
+        weight[item] += StrictMath.pow(0.5, (last - bought.times[x]) / hl);
         if (bought.times[x] >= trendFrom.toEpochMilli() && recentStamp[item] != c + 1) {
           recentStamp[item] = c + 1;
           recent[item]++;
@@ -227,7 +226,19 @@ public final class Recommender implements Recommendations {
     return build(purchases, views, asOf, options);
   }
 
-  /** Interactions before the as-of grouped by customer (first seen first), each customer's in input (time) order. */
+  /** Which of two interactions of a product describes it: the later one (ties: larger price, then larger category). */
+  private static Interaction later(Interaction a, Interaction b) {
+    int c = a.at().compareTo(b.at());
+    if (c == 0) {
+      c = Double.compare(Double.isNaN(a.price()) ? Double.NEGATIVE_INFINITY : a.price(), Double.isNaN(b.price()) ? Double.NEGATIVE_INFINITY : b.price());
+    }
+    if (c == 0) {
+      c = java.util.Objects.compare(a.category(), b.category(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+    }
+    return c >= 0 ? a : b;
+  }
+
+  /** Interactions before the as-of grouped by customer, each customer's in order of time, then of product. */
   private static final class Grouped {
     final String[] customers;
     final int[] offsets;
@@ -281,6 +292,27 @@ public final class Recommender implements Recommendations {
           items[at] = index.get(list.get(x).productId());
           times[at] = list.get(x).at().toEpochMilli();
         }
+      }
+      // Each customer's slice in order of time, then product, whatever order the interactions came in.
+      for (int c = 0; c < names.size(); c++) {
+        int from = offsets[c];
+        int len = offsets[c + 1] - from;
+        if (len < 2) {
+          continue;
+        }
+        Integer[] order = new Integer[len];
+        for (int k = 0; k < len; k++) {
+          order[k] = from + k;
+        }
+        java.util.Arrays.sort(order, (x, y) -> times[x] != times[y] ? Long.compare(times[x], times[y]) : Integer.compare(items[x], items[y]));
+        int[] it = new int[len];
+        long[] tm = new long[len];
+        for (int k = 0; k < len; k++) {
+          it[k] = items[order[k]];
+          tm[k] = times[order[k]];
+        }
+        System.arraycopy(it, 0, items, from, len);
+        System.arraycopy(tm, 0, times, from, len);
       }
       return new Grouped(names.toArray(new String[0]), offsets, items, times);
     }
@@ -356,6 +388,20 @@ public final class Recommender implements Recommendations {
       taken = new int[n];
       touched = new int[n];
     }
+
+    /** Clears an item's sums the first time this call sees it, listing it as a candidate; returns the new count. */
+    int touch(int i, int stamp, int count) {
+      if (seen[i] == stamp) {
+        return count;
+      }
+      seen[i] = stamp;
+      again[i] = 0;
+      together[i] = 0;
+      best[i] = 0;
+      because[i] = i;
+      touched[count] = i;
+      return count + 1;
+    }
   }
 
   /** Personal recommendations: buys again plus bought together, filled up with trending then overall popularity. */
@@ -372,14 +418,7 @@ public final class Recommender implements Recommendations {
     double maxAgain = 0;
     for (int x = 0; x < items.length; x++) {
       int i = items[x];
-      if (z.seen[i] != stamp) {
-        z.seen[i] = stamp;
-        z.again[i] = 0;
-        z.together[i] = 0;
-        z.best[i] = 0;
-        z.because[i] = i;
-        z.touched[touched++] = i;
-      }
+      touched = z.touch(i, stamp, touched);
       z.own[i] = stamp;
       z.again[i] = w[x];
       maxAgain = Math.max(maxAgain, w[x]);
@@ -389,14 +428,7 @@ public final class Recommender implements Recommendations {
       float[] sim = bought.similarities(items[x]);
       for (int y = 0; y < nb.length; y++) {
         int j = nb[y];
-        if (z.seen[j] != stamp) {
-          z.seen[j] = stamp;
-          z.again[j] = 0;
-          z.together[j] = 0;
-          z.best[j] = 0;
-          z.because[j] = j;
-          z.touched[touched++] = j;
-        }
+        touched = z.touch(j, stamp, touched);
         double add = w[x] * sim[y];
         z.together[j] += add;
         if (add > z.best[j]) {
@@ -473,7 +505,7 @@ public final class Recommender implements Recommendations {
         continue;
       }
       seen.add(item);
-      double recency = Math.pow(0.5, (session.size() - k) / 5.0);
+      double recency = StrictMath.pow(0.5, (session.size() - k) / 5.0);
       int[] nb = sim.neighbours(item);
       float[] s = sim.similarities(item);
       for (int y = 0; y < nb.length; y++) {

@@ -94,6 +94,18 @@ class RecommenderTest {
   }
 
   @Test
+  void build_ignoresTheOrderOfInteractions() {
+    List<Interaction> shuffled = new ArrayList<>(shop());
+    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    Recommender fromShuffled = Recommender.build(shuffled, List.of(), AS_OF, Recommender.Options.DEFAULT);
+    for (String who : List.of("g0", "r5", "b3", "new-golfer")) {
+      assertEquals(r.personal(who, 5, Recommender.Filter.NONE), fromShuffled.personal(who, 5, Recommender.Filter.NONE), who);
+      assertEquals(r.history(who), fromShuffled.history(who), who);
+    }
+    assertEquals(r.popular(5, Recommender.Filter.NONE, Set.of()), fromShuffled.popular(5, Recommender.Filter.NONE, Set.of()));
+  }
+
+  @Test
   void evaluation_personalBeatsPopularityWhereTasteDiffers() {
     List<Interaction> all = new ArrayList<>(shop());
     for (int i = 0; i < 20; i++) {
