@@ -173,7 +173,7 @@ final class PersonalizeRoutes {
     all.add(p);
     Personalizer.compile(all, store.schema(), new Segments(store, clock).resolver(), store::experiment, io.segmenta.core.personalize.Interests.DEFAULT_HALF_LIFE);
     store.savePlacement(p);
-    decisions.reload();
+    decisions.reloadPlacements();
     Http.json(ctx, 201, PlacementJson.toJson(p));
   }
 
@@ -188,7 +188,7 @@ final class PersonalizeRoutes {
     if (!store.deletePlacement(key)) {
       throw new Http.Failure(404, "there is no placement '" + key + "'");
     }
-    decisions.reload();
+    decisions.reloadPlacements();
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("deleted", key));
   }
 
