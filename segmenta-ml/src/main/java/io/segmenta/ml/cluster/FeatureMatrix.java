@@ -42,7 +42,9 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
         throw new UserException("trait '" + f + "' is a " + def.type().label() + "; features are numbers, booleans, text or computed traits");
       }
     }
-    java.util.Map<String, double[]> byId = new java.util.LinkedHashMap<>();
+    // Rows in profile-id order, whatever order the store streams them in: the order feeds seeded models (k-means++
+    // picks seeds by row), and a large streamed result is not guaranteed to keep its ORDER BY through JDBC.
+    java.util.Map<String, double[]> byId = new java.util.TreeMap<>();
     long[] incomplete = {0};
     store.values(universe, asOf, measures, (id, v) -> {
       double[] r = new double[v.size()];
