@@ -134,6 +134,58 @@ final class Decisions implements AutoCloseable {
     return lastError.get();
   }
 
+  /**
+   * What tracking tells the decision API, as soon as it is durable: visitors who identify (an identify call, or an
+   * event with both ids) carry their anonymous session over to the profile, and recent page views, product views
+   * and cart adds become clicks of the session, so pages need not send them with each decision request.
+   */
+  void observe(Batch b) {
+    for (io.segmenta.core.model.Profile p : b.profiles()) {
+      for (io.segmenta.core.model.Identifier id : p.identifiers()) {
+        if (id.kind().equals("anonymous_id")) {
+          sessions.link(id.value(), p.id());
+        }
+      }
+    }
+    java.time.Instant from = clock.instant().minus(io.segmenta.core.personalize.Intent.SESSION);
+    for (Event e : b.events()) {
+      if (e.profileId() != null && e.anonymousId() != null) {
+        sessions.link(e.anonymousId(), e.profileId());
+      }
+      if (e.timestamp().isBefore(from)) {
+        continue;
+      }
+      io.segmenta.core.personalize.Click c;
+      try {
+        c = click(e);
+      } catch (IllegalArgumentException tooLong) {
+        continue;
+      }
+      if (c != null) {
+        sessions.record(e.profileId() != null ? Sessions.profile(e.profileId()) : Sessions.anonymous(e.anonymousId()), c);
+      }
+    }
+  }
+
+  /** A tracked event as a click of the session, or null for events that are not browsing. */
+  static io.segmenta.core.personalize.Click click(Event e) {
+    if (e.profileId() == null && e.anonymousId() == null) {
+      return null;
+    }
+    return switch (e.type()) {
+      case "product_view" -> new io.segmenta.core.personalize.Click(e.timestamp(), io.segmenta.core.personalize.Click.Kind.PRODUCT,
+          text(e, "category"), text(e, "product_id"));
+      case "add_to_cart" -> new io.segmenta.core.personalize.Click(e.timestamp(), io.segmenta.core.personalize.Click.Kind.CART,
+          text(e, "category"), text(e, "product_id"));
+      case "page_view" -> io.segmenta.core.personalize.Click.of(e.timestamp(), null, text(e, "url"), null, null);
+      default -> null;
+    };
+  }
+
+  private static String text(Event e, String property) {
+    return e.property(property) instanceof io.segmenta.core.value.Value.Str s ? s.value() : null;
+  }
+
   /** Real-time segment changes reach the index at once. */
   void apply(List<MembershipChange> changes) {
     ProfileIndex index = current.get().index();

@@ -73,6 +73,7 @@ public final class Server implements AutoCloseable {
     Decisions decisions = new Decisions(store, o.clock(), o.decisionRefresh());
     RealtimeFeed[] feedRef = new RealtimeFeed[1];
     Journal writer = new Journal(store, o.journalDir(), b -> {
+      decisions.observe(b);
       if (feedRef[0] != null) {
         feedRef[0].accept(b);
       }
