@@ -19,19 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decide", mixinStandardHelpOptions = true,
     description = {"What each placement would show a visitor now, and why: the same decision as POST /v1/personalize, from the shell.",
         "Example: segmenta decide --anonymous a-1 --click product:garden:g1 --click product:garden:g2 --click category:home --page /garden"})
-final class DecideCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
+final class DecideCommand extends StoreCommand implements Callable<Integer> {
   @Option(names = "--user", description = "The profile id.")
   String user;
 

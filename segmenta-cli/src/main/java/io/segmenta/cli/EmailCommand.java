@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "email", mixinStandardHelpOptions = true,
@@ -31,13 +30,7 @@ final class EmailCommand implements Runnable {
   }
 
   @Command(name = "preview", mixinStandardHelpOptions = true, description = "Render a template for one profile; print the subject and the body (or write it with --html).")
-  static final class Preview implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
+  static final class Preview extends StoreCommand implements Callable<Integer> {
     @Option(names = "--template", required = true, description = "The template as JSON: key, subject, body, defaults, recommendations.")
     Path template;
 

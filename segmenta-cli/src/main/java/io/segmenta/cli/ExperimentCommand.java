@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -53,13 +52,7 @@ final class ExperimentCommand implements Runnable {
           "Example: segmenta experiment create hero-test --variants control,big-hero --segment champions \\",
           "           --metric 'purchase = count(order) >= 1' --metric 'revenue = sum(order.revenue)' \\",
           "           --guardrail 'return_rate = sum(return.value) / sum(order.revenue)' --window 14d"})
-  static final class Create implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
+  static final class Create extends StoreCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "KEY")
     String key;
 
@@ -213,7 +206,7 @@ final class ExperimentCommand implements Runnable {
   @Command(name = "assign", mixinStandardHelpOptions = true,
       description = {"Decide the variant of profiles (or anonymous visitors) and record their exposure.",
           "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it."})
-  static final class Assign extends OnExperiment implements Callable<Integer> {
+  static final class Assign extends KeyedCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
     List<String> ids;
 
@@ -369,20 +362,8 @@ final class ExperimentCommand implements Runnable {
 
   }
 
-  /** What a command on one experiment has: the store and the experiment's key. */
-  abstract static class OnExperiment {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
-    @Parameters(index = "0", paramLabel = "KEY")
-    String key;
-  }
-
   @Command(name = "show", mixinStandardHelpOptions = true, description = "Print an experiment's definition as JSON.")
-  static final class Show extends OnExperiment implements Callable<Integer> {
+  static final class Show extends KeyedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
@@ -393,13 +374,7 @@ final class ExperimentCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List experiments.")
-  static final class ListExperiments implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
+  static final class ListExperiments extends StoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       List<List<String>> rows = new ArrayList<>();
@@ -416,7 +391,7 @@ final class ExperimentCommand implements Runnable {
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an experiment's definition (its exposure events stay).")
-  static final class Delete extends OnExperiment implements Callable<Integer> {
+  static final class Delete extends KeyedCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Store s = store.open()) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "placement", mixinStandardHelpOptions = true,
@@ -35,13 +34,7 @@ final class PlacementCommand implements Runnable {
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create or replace a placement from a JSON file; its rules are checked first.")
-  static final class Create implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
+  static final class Create extends StoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The placement as JSON.")
     Path file;
 
@@ -73,13 +66,7 @@ final class PlacementCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List placements.")
-  static final class ListPlacements implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
+  static final class ListPlacements extends StoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       List<List<String>> rows = new ArrayList<>();
@@ -94,16 +81,7 @@ final class PlacementCommand implements Runnable {
     }
   }
 
-  abstract static class OnPlacement {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    StoreOptions store;
-
-    @Parameters(index = "0", paramLabel = "KEY")
-    String key;
-
+  abstract static class OnPlacement extends KeyedCommand {
     static Placement require(Store s, String key) {
       return s.placement(key).orElseThrow(() -> new UserException("there is no placement '" + key + "'"
           + (s.placements().isEmpty() ? "; create one with 'segmenta placement create FILE'" : "; known: " + s.placements().stream().map(Placement::key).toList())));

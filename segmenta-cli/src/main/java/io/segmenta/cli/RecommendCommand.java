@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,13 +22,7 @@ import picocli.CommandLine.Parameters;
         "or an offline evaluation of every method with a time split.",
         "Examples: segmenta recommend c0000042 -n 5 --new      segmenta recommend --popular --segment champions",
         "          segmenta recommend --evaluate --split 2011-09-01"})
-final class RecommendCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
-  @Mixin
-  StoreOptions store;
-
+final class RecommendCommand extends StoreCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE")
   String profile;
 

@@ -1231,6 +1231,30 @@ final class DuckDbStore implements Store {
     }
   }
 
+  /**
+   * Appends a column per trait to a select list: the stored column, or NULL for a computed trait, whose measure is
+   * returned (in order) for the compiler to add after the rule's columns.
+   */
+  private static List<io.segmenta.core.rule.Measure> traitColumns(List<TraitDef> traits, StringBuilder cols) {
+    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (t.stored()) {
+        cols.append(", p.").append(Columns.quote(t.name()));
+      } else {
+        cols.append(", NULL");
+        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name())
+            .orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
+      }
+    }
+    return computed;
+  }
+
+  /** Whether a profile's consent allows a purpose: its latest choice, or without one, allowed only if opt-out. */
+  private static String consented(io.segmenta.core.privacy.Purpose purpose) {
+    return "COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
+        + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
+  }
+
   /** Identifiers packed by the queries as {@code kind US value RS kind US value ...} (see export and profileRows). */
   private static List<Identifier> identifiers(String packed) {
     List<Identifier> ids = new ArrayList<>();
@@ -1296,18 +1320,8 @@ final class DuckDbStore implements Store {
     StringBuilder cols = new StringBuilder("p.profile_id, ");
     cols.append(identifierKinds.isEmpty() ? "NULL" : "(SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i"
         + " WHERE i.pkey = p.pkey AND i.kind IN (" + kinds + "))");
-    cols.append(", COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '").append(purpose.label())
-        .append("' ORDER BY c.ts DESC, c.granted LIMIT 1), ").append(!purpose.optIn).append(")");
-    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
-    for (TraitDef t : traits) {
-      if (t.stored()) {
-        cols.append(", p.").append(Columns.quote(t.name()));
-      } else {
-        cols.append(", NULL");
-        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name())
-            .orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
-      }
-    }
+    cols.append(", ").append(consented(purpose));
+    List<io.segmenta.core.rule.Measure> computed = traitColumns(traits, cols);
     int lead = 3 + traits.size();
     int masks = SqlCompiler.maskColumns(segments.size());
     SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
@@ -1345,18 +1359,9 @@ final class DuckDbStore implements Store {
       traits.add(s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
     }
     StringBuilder cols = new StringBuilder("p.profile_id, (SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i WHERE i.pkey = p.pkey)");
-    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
-    for (TraitDef t : traits) {
-      if (t.stored()) {
-        cols.append(", p.").append(Columns.quote(t.name()));
-      } else {
-        cols.append(", NULL");
-        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name()).orElseThrow());
-      }
-    }
+    List<io.segmenta.core.rule.Measure> computed = traitColumns(traits, cols);
     // The purpose's latest recorded choice decides; without one, opt-in purposes are refused and analytics allowed.
-    String consent = "AND COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
-        + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
+    String consent = "AND " + consented(purpose);
     SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, consent + " ORDER BY p.profile_id");
     long n = 0;
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {

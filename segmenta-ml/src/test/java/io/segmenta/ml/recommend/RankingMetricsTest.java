@@ -30,10 +30,14 @@ class RankingMetricsTest {
     return new RankingMetrics.Case(items(ranked), new LinkedHashSet<>(items(relevant)), rel);
   }
 
-  static final RankingMetrics THREE_USERS = new RankingMetrics(List.of(
-      c(new int[] {1, 6, 2, 7, 8, 3, 9, 10, 4, 5}, new int[] {1, 2, 3, 4, 5}),
-      c(new int[] {4, 1, 5, 6, 2, 7, 3, 8, 9, 10}, new int[] {1, 2, 3}),
-      c(new int[] {1, 2, 3, 4, 5}, new int[] {})));
+  // The suite's three users: ranked lists and what each actually chose (the third chose nothing).
+  static final int[] RANKED_1 = {1, 6, 2, 7, 8, 3, 9, 10, 4, 5};
+  static final int[] CHOSEN_1 = {1, 2, 3, 4, 5};
+  static final int[] RANKED_2 = {4, 1, 5, 6, 2, 7, 3, 8, 9, 10};
+  static final int[] CHOSEN_2 = {1, 2, 3};
+  static final int[] RANKED_3 = {1, 2, 3, 4, 5};
+
+  static final RankingMetrics THREE_USERS = new RankingMetrics(List.of(c(RANKED_1, CHOSEN_1), c(RANKED_2, CHOSEN_2), c(RANKED_3, new int[] {})));
 
   @Nested
   class Binary {
@@ -80,10 +84,8 @@ class RankingMetricsTest {
   class Graded {
     @Test
     void ndcgAt_withRelevance_matchesSpark() {
-      RankingMetrics m = new RankingMetrics(List.of(
-          c(new int[] {1, 6, 2, 7, 8, 3, 9, 10, 4, 5}, new int[] {1, 2, 3, 4, 5}, 3.0, 2.0, 1.0, 1.0, 1.0),
-          c(new int[] {4, 1, 5, 6, 2, 7, 3, 8, 9, 10}, new int[] {1, 2, 3}, 2.0, 0.0, 0.0),
-          c(new int[] {1, 2, 3, 4, 5}, new int[] {})));
+      RankingMetrics m = new RankingMetrics(List.of(c(RANKED_1, CHOSEN_1, 3.0, 2.0, 1.0, 1.0, 1.0), c(RANKED_2, CHOSEN_2, 2.0, 0.0, 0.0),
+          c(RANKED_3, new int[] {})));
       assertEquals(0.511959, m.ndcgAt(3), EPS);
       assertEquals(0.487806, m.ndcgAt(5), EPS);
       assertEquals(0.518700, m.ndcgAt(10), EPS);

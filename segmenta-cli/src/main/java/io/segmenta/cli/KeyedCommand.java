@@ -1,0 +1,9 @@
+package io.segmenta.cli;
+
+import picocli.CommandLine.Parameters;
+
+/** A command on one saved thing (an experiment, a placement), named by its key. */
+abstract class KeyedCommand extends StoreCommand {
+  @Parameters(index = "0", paramLabel = "KEY")
+  String key;
+}
