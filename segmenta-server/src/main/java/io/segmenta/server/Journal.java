@@ -175,8 +175,17 @@ final class Journal implements AutoCloseable {
           }
           notifyAll();
         }
+        // Observers see the batch before the sender hears back, so a client that reads right after its write
+        // (a page asking for a decision after tracking a view) sees what it wrote. The batch is durable either way:
+        // an observer's failure must not turn into a 503 that makes the client send it twice.
+        for (Pending p : group) {
+          try {
+            onDurable.accept(p.batch());
+          } catch (RuntimeException observer) {
+            LOG.error("an observer of durable batches failed: {}", observer.toString());
+          }
+        }
         group.forEach(p -> p.done().complete(null));
-        group.forEach(p -> onDurable.accept(p.batch()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
