@@ -66,11 +66,19 @@ final class DuckDbStore implements Store {
   /** Replaced only by {@link #compact()}, under the store's lock. */
   private DuckDBConnection conn;
   private volatile Schema schema;
+  /** Lifetime aggregates kept per profile as events arrive, and the latest event time they hold (null: unusable). */
+  private final Facts facts;
+  private volatile Instant factsThrough;
+  /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
+  private final ProfileKeys keys = new ProfileKeys();
+  private long profilesVersion;
 
-  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema) {
+  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, Facts facts) throws SQLException {
     this.config = config;
     this.conn = conn;
     this.schema = schema;
+    this.facts = facts;
+    this.factsThrough = Facts.through(conn).orElse(null);
   }
 
   static DuckDbStore open(StoreConfig config) {
@@ -82,7 +90,19 @@ final class DuckDbStore implements Store {
     DuckDBConnection c = connect(config);
     try {
       Schema schema = createOrLoad(c);
-      return new DuckDbStore(config, c, schema);
+      Facts facts = Facts.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
+      // A database written before the kept aggregates existed (or with other definitions) gets them built once.
+      c.setAutoCommit(false);
+      try {
+        facts.ensure(c);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return new DuckDbStore(config, c, schema, facts);
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();
@@ -278,15 +298,20 @@ final class DuckDbStore implements Store {
       throw new StoreException("could not stage the batch: " + e.getMessage(), e);
     }
     try {
-      return transaction(() -> {
+      WriteResult r = transaction(() -> {
         try {
           return merge(traits, props);
         } finally {
           dropStaging();
         }
       });
+      if (r.profilesCreated() > 0) {
+        profilesVersion++;
+      }
+      return r;
     } finally {
       dropStaging();
+      factsMoved();
     }
   }
 
@@ -409,10 +434,12 @@ final class DuckDbStore implements Store {
       }
       // An event without a profile id belongs to the profile its anonymous id is linked to, if any (identity
       // stitching); the link with the smallest key wins, so an event never lands twice.
-      String owner = " LEFT JOIN profiles p ON p.profile_id = s.profile_id LEFT JOIN (SELECT value, min(pkey) AS pkey FROM identifiers"
-          + " WHERE kind = 'anonymous_id' GROUP BY value) a ON s.profile_id IS NULL AND a.value = s.anonymous_id";
+      String owner = owner("s");
       long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts" + pv
           + " FROM s_new s" + owner);
+      // The new events' share of the kept aggregates, owned as the insert above owns them.
+      facts.add(conn, facts.aggregate("COALESCE(p.pkey, a.pkey)", "s_new e" + owner("e"), "COALESCE(p.pkey, a.pkey) IS NOT NULL"));
+      facts.advance(conn, "SELECT max(ts) FROM s_new e WHERE e.type IN (" + facts.typeList() + ")", List.of());
       long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, event_type, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
           + "SELECT l.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
           + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id" + owner);
@@ -421,12 +448,20 @@ final class DuckDbStore implements Store {
         rs.next();
         if (rs.getLong(1) > 0) {
           String linked = "(SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND value IN (SELECT value FROM s_identifiers WHERE kind = 'anonymous_id') GROUP BY value)";
+          // Anonymous events about to become a profile's add their share to its kept aggregates.
+          facts.add(conn, facts.aggregate("a.pkey", "events e JOIN " + linked + " a ON e.anonymous_id = a.value", "e.pkey IS NULL"));
           st.executeUpdate("UPDATE order_lines SET pkey = a.pkey FROM events e, " + linked + " a WHERE order_lines.pkey IS NULL AND order_lines.event_id = e.event_id AND e.pkey IS NULL AND e.anonymous_id = a.value");
           st.executeUpdate("UPDATE events SET pkey = a.pkey FROM " + linked + " a WHERE events.pkey IS NULL AND events.anonymous_id = a.value");
         }
       }
       return new WriteResult(created, updated, written, staged - written, lines);
     }
+  }
+
+  /** Joins giving staged rows (alias {@code s}) their owner's key: {@code COALESCE(p.pkey, a.pkey)}. */
+  private static String owner(String s) {
+    return " LEFT JOIN profiles p ON p.profile_id = " + s + ".profile_id LEFT JOIN (SELECT value, min(pkey) AS pkey FROM identifiers"
+        + " WHERE kind = 'anonymous_id' GROUP BY value) a ON " + s + ".profile_id IS NULL AND a.value = " + s + ".anonymous_id";
   }
 
   private void dropStaging() {
@@ -660,6 +695,8 @@ final class DuckDbStore implements Store {
         }
         st.executeUpdate("DELETE FROM profiles WHERE pkey = " + m);
       }
+      facts.forget(conn, m);
+      facts.refresh(conn, "SELECT " + s + " AS pkey");
       try (PreparedStatement ps = conn.prepareStatement("UPDATE membership_changes SET profile_id = ? WHERE profile_id = ?")) {
         ps.setString(1, survivorId);
         ps.setString(2, mergedId);
@@ -667,6 +704,7 @@ final class DuckDbStore implements Store {
       }
       io.segmenta.core.port.MergeRecord r = new io.segmenta.core.port.MergeRecord(survivorId, mergedId, moved, at, reason, true);
       insertMerge(r);
+      profilesVersion++;
       return r;
     });
   }
@@ -888,6 +926,9 @@ final class DuckDbStore implements Store {
       long events;
       long ids;
       try (Statement st = conn.createStatement()) {
+          // Events of the person's anonymous ids may have been linked to another profile: its kept aggregates are
+        // recomputed once they are gone.
+        st.execute("CREATE OR REPLACE TEMP TABLE s_others AS SELECT DISTINCT pkey FROM events WHERE anonymous_id IN (" + anon + ") AND pkey IS NOT NULL AND pkey <> " + pkey);
         lines = st.executeUpdate("DELETE FROM order_lines WHERE pkey = " + pkey + " OR event_id IN (SELECT event_id FROM events WHERE anonymous_id IN (" + anon + "))");
         events = st.executeUpdate("DELETE FROM events WHERE pkey = " + pkey + " OR anonymous_id IN (" + anon + ")");
         ids = st.executeUpdate("DELETE FROM identifiers WHERE pkey = " + pkey);
@@ -902,6 +943,12 @@ final class DuckDbStore implements Store {
           ps.executeUpdate();
         }
         st.executeUpdate("DELETE FROM profiles WHERE pkey = " + pkey);
+      }
+      facts.forget(conn, pkey);
+      facts.refresh(conn, "SELECT pkey FROM s_others");
+      profilesVersion++;
+      try (Statement st = conn.createStatement()) {
+        st.execute("DROP TABLE IF EXISTS temp.main.s_others");
       }
       return new io.segmenta.core.port.Erasure(profileId, events, lines, ids);
     });
@@ -1201,7 +1248,17 @@ final class DuckDbStore implements Store {
   }
 
   private SqlCompiler compiler() {
-    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver());
+    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts, factsThrough);
+  }
+
+  /** Reads the latest event time the kept aggregates hold, after a write that may have moved it. */
+  private void factsMoved() {
+    try {
+      factsThrough = Facts.through(conn).orElse(null);
+    } catch (SQLException e) {
+      factsThrough = null;
+      throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+    }
   }
 
   // ---- audiences
@@ -1592,15 +1649,16 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures,
       java.util.function.BiConsumer<String, List<Value>> sink) {
-    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.profile_id", measures, "ORDER BY p.pkey");
+    SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.pkey", measures, "ORDER BY p.pkey");
     List<ValueType> types = measures.stream().map(m -> io.segmenta.core.rule.Measures.type(m, schema)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      String[] ids = keys.ids(conn, profilesVersion);
       while (rs.next()) {
         List<Value> values = new ArrayList<>(types.size());
         for (int i = 0; i < types.size(); i++) {
           values.add(Columns.read(rs, i + 2, types.get(i)));
         }
-        sink.accept(rs.getString(1), values);
+        sink.accept(ids[(int) rs.getLong(1)], values);
       }
     } catch (SQLException e) {
       throw new StoreException("the values query failed: " + e.getMessage(), e);

@@ -90,11 +90,21 @@ final class SqlCompiler {
   private final Schema schema;
   private final Dialect dialect;
   private final SegmentResolver segments;
+  /** Lifetime aggregates kept per profile, or null to scan the events for every aggregate. */
+  private final Facts facts;
+  /** The latest event time the kept aggregates hold: they are read for any "as of" at or after it. */
+  private final Instant factsThrough;
 
   SqlCompiler(Schema schema, Dialect dialect, SegmentResolver segments) {
+    this(schema, dialect, segments, null, null);
+  }
+
+  SqlCompiler(Schema schema, Dialect dialect, SegmentResolver segments, Facts facts, Instant factsThrough) {
     this.schema = Objects.requireNonNull(schema, "schema");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
     this.segments = Objects.requireNonNull(segments, "segments");
+    this.facts = facts;
+    this.factsThrough = factsThrough;
   }
 
   /** {@code SELECT <columns> FROM profiles p ... WHERE <rule> <tail>}; the tail's placeholders take tailParams. */
@@ -321,6 +331,9 @@ final class SqlCompiler {
     }
     sql.add(first ? "" : " ").add("SELECT ").add(columns).add(" FROM profiles p");
     joins.forEach(sql::add);
+    if (b.factsRead) {
+      sql.add(b.factsRequired ? " JOIN " : " LEFT JOIN ").add("profile_facts pf ON pf.pkey = p.pkey");
+    }
     sql.add(" WHERE ").add(predicate);
     if (b.modulus > 0) {
       sql.add(" AND p.pkey % " + b.modulus + " = 0");
@@ -356,10 +369,16 @@ final class SqlCompiler {
     final Set<Source> required = java.util.EnumSet.noneOf(Source.class);
     final Deque<String> refs = new ArrayDeque<>();
     int lambdas;
+    /** Whether the kept aggregates hold every event up to "as of" and none after it. */
+    final boolean factsUsable;
+    /** Whether some aggregate is read from the kept ones ({@code pf}), and whether members must have them. */
+    boolean factsRead;
+    boolean factsRequired;
 
     Build(Instant asOf) {
       this.asOf = asOf;
       this.end = asOf.plusNanos(1000);
+      this.factsUsable = facts != null && factsThrough != null && factsThrough.isBefore(end);
       for (Source s : Source.values()) {
         aggregates.put(s, new LinkedHashMap<>());
         rowFilters.put(s, new LinkedHashMap<>());
@@ -429,7 +448,7 @@ final class SqlCompiler {
         return a != null && a == soleSource(d.right()) ? a : null;
       }
       Measure.Aggregate a = (Measure.Aggregate) m;
-      if (a.fn() == Measure.Fn.MODE) {
+      if (a.fn() == Measure.Fn.MODE || kept(a) != null) {
         return null;
       }
       return schema.eventType(a.eventType()).map(et -> et.derived() ? Source.LINES : Source.EVENTS).orElse(null);
@@ -452,6 +471,11 @@ final class SqlCompiler {
         Measure.Aggregate decisive = m.measure() instanceof Measure.Ratio ratio ? (Measure.Aggregate) ratio.denominator() : (Measure.Aggregate) m.measure();
         Value empty = m.measure() instanceof Measure.Ratio ? Value.NULL : io.segmenta.core.rule.Evaluator.emptyValue(decisive);
         if (!io.segmenta.core.rule.Evaluator.holds(m.condition(), empty)) {
+          if (kept(decisive) != null) {
+            // A profile without kept values reads as the empty aggregate, which this condition rejects.
+            factsRequired = true;
+            return;
+          }
           boolean derived = schema.eventType(decisive.eventType()).map(EventTypeDef::derived).orElse(false);
           required.add(derived ? Source.LINES : Source.EVENTS);
         }
@@ -524,6 +548,11 @@ final class SqlCompiler {
       }
       Measure.Aggregate a = (Measure.Aggregate) m;
       EventTypeDef et = schema.eventType(a.eventType()).orElseThrow(() -> RuleException.general("unknown event type '" + a.eventType() + "'"));
+      Facts.Fact fact = kept(a);
+      if (fact != null) {
+        factsRead = true;
+        return finish(a, "pf." + Columns.quote(fact.column()));
+      }
       Source source = et.derived() ? Source.LINES : Source.EVENTS;
       String al = source.alias;
       Frag filter = new Frag();
@@ -570,7 +599,16 @@ final class SqlCompiler {
         aggs.put(key, agg);
       }
       int index = new ArrayList<>(aggs.keySet()).indexOf(key);
-      String ref = source.cte() + ".m" + index;
+      return finish(a, source.cte() + ".m" + index);
+    }
+
+    /** The kept aggregate that holds this one's value at this "as of", or null when it must be scanned. */
+    private Facts.Fact kept(Measure.Aggregate a) {
+      return factsUsable ? facts.find(a).orElse(null) : null;
+    }
+
+    /** The measure's value from the SQL value of its aggregate function ({@code ref}). */
+    private Frag finish(Measure.Aggregate a, String ref) {
       return switch (a.fn()) {
         case COUNT, SUM, COUNT_DISTINCT -> Frag.of("COALESCE(" + ref + ", 0)");
         case DAYS_SINCE, DAYS_SINCE_FIRST -> {

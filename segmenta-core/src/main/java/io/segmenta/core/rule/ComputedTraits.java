@@ -30,6 +30,8 @@ public final class ComputedTraits {
     text.put("purchase_frequency", "count(order in last 365 days)");
     text.put("favourite_category", "mode(order_line.category)");
     text.put("acquisition_channel", "first_value(session.traffic_source)");
+    text.put("last_session_at", "last_time(session)");
+    text.put("days_since_last_session", "days_since(session)");
     text.put("cohort", "first_month(order)");
     Map<String, Measure> defs = new LinkedHashMap<>();
     text.forEach((name, measure) -> defs.put(name, ((Rule.MeasureRule) RuleText.parseRule(measure + " exists")).measure()));

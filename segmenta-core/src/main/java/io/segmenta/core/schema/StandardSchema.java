@@ -65,6 +65,8 @@ final class StandardSchema {
           new TraitDef("favourite_category", STRING, COMPUTED, "most frequent category of ordered lines"),
           new TraitDef("acquisition_channel", STRING, COMPUTED, "traffic source of the first session"),
           new TraitDef("cohort", STRING, COMPUTED, "month of the first order, yyyy-MM"),
+          new TraitDef("last_session_at", TIMESTAMP, COMPUTED, "time of the last session"),
+          new TraitDef("days_since_last_session", NUMBER, COMPUTED, "whole days since the last session (a visit)"),
           // Scored against everyone, stored with the instant they were scored at (segmenta rfm, segmenta clv).
           new TraitDef("rfm_recency_score", NUMBER, SCORE, "RFM recency score, 1 (long ago) to 5 (recent)"),
           new TraitDef("rfm_frequency_score", NUMBER, SCORE, "RFM frequency score, 1 to 5"),
