@@ -1471,7 +1471,7 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized io.segmenta.core.port.SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf,
-      List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
+      List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits, java.util.BitSet spread) {
     List<String> names = new ArrayList<>(segments.keySet());
     int values = measures.size() + numberTraits.size();
     int masks = SqlCompiler.maskColumns(names.size());
@@ -1483,14 +1483,28 @@ final class DuckDbStore implements Store {
       sql.append(m > 0 ? ", " : "").append("sm").append(m);
     }
     sql.append(", count(*)");
+    // Where each value's statistics start among the result's columns: count and sum, then for a spread value the
+    // sum of squares, the minimum and the maximum.
+    int[] column = new int[values];
+    int next = masks + 2;
     for (int i = 0; i < values; i++) {
       String x = "v" + i;
-      sql.append(", count(").append(x).append("), sum(").append(x).append("), sum(").append(x).append(" * ").append(x)
-          .append("), min(").append(x).append("), max(").append(x).append(")");
+      column[i] = next;
+      sql.append(", count(").append(x).append("), sum(").append(x).append(")");
+      next += 2;
+      if (spread.get(i)) {
+        sql.append(", sum(").append(x).append(" * ").append(x).append("), min(").append(x).append("), max(").append(x).append(")");
+        next += 3;
+      }
     }
-    sql.append(" FROM (").append(q.sql()).append(") WHERE ");
-    for (int m = 0; m < masks; m++) {
-      sql.append(m > 0 ? " OR " : "").append("sm").append(m).append(" <> 0");
+    sql.append(" FROM (").append(q.sql()).append(")");
+    // Profiles in no segment are left out, unless a segment holds everyone (the filter would then recompute every
+    // profile's mask for nothing).
+    if (segments.values().stream().noneMatch(r -> r instanceof Rule.And a && a.rules().isEmpty())) {
+      sql.append(" WHERE ");
+      for (int m = 0; m < masks; m++) {
+        sql.append(m > 0 ? " OR " : "").append("sm").append(m).append(" <> 0");
+      }
     }
     sql.append(" GROUP BY ALL");
     int n = names.size();
@@ -1525,15 +1539,16 @@ final class DuckDbStore implements Store {
           }
         }
         for (int v = 0; v < values; v++) {
-          int col = masks + 2 + 5 * v;
+          int col = column[v];
           long cnt = rs.getLong(col);
           if (cnt == 0) {
             continue;
           }
+          boolean spreads = spread.get(v);
           double sum = orZero(rs, col + 1);
-          double sq = orZero(rs, col + 2);
-          double mn = orNaN(rs, col + 3);
-          double mx = orNaN(rs, col + 4);
+          double sq = spreads ? orZero(rs, col + 2) : Double.NaN;
+          double mn = spreads ? orNaN(rs, col + 3) : Double.NaN;
+          double mx = spreads ? orNaN(rs, col + 4) : Double.NaN;
           for (int a = 0; a < k; a++) {
             int i = in[a];
             counts[i][v] += cnt;

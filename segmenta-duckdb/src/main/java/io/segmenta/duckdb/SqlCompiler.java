@@ -262,7 +262,8 @@ final class SqlCompiler {
       // them. When there are more aggregates than distinct conditions, each condition becomes a boolean column of the
       // scan, computed once per row, and the aggregates filter on those columns; otherwise each aggregate keeps
       // its condition in its own FILTER.
-      Map<String, Frag> conditions = b.rowFilters.get(s);
+      Map<String, RowFilter> conditions = b.rowFilters.get(s);
+      Instant lower = b.lowerBound.get(s);
       // Rows that meet no aggregate's condition would only make empty groups: leave them out of the scan. A
       // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would. This pays
       // when every aggregate filters on event properties (category = 'kids'); when some only select by type and
@@ -278,7 +279,7 @@ final class SqlCompiler {
         if (conditionColumns) {
           sql.add(" FILTER (WHERE " + s.alias + ".sg_f" + keys.indexOf(a.filterKey()) + ")");
         } else if (!shared) {
-          sql.add(" FILTER (WHERE ").add(a.filter()).add(")");
+          sql.add(" FILTER (WHERE ").add(a.filter().render(lower)).add(")");
         }
         sql.add(" AS m" + i++);
       }
@@ -286,7 +287,13 @@ final class SqlCompiler {
       if (conditionColumns) {
         sql.add("(SELECT ").add(s.alias).add(".*");
         for (int k = 0; k < keys.size(); k++) {
-          sql.add(", COALESCE(").add(conditions.get(keys.get(k))).add(", false) AS sg_f" + k);
+          RowFilter rf = conditions.get(keys.get(k));
+          // Type and time are never missing: only a condition on event properties needs COALESCE to be two-valued.
+          if (rf.property() == null) {
+            sql.add(", ").add(rf.render(lower)).add(" AS sg_f" + k);
+          } else {
+            sql.add(", COALESCE(").add(rf.render(lower)).add(", false) AS sg_f" + k);
+          }
         }
         sql.add(" FROM ");
       }
@@ -305,15 +312,14 @@ final class SqlCompiler {
       if (b.modulus > 0) {
         sql.add(" AND " + s.alias + ".pkey % " + b.modulus + " = 0");
       }
-      Instant lower = b.lowerBound.get(s);
       if (lower != null) {
         sql.add(" AND ").add(s.alias).add(".ts >= ").param(dialect.param("TIMESTAMP"), ts(lower));
       }
       if (pushed) {
         sql.add(" AND (");
         int f = 0;
-        for (Frag rf : conditions.values()) {
-          sql.add(f++ > 0 ? " OR " : "").add("(").add(rf).add(")");
+        for (RowFilter rf : conditions.values()) {
+          sql.add(f++ > 0 ? " OR " : "").add("(").add(rf.render(lower)).add(")");
         }
         sql.add(")");
       }
@@ -355,7 +361,7 @@ final class SqlCompiler {
     final Instant end;
     final Map<Source, Map<String, Agg>> aggregates = new LinkedHashMap<>();
     /** The row conditions of the aggregates, per source: a row that meets none of them changes no aggregate. */
-    final Map<Source, Map<String, Frag>> rowFilters = new LinkedHashMap<>();
+    final Map<Source, Map<String, RowFilter>> rowFilters = new LinkedHashMap<>();
     final Map<Source, Instant> lowerBound = new LinkedHashMap<>();
     final Map<Source, Boolean> unbounded = new LinkedHashMap<>();
     final Set<String> types = new LinkedHashSet<>();
@@ -555,23 +561,12 @@ final class SqlCompiler {
       }
       Source source = et.derived() ? Source.LINES : Source.EVENTS;
       String al = source.alias;
-      Frag filter = new Frag();
       if (source == Source.EVENTS) {
-        filter.add(al + ".type = ").param("?", a.eventType());
         types.add(a.eventType());
-      } else {
-        filter.add("true");
       }
       Window.Interval in = a.window().resolve(asOf);
-      if (in.from() != null) {
-        filter.add(" AND " + al + ".ts >= ").param(dialect.param("TIMESTAMP"), ts(in.from()));
-      }
-      if (in.until().isBefore(end)) {
-        filter.add(" AND " + al + ".ts < ").param(dialect.param("TIMESTAMP"), ts(in.until()));
-      }
-      if (a.filter() != null) {
-        filter.add(" AND ").add(rule(a.filter(), new Scope(source, et)));
-      }
+      RowFilter filter = new RowFilter(source, source == Source.EVENTS ? a.eventType() : null, in.from(),
+          in.until().isBefore(end) ? in.until() : null, a.filter() == null ? null : rule(a.filter(), new Scope(source, et)));
       noteLowerBound(source, in.from());
       String col = a.property() == null ? null : al + "." + Columns.quote(a.property());
       String fn = switch (a.fn()) {
@@ -590,10 +585,10 @@ final class SqlCompiler {
       if (a.filter() == null) {
         unfiltered.add(source);
       }
-      String filterKey = filter.sql + "|" + filter.params;
+      String filterKey = filter.key();
       rowFilters.get(source).putIfAbsent(filterKey, filter);
       Agg agg = new Agg(fn, filter, filterKey);
-      String key = fn + "|" + filter.sql + "|" + filter.params;
+      String key = fn + "|" + filterKey;
       Map<String, Agg> aggs = aggregates.get(source);
       if (!aggs.containsKey(key)) {
         aggs.put(key, agg);
@@ -790,7 +785,54 @@ final class SqlCompiler {
   private record Scope(Source source, EventTypeDef event) {}
 
   /** An aggregate function over the rows that meet its filter. */
-  private record Agg(String function, Frag filter, String filterKey) {}
+  private record Agg(String function, RowFilter filter, String filterKey) {}
+
+  /**
+   * The rows an aggregate reads: one event type (null for order lines), a window [from, until) (null: open), and a
+   * condition on the rows' properties (null: none).
+   */
+  private final class RowFilter {
+    private final Source source;
+    private final String type;
+    private final Instant from;
+    private final Instant until;
+    private final Frag property;
+
+    RowFilter(Source source, String type, Instant from, Instant until, Frag property) {
+      this.source = source;
+      this.type = type;
+      this.from = from;
+      this.until = until;
+      this.property = property;
+    }
+
+    Frag property() {
+      return property;
+    }
+
+    String key() {
+      return type + "|" + from + "|" + until + "|" + (property == null ? "" : property.sql + "|" + property.params);
+    }
+
+    /**
+     * The condition as SQL inside a scan whose rows all have {@code ts >= lower} (null: no such bound): a window
+     * starting there adds nothing, and leaving it out saves a comparison per row and condition.
+     */
+    Frag render(Instant lower) {
+      String al = source.alias;
+      Frag f = type != null ? Frag.of(al + ".type = ").param("?", type) : Frag.of("true");
+      if (from != null && !from.equals(lower)) {
+        f.add(" AND " + al + ".ts >= ").param(dialect.param("TIMESTAMP"), ts(from));
+      }
+      if (until != null) {
+        f.add(" AND " + al + ".ts < ").param(dialect.param("TIMESTAMP"), ts(until));
+      }
+      if (property != null) {
+        f.add(" AND ").add(property);
+      }
+      return f;
+    }
+  }
 
   private static String typeName(ValueType t) {
     return switch (t) {

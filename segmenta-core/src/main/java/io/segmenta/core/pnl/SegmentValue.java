@@ -78,7 +78,13 @@ public final class SegmentValue {
     String everyoneKey = "\u0000everyone";
     Map<String, Rule> all = new LinkedHashMap<>(segments);
     all.put(everyoneKey, new Rule.And(List.of()));
-    SegmentTotals st = store.segmentTotals(all, asOf, measures, traits);
+    // The spread of net revenue ("too mixed") and the most recent order and session ("stale") are all it reads
+    // beyond counts and sums.
+    java.util.BitSet spread = new java.util.BitSet();
+    spread.set(NET);
+    spread.set(DAYS_SINCE_ORDER);
+    spread.set(DAYS_SINCE_SESSION);
+    SegmentTotals st = store.segmentTotals(all, asOf, measures, traits, spread);
     Totals everyoneTotals = st.totals().get(everyoneKey);
     Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
     List<Worth> out = new ArrayList<>();

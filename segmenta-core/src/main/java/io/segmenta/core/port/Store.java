@@ -168,7 +168,19 @@ public interface Store extends AutoCloseable {
    * {@link #totals(Rule, Instant, List, List)} for many segments at once, plus their pairwise overlaps: one scan
    * of the events however many segments there are.
    */
-  SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits);
+  default SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
+    java.util.BitSet all = new java.util.BitSet();
+    all.set(0, measures.size() + numberTraits.size());
+    return segmentTotals(segments, asOf, measures, numberTraits, all);
+  }
+
+  /**
+   * As {@link #segmentTotals(java.util.Map, Instant, List, List)}, with the sum of squares, the minimum and the
+   * maximum only of the values whose index is in {@code spread} (NaN for the others): each statistic is one more
+   * aggregate over every profile, so a report asks only for those it reads.
+   */
+  SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits,
+      java.util.BitSet spread);
 
   /**
    * An estimate of {@link #count} from a fixed one-in-{@code modulus} sample of profiles (by internal key), for
