@@ -1374,7 +1374,7 @@ final class DuckDbStore implements Store {
       io.segmenta.core.Preconditions.checkArgument(k.matches("[a-z][a-z0-9_]{0,62}"), "identifier kind must be lower_snake_case, got '%s'", k);
       kinds.append(kinds.length() == 0 ? "" : ", ").append('\'').append(k).append('\'');
     }
-    StringBuilder cols = new StringBuilder("p.profile_id, ");
+    StringBuilder cols = new StringBuilder("p.pkey, ");
     cols.append(identifierKinds.isEmpty() ? "NULL" : "(SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i"
         + " WHERE i.pkey = p.pkey AND i.kind IN (" + kinds + "))");
     cols.append(", ").append(consented(purpose));
@@ -1384,8 +1384,9 @@ final class DuckDbStore implements Store {
     SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
     List<ValueType> computedTypes = computed.stream().map(m -> io.segmenta.core.rule.Measures.type(m, s)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+      String[] profileIds = keys.ids(conn, profilesVersion);
       while (rs.next()) {
-        List<Identifier> ids = identifiers(rs.getString(2));
+        List<Identifier> ids = identifierKinds.isEmpty() ? List.of() : identifiers(rs.getString(2));
         java.util.BitSet member = new java.util.BitSet(segments.size());
         for (int m = 0; m < masks; m++) {
           long mask = rs.getLong(lead + 1 + m);
@@ -1401,10 +1402,95 @@ final class DuckDbStore implements Store {
           TraitDef t = traits.get(i);
           values.add(t.stored() ? Columns.read(rs, 4 + i, t.type()) : Columns.read(rs, lead + masks + 1 + c, computedTypes.get(c++)));
         }
-        sink.accept(new io.segmenta.core.port.ProfileRow(rs.getString(1), ids, values, member, rs.getBoolean(3)));
+        sink.accept(new io.segmenta.core.port.ProfileRow(profileIds[(int) rs.getLong(1)], ids, values, member, rs.getBoolean(3)));
       }
     } catch (SQLException e) {
       throw new StoreException("the profile rows query failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized io.segmenta.core.port.NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
+      io.segmenta.core.privacy.Purpose purpose) {
+    Schema s = schema;
+    StringBuilder cols = new StringBuilder("p.pkey, ").append(consented(purpose)).append(" AS sg_consent");
+    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+    int stored = 0;
+    int[] column = new int[traitNames.size()];
+    for (int i = 0; i < traitNames.size(); i++) {
+      String n = traitNames.get(i);
+      TraitDef t = s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "'"));
+      if (t.stored()) {
+        if (t.type() != ValueType.NUMBER && t.type() != ValueType.BOOLEAN) {
+          throw new UserException("trait '" + n + "' is a " + t.type().label() + ", not a number or a boolean");
+        }
+        cols.append(", CAST(p.").append(Columns.quote(n)).append(" AS DOUBLE)");
+        column[i] = 3 + stored++;
+      } else {
+        io.segmenta.core.rule.Measure m = io.segmenta.core.rule.ComputedTraits.definition(n)
+            .orElseThrow(() -> new UserException("trait '" + n + "' is neither stored nor computed"));
+        if (io.segmenta.core.rule.Measures.type(m, s) != ValueType.NUMBER) {
+          throw new UserException("computed trait '" + n + "' is not a number");
+        }
+        column[i] = -1 - computed.size();
+        computed.add(m);
+      }
+    }
+    List<Rule> rules = new ArrayList<>();
+    rules.add(universe);
+    rules.addAll(flags);
+    int masks = SqlCompiler.maskColumns(rules.size());
+    int firstMeasure = 3 + stored + masks;
+    for (int i = 0; i < column.length; i++) {
+      if (column[i] < 0) {
+        column[i] = firstMeasure + (-1 - column[i]);
+      }
+    }
+    SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), rules, asOf, computed, List.of());
+    // In key order, which is usually profile-id order too (keys are given in id order within each write).
+    String sql = "SELECT * FROM (" + q.sql() + ") WHERE sg_consent AND (sm0 & 1) = 1 ORDER BY pkey";
+    int capacity = 1024;
+    long[] keysRead = new long[capacity];
+    double[][] values = new double[column.length][capacity];
+    java.util.BitSet[] met = new java.util.BitSet[flags.size()];
+    for (int k = 0; k < met.length; k++) {
+      met[k] = new java.util.BitSet();
+    }
+    int n = 0;
+    try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql, q.params())); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (n == capacity) {
+          capacity *= 2;
+          keysRead = Arrays.copyOf(keysRead, capacity);
+          for (int j = 0; j < values.length; j++) {
+            values[j] = Arrays.copyOf(values[j], capacity);
+          }
+        }
+        keysRead[n] = rs.getLong(1);
+        for (int j = 0; j < column.length; j++) {
+          double v = rs.getDouble(column[j]);
+          values[j][n] = rs.wasNull() ? Double.NaN : v;
+        }
+        for (int k = 0; k < met.length; k++) {
+          int bit = k + 1;
+          if ((rs.getLong(3 + stored + bit / SqlCompiler.MASK_BITS) >>> (bit % SqlCompiler.MASK_BITS) & 1L) != 0) {
+            met[k].set(n);
+          }
+        }
+        n++;
+      }
+      String[] byKey = keys.ids(conn, profilesVersion);
+      String[] ids = new String[n];
+      for (int i = 0; i < n; i++) {
+        ids[i] = byKey[(int) keysRead[i]];
+      }
+      List<double[]> out = new ArrayList<>();
+      for (double[] v : values) {
+        out.add(Arrays.copyOf(v, n));
+      }
+      return new io.segmenta.core.port.NumberColumns(ids, out, List.of(met));
+    } catch (SQLException e) {
+      throw new StoreException("the number columns query failed: " + e.getMessage(), e);
     }
   }
 
@@ -1706,6 +1792,41 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized void writeScores(Instant asOf, List<String> traits, Map<String, List<Value>> scores) {
+    List<TraitDef> defs = scoreTraits(traits);
+    stageScores(defs, a -> {
+      for (Map.Entry<String, List<Value>> e : scores.entrySet()) {
+        a.beginRow().append(e.getKey());
+        for (int i = 0; i < defs.size(); i++) {
+          append(a, e.getValue().get(i), defs.get(i).type());
+        }
+        a.endRow();
+      }
+    });
+    replaceScores(asOf, defs);
+  }
+
+  @Override
+  public synchronized void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
+    io.segmenta.core.Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
+    List<TraitDef> defs = scoreTraits(List.of(trait));
+    if (defs.get(0).type() != ValueType.NUMBER) {
+      throw new UserException("'" + trait + "' is not a number trait");
+    }
+    stageScores(defs, a -> {
+      for (int i = 0; i < ids.length; i++) {
+        a.beginRow().append(ids[i]);
+        if (Double.isNaN(values[i])) {
+          a.appendNull();
+        } else {
+          a.append(values[i]);
+        }
+        a.endRow();
+      }
+    });
+    replaceScores(asOf, defs);
+  }
+
+  private List<TraitDef> scoreTraits(List<String> traits) {
     List<TraitDef> defs = new ArrayList<>();
     for (String t : traits) {
       TraitDef d = schema.trait(t).orElseThrow(() -> new UserException("unknown trait '" + t + "'"));
@@ -1714,33 +1835,40 @@ final class DuckDbStore implements Store {
       }
       defs.add(d);
     }
+    return defs;
+  }
+
+  @FunctionalInterface
+  private interface Rows {
+    void append(DuckDBAppender a) throws SQLException;
+  }
+
+  private void stageScores(List<TraitDef> defs, Rows rows) {
     try (Statement st = conn.createStatement()) {
       StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_scores(profile_id VARCHAR");
       defs.forEach(d -> ddl.append(", ").append(Columns.quote(d.name())).append(' ').append(Columns.sqlType(d.type())));
       st.execute(ddl.append(")").toString());
       try (DuckDBAppender a = conn.createAppender("temp", "main", "s_scores")) {
-        for (Map.Entry<String, List<Value>> e : scores.entrySet()) {
-          a.beginRow().append(e.getKey());
-          for (int i = 0; i < defs.size(); i++) {
-            append(a, e.getValue().get(i), defs.get(i).type());
-          }
-          a.endRow();
-        }
+        rows.append(a);
       }
     } catch (SQLException e) {
       throw new StoreException("could not stage scores: " + e.getMessage(), e);
     }
+  }
+
+  /** Every profile's score columns become the staged values (none for profiles not staged), in one pass. */
+  private void replaceScores(Instant asOf, List<TraitDef> defs) {
     transaction(() -> {
       try (Statement st = conn.createStatement()) {
-        StringBuilder clear = new StringBuilder("UPDATE profiles SET ");
         StringBuilder set = new StringBuilder("UPDATE profiles SET ");
+        StringBuilder staged = new StringBuilder("SELECT p.pkey");
         for (int i = 0; i < defs.size(); i++) {
           String c = Columns.quote(defs.get(i).name());
-          clear.append(i > 0 ? ", " : "").append(c).append(" = NULL");
           set.append(i > 0 ? ", " : "").append(c).append(" = s.").append(c);
+          staged.append(", s.").append(c);
         }
-        st.executeUpdate(clear.toString());
-        st.executeUpdate(set.append(" FROM s_scores s WHERE profiles.profile_id = s.profile_id").toString());
+        staged.append(" FROM profiles p LEFT JOIN s_scores s ON s.profile_id = p.profile_id");
+        st.executeUpdate(set.append(" FROM (").append(staged).append(") s WHERE profiles.pkey = s.pkey").toString());
       }
       try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)")) {
         for (TraitDef d : defs) {

@@ -122,6 +122,13 @@ public interface Store extends AutoCloseable {
       io.segmenta.core.privacy.Purpose purpose, Consumer<ProfileRow> sink);
 
   /**
+   * The profiles meeting {@code universe} at {@code asOf} whose consent allows {@code purpose}, as columns: the named
+   * number or boolean traits (stored, or computed at {@code asOf}; booleans as 0/1), and whether each meets each of
+   * {@code flags}. Rows come in the store's own order (for the embedded store, the order profiles were first written in).
+   */
+  NumberColumns numberColumns(Rule universe, List<String> traits, List<Rule> flags, Instant asOf, io.segmenta.core.privacy.Purpose purpose);
+
+  /**
    * Interactions of known profiles with products in {@code [from, until)}, in no particular order: for {@code order_line},
    * the lines of orders (returns are not purchases); for any other event type, its events with a
    * {@code product_id}.
@@ -160,6 +167,16 @@ public interface Store extends AutoCloseable {
    * {@code scores} get none. Records {@code asOf} as the instant each trait was scored at. Atomic.
    */
   void writeScores(Instant asOf, List<String> traits, java.util.Map<String, List<io.segmenta.core.value.Value>> scores);
+
+  /** As {@link #writeScores(Instant, List, java.util.Map)} for one number trait, profile {@code ids[i]} scoring {@code values[i]}. */
+  default void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
+    io.segmenta.core.Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
+    java.util.Map<String, List<io.segmenta.core.value.Value>> scores = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < ids.length; i++) {
+      scores.put(ids[i], List.of(new io.segmenta.core.value.Value.Num(values[i])));
+    }
+    writeScores(asOf, List.of(trait), scores);
+  }
 
   /** When a score trait was last computed, if ever. */
   java.util.Optional<Instant> scoredAt(String trait);

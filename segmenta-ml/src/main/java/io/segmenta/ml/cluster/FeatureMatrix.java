@@ -1,10 +1,11 @@
 package io.segmenta.ml.cluster;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.ComputedTraits;
-import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
+import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import java.util.List;
  * standardised (population deviation), which is what distances and regressions should see. Customers missing a
  * feature are left out and counted.
  */
-public record FeatureMatrix(List<String> features, List<String> ids, double[][] raw, double[][] z, List<Boolean> logged, long incomplete) {
+public record FeatureMatrix(List<String> features, List<String> ids, double[][] raw, double[][] z, List<Boolean> logged, long incomplete,
+    List<java.util.BitSet> flags) {
 
   /** Categorical traits become one 0/1 column per value, for at most this many of their most common values. */
   static final int MAX_LEVELS = 12;
@@ -27,50 +29,115 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
    * which become one column {@code trait=value} per common value (one-hot).
    */
   public static FeatureMatrix read(Store store, Instant asOf, Rule universe, List<String> features) {
+    return read(store, asOf, universe, features, List.of());
+  }
+
+  /**
+   * As {@link #read(Store, Instant, Rule, List)}, also telling which rows meet each of the {@code flags} rules
+   * ({@link #flags()}: bit {@code i} of {@code flags().get(k)}): one pass over the profiles gives the features and,
+   * say, a seed segment's members. Customers who opted out of analytics are left out.
+   */
+  public static FeatureMatrix read(Store store, Instant asOf, Rule universe, List<String> features, List<Rule> flagRules) {
     List<String> computed = new ArrayList<>();
-    List<Measure> measures = new ArrayList<>();
     List<String> stored = new ArrayList<>();
+    boolean numeric = true;
     for (String f : features) {
       var def = store.schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
       if (!def.stored()) {
+        var measure = ComputedTraits.definition(f).orElseThrow(() -> new UserException("'" + f + "' has no definition"));
+        numeric &= io.segmenta.core.rule.Measures.type(measure, store.schema()) == ValueType.NUMBER;
         computed.add(f);
-        measures.add(ComputedTraits.definition(f).orElseThrow(() -> new UserException("'" + f + "' has no definition")));
-      } else if (def.type() == io.segmenta.core.schema.ValueType.NUMBER || def.type() == io.segmenta.core.schema.ValueType.BOOLEAN
-          || def.type() == io.segmenta.core.schema.ValueType.STRING) {
+      } else if (def.type() == ValueType.NUMBER || def.type() == ValueType.BOOLEAN || def.type() == ValueType.STRING) {
+        numeric &= def.type() != ValueType.STRING;
         stored.add(f);
       } else {
         throw new UserException("trait '" + f + "' is a " + def.type().label() + "; features are numbers, booleans, text or computed traits");
       }
     }
-    // Rows in profile-id order, whatever order the store streams them in: the order feeds seeded models (k-means++
-    // picks seeds by row), and a large streamed result is not guaranteed to keep its ORDER BY through JDBC.
-    java.util.Map<String, double[]> byId = new java.util.TreeMap<>();
-    long[] incomplete = {0};
-    store.values(universe, asOf, measures, (id, v) -> {
-      double[] r = new double[v.size()];
-      for (int j = 0; j < r.length; j++) {
-        r[j] = v.get(j) instanceof Value.Num n ? n.value() : Double.NaN;
+    Rows rows = numeric ? numberRows(store, asOf, universe, computed, stored, flagRules) : profileRows(store, asOf, universe, computed, stored, flagRules);
+    return standardised(rows);
+  }
+
+  /** Rows before standardising: columns, and per row (in profile-id order) its id, values and flags. */
+  private record Rows(List<String> columns, List<String> ids, double[][] raw, List<java.util.BitSet> flags, long incomplete) {}
+
+  /** Number and boolean features, read as columns: the quick way for the usual feature sets. */
+  private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
+    List<String> columns = new ArrayList<>(computed);
+    columns.addAll(stored);
+    NumberColumns nc = store.numberColumns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS);
+    int d = columns.size();
+    int[] complete = new int[nc.rows()];
+    int kept = 0;
+    for (int i = 0; i < nc.rows(); i++) {
+      boolean ok = true;
+      for (int j = 0; j < d && ok; j++) {
+        ok = Double.isFinite(nc.columns().get(j)[i]);
       }
-      if (Arrays.stream(r).allMatch(Double::isFinite)) {
-        byId.put(id, r);
-      } else {
-        incomplete[0]++;
+      if (ok) {
+        complete[kept++] = i;
       }
-    });
-    java.util.Map<String, java.util.Map<String, Value>> traitsById = new java.util.HashMap<>();
-    java.util.Map<String, java.util.Map<String, Integer>> levelCounts = new java.util.LinkedHashMap<>();
-    if (!stored.isEmpty()) {
-      store.export(universe, asOf, stored, io.segmenta.core.privacy.Purpose.ANALYTICS, m -> {
-        if (byId.containsKey(m.profileId())) {
-          traitsById.put(m.profileId(), m.traits());
-          for (String f : stored) {
-            if (m.traits().get(f) instanceof Value.Str str) {
-              levelCounts.computeIfAbsent(f, k -> new java.util.HashMap<>()).merge(str.value(), 1, Integer::sum);
-            }
-          }
-        }
-      });
     }
+    long incomplete = nc.rows() - kept;
+    int[] order = inIdOrder(Arrays.copyOf(complete, kept), i -> nc.ids()[i]);
+    double[][] raw = new double[order.length][d];
+    List<String> ids = new ArrayList<>(order.length);
+    List<java.util.BitSet> flags = new ArrayList<>();
+    for (int k = 0; k < flagRules.size(); k++) {
+      flags.add(new java.util.BitSet(order.length));
+    }
+    for (int r = 0; r < order.length; r++) {
+      int i = order[r];
+      ids.add(nc.ids()[i]);
+      for (int j = 0; j < d; j++) {
+        raw[r][j] = nc.columns().get(j)[i];
+      }
+      for (int k = 0; k < flags.size(); k++) {
+        if (nc.flags().get(k).get(i)) {
+          flags.get(k).set(r);
+        }
+      }
+    }
+    return new Rows(columns, ids, raw, flags, incomplete);
+  }
+
+  /** Any features, text traits one-hot encoded, read profile by profile. */
+  private static Rows profileRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
+    List<String> traits = new ArrayList<>(computed);
+    traits.addAll(stored);
+    List<Rule> segments = new ArrayList<>();
+    segments.add(universe);
+    segments.addAll(flagRules);
+    List<String> rowIds = new ArrayList<>();
+    List<double[]> computedRows = new ArrayList<>();
+    List<Value[]> storedRows = new ArrayList<>();
+    List<java.util.BitSet> rowFlags = new ArrayList<>();
+    java.util.Map<String, java.util.Map<String, Integer>> levelCounts = new java.util.LinkedHashMap<>();
+    long[] incomplete = {0};
+    store.profileRows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
+      if (!row.consented() || !row.segments().get(0)) {
+        return;
+      }
+      double[] r = new double[computed.size()];
+      for (int j = 0; j < r.length; j++) {
+        r[j] = row.traits().get(j) instanceof Value.Num n ? n.value() : Double.NaN;
+        if (!Double.isFinite(r[j])) {
+          incomplete[0]++;
+          return;
+        }
+      }
+      Value[] t = new Value[stored.size()];
+      for (int j = 0; j < t.length; j++) {
+        t[j] = row.traits().get(computed.size() + j);
+        if (t[j] instanceof Value.Str str) {
+          levelCounts.computeIfAbsent(stored.get(j), k -> new java.util.HashMap<>()).merge(str.value(), 1, Integer::sum);
+        }
+      }
+      rowIds.add(row.id());
+      computedRows.add(r);
+      storedRows.add(t);
+      rowFlags.add(row.segments().get(1, segments.size()));
+    });
     List<String> columns = new ArrayList<>(computed);
     for (String f : stored) {
       if (levelCounts.containsKey(f)) {
@@ -80,60 +147,115 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
         columns.add(f);
       }
     }
+    int[] all = new int[rowIds.size()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
     List<String> ids = new ArrayList<>();
     List<double[]> rows = new ArrayList<>();
-    for (java.util.Map.Entry<String, double[]> e : byId.entrySet()) {
-      double[] r = Arrays.copyOf(e.getValue(), columns.size());
-      java.util.Map<String, Value> t = traitsById.getOrDefault(e.getKey(), java.util.Map.of());
+    List<java.util.BitSet> flags = new ArrayList<>();
+    for (int k = 0; k < flagRules.size(); k++) {
+      flags.add(new java.util.BitSet());
+    }
+    for (int o : inIdOrder(all, rowIds::get)) {
+      double[] r = Arrays.copyOf(computedRows.get(o), columns.size());
+      Value[] t = storedRows.get(o);
       boolean complete = true;
       for (int c = computed.size(); c < columns.size(); c++) {
         String col = columns.get(c);
         int eq = col.indexOf('=');
         if (eq > 0) {
-          r[c] = t.get(col.substring(0, eq)) instanceof Value.Str str && str.value().equals(col.substring(eq + 1)) ? 1 : 0;
+          Value v = t[stored.indexOf(col.substring(0, eq))];
+          r[c] = v instanceof Value.Str str && str.value().equals(col.substring(eq + 1)) ? 1 : 0;
         } else {
-          Value v = t.get(col);
+          Value v = t[stored.indexOf(col)];
           r[c] = v instanceof Value.Num n ? n.value() : v instanceof Value.Bool b ? (b.value() ? 1 : 0) : Double.NaN;
           complete &= Double.isFinite(r[c]);
         }
       }
       if (complete) {
-        ids.add(e.getKey());
+        for (int k = 0; k < flags.size(); k++) {
+          if (rowFlags.get(o).get(k)) {
+            flags.get(k).set(rows.size());
+          }
+        }
+        ids.add(rowIds.get(o));
         rows.add(r);
       } else {
         incomplete[0]++;
       }
     }
-    features = columns;
-    double[][] raw = rows.toArray(new double[0][]);
-    int d = features.size();
-    double[][] z = new double[raw.length][d];
-    List<Boolean> logged = new ArrayList<>();
-    for (int j = 0; j < d; j++) {
-      int f = j;
-      boolean log = !features.get(j).contains("=") && raw.length > 0 && Arrays.stream(raw).mapToDouble(r -> r[f]).min().orElse(0) >= 0 && skew(raw, f) > 1;
-      logged.add(log);
-      double mean = 0;
-      for (int i = 0; i < raw.length; i++) {
-        z[i][j] = log ? Math.log1p(raw[i][j]) : raw[i][j];
-        mean += z[i][j] / raw.length;
-      }
-      double var = 0;
-      for (double[] r : z) {
-        var += (r[j] - mean) * (r[j] - mean) / raw.length;
-      }
-      double sd = Math.sqrt(var) > 0 ? Math.sqrt(var) : 1;
-      for (double[] r : z) {
-        r[j] = (r[j] - mean) / sd;
-      }
-    }
-    return new FeatureMatrix(List.copyOf(features), List.copyOf(ids), raw, z, List.copyOf(logged), incomplete[0]);
+    return new Rows(columns, ids, rows.toArray(new double[0][]), flags, incomplete[0]);
   }
 
-  static double skew(double[][] x, int f) {
-    double m = Arrays.stream(x).mapToDouble(r -> r[f]).average().orElse(0);
-    double m2 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 2)).average().orElse(0);
-    double m3 = Arrays.stream(x).mapToDouble(r -> Math.pow(r[f] - m, 3)).average().orElse(0);
+  /**
+   * The rows in profile-id order, whatever order the store streams them in: the order feeds seeded models (k-means++
+   * picks seeds by row). Stores usually stream in that order already, which costs one pass to notice.
+   */
+  private static int[] inIdOrder(int[] rows, java.util.function.IntFunction<String> id) {
+    boolean sorted = true;
+    for (int i = 1; i < rows.length && sorted; i++) {
+      sorted = id.apply(rows[i - 1]).compareTo(id.apply(rows[i])) < 0;
+    }
+    if (sorted) {
+      return rows;
+    }
+    return Arrays.stream(rows).boxed().sorted(java.util.Comparator.comparing(id::apply)).mapToInt(Integer::intValue).toArray();
+  }
+
+  private static FeatureMatrix standardised(Rows rows) {
+    List<String> features = rows.columns();
+    double[][] raw = rows.raw();
+    int n = raw.length;
+    int d = features.size();
+    double[][] z = new double[n][d];
+    List<Boolean> logged = new ArrayList<>();
+    // Column by column, on a contiguous copy: the statistics make several passes over each feature.
+    double[] col = new double[n];
+    for (int j = 0; j < d; j++) {
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        col[i] = raw[i][j];
+        min = Math.min(min, col[i]);
+      }
+      boolean log = !features.get(j).contains("=") && n > 0 && min >= 0 && skew(col) > 1;
+      logged.add(log);
+      double mean = 0;
+      for (int i = 0; i < n; i++) {
+        if (log) {
+          col[i] = Math.log1p(col[i]);
+        }
+        mean += col[i] / n;
+      }
+      double var = 0;
+      for (int i = 0; i < n; i++) {
+        var += (col[i] - mean) * (col[i] - mean) / n;
+      }
+      double sd = Math.sqrt(var) > 0 ? Math.sqrt(var) : 1;
+      for (int i = 0; i < n; i++) {
+        z[i][j] = (col[i] - mean) / sd;
+      }
+    }
+    return new FeatureMatrix(List.copyOf(features), List.copyOf(rows.ids()), raw, z, List.copyOf(logged), rows.incomplete(), List.copyOf(rows.flags()));
+  }
+
+  /** Skewness from population moments. */
+  static double skew(double[] x) {
+    int n = x.length;
+    double m = 0;
+    for (double v : x) {
+      m += v;
+    }
+    m /= n;
+    double m2 = 0;
+    double m3 = 0;
+    for (double v : x) {
+      double d = v - m;
+      m2 += d * d;
+      m3 += d * d * d;
+    }
+    m2 /= n;
+    m3 /= n;
     return m2 > 0 ? m3 / Math.pow(m2, 1.5) : 0;
   }
 }

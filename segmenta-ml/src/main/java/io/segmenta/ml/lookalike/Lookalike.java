@@ -55,20 +55,25 @@ public final class Lookalike {
       double[] wv = w;
       java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
         double[] acc = new double[d + d * d];
+        // The row with its leading 1 (the intercept's input), so the inner loops have no branch.
+        double[] xr = new double[d];
+        xr[0] = 1;
         for (int i = c * CHUNK; i < Math.min(n, (c + 1) * CHUNK); i++) {
+          System.arraycopy(x[i], 0, xr, 1, d - 1);
           double z = wv[0];
           for (int j = 1; j < d; j++) {
-            z += wv[j] * x[i][j - 1];
+            z += wv[j] * xr[j];
           }
           double p = 1 / (1 + Math.exp(-z));
           double r = (seed[i] ? 1 : 0) - p;
           double s = p * (1 - p);
           for (int a = 0; a < d; a++) {
-            double xa = a == 0 ? 1 : x[i][a - 1];
+            double xa = xr[a];
             acc[a] += r * xa;
             double sxa = s * xa;
+            int row = d + a * d;
             for (int b = a; b < d; b++) {
-              acc[d + a * d + b] += sxa * (b == 0 ? 1 : x[i][b - 1]);
+              acc[row + b] += sxa * xr[b];
             }
           }
         }
@@ -154,6 +159,7 @@ public final class Lookalike {
 
   /** The scores of every row under a model. */
   public static double[] scores(Model m, double[][] x) {
-    return Arrays.stream(x).mapToDouble(m::score).toArray();
+    // Each row's score depends on that row alone, and toArray keeps row order: the same on any number of cores.
+    return Arrays.stream(x).parallel().mapToDouble(m::score).toArray();
   }
 }

@@ -40,18 +40,17 @@ public final class Lookalikes {
   public record Recovery(double share, int hidden, int found, double lift) {}
 
   public static Result find(Store store, Instant asOf, String seedName, Rule seed, Rule constraint, List<String> features, String name) {
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features);
-    Set<String> members = new HashSet<>(store.members(seed, asOf, 0, Integer.MAX_VALUE));
-    Set<String> allowed = constraint == null ? null : new HashSet<>(store.members(constraint, asOf, 0, Integer.MAX_VALUE));
+    // One pass over the profiles: the features, and whether each is in the seed and meets the constraint.
+    List<Rule> flags = constraint == null ? List.of(seed) : List.of(seed, constraint);
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features, flags);
     boolean[] isSeed = new boolean[fm.ids().size()];
     boolean[] eligible = new boolean[isSeed.length];
     int seedCount = 0;
     int candidates = 0;
     for (int i = 0; i < isSeed.length; i++) {
-      String id = fm.ids().get(i);
-      isSeed[i] = members.contains(id);
+      isSeed[i] = fm.flags().get(0).get(i);
       seedCount += isSeed[i] ? 1 : 0;
-      eligible[i] = !isSeed[i] && (allowed == null || allowed.contains(id));
+      eligible[i] = !isSeed[i] && (constraint == null || fm.flags().get(1).get(i));
       candidates += eligible[i] ? 1 : 0;
     }
     if (seedCount < 10) {
@@ -64,11 +63,7 @@ public final class Lookalikes {
     double[] scores = Lookalike.scores(model, fm.z());
     String trait = "lookalike_" + name.replaceAll("[^a-z0-9_]", "_");
     store.declareTrait(new TraitDef(trait, ValueType.NUMBER, Family.SCORE, "likeness to segment " + seedName + " (0..1)"));
-    Map<String, List<Value>> stored = new LinkedHashMap<>();
-    for (int i = 0; i < scores.length; i++) {
-      stored.put(fm.ids().get(i), List.of(new Value.Num(scores[i])));
-    }
-    store.writeScores(asOf, List.of(trait), stored);
+    store.writeScores(asOf, trait, fm.ids().toArray(new String[0]), scores);
     List<TierRule> tiers = new ArrayList<>();
     for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
       double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];
@@ -81,13 +76,12 @@ public final class Lookalikes {
 
   /** Hides {@code hiddenShare} of the seed (seeded), fits on the rest, and reports what each tier recovers. */
   public static List<Recovery> evaluate(Store store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features);
-    Set<String> members = new HashSet<>(store.members(seed, asOf, 0, Integer.MAX_VALUE));
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features, List.of(seed));
     java.util.SplittableRandom r = new java.util.SplittableRandom(randomSeed);
     boolean[] visible = new boolean[fm.ids().size()];
     boolean[] hidden = new boolean[visible.length];
     for (int i = 0; i < visible.length; i++) {
-      if (members.contains(fm.ids().get(i))) {
+      if (fm.flags().get(0).get(i)) {
         if (r.nextDouble() < hiddenShare) {
           hidden[i] = true;
         } else {
