@@ -39,11 +39,46 @@ public final class Lookalike {
   /** A tier: the closest {@code share} of the candidates, as their indexes. */
   public record Tier(double share, int[] members) {}
 
+  /** Above this many rows, the fit starts from the optima of every 64th and then every 8th row. */
+  static final int WARM_START_ROWS = 200_000;
+  private static final int[] STRIDES = {64, 8};
+
+  /**
+   * Ridge-penalised logistic regression of seed against everyone by Newton-Raphson, to a step below 1e-8.
+   *
+   * <p>A seed defined by a rule on the features themselves ({@code net_revenue > 2000}) is nearly separable: the
+   * weights grow for a dozen iterations before the ridge holds them. On large inputs those iterations run first on
+   * fixed strided subsamples (every 64th, then every 8th row, with the ridge scaled to the sample so that its
+   * optimum approximates the full one), and the full data only finishes the fit: same optimum, a few passes over
+   * it instead of seventeen. {@link Model#iterations()} counts the passes over all rows.
+   */
   public static Model fit(double[][] x, boolean[] seed, double ridge) {
     checkArgument(x.length == seed.length, "one seed flag per row: %s rows, %s flags", x.length, seed.length);
+    double[] w = new double[x[0].length + 1];
+    if (x.length > WARM_START_ROWS) {
+      for (int stride : STRIDES) {
+        int m = (x.length + stride - 1) / stride;
+        double[][] xs = new double[m][];
+        boolean[] ys = new boolean[m];
+        int positives = 0;
+        for (int i = 0; i < m; i++) {
+          xs[i] = x[i * stride];
+          ys[i] = seed[i * stride];
+          positives += ys[i] ? 1 : 0;
+        }
+        // A sample with hardly any seed (or non-seed) rows says little about the optimum: start from zero then.
+        if (positives >= 50 && m - positives >= 50) {
+          w = newton(xs, ys, ridge / stride, w).weights();
+        }
+      }
+    }
+    return newton(x, seed, ridge, w);
+  }
+
+  private static Model newton(double[][] x, boolean[] seed, double ridge, double[] start) {
     int n = x.length;
     int d = x[0].length + 1;
-    double[] w = new double[d];
+    double[] w = start.clone();
     int it = 0;
     boolean converged = false;
     while (it < 50 && !converged) {
