@@ -99,21 +99,30 @@ public final class Rfm {
       m[i] = values.get(i)[2];
     }
     int k = spec.scores();
-    int[] rs;
-    if (spec.method() == QuantileScores.Method.RANK) {
-      double[] negated = new double[n];
-      for (int i = 0; i < n; i++) {
-        negated[i] = -r[i];
+    // The three scores are independent: computed side by side (each is deterministic, so the result is too).
+    int[][] scored = new int[3][];
+    java.util.stream.IntStream.range(0, 3).parallel().forEach(which -> {
+      if (which == 0) {
+        if (spec.method() == QuantileScores.Method.RANK) {
+          double[] negated = new double[n];
+          for (int i = 0; i < n; i++) {
+            negated[i] = -r[i];
+          }
+          scored[0] = QuantileScores.scores(negated, k, spec.method());
+        } else {
+          int[] rs = QuantileScores.scores(r, k, spec.method());
+          for (int i = 0; i < n; i++) {
+            rs[i] = k + 1 - rs[i];
+          }
+          scored[0] = rs;
+        }
+      } else {
+        scored[which] = QuantileScores.scores(which == 1 ? f : m, k, spec.method());
       }
-      rs = QuantileScores.scores(negated, k, spec.method());
-    } else {
-      rs = QuantileScores.scores(r, k, spec.method());
-      for (int i = 0; i < n; i++) {
-        rs[i] = k + 1 - rs[i];
-      }
-    }
-    int[] fs = QuantileScores.scores(f, k, spec.method());
-    int[] ms = QuantileScores.scores(m, k, spec.method());
+    });
+    int[] rs = scored[0];
+    int[] fs = scored[1];
+    int[] ms = scored[2];
     List<Row> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       rows.add(new Row(ids.get(i), r[i], f[i], m[i], rs[i], fs[i], ms[i]));
