@@ -279,7 +279,7 @@ final class SqlCompiler {
         if (conditionColumns) {
           sql.add(" FILTER (WHERE " + s.alias + ".sg_f" + keys.indexOf(a.filterKey()) + ")");
         } else if (!shared) {
-          sql.add(" FILTER (WHERE ").add(a.filter().render(lower)).add(")");
+          sql.add(" FILTER (WHERE ").add(a.filter().render(lower, dialect)).add(")");
         }
         sql.add(" AS m" + i++);
       }
@@ -290,9 +290,9 @@ final class SqlCompiler {
           RowFilter rf = conditions.get(keys.get(k));
           // Type and time are never missing: only a condition on event properties needs COALESCE to be two-valued.
           if (rf.property() == null) {
-            sql.add(", ").add(rf.render(lower)).add(" AS sg_f" + k);
+            sql.add(", ").add(rf.render(lower, dialect)).add(" AS sg_f" + k);
           } else {
-            sql.add(", COALESCE(").add(rf.render(lower)).add(", false) AS sg_f" + k);
+            sql.add(", COALESCE(").add(rf.render(lower, dialect)).add(", false) AS sg_f" + k);
           }
         }
         sql.add(" FROM ");
@@ -319,7 +319,7 @@ final class SqlCompiler {
         sql.add(" AND (");
         int f = 0;
         for (RowFilter rf : conditions.values()) {
-          sql.add(f++ > 0 ? " OR " : "").add("(").add(rf.render(lower)).add(")");
+          sql.add(f++ > 0 ? " OR " : "").add("(").add(rf.render(lower, dialect)).add(")");
         }
         sql.add(")");
       }
@@ -791,25 +791,7 @@ final class SqlCompiler {
    * The rows an aggregate reads: one event type (null for order lines), a window [from, until) (null: open), and a
    * condition on the rows' properties (null: none).
    */
-  private final class RowFilter {
-    private final Source source;
-    private final String type;
-    private final Instant from;
-    private final Instant until;
-    private final Frag property;
-
-    RowFilter(Source source, String type, Instant from, Instant until, Frag property) {
-      this.source = source;
-      this.type = type;
-      this.from = from;
-      this.until = until;
-      this.property = property;
-    }
-
-    Frag property() {
-      return property;
-    }
-
+  private record RowFilter(Source source, String type, Instant from, Instant until, Frag property) {
     String key() {
       return type + "|" + from + "|" + until + "|" + (property == null ? "" : property.sql + "|" + property.params);
     }
@@ -818,7 +800,7 @@ final class SqlCompiler {
      * The condition as SQL inside a scan whose rows all have {@code ts >= lower} (null: no such bound): a window
      * starting there adds nothing, and leaving it out saves a comparison per row and condition.
      */
-    Frag render(Instant lower) {
+    Frag render(Instant lower, Dialect dialect) {
       String al = source.alias;
       Frag f = type != null ? Frag.of(al + ".type = ").param("?", type) : Frag.of("true");
       if (from != null && !from.equals(lower)) {
