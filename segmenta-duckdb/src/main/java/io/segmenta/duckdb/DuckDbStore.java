@@ -1328,34 +1328,58 @@ final class DuckDbStore implements Store {
   public synchronized void interactions(String eventType, Instant from, Instant until, Consumer<io.segmenta.core.port.Interaction> sink) {
     // In no particular order: a large sorted result did not always come back sorted through JDBC (DuckDB 2.0.0.1
     // returned one rotated run), and recommenders order what they read themselves.
-    String sql;
+    // Rows carry integer codes rather than strings (DuckDB's JDBC driver spends about a microsecond per string): the
+    // profile's key, looked up in ProfileKeys, and a code per (product, category) pair, looked up in a dictionary
+    // read first. Millions of lines, a few thousand products.
+    String rows;
     if (eventType.equals("order_line")) {
-      sql = "SELECT p.profile_id, l.product_id, l.category, l.unit_price, l.quantity, l.ts FROM order_lines l JOIN profiles p ON p.pkey = l.pkey"
-          + " WHERE l.event_type = 'order' AND l.product_id IS NOT NULL AND l.ts >= ? AND l.ts < ?";
+      rows = "SELECT pkey, product_id, category, unit_price AS price, quantity, ts FROM order_lines WHERE event_type = 'order'";
     } else {
       EventTypeDef def = schema.eventType(eventType).orElseThrow(() -> new UserException("unknown event type '" + eventType + "'"));
       if (!def.properties().contains("product_id")) {
         throw new UserException("event type '" + eventType + "' has no product_id property; it has " + String.join(", ", def.properties()));
       }
-      String category = def.properties().contains("category") ? "e.category" : "NULL";
-      String price = def.properties().contains("price") ? "e.price" : "NULL";
-      String quantity = def.properties().contains("quantity") ? "e.quantity" : "1";
-      sql = "SELECT p.profile_id, e.product_id, " + category + ", " + price + ", " + quantity + ", e.ts FROM events e JOIN profiles p ON p.pkey = e.pkey"
-          + " WHERE e.type = '" + eventType + "' AND e.product_id IS NOT NULL AND e.ts >= ? AND e.ts < ?";
+      String category = def.properties().contains("category") ? "category" : "CAST(NULL AS VARCHAR)";
+      String price = def.properties().contains("price") ? "price" : "CAST(NULL AS DOUBLE)";
+      String quantity = def.properties().contains("quantity") ? "quantity" : "1";
+      rows = "SELECT pkey, product_id, " + category + " AS category, " + price + " AS price, " + quantity + " AS quantity, ts FROM events WHERE type = '"
+          + eventType.replace("'", "''") + "'";
     }
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      ps.setObject(1, LocalDateTime.ofInstant(from, ZoneOffset.UTC));
-      ps.setObject(2, LocalDateTime.ofInstant(until, ZoneOffset.UTC));
-      try (ResultSet rs = ps.executeQuery()) {
+    rows += " AND pkey IS NOT NULL AND product_id IS NOT NULL AND ts >= ? AND ts < ?";
+    LocalDateTime from0 = LocalDateTime.ofInstant(from, ZoneOffset.UTC);
+    LocalDateTime until0 = LocalDateTime.ofInstant(until, ZoneOffset.UTC);
+    try (Statement st = conn.createStatement()) {
+      try (PreparedStatement ps = conn.prepareStatement("CREATE OR REPLACE TEMP TABLE s_rows AS " + rows)) {
+        ps.setObject(1, from0);
+        ps.setObject(2, until0);
+        ps.execute();
+      }
+      st.execute("CREATE OR REPLACE TEMP TABLE s_items AS SELECT product_id, category, row_number() OVER (ORDER BY product_id, category) - 1 AS code"
+          + " FROM (SELECT DISTINCT product_id, category FROM s_rows)");
+      List<String> products = new ArrayList<>();
+      List<String> categories = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT product_id, category FROM s_items ORDER BY code")) {
         while (rs.next()) {
-          double price = rs.getDouble(4);
-          boolean noPrice = rs.wasNull();
-          double quantity = rs.getDouble(5);
-          boolean noQuantity = rs.wasNull();
-          sink.accept(new io.segmenta.core.port.Interaction(rs.getString(1), rs.getString(2), rs.getString(3), noPrice ? Double.NaN : price,
-              noQuantity ? 1 : quantity, rs.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+          products.add(rs.getString(1));
+          categories.add(rs.getString(2));
         }
       }
+      String[] ids = keys.ids(conn, profilesVersion);
+      try (ResultSet rs = st.executeQuery("SELECT r.pkey, i.code, r.price, r.quantity, epoch_us(r.ts) FROM s_rows r JOIN s_items i"
+          + " ON i.product_id = r.product_id AND i.category IS NOT DISTINCT FROM r.category")) {
+        while (rs.next()) {
+          double p = rs.getDouble(3);
+          boolean noPrice = rs.wasNull();
+          double q = rs.getDouble(4);
+          boolean noQuantity = rs.wasNull();
+          int code = rs.getInt(2);
+          long micros = rs.getLong(5);
+          sink.accept(new io.segmenta.core.port.Interaction(ids[(int) rs.getLong(1)], products.get(code), categories.get(code), noPrice ? Double.NaN : p,
+              noQuantity ? 1 : q, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000)));
+        }
+      }
+      st.execute("DROP TABLE IF EXISTS temp.main.s_rows");
+      st.execute("DROP TABLE IF EXISTS temp.main.s_items");
     } catch (SQLException e) {
       throw new StoreException("the interactions query failed: " + e.getMessage(), e);
     }
