@@ -33,9 +33,86 @@ final class ItemSimilarity {
   }
 
   /**
+   * Up to this many items, pairs are counted in a triangular array (at most 8.4M counts, 34 MB); above it, every
+   * pair occurrence is listed and sorted. Counting costs a pass over the pairs, listing a sort of all of them.
+   */
+  static final int DENSE_ITEMS = 4096;
+
+  /** Visits each pair of items seen together, i < j, in order of i then j, with how often they were. */
+  @FunctionalInterface
+  private interface PairVisitor {
+    void visit(int i, int j, double count);
+  }
+
+  @FunctionalInterface
+  private interface Pairs {
+    void forEach(PairVisitor v);
+  }
+
+  private static Pairs dense(int items, List<int[]> baskets, int maxBasket) {
+    int[] counts = new int[(int) ((long) items * (items - 1) / 2)];
+    for (int[] b : baskets) {
+      for (int x = Math.max(0, b.length - maxBasket); x < b.length; x++) {
+        for (int y = x + 1; y < b.length; y++) {
+          int i = Math.min(b[x], b[y]);
+          int j = Math.max(b[x], b[y]);
+          counts[triangle(items, i, j)]++;
+        }
+      }
+    }
+    return v -> {
+      for (int i = 0; i < items; i++) {
+        int row = triangle(items, i, i + 1);
+        for (int j = i + 1; j < items; j++) {
+          int c = counts[row + j - i - 1];
+          if (c > 0) {
+            v.visit(i, j, c);
+          }
+        }
+      }
+    };
+  }
+
+  /** Where pair (i, j), i < j, is counted: row i of the upper triangle holds j = i+1 .. items-1. */
+  private static int triangle(int items, int i, int j) {
+    return (int) ((long) i * (2L * items - i - 1) / 2) + (j - i - 1);
+  }
+
+  private static Pairs sorted(long pairs, List<int[]> baskets, int maxBasket) {
+    checkArgument(pairs < Integer.MAX_VALUE - 8, "too many item pairs (%s): lower maxBasket", pairs);
+    long[] packed = new long[(int) pairs];
+    int p = 0;
+    for (int[] b : baskets) {
+      for (int x = Math.max(0, b.length - maxBasket); x < b.length; x++) {
+        for (int y = x + 1; y < b.length; y++) {
+          int i = Math.min(b[x], b[y]);
+          int j = Math.max(b[x], b[y]);
+          packed[p++] = ((long) i << 32) | j;
+        }
+      }
+    }
+    Arrays.parallelSort(packed);
+    return v -> {
+      for (int s = 0; s < packed.length; ) {
+        int e = s;
+        while (e < packed.length && packed[e] == packed[s]) {
+          e++;
+        }
+        v.visit((int) (packed[s] >>> 32), (int) packed[s], e - s);
+        s = e;
+      }
+    };
+  }
+
+  /**
    * @param basketsOfItems each person's distinct item ids (0..items-1), most recent last
    */
   static ItemSimilarity build(int items, List<int[]> basketsOfItems, int maxBasket, int keep, double shrink) {
+    return build(items, basketsOfItems, maxBasket, keep, shrink, items <= DENSE_ITEMS);
+  }
+
+  /** As {@link #build(int, List, int, int, double)}, counting pairs in an array ({@code dense}) or by sorting them. */
+  static ItemSimilarity build(int items, List<int[]> basketsOfItems, int maxBasket, int keep, double shrink, boolean dense) {
     checkArgument(maxBasket >= 2, "maxBasket must be at least 2, got %s", maxBasket);
     checkArgument(keep >= 1, "keep must be positive, got %s", keep);
     checkArgument(shrink >= 0, "shrink must be non-negative, got %s", shrink);
@@ -48,31 +125,13 @@ final class ItemSimilarity {
         n[b[i]]++;
       }
     }
-    checkArgument(pairs < Integer.MAX_VALUE - 8, "too many item pairs (%s): lower maxBasket", pairs);
-    long[] packed = new long[(int) pairs];
-    int p = 0;
-    for (int[] b : basketsOfItems) {
-      int from = Math.max(0, b.length - maxBasket);
-      for (int x = from; x < b.length; x++) {
-        for (int y = x + 1; y < b.length; y++) {
-          int i = Math.min(b[x], b[y]);
-          int j = Math.max(b[x], b[y]);
-          packed[p++] = ((long) i << 32) | j;
-        }
-      }
-    }
-    Arrays.parallelSort(packed);
+    Pairs together = dense ? dense(items, basketsOfItems, maxBasket) : sorted(pairs, basketsOfItems, maxBasket);
     // Two passes over the distinct pairs: count each item's neighbours, then fill.
     int[] degree = new int[items];
-    for (int s = 0; s < packed.length; ) {
-      int e = s;
-      while (e < packed.length && packed[e] == packed[s]) {
-        e++;
-      }
-      degree[(int) (packed[s] >>> 32)]++;
-      degree[(int) packed[s]]++;
-      s = e;
-    }
+    together.forEach((i, j, c) -> {
+      degree[i]++;
+      degree[j]++;
+    });
     int[][] nb = new int[items][];
     float[][] sim = new float[items][];
     for (int i = 0; i < items; i++) {
@@ -80,21 +139,13 @@ final class ItemSimilarity {
       sim[i] = new float[degree[i]];
     }
     int[] fill = new int[items];
-    for (int s = 0; s < packed.length; ) {
-      int e = s;
-      while (e < packed.length && packed[e] == packed[s]) {
-        e++;
-      }
-      int i = (int) (packed[s] >>> 32);
-      int j = (int) packed[s];
-      double c = e - s;
+    together.forEach((i, j, c) -> {
       float v = (float) (c / Math.sqrt((double) n[i] * n[j]) * (c / (c + shrink)));
       nb[i][fill[i]] = j;
       sim[i][fill[i]++] = v;
       nb[j][fill[j]] = i;
       sim[j][fill[j]++] = v;
-      s = e;
-    }
+    });
     for (int i = 0; i < items; i++) {
       keepTop(nb, sim, i, keep);
     }

@@ -119,21 +119,26 @@ public final class Recommender implements Recommendations {
     // Products are numbered in the order of their ids, and each takes its category and price from its latest
     // interaction (ties: the larger price, then the larger category): nothing depends on the order the
     // interactions arrive in, so the same data always gives the same model.
-    java.util.TreeMap<String, Interaction> latest = new java.util.TreeMap<>();
+    // (A hash map, then the few thousand ids sorted: a sorted map would compare strings on every one of millions
+    // of interactions. `later` is a total order, so the result does not depend on the order either way.)
+    Map<String, Interaction> latest = new HashMap<>();
     for (List<Interaction> list : List.of(purchases, views)) {
       for (Interaction x : list) {
         latest.merge(x.productId(), x, Recommender::later);
       }
     }
+    List<String> ids = new ArrayList<>(latest.keySet());
+    java.util.Collections.sort(ids);
     Map<String, Integer> index = new HashMap<>(latest.size() * 2);
     List<String> names = new ArrayList<>(latest.size());
     List<String> cats = new ArrayList<>(latest.size());
     List<Double> prices = new ArrayList<>(latest.size());
-    for (Map.Entry<String, Interaction> e : latest.entrySet()) {
-      index.put(e.getKey(), names.size());
-      names.add(e.getKey());
-      cats.add(e.getValue().category());
-      prices.add(e.getValue().price());
+    for (String id : ids) {
+      Interaction x = latest.get(id);
+      index.put(id, names.size());
+      names.add(id);
+      cats.add(x.category());
+      prices.add(x.price());
     }
     int n = names.size();
     // Per customer: distinct items in order of last purchase, with decayed weights relative to their last purchase.
@@ -298,6 +303,23 @@ public final class Recommender implements Recommendations {
         int from = offsets[c];
         int len = offsets[c + 1] - from;
         if (len < 2) {
+          continue;
+        }
+        if (len <= 32) {
+          // Most customers have a handful of lines: sorted in place (equal pairs are identical, so order among
+          // them cannot matter).
+          for (int a = from + 1; a < from + len; a++) {
+            long t = times[a];
+            int item = items[a];
+            int b = a - 1;
+            while (b >= from && (times[b] > t || (times[b] == t && items[b] > item))) {
+              times[b + 1] = times[b];
+              items[b + 1] = items[b];
+              b--;
+            }
+            times[b + 1] = t;
+            items[b + 1] = item;
+          }
           continue;
         }
         Integer[] order = new Integer[len];
