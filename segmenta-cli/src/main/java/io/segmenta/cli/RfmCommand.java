@@ -21,9 +21,6 @@ import picocli.CommandLine.Option;
         "Recency: days since the last order; frequency: orders; monetary: net revenue (returns subtracted).",
         "Equal values always get the same score (docs/value.md)."})
 final class RfmCommand extends ReportCommand implements Callable<Integer> {
-
-
-
   @Option(names = "--period", defaultValue = "", description = "The period scored, in rule syntax, e.g. \"in last 365 days\" (default: all history up to --as-of).")
   String period;
 
