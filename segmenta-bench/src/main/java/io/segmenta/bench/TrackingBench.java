@@ -2,10 +2,15 @@ package io.segmenta.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.segmenta.core.port.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.Server;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,12 +20,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Tracking throughput with durable acknowledgements, on loopback, the load generator in the same process (so it
@@ -30,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * storing costs.
  *
  * <pre>java -Xmx8g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
- *     io.segmenta.bench.TrackingBench --data-dir /work/bench/tracking --seconds 15</pre>
+ *     io.segmenta.bench.TrackingBench --data-dir /work/bench/tracking --seconds 15 [--only batch] [--gzip]</pre>
  */
 public final class TrackingBench {
   private TrackingBench() {}
@@ -54,7 +64,7 @@ public final class TrackingBench {
   }
 
   /** Requests per second over {@code seconds}, after a warm-up; every answer must be 200. */
-  static double run(int port, Load l, int seconds, AtomicLong counter) throws Exception {
+  static double run(int port, Load l, int seconds, AtomicLong counter, boolean gzip) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String auth = "Basic " + Base64.getEncoder().encodeToString((KEY + ":").getBytes(StandardCharsets.UTF_8));
     URI uri = URI.create("http://127.0.0.1:" + port + l.path());
@@ -68,8 +78,14 @@ public final class TrackingBench {
       Thread th = new Thread(() -> {
         while (!stop.get()) {
           try {
-            HttpRequest r = HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(l, counter.getAndIncrement()))).build();
+            byte[] payload = body(l, counter.getAndIncrement()).getBytes(StandardCharsets.UTF_8);
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("Authorization", auth).header("Content-Type", "application/json");
+            if (gzip) {
+              // As RudderStack's SDKs send by default: the body gzipped, Content-Encoding: gzip.
+              payload = gzipped(payload);
+              b.header("Content-Encoding", "gzip");
+            }
+            HttpRequest r = b.POST(HttpRequest.BodyPublishers.ofByteArray(payload)).build();
             HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
             int code = resp.statusCode();
             if (code != 200) {
@@ -111,10 +127,29 @@ public final class TrackingBench {
     return n / elapsed;
   }
 
+  static byte[] gzipped(byte[] raw) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(raw);
+    }
+    return out.toByteArray();
+  }
+
+  /** The peer reads the body as the server must: inflated first when the client gzipped it. */
+  static byte[] inflated(Context ctx) throws IOException {
+    byte[] raw = ctx.bodyAsBytes();
+    if (!"gzip".equalsIgnoreCase(ctx.header("Content-Encoding"))) {
+      return raw;
+    }
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+      return in.readAllBytes();
+    }
+  }
+
   /** Requests per second measured by wrk (a C load generator, far lighter than the JDK's client) with its Lua script. */
   static double wrk(int port, int connections, int seconds) throws Exception {
     Path script = Files.createTempFile("track", ".lua");
-    try (var in = TrackingBench.class.getResourceAsStream("/track.lua")) {
+    try (InputStream in = TrackingBench.class.getResourceAsStream("/track.lua")) {
       Files.write(script, in.readAllBytes());
     }
     ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "-s", script.toString(), "http://127.0.0.1:" + port + "/v1/track");
@@ -123,7 +158,7 @@ public final class TrackingBench {
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+    Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
     if (!m.find() || out.contains("Non-2xx")) {
       throw new IllegalStateException("wrk failed or saw errors:\n" + out);
     }
@@ -137,6 +172,7 @@ public final class TrackingBench {
       Files.delete(dir.resolve("segmenta.duckdb"));
     }
     String only = SegmentBench.arg(args, "--only", "");
+    boolean gzip = Arrays.asList(args).contains("--gzip");
     List<Load> loads = new ArrayList<>(List.of(new Load("/v1/batch", 8, 100), new Load("/v1/track", 32, 1)));
     loads.removeIf(l -> !only.isEmpty() && !l.path().endsWith(only));
     ObjectMapper json = new ObjectMapper();
@@ -144,11 +180,11 @@ public final class TrackingBench {
       c.startup.showJavalinBanner = false;
       c.jetty.host = "127.0.0.1";
       c.routes.post("/v1/batch", ctx -> {
-        json.readTree(ctx.bodyAsBytes());
+        json.readTree(inflated(ctx));
         ctx.contentType("application/json").result("{\"success\":true}");
       });
       c.routes.post("/v1/track", ctx -> {
-        json.readTree(ctx.bodyAsBytes());
+        json.readTree(inflated(ctx));
         ctx.contentType("application/json").result("{\"success\":true}");
       });
     }).start(0);
@@ -167,10 +203,10 @@ public final class TrackingBench {
         return;
       }
       for (Load l : loads) {
-        double ours = run(server.port(), l, seconds, counter);
-        double ceiling = run(peer.port(), l, seconds, new AtomicLong());
-        System.out.printf("%s (%d concurrent, %d events a request): segmenta %,.0f req/s = %,.0f events/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
-            l.path(), l.concurrency(), l.eventsPerRequest(), ours, ours * l.eventsPerRequest(), ceiling, ours / ceiling);
+        double ours = run(server.port(), l, seconds, counter, gzip);
+        double ceiling = run(peer.port(), l, seconds, new AtomicLong(), gzip);
+        System.out.printf("%s%s (%d concurrent, %d events a request): segmenta %,.0f req/s = %,.0f events/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
+            l.path(), gzip ? " gzip" : "", l.concurrency(), l.eventsPerRequest(), ours, ours * l.eventsPerRequest(), ceiling, ours / ceiling);
       }
       System.out.printf("stored: %,d events%n", store.stats().events());
     } finally {
