@@ -589,6 +589,9 @@ final class Messages {
         }
       }
     }
+    if (kind.equals("screen") && !declare("name", "screen_name", ValueType.STRING, type, "the screen's name")) {
+      return; // the type exists even when a screen has no name, as Segmenta always did
+    }
     context(type, context, values, extras);
     events.add(new Event(id, userId, anonymousId, type, ts, values, List.of(), extras));
   }
