@@ -317,18 +317,18 @@ final class DuckDbStore implements Store {
 
   private void stage(Batch batch, List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
     try (Statement st = conn.createStatement()) {
-      StringBuilder p = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_profiles(seq BIGINT, profile_id VARCHAR");
+      StringBuilder p = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_profiles(_seq BIGINT, profile_id VARCHAR");
       for (TraitDef t : traits) {
         p.append(", ").append(Columns.quote(t.name())).append(' ').append(Columns.sqlType(t.type()));
       }
       st.execute(p.append(")").toString());
       st.execute("CREATE OR REPLACE TEMP TABLE s_identifiers(profile_id VARCHAR, kind VARCHAR, value VARCHAR)");
-      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP");
+      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(_seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP");
       for (PropertyDef prop : props) {
         e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
       }
       st.execute(e.append(")").toString());
-      st.execute("CREATE OR REPLACE TEMP TABLE s_lines(event_id VARCHAR, line_no INTEGER, product_id VARCHAR, product_name VARCHAR, category VARCHAR, quantity DOUBLE, unit_price DOUBLE, discount DOUBLE)");
+      st.execute("CREATE OR REPLACE TEMP TABLE s_lines(_seq BIGINT, line_no INTEGER, product_id VARCHAR, product_name VARCHAR, category VARCHAR, quantity DOUBLE, unit_price DOUBLE, discount DOUBLE)");
     }
     long seq = 0;
     try (DuckDBAppender ap = conn.createAppender("temp", "main", "s_profiles");
@@ -344,11 +344,14 @@ final class DuckDbStore implements Store {
         }
       }
     }
+    // An event's lines carry its staging position rather than its id: when one id is staged twice, only the copy
+    // that is kept brings its lines.
     seq = 0;
     try (DuckDBAppender ae = conn.createAppender("temp", "main", "s_events");
         DuckDBAppender al = conn.createAppender("temp", "main", "s_lines")) {
       for (Event ev : batch.events()) {
-        ae.beginRow().append(seq++).append(ev.id()).append(ev.profileId()).append(ev.anonymousId()).append(ev.type())
+        long at = seq++;
+        ae.beginRow().append(at).append(ev.id()).append(ev.profileId()).append(ev.anonymousId()).append(ev.type())
             .append(LocalDateTime.ofInstant(ev.timestamp(), ZoneOffset.UTC));
         for (PropertyDef prop : props) {
           append(ae, ev.property(prop.name()), prop.type());
@@ -356,7 +359,7 @@ final class DuckDbStore implements Store {
         ae.endRow();
         int n = 0;
         for (OrderLine l : ev.lines()) {
-          al.beginRow().append(ev.id()).append(n++).append(l.productId()).append(l.productName()).append(l.category())
+          al.beginRow().append(at).append(n++).append(l.productId()).append(l.productName()).append(l.category())
               .append(l.quantity()).append(l.unitPrice()).append(l.discount()).endRow();
         }
       }
@@ -387,10 +390,10 @@ final class DuckDbStore implements Store {
   private WriteResult merge(List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
     try (Statement st = conn.createStatement()) {
       // Several rows of one profile in a batch merge as they would one after the other: per trait, the last value given.
-      StringBuilder merged = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_p AS SELECT max(seq) AS seq, profile_id");
+      StringBuilder merged = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_p AS SELECT max(_seq) AS _seq, profile_id");
       for (TraitDef t : traits) {
         String c = Columns.quote(t.name());
-        merged.append(", arg_max(").append(c).append(", seq) FILTER (WHERE ").append(c).append(" IS NOT NULL) AS ").append(c);
+        merged.append(", arg_max(").append(c).append(", _seq) FILTER (WHERE ").append(c).append(" IS NOT NULL) AS ").append(c);
       }
       st.execute(merged.append(" FROM s_profiles GROUP BY profile_id").toString());
       st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
@@ -417,7 +420,7 @@ final class DuckDbStore implements Store {
           + " FROM s_ids i LEFT JOIN s_p s ON s.profile_id = i.profile_id");
       st.executeUpdate("INSERT INTO identifiers SELECT DISTINCT i.kind, i.value, p.pkey FROM s_identifiers i JOIN profiles p ON p.profile_id = i.profile_id "
           + "WHERE NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.kind = i.kind AND x.value = i.value AND x.pkey = p.pkey)");
-      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) = 1");
+      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _seq) = 1");
       // A join (not IN over all events) lets the optimiser build its hash table on the small staged side.
       st.execute("CREATE OR REPLACE TEMP TABLE s_dup AS SELECT n.event_id FROM s_new n JOIN events e ON e.event_id = n.event_id");
       st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM s_dup)");
@@ -441,8 +444,8 @@ final class DuckDbStore implements Store {
       facts.add(conn, facts.aggregate("COALESCE(p.pkey, a.pkey)", "s_new e" + owner("e"), "COALESCE(p.pkey, a.pkey) IS NOT NULL"));
       facts.advance(conn, "SELECT max(ts) FROM s_new e WHERE e.type IN (" + facts.typeList() + ")", List.of());
       long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, event_type, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
-          + "SELECT l.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
-          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s.event_id = l.event_id" + owner);
+          + "SELECT s.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
+          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s._seq = l._seq" + owner);
       // Anonymous ids linked by this batch: their earlier anonymous events become the profile's.
       try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_identifiers WHERE kind = 'anonymous_id'")) {
         rs.next();
