@@ -1440,7 +1440,7 @@ final class DuckDbStore implements Store {
   public synchronized io.segmenta.core.port.NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
       io.segmenta.core.privacy.Purpose purpose) {
     Schema s = schema;
-    StringBuilder cols = new StringBuilder("p.pkey, ").append(consented(purpose)).append(" AS sg_consent");
+    StringBuilder cols = new StringBuilder("p.pkey, ").append(consented(purpose)).append(" AS _consent");
     List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
     int stored = 0;
     int[] column = new int[traitNames.size()];
@@ -1475,7 +1475,7 @@ final class DuckDbStore implements Store {
     }
     SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), rules, asOf, computed, List.of());
     // In key order, which is usually profile-id order too (keys are given in id order within each write).
-    String sql = "SELECT * FROM (" + q.sql() + ") WHERE sg_consent AND (sm0 & 1) = 1 ORDER BY pkey";
+    String sql = "SELECT * FROM (" + q.sql() + ") WHERE _consent AND (_sm0 & 1) = 1 ORDER BY pkey";
     int capacity = 1024;
     long[] keysRead = new long[capacity];
     double[][] values = new double[column.length][capacity];
@@ -1593,7 +1593,7 @@ final class DuckDbStore implements Store {
     // pairwise overlaps are exact sums over the rows whose mask has the segment's bit (both bits, for an overlap).
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int m = 0; m < masks; m++) {
-      sql.append(m > 0 ? ", " : "").append("sm").append(m);
+      sql.append(m > 0 ? ", " : "").append("_sm").append(m);
     }
     sql.append(", count(*)");
     // Where each value's statistics start among the result's columns: count and sum, then for a spread value the
@@ -1601,7 +1601,7 @@ final class DuckDbStore implements Store {
     int[] column = new int[values];
     int next = masks + 2;
     for (int i = 0; i < values; i++) {
-      String x = "v" + i;
+      String x = "_v" + i;
       column[i] = next;
       sql.append(", count(").append(x).append("), sum(").append(x).append(")");
       next += 2;
@@ -1616,7 +1616,7 @@ final class DuckDbStore implements Store {
     if (segments.values().stream().noneMatch(r -> r instanceof Rule.And a && a.rules().isEmpty())) {
       sql.append(" WHERE ");
       for (int m = 0; m < masks; m++) {
-        sql.append(m > 0 ? " OR " : "").append("sm").append(m).append(" <> 0");
+        sql.append(m > 0 ? " OR " : "").append("_sm").append(m).append(" <> 0");
       }
     }
     sql.append(" GROUP BY ALL");
