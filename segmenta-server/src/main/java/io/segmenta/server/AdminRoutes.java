@@ -11,6 +11,7 @@ import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.ReportJson;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
@@ -223,11 +224,23 @@ final class AdminRoutes {
 
   private static void line(ByteArrayOutputStream out, Member m) {
     ObjectNode o = Http.JSON.createObjectNode().put("profile_id", m.profileId());
-    ObjectNode ids = o.putObject("identifiers");
-    m.identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    o.set("identifiers", identifiersJson(m.identifiers()));
     ObjectNode tr = o.putObject("traits");
     m.traits().forEach((k, v) -> tr.set(k, JsonValues.toJson(v)));
     out.writeBytes((o + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Every identifier, as a list per kind ({@code {"anonymous_id": ["a1", "a2"], "email": ["x@y.z"]}}): a person holds
+   * an anonymous id per browser and device, and may have used several e-mails; an object of one value per kind
+   * showed only the last of each.
+   */
+  static ObjectNode identifiersJson(List<Identifier> identifiers) {
+    ObjectNode ids = Http.JSON.createObjectNode();
+    for (Identifier i : identifiers) {
+      (ids.has(i.kind()) ? (ArrayNode) ids.get(i.kind()) : ids.putArray(i.kind())).add(i.value());
+    }
+    return ids;
   }
 
   private void check(Context ctx) {
@@ -374,8 +387,7 @@ final class AdminRoutes {
     Segments seg = segments();
     Evaluator ev = Evaluator.strict(now, seg.resolver());
     ObjectNode o = Http.JSON.createObjectNode().put("id", id).put("asOf", now.toString());
-    ObjectNode ids = o.putObject("identifiers");
-    h.profile().identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    o.set("identifiers", identifiersJson(h.profile().identifiers()));
     ObjectNode traits = o.putObject("traits");
     h.profile().traits().forEach((k, v) -> traits.set(k, JsonValues.toJson(v)));
     ObjectNode computed = o.putObject("computedTraits");
