@@ -70,7 +70,7 @@ final class ExperimentSql {
     }
     x.append(") GROUP BY pkey)");
 
-    // One grouped scan per event table; aggregate k of the metrics is column m<k> of its table's scan.
+    // One grouped scan per event table; aggregate k of the metrics is column _m<k> of its table's scan.
     List<Measure.Aggregate> aggs = new ArrayList<>();
     for (Metric m : e.metrics()) {
       aggs.addAll(m.aggregates());

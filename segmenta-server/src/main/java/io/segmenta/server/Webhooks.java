@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * for the segments it asked for, signed with HMAC-SHA256 of the body under its secret
  * ({@code X-Segmenta-Signature: sha256=<hex>}), in order. A failed delivery (no answer, or not 2xx) is retried with
  * exponential backoff (0.25 s doubling, 8 attempts, about a minute); then the batch is counted as dropped and the
- * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory.
+ * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory; changes waiting for
+ * delivery are kept in memory only. A change about a profile erased after it was published is never delivered
+ * (see {@link #forget}).
  */
 final class Webhooks implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -56,6 +58,11 @@ final class Webhooks implements AutoCloseable {
     final AtomicLong dropped = new AtomicLong();
     final Thread thread;
     volatile boolean stopped;
+    /**
+     * The number of the first change this thread holds (a batch being sent or retried), 0 while it takes changes
+     * from the queue (it may hold any), {@link Long#MAX_VALUE} when it holds none.
+     */
+    volatile long sending = Long.MAX_VALUE;
 
     Delivery(Hook hook) {
       this.hook = hook;
@@ -68,14 +75,22 @@ final class Webhooks implements AutoCloseable {
       List<Queued> batch = new ArrayList<>();
       while (!stopped) {
         try {
+          sending = 0;
           Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
           if (first == null) {
+            sending = Long.MAX_VALUE;
             continue;
           }
           batch.clear();
           batch.add(first);
           queue.drainTo(batch, 499);
-          send(batch);
+          sending = first.seq();
+          try {
+            send(batch);
+          } finally {
+            sending = Long.MAX_VALUE;
+            settle();
+          }
         } catch (InterruptedException e) {
           return;
         }
@@ -197,6 +212,7 @@ final class Webhooks implements AutoCloseable {
    * The queues are in memory only, so nothing about the profiles is left to deliver after a restart either.
    */
   void forget(Collection<String> profileIds) {
+    settle();
     long through = published.get();
     profileIds.forEach(id -> erasedThrough.merge(id, through, Math::max));
     List<Delivery> ds;
@@ -206,6 +222,30 @@ final class Webhooks implements AutoCloseable {
     for (Delivery d : ds) {
       d.queue.removeIf(this::erased);
     }
+  }
+
+  /**
+   * Drops the erased ids no change still waiting can be about: every waiting change is numbered after their
+   * erasure. So the ids of erased people are kept only while needed.
+   */
+  private void settle() {
+    if (erasedThrough.isEmpty()) {
+      return;
+    }
+    long oldest = published.get() + 1;
+    List<Delivery> ds;
+    synchronized (this) {
+      ds = List.copyOf(deliveries.values());
+    }
+    for (Delivery d : ds) {
+      oldest = Math.min(oldest, d.sending);
+      Queued head = d.queue.peek();
+      if (head != null) {
+        oldest = Math.min(oldest, head.seq());
+      }
+    }
+    long first = oldest;
+    erasedThrough.values().removeIf(through -> through < first);
   }
 
   private boolean erased(Queued q) {
