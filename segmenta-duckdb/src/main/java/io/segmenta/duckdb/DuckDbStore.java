@@ -249,11 +249,13 @@ final class DuckDbStore implements Store {
    * let in between steps.
    *
    * <p>Why steps: DuckDB adds one column per ALTER TABLE (several ADD COLUMN in one statement are refused), and an
-   * ALTER costs more the wider and the longer the table is. Measured with DuckDB 2.0.0.1 on this kind of machine
-   * (2 cores), adding columns to a 64-column events table: 200 columns one transaction each 5.3 s, in one
-   * transaction 1.05 s; 2,000 in one transaction 50 s on 100,000 events (about 100 s one transaction each); 1,000
+   * ALTER costs more the wider and the longer the table is (it fills the new column of every row group). Measured
+   * with DuckDB 2.0.0.1 on this kind of machine (2 cores), adding columns to a 64-column table of 100,000 events:
+   * 200 columns one transaction each 5.3 s, all in one transaction 1.05 s on a quiet machine, but 13-15 s against
+   * 8.5-12 s under a load average of 21, where the ALTERs themselves dominate; 2,000 in one transaction 50 s; 1,000
    * on 1M events 95 s. Rebuilding the table with all new columns at once (CREATE TABLE AS) was no faster (48 s for
-   * 2,000 on 100,000 events). An ALTER cannot run beside the writes either: DuckDB fails every concurrent insert
+   * 2,000 on 100,000 events). So a large declaration stays slow (the schema-growth limits keep it rare) and must
+   * not hold the lock throughout. An ALTER cannot run beside the writes either: DuckDB fails every concurrent insert
    * into the table with "Transaction conflict: ... has been altered by a different transaction". So a large
    * declaration is cut into steps: all the ALTERs of a step share one transaction (the fast way above), each name
    * is declared whole (its column and its schema row commit together), and a write waits at most one step.

@@ -72,19 +72,19 @@ class DeclareTest {
   }
 
   /**
-   * Four hundred new names in one call take seconds; a write of an event whose properties are declared already must
-   * go through meanwhile, not after.
+   * Two hundred new names in one call take seconds; a write of an event whose properties are declared already goes
+   * through meanwhile, not after.
    */
   @Test
   void declare_manyNames_doesNotHoldUpOtherWriters() throws Exception {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "500MB", 2, Map.of()))) {
       List<Event> seed = new ArrayList<>();
-      for (int i = 0; i < 20_000; i++) {
+      for (int i = 0; i < 5_000; i++) {
         seed.add(new Event("s-" + i, "u-" + i % 500, null, "product_view", T.plusSeconds(i), Map.of("product_id", Value.of("p" + i % 50)), List.of()));
       }
       s.write(new Batch(List.of(), seed));
       long t0 = System.nanoTime();
-      CompletableFuture<Void> declaring = CompletableFuture.runAsync(() -> s.declare(List.of(), properties("w", 400), Map.of()));
+      CompletableFuture<Void> declaring = CompletableFuture.runAsync(() -> s.declare(List.of(), properties("w", 200), Map.of()));
       List<Long> waits = new ArrayList<>();
       int during = 0;
       while (!declaring.isDone()) {
@@ -99,11 +99,18 @@ class DeclareTest {
       declaring.join();
       long total = System.nanoTime() - t0;
       long worst = waits.stream().mapToLong(Long::longValue).max().orElse(0);
-      System.out.printf("declaring 400 properties took %.2f s; %d writes meanwhile, the slowest %.3f s%n", total / 1e9, during, worst / 1e9);
-      assertTrue(s.schema().property("w399").isPresent());
+      long alone = 0;
+      for (int i = 0; i < 5; i++) {
+        long w0 = System.nanoTime();
+        s.write(new Batch(List.of(), List.of(new Event("after-" + i, "u-1", null, "product_view", Instant.now(), Map.of("product_id", Value.of("p1")), List.of()))));
+        alone = Math.max(alone, System.nanoTime() - w0);
+      }
+      System.out.printf("declaring 200 properties took %.2f s; %d writes meanwhile, the slowest %.3f s (%.3f s with nothing else running)%n",
+          total / 1e9, during, worst / 1e9, alone / 1e9);
+      assertTrue(s.schema().property("w199").isPresent());
       assertTrue(during >= 3, "writes went through while the declaration ran: " + during + " in " + total / 1_000_000 + " ms");
-      assertTrue(worst < 1_500_000_000L, "no write waited more than 1.5 s, the slowest took " + worst / 1_000_000 + " ms");
-      assertEquals(20_000 + waits.size(), s.stats().events());
+      assertTrue(worst < total / 2, "no write waited for the declaration, the slowest took " + worst / 1_000_000 + " ms of " + total / 1_000_000);
+      assertEquals(5_000 + waits.size() + 5, s.stats().events());
     }
   }
 }
