@@ -36,7 +36,7 @@ final class DuckDbDialect implements Dialect {
 
   @Override
   public String listLower(String list) {
-    return "list_transform(" + list + ", lambda sg_e: lower(sg_e))";
+    return "list_transform(" + list + ", lambda _e: lower(_e))";
   }
 
   @Override
@@ -66,7 +66,7 @@ final class DuckDbDialect implements Dialect {
 
   @Override
   public String mostFrequent(String histogram) {
-    return "(list_sort(list_transform(map_entries(" + histogram + "), lambda sg_h: {'n': -CAST(sg_h.value AS BIGINT), 'k': sg_h.key}))[1]).k";
+    return "(list_sort(list_transform(map_entries(" + histogram + "), lambda _h: {'n': -CAST(_h.value AS BIGINT), 'k': _h.key}))[1]).k";
   }
 
   @Override

@@ -30,7 +30,7 @@ final class ExperimentSql {
 
   /**
    * Columns: v (the variant's position from 1, 0 for a variant the experiment does not have), nv (1, or 2 for units
-   * that saw several variants), the membership masks sm0.. (see
+   * that saw several variants), the membership masks _sm0.. (see
    * {@link SqlCompiler#membershipMasks}), units, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b): one row
    * per variant and combination of segments, which the caller adds up per segment.
    */
@@ -70,7 +70,7 @@ final class ExperimentSql {
     }
     x.append(") GROUP BY pkey)");
 
-    // One grouped scan per event table; aggregate k of the metrics is column m<k> of its table's scan.
+    // One grouped scan per event table; aggregate k of the metrics is column _m<k> of its table's scan.
     List<Measure.Aggregate> aggs = new ArrayList<>();
     for (Metric m : e.metrics()) {
       aggs.addAll(m.aggregates());
@@ -90,9 +90,9 @@ final class ExperimentSql {
         types.add(a.eventType());
         SqlCompiler.SqlQuery rows = compiler.eventRows(a.eventType(), a.filter());
         String fn = a.fn() == Measure.Fn.COUNT ? "count(*)" : "sum(" + alias + "." + Columns.quote(a.property()) + ")";
-        cols.append(", ").append(fn).append(" FILTER (WHERE ").append(rows.sql()).append(") AS m").append(k);
+        cols.append(", ").append(fn).append(" FILTER (WHERE ").append(rows.sql()).append(") AS _m").append(k);
         colParams.addAll(rows.params());
-        ref[k] = (lines ? "ln" : "ev") + ".m" + k;
+        ref[k] = (lines ? "ln" : "ev") + "._m" + k;
       }
       if (types.isEmpty()) {
         continue;
@@ -149,7 +149,7 @@ final class ExperimentSql {
     int masks = SqlCompiler.maskColumns(segments.size());
     StringBuilder maskCols = new StringBuilder();
     for (int m = 0; m < masks; m++) {
-      maskCols.append(", ").append(segments.isEmpty() ? "CAST(0 AS BIGINT)" : "COALESCE(s.sm" + m + ", 0)").append(" AS sm").append(m);
+      maskCols.append(", ").append(segments.isEmpty() ? "CAST(0 AS BIGINT)" : "COALESCE(s._sm" + m + ", 0)").append(" AS _sm").append(m);
     }
     if (!segments.isEmpty()) {
       SqlCompiler.SqlQuery ms = compiler.membershipMasks(segments, segmentsAsOf, List.of(), List.of());
@@ -158,7 +158,7 @@ final class ExperimentSql {
     }
     out.append(" SELECT v, nv");
     for (int m = 0; m < masks; m++) {
-      out.append(", sm").append(m);
+      out.append(", _sm").append(m);
     }
     out.append(", count(*)");
     for (int j = 0; j < e.metrics().size(); j++) {

@@ -135,7 +135,7 @@ final class SqlCompiler {
 
   /**
    * A query giving, per profile, the list of the segments (by index) it belongs to and the value of each measure
-   * and number trait: {@code SELECT p.pkey, [CASE WHEN <rule i> THEN i END, ...] AS segs, v0, v1, ...}. Every
+   * and number trait: {@code SELECT p.pkey, [CASE WHEN <rule i> THEN i END, ...] AS _segs, _v0, _v1, ...}. Every
    * rule's aggregates share one grouped scan per event table.
    */
   SqlQuery memberships(List<Rule> rules, Instant asOf, List<Measure> measures, List<String> numberTraits) {
@@ -144,15 +144,15 @@ final class SqlCompiler {
     for (int i = 0; i < rules.size(); i++) {
       columns.add(i > 0 ? ", " : "").add("CASE WHEN ").add(b.rule(rules.get(i), null)).add(" THEN " + i + " END");
     }
-    columns.add("] AS segs");
+    columns.add("] AS _segs");
     int v = 0;
     for (Measure m : measures) {
-      columns.add(", CAST(").add(b.measure(m)).add(" AS DOUBLE) AS v" + v++);
+      columns.add(", CAST(").add(b.measure(m)).add(" AS DOUBLE) AS _v" + v++);
     }
     for (String t : numberTraits) {
       io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
           .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
-      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS v" + v++);
+      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS _v" + v++);
     }
     return assemble(b, columns, Frag.of("true"), null, List.of());
   }
@@ -192,7 +192,7 @@ final class SqlCompiler {
   }
 
   /**
-   * As {@link #memberships}, with the segments a profile belongs to as bit masks ({@code sm0, sm1, ...}; segment i is
+   * As {@link #memberships}, with the segments a profile belongs to as bit masks ({@code _sm0, _sm1, ...}; segment i is
    * bit {@code i % 62} of mask {@code i / 62}) rather than a list: building a list per profile costs more than the
    * scan, while masks are plain integers, and grouping by them leaves one row per combination of segments that
    * occurs, from which per-segment sums and pairwise overlaps follow exactly.
@@ -210,16 +210,16 @@ final class SqlCompiler {
       for (int i = m * MASK_BITS; i < Math.min(rules.size(), (m + 1) * MASK_BITS); i++) {
         columns.add(" + CASE WHEN ").add(b.rule(rules.get(i), null)).add(" THEN " + (1L << (i % MASK_BITS)) + " ELSE 0 END");
       }
-      columns.add(") AS sm" + m);
+      columns.add(") AS _sm" + m);
     }
     int v = 0;
     for (Measure x : measures) {
-      columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS v" + v++);
+      columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS _v" + v++);
     }
     for (String t : numberTraits) {
       io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
           .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
-      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS v" + v++);
+      columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS _v" + v++);
     }
     return assemble(b, columns, Frag.of("true"), null, List.of());
   }
@@ -277,11 +277,11 @@ final class SqlCompiler {
       for (Agg a : aggs.values()) {
         sql.add(", ").add(a.function());
         if (conditionColumns) {
-          sql.add(" FILTER (WHERE " + s.alias + ".sg_f" + keys.indexOf(a.filterKey()) + ")");
+          sql.add(" FILTER (WHERE " + s.alias + "._f" + keys.indexOf(a.filterKey()) + ")");
         } else if (!shared) {
           sql.add(" FILTER (WHERE ").add(a.filter().render(lower, dialect)).add(")");
         }
-        sql.add(" AS m" + i++);
+        sql.add(" AS _m" + i++);
       }
       sql.add(" FROM ");
       if (conditionColumns) {
@@ -290,9 +290,9 @@ final class SqlCompiler {
           RowFilter rf = conditions.get(keys.get(k));
           // Type and time are never missing: only a condition on event properties needs COALESCE to be two-valued.
           if (rf.property() == null) {
-            sql.add(", ").add(rf.render(lower, dialect)).add(" AS sg_f" + k);
+            sql.add(", ").add(rf.render(lower, dialect)).add(" AS _f" + k);
           } else {
-            sql.add(", COALESCE(").add(rf.render(lower, dialect)).add(", false) AS sg_f" + k);
+            sql.add(", COALESCE(").add(rf.render(lower, dialect)).add(", false) AS _f" + k);
           }
         }
         sql.add(" FROM ");
@@ -594,7 +594,7 @@ final class SqlCompiler {
         aggs.put(key, agg);
       }
       int index = new ArrayList<>(aggs.keySet()).indexOf(key);
-      return finish(a, source.cte() + ".m" + index);
+      return finish(a, source.cte() + "._m" + index);
     }
 
     /** The kept aggregate that holds this one's value at this "as of", or null when it must be scanned. */
@@ -707,13 +707,13 @@ final class SqlCompiler {
       } else if (op instanceof Op.Size s) {
         return guarded(x, xp, condition(s.condition(), dialect.listLength(x), ValueType.NUMBER, false, xp));
       } else if (op instanceof Op.ElemMatchValue e) {
-        String var = "sg_x" + lambdas++;
+        String var = "_x" + lambdas++;
         Frag inner = condition(e.ops(), var, ValueType.STRING, false);
         return guarded(x, xp, listAny(x, xp, var, inner));
       } else if (op instanceof Op.All a) {
         Frag f = Frag.of("(true");
         for (Condition c : a.conditions()) {
-          String var = "sg_x" + lambdas++;
+          String var = "_x" + lambdas++;
           Frag inner = condition(c, var, ValueType.STRING, a.ignoreCase());
           f.add(" AND ").add(listAny(x, xp, var, inner));
         }

@@ -9,9 +9,12 @@ import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.ReportJson;
+import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Erasure;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.Store;
@@ -38,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The admin API, under the admin key: segments (list, create, replace, delete, check a rule, preview its size,
@@ -80,7 +85,9 @@ final class AdminRoutes {
         new Route("POST", "/admin/rules/preview", Route.Access.ADMIN, "How many profiles a rule selects (?sample=N for a fast estimate)", "{\"rule\", \"asOf\"}", this::preview),
         new Route("GET", "/admin/profiles/{id}", Route.Access.ADMIN, "A profile by id, or by identifier with ?by=email: traits, computed traits, segments, recent events", null, this::profile),
         new Route("DELETE", "/admin/profiles/{id}", Route.Access.ADMIN,
-            "GDPR erasure of a profile (by id, or ?by=email): profile, identifiers, events, consents; the database file is rewritten", null, this::erase),
+            "GDPR erasure of a person (by id, or every holder of ?by=email) with every profile merged with it: profiles, identifiers, events"
+                + " (also under their anonymous ids), order lines, consents, membership history, scores; queued webhook deliveries about them are dropped;"
+                + " the database file is rewritten", null, this::erase),
         new Route("GET", "/admin/profiles/{id}/export", Route.Access.ADMIN,
             "GDPR subject access: everything held about a person (by id, or ?by=email) as one JSON document", null, this::subjectAccess),
         new Route("PUT", "/admin/profiles/{id}/consent", Route.Access.ADMIN,
@@ -229,11 +236,23 @@ final class AdminRoutes {
 
   private static void line(ByteArrayOutputStream out, Member m) {
     ObjectNode o = Http.JSON.createObjectNode().put("profile_id", m.profileId());
-    ObjectNode ids = o.putObject("identifiers");
-    m.identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    o.set("identifiers", identifiersJson(m.identifiers()));
     ObjectNode tr = o.putObject("traits");
     m.traits().forEach((k, v) -> tr.set(k, JsonValues.toJson(v)));
     out.writeBytes((o + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Every identifier, as a list per kind ({@code {"anonymous_id": ["a1", "a2"], "email": ["x@y.z"]}}): a person holds
+   * an anonymous id per browser and device, and may have used several e-mails; an object of one value per kind
+   * showed only the last of each.
+   */
+  static ObjectNode identifiersJson(List<Identifier> identifiers) {
+    ObjectNode ids = Http.JSON.createObjectNode();
+    for (Identifier i : identifiers) {
+      (ids.has(i.kind()) ? (ArrayNode) ids.get(i.kind()) : ids.putArray(i.kind())).add(i.value());
+    }
+    return ids;
   }
 
   private void check(Context ctx) {
@@ -316,13 +335,34 @@ final class AdminRoutes {
     ctx.status(204);
   }
 
+  /**
+   * Erasure of a person: the profile named (by id, or every profile holding the identifier with {@code ?by=}) and
+   * every profile merged with it either way ({@link MergeClosure}), then nothing about them is left to decide,
+   * personalize or deliver: the real-time feed, the decision API and the webhook queues forget them before the
+   * rows go (so nothing is written back after) and again after (so nothing read meanwhile stays).
+   */
   private void erase(Context ctx) {
-    String erased = profileId(ctx);
-    feed.forget(erased);
-    decisions.forget(erased);
-    io.segmenta.core.port.Erasure e = store.erase(erased);
-    Http.json(ctx, 200, Http.JSON.createObjectNode().put("erased", true).put("events", e.events())
-        .put("orderLines", e.orderLines()).put("identifiers", e.identifiers()));
+    String key = ctx.pathParam("id");
+    String by = ctx.queryParam("by");
+    List<String> named = by == null ? List.of(key) : store.holders(by.toLowerCase(Locale.ROOT), key);
+    if (named.isEmpty() || store.history(named.get(0)).isEmpty()) {
+      throw new Http.Failure(404, by == null ? "there is no such profile" : "no profile has that " + by);
+    }
+    Set<String> person = MergeClosure.of(store, named);
+    Set<String> anonymous = new TreeSet<>();
+    for (String id : person) {
+      store.history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
+    }
+    feed.forget(person);
+    decisions.forget(person, anonymous);
+    webhooks.forget(person);
+    Erasure e = store.erase(person);
+    feed.forget(person);
+    decisions.forget(person, anonymous);
+    webhooks.forget(person);
+    ObjectNode o = Http.JSON.createObjectNode().put("erased", true).put("events", e.events()).put("orderLines", e.orderLines()).put("identifiers", e.identifiers());
+    e.profileIds().forEach(o.putArray("profiles")::add);
+    Http.json(ctx, 200, o);
   }
 
   private void consent(Context ctx) {
@@ -380,8 +420,7 @@ final class AdminRoutes {
     Segments seg = segments();
     Evaluator ev = Evaluator.strict(now, seg.resolver());
     ObjectNode o = Http.JSON.createObjectNode().put("id", id).put("asOf", now.toString());
-    ObjectNode ids = o.putObject("identifiers");
-    h.profile().identifiers().forEach(i -> ids.put(i.kind(), i.value()));
+    o.set("identifiers", identifiersJson(h.profile().identifiers()));
     ObjectNode traits = o.putObject("traits");
     h.profile().traits().forEach((k, v) -> traits.set(k, JsonValues.toJson(v)));
     ObjectNode computed = o.putObject("computedTraits");

@@ -13,6 +13,7 @@ import io.segmenta.ml.recommend.Recommender;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -199,14 +200,23 @@ final class Decisions implements AutoCloseable {
     current.get().index().setConsent(profileId, granted);
   }
 
-  /** Forgets an erased profile: its session, and its values in the index (which the next reload drops entirely). */
-  void forget(String profileId) {
-    sessions.forget(Sessions.profile(profileId));
-    current.get().index().forget(profileId);
+  /**
+   * Forgets an erased person: sessions (of the profiles and of their anonymous ids), values in the index, and
+   * exposures not yet written. Synchronized with the reloads and the exposure writer: a reload that read the store
+   * before the erasure finishes first and is then cleaned, and exposures already taken for writing are in the store
+   * before the caller erases it (the erasure route calls this before and after erasing).
+   */
+  synchronized void forget(Collection<String> profileIds, Collection<String> anonymousIds) {
+    for (String id : profileIds) {
+      sessions.forget(Sessions.profile(id));
+      current.get().index().forget(id);
+    }
+    anonymousIds.forEach(a -> sessions.forget(Sessions.anonymous(a)));
+    exposures.removeIf(e -> profileIds.contains(e.profileId()) || anonymousIds.contains(e.anonymousId()));
   }
 
   /** Writes queued exposures (also called on close, so none is lost on shutdown). */
-  void writeExposures() {
+  synchronized void writeExposures() {
     List<Event> batch = new ArrayList<>();
     for (Event e; (e = exposures.poll()) != null; ) {
       batch.add(e);

@@ -342,8 +342,7 @@ final class Journal implements AutoCloseable {
     if (!t.ok()) {
       throw new IOException("a journaled request no longer translates: " + t.problems().size() + " problems");
     }
-    t.newTraits().forEach(store::declareTrait);
-    t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, java.util.Set.of()))));
+    store.declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
     return new Entry(new Batch(t.profiles(), t.events()), t.consents());
   }
 

@@ -11,11 +11,13 @@ import io.segmenta.core.segment.Segments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -102,6 +104,24 @@ final class RealtimeFeed implements AutoCloseable {
 
   void forget(String profileId) {
     call(() -> engine.forget(profileId));
+  }
+
+  /**
+   * Forgets erased profiles: their state and memberships, and their changes not yet stored; returns once the changes
+   * already handed to the history writer are stored, so that the erasure that follows removes them too.
+   */
+  void forget(Collection<String> profileIds) {
+    call(() -> {
+      profileIds.forEach(engine::forget);
+      unstored.removeIf(c -> profileIds.contains(c.profileId()));
+    });
+    try {
+      historyWriter.submit(() -> { }).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an empty task failed", e);
+    }
   }
 
   /** Stores the membership changes still waiting (readers of the history call it first). */

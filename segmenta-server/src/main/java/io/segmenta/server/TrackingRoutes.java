@@ -6,13 +6,11 @@ import io.javalin.http.Context;
 import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.schema.TraitDef;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Segment's HTTP Tracking API: {@code /v1/identify}, {@code /track}, {@code /page}, {@code /screen}, {@code /group},
@@ -98,10 +96,7 @@ final class TrackingRoutes {
       List<String> problems = t.problems().stream().map(Object::toString).toList();
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
     }
-    for (TraitDef d : t.newTraits()) {
-      store.declareTrait(d);
-    }
-    t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
+    store.declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
     byte[] record = Journal.request(ctx.bodyAsBytes(), type, batch, now);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
     ctx.future(() -> writer.writeAsync(record, new Batch(t.profiles(), t.events()), t.consents()).handle((ok, failure) -> {

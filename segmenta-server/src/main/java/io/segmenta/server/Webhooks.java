@@ -16,12 +16,14 @@ import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * for the segments it asked for, signed with HMAC-SHA256 of the body under its secret
  * ({@code X-Segmenta-Signature: sha256=<hex>}), in order. A failed delivery (no answer, or not 2xx) is retried with
  * exponential backoff (0.25 s doubling, 8 attempts, about a minute); then the batch is counted as dropped and the
- * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory.
+ * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory; changes waiting for
+ * delivery are kept in memory only. A change about a profile erased after it was published is never delivered
+ * (see {@link #forget}).
  */
 final class Webhooks implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -43,14 +47,22 @@ final class Webhooks implements AutoCloseable {
 
   record Hook(String id, String url, Set<String> segments, String secret) {}
 
+  /** A change waiting for delivery, numbered in the order changes were published. */
+  private record Queued(long seq, MembershipChange change) {}
+
   private final class Delivery {
     final Hook hook;
-    final BlockingQueue<MembershipChange> queue = new LinkedBlockingQueue<>();
+    final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
     final Thread thread;
     volatile boolean stopped;
+    /**
+     * The number of the first change this thread holds (a batch being sent or retried), 0 while it takes changes
+     * from the queue (it may hold any), {@link Long#MAX_VALUE} when it holds none.
+     */
+    volatile long sending = Long.MAX_VALUE;
 
     Delivery(Hook hook) {
       this.hook = hook;
@@ -60,27 +72,40 @@ final class Webhooks implements AutoCloseable {
     }
 
     void run() {
-      List<MembershipChange> batch = new ArrayList<>();
+      List<Queued> batch = new ArrayList<>();
       while (!stopped) {
         try {
-          MembershipChange first = queue.poll(200, TimeUnit.MILLISECONDS);
+          sending = 0;
+          Queued first = queue.poll(200, TimeUnit.MILLISECONDS);
           if (first == null) {
+            sending = Long.MAX_VALUE;
             continue;
           }
           batch.clear();
           batch.add(first);
           queue.drainTo(batch, 499);
-          send(batch);
+          sending = first.seq();
+          try {
+            send(batch);
+          } finally {
+            sending = Long.MAX_VALUE;
+            settle();
+          }
         } catch (InterruptedException e) {
           return;
         }
       }
     }
 
-    void send(List<MembershipChange> batch) throws InterruptedException {
-      byte[] body = body(batch);
+    void send(List<Queued> batch) throws InterruptedException {
       long backoff = 250;
       for (int attempt = 1; attempt <= ATTEMPTS && !stopped; attempt++) {
+        // A profile erased while the batch waited (for a receiver that is down, say) is never delivered.
+        batch.removeIf(Webhooks.this::erased);
+        if (batch.isEmpty()) {
+          return;
+        }
+        byte[] body = body(batch);
         try {
           HttpRequest r = HttpRequest.newBuilder(URI.create(hook.url())).timeout(Duration.ofSeconds(10))
               .header("Content-Type", "application/json").header("X-Segmenta-Signature", "sha256=" + sign(hook.secret(), body))
@@ -105,6 +130,10 @@ final class Webhooks implements AutoCloseable {
   private final Path file;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
+  /** Numbers published changes, so that an erasure can tell the changes made before it from later ones. */
+  private final AtomicLong published = new AtomicLong();
+  /** Per erased profile, the number of the last change published before its erasure. */
+  private final Map<String, Long> erasedThrough = new ConcurrentHashMap<>();
 
   Webhooks(Path dataDir) {
     this.file = dataDir.resolve("webhooks.json");
@@ -167,13 +196,61 @@ final class Webhooks implements AutoCloseable {
     synchronized (this) {
       ds = List.copyOf(deliveries.values());
     }
-    for (Delivery d : ds) {
-      for (MembershipChange c : changes) {
+    for (MembershipChange c : changes) {
+      Queued q = new Queued(published.incrementAndGet(), c);
+      for (Delivery d : ds) {
         if (d.hook.segments().isEmpty() || d.hook.segments().contains(c.segment())) {
-          d.queue.add(c);
+          d.queue.add(q);
         }
       }
     }
+  }
+
+  /**
+   * Erased profiles: no change about them published so far is delivered, neither those queued nor a batch being
+   * retried (checked before every attempt). Changes published later (the id sends events again) are delivered.
+   * The queues are in memory only, so nothing about the profiles is left to deliver after a restart either.
+   */
+  void forget(Collection<String> profileIds) {
+    settle();
+    long through = published.get();
+    profileIds.forEach(id -> erasedThrough.merge(id, through, Math::max));
+    List<Delivery> ds;
+    synchronized (this) {
+      ds = List.copyOf(deliveries.values());
+    }
+    for (Delivery d : ds) {
+      d.queue.removeIf(this::erased);
+    }
+  }
+
+  /**
+   * Drops the erased ids no change still waiting can be about: every waiting change is numbered after their
+   * erasure. So the ids of erased people are kept only while needed.
+   */
+  private void settle() {
+    if (erasedThrough.isEmpty()) {
+      return;
+    }
+    long oldest = published.get() + 1;
+    List<Delivery> ds;
+    synchronized (this) {
+      ds = List.copyOf(deliveries.values());
+    }
+    for (Delivery d : ds) {
+      oldest = Math.min(oldest, d.sending);
+      Queued head = d.queue.peek();
+      if (head != null) {
+        oldest = Math.min(oldest, head.seq());
+      }
+    }
+    long first = oldest;
+    erasedThrough.values().removeIf(through -> through < first);
+  }
+
+  private boolean erased(Queued q) {
+    Long through = erasedThrough.get(q.change().profileId());
+    return through != null && q.seq() <= through;
   }
 
   static ObjectNode json(MembershipChange c) {
@@ -181,10 +258,10 @@ final class Webhooks implements AutoCloseable {
         .put("change", c.entered() ? "entered" : "exited").put("at", c.at().toString()).put("cause", c.cause());
   }
 
-  private static byte[] body(List<MembershipChange> batch) {
+  private static byte[] body(List<Queued> batch) {
     ObjectNode o = Http.JSON.createObjectNode();
     ArrayNode a = o.putArray("changes");
-    batch.forEach(c -> a.add(json(c)));
+    batch.forEach(q -> a.add(json(q.change())));
     return o.toString().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -6,7 +6,9 @@ import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,6 +27,24 @@ public interface Store extends AutoCloseable {
 
   /** Declares a custom event property and the event types that carry it. */
   Schema declareProperty(PropertyDef property, List<String> eventTypes);
+
+  /**
+   * Declares many traits and properties in one call (each property on the event types {@code eventTypes} lists under
+   * its name): every name is checked before any is declared, and names already declared with the same type are
+   * no-ops. A store may declare them in steps so that other writers are not held up by a large declaration; each
+   * name is declared whole or not at all, and the call returns once all are.
+   */
+  default Schema declare(List<TraitDef> traits, Collection<PropertyDef> properties, Map<String, ? extends Collection<String>> eventTypes) {
+    Schema s = schema();
+    for (TraitDef t : traits) {
+      s = declareTrait(t);
+    }
+    for (PropertyDef p : properties) {
+      Collection<String> types = eventTypes.get(p.name());
+      s = declareProperty(p, types == null ? List.of() : List.copyOf(types));
+    }
+    return s;
+  }
 
   /** Writes profiles (traits merge: a value given replaces the stored one) and events (idempotent by id). */
   WriteResult write(Batch batch);
@@ -46,11 +66,19 @@ public interface Store extends AutoCloseable {
   // ---- privacy
 
   /**
-   * GDPR erasure: removes the profile, its identifiers, its events (also those sent under its anonymous ids), its
-   * order lines and its consent history, then rewrites the database file so no trace stays on disk. Throws a
-   * {@link io.segmenta.core.UserException} when there is no such profile.
+   * GDPR erasure of profiles, for one person usually all of {@link io.segmenta.core.identity.MergeClosure}'s ids:
+   * removes the profiles (with every trait and score), their identifiers, their events (also those sent under their
+   * anonymous ids), the order lines of those events, consents, membership history, kept aggregates and the merge-log
+   * entries naming any of the ids, then rewrites the database file so no trace stays on disk. Ids that are not
+   * profiles (merged away) still have their merge-log entries and membership history removed. Throws a
+   * {@link io.segmenta.core.UserException} when none of the ids is a profile, and then changes nothing.
    */
-  Erasure erase(String profileId);
+  Erasure erase(Collection<String> profileIds);
+
+  /** Erases one profile; the profiles merged with it are not followed (see {@link #erase(Collection)}). */
+  default Erasure erase(String profileId) {
+    return erase(List.of(profileId));
+  }
 
   /**
    * Records consent choices of a profile (creating the profile if new). A choice equal to the purpose's latest one
