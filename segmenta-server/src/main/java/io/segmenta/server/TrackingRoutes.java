@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.ingest.SegmentSpec;
-import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.schema.TraitDef;
 import java.time.Clock;
@@ -102,9 +101,10 @@ final class TrackingRoutes {
       store.declareTrait(d);
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
-    byte[] record = Journal.request(ctx.bodyAsBytes(), type, batch, now);
+    // The journal keeps the translation, checked to read back equal, not the body: a replay translates nothing.
+    Journal.Encoded record = Journal.encode(t);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
-    ctx.future(() -> writer.writeAsync(record, new Batch(t.profiles(), t.events()), t.consents()).handle((ok, failure) -> {
+    ctx.future(() -> writer.writeAsync(record).handle((ok, failure) -> {
       if (failure == null) {
         Http.json(ctx, 200, Map.of("success", true));
       } else if (failure instanceof java.util.concurrent.TimeoutException || failure.getCause() instanceof java.util.concurrent.TimeoutException) {
