@@ -559,7 +559,7 @@ final class Journal implements AutoCloseable {
     channel.force(false);
   }
 
-  private static byte[] frame(byte[] body) {
+  static byte[] frame(byte[] body) {
     CRC32 c = new CRC32();
     c.update(body);
     return ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) c.getValue()).put(body).array();
