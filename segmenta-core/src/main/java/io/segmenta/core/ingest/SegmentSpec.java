@@ -1,10 +1,14 @@
 package io.segmenta.core.ingest;
 
+import static io.segmenta.core.Preconditions.checkArgument;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.PropertyDef;
@@ -74,25 +78,65 @@ public final class SegmentSpec {
     }
   }
 
-  /** What a set of messages becomes: declarations to make first, then profiles and events to write atomically. */
+  /**
+   * What a set of messages becomes: declarations to make first, then profiles and events to write atomically, and
+   * the fields kept in extras because they did not fit the schema (lenient policy; to be counted per source).
+   */
   public record Translation(List<TraitDef> newTraits, Map<String, PropertyDef> newProperties, Map<String, Set<String>> newPropertyTypes,
-      List<Profile> profiles, List<Event> events, Map<String, List<io.segmenta.core.port.ConsentRecord>> consents, List<Problem> problems) {
+      List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents, List<Problem> problems,
+      List<Violation> violations) {
+    public Translation {
+      violations = violations == null ? List.of() : List.copyOf(violations);
+    }
+
     public boolean ok() {
       return problems.isEmpty();
     }
   }
 
   /**
-   * Translates messages; {@code type} is the endpoint's call type, or null for a batch (each message names its
-   * own). {@code receivedAt} stands in for a missing timestamp.
+   * How a source's messages are judged. {@code strict}: a value that clashes with its declared type refuses the
+   * message (400), as Segmenta always did; lenient (the default): what fits is stored, the rest is kept in the
+   * event's extras and counted as a violation. The limits bound how fast a client can grow the schema: new names
+   * (traits, properties) per request, properties per event type, properties and traits in total; beyond them a
+   * message is refused with a 400 naming the field.
+   */
+  public record Policy(boolean strict, int newNamesPerRequest, int propertiesPerEventType, int totalProperties, int totalTraits) {
+    /** The default: lenient, at most 50 new names a request, 200 properties an event type, 1,000 properties, 500 traits. */
+    public static final Policy LENIENT = new Policy(false, 50, 200, 1000, 500);
+    /** The default limits, refusing values that clash with their declared type. */
+    public static final Policy STRICT = LENIENT.withStrict(true);
+
+    public Policy {
+      checkArgument(newNamesPerRequest >= 0 && propertiesPerEventType >= 0 && totalProperties >= 0 && totalTraits >= 0,
+          "schema growth limits must be >= 0, got %s/%s/%s/%s", newNamesPerRequest, propertiesPerEventType, totalProperties, totalTraits);
+    }
+
+    public Policy withStrict(boolean s) {
+      return new Policy(s, newNamesPerRequest, propertiesPerEventType, totalProperties, totalTraits);
+    }
+  }
+
+  /**
+   * Translates messages strictly (a value that clashes with its declared type is a problem), as Segmenta always
+   * did: see {@link #translate(List, String, boolean, Schema, Instant, Policy)}.
    */
   public static Translation translate(List<JsonNode> messages, String type, boolean batch, Schema schema, Instant receivedAt) {
+    return translate(messages, type, batch, schema, receivedAt, Policy.STRICT);
+  }
+
+  /**
+   * Translates messages; {@code type} is the endpoint's call type, or null for a batch (each message names its
+   * own). {@code receivedAt} stands in for a missing timestamp. Never throws on what a client sent: every refusal
+   * is a {@link Problem} naming the field.
+   */
+  public static Translation translate(List<JsonNode> messages, String type, boolean batch, Schema schema, Instant receivedAt, Policy policy) {
     Builder b = new Builder(schema, receivedAt);
     for (int i = 0; i < messages.size(); i++) {
       b.message(batch ? i : -1, messages.get(i), type);
     }
     return new Translation(List.copyOf(b.newTraits.values()), Map.copyOf(b.newProperties), Map.copyOf(b.newPropertyTypes),
-        List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems));
+        List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems), List.of());
   }
 
   private static final java.util.concurrent.ConcurrentHashMap<String, String> SNAKE = new java.util.concurrent.ConcurrentHashMap<>();
