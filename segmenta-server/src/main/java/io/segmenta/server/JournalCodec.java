@@ -5,6 +5,7 @@ import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.PropertyDef;
@@ -27,25 +28,27 @@ import java.util.Map;
  * binary layout with varint lengths (as Protocol Buffers encodes, https://protobuf.dev/programming-guides/encoding/,
  * with zig-zag for signed numbers) is exact, short and quick to write in the request thread.
  *
- * <p>Version 1, big-endian; a count or a length is an unsigned LEB128 varint, a signed number a zig-zag varint:
+ * <p>Version 2, big-endian; a count or a length is an unsigned LEB128 varint, a signed number a zig-zag varint:
  * <pre>
- *   version (one byte: 1; the journal's older raw-body records start with '{' instead)
+ *   version (one byte: 2; the journal's older raw-body records start with '{' instead)
  *   traits      n × (name, type, family, description)
  *   properties  n × (name, type, description, m × event type)
  *   profiles    n × (id, m × (kind, value), traits: map)
- *   events      n × (id, profile id?, anonymous id?, type, instant, properties: map, m × line)
+ *   events      n × (id, profile id?, anonymous id?, type, instant, properties: map, m × line, extras: map)
  *     line      product id, name?, category?, quantity, unit price, discount (each double: 8 bytes IEEE 754)
  *   consents    n × (profile id, m × (purpose, granted: one byte, instant, source))
+ *   violations  n × (message index: zig-zag, event type, field, expected, example)
  * </pre>
+ * Version 1 is the same without the events' extras and without violations.
  * A text is its UTF-8 length and bytes (an optional one is 0 for none, else length + 1); a map is n × (name, value);
  * an instant is zig-zag seconds and nanoseconds; a value is a tag (0 null, 1 number, 2 text, 3 false, 4 true, 5 date
  * as zig-zag epoch day, 6 instant, 7 list: n × value, 8 object: map) and its content. Texts must be well-formed
  * Unicode: a lone surrogate cannot be written as UTF-8, so a request holding one is refused before it is journaled.
- * A format change gets a new version byte, and the reader keeps reading every older version; the golden record
- * in the tests pins version 1.
+ * A format change gets a new version byte, and the reader keeps reading every older version; golden records in the
+ * tests pin each version.
  */
 final class JournalCodec {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   /** Deeper values than this are refused: decoding must not run out of stack on anything that was written. */
   static final int MAX_DEPTH = 64;
 
@@ -136,6 +139,7 @@ final class JournalCodec {
           o.number(l.unitPrice());
           o.number(l.discount());
         }
+        o.map(e.extras(), 0);
       });
     }
     o.varint(r.consents().size());
@@ -150,6 +154,17 @@ final class JournalCodec {
         o.text(c.source());
       }
     }));
+    o.varint(r.violations().size());
+    for (int i = 0; i < r.violations().size(); i++) {
+      Violation v = r.violations().get(i);
+      guarded("violations[" + i + "]", () -> {
+        o.zigzag(v.index());
+        o.text(v.eventType());
+        o.text(v.field());
+        o.text(v.expected());
+        o.text(v.example());
+      });
+    }
     return Arrays.copyOf(o.buf, o.len);
   }
 
@@ -165,7 +180,7 @@ final class JournalCodec {
   static JournalRecord decode(byte[] bytes) {
     In in = new In(bytes);
     int version = in.u8();
-    if (version != 1) {
+    if (version != 1 && version != 2) {
       throw new IllegalArgumentException("unknown journal record version " + version);
     }
     int n = in.count();
@@ -211,7 +226,8 @@ final class JournalCodec {
       for (int j = 0; j < m; j++) {
         lines.add(new OrderLine(in.text(), in.optional(), in.optional(), in.number(), in.number(), in.number()));
       }
-      events.add(new Event(id, profile, anonymous, type, ts, props, lines));
+      Map<String, Value> extras = version >= 2 ? in.map(0) : Map.of();
+      events.add(new Event(id, profile, anonymous, type, ts, props, lines, extras));
     }
     n = in.count();
     Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
@@ -226,10 +242,21 @@ final class JournalCodec {
       }
       consents.put(id, choices);
     }
+    List<Violation> violations = new ArrayList<>();
+    if (version >= 2) {
+      n = in.count();
+      for (int i = 0; i < n; i++) {
+        long index = in.zigzag();
+        if (index < Integer.MIN_VALUE || index > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException("journal record has a violation of message " + index);
+        }
+        violations.add(new Violation((int) index, in.text(), in.text(), in.text(), in.text()));
+      }
+    }
     if (in.pos != bytes.length) {
       throw new IllegalArgumentException("journal record has " + (bytes.length - in.pos) + " bytes after its end");
     }
-    return new JournalRecord(traits, properties, types, profiles, events, consents);
+    return new JournalRecord(traits, properties, types, profiles, events, consents, violations);
   }
 
   /** A growing byte array; ByteArrayOutputStream would lock on every byte. */

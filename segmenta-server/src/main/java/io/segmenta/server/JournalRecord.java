@@ -5,6 +5,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.TraitDef;
 import java.util.ArrayList;
@@ -18,13 +19,14 @@ import java.util.TreeMap;
 /**
  * What the journal keeps of an acknowledged tracking request: the result of its translation, checked and canonical.
  * The declarations it needed (traits; properties with the event types that carry them) come first, so a replay
- * can make them again where they are missing; then the profiles, events and consent choices to write. Replaying
- * one translates nothing: what was acknowledged is written as it was.
+ * can make them again where they are missing; then the profiles, events (with their extras) and consent choices to
+ * write, and the violations of the schema that lenient tracking let through. Replaying one translates nothing: what
+ * was acknowledged is written as it was.
  */
 record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<String, List<String>> propertyTypes,
-    List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents) {
+    List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents, List<Violation> violations) {
 
-  static final JournalRecord EMPTY = new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of());
+  static final JournalRecord EMPTY = new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(), List.of());
 
   JournalRecord {
     traits = List.copyOf(traits);
@@ -37,6 +39,7 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     Map<String, List<ConsentRecord>> c = new LinkedHashMap<>();
     consents.forEach((k, v) -> c.put(k, List.copyOf(v)));
     consents = Collections.unmodifiableMap(c);
+    violations = List.copyOf(violations);
   }
 
   /** The record of a translation that succeeded; properties in name order, so equal requests give equal bytes. */
@@ -45,7 +48,35 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     props.sort(Comparator.comparing(PropertyDef::name));
     Map<String, List<String>> types = new TreeMap<>();
     t.newPropertyTypes().forEach((name, set) -> types.put(name, set.stream().sorted().toList()));
-    return new JournalRecord(t.newTraits(), props, types, t.profiles(), t.events(), t.consents());
+    // An example is cut to a length, which can split a surrogate pair: it is only an example, so the half goes.
+    List<Violation> violations = t.violations().stream()
+        .map(v -> new Violation(v.index(), v.eventType(), v.field(), v.expected(), wellFormed(v.example()))).toList();
+    return new JournalRecord(t.newTraits(), props, types, t.profiles(), t.events(), t.consents(), violations);
+  }
+
+  /** The text with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would replace it. */
+  static String wellFormed(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (Character.isSurrogate(c) && !pair) {
+        if (out == null) {
+          out = new StringBuilder(s.substring(0, i));
+        }
+        out.append('\uFFFD');
+        continue;
+      }
+      if (out != null) {
+        out.append(c);
+        if (pair) {
+          out.append(s.charAt(++i));
+        }
+      } else if (pair) {
+        i++;
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   Batch batch() {
@@ -53,6 +84,6 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
   }
 
   boolean isEmpty() {
-    return traits.isEmpty() && properties.isEmpty() && profiles.isEmpty() && events.isEmpty() && consents.isEmpty();
+    return traits.isEmpty() && properties.isEmpty() && profiles.isEmpty() && events.isEmpty() && consents.isEmpty() && violations.isEmpty();
   }
 }

@@ -12,6 +12,7 @@ import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.PropertyDef;
@@ -34,15 +35,18 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The journal's record format. A checked-in record (golden/journal-record-v1.hex) must decode to known values and
- * the known values must encode to it byte for byte, so a format change is a deliberate new version that still reads
- * the old one (as Apache DataSketches pins its serialised sketches with files). Random batches round-trip, and no
+ * The journal's record format. Checked-in records (golden/journal-record-v1.hex, -v2.hex) must decode to known
+ * values and the known values must encode to the newest byte for byte, so a format change is a deliberate new
+ * version that still reads the old ones (as Apache DataSketches pins its serialised sketches with files). Random batches round-trip, and no
  * damaged record makes the decoder do anything but throw an exception saying where it broke.
  */
 class JournalCodecTest {
 
-  /** The values the golden record holds: every kind of value, the edges of instants and numbers, all sections. */
-  static JournalRecord known() {
+  /**
+   * The values the golden records hold: every kind of value, the edges of instants and numbers, all sections;
+   * version 1 had no extras and no violations.
+   */
+  static JournalRecord known(int version) {
     Map<String, Value> traits = new LinkedHashMap<>();
     traits.put("age", Value.of(41.5));
     traits.put("nickname", Value.of("Søren 山田 🐢 \u0000 end"));
@@ -62,7 +66,12 @@ class JournalCodecTest {
     inner.put("a", new Value.ObjectValue(Map.of("deep", Value.of(LocalDate.of(-5, 1, 1)))));
     props.put("nested", new Value.ObjectValue(inner));
     List<OrderLine> lines = List.of(new OrderLine("sku-1", "Tea", "drinks", 2, 3.25, 0.5), new OrderLine("sku-2", null, null, 1, 0, 0));
-    Event order = new Event("msg-1", "u-1", "anon-1", "order", Instant.parse("2025-06-01T12:00:00.000001Z"), props, lines);
+    Map<String, Value> extras = new LinkedHashMap<>();
+    if (version >= 2) {
+      extras.put("properties.coupon", Value.of(42));
+      extras.put("properties.Weird Key", Value.ofList(List.of(Value.of("a"), new Value.ObjectValue(Map.of("k", Value.of(true))))));
+    }
+    Event order = new Event("msg-1", "u-1", "anon-1", "order", Instant.parse("2025-06-01T12:00:00.000001Z"), props, lines, extras);
     Event view = new Event("msg-2", null, "anon-2", "page_view", Instant.parse("1970-01-01T00:00:00Z"),
         Map.of("url", Value.of("https://shop.example/?q=ä")), List.of());
     Profile p = new Profile("u-1", List.of(Identifier.email("A@Example.com"), new Identifier("anonymous_id", "anon-1")), traits);
@@ -72,11 +81,13 @@ class JournalCodecTest {
         Map.of("big", List.of("order"), "inf", List.of("order", "return")),
         List.of(p, new Profile("u-2", List.of(), Map.of())), List.of(order, view),
         Map.of("u-1", List.of(new ConsentRecord(Purpose.PERSONALIZATION, true, Instant.parse("2025-06-01T12:00:00Z"), "tracking:msg-1"),
-            new ConsentRecord(Purpose.EMAIL_MARKETING, false, Instant.parse("2025-06-01T12:00:00Z"), "tracking:msg-1"))));
+            new ConsentRecord(Purpose.EMAIL_MARKETING, false, Instant.parse("2025-06-01T12:00:00Z"), "tracking:msg-1"))),
+        version >= 2 ? List.of(new Violation(3, "order", "properties.coupon", "string", "42"),
+            new Violation(-1, "identify", "traits.age", "number", "山田🐢")) : List.of());
   }
 
-  static byte[] golden() throws IOException {
-    try (InputStream in = JournalCodecTest.class.getResourceAsStream("/golden/journal-record-v1.hex")) {
+  static byte[] golden(int version) throws IOException {
+    try (InputStream in = JournalCodecTest.class.getResourceAsStream("/golden/journal-record-v" + version + ".hex")) {
       String hex = new String(in.readAllBytes(), StandardCharsets.US_ASCII).replaceAll("\\s+", "");
       return HexFormat.of().parseHex(hex);
     }
@@ -92,9 +103,18 @@ class JournalCodecTest {
   }
 
   @Test
-  void decode_goldenRecordGivesTheKnownValues() throws IOException {
-    JournalRecord r = JournalCodec.decode(golden());
-    assertEquals(known(), r);
+  void decode_goldenVersion1GivesTheKnownValues() throws IOException {
+    JournalRecord r = JournalCodec.decode(golden(1));
+    assertEquals(known(1), r);
+    assertEquals(Map.of(), r.events().get(0).extras());
+    assertEquals(List.of(), r.violations());
+  }
+
+  @Test
+  void decode_goldenVersion2GivesTheKnownValues() throws IOException {
+    JournalRecord r = JournalCodec.decode(golden(2));
+    assertEquals(known(2), r);
+    assertEquals(List.of("properties.coupon", "properties.Weird Key"), List.copyOf(r.events().get(0).extras().keySet()));
     // Equality of records compares maps without order and numbers by value: check what equality cannot see.
     Event order = r.events().get(0);
     assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(((Value.Num) order.property("revenue")).value()));
@@ -105,10 +125,10 @@ class JournalCodecTest {
 
   @Test
   void encode_knownValuesGiveTheGoldenBytes() throws IOException {
-    byte[] bytes = JournalCodec.encode(known());
-    byte[] golden = golden();
+    byte[] bytes = JournalCodec.encode(known(JournalCodec.VERSION));
+    byte[] golden = golden(JournalCodec.VERSION);
     if (!Arrays.equals(golden, bytes)) {
-      fail("the record format changed: give it a new version and keep reading version 1; the bytes now are:\n" + hexLines(bytes));
+      fail("the record format changed: give it a new version and keep reading the older ones; the bytes now are:\n" + hexLines(bytes));
     }
     assertArrayEquals(golden, bytes);
   }
@@ -122,10 +142,12 @@ class JournalCodecTest {
       for (Event e : b.events()) {
         Map<String, Value> p = new LinkedHashMap<>(e.properties());
         p.put("extra", randomValue(r, 0));
-        events.add(new Event(e.id(), r.nextBoolean() ? e.profileId() : null, "anon-" + e.id(), e.type(), randomInstant(r), p, e.lines()));
+        Map<String, Value> extras = r.nextInt(3) == 0 ? Map.of(randomText(r), randomValue(r, 0)) : Map.of();
+        events.add(new Event(e.id(), r.nextBoolean() ? e.profileId() : null, "anon-" + e.id(), e.type(), randomInstant(r), p, e.lines(), extras));
       }
       JournalRecord rec = new JournalRecord(List.of(), List.of(new PropertyDef("extra", ValueType.STRING, "random")),
-          Map.of("extra", List.of("order", "page_view")), b.profiles(), events, Map.of());
+          Map.of("extra", List.of("order", "page_view")), b.profiles(), events, Map.of(),
+          List.of(new Violation((int) seed, "order", "properties." + randomText(r), "number", randomText(r))));
       byte[] bytes = JournalCodec.encode(rec);
       assertEquals(rec, JournalCodec.decode(bytes), "seed " + seed);
       assertArrayEquals(bytes, JournalCodec.encode(JournalCodec.decode(bytes)), "seed " + seed + ": encoding is deterministic");
@@ -136,12 +158,20 @@ class JournalCodecTest {
   void encode_loneSurrogateIsRefusedNamingWhere() {
     Event e = new Event("m\uD800x", "u", null, "order", Instant.EPOCH, Map.of(), List.of());
     JournalCodec.Unencodable x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of())));
+        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
     assertTrue(x.getMessage().startsWith("events[0]: a text holds broken Unicode"), x.getMessage());
     Event f = new Event("ok", "u", null, "order", Instant.EPOCH, Map.of("name", Value.of("tail \uDC00")), List.of());
     x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(f), Map.of())));
+        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(f), Map.of(), List.of())));
     assertTrue(x.getMessage().contains("events[0]"), x.getMessage());
+  }
+
+  @Test
+  void wellFormed_replacesOnlyLoneSurrogates() {
+    assertEquals("a\uFFFD", JournalRecord.wellFormed("a\uD83D"));
+    assertEquals("\uFFFDb🐢", JournalRecord.wellFormed("\uDC22b🐢"));
+    String ok = "山田 🐢";
+    assertTrue(ok == JournalRecord.wellFormed(ok), "well-formed text is kept as it is");
   }
 
   @Test
@@ -152,13 +182,13 @@ class JournalCodecTest {
     }
     Event e = new Event("deep", "u", null, "order", Instant.EPOCH, Map.of("x", v), List.of());
     JournalCodec.Unencodable x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of())));
+        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
     assertTrue(x.getMessage().contains("nested deeper than"), x.getMessage());
   }
 
   @Test
   void decode_damagedRecordsThrowOnlyRuntimeExceptions() throws IOException {
-    byte[] good = golden();
+    byte[] good = golden(JournalCodec.VERSION);
     SplittableRandom r = new SplittableRandom(7);
     int decoded = 0;
     for (int i = 0; i < 20_000; i++) {
@@ -175,7 +205,7 @@ class JournalCodecTest {
           b = new byte[r.nextInt(64)];
           r.nextBytes(b);
           if (b.length > 0) {
-            b[0] = 1;
+            b[0] = (byte) (1 + r.nextInt(2));
           }
         }
       }
