@@ -1,6 +1,5 @@
 package io.segmenta.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.segmenta.core.identity.Stitching;
 import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.model.Event;
@@ -18,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,7 +38,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +58,9 @@ import org.slf4j.LoggerFactory;
  * exponential backoff, and one that fails {@link #MAX_ATTEMPTS} times is parked in {@code journal.parked} with its
  * cause, so later records still apply and a restart never fails. {@link #status()} counts all of it. Reads that must
  * see every acknowledged write call {@link #flush()} first.
+ *
+ * <p>Over 500 lines: the writer, the applier and the replay share the unapplied records and their locks, and are
+ * kept in one class so that nothing else can touch them.
  */
 final class Journal implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -211,7 +211,7 @@ final class Journal implements AutoCloseable {
         int size = 0;
         for (Pending p : group) {
           if (p.entry() != null) {
-            byte[] r = frame(p.entry().bytes);
+            byte[] r = JournalFile.frame(p.entry().bytes);
             records.add(r);
             size += r.length;
           }
@@ -372,19 +372,10 @@ final class Journal implements AutoCloseable {
     return s.length() > 500 ? s.substring(0, 500) + "…" : s;
   }
 
-  /**
-   * Moves a record that will not apply to {@code journal.parked}, with its cause, and forces it to disk: framed as
-   * the journal is, each frame holding the cause's length (4 bytes), the cause in UTF-8 and the record.
-   */
+  /** Moves a record that will not apply to {@code journal.parked}, with its cause, and forces it to disk. */
   private boolean park(byte[] record, String cause) {
-    byte[] why = cause.getBytes(StandardCharsets.UTF_8);
-    byte[] payload = ByteBuffer.allocate(4 + why.length + record.length).putInt(why.length).put(why).put(record).array();
-    try (FileChannel out = FileChannel.open(parkedFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      ByteBuffer buf = ByteBuffer.wrap(frame(payload));
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-      out.force(false);
+    try {
+      JournalFile.append(parkedFile, JournalFile.parked(cause, record));
     } catch (IOException e) {
       LOG.error("cannot park a journaled request in {}: {}", parkedFile.getFileName(), e.getClass().getSimpleName());
       return false;
@@ -392,24 +383,6 @@ final class Journal implements AutoCloseable {
     parked++;
     LOG.error("a journaled request was parked in {} after failing to apply; see status() for the last error", parkedFile.getFileName());
     return true;
-  }
-
-  /** What {@code journal.parked} holds: each parked record's cause and bytes (for tools and tests). */
-  static List<Map.Entry<String, byte[]>> parked(Path dataDir) throws IOException {
-    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
-    Path p = dataDir.resolve("journal.parked");
-    if (!Files.exists(p)) {
-      return out;
-    }
-    for (byte[] payload : frames(Files.readAllBytes(p))) {
-      ByteBuffer b = ByteBuffer.wrap(payload);
-      byte[] why = new byte[b.getInt()];
-      b.get(why);
-      byte[] record = new byte[b.remaining()];
-      b.get(record);
-      out.add(Map.entry(new String(why, StandardCharsets.UTF_8), record));
-    }
-    return out;
   }
 
   Status status() {
@@ -498,9 +471,9 @@ final class Journal implements AutoCloseable {
       return List.of();
     }
     List<Entry> entries = new ArrayList<>();
-    for (byte[] record : frames(Files.readAllBytes(file))) {
+    for (byte[] record : JournalFile.frames(Files.readAllBytes(file))) {
       try {
-        entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? legacy(record) : JournalCodec.decode(record)));
+        entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? JournalRecord.legacy(record, store.schema()) : JournalCodec.decode(record)));
       } catch (IOException | RuntimeException e) {
         LOG.error("a journaled request cannot be read: {}", e.getClass().getSimpleName());
         if (!park(record, "cannot be read: " + describe(e))) {
@@ -509,28 +482,6 @@ final class Journal implements AutoCloseable {
       }
     }
     return entries;
-  }
-
-  /** The frames of a journal file, up to a torn or corrupt one (never acknowledged: its fsync did not return). */
-  private static List<byte[]> frames(byte[] file) {
-    ByteBuffer all = ByteBuffer.wrap(file);
-    List<byte[]> out = new ArrayList<>();
-    while (all.remaining() >= 8) {
-      int len = all.getInt();
-      int crc = all.getInt();
-      if (len < 0 || len > all.remaining()) {
-        break;
-      }
-      byte[] body = new byte[len];
-      all.get(body);
-      CRC32 c = new CRC32();
-      c.update(body);
-      if ((int) c.getValue() != crc) {
-        break;
-      }
-      out.add(body);
-    }
-    return out;
   }
 
   /**
@@ -557,28 +508,6 @@ final class Journal implements AutoCloseable {
     }
     channel.truncate(0);
     channel.force(false);
-  }
-
-  static byte[] frame(byte[] body) {
-    CRC32 c = new CRC32();
-    c.update(body);
-    return ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) c.getValue()).put(body).array();
-  }
-
-  /**
-   * A record of the journal's first format, the raw request ({"type", "batch", "at", "body"}), left by an older
-   * version: translated again, the only way to read it. One that no longer translates is parked.
-   */
-  private JournalRecord legacy(byte[] record) throws IOException {
-    JsonNode n = Http.JSON.readTree(record);
-    String type = n.get("type").isNull() ? null : n.get("type").asText();
-    boolean batch = n.get("batch").asBoolean();
-    SegmentSpec.Translation t = SegmentSpec.translate(TrackingRoutes.messages(n.get("body"), batch), type, batch, store.schema(),
-        Instant.parse(n.get("at").asText()));
-    if (!t.ok()) {
-      throw new IOException("a journaled request of the older format no longer translates: " + t.problems().size() + " problems");
-    }
-    return JournalRecord.of(t);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
@@ -7,7 +8,10 @@ import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.schema.PropertyDef;
+import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -25,8 +29,6 @@ import java.util.TreeMap;
  */
 record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<String, List<String>> propertyTypes,
     List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents, List<Violation> violations) {
-
-  static final JournalRecord EMPTY = new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(), Map.of(), List.of());
 
   JournalRecord {
     traits = List.copyOf(traits);
@@ -83,7 +85,19 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     return new Batch(profiles, events);
   }
 
-  boolean isEmpty() {
-    return traits.isEmpty() && properties.isEmpty() && profiles.isEmpty() && events.isEmpty() && consents.isEmpty() && violations.isEmpty();
+  /**
+   * A record of the journal's first format, the raw request ({"type", "batch", "at", "body"}), left by an older
+   * version: translated again, the only way to read it. One that no longer translates is parked.
+   */
+  static JournalRecord legacy(byte[] record, Schema schema) throws IOException {
+    JsonNode n = Http.JSON.readTree(record);
+    String type = n.get("type").isNull() ? null : n.get("type").asText();
+    boolean batch = n.get("batch").asBoolean();
+    SegmentSpec.Translation t = SegmentSpec.translate(TrackingRoutes.messages(n.get("body"), batch), type, batch, schema,
+        Instant.parse(n.get("at").asText()));
+    if (!t.ok()) {
+      throw new IOException("a journaled request of the older format no longer translates: " + t.problems().size() + " problems");
+    }
+    return JournalRecord.of(t);
   }
 }

@@ -105,7 +105,7 @@ class JournalTest {
       assertEquals(List.of("a1", "c1"), eventIds(real, "u1"), "the records around the refused one are applied");
       assertTrue(real.schema().property("seats").isPresent(), "the journal declares what a record needs and the schema lacks");
 
-      List<Map.Entry<String, byte[]>> parked = Journal.parked(dir);
+      List<Map.Entry<String, byte[]>> parked = JournalFile.parked(dir);
       assertEquals(1, parked.size());
       assertTrue(parked.get(0).getKey().contains("refused by the test's store"), parked.get(0).getKey());
       assertEquals("poison", JournalCodec.decode(parked.get(0).getValue()).events().get(0).id());
@@ -124,16 +124,16 @@ class JournalTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (Store store = open()) {
       // Translated against the schema of the time; the declarations they made were lost with the crash.
-      log.write(Journal.frame(track(store, "r1", "u2", "{\"coupon_code\": \"X1\", \"ratio\": 0.5}").bytes()));
-      log.write(Journal.frame(track(store, "r2", "u2", "{\"coupon_code\": \"X2\"}").bytes()));
+      log.write(JournalFile.frame(track(store, "r1", "u2", "{\"coupon_code\": \"X1\", \"ratio\": 0.5}").bytes()));
+      log.write(JournalFile.frame(track(store, "r2", "u2", "{\"coupon_code\": \"X2\"}").bytes()));
       // A record of the older format (the raw request), as a previous version left it.
       String legacy = "{\"type\":\"track\",\"batch\":false,\"at\":\"2025-06-01T12:00:00Z\",\"body\":{\"userId\":\"u2\",\"messageId\":\"r3\","
           + "\"event\":\"Trial Started\",\"timestamp\":\"2025-05-31T10:00:00Z\"}}";
-      log.write(Journal.frame(legacy.getBytes(StandardCharsets.UTF_8)));
+      log.write(JournalFile.frame(legacy.getBytes(StandardCharsets.UTF_8)));
       // A record whose frame is whole but whose content no version can read: parked, not fatal.
-      log.write(Journal.frame(new byte[] {9, 1, 2, 3}));
+      log.write(JournalFile.frame(new byte[] {9, 1, 2, 3}));
       // The start of a record whose fsync never returned.
-      byte[] torn = Journal.frame(track(store, "torn", "u2", "{}").bytes());
+      byte[] torn = JournalFile.frame(track(store, "torn", "u2", "{}").bytes());
       log.write(torn, 0, torn.length - 3);
     }
     Files.write(dir.resolve("journal.log"), log.toByteArray());
@@ -144,7 +144,7 @@ class JournalTest {
           .property("coupon_code").toString());
       assertTrue(store.schema().property("ratio").isPresent(), "declarations missing from the schema are made at replay");
       assertEquals(0, Files.size(dir.resolve("journal.log")), "the replayed journal, torn tail included, is emptied");
-      List<Map.Entry<String, byte[]>> parked = Journal.parked(dir);
+      List<Map.Entry<String, byte[]>> parked = JournalFile.parked(dir);
       assertEquals(1, parked.size());
       assertTrue(parked.get(0).getKey().startsWith("cannot be read: "), parked.get(0).getKey());
       assertEquals(1, j.status().parked());
@@ -159,9 +159,9 @@ class JournalTest {
   void replay_recordTheStoreRefusesIsParkedAndStartCompletes() throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (Store store = open()) {
-      log.write(Journal.frame(track(store, "ok1", "u3", "{}").bytes()));
-      log.write(Journal.frame(track(store, "poison", "u3", "{}").bytes()));
-      log.write(Journal.frame(track(store, "ok2", "u3", "{}").bytes()));
+      log.write(JournalFile.frame(track(store, "ok1", "u3", "{}").bytes()));
+      log.write(JournalFile.frame(track(store, "poison", "u3", "{}").bytes()));
+      log.write(JournalFile.frame(track(store, "ok2", "u3", "{}").bytes()));
     }
     Files.write(dir.resolve("journal.log"), log.toByteArray());
     AtomicInteger refusals = new AtomicInteger();

@@ -1,0 +1,36 @@
+package io.segmenta.server;
+
+import io.segmenta.core.port.Store;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A server in its own JVM over a real DuckDB file, for tests that kill it with SIGKILL ({@link HostileRequestsTest}):
+ * started as {@code segmenta serve} starts one, closed by its shutdown hook on SIGTERM.
+ */
+public final class HostileServer {
+  static final String WRITE_KEY = "wk_hostile";
+  static final String ADMIN_KEY = "admin-hostile-key";
+
+  private HostileServer() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Path dir = Path.of(args[0]);
+    Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 2, Map.of()));
+    Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE_KEY), ADMIN_KEY, Clock.systemUTC(), dir));
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      store.close();
+      stopped.countDown();
+    }, "hostile-shutdown"));
+    System.out.println("hostile server listening on port " + server.port());
+    System.out.flush();
+    stopped.await();
+  }
+}
