@@ -150,8 +150,8 @@ final class Journal implements AutoCloseable {
    * text that UTF-8 cannot hold is the client's error (400, naming where); a record that does not read back equal
    * is a bug of the codec, refused before it can be journaled.
    */
-  static Encoded encode(SegmentSpec.Translation t) {
-    JournalRecord r = JournalRecord.of(t);
+  static Encoded encode(SegmentSpec.Translation t, String source, Instant receivedAt) {
+    JournalRecord r = JournalRecord.of(t, source, receivedAt);
     byte[] bytes;
     try {
       bytes = JournalCodec.encode(r);
@@ -429,6 +429,8 @@ final class Journal implements AutoCloseable {
         store.recordConsent(id, choices);
         onConsent.accept(id, choices);
       });
+      // Counted when applied, so a record applied twice (a replay after a crash in between) may count twice.
+      store.recordViolations(r.source(), r.violations(), r.receivedAt());
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
     List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), Instant.now());

@@ -31,6 +31,7 @@ import java.util.Map;
  * <p>Version 2, big-endian; a count or a length is an unsigned LEB128 varint, a signed number a zig-zag varint:
  * <pre>
  *   version (one byte: 2; the journal's older raw-body records start with '{' instead)
+ *   source, received at (instant)
  *   traits      n × (name, type, family, description)
  *   properties  n × (name, type, description, m × event type)
  *   profiles    n × (id, m × (kind, value), traits: map)
@@ -39,7 +40,8 @@ import java.util.Map;
  *   consents    n × (profile id, m × (purpose, granted: one byte, instant, source))
  *   violations  n × (message index: zig-zag, event type, field, expected, example)
  * </pre>
- * Version 1 is the same without the events' extras and without violations.
+ * Version 1 is the same without source and time, the events' extras and violations; it reads as the default
+ * source, received at the epoch (the time only dates violations, which version 1 has none of).
  * A text is its UTF-8 length and bytes (an optional one is 0 for none, else length + 1); a map is n × (name, value);
  * an instant is zig-zag seconds and nanoseconds; a value is a tag (0 null, 1 number, 2 text, 3 false, 4 true, 5 date
  * as zig-zag epoch day, 6 instant, 7 list: n × value, 8 object: map) and its content. Texts must be well-formed
@@ -85,6 +87,8 @@ final class JournalCodec {
   static byte[] encode(JournalRecord r) {
     Out o = new Out(256 + 128 * r.events().size());
     o.buf[o.len++] = (byte) VERSION;
+    guarded("source", () -> o.text(r.source()));
+    o.instant(r.receivedAt());
     o.varint(r.traits().size());
     for (int i = 0; i < r.traits().size(); i++) {
       TraitDef t = r.traits().get(i);
@@ -183,6 +187,8 @@ final class JournalCodec {
     if (version != 1 && version != 2) {
       throw new IllegalArgumentException("unknown journal record version " + version);
     }
+    String source = version >= 2 ? in.text() : JournalRecord.DEFAULT_SOURCE;
+    Instant receivedAt = version >= 2 ? in.instant() : Instant.EPOCH;
     int n = in.count();
     List<TraitDef> traits = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -256,7 +262,7 @@ final class JournalCodec {
     if (in.pos != bytes.length) {
       throw new IllegalArgumentException("journal record has " + (bytes.length - in.pos) + " bytes after its end");
     }
-    return new JournalRecord(traits, properties, types, profiles, events, consents, violations);
+    return new JournalRecord(source, receivedAt, traits, properties, types, profiles, events, consents, violations);
   }
 
   /** A growing byte array; ByteArrayOutputStream would lock on every byte. */

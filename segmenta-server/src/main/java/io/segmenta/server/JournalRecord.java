@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -27,10 +28,15 @@ import java.util.TreeMap;
  * write, and the violations of the schema that lenient tracking let through. Replaying one translates nothing: what
  * was acknowledged is written as it was.
  */
-record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<String, List<String>> propertyTypes,
-    List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents, List<Violation> violations) {
+record JournalRecord(String source, Instant receivedAt, List<TraitDef> traits, List<PropertyDef> properties,
+    Map<String, List<String>> propertyTypes, List<Profile> profiles, List<Event> events, Map<String, List<ConsentRecord>> consents,
+    List<Violation> violations) {
+  /** The source of records that name none: those of the first format, and those of a server without sources. */
+  static final String DEFAULT_SOURCE = "default";
 
   JournalRecord {
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(receivedAt, "receivedAt");
     traits = List.copyOf(traits);
     properties = List.copyOf(properties);
     Map<String, List<String>> types = new LinkedHashMap<>();
@@ -44,8 +50,11 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     violations = List.copyOf(violations);
   }
 
-  /** The record of a translation that succeeded; properties in name order, so equal requests give equal bytes. */
-  static JournalRecord of(SegmentSpec.Translation t) {
+  /**
+   * The record of a translation that succeeded, of a request a source sent at an instant; properties in name order,
+   * so equal requests give equal bytes.
+   */
+  static JournalRecord of(SegmentSpec.Translation t, String source, Instant receivedAt) {
     List<PropertyDef> props = new ArrayList<>(t.newProperties().values());
     props.sort(Comparator.comparing(PropertyDef::name));
     Map<String, List<String>> types = new TreeMap<>();
@@ -53,7 +62,7 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     // An example is cut to a length, which can split a surrogate pair: it is only an example, so the half goes.
     List<Violation> violations = t.violations().stream()
         .map(v -> new Violation(v.index(), v.eventType(), v.field(), v.expected(), wellFormed(v.example()))).toList();
-    return new JournalRecord(t.newTraits(), props, types, t.profiles(), t.events(), t.consents(), violations);
+    return new JournalRecord(source, receivedAt, t.newTraits(), props, types, t.profiles(), t.events(), t.consents(), violations);
   }
 
   /** The text with every lone surrogate replaced by U+FFFD, as a UTF-8 encoder would replace it. */
@@ -93,11 +102,13 @@ record JournalRecord(List<TraitDef> traits, List<PropertyDef> properties, Map<St
     JsonNode n = Http.JSON.readTree(record);
     String type = n.get("type").isNull() ? null : n.get("type").asText();
     boolean batch = n.get("batch").asBoolean();
-    SegmentSpec.Translation t = SegmentSpec.translate(TrackingRoutes.messages(n.get("body"), batch), type, batch, schema,
-        Instant.parse(n.get("at").asText()));
+    Instant at = Instant.parse(n.get("at").asText());
+    // Lenient: the record was accepted, and what passed strict checks translates the same.
+    SegmentSpec.Translation t = SegmentSpec.translate(TrackingRoutes.messages(n.get("body"), batch), type, batch, schema, at,
+        SegmentSpec.Policy.LENIENT);
     if (!t.ok()) {
       throw new IOException("a journaled request of the older format no longer translates: " + t.problems().size() + " problems");
     }
-    return JournalRecord.of(t);
+    return JournalRecord.of(t, DEFAULT_SOURCE, at);
   }
 }

@@ -102,7 +102,7 @@ final class TrackingRoutes {
     }
     t.newProperties().forEach((name, def) -> store.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
     // The journal keeps the translation, checked to read back equal, not the body: a replay translates nothing.
-    Journal.Encoded record = Journal.encode(t);
+    Journal.Encoded record = Journal.encode(t, JournalRecord.DEFAULT_SOURCE, now);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
     ctx.future(() -> writer.writeAsync(record).handle((ok, failure) -> {
       if (failure == null) {

@@ -129,8 +129,10 @@ class HostileRequestsTest {
         unexpected.add(line);
       }
     });
+    // A reason starting with "sometimes" is a failure that depends on timing: passing once proves nothing.
     h.answers.stream().filter(a -> known.containsKey(a.name()) && !h.failures.containsKey(a.name()))
-        .forEach(a -> System.out.println("listed as failing, passes now (remove it from known-failures.txt): " + a.name()));
+        .forEach(a -> System.out.println(known.get(a.name()).startsWith("sometimes") ? "listed as failing sometimes, passed this time: " + a.name()
+            : "listed as failing, passes now (remove it from known-failures.txt): " + a.name()));
     System.out.println("slowest answers: " + h.answers.stream().sorted((x, y) -> Long.compare(y.millis(), x.millis())).limit(8)
         .map(x -> x.name() + " " + x.status() + " " + x.millis() + " ms").toList());
     System.out.println(requests + " requests, " + h.failures.size() + " failing, " + unexpected.size() + " not listed");

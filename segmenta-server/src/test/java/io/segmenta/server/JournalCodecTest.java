@@ -75,7 +75,8 @@ class JournalCodecTest {
     Event view = new Event("msg-2", null, "anon-2", "page_view", Instant.parse("1970-01-01T00:00:00Z"),
         Map.of("url", Value.of("https://shop.example/?q=ä")), List.of());
     Profile p = new Profile("u-1", List.of(Identifier.email("A@Example.com"), new Identifier("anonymous_id", "anon-1")), traits);
-    return new JournalRecord(
+    return new JournalRecord(version >= 2 ? "shop-web" : JournalRecord.DEFAULT_SOURCE,
+        version >= 2 ? Instant.parse("2025-06-01T12:00:00.123456Z") : Instant.EPOCH,
         List.of(new TraitDef("nickname", ValueType.STRING, Family.CUSTOM, "declared by the tracking API on first use")),
         List.of(new PropertyDef("big", ValueType.NUMBER, ""), new PropertyDef("inf", ValueType.NUMBER, "x")),
         Map.of("big", List.of("order"), "inf", List.of("order", "return")),
@@ -108,6 +109,7 @@ class JournalCodecTest {
     assertEquals(known(1), r);
     assertEquals(Map.of(), r.events().get(0).extras());
     assertEquals(List.of(), r.violations());
+    assertEquals(JournalRecord.DEFAULT_SOURCE, r.source());
   }
 
   @Test
@@ -145,7 +147,7 @@ class JournalCodecTest {
         Map<String, Value> extras = r.nextInt(3) == 0 ? Map.of(randomText(r), randomValue(r, 0)) : Map.of();
         events.add(new Event(e.id(), r.nextBoolean() ? e.profileId() : null, "anon-" + e.id(), e.type(), randomInstant(r), p, e.lines(), extras));
       }
-      JournalRecord rec = new JournalRecord(List.of(), List.of(new PropertyDef("extra", ValueType.STRING, "random")),
+      JournalRecord rec = new JournalRecord("source-" + seed, randomInstant(r), List.of(), List.of(new PropertyDef("extra", ValueType.STRING, "random")),
           Map.of("extra", List.of("order", "page_view")), b.profiles(), events, Map.of(),
           List.of(new Violation((int) seed, "order", "properties." + randomText(r), "number", randomText(r))));
       byte[] bytes = JournalCodec.encode(rec);
@@ -158,11 +160,11 @@ class JournalCodecTest {
   void encode_loneSurrogateIsRefusedNamingWhere() {
     Event e = new Event("m\uD800x", "u", null, "order", Instant.EPOCH, Map.of(), List.of());
     JournalCodec.Unencodable x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
+        () -> JournalCodec.encode(new JournalRecord("default", Instant.EPOCH, List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
     assertTrue(x.getMessage().startsWith("events[0]: a text holds broken Unicode"), x.getMessage());
     Event f = new Event("ok", "u", null, "order", Instant.EPOCH, Map.of("name", Value.of("tail \uDC00")), List.of());
     x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(f), Map.of(), List.of())));
+        () -> JournalCodec.encode(new JournalRecord("default", Instant.EPOCH, List.of(), List.of(), Map.of(), List.of(), List.of(f), Map.of(), List.of())));
     assertTrue(x.getMessage().contains("events[0]"), x.getMessage());
   }
 
@@ -182,7 +184,7 @@ class JournalCodecTest {
     }
     Event e = new Event("deep", "u", null, "order", Instant.EPOCH, Map.of("x", v), List.of());
     JournalCodec.Unencodable x = assertThrows(JournalCodec.Unencodable.class,
-        () -> JournalCodec.encode(new JournalRecord(List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
+        () -> JournalCodec.encode(new JournalRecord("default", Instant.EPOCH, List.of(), List.of(), Map.of(), List.of(), List.of(e), Map.of(), List.of())));
     assertTrue(x.getMessage().contains("nested deeper than"), x.getMessage());
   }
 

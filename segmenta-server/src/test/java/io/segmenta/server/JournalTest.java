@@ -9,6 +9,8 @@ import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.port.ViolationCount;
+import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.io.ByteArrayOutputStream;
@@ -67,7 +69,7 @@ class JournalTest {
         + "\"timestamp\": \"2025-05-31T10:00:00Z\", \"properties\": " + json + "}");
     SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.schema(), NOW);
     assertTrue(t.ok(), t.problems().toString());
-    return Journal.encode(t);
+    return Journal.encode(t, "web", NOW);
   }
 
   static List<String> eventIds(Store store, String user) {
@@ -115,6 +117,27 @@ class JournalTest {
       j.write(track(store, "d1", "u1", "{}"));
       j.flush();
       assertEquals(List.of("a1", "c1", "d1"), eventIds(real, "u1"));
+      j.close();
+    }
+  }
+
+  @Test
+  void applyNow_recordsTheViolationsOfALenientRequestUnderItsSource() throws Exception {
+    try (Store store = open()) {
+      Journal j = journalIn(store);
+      j.write(track(store, "v1", "u4", "{\"seats\": 3}"));
+      j.flush();
+      JsonNode m = Http.JSON.readTree("{\"userId\": \"u4\", \"messageId\": \"v2\", \"event\": \"Trial Started\", \"properties\": {\"seats\": \"three\"}}");
+      SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.schema(), NOW, SegmentSpec.Policy.LENIENT);
+      assertTrue(t.ok() && !t.violations().isEmpty(), t.problems() + " " + t.violations());
+      j.write(Journal.encode(t, "web", NOW));
+      j.flush();
+      List<ViolationCount> counts = store.violations("web", 10);
+      assertEquals(1, counts.size(), counts.toString());
+      assertEquals(1, counts.get(0).count());
+      assertTrue(counts.get(0).example().contains("three"), counts.toString());
+      Event v2 = store.history("u4").orElseThrow().events().stream().filter(e -> e.id().equals("v2")).findFirst().orElseThrow();
+      assertTrue(v2.extras().containsValue(Value.of("three")), v2.extras().toString());
       j.close();
     }
   }
