@@ -213,13 +213,24 @@ final class HostileHarness {
       boolean order = type.equals("track") && m.path("event").asText("").trim().equalsIgnoreCase("order completed");
       if (order) {
         int n = 0;
+        int lenient = 0;
         for (JsonNode p : products) {
           String pid = p.hasNonNull("product_id") ? p.get("product_id").asText() : p.hasNonNull("sku") ? p.get("sku").asText() : "";
           n += !pid.isBlank() && p.path("price").isNumber() ? 1 : 0;
+          lenient += !pid.isBlank() && (p.path("price").isNumber() || numeric(p.path("price").asText(""))) ? 1 : 0;
         }
-        exactLines.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(n);
+        // A price sent as text ("9.99") may be read as its number or refused as a line: either count is right.
+        exactLines.computeIfAbsent(id, k -> new LinkedHashSet<>()).addAll(List.of(n, lenient));
       }
       maxLines.merge(id, products.isArray() ? products.size() : 0, Math::max);
+    }
+  }
+
+  static boolean numeric(String s) {
+    try {
+      return Double.isFinite(Double.parseDouble(s.trim()));
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
