@@ -85,14 +85,14 @@ final class JournalCodec {
   }
 
   static byte[] encode(JournalRecord r) {
-    Out o = new Out(256 + 128 * r.events().size());
+    Out o = new Out(256 + 256 * r.events().size());
     o.buf[o.len++] = (byte) VERSION;
-    guarded("source", () -> o.text(r.source()));
+    guarded("source", -1, () -> o.text(r.source()));
     o.instant(r.receivedAt());
     o.varint(r.traits().size());
     for (int i = 0; i < r.traits().size(); i++) {
       TraitDef t = r.traits().get(i);
-      guarded("traits[" + i + "]", () -> {
+      guarded("traits", i, () -> {
         o.text(t.name());
         o.text(t.type().label());
         o.text(t.family().name());
@@ -102,7 +102,7 @@ final class JournalCodec {
     o.varint(r.properties().size());
     for (int i = 0; i < r.properties().size(); i++) {
       PropertyDef p = r.properties().get(i);
-      guarded("properties[" + i + "]", () -> {
+      guarded("properties", i, () -> {
         o.text(p.name());
         o.text(p.type().label());
         o.text(p.description());
@@ -114,7 +114,7 @@ final class JournalCodec {
     o.varint(r.profiles().size());
     for (int i = 0; i < r.profiles().size(); i++) {
       Profile p = r.profiles().get(i);
-      guarded("profiles[" + i + "]", () -> {
+      guarded("profiles", i, () -> {
         o.text(p.id());
         o.varint(p.identifiers().size());
         for (Identifier id : p.identifiers()) {
@@ -127,7 +127,7 @@ final class JournalCodec {
     o.varint(r.events().size());
     for (int i = 0; i < r.events().size(); i++) {
       Event e = r.events().get(i);
-      guarded("events[" + i + "]", () -> {
+      guarded("events", i, () -> {
         o.text(e.id());
         o.optional(e.profileId());
         o.optional(e.anonymousId());
@@ -147,7 +147,7 @@ final class JournalCodec {
       });
     }
     o.varint(r.consents().size());
-    r.consents().forEach((id, choices) -> guarded("consents", () -> {
+    r.consents().forEach((id, choices) -> guarded("consents", -1, () -> {
       o.text(id);
       o.varint(choices.size());
       for (ConsentRecord c : choices) {
@@ -161,7 +161,7 @@ final class JournalCodec {
     o.varint(r.violations().size());
     for (int i = 0; i < r.violations().size(); i++) {
       Violation v = r.violations().get(i);
-      guarded("violations[" + i + "]", () -> {
+      guarded("violations", i, () -> {
         o.zigzag(v.index());
         o.text(v.eventType());
         o.text(v.field());
@@ -172,11 +172,12 @@ final class JournalCodec {
     return Arrays.copyOf(o.buf, o.len);
   }
 
-  private static void guarded(String where, Runnable write) {
+  /** Runs {@code write}; a text it cannot write is refused, naming the section and the item's index (-1: none). */
+  private static void guarded(String section, int index, Runnable write) {
     try {
       write.run();
     } catch (BadText e) {
-      throw new Unencodable(where + ": " + e.getMessage());
+      throw new Unencodable(section + (index >= 0 ? "[" + index + "]" : "") + ": " + e.getMessage());
     }
   }
 
@@ -302,38 +303,60 @@ final class JournalCodec {
     }
 
     void text(String s) {
-      raw(utf8(s), 0);
+      utf8(s, 0);
     }
 
     void optional(String s) {
       if (s == null) {
         varint(0);
       } else {
-        raw(utf8(s), 1);
+        utf8(s, 1);
       }
     }
 
-    /** A text's UTF-8 length (plus {@code shift}) and bytes. */
-    void raw(byte[] b, int shift) {
-      varint(b.length + (long) shift);
-      buf(b.length);
-      System.arraycopy(b, 0, buf, len, b.length);
-      len += b.length;
-    }
-
-    /** UTF-8 of well-formed text only: Java's encoder would silently write '?' for a lone surrogate. */
-    static byte[] utf8(String s) {
-      for (int i = 0; i < s.length(); i++) {
+    /**
+     * A text's UTF-8 length (plus {@code shift}) and bytes, in two passes over the chars and no allocation. Only
+     * well-formed text: Java's own encoder would silently write '?' for a lone surrogate.
+     */
+    void utf8(String s, int shift) {
+      int n = s.length();
+      int size = 0;
+      for (int i = 0; i < n; i++) {
         char c = s.charAt(i);
-        if (Character.isSurrogate(c)) {
-          if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-            i++;
-          } else {
-            throw new BadText("a text holds broken Unicode (a lone surrogate at position " + i + " of " + s.length() + ")");
-          }
+        if (c < 0x80) {
+          size++;
+        } else if (c < 0x800) {
+          size += 2;
+        } else if (!Character.isSurrogate(c)) {
+          size += 3;
+        } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          size += 4;
+          i++;
+        } else {
+          throw new BadText("a text holds broken Unicode (a lone surrogate at position " + i + " of " + n + ")");
         }
       }
-      return s.getBytes(StandardCharsets.UTF_8);
+      varint(size + (long) shift);
+      buf(size);
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          buf[len++] = (byte) c;
+        } else if (c < 0x800) {
+          buf[len++] = (byte) (0xC0 | (c >> 6));
+          buf[len++] = (byte) (0x80 | (c & 0x3F));
+        } else if (!Character.isSurrogate(c)) {
+          buf[len++] = (byte) (0xE0 | (c >> 12));
+          buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+          buf[len++] = (byte) (0x80 | (c & 0x3F));
+        } else {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          buf[len++] = (byte) (0xF0 | (cp >> 18));
+          buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          buf[len++] = (byte) (0x80 | (cp & 0x3F));
+        }
+      }
     }
 
     void instant(Instant t) {
