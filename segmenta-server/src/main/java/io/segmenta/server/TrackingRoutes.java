@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.ingest.SegmentSpec;
-import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Store;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -97,9 +96,10 @@ final class TrackingRoutes {
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
     }
     store.declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
-    byte[] record = Journal.request(ctx.bodyAsBytes(), type, batch, now);
+    // The journal keeps the translation, checked to read back equal, not the body: a replay translates nothing.
+    Journal.Encoded record = Journal.encode(t, JournalRecord.DEFAULT_SOURCE, now);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
-    ctx.future(() -> writer.writeAsync(record, new Batch(t.profiles(), t.events()), t.consents()).handle((ok, failure) -> {
+    ctx.future(() -> writer.writeAsync(record).handle((ok, failure) -> {
       if (failure == null) {
         Http.json(ctx, 200, Map.of("success", true));
       } else if (failure instanceof java.util.concurrent.TimeoutException || failure.getCause() instanceof java.util.concurrent.TimeoutException) {

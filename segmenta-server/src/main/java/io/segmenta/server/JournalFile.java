@@ -1,0 +1,86 @@
+package io.segmenta.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The journal's files. {@code journal.log} and {@code journal.parked} are sequences of frames: a record's length (4
+ * bytes), its CRC32 (4 bytes) and the record. A reader stops at the first frame that is short or whose CRC does not
+ * match: the torn tail of a write whose fsync never returned, so never acknowledged. A parked frame holds the cause's
+ * length (4 bytes), the cause in UTF-8 and the journal record as it was.
+ */
+final class JournalFile {
+  private JournalFile() {}
+
+  static byte[] frame(byte[] body) {
+    CRC32 c = new CRC32();
+    c.update(body);
+    return ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) c.getValue()).put(body).array();
+  }
+
+  /** The records of a file's frames, up to a torn or corrupt one. */
+  static List<byte[]> frames(byte[] file) {
+    ByteBuffer all = ByteBuffer.wrap(file);
+    List<byte[]> out = new ArrayList<>();
+    while (all.remaining() >= 8) {
+      int len = all.getInt();
+      int crc = all.getInt();
+      if (len < 0 || len > all.remaining()) {
+        break;
+      }
+      byte[] body = new byte[len];
+      all.get(body);
+      CRC32 c = new CRC32();
+      c.update(body);
+      if ((int) c.getValue() != crc) {
+        break;
+      }
+      out.add(body);
+    }
+    return out;
+  }
+
+  /** Appends one frame to {@code file} and forces it to disk. */
+  static void append(Path file, byte[] record) throws IOException {
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buf = ByteBuffer.wrap(frame(record));
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+      out.force(false);
+    }
+  }
+
+  /** A parked record: why, and the journal record. */
+  static byte[] parked(String cause, byte[] record) {
+    byte[] why = cause.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + why.length + record.length).putInt(why.length).put(why).put(record).array();
+  }
+
+  /** What {@code journal.parked} in {@code dataDir} holds: each parked record's cause and bytes (for tools and tests). */
+  static List<Map.Entry<String, byte[]>> parked(Path dataDir) throws IOException {
+    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
+    Path p = dataDir.resolve("journal.parked");
+    if (!Files.exists(p)) {
+      return out;
+    }
+    for (byte[] payload : frames(Files.readAllBytes(p))) {
+      ByteBuffer b = ByteBuffer.wrap(payload);
+      byte[] why = new byte[b.getInt()];
+      b.get(why);
+      byte[] record = new byte[b.remaining()];
+      b.get(record);
+      out.add(Map.entry(new String(why, StandardCharsets.UTF_8), record));
+    }
+    return out;
+  }
+}
