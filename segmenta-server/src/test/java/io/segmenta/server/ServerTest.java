@@ -242,7 +242,9 @@ class ServerTest {
 
     @Test
     void badRequests_getTheRightStatus() throws Exception {
-      assertEquals(415, send("POST", "/v1/track", basic(WRITE), "text/plain", "{}").status());
+      // Any claimed content type is read as JSON (analytics.js sends text/plain); only the body decides.
+      Answer plain = send("POST", "/v1/track", basic(WRITE), "text/plain", "{\"userId\": \"u-tp\", \"event\": \"Text Plain\"}");
+      assertEquals(200, plain.status(), plain.raw());
       Answer broken = track("/v1/track", "{\"userId\": ");
       assertEquals(400, broken.status());
       assertTrue(broken.body().get("error").asText().startsWith("the body is not valid JSON"), broken.raw());
@@ -315,8 +317,13 @@ class ServerTest {
         for (Iterator<String> ms = p.getValue().fieldNames(); ms.hasNext(); ) {
           String method = ms.next().toUpperCase();
           documented++;
-          String path = p.getKey().replaceAll("\\{[a-z]+}", "x");
+          String path = p.getKey().replaceAll("\\{[A-Za-z]+}", "x");
           Answer a = send(method, path, null, null, null);
+          if (!p.getValue().get(method.toLowerCase()).has("security")) {
+            // A public route exists: it answers, or refuses in its own words (an unknown write key), never Javalin's 404.
+            assertTrue(a.status() == 200 || a.body() != null && a.body().has("error"), method + " " + path + ": " + a.raw());
+            continue;
+          }
           // Every documented route exists: it asks for a key (401) instead of answering 404.
           assertEquals(401, a.status(), method + " " + path + ": " + a.raw());
         }
