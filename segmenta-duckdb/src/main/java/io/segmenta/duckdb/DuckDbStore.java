@@ -1,5 +1,6 @@
 package io.segmenta.duckdb;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
@@ -15,6 +16,8 @@ import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.port.ExperimentData;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.port.StoreStats;
+import io.segmenta.core.port.Violation;
+import io.segmenta.core.port.ViolationCount;
 import io.segmenta.core.port.WriteResult;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -25,6 +28,7 @@ import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +64,7 @@ import org.duckdb.DuckDBConnection;
  * object's lock: DuckDB parallelises each query internally.
  */
 final class DuckDbStore implements Store {
+  private static final ObjectMapper EXTRAS = new ObjectMapper();
   private static final Pattern LOCK = Pattern.compile("Could not set lock on file \"([^\"]+)\".*?\\(PID (\\d+)\\)", Pattern.DOTALL);
 
   private final StoreConfig config;
@@ -171,6 +176,11 @@ final class DuckDbStore implements Store {
       for (PropertyDef prop : eventProperties(std)) {
         s.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS " + Columns.quote(prop.name()) + " " + Columns.sqlType(prop.type()));
       }
+      // What a client sent that has no typed column (JSON); no declared name can start with '_', so no clash.
+      s.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS _extras VARCHAR");
+      s.execute("CREATE TABLE IF NOT EXISTS violations(source VARCHAR NOT NULL, event_type VARCHAR NOT NULL, field VARCHAR NOT NULL,"
+          + " expected VARCHAR NOT NULL, count BIGINT NOT NULL, example VARCHAR, first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL,"
+          + " PRIMARY KEY (source, event_type, field, expected))");
       StringBuilder l = new StringBuilder("CREATE TABLE IF NOT EXISTS order_lines(event_id VARCHAR NOT NULL, line_no INTEGER NOT NULL, event_type VARCHAR NOT NULL, pkey BIGINT, ts TIMESTAMP NOT NULL");
       for (String prop : std.eventType("order_line").orElseThrow().properties()) {
         l.append(", ").append(Columns.quote(prop)).append(' ').append(Columns.sqlType(std.property(prop).orElseThrow().type()));
@@ -323,7 +333,7 @@ final class DuckDbStore implements Store {
       }
       st.execute(p.append(")").toString());
       st.execute("CREATE OR REPLACE TEMP TABLE s_identifiers(profile_id VARCHAR, kind VARCHAR, value VARCHAR)");
-      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP");
+      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP, _extras VARCHAR");
       for (PropertyDef prop : props) {
         e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
       }
@@ -349,7 +359,7 @@ final class DuckDbStore implements Store {
         DuckDBAppender al = conn.createAppender("temp", "main", "s_lines")) {
       for (Event ev : batch.events()) {
         ae.beginRow().append(seq++).append(ev.id()).append(ev.profileId()).append(ev.anonymousId()).append(ev.type())
-            .append(LocalDateTime.ofInstant(ev.timestamp(), ZoneOffset.UTC));
+            .append(LocalDateTime.ofInstant(ev.timestamp(), ZoneOffset.UTC)).append(extrasJson(ev));
         for (PropertyDef prop : props) {
           append(ae, ev.property(prop.name()), prop.type());
         }
@@ -435,7 +445,7 @@ final class DuckDbStore implements Store {
       // An event without a profile id belongs to the profile its anonymous id is linked to, if any (identity
       // stitching); the link with the smallest key wins, so an event never lands twice.
       String owner = owner("s");
-      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts" + pv
+      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts, _extras" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts, s._extras" + pv
           + " FROM s_new s" + owner);
       // The new events' share of the kept aggregates, owned as the insert above owns them.
       facts.add(conn, facts.aggregate("COALESCE(p.pkey, a.pkey)", "s_new e" + owner("e"), "COALESCE(p.pkey, a.pkey) IS NOT NULL"));
@@ -593,7 +603,7 @@ final class DuckDbStore implements Store {
         }
       }
       List<PropertyDef> props = eventProperties(s);
-      StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts");
+      StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts, _extras");
       props.forEach(p -> eq.append(", ").append(Columns.quote(p.name())));
       List<Event> events = new ArrayList<>();
       try (PreparedStatement ps = conn.prepareStatement(eq + " FROM events WHERE pkey = ? ORDER BY ts, event_id")) {
@@ -605,11 +615,12 @@ final class DuckDbStore implements Store {
             EventTypeDef et = s.eventType(type).orElse(null);
             for (int i = 0; i < props.size(); i++) {
               if (et == null || et.has(props.get(i).name())) {
-                pv.put(props.get(i).name(), Columns.read(rs, i + 5, props.get(i).type()));
+                pv.put(props.get(i).name(), Columns.read(rs, i + 6, props.get(i).type()));
               }
             }
             String id = rs.getString(1);
-            events.add(new Event(id, profileId, rs.getString(2), type, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv, lines.getOrDefault(id, List.of())));
+            events.add(new Event(id, profileId, rs.getString(2), type, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv,
+                lines.getOrDefault(id, List.of()), extras(rs.getString(5))));
           }
         }
       }
@@ -802,6 +813,75 @@ final class DuckDbStore implements Store {
     } catch (SQLException e) {
       throw new StoreException("could not list real-time segments: " + e.getMessage(), e);
     }
+  }
+
+  /** An event's extras as a JSON object, or null when it has none. */
+  private static String extrasJson(Event ev) {
+    return ev.extras().isEmpty() ? null : JsonValues.toJson(new Value.ObjectValue(ev.extras())).toString();
+  }
+
+  private static Map<String, Value> extras(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return ((Value.ObjectValue) JsonValues.fromJson(EXTRAS.readTree(json))).fields();
+    } catch (IOException | ClassCastException e) {
+      throw new StoreException("an event's extras are not a JSON object: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  @Override
+  public synchronized void recordViolations(String source, List<Violation> violations, Instant at) {
+    if (violations.isEmpty()) {
+      return;
+    }
+    // Several of one key in a request count once each, with the last example, as they would one after the other.
+    Map<List<String>, long[]> counts = new LinkedHashMap<>();
+    Map<List<String>, String> examples = new LinkedHashMap<>();
+    for (Violation v : violations) {
+      List<String> key = List.of(v.eventType(), v.field(), v.expected());
+      counts.computeIfAbsent(key, k -> new long[1])[0]++;
+      examples.put(key, v.example());
+    }
+    transaction(() -> {
+      try (PreparedStatement ps = conn.prepareStatement("INSERT INTO violations VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, event_type, field, expected)"
+          + " DO UPDATE SET count = violations.count + excluded.count, example = excluded.example, last_seen = greatest(violations.last_seen, excluded.last_seen)")) {
+        LocalDateTime ts = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+        for (Map.Entry<List<String>, long[]> c : counts.entrySet()) {
+          ps.setString(1, source);
+          ps.setString(2, c.getKey().get(0));
+          ps.setString(3, c.getKey().get(1));
+          ps.setString(4, c.getKey().get(2));
+          ps.setLong(5, c.getValue()[0]);
+          ps.setString(6, examples.get(c.getKey()));
+          ps.setObject(7, ts);
+          ps.setObject(8, ts);
+          ps.executeUpdate();
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public synchronized List<ViolationCount> violations(String source, int limit) {
+    List<ViolationCount> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement("SELECT source, event_type, field, expected, count, example, first_seen, last_seen FROM violations"
+        + " WHERE (? IS NULL OR source = ?) ORDER BY count DESC, source, event_type, field, expected LIMIT ?")) {
+      ps.setString(1, source);
+      ps.setString(2, source);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ViolationCount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+              rs.getObject(7, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getObject(8, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read the violations: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.segmenta.core.ingest;
 
 import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.Value;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -17,7 +19,8 @@ import java.util.regex.Pattern;
 /**
  * Turns a cell into a value of the type the schema declares, or says what was expected. Text is parsed (numbers
  * with a '.' decimal point, booleans as true/false/yes/no/1/0, dates as yyyy-MM-dd, timestamps as ISO-8601 or a
- * given pattern in a given zone, lists split on a separator); typed cells are checked.
+ * given pattern in a given zone, lists split on a separator); typed cells are checked. Numbers must be finite, dates
+ * and instants inside {@link Instants}' range (1900 to 2199), so nothing imported can overflow downstream.
  */
 public final class Coerce {
   private static final Pattern OFFSET = Pattern.compile(".*[+-]\\d{2}:?\\d{2}$");
@@ -48,7 +51,7 @@ public final class Coerce {
     }
     switch (type) {
       case NUMBER:
-        if (raw instanceof Value.Num) {
+        if (raw instanceof Value.Num n && Double.isFinite(n.value())) {
           return raw;
         }
         if (raw instanceof Value.Str s && NUMBER.matcher(s.value().trim()).matches()) {
@@ -85,17 +88,7 @@ public final class Coerce {
         }
         throw expected("true or false", raw);
       case DATE:
-        if (raw instanceof Value.DateValue) {
-          return raw;
-        }
-        if (raw instanceof Value.Str s) {
-          try {
-            return new Value.DateValue(LocalDate.parse(s.value().trim()));
-          } catch (DateTimeParseException e) {
-            throw expected("a date as yyyy-MM-dd", raw);
-          }
-        }
-        throw expected("a date as yyyy-MM-dd", raw);
+        return date(raw);
       case TIMESTAMP:
         return timestamp(raw);
       case STRING_LIST:
@@ -124,7 +117,35 @@ public final class Coerce {
     }
   }
 
+  private static Value date(Value raw) {
+    LocalDate d;
+    if (raw instanceof Value.DateValue v) {
+      d = v.value();
+    } else if (raw instanceof Value.Str s) {
+      try {
+        d = LocalDate.parse(s.value().trim());
+      } catch (DateTimeParseException e) {
+        throw expected("a date as yyyy-MM-dd", raw);
+      }
+    } else {
+      throw expected("a date as yyyy-MM-dd", raw);
+    }
+    if (!Instants.accepts(d)) {
+      throw expected("a date between " + Instants.MIN_DATE + " and " + Instants.MAX_DATE, raw);
+    }
+    return new Value.DateValue(d);
+  }
+
+  /** An instant inside {@link Instants}' range, or an IllegalArgumentException saying what was expected. */
   public Value timestamp(Value raw) {
+    Value t = parseTimestamp(raw);
+    if (!Instants.accepts(((Value.TimeValue) t).value())) {
+      throw expected("an instant " + Instants.RANGE, raw);
+    }
+    return t;
+  }
+
+  private Value parseTimestamp(Value raw) {
     if (raw instanceof Value.TimeValue) {
       return raw;
     }
@@ -146,7 +167,7 @@ public final class Coerce {
           return new Value.TimeValue(LocalDate.parse(t).atStartOfDay(zone).toInstant());
         }
         return new Value.TimeValue(LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant());
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeException | ArithmeticException e) {
         throw expected(timestampFormat == null ? "a timestamp such as 2024-01-31T12:00:00Z or 2024-01-31 12:00:00" : "a timestamp in the pattern of timestamp.format", raw);
       }
     }

@@ -248,6 +248,15 @@ public interface Store extends AutoCloseable {
   /** How the store runs a rule, for people: the engine's query text with its parameters. */
   String explain(Rule rule, Instant asOf);
 
+  /**
+   * Counts fields a source sent that did not fit the schema and were kept in their events' extras (lenient
+   * tracking): per source, event type, field and expected type, with the latest example and when first and last seen.
+   */
+  void recordViolations(String source, List<Violation> violations, Instant at);
+
+  /** The violation counts, most frequent first, of one source or (null) of all. */
+  List<ViolationCount> violations(String source, int limit);
+
   @Override
   void close();
 }

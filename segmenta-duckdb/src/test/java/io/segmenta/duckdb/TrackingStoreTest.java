@@ -1,0 +1,102 @@
+package io.segmenta.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.identity.Stitching;
+import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.SegmentSpec.Policy;
+import io.segmenta.core.ingest.SegmentSpec.Translation;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.port.ViolationCount;
+import io.segmenta.core.value.Value;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the tracking API accepts reaches a real DuckDB file, extras and odd names included, and survives reopening. */
+class TrackingStoreTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Instant NOW = Instant.parse("2025-06-02T12:00:00Z");
+  @TempDir
+  Path dir;
+
+  /** Translates a batch leniently and writes it as the server does: declarations first, then the batch, then stitching. */
+  static Translation send(Store s, String batch) throws Exception {
+    List<JsonNode> ms = new ArrayList<>();
+    JSON.readTree(batch).forEach(ms::add);
+    Translation t = SegmentSpec.translate(ms, null, true, s.schema(), NOW, Policy.LENIENT);
+    assertTrue(t.ok(), t.problems().toString());
+    t.newTraits().forEach(s::declareTrait);
+    t.newProperties().forEach((name, def) -> s.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
+    s.write(new Batch(t.profiles(), t.events()));
+    Stitching.apply(s, t.profiles(), NOW);
+    s.recordViolations("web", t.violations(), NOW);
+    return t;
+  }
+
+  Store open() {
+    return DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()));
+  }
+
+  @Test
+  void write_keepsExtrasAndReservedNamesAcrossReopening() throws Exception {
+    try (Store s = open()) {
+      send(s, "[{\"type\": \"track\", \"userId\": \"u-1\", \"messageId\": \"m-1\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"o-1\","
+          + " \"revenue\": \"lots\", \"seq\": 5, \"select\": \"x\", \"type\": \"t\", \"scores\": [1, 2], \"products\": [{\"product_id\": \"p\", \"price\": 4, \"brand\": \"B\"}]}}]");
+    }
+    try (Store s = open()) {
+      Event e = s.history("u-1").orElseThrow().events().get(0);
+      assertEquals(Value.of(5), e.property("seq_"));
+      assertEquals(new Value.Str("x"), e.property("select_"));
+      assertEquals(new Value.Str("t"), e.property("type_"));
+      assertEquals(1, e.lines().size());
+      assertEquals(new Value.Str("lots"), e.extras().get("properties.revenue"));
+      assertEquals(Value.ofList(List.of(Value.of(1), Value.of(2))), e.extras().get("properties.scores"));
+      assertTrue(e.extras().containsKey("properties.products"), e.extras().toString());
+      assertEquals(1, s.count(io.segmenta.core.rule.RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+    }
+  }
+
+  @Test
+  void recordViolations_countsPerSourceAndField() throws Exception {
+    try (Store s = open()) {
+      for (int i = 0; i < 3; i++) {
+        send(s, "[{\"type\": \"identify\", \"userId\": \"u-" + i + "\", \"messageId\": \"i-" + i + "\", \"traits\": {\"age\": \"old-" + i + "\"}}]");
+      }
+      s.recordViolations("app", List.of(new io.segmenta.core.port.Violation(0, "order", "properties.revenue", "number", "'x'")), NOW);
+      List<ViolationCount> all = s.violations(null, 10);
+      assertEquals(2, all.size(), all.toString());
+      ViolationCount age = all.get(0);
+      assertEquals(List.of("web", "identify", "traits.age", "number", 3L, "'old-2'"),
+          List.of(age.source(), age.eventType(), age.field(), age.expected(), age.count(), age.example()));
+      assertEquals(1, s.violations("app", 10).size());
+      assertEquals(new Value.Str("old-1"), s.history("u-1").orElseThrow().events().get(0).extras().get("traits.age"), "kept with the identify event");
+    }
+  }
+
+  @Test
+  void anonymousIdentify_traitsReachTheCustomerOnceStitched() throws Exception {
+    try (Store s = open()) {
+      send(s, "[{\"type\": \"identify\", \"anonymousId\": \"anon-9\", \"traits\": {\"city\": \"Odense\", \"gender\": \"f\"}},"
+          + " {\"type\": \"page\", \"anonymousId\": \"anon-9\", \"messageId\": \"p-9\", \"properties\": {\"url\": \"https://shop.example/\"}}]");
+      assertEquals(new Value.Str("Odense"), s.history("anon-9").orElseThrow().profile().trait("city"), "the visitor's traits wait");
+      send(s, "[{\"type\": \"identify\", \"userId\": \"u-9\", \"anonymousId\": \"anon-9\", \"traits\": {\"email\": \"nine@example.com\", \"city\": \"Aarhus\"}}]");
+      ProfileHistory h = s.history("u-9").orElseThrow();
+      assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"), "the customer's own trait wins");
+      assertEquals(new Value.Str("f"), h.profile().trait("gender"), "the visitor's trait reached the customer");
+      assertTrue(h.events().stream().anyMatch(e -> e.id().equals("p-9")), "the visitor's page view is the customer's");
+      assertTrue(s.history("anon-9").isEmpty(), "the visitor's profile was merged away");
+    }
+  }
+}
