@@ -337,8 +337,9 @@ final class Journal implements AutoCloseable {
     JsonNode n = Http.JSON.readTree(record);
     String type = n.get("type").isNull() ? null : n.get("type").asText();
     boolean batch = n.get("batch").asBoolean();
+    // Lenient: a record was accepted under its source's policy, and what passed strict checks translates the same.
     SegmentSpec.Translation t = SegmentSpec.translate(TrackingRoutes.messages(n.get("body"), batch), type, batch, store.schema(),
-        Instant.parse(n.get("at").asText()));
+        Instant.parse(n.get("at").asText()), SegmentSpec.Policy.LENIENT);
     if (!t.ok()) {
       throw new IOException("a journaled request no longer translates: " + t.problems().size() + " problems");
     }

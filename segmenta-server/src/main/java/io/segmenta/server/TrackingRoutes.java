@@ -107,7 +107,10 @@ final class TrackingRoutes {
 
   private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
     java.time.Instant now = clock.instant();
-    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now);
+    // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
+    Source source = Server.source(ctx);
+    SegmentSpec.Policy policy = source != null && source.strict() ? SegmentSpec.Policy.STRICT : SegmentSpec.Policy.LENIENT;
+    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now, policy);
     if (!t.ok()) {
       List<String> problems = t.problems().stream().map(Object::toString).toList();
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerTest {
   static final String WRITE = "wk_test_123";
   static final String ADMIN = "admin_secret_456";
+  /** A source that refuses values clashing with their declared types. */
+  static final String STRICT = "wk_strict_789";
   static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -50,7 +52,8 @@ class ServerTest {
   void start() {
     assertTrue(dir != null, "the temporary directory is injected");
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir));
+    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir)
+        .withSources(java.util.List.of(new Source("strict-shop", STRICT, true))));
   }
 
   @AfterAll
@@ -235,7 +238,7 @@ class ServerTest {
 
     @Test
     void typeConflict_namesTheField() throws Exception {
-      Answer a = track("/v1/identify", "{\"userId\": \"u-4\", \"traits\": {\"age\": \"old\"}}");
+      Answer a = send("POST", "/v1/identify", basic(STRICT), "application/json", "{\"userId\": \"u-4\", \"traits\": {\"age\": \"old\"}}");
       assertEquals(400, a.status());
       assertTrue(a.body().get("error").asText().startsWith("traits.age: is declared as number"), a.raw());
     }
