@@ -129,6 +129,9 @@ final class BufferedBodies extends Handler.Wrapper {
     Charset cs = charset(body, contentType);
     int bom = bomLength(body);
     if (cs == StandardCharsets.UTF_8) {
+      if (bom == 0 && ascii(body)) {
+        return body;
+      }
       check(body, bom, cs);
       return bom == 0 ? body : java.util.Arrays.copyOfRange(body, bom, body.length);
     }
@@ -238,6 +241,16 @@ final class BufferedBodies extends Handler.Wrapper {
     } catch (CharacterCodingException e) {
       throw new Refusal(400, "the body is not valid " + cs.name() + " at byte " + in.position());
     }
+  }
+
+  /** Pure ASCII is valid UTF-8: most tracking bodies, checked without decoding. */
+  private static boolean ascii(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean starts(byte[] b, int... prefix) {
