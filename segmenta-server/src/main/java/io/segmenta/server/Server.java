@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * Segmenta's HTTP server over one store: the tracking API and the decision endpoint under write keys, the admin API
  * under the admin key, and {@code /openapi.json}. A write key can send data and ask for decisions, nothing else.
  * Logs carry routes, statuses and exception classes, never request bodies or ids: no personal data.
+ *
+ * <p>The tracking edge, for every tracker a shop runs (docs/tracking.md): bodies are read whole without holding a
+ * thread and decoded once ({@link BufferedBodies}: gzip, character sets, a deadline for slow clients); the write key
+ * is HTTP Basic's user name or the body's {@code writeKey} and names a {@link Source}, whose strict flag picks the
+ * translation policy; browser-facing routes answer CORS ({@link Cors}); analytics.js' settings and bundle are served
+ * here ({@link AnalyticsJsAssets}); {@code GET /health} answers without a key.
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -219,8 +225,9 @@ public final class Server implements AutoCloseable {
         c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         return c;
       });
+      Set<String> preflights = new java.util.HashSet<>();
       for (Route r : routes) {
-        if (cors.covers(r.path())) {
+        if (cors.covers(r.path()) && preflights.add(r.path())) {
           config.routes.before(r.path(), cors::before);
           config.routes.options(r.path(), cors::preflight);
         }
