@@ -2,6 +2,7 @@ package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.nio.file.Path;
@@ -39,14 +40,16 @@ final class StoreOptions {
       Instant last = store.stats().lastEvent();
       return last == null ? Instant.now() : last;
     }
+    Instant at;
     try {
-      if (text.length() == 10) {
-        return LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000);
-      }
-      return Instant.parse(text);
+      at = text.length() == 10 ? LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000) : Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new UserException("--as-of must be now, latest, a date such as 2025-06-30 or an instant such as 2025-06-30T12:00:00Z, got '" + text + "'");
     }
+    if (!Instants.accepts(at)) {
+      throw new UserException("--as-of must be " + Instants.RANGE + ", got '" + text + "'");
+    }
+    return at;
   }
 
   /** A date (its start, UTC) or an ISO instant, for an option; null stays null. */
@@ -54,10 +57,15 @@ final class StoreOptions {
     if (text == null) {
       return null;
     }
+    Instant at;
     try {
-      return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+      at = text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new UserException(option + " must be a date such as 2025-06-01 or an instant such as 2025-06-01T12:00:00Z, got '" + text + "'");
     }
+    if (!Instants.accepts(at)) {
+      throw new UserException(option + " must be " + Instants.RANGE + ", got '" + text + "'");
+    }
+    return at;
   }
 }

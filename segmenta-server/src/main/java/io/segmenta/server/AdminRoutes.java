@@ -22,6 +22,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.ByteArrayOutputStream;
@@ -104,11 +105,16 @@ final class AdminRoutes {
   }
 
   static Instant instant(String field, String s) {
+    Instant at;
     try {
-      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
+      at = s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw new Http.Failure(400, "'" + field + "' must be a date such as 2025-06-01 or an instant such as 2025-06-01T00:00:00Z, got '" + s + "'");
     }
+    if (!Instants.accepts(at)) {
+      throw new Http.Failure(400, "'" + field + "' must be " + Instants.RANGE + ", got '" + s + "'");
+    }
+    return at;
   }
 
   private ObjectNode segmentJson(SegmentDefinition d, boolean withSize) {

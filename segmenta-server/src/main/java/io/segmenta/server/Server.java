@@ -204,6 +204,7 @@ public final class Server implements AutoCloseable {
     routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
+    routes.addAll(new ViolationRoutes(store).routes());
     byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));

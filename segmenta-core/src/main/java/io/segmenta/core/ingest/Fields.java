@@ -185,12 +185,12 @@ final class Fields {
   /**
    * The first thing no message may hold, anywhere in it, as a problem message with its field; null when clean:
    * a number a double cannot hold ({@code 1e400}), a string with NUL or broken Unicode (stored, it could never be
-   * read back), a name over {@link Names#CLIENT_NAME_LIMIT} characters or with control characters, nesting deeper
+   * read back), a {@code {"$date": ...}} outside the accepted instants, a name over {@link Names#CLIENT_NAME_LIMIT} characters or with control characters, nesting deeper
    * than {@link #MAX_DEPTH}.
    */
   static String[] hostile(JsonNode n, String field, int depth) {
     if (depth > MAX_DEPTH) {
-      return new String[] {field, "nested more than " + MAX_DEPTH + " levels deep"};
+      return new String[] {field.isEmpty() ? "(message)" : field, "nested more than " + MAX_DEPTH + " levels deep"};
     }
     if (n.isNumber()) {
       if (!Double.isFinite(n.doubleValue())) {
@@ -220,6 +220,10 @@ final class Fields {
       return null;
     }
     if (n.isObject()) {
+      Value date = JsonValues.dateOrNull(n);
+      if ((date instanceof Value.TimeValue t && !Instants.accepts(t.value())) || (date instanceof Value.DateValue d && !Instants.accepts(d.value()))) {
+        return new String[] {field.isEmpty() ? "(message)" : field, "expected an instant " + Instants.RANGE + ", got " + shown(n)};
+      }
       for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
@@ -242,6 +246,9 @@ final class Fields {
 
   /** A client's name as an error message may show it: at most 60 characters, control characters escaped. */
   static String shownName(String raw) {
+    if (raw.isEmpty()) {
+      return "\"\"";
+    }
     String s = raw.length() > 60 ? raw.substring(0, 60) + "..." : raw;
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {

@@ -1,6 +1,7 @@
 package io.segmenta.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.Fields.Clash;
 import io.segmenta.core.ingest.Fields.Leaf;
@@ -15,7 +16,6 @@ import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.schema.EventTypeDef;
-import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.Names;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +42,9 @@ import java.util.TreeSet;
 
 /**
  * The translation of one request's messages, call by call (see {@link SegmentSpec} for what each call becomes).
- * Holds what the request declares, writes, keeps in extras and refuses; never throws on what a client sent.
+ * Holds what the request writes, keeps in extras and refuses (what it declares: {@link Growth}); never throws on
+ * what a client sent. Longer than most classes (~650 lines) because each of the six calls is read here, beside the
+ * envelope every call shares; the field rules live in {@link Fields}, the context's classification in {@link Traffic}.
  */
 final class Messages {
   /** The spec's e-commerce and e-mail event names that are Segmenta's standard event types. */
@@ -63,23 +64,19 @@ final class Messages {
   final Schema schema;
   final Instant receivedAt;
   final Policy policy;
-  final Map<String, TraitDef> newTraits = new LinkedHashMap<>();
-  final Map<String, PropertyDef> newProperties = new LinkedHashMap<>();
-  final Map<String, Set<String>> newPropertyTypes = new LinkedHashMap<>();
+  final Growth growth;
   final Map<String, Profile> profiles = new LinkedHashMap<>();
   final List<Event> events = new ArrayList<>();
   final List<Problem> problems = new ArrayList<>();
   final List<Violation> violations = new ArrayList<>();
   final Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
-  /** Properties this request adds to each event type, and names (traits, properties, event types) it adds in all. */
-  private final Map<String, Integer> newOnType = new HashMap<>();
-  private int newNames;
   private int index;
 
   Messages(Schema schema, Instant receivedAt, Policy policy) {
     this.schema = schema;
     this.receivedAt = receivedAt;
     this.policy = policy;
+    this.growth = new Growth(schema, policy, this::problem);
   }
 
   void problem(String field, String message) {
@@ -283,7 +280,7 @@ final class Messages {
       String name;
       try {
         String snake = aliasOf(Fields.snake(leaf.raw()));
-        name = Names.safe(snake, schema.trait(snake).isPresent() || newTraits.containsKey(snake));
+        name = Names.safe(snake, schema.trait(snake).isPresent() || growth.newTraits.containsKey(snake));
       } catch (IllegalArgumentException e) {
         problem(leaf.field(), e.getMessage());
         continue;
@@ -316,7 +313,7 @@ final class Messages {
 
   private void trait(Leaf leaf, String name, Map<String, Value> values, Map<String, Value> extras) {
     JsonNode v = leaf.node();
-    TraitDef def = schema.trait(name).orElse(newTraits.get(name));
+    TraitDef def = schema.trait(name).orElse(growth.newTraits.get(name));
     if (def != null && !def.writable()) {
       clash(leaf.field(), "identify", "a trait clients may set", v, extras, "'" + name + "' is computed by Segmenta and cannot be set");
       return;
@@ -327,11 +324,10 @@ final class Messages {
         extras.put(leaf.field(), JsonValues.fromJson(v));
         return;
       }
-      if (!grow(leaf.field(), null) || !totalTraits(leaf.field())) {
+      def = growth.trait(leaf.field(), name, t);
+      if (def == null) {
         return;
       }
-      def = new TraitDef(name, t, Family.CUSTOM, "declared by the tracking API on first use");
-      newTraits.put(name, def);
     }
     try {
       values.put(name, Fields.fit(def.type(), v));
@@ -417,7 +413,7 @@ final class Messages {
     context(type, context, values, extras);
     if (schema.eventType(type).isEmpty()) {
       // A custom event keeps the name it was sent with (and the type exists even when it has no properties).
-      if (declare("event", "event_name", ValueType.STRING, type, "the event's name as the client sent it")) {
+      if (growth.declare("event", "event_name", ValueType.STRING, type, "the event's name as the client sent it")) {
         values.put("event_name", new Value.Str(name));
       }
     }
@@ -474,7 +470,7 @@ final class Messages {
   private Double number(String field, JsonNode v, Double dflt, Map<String, Value> extras) {
     if (v == null || v.isNull()) {
       if (dflt == null) {
-        clash(field, "order", ValueType.NUMBER.label(), v == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : v, extras,
+        clash(field, "order", ValueType.NUMBER.label(), v == null ? NullNode.getInstance() : v, extras,
             "expected a number, got nothing");
       }
       return dflt;
@@ -504,7 +500,7 @@ final class Messages {
       String name;
       try {
         String snake = propertyName(eventType, Fields.snake(leaf.raw()));
-        name = Names.safe(snake, schema.property(snake).isPresent() || newProperties.containsKey(snake));
+        name = Names.safe(snake, schema.property(snake).isPresent() || growth.newProperties.containsKey(snake));
       } catch (IllegalArgumentException e) {
         problem(leaf.field(), e.getMessage());
         continue;
@@ -520,7 +516,7 @@ final class Messages {
       clash(leaf.field(), eventType, "one field per name", v, extras, "maps to the property '" + name + "' as " + other + " does; send one of them");
       return;
     }
-    PropertyDef def = schema.property(name).orElse(newProperties.get(name));
+    PropertyDef def = schema.property(name).orElse(growth.newProperties.get(name));
     if (def == null) {
       ValueType t = Fields.inferred(v, false);
       if (t == null) {
@@ -539,7 +535,7 @@ final class Messages {
       problem(leaf.field(), r.getMessage());
       return;
     }
-    if (declare(leaf.field(), name, def.type(), eventType, def.description())) {
+    if (growth.declare(leaf.field(), name, def.type(), eventType, def.description())) {
       values.put(name, typed);
     }
   }
@@ -589,6 +585,9 @@ final class Messages {
         }
       }
     }
+    if (kind.equals("screen") && !growth.declare("name", "screen_name", ValueType.STRING, type, "the screen's name")) {
+      return; // the type exists even when a screen has no name, as Segmenta always did
+    }
     context(type, context, values, extras);
     events.add(new Event(id, userId, anonymousId, type, ts, values, List.of(), extras));
   }
@@ -612,7 +611,7 @@ final class Messages {
     Map<String, Value> extras = new LinkedHashMap<>();
     Map<String, String> seen = new HashMap<>();
     seen.put("group_id", "groupId");
-    if (!declare("groupId", "group_id", ValueType.STRING, "group", "the account or company a user belongs to")) {
+    if (!growth.declare("groupId", "group_id", ValueType.STRING, "group", "the account or company a user belongs to")) {
       return;
     }
     values.put("group_id", new Value.Str(group));
@@ -656,65 +655,6 @@ final class Messages {
     if (!kept.isEmpty()) {
       extras.put("context", new Value.ObjectValue(kept));
     }
-  }
-
-  /**
-   * Makes sure the event type carries the property, declaring either when new, within the policy's limits; false
-   * (and a problem naming the field) beyond them.
-   */
-  boolean declare(String field, String name, ValueType type, String eventType, String description) {
-    if (schema.eventType(eventType).map(et -> et.has(name)).orElse(false)) {
-      return true;
-    }
-    Set<String> types = newPropertyTypes.get(name);
-    if (types != null && types.contains(eventType)) {
-      return true;
-    }
-    boolean newType = schema.eventType(eventType).isEmpty() && !newOnType.containsKey(eventType);
-    boolean newName = schema.property(name).isEmpty() && !newProperties.containsKey(name);
-    if (newType && !grow(field, "the event type '" + eventType + "'")) {
-      return false;
-    }
-    if (newName) {
-      if (!grow(field, null)) {
-        return false;
-      }
-      long total = schema.properties().size() + newProperties.keySet().stream().filter(n -> schema.property(n).isEmpty()).count();
-      if (total >= policy.totalProperties()) {
-        problem(field, "the schema holds at most " + policy.totalProperties() + " event properties (the source's policy); "
-            + "this would be a new one, '" + name + "'");
-        return false;
-      }
-    }
-    int onType = schema.eventType(eventType).map(et -> et.properties().size()).orElse(0) + newOnType.getOrDefault(eventType, 0);
-    if (onType >= policy.propertiesPerEventType()) {
-      problem(field, "an event type has at most " + policy.propertiesPerEventType() + " properties (the source's policy); '"
-          + eventType + "' has " + onType + " and '" + name + "' would be one more");
-      return false;
-    }
-    newProperties.putIfAbsent(name, schema.property(name).orElse(new PropertyDef(name, type, description)));
-    newPropertyTypes.computeIfAbsent(name, k -> new LinkedHashSet<>()).add(eventType);
-    newOnType.merge(eventType, 1, Integer::sum);
-    return true;
-  }
-
-  /** Counts one more new name against the per-request limit; false (and a problem) beyond it. */
-  private boolean grow(String field, String what) {
-    if (newNames >= policy.newNamesPerRequest()) {
-      problem(field, "a request may add at most " + policy.newNamesPerRequest() + " new names (traits, properties, event types) "
-          + "to the schema (the source's policy)" + (what == null ? "" : "; " + what + " would be one more") + "; send it in a later request");
-      return false;
-    }
-    newNames++;
-    return true;
-  }
-
-  private boolean totalTraits(String field) {
-    if (schema.traits().size() + newTraits.size() >= policy.totalTraits()) {
-      problem(field, "the schema holds at most " + policy.totalTraits() + " traits (the source's policy); this would be a new one");
-      return false;
-    }
-    return true;
   }
 
   static String contentId(JsonNode m) {

@@ -121,7 +121,7 @@ public final class SegmentSpec {
     for (int i = 0; i < messages.size(); i++) {
       b.message(batch ? i : -1, messages.get(i), type);
     }
-    return new Translation(List.copyOf(b.newTraits.values()), Map.copyOf(b.newProperties), Map.copyOf(b.newPropertyTypes),
+    return new Translation(List.copyOf(b.growth.newTraits.values()), Map.copyOf(b.growth.newProperties), Map.copyOf(b.growth.newPropertyTypes),
         List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems),
         List.copyOf(b.violations));
   }

@@ -77,7 +77,9 @@ public final class Horizon {
         offer(leaves(t, l, now), now, best);
       }
       if (daysSince) {
-        long days = Math.floorDiv(Duration.between(t, now).toNanos() / 1000, 86_400_000_000L);
+        // Whole seconds, not nanoseconds: a nanosecond count overflows a long beyond 292 years (t <= now here, so
+        // flooring the seconds floors the days).
+        long days = Math.floorDiv(Duration.between(t, now).getSeconds(), 86_400L);
         offer(t.plus(Duration.ofDays(days + 1)), now, best);
       }
     }

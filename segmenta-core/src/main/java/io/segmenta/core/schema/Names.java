@@ -15,9 +15,8 @@ import java.util.regex.Pattern;
  * a name a client sends (a Segment property or trait, an event's name) becomes one, or why it cannot:
  * <ol>
  *   <li>at most {@link #CLIENT_NAME_LIMIT} characters, no control characters, no broken Unicode (a lone surrogate);</li>
- *   <li>camelCase splits ({@code orderId} → {@code order_id}), letters are lower-cased, accents dropped (NFKD, then
- *       the combining marks removed: {@code Größe} → {@code große} → {@code grosse} is not attempted; ß stays a
- *       non-ASCII letter);</li>
+ *   <li>camelCase splits ({@code orderId} → {@code order_id}), letters are lower-cased (Locale.ROOT), accents
+ *       dropped (NFKD, then the combining marks removed: {@code Café} → {@code cafe});</li>
  *   <li>a letter or digit outside a-z and 0-9 (CJK, ß, Cyrillic) becomes {@code u} and its code point in hex
  *       ({@code 价格} → {@code u4ef7_u683c}); every other run of characters becomes one {@code _}; leading and
  *       trailing {@code _} go;</li>
@@ -34,6 +33,8 @@ import java.util.regex.Pattern;
  */
 public final class Names {
   private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+  private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   /** Longest name a client may send, in UTF-16 units; longer is refused. */
   public static final int CLIENT_NAME_LIMIT = 256;
   /** Words of the rule language and columns of the store that a declared name must not shadow. */
@@ -73,8 +74,8 @@ public final class Names {
     if (bad != null) {
       throw new IllegalArgumentException("a name must not contain " + bad);
     }
-    String split = raw.trim().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-    String plain = Normalizer.normalize(split, Normalizer.Form.NFKD).replaceAll("\\p{M}+", "");
+    String split = CAMEL.matcher(raw.trim()).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+    String plain = ascii(split) ? split : MARKS.matcher(Normalizer.normalize(split, Normalizer.Form.NFKD)).replaceAll("");
     StringBuilder out = new StringBuilder();
     boolean gap = false;
     for (int i = 0; i < plain.length(); ) {
@@ -139,6 +140,15 @@ public final class Names {
       }
     }
     return null;
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String sha256(String s) {

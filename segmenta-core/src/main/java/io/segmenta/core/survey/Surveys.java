@@ -13,6 +13,7 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.Value;
 import io.segmenta.stats.ContingencyTest;
 import java.time.Instant;
@@ -48,6 +49,9 @@ public final class Surveys {
   public static ImportReport importAnswers(Store store, List<Answer> answers, String source) {
     Map<String, Boolean> numeric = new LinkedHashMap<>();
     for (Answer a : answers) {
+      if (!Instants.accepts(a.at())) {
+        throw new UserException("line " + a.line() + ", answered at: expected an instant " + Instants.RANGE + ", got " + a.at());
+      }
       numeric.merge(a.question(), a.answer().trim().matches("[+-]?\\d+(\\.\\d+)?"), Boolean::logicalAnd);
     }
     List<String> traits = new ArrayList<>();
