@@ -190,6 +190,9 @@ class TrackingEdgeTest {
     Answer name = track(utf8("{\"userId\": \"e-2\", \"event\": \"x\", \"properties\": {\"" + "n".repeat(20_000) + "\": 1}}"));
     assertEquals(400, name.status(), name.body());
     assertTrue(name.error().contains("a field name has more than 1000 characters"), name.body());
+    Answer huge = track(utf8("{\"userId\": \"e-2\", \"event\": \"x\", \"properties\": {\"a\": 1e400}}"));
+    assertEquals(400, huge.status(), huge.body());
+    assertTrue(huge.error().contains("properties.a"), huge.body());
     Answer notObject = track(utf8("[1, 2]"));
     assertEquals(400, notObject.status(), notObject.body());
     assertTrue(notObject.error().contains("expected a JSON object, got array"), notObject.body());
