@@ -45,7 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Debian's headless Chromium, on shop pages served from another origin: a visitor comes from a newsletter, views and
  * adds a product, signs in, orders, is aliased, then a page sends 503 tracks with the batching strategy and, on
  * leaving, a beacon. Every event must be stored once, stitched to the customer, with its context; and the browser
- * must make no request anywhere but the shop and Segmenta.
+ * must make no request anywhere but the shop and Segmenta. The pages use the snippet of docs/tracking.md as written.
  */
 class AnalyticsJsBrowserTest {
   static final String KEY = "wk_browser_1";
@@ -75,8 +75,14 @@ class AnalyticsJsBrowserTest {
     return s;
   }
 
-  static String snippet(String segmenta, String loadOptions) throws Exception {
-    return resource("snippet.html").replace("${SEGMENTA}", segmenta).replace("${WRITE_KEY}", KEY).replace("${LOAD_OPTIONS}", loadOptions);
+  /** The snippet of docs/tracking.md, exactly as a shop pastes it, with this test's server, key and load options. */
+  static String snippet(Path root, String segmenta, String loadOptions) throws Exception {
+    String doc = Files.readString(root.resolve("docs/tracking.md"), StandardCharsets.UTF_8);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```html\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(doc);
+    assertTrue(m.find(), "docs/tracking.md shows the snippet");
+    String tail = "}(window, document, \"https://t.shop.example\", \"wk_web_1\", {});";
+    assertTrue(m.group(1).contains(tail), "the snippet ends with the server, the key and the load options: " + m.group(1));
+    return m.group(1).replace(tail, "}(window, document, \"" + segmenta + "\", \"" + KEY + "\", " + loadOptions + ");");
   }
 
   @Test
@@ -101,9 +107,9 @@ class AnalyticsJsBrowserTest {
       HttpServer shop = shop(pages);
       String shopOrigin = "http://127.0.0.1:" + shop.getAddress().getPort();
       String landing = shopOrigin + "/landing.html?utm_source=newsletter&utm_medium=email&utm_campaign=winter";
-      pages.put("/landing.html", resource("landing.html").replace("${SNIPPET}", snippet(segmenta, "{}")));
+      pages.put("/landing.html", resource("landing.html").replace("${SNIPPET}", snippet(root, segmenta, "{}")));
       pages.put("/bulk.html", resource("bulk.html").replace("${SNIPPET}",
-          snippet(segmenta, "{integrations: {'Segment.io': {deliveryStrategy: {strategy: 'batching', config: {size: 100, timeout: 5000}}}}}"))
+          snippet(root, segmenta, "{integrations: {'Segment.io': {deliveryStrategy: {strategy: 'batching', config: {size: 100, timeout: 5000}}}}}"))
           .replace("${SEGMENTA}", segmenta).replace("${WRITE_KEY}", KEY));
       pages.put("/referrer.html", resource("referrer.html").replace("${LANDING}", landing));
       pages.put("/bye.html", resource("bye.html"));
