@@ -3,6 +3,9 @@ package io.segmenta.cli;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Store;
 import io.segmenta.server.Server;
+import io.segmenta.server.Source;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run the live server: Segment's tracking API (/v1/track, /v1/batch, ...), /v1/decide, the admin API",
         "(/admin/...) and /openapi.json, over the embedded database. Stop it with Ctrl-C.",
-        "Keys come from the options or SEGMENTA_WRITE_KEYS (comma-separated) and SEGMENTA_ADMIN_KEY; missing ones are generated and printed."})
+        "Keys come from the options or SEGMENTA_WRITE_KEYS (comma-separated) and SEGMENTA_ADMIN_KEY; missing ones are generated and printed.",
+        "Browsers: analytics.js posts to the same server (CORS, see --cors-origin) and can load from it (--analytics-js); see docs/tracking.md."})
 final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -43,6 +47,28 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--admin-key", description = "The admin key for the admin API (at least 8 characters).")
   String adminKey;
 
+  @Option(names = "--source", paramLabel = "NAME:KEY[:strict]",
+      description = {"A named source with its write key (repeatable), e.g. web:wk_123 or backend:wk_456:strict.",
+          "A strict source refuses messages whose values clash with declared types; lenient (the default) keeps them aside."})
+  List<String> sources = new ArrayList<>();
+
+  @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+      description = {"A web origin whose pages may send tracking calls, e.g. https://shop.example (repeatable).",
+          "Without any, pages of every origin may send (a browser's write key is public anyway); with some, others get 403."})
+  List<String> corsOrigins = new ArrayList<>();
+
+  @Option(names = "--analytics-js", paramLabel = "DIR",
+      description = "Serve the analytics.js bundle from DIR (fill it with scripts/analytics-js DIR), so pages load nothing from Segment.")
+  java.nio.file.Path analyticsJs;
+
+  @Option(names = "--public-url", paramLabel = "URL",
+      description = "The address browsers reach this server at, e.g. https://t.shop.example (default: as each request names it).")
+  String publicUrl;
+
+  @Option(names = "--body-timeout", defaultValue = "20s",
+      description = "How long a client may take to send a request body before it gets 408, e.g. 20s (default 20s).")
+  String bodyTimeout;
+
   @Override
   public Integer call() throws InterruptedException {
     Set<String> writes = new LinkedHashSet<>(writeKeys);
@@ -56,7 +82,15 @@ final class ServeCommand implements Callable<Integer> {
     }
     String admin = adminKey != null ? adminKey : System.getenv("SEGMENTA_ADMIN_KEY");
     var out = spec.commandLine().getOut();
-    if (writes.isEmpty()) {
+    List<Source> named = new ArrayList<>();
+    for (String src : sources) {
+      try {
+        named.add(Source.parse(src));
+      } catch (IllegalArgumentException e) {
+        throw new UserException("--source: " + e.getMessage());
+      }
+    }
+    if (writes.isEmpty() && named.isEmpty()) {
       String k = "wk_" + random();
       writes.add(k);
       out.println("write key (generated): " + k);
@@ -68,11 +102,18 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new UserException("--port must be between 0 and 65535, got " + port);
     }
+    Server.Options options;
+    try {
+      // Checked before the database opens: a typo in an option costs no start-up.
+      options = new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir(),
+          refresh(decisionRefresh), named, Set.copyOf(corsOrigins), analyticsJs, publicUrl(publicUrl), refresh("--body-timeout", bodyTimeout));
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
+    }
     Store s = store.open();
     Server server;
     try {
-      server = Server.start(s, new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir(),
-          refresh(decisionRefresh)));
+      server = Server.start(s, options);
     } catch (IllegalArgumentException e) {
       s.close();
       throw new UserException(e.getMessage());
@@ -99,9 +140,28 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   static java.time.Duration refresh(String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(s|m|h)").matcher(s.trim());
+    return refresh("--decision-refresh", s);
+  }
+
+  static URI publicUrl(String url) {
+    if (url == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(url.trim());
+      if (u.getScheme() == null || !u.getScheme().matches("https?") || u.getRawAuthority() == null) {
+        throw new UserException("--public-url must be an http(s) address such as https://t.shop.example, got '" + url + "'");
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw new UserException("--public-url must be an http(s) address such as https://t.shop.example, got '" + url + "'");
+    }
+  }
+
+  static java.time.Duration refresh(String option, String s) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h)").matcher(s.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new io.segmenta.core.UserException("--decision-refresh must be a positive number of seconds, minutes or hours such as 30s, 5m or 1h, got '" + s + "'");
+      throw new io.segmenta.core.UserException(option + " must be a positive number of seconds, minutes or hours such as 30s, 5m or 1h, got '" + s + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

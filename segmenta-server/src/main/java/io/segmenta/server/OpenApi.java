@@ -18,7 +18,7 @@ final class OpenApi {
     doc.putObject("info").put("title", "Segmenta").put("version", version)
         .put("description", "Tracking (Segment's HTTP Tracking API, write key as the Basic user), decisions, and the admin API (admin key as Bearer token).");
     ObjectNode schemes = doc.putObject("components").putObject("securitySchemes");
-    schemes.putObject("writeKey").put("type", "http").put("scheme", "basic").put("description", "the write key as the user name, no password");
+    schemes.putObject("writeKey").put("type", "http").put("scheme", "basic").put("description", "the write key as the user name, no password (or, instead, the body's writeKey field)");
     schemes.putObject("adminKey").put("type", "http").put("scheme", "bearer").put("description", "the admin key");
     ObjectNode paths = doc.putObject("paths");
     for (Route r : routes) {

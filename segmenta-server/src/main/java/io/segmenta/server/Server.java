@@ -1,19 +1,27 @@
 package io.segmenta.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.RuleException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,24 +29,55 @@ import org.slf4j.LoggerFactory;
  * Segmenta's HTTP server over one store: the tracking API and the decision endpoint under write keys, the admin API
  * under the admin key, and {@code /openapi.json}. A write key can send data and ask for decisions, nothing else.
  * Logs carry routes, statuses and exception classes, never request bodies or ids: no personal data.
+ *
+ * <p>The tracking edge, for every tracker a shop runs (docs/tracking.md): bodies are read whole without holding a
+ * thread and decoded once ({@link BufferedBodies}: gzip, character sets, a deadline for slow clients); the write key
+ * is HTTP Basic's user name or the body's {@code writeKey} and names a {@link Source}, whose strict flag picks the
+ * translation policy; browser-facing routes answer CORS ({@link Cors}); analytics.js' settings and bundle are served
+ * here ({@link AnalyticsJsAssets}); {@code GET /health} answers without a key.
  */
 public final class Server implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
   static final String VERSION = "0.1.0";
 
-  /** Where to listen and which keys open what. */
-  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir,
-      java.time.Duration decisionRefresh) {
+  /** How long a client has to send a request body (slow clients are dropped with a 408), by default. */
+  public static final Duration BODY_TIMEOUT = Duration.ofSeconds(20);
+  /** How long an idle connection is kept (Jetty's idle timeout). */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The largest body any route takes, as sent and as inflated from gzip. */
+  static final int MAX_BODY = 4 * 1024 * 1024;
+
+  /**
+   * Where to listen and which keys open what. Write keys come as plain keys (each becomes a lenient source named
+   * {@code default}, {@code default-2}, ... in key order) or as {@link Source}s with a name and a strict flag.
+   * {@code corsOrigins} empty lets pages of any origin send; {@code analyticsJs} is the folder with the analytics.js
+   * bundle to serve (null: only its settings); {@code publicUrl} is the address browsers reach this server at (null:
+   * as each request names it).
+   */
+  public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir,
+      Duration decisionRefresh, List<Source> sources, Set<String> corsOrigins, Path analyticsJs, URI publicUrl, Duration bodyTimeout) {
     /** Options with decisions reloaded every five minutes. */
-    public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, java.nio.file.Path journalDir) {
-      this(host, port, writeKeys, adminKey, clock, journalDir, java.time.Duration.ofMinutes(5));
+    public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir) {
+      this(host, port, writeKeys, adminKey, clock, journalDir, Duration.ofMinutes(5));
+    }
+
+    public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir, Duration decisionRefresh) {
+      this(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, List.of(), Set.of(), null, null, BODY_TIMEOUT);
     }
 
     public Options {
       Objects.requireNonNull(decisionRefresh, "decisionRefresh");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(journalDir, "journalDir");
-      writeKeys = Set.copyOf(writeKeys);
+      Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+      sources = sources(writeKeys == null ? Set.of() : writeKeys, sources == null ? List.of() : sources);
+      writeKeys = sources.stream().map(Source::writeKey).collect(Collectors.toUnmodifiableSet());
+      corsOrigins = corsOrigins == null ? Set.of() : Set.copyOf(corsOrigins);
+      for (String origin : corsOrigins) {
+        if (!origin.matches("(?i)https?://[^/\\s]+/?") && !origin.equals("null")) {
+          throw new IllegalArgumentException("a CORS origin is scheme://host[:port], e.g. https://shop.example, got '" + origin + "'");
+        }
+      }
       if (writeKeys.isEmpty()) {
         throw new IllegalArgumentException("at least one write key is needed");
       }
@@ -48,6 +87,70 @@ public final class Server implements AutoCloseable {
       if (writeKeys.contains(adminKey)) {
         throw new IllegalArgumentException("the admin key must differ from every write key");
       }
+      if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("the body timeout must be positive, got " + bodyTimeout);
+      }
+    }
+
+    private static List<Source> sources(Set<String> keys, List<Source> given) {
+      List<Source> out = new ArrayList<>(given);
+      Set<String> names = new java.util.HashSet<>();
+      Set<String> seen = new java.util.HashSet<>();
+      for (Source s : given) {
+        if (!names.add(s.name())) {
+          throw new IllegalArgumentException("two sources are named '" + s.name() + "'");
+        }
+        if (!seen.add(s.writeKey())) {
+          throw new IllegalArgumentException("source '" + s.name() + "' has the write key of another source");
+        }
+      }
+      int n = 1;
+      for (String k : new java.util.TreeSet<>(keys)) {
+        if (seen.add(k)) {
+          String name;
+          do {
+            name = n == 1 ? "default" : "default-" + n;
+            n++;
+          } while (names.contains(name));
+          names.add(name);
+          out.add(Source.lenient(name, k));
+        }
+      }
+      return List.copyOf(out);
+    }
+
+    /** These sources, and the keys already given that none of them carries. */
+    public Options withSources(List<Source> more) {
+      List<Source> all = new ArrayList<>(more);
+      sources.stream().filter(s -> more.stream().noneMatch(m -> m.writeKey().equals(s.writeKey()))).forEach(all::add);
+      return new Options(host, port, Set.of(), adminKey, clock, journalDir, decisionRefresh, all, corsOrigins, analyticsJs, publicUrl, bodyTimeout);
+    }
+
+    public Options withCorsOrigins(Set<String> origins) {
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, origins, analyticsJs, publicUrl, bodyTimeout);
+    }
+
+    public Options withAnalyticsJs(Path dir) {
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, dir, publicUrl, bodyTimeout);
+    }
+
+    public Options withPublicUrl(URI url) {
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, url, bodyTimeout);
+    }
+
+    public Options withBodyTimeout(Duration timeout) {
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, publicUrl, timeout);
+    }
+
+    /** The source a write key belongs to, compared in constant time. */
+    Optional<Source> source(String key) {
+      Source found = null;
+      for (Source s : sources) {
+        if (constantTimeEquals(key, s.writeKey())) {
+          found = s;
+        }
+      }
+      return Optional.ofNullable(found);
     }
   }
 
@@ -91,12 +194,20 @@ public final class Server implements AutoCloseable {
     Webhooks webhooks = new Webhooks(o.journalDir());
     feed.listen(webhooks::publish);
     feed.listen(decisions::apply);
-    routes.addAll(new TrackingRoutes(store, o.clock(), writer).routes());
+    List<Route> tracking = new TrackingRoutes(store, o.clock(), writer).routes();
+    routes.addAll(tracking);
+    AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
+    routes.addAll(assets.routes());
+    Cors cors = new Cors(o.corsOrigins(), tracking.stream().map(Route::path).collect(Collectors.toSet()),
+        List.of("/v1/projects/", "/analytics.js/", "/analytics-next/"));
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
     routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     routes.addAll(new ViolationRoutes(store).routes());
+    byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
+    routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
+        ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -104,9 +215,23 @@ public final class Server implements AutoCloseable {
     Javalin app = Javalin.create(config -> {
       config.jetty.host = o.host();
       config.jetty.port = o.port();
-      config.http.maxRequestSize = 4L * 1024 * 1024;
+      config.http.maxRequestSize = MAX_BODY;
       config.startup.showJavalinBanner = false;
+      // Bodies are read without holding a thread and decoded before any route runs; idle connections are closed.
+      config.jetty.modifyServer(server -> server.insertHandler(new BufferedBodies(MAX_BODY, o.bodyTimeout(), cors)));
+      config.jetty.addConnector((server, http) -> {
+        ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+        c.setHost(o.host());
+        c.setPort(o.port());
+        c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        return c;
+      });
+      Set<String> preflights = new java.util.HashSet<>();
       for (Route r : routes) {
+        if (cors.covers(r.path()) && preflights.add(r.path())) {
+          config.routes.before(r.path(), cors::before);
+          config.routes.options(r.path(), cors::preflight);
+        }
         if (r.sse() != null) {
           Handler auth = guarded(new Route(r.method(), r.path(), r.access(), r.summary(), null, ctx -> { }), o, writer, () -> feed);
           config.routes.before(r.path(), auth);
@@ -146,14 +271,19 @@ public final class Server implements AutoCloseable {
       return r.handler();
     }
     return ctx -> {
-      String key = key(ctx);
+      String header = key(ctx);
+      // Browsers (analytics.js, sendBeacon) and Segment's Java library send the write key in the body instead.
+      String key = header == null && r.access() == Route.Access.WRITE ? bodyKey(ctx) : header;
       if (key == null) {
         ctx.header("WWW-Authenticate", r.access() == Route.Access.WRITE ? "Basic realm=\"segmenta\"" : "Bearer");
         throw new Http.Failure(401, r.access() == Route.Access.WRITE
-            ? "send the write key as the user name of HTTP Basic authentication" : "send the admin key as a Bearer token");
+            ? "send the write key as the user name of HTTP Basic authentication, or as the field writeKey of the body"
+            : "send the admin key as a Bearer token");
       }
       boolean admin = constantTimeEquals(key, o.adminKey());
-      boolean write = o.writeKeys().stream().anyMatch(k -> constantTimeEquals(key, k));
+      Optional<Source> source = o.source(key);
+      boolean write = source.isPresent();
+      source.ifPresent(s -> ctx.attribute(SOURCE, s));
       if (r.access() == Route.Access.ADMIN && !admin) {
         throw new Http.Failure(write ? 403 : 401, write ? "a write key cannot read or change anything; use the admin key" : "unknown key");
       }
@@ -167,6 +297,22 @@ public final class Server implements AutoCloseable {
       }
       r.handler().handle(ctx);
     };
+  }
+
+  private static final String SOURCE = "segmenta.source";
+
+  /** The source whose write key opened this request (tracking and decision routes only). */
+  static Source source(Context ctx) {
+    return ctx.attribute(SOURCE);
+  }
+
+  /** The {@code writeKey} field of a JSON body, if it has one (the body is parsed once; the route reuses it). */
+  private static String bodyKey(Context ctx) {
+    if (ctx.bodyAsBytes().length == 0) {
+      return null;
+    }
+    JsonNode k = Http.body(ctx, MAX_BODY).get("writeKey");
+    return k != null && k.isTextual() && !k.asText().isEmpty() ? k.asText() : null;
   }
 
   /** The key of a request: Basic's user name, or a Bearer token. */
@@ -192,7 +338,7 @@ public final class Server implements AutoCloseable {
     return null;
   }
 
-  private static boolean constantTimeEquals(String a, String b) {
+  static boolean constantTimeEquals(String a, String b) {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -13,7 +13,11 @@ import java.util.Map;
 
 /**
  * Segment's HTTP Tracking API: {@code /v1/identify}, {@code /track}, {@code /page}, {@code /screen}, {@code /group},
- * {@code /alias} and {@code /batch}, with its limits (32 KB a call, 500 KB a batch). A 200 means the data is
+ * {@code /alias} and {@code /batch}, with its limits (32 KB a call, 500 KB a batch); the same under the short paths
+ * analytics.js posts to ({@code /v1/i}, {@code /v1/t}, {@code /v1/p}, {@code /v1/s}, {@code /v1/g}, {@code /v1/a},
+ * {@code /v1/b}) and the batch path of Segment's server libraries ({@code /v1/import}). The write key comes as HTTP
+ * Basic's user name or as the body's {@code writeKey} field (see {@link Server}); the body may be gzip and any
+ * content type claimed, as long as it is JSON (see {@link BufferedBodies}). A 200 means the data is
  * committed to the database; a retried message (same messageId) stores nothing twice. A batch is all or nothing:
  * if any message is invalid the answer is 400 listing every problem by index and field, and nothing is stored, so
  * the client can fix and resend the whole batch without creating duplicates or gaps.
@@ -41,6 +45,16 @@ final class TrackingRoutes {
     }
     out.add(new Route("POST", "/v1/batch", Route.Access.WRITE, "Segment tracking spec: several calls at once (at most 500 KB, all or nothing)",
         "{\"batch\": [messages], \"context\": {...}}", this::batch));
+    // analytics.js posts each call to /v1/ + the first letter of its type, and batches to /v1/b; Segment's server
+    // libraries (analytics-java, analytics-python, ...) post batches to /v1/import.
+    for (String type : List.of("identify", "track", "page", "screen", "group", "alias")) {
+      out.add(new Route("POST", "/v1/" + type.charAt(0), Route.Access.WRITE, "analytics.js' short path for /v1/" + type,
+          "a Segment " + type + " message", ctx -> single(ctx, type)));
+    }
+    out.add(new Route("POST", "/v1/b", Route.Access.WRITE, "analytics.js' short path for /v1/batch",
+        "{\"batch\": [messages], \"writeKey\": \"...\"}", this::batch));
+    out.add(new Route("POST", "/v1/import", Route.Access.WRITE, "Segment's server libraries' path for /v1/batch",
+        "{\"batch\": [messages], \"context\": {...}, \"writeKey\": \"...\"}", this::batch));
     return out;
   }
 
@@ -90,7 +104,10 @@ final class TrackingRoutes {
 
   private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
     java.time.Instant now = clock.instant();
-    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now);
+    // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
+    Source source = Server.source(ctx);
+    SegmentSpec.Policy policy = source != null && source.strict() ? SegmentSpec.Policy.STRICT : SegmentSpec.Policy.LENIENT;
+    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now, policy);
     if (!t.ok()) {
       List<String> problems = t.problems().stream().map(Object::toString).toList();
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
