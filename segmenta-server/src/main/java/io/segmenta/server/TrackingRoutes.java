@@ -114,7 +114,7 @@ final class TrackingRoutes {
     }
     store.declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
     // The journal keeps the translation, checked to read back equal, not the body: a replay translates nothing.
-    Journal.Encoded record = Journal.encode(t, JournalRecord.DEFAULT_SOURCE, now);
+    Journal.Encoded record = Journal.encode(t, source == null ? JournalRecord.DEFAULT_SOURCE : source.name(), now);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.
     ctx.future(() -> writer.writeAsync(record).handle((ok, failure) -> {
       if (failure == null) {

@@ -13,9 +13,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +58,39 @@ class ViolationRoutesTest {
         assertEquals(0, get(server, "/admin/violations?source=other", "Bearer admin_secret_456").get("body").get("violations").size());
         assertEquals(400, get(server, "/admin/violations?limit=0", "Bearer admin_secret_456").get("status").asInt());
         assertEquals(401, get(server, "/admin/violations", "Bearer nope").get("status").asInt());
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  HttpResponse<String> track(Server server, String key, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/track"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void track_clashKeptAndCountedForItsSourceStrictSourceRefuses() throws Exception {
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
+      Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(), "admin_secret_456", Clock.systemUTC(), dir,
+          Duration.ofMinutes(5), List.of(new Source("shop-web", "wk_web_1", false), new Source("backend", "wk_back_1", true)), Set.of(), null, null,
+          Duration.ofSeconds(15)));
+      try {
+        String clash = "{\"userId\": \"u1\", \"messageId\": \"%s\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"o-1\", \"revenue\": \"twelve\"}}";
+        HttpResponse<String> lenient = track(server, "wk_web_1", clash.formatted("m-web"));
+        assertEquals(200, lenient.statusCode(), lenient.body());
+        HttpResponse<String> strict = track(server, "wk_back_1", clash.formatted("m-back"));
+        assertEquals(400, strict.statusCode(), strict.body());
+        assertTrue(strict.body().contains("properties.revenue"), strict.body());
+        JsonNode web = get(server, "/admin/violations?source=shop-web", "Bearer admin_secret_456").get("body").get("violations");
+        assertEquals(1, web.size(), web.toString());
+        assertEquals("order|properties.revenue|1", web.get(0).get("eventType").asText() + "|" + web.get(0).get("field").asText() + "|"
+            + web.get(0).get("count").asText());
+        assertEquals(0, get(server, "/admin/violations?source=backend", "Bearer admin_secret_456").get("body").get("violations").size());
+        server.flush();
+        // The lenient source's event is stored once, its clashing value kept with it; the strict source's is not stored.
+        assertEquals(1, store.stats().events());
       } finally {
         server.close();
       }
