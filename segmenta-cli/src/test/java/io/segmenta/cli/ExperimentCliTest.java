@@ -88,7 +88,9 @@ class ExperimentCliTest {
           assertTrue(c.get("relative").get("ci_low").asDouble() < 0.5 && c.get("relative").get("ci_high").asDouble() > 0.5, "the interval covers the truth");
           assertTrue(c.get("bayesian").get("chance_better").asDouble() > 0.99);
         }
-        assertTrue(c.get("p_adjusted").asDouble() >= c.get("relative").get("p_value").asDouble());
+        assertTrue(c.get("p_adjusted").asDouble() >= c.get("p_value").asDouble());
+        assertEquals("pooled_two_proportion_z", c.get("method").asText(), "a 0/1 metric is tested with the pooled z test");
+        assertEquals(c.get("pooled_z").get("p_two_sided").asDouble(), c.get("p_value").asDouble(), 1e-15);
       }
       JsonNode guard = null;
       for (JsonNode c : j.get("comparisons")) {

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Assigns a known profile or an anonymous visitor to a running experiment and records the exposure. The unit's
+ * Assigns a profile (known or not yet) or an anonymous visitor to a running experiment and records the exposure. The unit's
  * attributes are its stored traits plus its id ({@code id}: the profile id, or the anonymous id) plus whatever the
  * caller adds (the page's context, say); a segment target is decided on the profile's history at the moment of the
  * call. Only a unit in the experiment is exposed, and the exposure event's id is derived from the experiment and the
@@ -40,10 +40,10 @@ public final class Exposures {
       throw new UserException("assign a profile id or an anonymous id (exactly one)");
     }
     Instant now = clock.instant();
+    // A user id the store has not seen yet is assigned like any other, as a GrowthBook SDK assigns whatever id it is
+    // given: the hash needs only the id. It has no traits and belongs to no segment; recording its exposure creates
+    // the profile, as any event for a new user id does.
     Optional<ProfileHistory> history = profileId == null ? Optional.empty() : store.history(profileId);
-    if (profileId != null && history.isEmpty()) {
-      throw new UserException("there is no profile '" + profileId + "'");
-    }
     Map<String, Value> attributes = new LinkedHashMap<>();
     history.ifPresent(h -> attributes.putAll(h.profile().traits()));
     attributes.putAll(context);
