@@ -208,7 +208,8 @@ final class ExperimentCommand implements Runnable {
 
   @Command(name = "assign", mixinStandardHelpOptions = true,
       description = {"Decide the variant of profiles (or anonymous visitors) and record their exposure.",
-          "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it."})
+          "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it;",
+          "a profile id the store does not know yet is assigned on its id alone, as GrowthBook does."})
   static final class Assign extends KeyedCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
     List<String> ids;
@@ -244,7 +245,7 @@ final class ExperimentCommand implements Runnable {
         for (String id : ids) {
           Exposures.Outcome o = x.assign(e, anonymous ? null : id, anonymous ? id : null, context, !dryRun);
           rows.add(List.of(id, o.decision().inExperiment() ? o.decision().variantKey() : "-", o.decision().inExperiment() ? "yes" : "no",
-              o.recorded() ? "recorded" : "", o.decision().reason()));
+              o.recorded() ? "recorded" : "", o.decision().reason() + (o.newProfile() ? " (no profile yet: decided on the id alone)" : "")));
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("id", id);
           m.put("in_experiment", o.decision().inExperiment());
@@ -252,6 +253,7 @@ final class ExperimentCommand implements Runnable {
           m.put("hash_used", o.decision().hashUsed());
           m.put("exposure_recorded", o.recorded());
           m.put("reason", o.decision().reason());
+          m.put("new_profile", o.newProfile());
           json.add(m);
         }
       }

@@ -71,6 +71,7 @@ final class DecisionRoutes {
     out.put("hashUsed", o.decision().hashUsed());
     out.put("reason", o.decision().reason());
     out.put("exposureRecorded", o.recorded());
+    out.put("newProfile", o.newProfile());
     Http.json(ctx, 200, out);
   }
 

@@ -84,12 +84,14 @@ class DecideRoutesTest {
       assertTrue(b.get("inExperiment").asBoolean(), r.body());
       assertEquals(expected("new-user-7"), b.get("variant").asText(), "the variant a GrowthBook SDK gives that id");
       assertTrue(b.get("exposureRecorded").asBoolean());
+      assertTrue(b.get("newProfile").asBoolean());
       server.flush();
       var h = store.history("new-user-7").orElseThrow(() -> new AssertionError("the exposure created the profile"));
       assertEquals(1, h.events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
       JsonNode again = JSON.readTree(decide("{\"experiment\": \"fresh\", \"userId\": \"new-user-7\"}").body());
       assertEquals(b.get("variant").asText(), again.get("variant").asText(), "sticky once the profile exists");
       assertFalse(again.get("exposureRecorded").asBoolean());
+      assertFalse(again.get("newProfile").asBoolean(), "the first exposure created the profile");
     }
 
     @Test

@@ -32,8 +32,11 @@ public final class Exposures {
     this.clock = clock;
   }
 
-  /** The outcome of one call, and whether it recorded a new exposure. */
-  public record Outcome(String experiment, String unit, Decision decision, boolean recorded) {}
+  /**
+   * The outcome of one call, whether it recorded a new exposure, and whether the unit is a user id the store had no
+   * profile for (assigned on its id alone).
+   */
+  public record Outcome(String experiment, String unit, Decision decision, boolean recorded, boolean newProfile) {}
 
   public Outcome assign(Experiment e, String profileId, String anonymousId, Map<String, Value> context, boolean record) {
     if ((profileId == null) == (anonymousId == null)) {
@@ -57,7 +60,7 @@ public final class Exposures {
     if (record && d.inExperiment() && running(e, now)) {
       recorded = store.write(new Batch(List.of(), List.of(exposure(e, profileId, anonymousId, d.variantKey(), now)))).eventsWritten() > 0;
     }
-    return new Outcome(e.key(), unit, d, recorded);
+    return new Outcome(e.key(), unit, d, recorded, profileId != null && history.isEmpty());
   }
 
   /** Whether the experiment is between its start and stop at {@code now}. */
