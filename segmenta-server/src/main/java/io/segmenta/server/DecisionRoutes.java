@@ -69,6 +69,10 @@ final class DecisionRoutes {
       out.putNull("variant");
     }
     out.put("hashUsed", o.decision().hashUsed());
+    if (o.decision().hashAttribute() != null) {
+      out.put("hashAttribute", o.decision().hashAttribute());
+    }
+    out.put("stickyBucketUsed", o.decision().stickyBucketUsed());
     out.put("reason", o.decision().reason());
     out.put("exposureRecorded", o.recorded());
     out.put("newProfile", o.newProfile());

@@ -54,7 +54,9 @@ public final class Exposures {
     attributes.put("id", new Value.Str(unit));
     Segments segments = new Segments(store, clock);
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
-    Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()));
+    // The unit's recorded exposures are its sticky-bucket store: what it was given, under which bucket version.
+    Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()))
+        .withStickyAssignments(history.map(h -> stickyAssignments(e, h)).orElse(Map.of()));
     Decision d = Assignment.decide(e, u);
     boolean recorded = false;
     if (record && d.inExperiment() && running(e, now)) {
@@ -69,13 +71,43 @@ public final class Exposures {
   }
 
   /**
-   * The exposure event of a unit (a profile, or else an anonymous visitor): its id comes from the experiment and
-   * the unit, so a unit's first exposure stays the first however often it is recorded.
+   * The exposure event of a unit (a profile, or else an anonymous visitor): its id comes from the experiment, its
+   * bucket version (from 1 on, as {@code #version}) and the unit, so a unit's first exposure under a bucket version
+   * stays the first however often it is recorded, and a new bucket version records a new one.
    */
   public static Event exposure(Experiment e, String profileId, String anonymousId, String variantKey, Instant now) {
     String unit = profileId != null ? profileId : anonymousId;
-    return new Event("exp:" + e.key() + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
+    int version = e.allocation().sticky().bucketVersion();
+    return new Event("exp:" + e.key() + (version > 0 ? "#" + version : "") + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
         Experiment.EXPOSURE_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(variantKey)), List.of());
+  }
+
+  /**
+   * A profile's sticky buckets for one experiment, in GrowthBook's form ({@code key__version} to variation key),
+   * read from its exposures: the bucket version is in the id of the exposures Segmenta records; an exposure recorded
+   * elsewhere (a tracking call, an import) counts as version 0. The first exposure of each version wins.
+   */
+  static Map<String, String> stickyAssignments(Experiment e, ProfileHistory h) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Value key = new Value.Str(e.key());
+    String prefix = "exp:" + e.key();
+    for (Event x : h.events()) {
+      if (!x.type().equals(Experiment.EXPOSURE_EVENT) || !key.equals(x.property("experiment_id")) || !(x.property("variation_id") instanceof Value.Str v)) {
+        continue;
+      }
+      int version = 0;
+      String id = x.id();
+      if (id.startsWith(prefix + "#")) {
+        int colon = id.indexOf(':', prefix.length());
+        try {
+          version = Integer.parseInt(id.substring(prefix.length() + 1, colon < 0 ? id.length() : colon));
+        } catch (NumberFormatException ignored) {
+          version = 0;
+        }
+      }
+      out.putIfAbsent(e.allocation().sticky().assignmentKey(e.key(), version), v.value());
+    }
+    return out;
   }
 
   private static boolean inSegment(Segments segments, Evaluator evaluator, String name, ProfileHistory h) {
