@@ -103,6 +103,38 @@ class DecideRoutesTest {
   }
 
   @Nested
+  class StickyBuckets {
+    HttpResponse<String> create(String weights, int bucketVersion) throws Exception {
+      HttpResponse<String> c = send("/admin/experiments", "Bearer " + ADMIN, "{\"key\": \"sticky\", \"variations\": [\"c\", \"t\"],"
+          + " \"meta\": [{\"key\": \"control\"}, {\"key\": \"treatment\"}], \"weights\": " + weights + ", \"hashVersion\": 2,"
+          + " \"bucketVersion\": " + bucketVersion + ", \"metrics\": [\"purchase = count(order) >= 1\"]}");
+      assertTrue(c.statusCode() == 201 || c.statusCode() == 200, c.statusCode() + " " + c.body());
+      return c;
+    }
+
+    String variant(String user) throws Exception {
+      HttpResponse<String> r = decide("{\"experiment\": \"sticky\", \"userId\": \"" + user + "\"}");
+      assertEquals(200, r.statusCode(), r.body());
+      server.flush();
+      return JSON.readTree(r.body()).get("variant").asText();
+    }
+
+    /** GrowthBook's sticky bucketing over HTTP: the recorded exposure is the unit's bucket until the version changes. */
+    @Test
+    void decide_keepsTheFirstVariantAcrossAWeightChangeUntilTheBucketVersionChanges() throws Exception {
+      create("[1, 0]", 0);
+      assertEquals("control", variant("s-1"), "all traffic to control");
+      create("[0, 1]", 0);
+      assertEquals("control", variant("s-1"), "the stored bucket wins over the new weights");
+      assertEquals("treatment", variant("s-2"), "a new unit gets the new weights");
+      create("[0, 1]", 1);
+      assertEquals("treatment", variant("s-1"), "a new bucket version re-buckets everyone");
+      assertEquals(2, store.history("s-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count(),
+          "one exposure per bucket version");
+    }
+  }
+
+  @Nested
   class BadInput {
     @Test
     void decide_bothIdsIsA400NamingThem() throws Exception {
