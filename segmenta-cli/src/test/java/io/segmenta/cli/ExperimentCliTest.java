@@ -249,6 +249,12 @@ class ExperimentCliTest {
       assertEquals(100, j.get("units").get(1).get("units").asLong());
       JsonNode purchase = j.get("comparisons").get(0);
       assertEquals(34.0 / 100, purchase.get("control").get("mean").asDouble(), 1e-12, "orders at the as-of instant count");
+      // Segment rules use the same inclusive bound (Window.resolve ends just after the as-of instant): checked, not assumed.
+      for (String rule : new String[] {"count(order) >= 1", "count(order in last 7 days) >= 1"}) {
+        CliTest.Result seg = CliTest.run("segment", "count", rule, "--as-of", "latest", "--data-dir", own.toString());
+        assertEquals(0, seg.code(), seg.err());
+        assertTrue(seg.out().startsWith("67 of 200 profiles"), rule + ": " + seg.out());
+      }
       CliTest.Result conv = CliTest.run("conversions", "--from", "2024-01-01", "--as-of", "latest", "--format", "csv", "--data-dir", own.toString());
       assertEquals(0, conv.code(), conv.err());
       assertTrue(conv.out().startsWith("period,from,until_exclusive,segment,members_at_start,converters,rate_fraction"), conv.out());
