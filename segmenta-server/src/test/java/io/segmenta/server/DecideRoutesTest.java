@@ -95,6 +95,22 @@ class DecideRoutesTest {
     }
 
     @Test
+    void decide_userIdWithNoProfileIsInNoSegment() throws Exception {
+      HttpResponse<String> seg = send("/admin/segments", "Bearer " + ADMIN, "{\"name\": \"buyers\", \"rule\": \"count(order) >= 1\"}");
+      assertEquals(201, seg.statusCode(), seg.body());
+      HttpResponse<String> c = send("/admin/experiments", "Bearer " + ADMIN, "{\"key\": \"for-buyers\", \"variants\": [\"control\", \"big\"],"
+          + " \"segment\": \"buyers\", \"metrics\": [\"purchase = count(order) >= 1\"]}");
+      assertEquals(201, c.statusCode(), c.body());
+      HttpResponse<String> r = decide("{\"experiment\": \"for-buyers\", \"userId\": \"fresh-9\"}");
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode b = JSON.readTree(r.body());
+      assertFalse(b.get("inExperiment").asBoolean(), r.body());
+      assertEquals("the unit is not in segment 'buyers'", b.get("reason").asText());
+      assertFalse(b.get("exposureRecorded").asBoolean(), "only a unit in the experiment is exposed");
+      assertTrue(b.get("newProfile").asBoolean());
+    }
+
+    @Test
     void decide_numericUserIdIsHashedAsItsText() throws Exception {
       HttpResponse<String> r = decide("{\"experiment\": \"fresh\", \"userId\": 4711, \"record\": false}");
       assertEquals(200, r.statusCode(), r.body());
