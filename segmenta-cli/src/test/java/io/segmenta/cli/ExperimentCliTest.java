@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.model.Event;
 import io.segmenta.core.value.Value;
 import io.segmenta.testkit.ExperimentScenario;
 import java.io.BufferedWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -138,8 +141,8 @@ class ExperimentCliTest {
       CliTest.Result r = run("experiment", "analyze", ExperimentScenario.KEY, "--as-of", "2025-06-30", "--format", "csv");
       assertEquals(0, r.code(), r.err());
       assertFalse(r.out().matches("(?s).*\\d%.*"), "no display percentages such as 44.8%: " + r.out());
-      java.util.List<String> lines = r.out().lines().toList();
-      java.util.List<String> header = java.util.List.of(lines.get(0).split(","));
+      List<String> lines = r.out().lines().toList();
+      List<String> header = List.of(lines.get(0).split(","));
       String[] purchase = lines.stream().filter(l -> l.startsWith(",purchase,")).findFirst().orElseThrow().split(",", -1);
       assertEquals("rate_fraction", purchase[header.indexOf("value_unit")]);
       double control = Double.parseDouble(purchase[header.indexOf("control_value")]);
@@ -225,15 +228,15 @@ class ExperimentCliTest {
     void analyze_latestCountsExposuresAtTheNewestInstant() throws Exception {
       Path own = dir.resolve("latest-data");
       Path file = dir.resolve("latest.jsonl");
-      java.time.Instant t = java.time.Instant.parse("2024-02-01T00:00:00Z");
+      Instant t = Instant.parse("2024-02-01T00:00:00Z");
       try (BufferedWriter w = Files.newBufferedWriter(file)) {
         for (int i = 0; i < 200; i++) {
           String variant = i % 2 == 0 ? "control" : "treatment";
-          line(w, Importer.toJsonLine(new io.segmenta.core.model.Event("x" + i, "p" + i, null, "experiment_viewed", t,
-              Map.of("experiment_id", new Value.Str("flat"), "variation_id", new Value.Str(variant)), java.util.List.of())));
+          line(w, Importer.toJsonLine(new Event("x" + i, "p" + i, null, "experiment_viewed", t,
+              Map.of("experiment_id", new Value.Str("flat"), "variation_id", new Value.Str(variant)), List.of())));
           if (i % 3 == 0) {
-            line(w, Importer.toJsonLine(new io.segmenta.core.model.Event("o" + i, "p" + i, null, "order", t,
-                Map.of("revenue", new Value.Num(10)), java.util.List.of())));
+            line(w, Importer.toJsonLine(new Event("o" + i, "p" + i, null, "order", t,
+                Map.of("revenue", new Value.Num(10)), List.of())));
           }
         }
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.model.Event;
@@ -210,9 +211,9 @@ class ExperimentDataTest {
       assertEquals(3, r.whole().size(), "everyone and each segment over the whole range");
       assertEquals(from, r.whole().get(0).from());
       assertEquals(AS_OF, r.whole().get(0).until());
-      List<io.segmenta.core.conversion.Conversions.Cell> all = new ArrayList<>(r.cells());
+      List<Conversions.Cell> all = new ArrayList<>(r.cells());
       all.addAll(r.whole());
-      for (io.segmenta.core.conversion.Conversions.Cell c : all) {
+      for (Conversions.Cell c : all) {
         long members = 0;
         long converters = 0;
         for (String id : country.keySet()) {

@@ -1,5 +1,7 @@
 package io.segmenta.core.experiment;
 
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -246,7 +248,7 @@ public final class Assignment {
       return out(e, "the unit is outside the experiment's slice of namespace '" + a.namespace().id() + "'");
     }
     Targeting t = e.targeting();
-    if (t.condition() != null && !io.segmenta.core.rule.Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
+    if (t.condition() != null && !Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
       return out(e, "the unit does not meet the targeting condition");
     }
     if (t.segment() != null && !u.segments().test(t.segment())) {
@@ -256,13 +258,13 @@ public final class Assignment {
   }
 
   /** An attribute as the SDKs hash it: JavaScript's String(value), empty when absent or null. */
-  private static String text(io.segmenta.core.value.Value v) {
-    return v == null || v.isNull() ? "" : io.segmenta.core.rule.Evaluator.jsString(v);
+  private static String text(Value v) {
+    return v == null || v.isNull() ? "" : Evaluator.jsString(v);
   }
 
   private static Decision out(Experiment e, String reason) {
     Variant first = e.allocation().variants().isEmpty() ? null : e.allocation().variants().get(0);
-    return new Decision(0, first == null ? null : first.key(), first == null ? io.segmenta.core.value.Value.NULL : first.value(), false, false, null, reason);
+    return new Decision(0, first == null ? null : first.key(), first == null ? Value.NULL : first.value(), false, false, null, reason);
   }
 
   private static Decision result(Experiment e, int index, boolean hashUsed, String hashValue, String hashAttribute, boolean sticky, String reason) {

@@ -18,6 +18,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -279,7 +280,7 @@ public final class ExperimentJson {
       return;
     }
     if (!p.isArray()) {
-      throw new UserException("experiment field 'parentConditions': expected a list, got " + p.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      throw new UserException("experiment field 'parentConditions': expected a list, got " + p.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     throw new UserException("experiment field 'parentConditions': prerequisite feature flags (" + p.get(0).path("id").asText("?")
         + ") cannot be evaluated by Segmenta, which holds no feature flags, and ignoring them would assign units GrowthBook keeps out;"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
@@ -99,6 +100,6 @@ class StickyBucketConformanceTest {
   }
 
   static String text(Value v) {
-    return io.segmenta.core.rule.Evaluator.jsString(v);
+    return Evaluator.jsString(v);
   }
 }
