@@ -312,10 +312,17 @@ class ExperimentCliTest {
     @Test
     void fromGrowthBookJson() throws Exception {
       Path f = dir.resolve("gb.json");
+      // GrowthBook's SDK payload as it is, its sticky-bucketing and display fields included.
       Files.writeString(f, "{\"key\": \"gb-exp\", \"variations\": [0, 1, 2], \"weights\": [0.5, 0.25, 0.25], \"hashVersion\": 2,"
-          + " \"condition\": {\"country\": \"DK\"}, \"metrics\": [\"purchase = count(order) >= 1\"]}");
+          + " \"name\": \"GB experiment\", \"phase\": \"0\", \"meta\": [{\"key\": \"a\"}, {\"key\": \"b\"}, {\"key\": \"c\", \"name\": \"C\"}],"
+          + " \"bucketVersion\": 1, \"minBucketVersion\": 0, \"disableStickyBucketing\": false, \"fallbackAttribute\": \"anonymous_id\","
+          + " \"parentConditions\": [], \"condition\": {\"country\": \"DK\"}, \"metrics\": [\"purchase = count(order) >= 1\"]}");
       CliTest.Result r = run("experiment", "create", "--file", f.toString());
       assertEquals(0, r.code(), r.err());
+      JsonNode shown = new ObjectMapper().readTree(run("experiment", "show", "gb-exp").out());
+      assertEquals("GB experiment", shown.get("name").asText());
+      assertEquals("c", shown.get("variants").get(2).get("key").asText(), "meta keys name the variants");
+      assertEquals(1, shown.get("bucketVersion").asInt());
       CliTest.Result a = run("experiment", "assign", "gb-exp", "v1", "v2", "v3", "v4", "--dry-run", "--format", "json");
       JsonNode j = new ObjectMapper().readTree(a.out());
       for (JsonNode x : j) {
