@@ -5,9 +5,11 @@ import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Numbers;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
   @Option(names = "--from", required = true, description = "First day (or instant) of the range.")
   String from;
 
-  @Option(names = "--to", description = "End of the range, exclusive (default: --as-of).")
+  @Option(names = "--to", description = "End of the range, exclusive (default: just after --as-of, so the as-of instant is included).")
   String to;
 
   @Option(names = "--period", defaultValue = "month", description = "day, week or month (default month).")
@@ -53,7 +55,9 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
       }
       by.forEach(x -> segments.put(x, saved.ruleOf(x)));
       Instant start = StoreOptions.instant("--from", from);
-      Instant end = to != null ? StoreOptions.instant("--to", to) : report.asOf(s);
+      // --to is exclusive; the as-of instant is included, as everywhere else (--as-of latest is the newest event,
+      // which belongs in the last period), so the range ends just after it.
+      Instant end = to != null ? StoreOptions.instant("--to", to) : report.asOf(s).plus(1, ChronoUnit.MICROS);
       Conversions.Report r = Conversions.track(s, g, segments, start, end, p);
       print(out(), r, report.format());
     }
@@ -61,32 +65,24 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
   }
 
   static void print(PrintWriter out, Conversions.Report r, Output.Format fmt) {
-    List<String> header = List.of("from", "until", "segment", "members", "converters", "rate");
-    List<List<String>> rows = new ArrayList<>();
-    for (Conversions.Cell c : r.cells()) {
-      rows.add(List.of(c.from().toString(), c.until().toString(), c.segment() == null ? "everyone" : c.segment(), Long.toString(c.members()),
-          Long.toString(c.converters()), fmt == Output.Format.TABLE ? Output.percent(c.rate()) : Output.plain(c.rate())));
-    }
+    String per = r.period().name().toLowerCase(Locale.ROOT);
     if (fmt == Output.Format.CSV) {
-      Output.csv(out, header, rows);
+      List<List<String>> rows = new ArrayList<>();
+      for (Conversions.Cell c : r.cells()) {
+        rows.add(csvRow(per, c));
+      }
+      for (Conversions.Cell c : r.whole()) {
+        rows.add(csvRow("whole_range", c));
+      }
+      Output.csv(out, List.of("period", "from", "until_exclusive", "segment", "members_at_start", "converters", "rate_fraction"), rows);
       return;
     }
     if (fmt == Output.Format.JSON) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("goal", r.goal());
-      m.put("period", r.period().name().toLowerCase(Locale.ROOT));
-      List<Map<String, Object>> cells = new ArrayList<>();
-      for (Conversions.Cell c : r.cells()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("from", c.from().toString());
-        x.put("until", c.until().toString());
-        x.put("segment", c.segment());
-        x.put("members", c.members());
-        x.put("converters", c.converters());
-        x.put("rate", Output.jsonNumber(c.rate()));
-        cells.add(x);
-      }
-      m.put("cells", cells);
+      m.put("period", per);
+      m.put("cells", cells(r.cells()));
+      m.put("whole_range", cells(r.whole()));
       List<Map<String, Object>> shares = new ArrayList<>();
       for (Conversions.Share s : r.shares()) {
         Map<String, Object> x = new LinkedHashMap<>();
@@ -103,10 +99,26 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
       Output.json(out, m);
       return;
     }
-    out.println("goal: " + r.goal() + ", per " + r.period().name().toLowerCase(Locale.ROOT));
+    List<String> header = List.of("period", "from", "until (exclusive)", "segment", "members at start", "converters", "conversion rate");
+    List<List<String>> rows = new ArrayList<>();
+    for (Conversions.Cell c : r.cells()) {
+      rows.add(tableRow(per, c));
+    }
+    for (Conversions.Cell c : r.whole()) {
+      rows.add(tableRow("whole range", c));
+    }
+    out.println("goal: " + r.goal() + ", per " + per + " and over the whole range");
     Charts.table(out, header, rows);
+    out.println("members at start: the segment's members when the period starts; converters: those of them whose events from 'from'"
+        + " until just before 'until' meet the goal; conversion rate: converters / members at start.");
+    out.println("whole range: the same with the range as one period (who converted at all); it is not the mean of the " + switch (r.period()) {
+      case DAY -> "daily";
+      case WEEK -> "weekly";
+      case MONTH -> "monthly";
+    } + " rates.");
     out.println();
-    out.println("Who produces the conversions (share of converters, with share of customers and index):");
+    out.println("Who produces the conversions (share of converters, with share of customers, index = share of converters / share of"
+        + " customers, and rate per member-" + per + "):");
     long total = r.shares().get(0).converters();
     List<Charts.Bar> bars = new ArrayList<>();
     for (Conversions.Share s : r.shares().subList(1, r.shares().size())) {
@@ -114,5 +126,30 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
           Output.percent(s.customerShare()), s.index(), Output.percent(s.rate()))));
     }
     Charts.bars(out, bars, total, 30);
+  }
+
+  private static List<String> tableRow(String period, Conversions.Cell c) {
+    return List.of(period, c.from().toString(), c.until().toString(), c.segment() == null ? "everyone" : c.segment(),
+        String.format(Locale.ROOT, "%,d", c.members()), String.format(Locale.ROOT, "%,d", c.converters()), Output.percent(c.rate()));
+  }
+
+  private static List<String> csvRow(String period, Conversions.Cell c) {
+    return List.of(period, c.from().toString(), c.until().toString(), c.segment() == null ? "" : c.segment(), Long.toString(c.members()),
+        Long.toString(c.converters()), Double.isFinite(c.rate()) ? Numbers.format(c.rate()) : "");
+  }
+
+  private static List<Map<String, Object>> cells(List<Conversions.Cell> cells) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Conversions.Cell c : cells) {
+      Map<String, Object> x = new LinkedHashMap<>();
+      x.put("from", c.from().toString());
+      x.put("until", c.until().toString());
+      x.put("segment", c.segment());
+      x.put("members", c.members());
+      x.put("converters", c.converters());
+      x.put("rate", Output.jsonNumber(c.rate()));
+      out.add(x);
+    }
+    return out;
   }
 }

@@ -8,6 +8,7 @@ import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.experiment.Metric;
+import io.segmenta.core.experiment.ReportJson;
 import io.segmenta.core.experiment.Targeting;
 import io.segmenta.core.experiment.Variant;
 import io.segmenta.core.port.Store;
@@ -16,7 +17,9 @@ import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Numbers;
 import io.segmenta.core.value.Value;
+import io.segmenta.stats.SampleRatioMismatch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -205,7 +208,8 @@ final class ExperimentCommand implements Runnable {
 
   @Command(name = "assign", mixinStandardHelpOptions = true,
       description = {"Decide the variant of profiles (or anonymous visitors) and record their exposure.",
-          "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it."})
+          "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it;",
+          "a profile id the store does not know yet is assigned on its id alone, as GrowthBook does."})
   static final class Assign extends KeyedCommand implements Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
     List<String> ids;
@@ -241,7 +245,7 @@ final class ExperimentCommand implements Runnable {
         for (String id : ids) {
           Exposures.Outcome o = x.assign(e, anonymous ? null : id, anonymous ? id : null, context, !dryRun);
           rows.add(List.of(id, o.decision().inExperiment() ? o.decision().variantKey() : "-", o.decision().inExperiment() ? "yes" : "no",
-              o.recorded() ? "recorded" : "", o.decision().reason()));
+              o.recorded() ? "recorded" : "", o.decision().reason() + (o.newProfile() ? " (no profile yet: decided on the id alone)" : "")));
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("id", id);
           m.put("in_experiment", o.decision().inExperiment());
@@ -249,6 +253,7 @@ final class ExperimentCommand implements Runnable {
           m.put("hash_used", o.decision().hashUsed());
           m.put("exposure_recorded", o.recorded());
           m.put("reason", o.decision().reason());
+          m.put("new_profile", o.newProfile());
           json.add(m);
         }
       }
@@ -324,8 +329,16 @@ final class ExperimentCommand implements Runnable {
     }
 
     static void print(PrintWriter out, Analysis.Report r, Output.Format fmt) {
-      List<String> header = List.of("segment", "metric", "variant", "units", "control", "variant value", "lift", "interval", "p", "p adjusted",
-          "chance better", "result", "warnings");
+      if (fmt == Output.Format.CSV) {
+        csv(out, r);
+        return;
+      }
+      if (fmt == Output.Format.JSON) {
+        Output.json(out, new ObjectMapper().convertValue(ReportJson.toJson(r), Map.class));
+        return;
+      }
+      List<String> header = List.of("segment", "metric", "variant", "units", "control", "variant value", "lift", "interval", "test", "p",
+          "p adjusted", "chance better", "result", "warnings");
       List<List<String>> rows = new ArrayList<>();
       for (Analysis.Comparison c : r.comparisons()) {
         boolean conv = c.kind() == Metric.Kind.CONVERSION;
@@ -335,25 +348,63 @@ final class ExperimentCommand implements Runnable {
             conv ? Output.percent(c.variant().mean()) : Output.money(c.variant().mean()),
             Output.percent(c.test().estimate()),
             Double.isNaN(c.test().ciLow()) ? "-" : Output.percent(c.test().ciLow()) + " .. " + Output.percent(c.test().ciHigh()),
-            p(c.test().pValue()), c.segment() == null ? "" : p(c.pAdjusted()), Output.percent(c.chanceBetter()),
-            c.better() ? "better" : c.worse() ? "worse" : c.significant() ? "different" : "no difference", String.join("; ", c.warnings())));
-      }
-      if (fmt == Output.Format.CSV) {
-        Output.csv(out, header, rows);
-        return;
-      }
-      if (fmt == Output.Format.JSON) {
-        Output.json(out, new ObjectMapper().convertValue(io.segmenta.core.experiment.ReportJson.toJson(r), Map.class));
-        return;
+            c.method().label(), p(c.pValue()), c.segment() == null ? "" : p(c.pAdjusted()), Output.percent(c.chanceBetter()),
+            result(c), String.join("; ", c.warnings())));
       }
       out.println("experiment " + r.experiment().key() + " as of " + r.asOf() + (r.options().sequential() ? " (sequential: safe to peek)" : ""));
       StringBuilder units = new StringBuilder("units:");
       r.units().forEach(a -> units.append(String.format(Locale.ROOT, " %s %,d", a.variant(), a.units())));
-      out.println(units + String.format(Locale.ROOT, "; split check p = %s", p(r.srm().pValue())));
+      SampleRatioMismatch.Result srm = r.srm();
+      out.println(units + String.format(Locale.ROOT, "; sample ratio p = %s: %s (mismatch below %s, watch below %s)", p(srm.pValue()),
+          srm.verdict() == SampleRatioMismatch.Verdict.UNKNOWN ? srm.diagnostic() : srm.verdict().label(),
+          SampleRatioMismatch.MISMATCH_BELOW, SampleRatioMismatch.WATCH_BELOW));
       out.println();
       r.summary().forEach(out::println);
       out.println();
       Charts.table(out, header, rows);
+      out.println();
+      out.println("control, variant value: conversion rate (%) or mean per unit; lift: relative to the control, with its "
+          + (r.options().sequential() ? "always-valid" : Math.round(100 * (1 - r.options().alpha())) + " %") + " interval (delta method).");
+      out.println("test: the test behind p: 'pooled z' is the two-proportion z test with pooled variance (0/1 metrics), "
+          + "'Welch t' Welch's t test of the lift (means, ratios), 'sequential' the always-valid test.");
+      out.println("p adjusted: " + switch (r.options().correction()) {
+        case HOLM -> "Holm";
+        case BENJAMINI_HOCHBERG -> "Benjamini-Hochberg";
+        case NONE -> "no";
+      } + " correction across the segments of a breakdown; the 'everyone' row is not corrected.");
+    }
+
+    private static String result(Analysis.Comparison c) {
+      return c.better() ? "better" : c.worse() ? "worse" : c.significant() ? "different" : "no difference";
+    }
+
+    /**
+     * The analysis as numbers for a spreadsheet or a notebook: rates, lifts and chances as fractions (0.448, never
+     * "44.8%"), with column names that say so; the split check repeated on each row so one file carries it.
+     */
+    private static void csv(PrintWriter out, Analysis.Report r) {
+      List<String> header = List.of("segment", "metric", "kind", "guardrail", "variant", "control_units", "variant_units", "value_unit",
+          "control_value", "variant_value", "lift_fraction", "lift_ci_low_fraction", "lift_ci_high_fraction", "difference", "method",
+          "p_value", "p_adjusted", "chance_better_fraction", "result", "srm_p_value", "srm_verdict", "warnings");
+      List<List<String>> rows = new ArrayList<>();
+      for (Analysis.Comparison c : r.comparisons()) {
+        String unit = switch (c.kind()) {
+          case CONVERSION -> "rate_fraction";
+          case MEAN -> "mean_per_unit";
+          case RATIO -> "ratio_of_totals";
+        };
+        rows.add(List.of(c.segment() == null ? "" : c.segment(), c.metric(), c.kind().name().toLowerCase(Locale.ROOT), Boolean.toString(c.guardrail()),
+            c.variant().variant(), Long.toString(c.control().units()), Long.toString(c.variant().units()), unit,
+            number(c.control().mean()), number(c.variant().mean()), number(c.test().estimate()), number(c.test().ciLow()), number(c.test().ciHigh()),
+            number(c.absolute().estimate()), c.method().id(), number(c.pValue()), number(c.pAdjusted()), number(c.chanceBetter()),
+            result(c).replace(' ', '_'), number(r.srm().pValue()), r.srm().verdict().label(), String.join("; ", c.warnings())));
+      }
+      Output.csv(out, header, rows);
+    }
+
+    /** Full precision, empty when undefined: a p-value of 1e-9 must not round to 0. */
+    private static String number(double v) {
+      return Double.isFinite(v) ? Numbers.format(v) : "";
     }
 
     static String p(double p) {

@@ -60,9 +60,15 @@ final class ExperimentSql {
       x.append(" AND e.ts >= ?");
       params.add(ts(e.start()));
     }
-    Instant end = e.stop() != null && e.stop().isBefore(asOf) ? e.stop() : asOf;
-    x.append(" AND e.ts < ?");
-    params.add(ts(end));
+    // The stop is exclusive (the experiment's contract) but the as-of instant is inclusive, as in segment rules
+    // (Window.resolve): with --as-of latest the newest exposures sit exactly at asOf and must count.
+    if (e.stop() != null && !e.stop().isAfter(asOf)) {
+      x.append(" AND e.ts < ?");
+      params.add(ts(e.stop()));
+    } else {
+      x.append(" AND e.ts <= ?");
+      params.add(ts(asOf));
+    }
     if (e.exposureFilter() != null) {
       SqlCompiler.SqlQuery f = compiler.eventRows(Experiment.EXPOSURE_EVENT, e.exposureFilter());
       x.append(" AND ").append(f.sql());
@@ -101,7 +107,7 @@ final class ExperimentSql {
       scans.append(", ").append(lines ? "ln" : "ev").append(" AS (SELECT x.pkey").append(cols)
           .append(" FROM x JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias).append(".pkey = x.pkey AND ")
           .append(alias).append(".ts >= x.t0 AND ").append(alias).append(".ts < x.t0 + to_seconds(CAST(? AS BIGINT)) AND ")
-          .append(alias).append(".ts < ?");
+          .append(alias).append(".ts <= ?");
       params.addAll(colParams);
       params.add(e.window().getSeconds());
       params.add(ts(asOf));

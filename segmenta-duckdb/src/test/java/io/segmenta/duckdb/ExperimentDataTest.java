@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.model.Event;
@@ -124,7 +125,7 @@ class ExperimentDataTest {
   double[][] values(Unit u) {
     double orders = 0, revenue = 0, big = 0, shoes = 0, returned = 0;
     for (Event e : events) {
-      if (!e.profileId().equals(u.id()) || e.timestamp().isBefore(u.t0()) || !e.timestamp().isBefore(u.t0().plus(WINDOW)) || !e.timestamp().isBefore(AS_OF)) {
+      if (!e.profileId().equals(u.id()) || e.timestamp().isBefore(u.t0()) || !e.timestamp().isBefore(u.t0().plus(WINDOW)) || e.timestamp().isAfter(AS_OF)) {
         continue;
       }
       if (e.type().equals("order")) {
@@ -207,7 +208,12 @@ class ExperimentDataTest {
       assertTrue(r.cells().size() > 3 * 5);
       long allConverters = 0;
       long dkConverters = 0;
-      for (io.segmenta.core.conversion.Conversions.Cell c : r.cells()) {
+      assertEquals(3, r.whole().size(), "everyone and each segment over the whole range");
+      assertEquals(from, r.whole().get(0).from());
+      assertEquals(AS_OF, r.whole().get(0).until());
+      List<Conversions.Cell> all = new ArrayList<>(r.cells());
+      all.addAll(r.whole());
+      for (Conversions.Cell c : all) {
         long members = 0;
         long converters = 0;
         for (String id : country.keySet()) {
@@ -223,6 +229,9 @@ class ExperimentDataTest {
         }
         assertEquals(members, c.members(), c.toString());
         assertEquals(converters, c.converters(), c.toString());
+        if (r.whole().contains(c)) {
+          continue;
+        }
         if (c.segment() == null) {
           allConverters += converters;
         } else if (c.segment().equals("dk")) {
@@ -253,6 +262,32 @@ class ExperimentDataTest {
           io.segmenta.core.experiment.Analysis.Options.DEFAULT);
       assertEquals(List.of("variants the experiment does not have: green (1 units)"), r.unknownVariants());
       assertEquals(1, r.units().get(0).units());
+    }
+  }
+
+  @Nested
+  class AsOfBound {
+    /** {@code --as-of latest} is the newest event's instant: what happened at that instant belongs to the report. */
+    @Test
+    void experimentData_countsExposuresAndEventsAtTheAsOfInstant() {
+      Instant latest = Instant.parse("2025-04-02T12:00:00.123456Z");
+      store.write(new Batch(List.of(), List.of(
+          new Event("edge-x1", "u698", null, "experiment_viewed", latest,
+              Map.of("experiment_id", new Value.Str("exp-edge"), "variation_id", new Value.Str("control")), List.of()),
+          new Event("edge-x2", "u699", null, "experiment_viewed", latest.minusSeconds(60),
+              Map.of("experiment_id", new Value.Str("exp-edge"), "variation_id", new Value.Str("treatment")), List.of()),
+          new Event("edge-o2", "u699", null, "order", latest, Map.of("revenue", new Value.Num(12.5)), List.of()))));
+      Experiment e = ExperimentJson.parse("{\"key\": \"exp-edge\", \"variants\": [\"control\", \"treatment\"],"
+          + " \"metrics\": [\"purchase = count(order) >= 1\"]}");
+      ExperimentData d = store.experimentData(e, Map.of(), latest, latest);
+      Map<String, ExperimentData.Cell> cells = new HashMap<>();
+      d.cells().forEach(c -> cells.put(c.variant(), c));
+      assertEquals(1, cells.get("control").units(), "the exposure at the as-of instant counts");
+      assertEquals(1, cells.get("treatment").units());
+      assertEquals(1.0, cells.get("treatment").metrics().get(0).sum(), "the order at the as-of instant counts");
+      ExperimentData before = store.experimentData(e, Map.of(), latest, latest.minusNanos(1000));
+      assertEquals(0, before.cells().stream().filter(c -> c.variant().equals("control")).mapToLong(ExperimentData.Cell::units).sum(),
+          "one microsecond earlier it has not happened yet");
     }
   }
 

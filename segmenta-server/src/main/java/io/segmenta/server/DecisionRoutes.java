@@ -12,12 +12,15 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code POST /v1/decide}: the variant of an experiment for a profile or an anonymous visitor, decided as
  * GrowthBook's SDKs decide it (the same unit gets the same variant on every call, and the one a browser SDK would
- * give it), with the exposure recorded as an {@code experiment_viewed} event when the unit takes part.
+ * give it), with the exposure recorded as an {@code experiment_viewed} event when the unit takes part. A userId
+ * the store has no profile for is assigned all the same, as GrowthBook assigns any id: it has no traits and is in
+ * no segment, and its recorded exposure creates the profile.
  */
 final class DecisionRoutes {
   private final Store store;
@@ -38,8 +41,11 @@ final class DecisionRoutes {
     JsonNode body = Http.body(ctx, TrackingRoutes.CALL_LIMIT);
     String key = Http.text(body, "experiment");
     Experiment e = store.experiment(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
-    String userId = body.hasNonNull("userId") ? body.get("userId").asText() : null;
-    String anonymousId = body.hasNonNull("anonymousId") ? body.get("anonymousId").asText() : null;
+    String userId = id(body, "userId");
+    String anonymousId = id(body, "anonymousId");
+    if ((userId == null) == (anonymousId == null)) {
+      throw new Http.Failure(400, "give exactly one of 'userId' and 'anonymousId', got " + (userId == null ? "neither" : "both"));
+    }
     Map<String, Value> attributes = new LinkedHashMap<>();
     JsonNode attrs = body.path("attributes");
     if (!attrs.isMissingNode() && !attrs.isObject()) {
@@ -63,8 +69,25 @@ final class DecisionRoutes {
       out.putNull("variant");
     }
     out.put("hashUsed", o.decision().hashUsed());
+    if (o.decision().hashAttribute() != null) {
+      out.put("hashAttribute", o.decision().hashAttribute());
+    }
+    out.put("stickyBucketUsed", o.decision().stickyBucketUsed());
     out.put("reason", o.decision().reason());
     out.put("exposureRecorded", o.recorded());
+    out.put("newProfile", o.newProfile());
     Http.json(ctx, 200, out);
+  }
+
+  /** An id as GrowthBook's SDKs take it: text, or a number (as its text); anything else is refused by name. */
+  private static String id(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if ((!v.isTextual() && !v.isNumber()) || v.asText().isBlank()) {
+      throw new Http.Failure(400, "field '" + field + "': expected a non-empty text id, got " + (v.isTextual() ? "\"\"" : v.getNodeType().name().toLowerCase(Locale.ROOT)));
+    }
+    return v.asText();
   }
 }

@@ -22,7 +22,10 @@ import java.util.Map;
  * ({@code count(order where coupon != null) >= 1}); for each period, the segment's members at the period's start
  * (who they were before they converted) are counted, and those whose events in the period meet the goal are its
  * converters. Over the whole range, each segment's share of the converters is set against its share of the
- * customers: which segments produce the conversions, not only which convert at a high rate.
+ * customers: which segments produce the conversions, not only which convert at a high rate. Beside the per-period
+ * rates stands the rate over the whole range, computed the same way with the range as one period (members at its
+ * start, converters in all of it): a period rate answers "how many convert in a month", the whole-range rate "how
+ * many converted at all", and the second is not the mean of the first.
  */
 public final class Conversions {
   private Conversions() {}
@@ -48,7 +51,11 @@ public final class Conversions {
     }
   }
 
-  public record Report(String goal, Period period, List<String> segments, List<Cell> cells, List<Share> shares) {}
+  /**
+   * @param cells one per period and segment (everyone first in each period)
+   * @param whole one per segment (everyone first) over the whole range [from, to) taken as one period
+   */
+  public record Report(String goal, Period period, List<String> segments, List<Cell> cells, List<Cell> whole, List<Share> shares) {}
 
   /** Parses a goal: a condition on a single count or sum, without a window of its own. */
   public static Rule.MeasureRule goal(String text) {
@@ -98,13 +105,25 @@ public final class Conversions {
         converters[s + 1] += c;
       }
     }
+    List<Cell> whole = new ArrayList<>();
+    Instant first = bounds.get(0);
+    Instant last = bounds.get(bounds.size() - 1);
+    Measure.Aggregate inRange = new Measure.Aggregate(a.fn(), a.eventType(), a.property(), a.filter(),
+        new Window.Range(new Value.TimeValue(first), new Value.TimeValue(last)));
+    long[] convRange = store.memberKeys(new Rule.MeasureRule(inRange, goal.condition()), last.minusNanos(1000));
+    long[] everyone = store.memberKeys(new Rule.And(List.of()), first);
+    whole.add(new Cell(first, last, null, everyone.length, intersection(everyone, convRange)));
+    for (String name : names) {
+      long[] members = store.memberKeys(segments.get(name), first);
+      whole.add(new Cell(first, last, name, members.length, intersection(members, convRange)));
+    }
     List<Share> shares = new ArrayList<>();
     for (int s = 0; s <= names.size(); s++) {
       shares.add(new Share(s == 0 ? null : names.get(s - 1), memberPeriods[s], converters[s],
           memberPeriods[0] == 0 ? Double.NaN : (double) memberPeriods[s] / memberPeriods[0],
           converters[0] == 0 ? Double.NaN : (double) converters[s] / converters[0]));
     }
-    return new Report(RuleText.print(goal), period, names, cells, shares);
+    return new Report(RuleText.print(goal), period, names, cells, whole, shares);
   }
 
   /** Calendar periods in UTC covering [from, to): the first starts at from, the last ends at to. */

@@ -13,7 +13,36 @@ import java.util.Objects;
  * (replacing weights and coverage), hash filters (replacing the namespace), and a forced variation.
  */
 public record Allocation(List<Variant> variants, double coverage, Namespace namespace, String hashAttribute, String seed,
-    int hashVersion, List<double[]> ranges, List<Filter> filters, Integer force, boolean active) {
+    int hashVersion, List<double[]> ranges, List<Filter> filters, Integer force, boolean active, Sticky sticky) {
+
+  /**
+   * GrowthBook's sticky bucketing: a unit keeps the variation it was first given, whatever the weights, coverage or
+   * targeting become, until the bucket version changes. {@code enabled} is the negation of GrowthBook's
+   * {@code disableStickyBucketing}; {@code bucketVersion} names the current bucketing (bumping it re-buckets
+   * everyone); units with an assignment from a version below {@code minBucketVersion} are kept out of the
+   * experiment; {@code fallbackAttribute} is hashed when the unit has no hash attribute (an anonymous id standing
+   * in for a user id). As in GrowthBook's SDKs, all four act only where sticky bucketing is enabled.
+   */
+  public record Sticky(boolean enabled, int bucketVersion, int minBucketVersion, String fallbackAttribute) {
+    public static final Sticky DEFAULT = new Sticky(true, 0, 0, null);
+
+    public Sticky {
+      checkArgument(bucketVersion >= 0, "bucketVersion must be a whole number >= 0, got %s", bucketVersion);
+      checkArgument(minBucketVersion >= 0, "minBucketVersion must be a whole number >= 0, got %s", minBucketVersion);
+      checkArgument(fallbackAttribute == null || !fallbackAttribute.isBlank(), "fallbackAttribute must not be blank, got '%s'", fallbackAttribute);
+    }
+
+    /** GrowthBook's sticky-bucket experiment key: {@code key__version}. */
+    public String assignmentKey(String experimentKey, int version) {
+      return experimentKey + "__" + version;
+    }
+  }
+
+  /** Without sticky-bucketing settings: GrowthBook's defaults. */
+  public Allocation(List<Variant> variants, double coverage, Namespace namespace, String hashAttribute, String seed,
+      int hashVersion, List<double[]> ranges, List<Filter> filters, Integer force, boolean active) {
+    this(variants, coverage, namespace, hashAttribute, seed, hashVersion, ranges, filters, force, active, Sticky.DEFAULT);
+  }
 
   /** The slice {@code [start, end)} of namespace {@code id} (hashed with seed "__" + id, version 1). */
   public record Namespace(String id, double start, double end) {
@@ -38,6 +67,7 @@ public record Allocation(List<Variant> variants, double coverage, Namespace name
     checkArgument(hashAttribute != null && !hashAttribute.isBlank(), "hash attribute must not be blank, got '%s'", hashAttribute);
     ranges = ranges == null ? null : List.copyOf(ranges);
     filters = filters == null ? List.of() : List.copyOf(filters);
+    sticky = sticky == null ? Sticky.DEFAULT : sticky;
     java.util.Set<String> keys = new java.util.HashSet<>();
     for (Variant v : variants) {
       checkArgument(keys.add(v.key()), "variant keys must be unique, '%s' appears twice", v.key());

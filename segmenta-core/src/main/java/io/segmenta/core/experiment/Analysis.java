@@ -26,7 +26,10 @@ import java.util.Map;
  *   <li>the frequentist Welch test of the relative lift (delta method) and of the absolute difference, or, when the
  *       results are looked at while the test runs, the sequential test with always-valid intervals;</li>
  *   <li>the Gaussian Bayesian read (chance to win, risk);</li>
- *   <li>for conversions, the pooled two-proportion z-test (two-sided and one-sided "the variant is better");</li>
+ *   <li>for conversions (0/1 per unit), the pooled two-proportion z-test (two-sided and one-sided "the variant is
+ *       better"): with fixed-horizon intervals it is the test whose p-value decides and is corrected, because it is
+ *       the textbook test a data scientist checks a binary A/B result against (Agresti 2013, section 3.1); the
+ *       interval stays the delta-method one of the relative lift, which the z test has none of;</li>
  *   <li>multiple-testing correction (Holm by default, or Benjamini-Hochberg) across the segments of the breakdown,
  *       per metric and variant: the overall row is the pre-registered comparison and is not corrected;</li>
  *   <li>a warning where a segment is too small to detect the minimum detectable effect with 80 % power;</li>
@@ -39,6 +42,34 @@ public final class Analysis {
   private Analysis() {}
 
   public enum Correction { HOLM, BENJAMINI_HOCHBERG, NONE }
+
+  /** The test whose p-value a comparison reports and decides on. */
+  public enum Method {
+    /** Welch's t test of the relative lift, its variance from the delta method: means and ratios. */
+    WELCH_T("Welch t", "welch_t"),
+    /** The pooled two-proportion z test: conversions (0/1 per unit), fixed horizon. */
+    POOLED_Z("pooled z", "pooled_two_proportion_z"),
+    /** Always-valid sequential test of the relative lift: any metric when the results are looked at while running. */
+    SEQUENTIAL("sequential", "sequential");
+
+    private final String label;
+    private final String id;
+
+    Method(String label, String id) {
+      this.label = label;
+      this.id = id;
+    }
+
+    /** Short, for a table column. */
+    public String label() {
+      return label;
+    }
+
+    /** Stable, for JSON and CSV. */
+    public String id() {
+      return id;
+    }
+  }
 
   /**
    * @param alpha significance level (two-sided)
@@ -60,20 +91,27 @@ public final class Analysis {
 
   /**
    * One variant against the control on one metric, in one segment ({@code null}: everyone). {@code pAdjusted} is the
-   * corrected p-value (equal to {@code test.pValue()} for the overall row). {@code zTest} is null for non-conversions.
+   * corrected p-value (equal to {@code pValue} for the overall row). {@code zTest} is null for non-conversions.
+   * {@code method} names the test behind {@code pValue}: the pooled z test for a conversion (fixed horizon), else
+   * {@code test}'s (Welch or sequential); {@code test} always holds the relative lift and its interval.
    */
   public record Comparison(String segment, String metric, Metric.Kind kind, boolean guardrail, boolean lowerIsBetter,
-      Arm control, Arm variant, TestResult test, TestResult absolute, GaussianBayes.Result bayes,
+      Arm control, Arm variant, Method method, double pValue, TestResult test, TestResult absolute, GaussianBayes.Result bayes,
       ProportionsZTest.Result zTest, double zOneSidedBetter, double pAdjusted, boolean significant, long unitsNeeded,
       List<String> warnings) {
 
     /** Whether the variant did better than the control, significantly, in the metric's direction. */
     public boolean better() {
-      return significant && (lowerIsBetter ? test.estimate() < 0 : test.estimate() > 0);
+      return significant && (lowerIsBetter ? direction() < 0 : direction() > 0);
     }
 
     public boolean worse() {
-      return significant && (lowerIsBetter ? test.estimate() > 0 : test.estimate() < 0);
+      return significant && (lowerIsBetter ? direction() > 0 : direction() < 0);
+    }
+
+    /** The sign of the effect: the relative lift's, or the difference's where a control of 0 leaves no lift. */
+    private double direction() {
+      return Double.isFinite(test.estimate()) ? test.estimate() : absolute.estimate();
     }
 
     /** The posterior chance that the variant is better in the metric's direction (lower, for a cost). */
@@ -183,25 +221,30 @@ public final class Analysis {
             100 * o.minimumEffect(), smaller, needed));
       }
     }
+    Method method = o.sequential() ? Method.SEQUENTIAL : z != null ? Method.POOLED_Z : Method.WELCH_T;
+    double p = method == Method.POOLED_Z ? z.pValue() : test.pValue();
     if (!test.ok()) {
       warnings.add(test.diagnostic());
     }
+    if (method == Method.POOLED_Z && !z.ok() && !z.diagnostic().equals(test.diagnostic())) {
+      warnings.add("z test: " + z.diagnostic());
+    }
     return new Comparison(seg, metric.name(), metric.kind(), metric.guardrail(), metric.lowerIsBetter(),
-        new Arm(controlKey, a.n(), a.mean()), new Arm(variantKey, b.n(), b.mean()), test, abs, bayes, z, oneSided,
-        test.pValue(), false, needed, List.copyOf(warnings));
+        new Arm(controlKey, a.n(), a.mean()), new Arm(variantKey, b.n(), b.mean()), method, p, test, abs, bayes, z, oneSided,
+        p, false, needed, List.copyOf(warnings));
   }
 
   /** Applies the correction across the segment rows of one metric and variant; the overall row keeps its p-value. */
   private static List<Comparison> correct(List<Comparison> family, Options o) {
     List<Integer> idx = new ArrayList<>();
     for (int i = 1; i < family.size(); i++) {
-      if (Double.isFinite(family.get(i).test().pValue())) {
+      if (Double.isFinite(family.get(i).pValue())) {
         idx.add(i);
       }
     }
     double[] p = new double[idx.size()];
     for (int i = 0; i < p.length; i++) {
-      p[i] = family.get(idx.get(i)).test().pValue();
+      p[i] = family.get(idx.get(i)).pValue();
     }
     double[] adj = switch (o.correction()) {
       case HOLM -> MultipleTesting.holm(p);
@@ -212,11 +255,11 @@ public final class Analysis {
     for (int i = 0; i < family.size(); i++) {
       Comparison c = family.get(i);
       int k = idx.indexOf(i);
-      double pa = k >= 0 ? adj[k] : c.test().pValue();
+      double pa = k >= 0 ? adj[k] : c.pValue();
       // A sequential p-value is the smallest alpha whose always-valid interval excludes 0, so one rule serves both.
       boolean sig = Double.isFinite(pa) && pa < o.alpha();
       out.add(new Comparison(c.segment(), c.metric(), c.kind(), c.guardrail(), c.lowerIsBetter(), c.control(), c.variant(),
-          c.test(), c.absolute(), c.bayes(), c.zTest(), c.zOneSidedBetter(), pa, sig, c.unitsNeeded(), c.warnings()));
+          c.method(), c.pValue(), c.test(), c.absolute(), c.bayes(), c.zTest(), c.zOneSidedBetter(), pa, sig, c.unitsNeeded(), c.warnings()));
     }
     return out;
   }

@@ -1,8 +1,12 @@
 package io.segmenta.core.experiment;
 
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -129,11 +133,14 @@ public final class Assignment {
   }
 
   /**
-   * Decides one unit's variation as GrowthBook's SDKs run an experiment, step by step: fewer than two variations,
-   * the kill switch, a variation forced for the unit, an inactive experiment, a missing hash attribute, hash filters
-   * (or else the namespace), the targeting condition and segment, the hash and its bucket ranges, a forced
-   * variation (after coverage, so coverage wins), QA mode. Every "no" says which step said it. URL targeting,
-   * query-string overrides and prerequisite flags are browser and feature-flag matters with no place here.
+   * Decides one unit's variation as GrowthBook's SDKs run an experiment ({@code runExperiment} in the JavaScript
+   * SDK), step by step: fewer than two variations, the kill switch, a variation forced for the unit, an inactive
+   * experiment, the hash attribute (or, with sticky bucketing, the fallback attribute) and a missing one, a stored
+   * sticky bucket, then, without one, hash filters (or else the namespace), the targeting condition and segment; the
+   * hash and its bucket ranges (skipped when a sticky bucket decided), a bucket from a blocked version, coverage, a
+   * forced variation (after coverage, so coverage wins), QA mode. Every "no" says which step said it. URL targeting,
+   * query-string overrides and prerequisite flags are browser and feature-flag matters with no place here
+   * ({@link ExperimentJson} refuses {@code parentConditions} rather than ignore them).
    */
   public static Decision decide(Experiment e, Unit u) {
     Allocation a = e.allocation();
@@ -146,20 +153,92 @@ public final class Assignment {
     }
     Integer forced = u.forced().get(e.key());
     if (forced != null) {
-      return result(e, forced, false, null, "the variation is forced for this unit");
+      return result(e, forced, false, null, null, false, "the variation is forced for this unit");
     }
     if (!a.active()) {
       return out(e, "the experiment is not active");
     }
-    io.segmenta.core.value.Value hv = u.attribute(a.hashAttribute());
-    String hashValue = hv == null || hv.isNull() ? "" : io.segmenta.core.rule.Evaluator.jsString(hv);
-    if (hashValue.isEmpty()) {
-      return out(e, "the unit has no '" + a.hashAttribute() + "' to hash");
+    // Sticky bucketing needs both the experiment's consent and a store of assignments behind the unit, as the SDKs
+    // need both !disableStickyBucketing and a sticky-bucket service.
+    Allocation.Sticky st = a.sticky();
+    boolean sticky = st.enabled() && u.stickyAssignments() != null;
+    String hashAttribute = a.hashAttribute();
+    String hashValue = text(u.attribute(hashAttribute));
+    if (hashValue.isEmpty() && sticky && st.fallbackAttribute() != null) {
+      String fallback = text(u.attribute(st.fallbackAttribute()));
+      if (!fallback.isEmpty()) {
+        hashAttribute = st.fallbackAttribute();
+        hashValue = fallback;
+      }
     }
+    if (hashValue.isEmpty()) {
+      return out(e, "the unit has no '" + a.hashAttribute() + "'" + (sticky && st.fallbackAttribute() != null
+          ? " nor '" + st.fallbackAttribute() + "'" : "") + " to hash");
+    }
+    int assigned = -1;
+    boolean found = false;
+    boolean blocked = false;
+    if (sticky) {
+      Map<String, String> stored = u.stickyAssignments();
+      // A bucket from any version below minBucketVersion keeps the unit out: the experiment was restarted and the
+      // units that saw the old version must not pollute the new one.
+      for (int v = 0; v < st.minBucketVersion() && !blocked; v++) {
+        blocked = stored.containsKey(st.assignmentKey(e.key(), v));
+      }
+      if (!blocked) {
+        String key = stored.get(st.assignmentKey(e.key(), st.bucketVersion()));
+        // A stored key naming no current variant is no assignment at all (the SDKs look it up in meta the same way).
+        assigned = key == null ? -1 : a.indexOf(key);
+        found = assigned >= 0;
+      }
+    }
+    if (!found) {
+      Decision excluded = targeting(e, u, hashValue);
+      if (excluded != null) {
+        return excluded;
+      }
+    }
+    OptionalDouble n = hash(a.seed() == null ? e.key() : a.seed(), hashValue, a.hashVersion());
+    if (n.isEmpty()) {
+      return out(e, "hash version " + a.hashVersion() + " is unknown");
+    }
+    if (!found) {
+      assigned = a.ranges() != null ? chooseVariation(n.getAsDouble(), a.ranges()) : choose(n.getAsDouble(), a);
+    }
+    if (blocked) {
+      return out(e, "the unit was bucketed under a bucket version below " + st.minBucketVersion() + " and is kept out (minBucketVersion)");
+    }
+    if (assigned < 0) {
+      return out(e, "the unit's hash falls outside the covered share of traffic");
+    }
+    if (a.force() != null) {
+      return result(e, a.force(), false, hashValue, hashAttribute, false, "the experiment forces variation " + a.force());
+    }
+    if (u.qaMode()) {
+      return out(e, "QA mode: only forced variations are shown");
+    }
+    return result(e, assigned, true, hashValue, hashAttribute, found,
+        found ? "kept the variation stored for it (sticky bucket, version " + st.bucketVersion() + ")" : "assigned by hash");
+  }
+
+  /**
+   * What a sticky-bucket store keeps after a decision, GrowthBook's {@code key__bucketVersion} to the variation's key
+   * under the attribute hashed: something only when the unit takes part and sticky bucketing is on.
+   */
+  public static Optional<Map.Entry<String, String>> stickyAssignment(Experiment e, Decision d) {
+    Allocation.Sticky st = e.allocation().sticky();
+    if (!d.inExperiment() || !st.enabled() || d.hashAttribute() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(Map.entry(st.assignmentKey(e.key(), st.bucketVersion()), d.variantKey()));
+  }
+
+  /** Hash filters (or else the namespace), the condition and the segment: null when the unit passes them all. */
+  private static Decision targeting(Experiment e, Unit u, String hashValue) {
+    Allocation a = e.allocation();
     if (!a.filters().isEmpty()) {
       for (Allocation.Filter f : a.filters()) {
-        io.segmenta.core.value.Value fv = u.attribute(f.attribute() == null ? "id" : f.attribute());
-        String s = fv == null || fv.isNull() ? "" : io.segmenta.core.rule.Evaluator.jsString(fv);
+        String s = text(u.attribute(f.attribute() == null ? "id" : f.attribute()));
         OptionalDouble n = s.isEmpty() ? OptionalDouble.empty() : hash(f.seed(), s, f.hashVersion());
         if (n.isEmpty() || f.ranges().stream().noneMatch(r -> n.getAsDouble() >= r[0] && n.getAsDouble() < r[1])) {
           return out(e, "the unit is filtered out by the hash filter with seed '" + f.seed() + "'");
@@ -169,41 +248,32 @@ public final class Assignment {
       return out(e, "the unit is outside the experiment's slice of namespace '" + a.namespace().id() + "'");
     }
     Targeting t = e.targeting();
-    if (t.condition() != null && !io.segmenta.core.rule.Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
+    if (t.condition() != null && !Evaluator.evalCondition(t.condition(), u.attributes(), u.savedGroups())) {
       return out(e, "the unit does not meet the targeting condition");
     }
     if (t.segment() != null && !u.segments().test(t.segment())) {
       return out(e, "the unit is not in segment '" + t.segment() + "'");
     }
-    OptionalDouble n = hash(a.seed() == null ? e.key() : a.seed(), hashValue, a.hashVersion());
-    if (n.isEmpty()) {
-      return out(e, "hash version " + a.hashVersion() + " is unknown");
-    }
-    int assigned = a.ranges() != null ? chooseVariation(n.getAsDouble(), a.ranges()) : choose(n.getAsDouble(), a);
-    if (assigned < 0) {
-      return out(e, "the unit's hash falls outside the covered share of traffic");
-    }
-    if (a.force() != null) {
-      return result(e, a.force(), false, hashValue, "the experiment forces variation " + a.force());
-    }
-    if (u.qaMode()) {
-      return out(e, "QA mode: only forced variations are shown");
-    }
-    return result(e, assigned, true, hashValue, "assigned by hash");
+    return null;
+  }
+
+  /** An attribute as the SDKs hash it: JavaScript's String(value), empty when absent or null. */
+  private static String text(Value v) {
+    return v == null || v.isNull() ? "" : Evaluator.jsString(v);
   }
 
   private static Decision out(Experiment e, String reason) {
     Variant first = e.allocation().variants().isEmpty() ? null : e.allocation().variants().get(0);
-    return new Decision(0, first == null ? null : first.key(), first == null ? io.segmenta.core.value.Value.NULL : first.value(), false, false, null, reason);
+    return new Decision(0, first == null ? null : first.key(), first == null ? Value.NULL : first.value(), false, false, null, reason);
   }
 
-  private static Decision result(Experiment e, int index, boolean hashUsed, String hashValue, String reason) {
+  private static Decision result(Experiment e, int index, boolean hashUsed, String hashValue, String hashAttribute, boolean sticky, String reason) {
     List<Variant> vs = e.allocation().variants();
     if (index < 0 || index >= vs.size()) {
       return out(e, "variation " + index + " does not exist");
     }
     Variant v = vs.get(index);
-    return new Decision(index, v.key(), v.value(), true, hashUsed, hashValue, reason);
+    return new Decision(index, v.key(), v.value(), true, hashUsed, hashValue, reason, hashAttribute, sticky);
   }
 
   /** Whether a unit falls in a namespace's [start, end) slice (hashed with seed "__" + namespace, version 1). */

@@ -13,10 +13,11 @@ import java.util.Objects;
  * measured ({@link Metric}s, over {@code window} after each unit's first exposure), which exposure events count
  * ({@code exposureFilter}, a condition on the exposure event's properties, e.g. that the page shown was the variant
  * assigned), and when it runs ({@code start} inclusive, {@code stop} exclusive; either may be open). The first
- * variant is the control every other variant is compared with.
+ * variant is the control every other variant is compared with. {@code name} and {@code phase} are GrowthBook's
+ * display name and phase id, kept as given (neither changes assignment).
  */
 public record Experiment(String key, String description, Allocation allocation, Targeting targeting,
-    List<Metric> metrics, Duration window, Rule exposureFilter, Instant start, Instant stop) {
+    List<Metric> metrics, Duration window, Rule exposureFilter, Instant start, Instant stop, String name, String phase) {
 
   /** The event type an exposure is recorded as (Segment's "Experiment Viewed"). */
   public static final String EXPOSURE_EVENT = "experiment_viewed";
@@ -36,16 +37,22 @@ public record Experiment(String key, String description, Allocation allocation, 
     }
   }
 
+  /** Without GrowthBook's display name and phase. */
+  public Experiment(String key, String description, Allocation allocation, Targeting targeting,
+      List<Metric> metrics, Duration window, Rule exposureFilter, Instant start, Instant stop) {
+    this(key, description, allocation, targeting, metrics, window, exposureFilter, start, stop, null, null);
+  }
+
   /** The control: the first variant. */
   public Variant control() {
     return allocation.variants().get(0);
   }
 
   public Experiment withMetrics(List<Metric> m) {
-    return new Experiment(key, description, allocation, targeting, m, window, exposureFilter, start, stop);
+    return new Experiment(key, description, allocation, targeting, m, window, exposureFilter, start, stop, name, phase);
   }
 
   public Experiment withStop(Instant s) {
-    return new Experiment(key, description, allocation, targeting, metrics, window, exposureFilter, start, s);
+    return new Experiment(key, description, allocation, targeting, metrics, window, exposureFilter, start, s, name, phase);
   }
 }

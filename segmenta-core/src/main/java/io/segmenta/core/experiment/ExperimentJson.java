@@ -18,23 +18,30 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * The JSON form of an experiment, for the store and the API. It reads GrowthBook's experiment objects as they are
  * ({@code variations}, {@code weights}, {@code coverage}, {@code condition}, {@code namespace: [id, start, end]},
  * {@code hashAttribute}, {@code hashVersion}, {@code seed}, {@code ranges}, {@code filters}, {@code force},
- * {@code active}; hash version 1 when absent, as in the SDKs) and adds Segmenta's own fields: {@code variants} with
- * keys, {@code segment}, {@code metrics}, {@code guardrails}, {@code window}, {@code exposureFilter}, {@code start},
- * {@code stop}. Unknown fields are errors, so a typo never silently changes an experiment. Printing writes the
- * canonical form, which reads back to an equal experiment.
+ * {@code active}; hash version 1 when absent, as in the SDKs), with the SDK payload's {@code name}, {@code phase}
+ * and {@code meta} (variation keys, names, passthrough) kept, and its sticky-bucketing fields ({@code bucketVersion},
+ * {@code minBucketVersion}, {@code disableStickyBucketing}, {@code fallbackAttribute}) applied by
+ * {@link Assignment#decide}. {@code parentConditions} (prerequisite feature flags) cannot be evaluated here, so a
+ * non-empty list is refused rather than ignored. Segmenta's own fields: {@code variants} with keys, {@code segment},
+ * {@code metrics}, {@code guardrails}, {@code window}, {@code exposureFilter}, {@code start}, {@code stop}. Unknown
+ * fields are errors, so a typo never silently changes an experiment. Printing writes the canonical form, which reads
+ * back to an equal experiment.
  */
 public final class ExperimentJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final Set<String> FIELDS = Set.of("key", "description", "variants", "variations", "weights", "coverage",
       "condition", "segment", "namespace", "hashAttribute", "hashVersion", "seed", "ranges", "filters", "force", "active",
-      "metrics", "guardrails", "window", "exposureFilter", "start", "stop");
+      "metrics", "guardrails", "window", "exposureFilter", "start", "stop", "name", "phase", "meta", "bucketVersion",
+      "minBucketVersion", "disableStickyBucketing", "fallbackAttribute", "parentConditions");
+  private static final Set<String> META_FIELDS = Set.of("key", "name", "passthrough");
 
   private ExperimentJson() {}
 
@@ -70,9 +77,12 @@ public final class ExperimentJson {
         }
       }
       Integer force = n.hasNonNull("force") ? Integer.valueOf(n.get("force").asInt()) : null;
+      parentConditions(n.get("parentConditions"));
+      Allocation.Sticky sticky = new Allocation.Sticky(!bool(n, "disableStickyBucketing", false), whole(n, "bucketVersion"),
+          whole(n, "minBucketVersion"), text(n, "fallbackAttribute", null));
       Allocation a = new Allocation(variants, number(n, "coverage", 1.0), ns, text(n, "hashAttribute", "id"), text(n, "seed", null),
           n.path("hashVersion").asInt(1), n.hasNonNull("ranges") ? ranges(n.get("ranges"), "ranges") : null, filters, force,
-          n.path("active").asBoolean(true));
+          n.path("active").asBoolean(true), sticky);
       Targeting t = new Targeting(text(n, "segment", null), n.hasNonNull("condition") ? condition(n.get("condition")) : null);
       List<Metric> metrics = new ArrayList<>();
       metrics(n, "metrics", false, metrics);
@@ -86,7 +96,8 @@ public final class ExperimentJson {
           throw new UserException("experiment field 'exposureFilter': " + e.getMessage());
         }
       }
-      return new Experiment(key, text(n, "description", null), a, t, metrics, window, exposure, instant(n, "start"), instant(n, "stop"));
+      return new Experiment(key, text(n, "description", null), a, t, metrics, window, exposure, instant(n, "start"), instant(n, "stop"),
+          text(n, "name", null), text(n, "phase", null));
     } catch (IllegalArgumentException e) {
       throw new UserException("experiment '" + key + "': " + e.getMessage());
     }
@@ -95,8 +106,8 @@ public final class ExperimentJson {
   private static List<Variant> variants(JsonNode n) {
     List<Variant> out = new ArrayList<>();
     if (n.has("variants")) {
-      if (n.has("variations") || n.has("weights")) {
-        throw new UserException("experiment: give either 'variants' or GrowthBook's 'variations' and 'weights', not both");
+      if (n.has("variations") || n.has("weights") || n.has("meta")) {
+        throw new UserException("experiment: give either 'variants' or GrowthBook's 'variations', 'weights' and 'meta', not both");
       }
       JsonNode vs = array(n, "variants");
       double[] equal = Assignment.equalWeights(vs.size());
@@ -109,16 +120,31 @@ public final class ExperimentJson {
           if (k == null) {
             throw new UserException("experiment field 'variants[" + i + "].key' is required");
           }
-          out.add(new Variant(k, v.hasNonNull("weight") ? v.get("weight").asDouble() : equal[i], JsonValues.fromJson(v.get("value"))));
+          out.add(new Variant(k, v.hasNonNull("weight") ? v.get("weight").asDouble() : equal[i], JsonValues.fromJson(v.get("value")),
+              text(v, "name", null), bool(v, "passthrough", false)));
         }
         i++;
       }
     } else {
       JsonNode vs = array(n, "variations");
       double[] w = equalOr(vs.size(), n.get("weights"));
+      JsonNode meta = n.hasNonNull("meta") ? array(n, "meta") : F.arrayNode();
       int i = 0;
       for (JsonNode v : vs) {
-        out.add(new Variant(Integer.toString(i), w[i], JsonValues.fromJson(v)));
+        // GrowthBook's result key is meta[i].key, else the index: what exposures record and sticky buckets store.
+        JsonNode m = i < meta.size() ? meta.get(i) : F.objectNode();
+        if (!m.isObject()) {
+          throw new UserException("experiment field 'meta[" + i + "]': expected an object with key, name, passthrough; got " + m);
+        }
+        for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          if (!META_FIELDS.contains(f)) {
+            throw new UserException("experiment field 'meta[" + i + "]." + f + "' is unknown; known: " + new java.util.TreeSet<>(META_FIELDS));
+          }
+        }
+        String key = text(m, "key", null);
+        out.add(new Variant(key == null || key.isEmpty() ? Integer.toString(i) : key, w[i], JsonValues.fromJson(v), text(m, "name", null),
+            bool(m, "passthrough", false)));
         i++;
       }
     }
@@ -244,6 +270,46 @@ public final class ExperimentJson {
     return v.asText();
   }
 
+  /**
+   * GrowthBook's prerequisites: each names a feature flag whose value must meet a condition. Segmenta holds no
+   * feature flags to evaluate, and dropping the check would put units in the experiment that GrowthBook keeps out,
+   * so a non-empty list is refused with the way out.
+   */
+  private static void parentConditions(JsonNode p) {
+    if (p == null || p.isNull() || (p.isArray() && p.isEmpty())) {
+      return;
+    }
+    if (!p.isArray()) {
+      throw new UserException("experiment field 'parentConditions': expected a list, got " + p.getNodeType().name().toLowerCase(Locale.ROOT));
+    }
+    throw new UserException("experiment field 'parentConditions': prerequisite feature flags (" + p.get(0).path("id").asText("?")
+        + ") cannot be evaluated by Segmenta, which holds no feature flags, and ignoring them would assign units GrowthBook keeps out;"
+        + " remove them, or put the prerequisite's attributes in 'condition'");
+  }
+
+  private static boolean bool(JsonNode n, String field, boolean dflt) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw new UserException("experiment field '" + field + "': expected true or false, got " + v);
+    }
+    return v.asBoolean();
+  }
+
+  /** A whole number >= 0 (0 when absent), as GrowthBook's bucket versions are. */
+  private static int whole(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return 0;
+    }
+    if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > Integer.MAX_VALUE) {
+      throw new UserException("experiment field '" + field + "': expected a whole number >= 0, got " + v);
+    }
+    return v.asInt();
+  }
+
   private static double number(JsonNode n, String field, double dflt) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
@@ -262,12 +328,24 @@ public final class ExperimentJson {
     if (e.description() != null) {
       o.put("description", e.description());
     }
+    if (e.name() != null) {
+      o.put("name", e.name());
+    }
+    if (e.phase() != null) {
+      o.put("phase", e.phase());
+    }
     Allocation a = e.allocation();
     ArrayNode vs = o.putArray("variants");
     for (Variant v : a.variants()) {
       ObjectNode x = vs.addObject().put("key", v.key()).put("weight", v.weight());
       if (!v.value().isNull()) {
         x.set("value", JsonValues.toJson(v.value()));
+      }
+      if (v.name() != null) {
+        x.put("name", v.name());
+      }
+      if (v.passthrough()) {
+        x.put("passthrough", true);
       }
     }
     o.put("coverage", a.coverage());
@@ -306,6 +384,19 @@ public final class ExperimentJson {
     }
     if (!a.active()) {
       o.put("active", false);
+    }
+    Allocation.Sticky st = a.sticky();
+    if (st.bucketVersion() > 0) {
+      o.put("bucketVersion", st.bucketVersion());
+    }
+    if (st.minBucketVersion() > 0) {
+      o.put("minBucketVersion", st.minBucketVersion());
+    }
+    if (!st.enabled()) {
+      o.put("disableStickyBucketing", true);
+    }
+    if (st.fallbackAttribute() != null) {
+      o.put("fallbackAttribute", st.fallbackAttribute());
     }
     ArrayNode ms = o.putArray("metrics");
     ArrayNode gs = o.putArray("guardrails");

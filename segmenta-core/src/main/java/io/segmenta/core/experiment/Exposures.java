@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Assigns a known profile or an anonymous visitor to a running experiment and records the exposure. The unit's
+ * Assigns a profile (known or not yet) or an anonymous visitor to a running experiment and records the exposure. The unit's
  * attributes are its stored traits plus its id ({@code id}: the profile id, or the anonymous id) plus whatever the
  * caller adds (the page's context, say); a segment target is decided on the profile's history at the moment of the
  * call. Only a unit in the experiment is exposed, and the exposure event's id is derived from the experiment and the
@@ -32,18 +32,21 @@ public final class Exposures {
     this.clock = clock;
   }
 
-  /** The outcome of one call, and whether it recorded a new exposure. */
-  public record Outcome(String experiment, String unit, Decision decision, boolean recorded) {}
+  /**
+   * The outcome of one call, whether it recorded a new exposure, and whether the unit is a user id the store had no
+   * profile for (assigned on its id alone).
+   */
+  public record Outcome(String experiment, String unit, Decision decision, boolean recorded, boolean newProfile) {}
 
   public Outcome assign(Experiment e, String profileId, String anonymousId, Map<String, Value> context, boolean record) {
     if ((profileId == null) == (anonymousId == null)) {
       throw new UserException("assign a profile id or an anonymous id (exactly one)");
     }
     Instant now = clock.instant();
+    // A user id the store has not seen yet is assigned like any other, as a GrowthBook SDK assigns whatever id it is
+    // given: the hash needs only the id. It has no traits and belongs to no segment; recording its exposure creates
+    // the profile, as any event for a new user id does.
     Optional<ProfileHistory> history = profileId == null ? Optional.empty() : store.history(profileId);
-    if (profileId != null && history.isEmpty()) {
-      throw new UserException("there is no profile '" + profileId + "'");
-    }
     Map<String, Value> attributes = new LinkedHashMap<>();
     history.ifPresent(h -> attributes.putAll(h.profile().traits()));
     attributes.putAll(context);
@@ -51,13 +54,15 @@ public final class Exposures {
     attributes.put("id", new Value.Str(unit));
     Segments segments = new Segments(store, clock);
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
-    Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()));
+    // The unit's recorded exposures are its sticky-bucket store: what it was given, under which bucket version.
+    Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()))
+        .withStickyAssignments(history.map(h -> stickyAssignments(e, h)).orElse(Map.of()));
     Decision d = Assignment.decide(e, u);
     boolean recorded = false;
     if (record && d.inExperiment() && running(e, now)) {
       recorded = store.write(new Batch(List.of(), List.of(exposure(e, profileId, anonymousId, d.variantKey(), now)))).eventsWritten() > 0;
     }
-    return new Outcome(e.key(), unit, d, recorded);
+    return new Outcome(e.key(), unit, d, recorded, profileId != null && history.isEmpty());
   }
 
   /** Whether the experiment is between its start and stop at {@code now}. */
@@ -66,13 +71,43 @@ public final class Exposures {
   }
 
   /**
-   * The exposure event of a unit (a profile, or else an anonymous visitor): its id comes from the experiment and
-   * the unit, so a unit's first exposure stays the first however often it is recorded.
+   * The exposure event of a unit (a profile, or else an anonymous visitor): its id comes from the experiment, its
+   * bucket version (from 1 on, as {@code #version}) and the unit, so a unit's first exposure under a bucket version
+   * stays the first however often it is recorded, and a new bucket version records a new one.
    */
   public static Event exposure(Experiment e, String profileId, String anonymousId, String variantKey, Instant now) {
     String unit = profileId != null ? profileId : anonymousId;
-    return new Event("exp:" + e.key() + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
+    int version = e.allocation().sticky().bucketVersion();
+    return new Event("exp:" + e.key() + (version > 0 ? "#" + version : "") + ":" + (profileId != null ? "p:" : "a:") + unit, profileId, anonymousId,
         Experiment.EXPOSURE_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(variantKey)), List.of());
+  }
+
+  /**
+   * A profile's sticky buckets for one experiment, in GrowthBook's form ({@code key__version} to variation key),
+   * read from its exposures: the bucket version is in the id of the exposures Segmenta records; an exposure recorded
+   * elsewhere (a tracking call, an import) counts as version 0. The first exposure of each version wins.
+   */
+  static Map<String, String> stickyAssignments(Experiment e, ProfileHistory h) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Value key = new Value.Str(e.key());
+    String prefix = "exp:" + e.key();
+    for (Event x : h.events()) {
+      if (!x.type().equals(Experiment.EXPOSURE_EVENT) || !key.equals(x.property("experiment_id")) || !(x.property("variation_id") instanceof Value.Str v)) {
+        continue;
+      }
+      int version = 0;
+      String id = x.id();
+      if (id.startsWith(prefix + "#")) {
+        int colon = id.indexOf(':', prefix.length());
+        try {
+          version = Integer.parseInt(id.substring(prefix.length() + 1, colon < 0 ? id.length() : colon));
+        } catch (NumberFormatException ignored) {
+          version = 0;
+        }
+      }
+      out.putIfAbsent(e.allocation().sticky().assignmentKey(e.key(), version), v.value());
+    }
+    return out;
   }
 
   private static boolean inSegment(Segments segments, Evaluator evaluator, String name, ProfileHistory h) {

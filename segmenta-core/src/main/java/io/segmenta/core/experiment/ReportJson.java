@@ -2,12 +2,15 @@ package io.segmenta.core.experiment;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.stats.SampleRatioMismatch;
 import io.segmenta.stats.TestResult;
 import java.util.Locale;
 
 /**
  * The full numbers of an analysis as JSON, for the CLI's {@code --format json} and the admin API alike. Undefined
- * numbers are null; every test's diagnostic is kept next to its numbers.
+ * numbers are null; every test's diagnostic is kept next to its numbers. Rates, lifts and probabilities are
+ * fractions (0.448, not "44.8%"). Each comparison's {@code p_value} is that of its {@code method}
+ * ({@code pooled_two_proportion_z}, {@code welch_t} or {@code sequential}), the one {@code p_adjusted} corrects.
  */
 public final class ReportJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -30,6 +33,9 @@ public final class ReportJson {
     ObjectNode srm = m.putObject("sample_ratio_mismatch");
     num(srm, "chi_square", r.srm().chiSquare());
     num(srm, "p_value", r.srm().pValue());
+    srm.put("verdict", r.srm().verdict().label());
+    srm.put("mismatch_below", SampleRatioMismatch.MISMATCH_BELOW);
+    srm.put("watch_below", SampleRatioMismatch.WATCH_BELOW);
     srm.put("diagnostic", r.srm().diagnostic());
     m.put("multiple_variant_units", r.multipleVariantUnits());
     var unknown = m.putArray("unknown_variants");
@@ -48,6 +54,8 @@ public final class ReportJson {
       x.put("kind", c.kind().name().toLowerCase(Locale.ROOT));
       x.put("guardrail", c.guardrail());
       x.put("lower_is_better", c.lowerIsBetter());
+      x.put("method", c.method().id());
+      num(x, "p_value", c.pValue());
       arm(x.putObject("control"), c.control());
       arm(x.putObject("variant"), c.variant());
       test(x.putObject("relative"), c.test());

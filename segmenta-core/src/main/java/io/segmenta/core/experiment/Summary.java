@@ -1,5 +1,6 @@
 package io.segmenta.core.experiment;
 
+import io.segmenta.stats.SampleRatioMismatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,9 +11,13 @@ final class Summary {
 
   static List<String> of(Analysis.Report r) {
     List<String> out = new ArrayList<>();
-    if (r.srm() != null && Double.isFinite(r.srm().pValue()) && r.srm().pValue() < 0.001) {
-      out.add(String.format(Locale.ROOT, "Warning: the split between variants is not what was configured (sample ratio mismatch, p = %.2g); "
-          + "check how exposures are recorded before trusting any result.", r.srm().pValue()));
+    if (r.srm() != null && r.srm().verdict() == SampleRatioMismatch.Verdict.MISMATCH) {
+      out.add(String.format(Locale.ROOT, "Warning: the split between variants is not what was configured (sample ratio mismatch, p = %.2g < %s); "
+          + "check how exposures are recorded before trusting any result.", r.srm().pValue(), SampleRatioMismatch.MISMATCH_BELOW));
+    } else if (r.srm() != null && r.srm().verdict() == SampleRatioMismatch.Verdict.WATCH) {
+      out.add(String.format(Locale.ROOT, "Watch: the split between variants is a little off (sample ratio p = %.2g, below %s but not below %s); "
+          + "by chance this happens about once in 100 looks; if it keeps falling, check how exposures are recorded.",
+          r.srm().pValue(), SampleRatioMismatch.WATCH_BELOW, SampleRatioMismatch.MISMATCH_BELOW));
     }
     if (r.multipleVariantUnits() > 0) {
       out.add(String.format(Locale.ROOT, "%,d units saw more than one variant and are left out.", r.multipleVariantUnits()));
@@ -51,7 +56,7 @@ final class Summary {
       return String.format(Locale.ROOT, "%s, '%s' vs '%s': no result (%s).", what, c.variant().variant(), c.control().variant(), c.test().diagnostic());
     }
     String direction = c.test().estimate() >= 0 ? "higher" : "lower";
-    String sure = String.format(Locale.ROOT, "p = %.3g, %s interval %s to %s; chance it is better %.0f %%", c.test().pValue(),
+    String sure = String.format(Locale.ROOT, "%s p = %.3g, %s interval %s to %s; chance it is better %.0f %%", c.method().label(), c.pValue(),
         o.sequential() ? "always-valid" : "95 %", pct(c.test().ciLow()), pct(c.test().ciHigh()), 100 * c.chanceBetter());
     String verdict;
     if (c.better()) {

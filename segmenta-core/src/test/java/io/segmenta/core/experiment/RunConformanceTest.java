@@ -1,8 +1,11 @@
 package io.segmenta.core.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.segmenta.core.UserException;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * GrowthBook's cross-SDK {@code run} cases: each experiment is read by {@link ExperimentJson} (GrowthBook's own
  * experiment JSON, unchanged) and decided by {@link Assignment#decide}, and the variation value, "in experiment" and
  * "hash used" must match. Cases that need a browser URL (query-string overrides) or feature flags (prerequisites) test
- * SDK features Segmenta has no place for; they are listed by name, so a new case is never skipped silently.
+ * SDK features Segmenta has no place for; they are listed by name, so a new case is never skipped silently, and the
+ * prerequisite ones must be refused (an experiment run without its prerequisites would assign differently).
  */
 class RunConformanceTest {
   static final Set<String> NOT_APPLICABLE = Set.of("querystring force", "querystring force with inactive",
@@ -32,6 +36,13 @@ class RunConformanceTest {
       String name = c.get(0).asText();
       if (NOT_APPLICABLE.contains(name)) {
         skipped++;
+        if (c.get(2).has("parentConditions")) {
+          // Prerequisite flags cannot be evaluated here: the experiment is refused by name, never run without them.
+          tests.add(DynamicTest.dynamicTest(name + " (refused)", () -> {
+            UserException x = assertThrows(UserException.class, () -> ExperimentJson.parse(c.get(2)));
+            assertTrue(x.getMessage().startsWith("experiment field 'parentConditions'"), x.getMessage());
+          }));
+        }
         continue;
       }
       tests.add(DynamicTest.dynamicTest(name, () -> {
@@ -43,7 +54,7 @@ class RunConformanceTest {
       }));
     }
     assertEquals(NOT_APPLICABLE.size(), skipped, "every case named as not applicable exists");
-    assertEquals(73 - NOT_APPLICABLE.size(), tests.size());
+    assertEquals(73 - NOT_APPLICABLE.size() + 2, tests.size(), "the applicable cases and the two refused prerequisite cases");
     return tests.stream();
   }
 
