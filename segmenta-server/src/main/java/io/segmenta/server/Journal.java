@@ -448,20 +448,28 @@ final class Journal implements AutoCloseable {
    * got another definition keeps the one the schema has.
    */
   private void declare(List<JournalRecord> records) {
+    Schema s = store.schema();
+    Map<String, TraitDef> traits = new LinkedHashMap<>();
+    Map<String, PropertyDef> properties = new LinkedHashMap<>();
+    Map<String, Set<String>> types = new LinkedHashMap<>();
     for (JournalRecord r : records) {
-      Schema s = store.schema();
       for (TraitDef t : r.traits()) {
         if (s.trait(t.name()).isEmpty()) {
-          store.declareTrait(t);
+          traits.putIfAbsent(t.name(), t);
         }
       }
       for (PropertyDef p : r.properties()) {
         List<String> missing = r.propertyTypes().getOrDefault(p.name(), List.of()).stream()
             .filter(type -> !s.eventType(type).map(et -> et.has(p.name())).orElse(false)).toList();
         if (s.property(p.name()).isEmpty() || !missing.isEmpty()) {
-          store.declareProperty(s.property(p.name()).orElse(p), missing);
+          properties.putIfAbsent(p.name(), s.property(p.name()).orElse(p));
+          types.computeIfAbsent(p.name(), k -> new LinkedHashSet<>()).addAll(missing);
         }
       }
+    }
+    if (!traits.isEmpty() || !properties.isEmpty()) {
+      // One call: the store declares in short steps, so a replay with many names does not hold other writers up.
+      store.declare(List.copyOf(traits.values()), properties.values(), types);
     }
   }
 

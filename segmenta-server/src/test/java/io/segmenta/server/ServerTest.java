@@ -265,6 +265,19 @@ class ServerTest {
   @Nested
   class Admin {
     @Test
+    void status_countsWhatTheJournalApplied() throws Exception {
+      long before = admin("GET", "/admin/status", null).body().get("journal").get("appliedEvents").asLong();
+      assertEquals(200, track("/v1/track", "{\"userId\": \"st-1\", \"event\": \"Signed Up\"}").status());
+      Answer a = admin("GET", "/admin/status", null);
+      assertEquals(200, a.status(), a.raw());
+      JsonNode j = a.body().get("journal");
+      assertEquals(before + 1, j.get("appliedEvents").asLong(), a.raw());
+      assertEquals(0, j.get("parked").asLong(), a.raw());
+      assertEquals(0, j.get("pending").asInt(), a.raw());
+      assertEquals(403, send("GET", "/admin/status", basic(WRITE), null, null).status());
+    }
+
+    @Test
     void writeKey_cannotReadAnything() throws Exception {
       assertEquals(403, send("GET", "/admin/segments", basic(WRITE), null, null).status());
       assertEquals(401, send("GET", "/admin/segments", null, null, null).status());
