@@ -51,6 +51,11 @@ class TrackingStoreTest {
     return t;
   }
 
+  /** Declares what the exported event needs, as the exporting store had it. */
+  static void declareSameNames(Store other) throws Exception {
+    send(other, "[{\"type\": \"track\", \"userId\": \"u-0\", \"event\": \"Order Completed\", \"properties\": {\"seq\": 1, \"select\": \"x\", \"type\": \"t\"}}]");
+  }
+
   Store open() {
     return DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()));
   }
@@ -71,6 +76,13 @@ class TrackingStoreTest {
       assertEquals(Value.ofList(List.of(Value.of(1), Value.of(2))), e.extras().get("properties.scores"));
       assertTrue(e.extras().containsKey("properties.products"), e.extras().toString());
       assertEquals(1, s.count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+      Path file = dir.resolve("export.jsonl");
+      Files.writeString(file, Importer.toJsonLine(e) + "\n");
+      try (Store other = DuckDb.open(StoreConfig.resolve(dir.resolve("other"), "256MB", 1, Map.of()))) {
+        declareSameNames(other);
+        Importer.runJsonLines(file, other, Importer.Options.strict());
+        assertEquals(e.extras(), other.history("u-1").orElseThrow().events().get(0).extras(), "extras survive export and import");
+      }
     }
   }
 
