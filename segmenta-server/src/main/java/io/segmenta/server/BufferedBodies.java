@@ -86,10 +86,11 @@ final class BufferedBodies extends Handler.Wrapper {
       late.set(true);
       request.fail(new TimeoutException("body not received in time"));
     }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+    Thread caller = Thread.currentThread();
+    AtomicBoolean registering = new AtomicBoolean(true);
     Content.Source.asByteArrayAsync(request, maxBytes).whenComplete((raw, failure) -> {
       timer.cancel();
-      // Completion may come on a selector thread: the routes run on the pool, where blocking is allowed.
-      request.getComponents().getExecutor().execute(() -> {
+      Runnable route = () -> {
         try {
           if (failure != null) {
             throw late.get() ? new Refusal(408, "the body did not arrive within " + deadline.toSeconds() + " s")
@@ -105,8 +106,16 @@ final class BufferedBodies extends Handler.Wrapper {
         } catch (Throwable t) {
           callback.failed(t);
         }
-      });
+      };
+      // A body already there completes at once, on this pool thread: go on here. A later completion may come on a
+      // selector thread, which must not block: hand the route to the pool.
+      if (registering.get() && Thread.currentThread() == caller) {
+        route.run();
+      } else {
+        request.getComponents().getExecutor().execute(route);
+      }
     });
+    registering.set(false);
     return true;
   }
 
