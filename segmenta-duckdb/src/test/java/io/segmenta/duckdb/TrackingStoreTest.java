@@ -1,11 +1,14 @@
 package io.segmenta.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.identity.Stitching;
+import io.segmenta.core.ingest.ImportException;
+import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.ingest.SegmentSpec.Policy;
 import io.segmenta.core.ingest.SegmentSpec.Translation;
@@ -13,8 +16,11 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.port.ViolationCount;
+import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.value.Value;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +51,11 @@ class TrackingStoreTest {
     return t;
   }
 
+  /** Declares what the exported event needs, as the exporting store had it. */
+  static void declareSameNames(Store other) throws Exception {
+    send(other, "[{\"type\": \"track\", \"userId\": \"u-0\", \"event\": \"Order Completed\", \"properties\": {\"seq\": 1, \"select\": \"x\", \"type\": \"t\"}}]");
+  }
+
   Store open() {
     return DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()));
   }
@@ -64,7 +75,14 @@ class TrackingStoreTest {
       assertEquals(new Value.Str("lots"), e.extras().get("properties.revenue"));
       assertEquals(Value.ofList(List.of(Value.of(1), Value.of(2))), e.extras().get("properties.scores"));
       assertTrue(e.extras().containsKey("properties.products"), e.extras().toString());
-      assertEquals(1, s.count(io.segmenta.core.rule.RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+      assertEquals(1, s.count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+      Path file = dir.resolve("export.jsonl");
+      Files.writeString(file, Importer.toJsonLine(e) + "\n");
+      try (Store other = DuckDb.open(StoreConfig.resolve(dir.resolve("other"), "256MB", 1, Map.of()))) {
+        declareSameNames(other);
+        Importer.runJsonLines(file, other, Importer.Options.strict());
+        assertEquals(e.extras(), other.history("u-1").orElseThrow().events().get(0).extras(), "extras survive export and import");
+      }
     }
   }
 
@@ -74,7 +92,7 @@ class TrackingStoreTest {
       for (int i = 0; i < 3; i++) {
         send(s, "[{\"type\": \"identify\", \"userId\": \"u-" + i + "\", \"messageId\": \"i-" + i + "\", \"traits\": {\"age\": \"old-" + i + "\"}}]");
       }
-      s.recordViolations("app", List.of(new io.segmenta.core.port.Violation(0, "order", "properties.revenue", "number", "'x'")), NOW);
+      s.recordViolations("app", List.of(new Violation(0, "order", "properties.revenue", "number", "'x'")), NOW);
       List<ViolationCount> all = s.violations(null, 10);
       assertEquals(2, all.size(), all.toString());
       ViolationCount age = all.get(0);
@@ -82,6 +100,20 @@ class TrackingStoreTest {
           List.of(age.source(), age.eventType(), age.field(), age.expected(), age.count(), age.example()));
       assertEquals(1, s.violations("app", 10).size());
       assertEquals(new Value.Str("old-1"), s.history("u-1").orElseThrow().events().get(0).extras().get("traits.age"), "kept with the identify event");
+    }
+  }
+
+  @Test
+  void runJsonLines_instantOutsideTheRangeNamesFileLineAndField() throws Exception {
+    Path file = dir.resolve("events.jsonl");
+    Files.writeString(file, "{\"event_id\": \"e1\", \"profile_id\": \"a\", \"type\": \"order\", \"timestamp\": \"2025-06-01T00:00:00Z\"}\n"
+        + "{\"event_id\": \"e2\", \"profile_id\": \"a\", \"type\": \"order\", \"timestamp\": \"+300000-01-01T00:00:00Z\"}\n");
+    try (Store s = open()) {
+      ImportException e = assertThrows(ImportException.class,
+          () -> Importer.runJsonLines(file, s, Importer.Options.strict()));
+      assertTrue(e.getMessage().contains("events.jsonl:2, column timestamp: expected an instant between 1900-01-01T00:00:00Z and 2199-12-31T23:59:59Z"),
+          e.getMessage());
+      assertEquals(0, s.stats().events(), "nothing of a refused file is written");
     }
   }
 

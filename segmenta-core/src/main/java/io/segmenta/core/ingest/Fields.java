@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -185,59 +186,95 @@ final class Fields {
   /**
    * The first thing no message may hold, anywhere in it, as a problem message with its field; null when clean:
    * a number a double cannot hold ({@code 1e400}), a string with NUL or broken Unicode (stored, it could never be
-   * read back), a {@code {"$date": ...}} outside the accepted instants, a name over {@link Names#CLIENT_NAME_LIMIT} characters or with control characters, nesting deeper
-   * than {@link #MAX_DEPTH}.
+   * read back), a {@code {"$date": ...}} outside the accepted instants, a name over {@link Names#CLIENT_NAME_LIMIT}
+   * characters or with control characters, nesting deeper than {@link #MAX_DEPTH}. The walk builds no paths: a
+   * problem's field is assembled on the way back up, so a clean message (nearly all) costs one pass over its nodes.
    */
   static String[] hostile(JsonNode n, String field, int depth) {
-    if (depth > MAX_DEPTH) {
-      return new String[] {field.isEmpty() ? "(message)" : field, "nested more than " + MAX_DEPTH + " levels deep"};
-    }
-    if (n.isNumber()) {
-      if (!Double.isFinite(n.doubleValue())) {
-        return new String[] {field, "expected a number a double can hold (about ±1.8e308), got one of " + n.asText().length() + " characters"};
-      }
+    Found f = scan(n, depth);
+    if (f == null) {
       return null;
+    }
+    StringBuilder path = new StringBuilder(field);
+    for (int i = f.path.size() - 1; i >= 0; i--) {
+      String seg = f.path.get(i);
+      if (!seg.startsWith("[") && path.length() > 0) {
+        path.append('.');
+      }
+      path.append(seg);
+    }
+    return new String[] {path.length() == 0 ? "(message)" : path.toString(), f.message};
+  }
+
+  /** A problem found by {@link #scan}: its message, and the path segments from the node up (innermost first). */
+  private static final class Found {
+    final String message;
+    final List<String> path = new ArrayList<>();
+
+    Found(String message) {
+      this.message = message;
+    }
+
+    Found at(String segment) {
+      path.add(segment);
+      return this;
+    }
+  }
+
+  private static Found scan(JsonNode n, int depth) {
+    if (depth > MAX_DEPTH) {
+      return new Found("nested more than " + MAX_DEPTH + " levels deep");
     }
     if (n.isTextual()) {
       String s = n.textValue();
-      if (s.indexOf('\0') >= 0) {
-        return new String[] {field, "must not contain the control character U+0000 (NUL)"};
-      }
-      String bad = Names.badCharacter(s);
-      if (bad != null && bad.startsWith("a lone")) {
-        return new String[] {field, "must not contain " + bad};
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == 0 || Character.isSurrogate(c)) {
+          if (c == 0) {
+            return new Found("must not contain the control character U+0000 (NUL)");
+          }
+          String bad = Names.badCharacter(s);
+          if (bad != null && bad.startsWith("a lone")) {
+            return new Found("must not contain " + bad);
+          }
+          break;
+        }
       }
       return null;
     }
+    if (n.isNumber()) {
+      return Double.isFinite(n.doubleValue()) ? null
+          : new Found("expected a number a double can hold (about ±1.8e308), got one of " + n.asText().length() + " characters");
+    }
     if (n.isArray()) {
-      int i = 0;
-      for (JsonNode x : n) {
-        String[] p = hostile(x, field + "[" + i++ + "]", depth + 1);
-        if (p != null) {
-          return p;
+      for (int i = 0; i < n.size(); i++) {
+        Found f = scan(n.get(i), depth + 1);
+        if (f != null) {
+          return f.at("[" + i + "]");
         }
       }
       return null;
     }
     if (n.isObject()) {
-      Value date = JsonValues.dateOrNull(n);
-      if ((date instanceof Value.TimeValue t && !Instants.accepts(t.value())) || (date instanceof Value.DateValue d && !Instants.accepts(d.value()))) {
-        return new String[] {field.isEmpty() ? "(message)" : field, "expected an instant " + Instants.RANGE + ", got " + shown(n)};
+      if (n.size() == 1 && n.has("$date")) {
+        Value date = JsonValues.dateOrNull(n);
+        if ((date instanceof Value.TimeValue t && !Instants.accepts(t.value())) || (date instanceof Value.DateValue d && !Instants.accepts(d.value()))) {
+          return new Found("expected an instant " + Instants.RANGE + ", got " + shown(n));
+        }
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
-        String at = (field.isEmpty() ? "" : field + ".") + shownName(key);
         if (key.length() > Names.CLIENT_NAME_LIMIT) {
-          return new String[] {at, "a name is at most " + Names.CLIENT_NAME_LIMIT + " characters, got " + key.length()};
+          return new Found("a name is at most " + Names.CLIENT_NAME_LIMIT + " characters, got " + key.length()).at(shownName(key));
         }
         String bad = Names.badCharacter(key);
         if (bad != null) {
-          return new String[] {at, "a name must not contain " + bad};
+          return new Found("a name must not contain " + bad).at(shownName(key));
         }
-        String[] p = hostile(e.getValue(), at, depth + 1);
-        if (p != null) {
-          return p;
+        Found f = scan(e.getValue(), depth + 1);
+        if (f != null) {
+          return f.at(shownName(key));
         }
       }
     }

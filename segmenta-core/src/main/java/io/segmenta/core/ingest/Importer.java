@@ -183,7 +183,7 @@ public final class Importer {
 
   /**
    * Imports Segmenta's own JSON lines: a line with a {@code timestamp} is an event
-   * ({@code {"event_id", "profile_id" | "anonymous_id", "type", "timestamp", "properties", "lines"}}), any other line
+   * ({@code {"event_id", "profile_id" | "anonymous_id", "type", "timestamp", "properties", "lines", "extras"}}), any other line
    * a profile ({@code {"profile_id", "identifiers": {kind: value}, "traits": {...}}}).
    */
   public static ImportReport runJsonLines(Path file, Store store, Options options) {
@@ -364,7 +364,12 @@ public final class Importer {
         throw new CellException("lines." + i, e.getMessage());
       }
     }
-    return new Event(id, pid, anon, type, ((Value.TimeValue) ts).value(), props, lines);
+    Value extras = JsonValues.fromJson(n.get("extras"));
+    if (!extras.isNull() && !(extras instanceof Value.ObjectValue)) {
+      throw new CellException("extras", "expected an object of what the event kept beyond its typed properties");
+    }
+    Map<String, Value> kept = extras instanceof Value.ObjectValue o ? o.fields() : Map.of();
+    return new Event(id, pid, anon, type, ((Value.TimeValue) ts).value(), props, lines, kept);
   }
 
   private static double number(JsonNode l, String field) {
@@ -398,6 +403,9 @@ public final class Importer {
     o.put("timestamp", e.timestamp().toString());
     var props = o.putObject("properties");
     e.properties().forEach((k, v) -> props.set(k, plain(v)));
+    if (!e.extras().isEmpty()) {
+      o.set("extras", JsonValues.toJson(new Value.ObjectValue(e.extras())));
+    }
     if (!e.lines().isEmpty()) {
       var arr = o.putArray("lines");
       for (OrderLine l : e.lines()) {

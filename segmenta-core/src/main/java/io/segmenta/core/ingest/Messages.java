@@ -1,6 +1,7 @@
 package io.segmenta.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.Fields.Clash;
 import io.segmenta.core.ingest.Fields.Leaf;
@@ -469,7 +470,7 @@ final class Messages {
   private Double number(String field, JsonNode v, Double dflt, Map<String, Value> extras) {
     if (v == null || v.isNull()) {
       if (dflt == null) {
-        clash(field, "order", ValueType.NUMBER.label(), v == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : v, extras,
+        clash(field, "order", ValueType.NUMBER.label(), v == null ? NullNode.getInstance() : v, extras,
             "expected a number, got nothing");
       }
       return dflt;

@@ -3,9 +3,16 @@ package io.segmenta.core.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The device and traffic source of a Segment message's context, as the synthetic shop and the docs classify them. */
 final class Traffic {
+  // Compiled once: these run for every tracked event.
+  private static final Pattern PAID = Pattern.compile("cpc|ppc|paid.*|display|cpm");
+  private static final Pattern SOCIAL_SOURCE = Pattern.compile("facebook|instagram|tiktok|linkedin|twitter|x|pinterest");
+  private static final Pattern SEARCH_HOST = Pattern.compile(".*(google|bing|duckduckgo|yahoo|ecosia)\\..*");
+  private static final Pattern SOCIAL_HOST = Pattern.compile(".*(facebook|instagram|t\\.co|twitter|linkedin|pinterest|tiktok)\\..*|t\\.co");
+
   private Traffic() {}
 
   static String deviceOf(JsonNode context) {
@@ -29,10 +36,10 @@ final class Traffic {
     if (m.equals("email") || s.equals("newsletter")) {
       return "email";
     }
-    if (m.matches("cpc|ppc|paid.*|display|cpm")) {
+    if (PAID.matcher(m).matches()) {
       return "paid";
     }
-    if (m.contains("social") || s.matches("facebook|instagram|tiktok|linkedin|twitter|x|pinterest")) {
+    if (m.contains("social") || SOCIAL_SOURCE.matcher(s).matches()) {
       return "social";
     }
     if (referrer == null || referrer.isBlank()) {
@@ -45,10 +52,10 @@ final class Traffic {
       host = null;
     }
     host = host == null ? "" : host.toLowerCase(Locale.ROOT);
-    if (host.matches(".*(google|bing|duckduckgo|yahoo|ecosia)\\..*")) {
+    if (SEARCH_HOST.matcher(host).matches()) {
       return "organic";
     }
-    if (host.matches(".*(facebook|instagram|t\\.co|twitter|linkedin|pinterest|tiktok)\\..*|t\\.co")) {
+    if (SOCIAL_HOST.matcher(host).matches()) {
       return "social";
     }
     return "referral";

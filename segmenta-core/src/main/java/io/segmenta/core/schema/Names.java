@@ -109,6 +109,9 @@ public final class Names {
    */
   public static String safe(String snake, boolean declared) {
     String s = snake;
+    if (s.length() <= 63 && !CLIENT_RESERVED.contains(s) && isSnake(s)) {
+      return s; // the common case, without a regular expression
+    }
     if (declared && isValid(s)) {
       return s;
     }
@@ -140,6 +143,20 @@ public final class Names {
       }
     }
     return null;
+  }
+
+  /** What {@link #snake} makes: a-z first, then a-z, 0-9 and '_' (checked by hand: this runs for every field). */
+  private static boolean isSnake(String s) {
+    if (s.isEmpty() || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean ascii(String s) {

@@ -119,6 +119,8 @@ final class StandardSchema {
           new EventTypeDef("email_opened", List.of("campaign"), false, "an e-mail was opened"),
           new EventTypeDef("email_clicked", List.of("campaign", "url"), false, "a link in an e-mail was clicked"),
           new EventTypeDef("survey_answer", List.of("question", "answer"), false, "an answer to a survey question"),
+          new EventTypeDef("identify", List.of(), false,
+              "an identify call whose traits did not all fit the schema: what did not fit is kept in the event's extras"),
           new EventTypeDef("experiment_viewed", List.of("experiment_id", "variation_id", "url", "device", "session_id"), false,
               "an exposure to a variant of an experiment (Segment's Experiment Viewed)")));
 

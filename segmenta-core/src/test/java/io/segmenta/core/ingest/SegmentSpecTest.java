@@ -13,11 +13,14 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Violation;
+import io.segmenta.core.schema.EventTypeDef;
+import io.segmenta.core.schema.Names;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,7 @@ class SegmentSpecTest {
   static Translation one(String type, String json, Policy policy, Schema schema) {
     try {
       return SegmentSpec.translate(List.of(JSON.readTree(json)), type, false, schema, NOW, policy);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
@@ -47,7 +50,7 @@ class SegmentSpecTest {
       List<JsonNode> ms = new ArrayList<>();
       JSON.readTree(json).forEach(ms::add);
       return SegmentSpec.translate(ms, null, true, Schema.standard(), NOW, Policy.LENIENT);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
@@ -71,7 +74,7 @@ class SegmentSpecTest {
     for (Map.Entry<String, PropertyDef> p : t.newProperties().entrySet()) {
       s = s.withProperty(p.getValue());
       for (String type : t.newPropertyTypes().get(p.getKey())) {
-        s = s.withEventType(new io.segmenta.core.schema.EventTypeDef(type, List.of(p.getKey()), false, "declared"));
+        s = s.withEventType(new EventTypeDef(type, List.of(p.getKey()), false, "declared"));
       }
     }
     return s;
@@ -236,7 +239,7 @@ class SegmentSpecTest {
   }
 
   @Nested
-  class Names {
+  class Naming {
     String mapped(String raw) {
       Translation t = one("track", "{\"userId\": \"u\", \"event\": \"X\", \"properties\": " + JSON.createObjectNode().put(raw, "v") + "}");
       Event e = event(t);
@@ -259,7 +262,7 @@ class SegmentSpecTest {
       assertEquals("cafe_menu", mapped("Café Menu"));
       String longName = mapped("x".repeat(200));
       assertEquals(63, longName.length());
-      assertTrue(io.segmenta.core.schema.Names.isValid(longName), longName);
+      assertTrue(Names.isValid(longName), longName);
       assertEquals(longName, mapped("x".repeat(200)), "deterministic");
     }
 
