@@ -293,6 +293,13 @@ final class Messages {
       trait(leaf, name, values, extras);
     }
     String profileId = userId != null ? userId : anonymousId;
+    if (userId == null && values.isEmpty()) {
+      // An anonymous identify with no trait to keep (analytics.js sends them) makes no empty visitor profile.
+      if (!extras.isEmpty()) {
+        events.add(new Event(id, null, anonymousId, "identify", ts, Map.of(), List.of(), extras));
+      }
+      return;
+    }
     if (userId != null && anonymousId != null) {
       ids.add(new Identifier("anonymous_id", anonymousId));
     }

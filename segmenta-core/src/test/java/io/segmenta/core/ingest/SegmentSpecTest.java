@@ -142,6 +142,15 @@ class SegmentSpecTest {
     }
 
     @Test
+    void translate_anonymousIdentifyWithoutTraitsMakesNoProfile() {
+      Translation t = one("identify", "{\"anonymousId\": \"anon-2\", \"traits\": {}}");
+      assertTrue(t.ok() && t.profiles().isEmpty() && t.events().isEmpty(), t.toString());
+      t = one("identify", "{\"anonymousId\": \"anon-2\", \"messageId\": \"i2\", \"traits\": {\"email\": \"v@example.com\"}}");
+      assertTrue(t.profiles().isEmpty(), "an e-mail alone is kept, not a trait");
+      assertEquals("anon-2", event(t).anonymousId());
+    }
+
+    @Test
     void translate_dateOnlyTimestampIsMidnightUtc() {
       Event e = event(one("track", "{\"userId\": \"u\", \"event\": \"X\", \"timestamp\": \"2025-06-01\"}"));
       assertEquals(Instant.parse("2025-06-01T00:00:00Z"), e.timestamp());
