@@ -237,6 +237,20 @@ class ServerTest {
     }
 
     @Test
+    void typeConflict_lenientKeepsTheWriteAndLaterMergesStillApply() throws Exception {
+      // The first value declares the trait as text; the second clashes and is kept with the identify event.
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"lc-4\", \"traits\": {\"zodiac_rank\": \"old\"}}").status());
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"lc-old\", \"traits\": {\"email\": \"lenient.merge@example.com\", \"zodiac_rank\": 41, \"city\": \"Odense\"}}").status());
+      assertEquals(200, track("/v1/track", "{\"userId\": \"lc-old\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"lc-1\", \"revenue\": 30}}").status());
+      assertEquals(200, track("/v1/identify", "{\"userId\": \"lc-new\", \"traits\": {\"email\": \"lenient.merge@example.com\"}}").status());
+      var h = stored().history("lc-new").orElseThrow();
+      assertEquals(new Value.Str("Odense"), h.profile().trait("city"), "the merge applied");
+      assertTrue(store.history("lc-old").isEmpty());
+      assertTrue(store.history("lc-4").isPresent(), "the lenient write is stored");
+      assertEquals(0, admin("GET", "/admin/status", null).body().get("journal").get("parked").asLong());
+    }
+
+    @Test
     void typeConflict_namesTheField() throws Exception {
       Answer a = send("POST", "/v1/identify", basic(STRICT), "application/json", "{\"userId\": \"u-4\", \"traits\": {\"age\": \"old\"}}");
       assertEquals(400, a.status());
