@@ -96,6 +96,7 @@ public final class Server implements AutoCloseable {
     routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
+    routes.addAll(new SummaryRoutes(store, o.clock()).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,

@@ -14,6 +14,8 @@ import io.segmenta.core.value.Numbers;
 import io.segmenta.core.value.Value;
 import io.segmenta.stats.ContingencyTest;
 import io.segmenta.stats.WilsonInterval;
+import io.segmenta.core.segment.Segments;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -152,6 +154,31 @@ public final class Breakdown {
       notes.addAll(g.notes);
     }
     return new Report(asOf, List.copyOf(by), segmentName, outcomeText, total, totalHits, overall, groups, test, testOf, notes);
+  }
+
+  /**
+   * Saves each group as the segment {@code PREFIX-value[-value]} (names from {@link SegmentNames}; a saved segment of
+   * the same name is replaced, as a re-run should), its rule the group's within the breakdown's segment. Returns the
+   * names, in the order of the groups.
+   */
+  public static List<String> save(Store store, Report r, String prefix, Rule universe, Clock clock) {
+    if (prefix == null || SegmentNames.slug(prefix).equals("blank")) {
+      throw new UserException("--save needs a prefix with a letter or digit, got '" + prefix + "'");
+    }
+    String within = universe == null ? null
+        : r.segment() != null && store.segment(r.segment().trim()).isPresent() ? "segment " + RuleText.print(Value.of(r.segment().trim()))
+        : "(" + RuleText.print(universe) + ")";
+    Segments segments = new Segments(store, clock);
+    SegmentNames names = new SegmentNames(List.of());
+    List<String> saved = new ArrayList<>();
+    for (Group g : r.groups()) {
+      String name = names.next(prefix, g.labels().toArray(new String[0]));
+      String description = "breakdown by " + String.join(" and ", r.by()) + ": " + String.join(", ", g.labels())
+          + (r.segment() == null ? "" : ", within " + r.segment());
+      segments.save(name, within == null ? g.rule() : within + " and " + g.rule(), description);
+      saved.add(name);
+    }
+    return saved;
   }
 
   /** How one trait's values map to groups, with each group's label and rule. */
