@@ -144,6 +144,37 @@ class ProfileOnlyTest {
     assertEquals(4, j.get("tiers").size());
   }
 
+  /**
+   * Part of a shop without orders: 600 customers with their history and 900 profiles imported from a CRM without
+   * any. Clustering learns from everyone, most of whom have no orders, so it uses traits; a lookalike of customers
+   * with orders keeps the order features, one of the CRM profiles uses traits.
+   */
+  @Test
+  void mixedShop_featuresFollowWhoHasOrders() throws Exception {
+    Path mixed = dir.resolve("mixed");
+    try (Store s = DuckDb.open(StoreConfig.resolve(mixed, "1GB", 2, Map.of()))) {
+      ShopGenerator shop = ShopGenerator.standard();
+      shop.generate(0, 600, 600, s::write);
+      shop.generate(600, PROFILES, 900, b -> s.write(new Batch(b.profiles(), List.of())));
+    }
+    Result c = run(with(mixed, "cluster", "--k", "3", "--as-of", AS_OF));
+    assertEquals(0, c.code(), c.err());
+    assertTrue(c.out().matches("(?s)note: only [0-9]{3} of 1,500 profiles have an order: the order features .*"), c.out());
+    Result buyers = run(with(mixed, "lookalike", "orders >= 3", "--name", "buyers", "--format", "json", "--as-of", AS_OF));
+    assertEquals(0, buyers.code(), buyers.err());
+    JsonNode bj = new ObjectMapper().readTree(buyers.out());
+    assertFalse(bj.has("note"), buyers.out());
+    assertEquals("days_since_last_order", bj.get("features").get(0).asText());
+    Result crm = run(with(mixed, "lookalike", "orders = 0 and has_children = true", "--name", "crm", "--format", "json", "--as-of", AS_OF));
+    assertEquals(0, crm.code(), crm.err());
+    JsonNode cj = new ObjectMapper().readTree(crm.out());
+    assertTrue(cj.get("note").asText().startsWith("no member of the seed has an order"), crm.out());
+    assertTrue(cj.get("seed_members").asInt() > 100, crm.out());
+    List<String> features = new ArrayList<>();
+    cj.get("features").forEach(f -> features.add(f.asText()));
+    assertFalse(features.contains("has_children"), "the seed's own trait gives it away: " + features);
+  }
+
   /** UCI Bank Marketing (the 4,119-row sample): customers with demographics and a campaign response, no orders. */
   @Test
   void bankMarketing_breakdownAndLookalikeOnTheRealFile() throws Exception {

@@ -219,6 +219,17 @@ class SummariesTest {
   }
 
   @Test
+  void run_manyTextValuesKeepTheMostCommonAndGroupTheRest() {
+    Breakdown.Report r = Breakdown.run(store, asOf, List.of("postal_code"), null, null, null, null, 5);
+    assertEquals(Breakdown.MAX_VALUES + 1, r.groups().size(), "the 20 most common and (other)");
+    Breakdown.Group other = r.groups().get(Breakdown.MAX_VALUES);
+    assertEquals(List.of("(other)"), other.labels());
+    assertEquals(store.count(RuleText.parseRule(other.rule()), asOf), other.size(), other.rule());
+    assertEquals(CUSTOMERS, r.groups().stream().mapToLong(Breakdown.Group::size).sum());
+    assertTrue(r.notes().get(0).startsWith("postal_code: "), r.notes().toString());
+  }
+
+  @Test
   void run_listTraitIsRefusedWithItsType() {
     UserException e = assertThrows(UserException.class, () -> Breakdown.run(store, asOf, List.of("interests"), null, null, null, null, 5));
     assertEquals("--by interests: a breakdown groups by a number, text or boolean trait; 'interests' is a list<string>", e.getMessage());

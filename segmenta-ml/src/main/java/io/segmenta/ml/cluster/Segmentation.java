@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -41,7 +42,7 @@ public final class Segmentation {
 
   /** With k-means, k is proposed by the silhouette; with the mixture, by the BIC (the model's own criterion). */
   public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed, Method method) {
-    FeatureChoice choice = FeatureChoice.choose(store, asOf, features, null, java.util.Set.of());
+    FeatureChoice choice = FeatureChoice.choose(store, asOf, features, null, Set.of());
     FeatureMatrix fm = FeatureMatrix.read(store, asOf, choice.universe(), choice.features());
     if (fm.ids().size() < 20) {
       throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size() + " (features "
