@@ -87,7 +87,7 @@ final class TraitsCommand extends ReportCommand implements Callable<Integer> {
       TraitSummaries.Summary s = t.segment();
       List<String> row = new ArrayList<>(List.of(t.name(), t.type(), t.family(), Output.percent(s.coverage()),
           String.format(Locale.ROOT, "%,d (%s)", s.missing(), Output.percent(1 - s.coverage())), String.format(Locale.ROOT, "%,d", s.distinct()),
-          s.top().stream().map(c -> cut(c.value()) + " (" + String.format(Locale.ROOT, "%,d", c.count()) + ")").collect(Collectors.joining(", "))));
+          topValues(t, s)));
       if (beside) {
         row.add(4, Output.percent(t.everyone().coverage()));
       }
@@ -119,6 +119,16 @@ final class TraitsCommand extends ReportCommand implements Callable<Integer> {
       }
       Charts.bars(out, bars, t.segment().present(), 30);
     }
+  }
+
+  /** The most common values with their counts; for numbers that all differ (money, say) there are none worth listing. */
+  private static String topValues(TraitSummaries.Trait t, TraitSummaries.Summary s) {
+    boolean number = t.type().equals("number");
+    if (number && !s.top().isEmpty() && s.top().get(0).count() == 1 && s.distinct() > 1) {
+      return "(all different)";
+    }
+    return s.top().stream().map(c -> (number ? short4(Double.parseDouble(c.value())) : cut(c.value())) + " ("
+        + String.format(Locale.ROOT, "%,d", c.count()) + ")").collect(Collectors.joining(", "));
   }
 
   private static List<String> statsRow(String who, TraitSummaries.NumberStats n) {
