@@ -16,9 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "breakdown", mixinStandardHelpOptions = true,
-    description = {"A segment (or everyone) by one trait or a pair: per value or value pair its size and share; with --outcome, the",
-        "outcome rate with a 95 % Wilson interval and its index against the whole (rate / overall rate x 100); a chi-square test",
-        "across the groups. Numbers are cut into quantile bins. --save PREFIX saves one segment per group."})
+    description = {"A segment broken down by one or two traits: size, share, outcome rate with its interval, index, chi-square.",
+        "",
+        "Per value (or pair of values): size and share; with --outcome, the outcome rate with a 95%% Wilson interval and its "
+            + "index against the whole (rate / overall rate x 100); a chi-square test of independence across the groups. "
+            + "Number traits are cut into quantile bins. --save PREFIX saves one segment per group, named from its values."})
 final class BreakdownCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--by", paramLabel = "TRAIT", required = true, description = "The trait to group by; give it twice for pairs of values.")
   List<String> by = new ArrayList<>();

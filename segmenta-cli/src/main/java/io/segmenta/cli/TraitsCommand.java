@@ -20,9 +20,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "traits", mixinStandardHelpOptions = true,
-    description = {"What the traits hold: for each trait (stored and computed) its type, family, coverage, missing values, distinct",
-        "values and most common ones; for numbers the mean, median, quantiles, min, max and a histogram. Over a segment, optionally",
-        "beside everyone."})
+    description = {"What each trait holds: coverage, missing, distinct and top values, and number statistics with a histogram.",
+        "",
+        "For each trait (stored and computed): its type, family, coverage, missing values (count and share), distinct values "
+            + "and the most common ones; for numbers the mean, standard deviation, min, p5, p25, median, p75, p95, max and a "
+            + "histogram. Over a segment (default everyone), optionally beside everyone."})
 final class TraitsCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--segment", paramLabel = "S", description = "A saved segment or a rule (default: everyone).")
   String segment;
