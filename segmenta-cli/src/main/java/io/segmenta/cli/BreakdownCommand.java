@@ -103,8 +103,8 @@ final class BreakdownCommand extends ReportCommand implements Callable<Integer> 
     if (r.test() != null) {
       out.println();
       if (r.test().ok() || !Double.isNaN(r.test().pValue())) {
-        out.printf(Locale.ROOT, "Chi-square test of independence (%s): chi2 = %.2f, df = %d, p = %s%s%n", r.testOf(), r.test().chiSquare(),
-            r.test().degreesOfFreedom(), r.test().pValue() < 1e-4 ? String.format(Locale.ROOT, "%.1e", r.test().pValue()) : String.format(Locale.ROOT, "%.4f", r.test().pValue()),
+        out.printf(Locale.ROOT, "Chi-square test of independence (%s): chi2 = %.2f, df = %d, p %s%s%n", r.testOf(), r.test().chiSquare(),
+            r.test().degreesOfFreedom(), r.test().pValue() < 1e-15 ? "< 1e-15" : "= " + (r.test().pValue() < 1e-4 ? String.format(Locale.ROOT, "%.1e", r.test().pValue()) : String.format(Locale.ROOT, "%.4f", r.test().pValue())),
             r.test().ok() ? "" : " (" + r.test().diagnostic() + ")");
       } else {
         out.println("Chi-square test of independence (" + r.testOf() + "): not computed, " + r.test().diagnostic());
