@@ -20,6 +20,17 @@ final class Charts {
     }
   }
 
+  /** Bars of rates (0..1) scaled to the largest, each with its rate and a note. */
+  static void rates(PrintWriter out, List<String> labels, List<Double> rates, List<String> notes, int width) {
+    double max = rates.stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).max().orElse(0);
+    int labelWidth = labels.stream().mapToInt(String::length).max().orElse(5);
+    for (int i = 0; i < labels.size(); i++) {
+      double r = rates.get(i);
+      int n = max <= 0 || !Double.isFinite(r) ? 0 : (int) Math.round(r * width / max);
+      out.printf("  %-" + labelWidth + "s %s%s %6s  %s%n", labels.get(i), "█".repeat(n), " ".repeat(width - n), Output.percent(r), notes.get(i));
+    }
+  }
+
   /** A table with a header row; columns sized to their widest cell. */
   static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
     int[] w = new int[header.size()];

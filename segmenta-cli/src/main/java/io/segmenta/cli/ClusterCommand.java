@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
     description = {"Propose segments from the data: k-means on computed traits (skewed ones logged, all standardised), k chosen by the",
         "silhouette (Calinski-Harabasz beside it), each cluster profiled, named and explained as an editable rule with its fidelity."})
 final class ClusterCommand extends ReportCommand implements Callable<Integer> {
-  @Option(names = "--features", split = ",", description = "Computed traits to cluster on (default: days_since_last_order, orders, net_revenue, return_rate, discount_share, tenure_days).")
+  @Option(names = "--features", split = ",", description = {"Traits to cluster on (default: days_since_last_order, orders, net_revenue, return_rate,",
+      "discount_share, tenure_days; when most profiles have no orders, the stored traits that describe them)."})
   List<String> features = new ArrayList<>(Segmentation.DEFAULT_FEATURES);
 
   @Option(names = "--k", description = "Number of clusters; default: proposed from 2..8 by the silhouette.")
@@ -54,6 +55,9 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
     if (fmt == Output.Format.JSON) {
       Output.json(out, io.segmenta.ml.cluster.SegmentationJson.toJson(r, saved));
       return;
+    }
+    if (r.note() != null) {
+      out.println("note: " + r.note());
     }
     out.printf(Locale.ROOT, "%,d customers, features %s (logged: %s)%n", r.customers(), r.features(), r.logged());
     List<List<String>> c = new ArrayList<>();

@@ -29,7 +29,8 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
   @Option(names = "--like-but", paramLabel = "RULE", description = "Only candidates meeting this rule, e.g. 'return_rate < 0.2'.")
   String constraint;
 
-  @Option(names = "--features", split = ",", description = "Computed traits to compare on (default: those of 'segmenta cluster').")
+  @Option(names = "--features", split = ",", description = {"Traits to compare on (default: those of 'segmenta cluster'; when most of the seed has no",
+      "orders, the stored traits that describe people, except those the seed's rule reads)."})
   List<String> features = new ArrayList<>(Segmentation.DEFAULT_FEATURES);
 
   @Option(names = "--name", description = "Name of the score trait lookalike_NAME (default: the seed's name).")
@@ -68,6 +69,10 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       m.put("seed_members", r.seedMembers());
       m.put("candidates", r.candidates());
       m.put("score_trait", r.trait());
+      m.put("features", r.features());
+      if (r.note() != null) {
+        m.put("note", r.note());
+      }
       List<Map<String, Object>> tiers = new ArrayList<>();
       r.tiers().forEach(t -> tiers.add(Map.of("tier", t.share(), "size", t.size(), "cut", t.cut(), "rule", t.rule())));
       m.put("tiers", tiers);
@@ -79,6 +84,9 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       if (report.format() == Output.Format.JSON) {
         Output.json(out(), m);
         return 0;
+      }
+      if (r.note() != null) {
+        out().println("note: " + r.note());
       }
       out().printf(Locale.ROOT, "seed %s: %,d customers; %,d candidates%s; scores in trait %s%n", r.seed(), r.seedMembers(), r.candidates(),
           like == null ? "" : " meeting the constraint", r.trait());

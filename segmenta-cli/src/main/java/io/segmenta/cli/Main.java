@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "segmenta", mixinStandardHelpOptions = true, version = "segmenta 0.1.0",
     description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.",
     subcommands = {DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class, RfmCommand.class,
-        ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, SurveyCommand.class, ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+        ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class, ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec

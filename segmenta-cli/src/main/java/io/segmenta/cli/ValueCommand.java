@@ -71,7 +71,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       }
       Instant at = report.asOf(s);
       SegmentValue.Report r = SegmentValue.analyse(s, at, rules, o);
-      print(spec.commandLine().getOut(), r, fmt, o.margins() != null);
+      print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s, r));
     }
     return 0;
   }
@@ -103,7 +103,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
     }
   }
 
-  static void print(PrintWriter out, SegmentValue.Report r, Output.Format fmt, boolean profit) {
+  static void print(PrintWriter out, SegmentValue.Report r, Output.Format fmt, boolean profit, List<String> notes) {
     List<SegmentValue.Worth> all = new ArrayList<>(r.segments());
     all.add(r.everyone());
     List<String> header = List.of("segment", "members", "customer share", "gross revenue", "returned", "net revenue", "return rate",
@@ -140,6 +140,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       overlap.put("members_in_both", r.overlap().both());
       overlap.put("jaccard", r.overlap().jaccard());
       doc.put("overlap", overlap);
+      doc.put("notes", notes);
       Output.json(out, doc);
       return;
     }
@@ -166,6 +167,24 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       return;
     }
     out.printf("Segment value as of %s, events %s; ranked by %s%n%n", r.asOf(), r.window().isBlank() ? "of all history" : r.window(), profit ? "profit" : "net revenue");
+    notes.forEach(n -> out.println("note: " + n));
+    if (!notes.isEmpty()) {
+      out.println();
+    }
+    if (SegmentValue.sizesOnly(r)) {
+      List<List<String>> sizes = new ArrayList<>();
+      for (List<String> row : rows) {
+        sizes.add(List.of(row.get(0), row.get(1), row.get(2)));
+      }
+      Charts.table(out, List.of("segment", "members", "share"), sizes);
+      out.println();
+      List<Charts.Bar> bars = new ArrayList<>();
+      for (SegmentValue.Worth w : r.segments()) {
+        bars.add(new Charts.Bar(w.name(), w.members(), ""));
+      }
+      Charts.bars(out, bars, r.everyone().members(), 30);
+      return;
+    }
     Charts.table(out, header, rows);
     out.println();
     out.println(profit ? "Profit:" : "Net revenue:");

@@ -2,6 +2,7 @@ package io.segmenta.duckdb;
 
 import io.segmenta.core.rule.Condition;
 import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Measures;
 import io.segmenta.core.rule.Op;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -214,7 +215,13 @@ final class SqlCompiler {
     }
     int v = 0;
     for (Measure x : measures) {
-      columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS _v" + v++);
+      // Numbers as doubles; a measure of another type (the first order's instant, the favourite category) as it is,
+      // since a timestamp or a text has no double to cast to.
+      if (Measures.type(x, schema) == ValueType.NUMBER) {
+        columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS v" + v++);
+      } else {
+        columns.add(", ").add(b.measure(x)).add(" AS _v" + v++);
+      }
     }
     for (String t : numberTraits) {
       io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)

@@ -131,6 +131,10 @@ final class ModelRoutes {
     }
     Lookalikes.Result r = Lookalikes.find(store, at, seedText, seed, like, features(b), name);
     o.put("seed", r.seed()).put("seedMembers", r.seedMembers()).put("candidates", r.candidates()).put("scoreTrait", r.trait());
+    r.features().forEach(o.putArray("features")::add);
+    if (r.note() != null) {
+      o.put("note", r.note());
+    }
     var tiers = o.putArray("tiers");
     r.tiers().forEach(t -> tiers.addObject().put("tier", t.share()).put("size", t.size()).put("cut", t.cut()).put("rule", t.rule()));
     if (b.hasNonNull("save")) {

@@ -213,6 +213,7 @@ public final class Server implements AutoCloseable {
     byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
+    routes.addAll(new SummaryRoutes(store, o.clock()).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,

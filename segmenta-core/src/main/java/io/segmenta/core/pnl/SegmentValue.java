@@ -69,6 +69,37 @@ public final class SegmentValue {
 
   private SegmentValue() {}
 
+  /**
+   * What the report cannot say, in words: revenue, returns, profit, AOV and CLV come from orders, so a store of
+   * profiles only (a CRM export, a survey) values every segment at 0, which reads as "worthless" rather than
+   * "unknown". Empty when every figure stands.
+   */
+  public static List<String> notes(Store store, Report r) {
+    List<String> notes = new ArrayList<>();
+    if (r.everyone().members() > 0 && !(r.everyone().ordersPerCustomer() > 0)) {
+      long orders = store.stats().eventsByType().getOrDefault("order", 0L);
+      if (orders == 0) {
+        notes.add("no orders in this store: revenue, returns, profit, AOV and CLV need orders; sizes and shares are shown");
+      } else {
+        notes.add(String.format(java.util.Locale.ROOT, "no orders %s before %s although the store holds %,d: use --window all or an earlier --as-of (--as-of latest)",
+            r.window().isBlank() ? "at all" : r.window(), r.asOf(), orders));
+      }
+      return notes;
+    }
+    for (Worth w : r.segments()) {
+      if (w.members() > 0 && !(w.ordersPerCustomer() > 0)) {
+        notes.add(w.name() + ": no member has an order " + (r.window().isBlank() ? "" : r.window() + " ")
+            + "so its revenue is 0 and its rates undefined; it is sized by its traits only");
+      }
+    }
+    return notes;
+  }
+
+  /** Whether the report has no orders at all to value, so only sizes mean anything. */
+  public static boolean sizesOnly(Report r) {
+    return r.everyone().members() > 0 && !(r.everyone().ordersPerCustomer() > 0);
+  }
+
   public static Report analyse(Store store, Instant asOf, Map<String, Rule> segments, Options o) {
     List<String> categories = o.margins() == null ? List.of() : new ArrayList<>(o.margins().byCategory().keySet());
     List<Measure> measures = measures(o.window(), categories);

@@ -8,11 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
  * Segments proposed from the data: customers described by computed traits (by default the RFM measures, return
- * rate, discount share and tenure), skewed non-negative features log-transformed, all standardised; k-means for
+ * rate, discount share and tenure; stored traits when most profiles have no orders, see {@link FeatureChoice}), skewed non-negative features log-transformed, all standardised; k-means for
  * each k in a range, the k proposed by the silhouette (on a seeded sample) with the Calinski-Harabasz index shown
  * beside it; each cluster profiled (size, means, the traits that set it apart by standardised effect size, a name
  * from them) and explained as a rule of the segment language over the raw traits, with its fidelity.
@@ -33,7 +34,7 @@ public final class Segmentation {
   public record Profile(int cluster, int size, double[] means, List<String> distinguishing, String name, Explanation explanation) {}
 
   public record Result(List<String> features, List<Boolean> logged, int customers, List<Candidate> candidates, int k,
-      Clustering clustering, List<Profile> clusters, double fidelity) {}
+      Clustering clustering, List<Profile> clusters, double fidelity, String note) {}
 
   public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
     return run(store, asOf, features, kMin, kMax, kFixed, seed, Method.KMEANS);
@@ -41,9 +42,11 @@ public final class Segmentation {
 
   /** With k-means, k is proposed by the silhouette; with the mixture, by the BIC (the model's own criterion). */
   public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed, Method method) {
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 1"), features);
+    FeatureChoice choice = FeatureChoice.choose(store, asOf, features, null, Set.of());
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, choice.universe(), choice.features());
     if (fm.ids().size() < 20) {
-      throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size());
+      throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size() + " (features "
+          + String.join(", ", choice.features()) + (choice.note() == null ? "" : "; " + choice.note()) + ")");
     }
     double[][] raw = fm.raw();
     double[][] z = fm.z();
@@ -128,7 +131,7 @@ public final class Segmentation {
       String name = nameParts.isEmpty() ? "typical customers" : String.join(", ", nameParts);
       profiles.add(new Profile(c, sizes[c], means, dist, name, ex.clusters().get(c)));
     }
-    return new Result(columns, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity());
+    return new Result(columns, logged, raw.length, candidates, chosen.k(), chosen, profiles, ex.fidelity(), choice.note());
   }
 
   /** Saves each cluster's rule as the segment {@code prefix-1, prefix-2, ...}; returns the names saved. */

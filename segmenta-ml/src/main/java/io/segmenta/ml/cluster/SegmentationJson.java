@@ -25,6 +25,9 @@ public final class SegmentationJson {
     }
     m.put("k", r.k());
     m.put("fidelity", r.fidelity());
+    if (r.note() != null) {
+      m.put("note", r.note());
+    }
     m.put("seed", r.clustering().seed());
     ArrayNode cl = m.putArray("clusters");
     for (Segmentation.Profile p : r.clusters()) {

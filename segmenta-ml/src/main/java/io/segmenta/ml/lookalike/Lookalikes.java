@@ -4,11 +4,15 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.Rules;
 import io.segmenta.core.schema.Family;
+import io.segmenta.core.segment.Segments;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
+import io.segmenta.ml.cluster.FeatureChoice;
 import io.segmenta.ml.cluster.FeatureMatrix;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +38,9 @@ public final class Lookalikes {
   /** One tier: its share, size, the score it starts at, and the rule that selects it. */
   public record TierRule(double share, int size, double cut, String rule) {}
 
-  public record Result(String seed, int seedMembers, int candidates, List<TierRule> tiers, String trait, Lookalike.Model model) {}
+  /** {@code note} says why the features are not the requested ones (null when they are). */
+  public record Result(String seed, int seedMembers, int candidates, List<TierRule> tiers, String trait, Lookalike.Model model, List<String> features,
+      String note) {}
 
   /** How much of a hidden part of the seed each tier finds, against random (its share). */
   public record Recovery(double share, int hidden, int found, double lift) {}
@@ -42,7 +48,8 @@ public final class Lookalikes {
   public static Result find(Store store, Instant asOf, String seedName, Rule seed, Rule constraint, List<String> features, String name) {
     // One pass over the profiles: the features, and whether each is in the seed and meets the constraint.
     List<Rule> flags = constraint == null ? List.of(seed) : List.of(seed, constraint);
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features, flags);
+    FeatureChoice choice = choose(store, asOf, seed, constraint, features);
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), flags);
     boolean[] isSeed = new boolean[fm.ids().size()];
     boolean[] eligible = new boolean[isSeed.length];
     int seedCount = 0;
@@ -54,7 +61,8 @@ public final class Lookalikes {
       candidates += eligible[i] ? 1 : 0;
     }
     if (seedCount < 10) {
-      throw new UserException("the seed has " + seedCount + " customers with every feature; a lookalike needs at least 10");
+      throw new UserException("the seed has " + seedCount + " customers with every feature (" + String.join(", ", choice.features()) + "); a lookalike needs at least 10"
+          + (choice.note() == null ? "" : "; " + choice.note()));
     }
     if (candidates == 0) {
       throw new UserException("no customer outside the seed meets the constraint");
@@ -71,12 +79,13 @@ public final class Lookalikes {
           + (constraint == null ? "" : " and (" + RuleText.print(constraint) + ")");
       tiers.add(new TierRule(t.share(), t.members().length, cut, rule));
     }
-    return new Result(seedName, seedCount, candidates, tiers, trait, model);
+    return new Result(seedName, seedCount, candidates, tiers, trait, model, choice.features(), choice.note());
   }
 
   /** Hides {@code hiddenShare} of the seed (seeded), fits on the rest, and reports what each tier recovers. */
   public static List<Recovery> evaluate(Store store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), features, List.of(seed));
+    FeatureChoice choice = choose(store, asOf, seed, null, features);
+    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), List.of(seed));
     java.util.SplittableRandom r = new java.util.SplittableRandom(randomSeed);
     boolean[] visible = new boolean[fm.ids().size()];
     boolean[] hidden = new boolean[visible.length];
@@ -104,5 +113,14 @@ public final class Lookalikes {
       out.add(new Recovery(t.share(), hiddenCount, found, recall / t.share()));
     }
     return out;
+  }
+
+  /** The features: the defaults for this seed (trait features when most of it has no orders), never the traits its rules read. */
+  private static FeatureChoice choose(Store store, Instant asOf, Rule seed, Rule constraint, List<String> features) {
+    Set<String> read = new HashSet<>(Rules.traits(seed, new Segments(store, Clock.systemUTC()).resolver()));
+    if (constraint != null) {
+      read.addAll(Rules.traits(constraint, new Segments(store, Clock.systemUTC()).resolver()));
+    }
+    return FeatureChoice.choose(store, asOf, features, seed, read);
   }
 }
