@@ -218,7 +218,7 @@ final class SqlCompiler {
       // Numbers as doubles; a measure of another type (the first order's instant, the favourite category) as it is,
       // since a timestamp or a text has no double to cast to.
       if (Measures.type(x, schema) == ValueType.NUMBER) {
-        columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS v" + v++);
+        columns.add(", CAST(").add(b.measure(x)).add(" AS DOUBLE) AS _v" + v++);
       } else {
         columns.add(", ").add(b.measure(x)).add(" AS _v" + v++);
       }
