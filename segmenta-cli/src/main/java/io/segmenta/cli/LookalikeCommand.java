@@ -64,6 +64,7 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       }
       String n = name != null ? name : seed.matches("[a-z0-9_-]+") ? seed.replace('-', '_') : "seed";
       Lookalikes.Result r = Lookalikes.find(s, at, seed, seedRule, like, features, n);
+      m.put("as_of", at.toString());
       m.put("seed", r.seed());
       m.put("seed_members", r.seedMembers());
       m.put("candidates", r.candidates());
@@ -80,6 +81,7 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
         Output.json(out(), m);
         return 0;
       }
+      out().println("Lookalikes " + report.asOfLine());
       out().printf(Locale.ROOT, "seed %s: %,d customers; %,d candidates%s; scores in trait %s%n", r.seed(), r.seedMembers(), r.candidates(),
           like == null ? "" : " meeting the constraint", r.trait());
       List<List<String>> rows = new ArrayList<>();
