@@ -98,7 +98,9 @@ class ReadmeTest {
       if (!args.contains("--data-dir") && takesDataDir(args)) {
         args.addAll(List.of("--data-dir", dataDir));
       }
+      long t0 = System.nanoTime();
       Result r = run(args);
+      System.out.printf("%6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, line);
       run++;
       String what = "README: " + line + "\n" + r.err();
       assertEquals(0, r.code(), what);
@@ -122,7 +124,7 @@ class ReadmeTest {
     List<String> out = new ArrayList<>();
     Matcher m = Pattern.compile("```sh\\n(.*?)```", Pattern.DOTALL).matcher(readme);
     while (m.find()) {
-      String block = m.group(1).replaceAll("\\\\\\n\\s*", " ");
+      String block = m.group(1).replaceAll("\\s*\\\\\\n\\s*", " ");
       for (String line : block.split("\n")) {
         String l = line.replaceAll("\\s+#\\s.*$", "").strip();
         if (l.isEmpty() || l.startsWith("#")) {
