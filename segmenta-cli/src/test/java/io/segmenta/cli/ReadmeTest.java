@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,6 +68,8 @@ class ReadmeTest {
     assertTrue(commands.size() > 25, "README code blocks hold the commands: " + commands);
     placeholders();
     Map<String, String> env = new LinkedHashMap<>();
+    long cpu0 = cpu();
+    long wall0 = System.nanoTime();
     int run = 0;
     for (String line : commands) {
       List<String> words = words(line.replace("$(openssl rand -hex 16)", "0123456789abcdef0123456789abcdef"));
@@ -115,8 +119,17 @@ class ReadmeTest {
       if (TIMED.contains(sub)) {
         assertTrue((r.out() + r.err()).contains("as of "), "no instant named by " + what + r.out());
       }
+      assertFalse(r.err().contains("hold nothing") || r.err().contains("holds nothing"), "windows that hold nothing in " + what);
+      assertFalse(sub.equals("segment count") && r.out().startsWith("0 of "), "a README count of nobody: " + what + r.out());
     }
     assertTrue(run > 25, "ran " + run + " commands");
+    // What the whole README costs this JVM: on a busy machine the wall time says little, the CPU time more.
+    System.out.printf("README: %d commands in %d s wall, %d s CPU of this JVM%n", run, (System.nanoTime() - wall0) / 1_000_000_000,
+        (cpu() - cpu0) / 1_000_000_000);
+  }
+
+  private static long cpu() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The ```sh blocks' commands: comments dropped, continuations joined, && chains split. */
