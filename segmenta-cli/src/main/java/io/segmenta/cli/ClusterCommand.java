@@ -46,6 +46,9 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
       }
       Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed, m);
       List<String> saved = save == null ? List.of() : Segmentation.saveRules(s, r, save, Clock.systemUTC());
+      if (report.format() != Output.Format.JSON) {
+        out().println("Clusters " + report.asOfLine());
+      }
       print(out(), r, report.format(), saved);
     }
     return 0;

@@ -81,7 +81,7 @@ final class ClvCommand extends ReportCommand implements Callable<Integer> {
         Output.csv(out, List.of("model", "diagnostic", "parameters"), rows);
         return 0;
       }
-      out.printf("CLV as of %s: %,d customers, %,d repeat buyers; horizon %.0f days%n%n", at, p.customers(), p.repeatBuyers(), horizonDays);
+      out.printf("CLV %s: %,d customers, %,d repeat buyers; horizon %.0f days%n%n", report.asOfLine(), p.customers(), p.repeatBuyers(), horizonDays);
       Charts.table(out, List.of("model", "diagnostic", "parameters"), rows);
       out.println();
       if (r.scored() == 0) {

@@ -62,7 +62,7 @@ final class CohortsCommand extends ReportCommand implements Callable<Integer> {
         }
         rows.add(row);
       }
-      out.printf("Retention by first-order month as of %s%n%n", at);
+      out.printf("Retention by first-order month %s%n%n", report.asOfLine());
       Charts.table(out, header, rows);
     }
     return 0;

@@ -45,7 +45,7 @@ final class ExplainClusterCommand extends ReportCommand implements Callable<Inte
         throw new UserException("cluster " + cluster + " has no rule at depth 3 (no leaf of the tree predicts it)");
       }
       PrintWriter out = out();
-      out.printf(Locale.ROOT, "cluster %d of %d: %s, %,d customers%n", cluster, r.k(), p.name(), p.size());
+      out.printf(Locale.ROOT, "cluster %d of %d: %s, %,d customers, %s%n", cluster, r.k(), p.name(), p.size(), report.asOfLine());
       p.distinguishing().forEach(d -> out.println("  " + d));
       out.println("rule: " + p.explanation().rule());
       out.printf(Locale.ROOT, "precision %.2f (share of the rule's customers in the cluster), recall %.2f (share of the cluster the rule finds)%n",

@@ -65,6 +65,7 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       }
       String n = name != null ? name : seed.matches("[a-z0-9_-]+") ? seed.replace('-', '_') : "seed";
       Lookalikes.Result r = Lookalikes.find(s, at, seed, seedRule, like, features, n);
+      m.put("as_of", at.toString());
       m.put("seed", r.seed());
       m.put("seed_members", r.seedMembers());
       m.put("candidates", r.candidates());
@@ -85,6 +86,7 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
         Output.json(out(), m);
         return 0;
       }
+      out().println("Lookalikes " + report.asOfLine());
       if (r.note() != null) {
         out().println("note: " + r.note());
       }

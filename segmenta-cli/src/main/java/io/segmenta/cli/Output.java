@@ -36,6 +36,19 @@ final class Output {
     }
   }
 
+  /**
+   * The instant a result was computed at and how it was chosen, e.g. {@code as of 2011-12-09T12:50:00Z (latest
+   * event)}: every result names it, so it can be reproduced with {@code --as-of} and an empty one explained.
+   */
+  static String asOf(StoreOptions.AsOf at) {
+    return "as of " + at.instant() + " (" + at.how() + ")";
+  }
+
+  /** Notes go to standard error, one line each, so they never mix with a result a program reads. */
+  static void notes(PrintWriter err, List<String> notes) {
+    notes.forEach(n -> err.println("note: " + n));
+  }
+
   /** A number for people: thousands separators, two decimals, "-" when undefined. */
   static String money(double v) {
     return Double.isNaN(v) ? "-" : String.format("%,.2f", v);

@@ -6,14 +6,23 @@ import picocli.CommandLine.Option;
 
 /** The options every report shares: when it is evaluated, and how it is written. */
 final class ReportOptions {
-  @Option(names = "--as-of", description = "now (default), latest (the newest event), a date or an ISO instant.")
+  @Option(names = "--as-of", description = "now, latest (the newest event), a date or an ISO instant; default now, or latest when the newest event is over 30 days old.")
   String asOf;
 
   @Option(names = "--format", defaultValue = "table", description = "table (default), csv or json.")
   String format;
 
+  /** What {@link #asOf(Store)} resolved, for the result's "as of" line; null before. */
+  StoreOptions.AsOf resolved;
+
   Instant asOf(Store store) {
-    return StoreOptions.asOf(asOf, store);
+    resolved = StoreOptions.resolve(asOf, store);
+    return resolved.instant();
+  }
+
+  /** "as of 2011-12-09T12:50:00Z (latest event)", after {@link #asOf(Store)}. */
+  String asOfLine() {
+    return Output.asOf(resolved);
   }
 
   Output.Format format() {

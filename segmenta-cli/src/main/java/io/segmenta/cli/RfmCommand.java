@@ -71,7 +71,7 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
         case JSON -> Output.json(out, Map.of("as_of", at.toString(), "customers", total, "groups", json));
         case CSV -> Output.csv(out, header, csvRows);
         default -> {
-          out.printf("RFM as of %s: %,d customers scored; scores stored, built-in segments rfm-* saved%n%n", at, total);
+          out.printf("RFM %s: %,d customers scored; scores stored, built-in segments rfm-* saved%n%n", report.asOfLine(), total);
           Charts.table(out, header, rows);
           out.println();
           List<Charts.Bar> bars = new ArrayList<>();

@@ -54,7 +54,7 @@ final class SegmentCommand implements Runnable {
     @Mixin
     StoreOptions store;
 
-    @Option(names = "--as-of", description = "The instant the rule is evaluated at: now (default), latest (the newest event), a date or an ISO instant.")
+    @Option(names = "--as-of", description = "The instant the rule is evaluated at: now, latest (the newest event), a date or an ISO instant; default now, or latest when the newest event is over 30 days old.")
     String asOf;
 
     PrintWriter out() {
@@ -67,13 +67,24 @@ final class SegmentCommand implements Runnable {
       void run(Store store, Rule rule, Instant asOf) throws IOException;
     }
 
+    /** What {@link #withRule} resolved, for the result's "as of" line. */
+    StoreOptions.AsOf resolved;
+
+    /** "as of 2011-12-09T12:50:00Z (latest event)", inside {@link #withRule}. */
+    String asOfLine() {
+      return Output.asOf(resolved);
+    }
+
     /** Opens the store, resolves RULE (a saved name, text or JSON) and the as-of instant, and runs the action. */
     int withRule(String rule, RuleAction action) throws IOException {
       try (Store s = store.open()) {
         Segments segments = new Segments(s, Clock.systemUTC());
         Rule r = segments.ruleOf(rule);
-        Instant at = StoreOptions.asOf(asOf, s);
-        segments.scoreNotes(r, at).forEach(n -> spec.commandLine().getErr().println("note: " + n));
+        resolved = StoreOptions.resolve(asOf, s);
+        Instant at = resolved.instant();
+        PrintWriter err = spec.commandLine().getErr();
+        Output.notes(err, segments.scoreNotes(r, at));
+        Output.notes(err, EmptyWindows.notes(r, at, s.stats(), segments.resolver()));
         action.run(s, r, at);
       }
       return 0;
@@ -106,7 +117,7 @@ final class SegmentCommand implements Runnable {
       return withRule(rule, (s, r, at) -> {
         PrintWriter out = out();
         out.println("rule:   " + RuleText.print(r));
-        out.println("as of:  " + at);
+        out.println(asOfLine());
         out.println("reads as:");
         describe(out, r, at, "  ");
         out.println("json:   " + RuleJson.print(r));
@@ -163,7 +174,7 @@ final class SegmentCommand implements Runnable {
       return withRule(rule, (s, r, at) -> {
         long n = s.count(r, at);
         long all = s.stats().profiles();
-        out().printf("%,d of %,d profiles (%.1f%%) as of %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, at);
+        out().printf("%,d of %,d profiles (%.1f%%) %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
       });
     }
   }
@@ -180,14 +191,14 @@ final class SegmentCommand implements Runnable {
         long all = s.stats().profiles();
         if (all <= 100_000) {
           long n = s.count(r, at);
-          out().printf("%,d of %,d profiles (%.1f%%), exact%n", n, all, all == 0 ? 0.0 : 100.0 * n / all);
+          out().printf("%,d of %,d profiles (%.1f%%), exact, %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
           return;
         }
         long estimate = s.countSample(r, at, 10);
         double p = Math.min(1, (double) estimate / all);
         // Binomial standard error of the sampled share, scaled back: a 95% interval.
         double half = 1.96 * Math.sqrt(p * (1 - p) / (all / 10.0)) * all;
-        out().printf("about %,d of %,d profiles (%.1f%%), +/- %,d (95%%; a 1-in-10 sample)%n", estimate, all, 100 * p, Math.round(half));
+        out().printf("about %,d of %,d profiles (%.1f%%), +/- %,d (95%%; a 1-in-10 sample), %s%n", estimate, all, 100 * p, Math.round(half), asOfLine());
       });
     }
   }
@@ -208,7 +219,11 @@ final class SegmentCommand implements Runnable {
       if (limit < 1 || offset < 0) {
         throw new UserException("--limit must be at least 1 and --offset at least 0, got " + limit + " and " + offset);
       }
-      return withRule(rule, (s, r, at) -> s.members(r, at, offset, limit).forEach(out()::println));
+      // The ids alone go to standard output (a program reads them); the instant goes to standard error.
+      return withRule(rule, (s, r, at) -> {
+        spec.commandLine().getErr().println("members " + asOfLine());
+        s.members(r, at, offset, limit).forEach(out()::println);
+      });
     }
   }
 
@@ -251,7 +266,9 @@ final class SegmentCommand implements Runnable {
         }
         if (output != null) {
           Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-          spec.commandLine().getErr().printf("exported %,d members to %s%n", n, output);
+          spec.commandLine().getErr().printf("exported %,d members to %s, %s%n", n, output, asOfLine());
+        } else {
+          spec.commandLine().getErr().printf("exported %,d members, %s%n", n, asOfLine());
         }
       });
     }
@@ -340,7 +357,9 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        Instant at = StoreOptions.asOf(asOf, s);
+        resolved = StoreOptions.resolve(asOf, s);
+        Instant at = resolved.instant();
+        out().println("saved segments " + asOfLine());
         List<List<String>> rows = new ArrayList<>();
         for (SegmentDefinition d : s.segments()) {
           long n = s.count(RuleText.parseRule(d.rule()), at);

@@ -6,6 +6,7 @@ import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,6 +30,37 @@ final class StoreOptions {
 
   Store open() {
     return DuckDb.open(config());
+  }
+
+  /**
+   * How long a store may go without events before a command given no {@code --as-of} reads it at its newest event
+   * instead of now: an imported file that ended years ago would otherwise answer every windowed rule with nothing,
+   * while a live shop (the server writing events) is always read now (docs/rule-language.md, "The instant").
+   */
+  static final Duration STALE_AFTER = Duration.ofDays(30);
+
+  /** The instant a command runs at, and how it was chosen (for the "as of" line of its result). */
+  record AsOf(Instant instant, String how) {}
+
+  /**
+   * {@code --as-of} resolved with its default: none given reads a live store now and a stale one (newest event over
+   * {@link #STALE_AFTER} ago) at its newest event; every other text as {@link #asOf(String, Store)}.
+   */
+  static AsOf resolve(String text, Store store) {
+    if (text == null) {
+      Instant now = Instant.now();
+      Instant last = store.stats().lastEvent();
+      return last != null && last.isBefore(now.minus(STALE_AFTER))
+          ? new AsOf(last, "latest event; the data ends over " + STALE_AFTER.toDays() + " days ago, --as-of now reads it today")
+          : new AsOf(now, "now");
+    }
+    Instant at = asOf(text, store);
+    return new AsOf(at, switch (text) {
+      case "now" -> store.stats().lastEvent() != null && store.stats().lastEvent().isBefore(at.minus(STALE_AFTER))
+          ? "now; the newest event is " + store.stats().lastEvent() + ": --as-of latest reads the data where it ends" : "now";
+      case "latest" -> store.stats().lastEvent() == null ? "now: no events yet" : "latest event";
+      default -> text.length() == 10 ? "the end of " + text + ", UTC" : "as given";
+    });
   }
 
   /** {@code now}, {@code latest} (the newest event), a date (its end, UTC) or an ISO instant. */

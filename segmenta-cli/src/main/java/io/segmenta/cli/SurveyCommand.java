@@ -173,7 +173,7 @@ final class SurveyCommand implements Runnable {
           }
           rows.add(row);
         }
-        out.println("question: " + t.question());
+        out.println("question: " + t.question() + ", members " + report.asOfLine());
         Charts.table(out, header, rows);
         out.printf(Locale.ROOT, "chi-square %.2f, %d df, p = %s%s%n", t.test().chiSquare(), t.test().degreesOfFreedom(),
             Double.isNaN(t.test().pValue()) ? "-" : String.format(Locale.ROOT, "%.3g", t.test().pValue()),

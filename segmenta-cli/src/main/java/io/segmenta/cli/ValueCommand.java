@@ -71,7 +71,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       }
       Instant at = report.asOf(s);
       SegmentValue.Report r = SegmentValue.analyse(s, at, rules, o);
-      print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s, r));
+      print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s, r), report.asOfLine());
     }
     return 0;
   }
@@ -103,7 +103,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
     }
   }
 
-  static void print(PrintWriter out, SegmentValue.Report r, Output.Format fmt, boolean profit, List<String> notes) {
+  static void print(PrintWriter out, SegmentValue.Report r, Output.Format fmt, boolean profit, List<String> notes, String asOfLine) {
     List<SegmentValue.Worth> all = new ArrayList<>(r.segments());
     all.add(r.everyone());
     List<String> header = List.of("segment", "members", "customer share", "gross revenue", "returned", "net revenue", "return rate",
@@ -166,7 +166,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       Output.csv(out, header, rows);
       return;
     }
-    out.printf("Segment value as of %s, events %s; ranked by %s%n%n", r.asOf(), r.window().isBlank() ? "of all history" : r.window(), profit ? "profit" : "net revenue");
+    out.printf("Segment value %s, events %s; ranked by %s%n%n", asOfLine, r.window().isBlank() ? "of all history" : r.window(), profit ? "profit" : "net revenue");
     notes.forEach(n -> out.println("note: " + n));
     if (!notes.isEmpty()) {
       out.println();

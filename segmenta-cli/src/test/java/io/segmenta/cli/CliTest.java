@@ -59,7 +59,7 @@ class CliTest {
     void count_savedSegmentAndInlineRule() {
       Result r = run(with("segment", "count", "students", "--as-of", "2025-06-30"));
       assertEquals(0, r.code(), r.err());
-      assertTrue(r.out().matches("(?s)\\d[\\d,]* of 1,500 profiles \\(\\d+\\.\\d%\\) as of 2025-06-30T23:59:59\\.999999Z\\s*"), r.out());
+      assertTrue(r.out().matches("(?s)\\d[\\d,]* of 1,500 profiles \\(\\d+\\.\\d%\\) as of 2025-06-30T23:59:59\\.999999Z \\(the end of 2025-06-30, UTC\\)\\s*"), r.out());
       Result inline = run(with("segment", "count", "segment \"students\" and count(order in last 365 days) >= 1", "--as-of", "latest"));
       assertEquals(0, inline.code(), inline.err());
     }
