@@ -43,6 +43,11 @@ final class PersonDeletion {
           + " AND pkey IS NOT NULL AND pkey NOT IN (SELECT pkey FROM _erase_keys)");
       long lines = st.executeUpdate("DELETE FROM order_lines WHERE pkey IN (SELECT pkey FROM _erase_keys) OR event_id IN (SELECT event_id FROM _erase_events)");
       long events = st.executeUpdate("DELETE FROM events WHERE pkey IN (SELECT pkey FROM _erase_keys) OR anonymous_id IN (SELECT value FROM _erase_anon)");
+      // A violation's example is a value a client sent, and may be this person's e-mail, phone or id: the count stays,
+      // an example that holds any of them goes.
+      st.executeUpdate("UPDATE violations SET example = NULL WHERE example IS NOT NULL AND (EXISTS (SELECT 1 FROM identifiers i"
+          + " WHERE i.pkey IN (SELECT pkey FROM _erase_keys) AND length(i.value) >= 3 AND contains(lower(violations.example), lower(i.value)))"
+          + " OR EXISTS (SELECT 1 FROM _erase_ids e WHERE length(e.profile_id) >= 3 AND contains(violations.example, e.profile_id)))");
       long identifiers = st.executeUpdate("DELETE FROM identifiers WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM consents WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM membership_changes WHERE profile_id IN (SELECT profile_id FROM _erase_ids)");

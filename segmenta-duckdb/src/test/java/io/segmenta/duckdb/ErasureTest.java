@@ -13,6 +13,7 @@ import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Erasure;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.core.rule.RuleText;
@@ -85,6 +86,8 @@ class ErasureTest {
           List.of(order("ord-keep", "keep-1", null, T.plusSeconds(30)))));
       s.recordConsent("u-erase-old", List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, T, "test")));
       s.recordMembershipChanges(List.of(new MembershipChange("u-erase-old", "buyers", true, T, "ord-before-merge")));
+      // A lenient source kept a clashing value whose example is the person's e-mail: the example goes with them.
+      s.recordViolations("web", List.of(new Violation(-1, "identify", "traits.contact", "number", "'" + EMAIL + "'")), T);
       // The same e-mail on a new account: the old one is merged into it...
       s.write(new Batch(List.of(new Profile("u-erase-new", List.of(Identifier.email(EMAIL)), Map.of())), List.of()));
       s.merge("u-erase-new", "u-erase-old", "same email", T.plusSeconds(120));
@@ -116,6 +119,7 @@ class ErasureTest {
       assertEquals(Value.of("Kept"), s.history("keep-1").orElseThrow().profile().trait("first_name"));
       assertEquals(1, s.count(RuleText.parseRule("orders >= 1"), T.plusSeconds(3600)), "kept aggregates agree with the events left");
       assertEquals(0L, IdempotentWriteTest.count(s, "SELECT count(*) FROM profile_facts WHERE pkey NOT IN (SELECT pkey FROM profiles)"));
+      assertEquals(1, s.violations(null, 10).size(), "the violation's count stays, without its example");
     }
     for (String secret : secrets) {
       assertEquals(List.of(), filesHolding(dir, secret), secret + " is in no file after the erasure");
