@@ -24,6 +24,7 @@ public final class Coerce {
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private final DateTimeFormatter timestampFormat;
+  private final DateTimeFormatter dateFormat;
   private final ZoneId zone;
   private final String listSeparator;
 
@@ -32,7 +33,16 @@ public final class Coerce {
    * @param zone the zone of timestamps written without an offset
    */
   public Coerce(String timestampPattern, ZoneId zone, String listSeparator) {
+    this(timestampPattern, null, zone, listSeparator);
+  }
+
+  /**
+   * @param datePattern a {@link DateTimeFormatter} pattern for date cells, or null: then yyyy-MM-dd, and failing that the
+   *     date part of a cell in {@code timestampPattern} (so a file whose dates and times share one format needs one key)
+   */
+  public Coerce(String timestampPattern, String datePattern, ZoneId zone, String listSeparator) {
     this.timestampFormat = timestampPattern == null ? null : DateTimeFormatter.ofPattern(timestampPattern, Locale.ROOT);
+    this.dateFormat = datePattern == null ? null : DateTimeFormatter.ofPattern(datePattern, Locale.ROOT);
     this.zone = zone;
     this.listSeparator = listSeparator;
   }
@@ -89,13 +99,12 @@ public final class Coerce {
           return raw;
         }
         if (raw instanceof Value.Str s) {
-          try {
-            return new Value.DateValue(LocalDate.parse(s.value().trim()));
-          } catch (DateTimeParseException e) {
-            throw expected("a date as yyyy-MM-dd", raw);
-          }
+          return date(s);
         }
-        throw expected("a date as yyyy-MM-dd", raw);
+        if (raw instanceof Value.TimeValue t) {
+          return new Value.DateValue(LocalDate.ofInstant(t.value(), zone));
+        }
+        throw expected(dateFormat == null ? "a date as yyyy-MM-dd" : "a date in the pattern of date.format", raw);
       case TIMESTAMP:
         return timestamp(raw);
       case STRING_LIST:
@@ -121,6 +130,30 @@ public final class Coerce {
         throw expected("a list of text separated by '" + listSeparator + "'", raw);
       default:
         throw new AssertionError(type);
+    }
+  }
+
+  /** A date cell: in date.format when given; else ISO yyyy-MM-dd, or the date part of a timestamp.format cell. */
+  private Value date(Value.Str s) {
+    String t = s.value().trim();
+    try {
+      if (dateFormat != null) {
+        return new Value.DateValue(LocalDate.parse(t, dateFormat));
+      }
+      return new Value.DateValue(LocalDate.parse(t));
+    } catch (DateTimeParseException e) {
+      if (dateFormat != null) {
+        throw expected("a date in the pattern of date.format", s);
+      }
+      if (timestampFormat != null) {
+        try {
+          var parsed = timestampFormat.parseBest(t, LocalDateTime::from, LocalDate::from);
+          return new Value.DateValue(parsed instanceof LocalDate d ? d : ((LocalDateTime) parsed).toLocalDate());
+        } catch (DateTimeParseException ignored) {
+          throw expected("a date as yyyy-MM-dd or in the pattern of timestamp.format (or set date.format)", s);
+        }
+      }
+      throw expected("a date as yyyy-MM-dd (or set date.format, e.g. date.format = dd/MM/yyyy)", s);
     }
   }
 

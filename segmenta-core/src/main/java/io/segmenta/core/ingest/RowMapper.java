@@ -13,4 +13,14 @@ interface RowMapper {
 
   /** Counts worth reporting, such as rows without a customer. */
   Map<String, Long> notes();
+
+  /** Rows left out because they repeat an event already read from this file (the same id). */
+  default long duplicateRows() {
+    return 0;
+  }
+
+  /** A few of those rows, each naming its line and the line it repeats. */
+  default java.util.List<String> duplicateExamples() {
+    return java.util.List.of();
+  }
 }

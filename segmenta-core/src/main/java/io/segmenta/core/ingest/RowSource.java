@@ -10,6 +10,11 @@ public interface RowSource extends AutoCloseable {
 
   List<String> columns();
 
+  /** The file read, when the rows come from one (reject files go beside it), or null. */
+  default java.nio.file.Path path() {
+    return null;
+  }
+
   /** The next row, or null at the end. Malformed input is an {@link ImportException}. */
   SourceRow next();
 
