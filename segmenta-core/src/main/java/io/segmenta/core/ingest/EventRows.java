@@ -34,6 +34,11 @@ final class EventRows implements RowMapper {
   /** {@code id = @line}: a row's id is the file's name and its line number, stable as long as the file is. */
   private final boolean lineIds;
   private final int profile;
+  /**
+   * {@code profile = @line}: the row's customer is the profile that {@code id = @line} made of the same row of the same
+   * file (a file of one row per customer, each with an outcome, becomes both).
+   */
+  private final boolean profileLines;
   private final int anonymous;
   private final int typeColumn;
   private final String fixedType;
@@ -53,10 +58,11 @@ final class EventRows implements RowMapper {
     this.schema = schema;
     this.lineIds = "@line".equals(m.get("id"));
     this.id = lineIds ? -1 : cells.optional("id");
-    this.profile = cells.optional("profile");
+    this.profileLines = "@line".equals(m.get("profile"));
+    this.profile = profileLines ? -1 : cells.optional("profile");
     this.anonymous = cells.optional("anonymous");
-    if (profile < 0 && anonymous < 0) {
-      throw new UserException("the mapping needs 'profile = <column>' or 'anonymous = <column>' to know whose events these are");
+    if (profile < 0 && anonymous < 0 && !profileLines) {
+      throw new UserException("the mapping needs 'profile = <column>' (or 'profile = @line' for the customer of the row's own line) or 'anonymous = <column>' to know whose events these are");
     }
     this.fixedType = m.get("type") != null ? m.get("type") : m.get("const.type");
     this.typeColumn = cells.optional("type.column");
@@ -91,7 +97,7 @@ final class EventRows implements RowMapper {
   public void accept(SourceRow row) {
     String type = fixedType != null ? fixedType : cells.text(row, typeColumn, true, false);
     EventTypeDef et = checkType(type, () -> new CellException(cells.name(typeColumn), "unknown event type '" + type + "'"));
-    String pid = profile < 0 ? null : cells.text(row, profile, false, normalize);
+    String pid = profileLines ? cells.source + ":" + row.line() : profile < 0 ? null : cells.text(row, profile, false, normalize);
     String anon = anonymous < 0 ? null : cells.text(row, anonymous, false, false);
     if (pid == null && anon == null) {
       throw new CellException(cells.name(profile >= 0 ? profile : anonymous), "expected a profile or anonymous id, the cell is empty");

@@ -128,7 +128,7 @@ public final class Importer {
       }
       List<String> types = switch (target) {
         case ORDER_LINES -> List.of("order", "return");
-        case EVENTS -> m.get("type") != null ? List.of(m.get("type")) : s.eventTypes().stream().filter(t -> !t.derived()).map(EventTypeDef::name).toList();
+        case EVENTS -> m.get("type") != null ? List.of(m.get("type")) : m.get("const.type") != null ? List.of(m.get("const.type")) : s.eventTypes().stream().filter(t -> !t.derived()).map(EventTypeDef::name).toList();
         case PROFILES -> List.of();
       };
       for (String t : types) {
