@@ -194,6 +194,9 @@ public final class Personalizer {
       collect(n.rule(), decision, saved, traits, segments, where);
     } else if (r instanceof Rule.SegmentRef s) {
       segments.put(s.name(), saved.find(s.name()).orElseThrow());
+    } else if (r instanceof Rule.Field f && io.segmenta.core.rule.IdentifierField.is(f.path())) {
+      throw new UserException(where + ": '" + RuleText.print(r) + "' reads identifiers, which a decision does not load;"
+          + " save it as a segment and write 'segment NAME' here");
     } else if (r instanceof Rule.Field f) {
       String name = f.path().contains(".") ? f.path().substring(0, f.path().indexOf('.')) : f.path();
       TraitDef def = decision.trait(name).orElseThrow();

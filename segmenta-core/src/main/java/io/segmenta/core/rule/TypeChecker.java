@@ -84,10 +84,18 @@ public final class TypeChecker {
           throw map.error(f, "event type '" + event.name() + "' has no property '" + f.path() + "'; it has " + String.join(", ", event.properties()));
         }
         type = schema.property(f.path()).map(PropertyDef::type).orElseThrow();
+      } else if (IdentifierField.is(f.path())) {
+        if (IdentifierField.kind(f.path()).isEmpty()) {
+          throw map.error(f, "'" + f.path() + "' names no identifier kind: write identifier.<kind> with a lower_snake_case kind, e.g. identifier.email");
+        }
+        type = ValueType.STRING;
       } else {
         Optional<TraitDef> t = schema.trait(f.path());
         if (t.isEmpty()) {
-          throw map.error(f, "unknown trait '" + f.path() + "'" + suggestion(f.path()) + "; declare it in the schema first");
+          String hint = List.of("email", "phone", "user_id").contains(f.path())
+              ? "; an identifier is read as identifier." + f.path() + " (e.g. identifier." + f.path() + " exists)"
+              : suggestion(f.path()) + "; declare it in the schema first";
+          throw map.error(f, "unknown trait '" + f.path() + "'" + hint);
         }
         type = t.get().type();
       }
