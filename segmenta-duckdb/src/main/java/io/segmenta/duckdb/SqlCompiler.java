@@ -745,6 +745,12 @@ final class SqlCompiler {
         f.params.addAll(xp);
         f.params.addAll(p.params);
         return f;
+      } else if (op instanceof Op.EndsWith e) {
+        Frag p = new Frag().param(dialect.param("VARCHAR"), e.suffix());
+        Frag f = Frag.of("COALESCE(" + dialect.endsWith(x, p.sql.toString()) + ", false)");
+        f.params.addAll(xp);
+        f.params.addAll(p.params);
+        return f;
       } else if (op instanceof Op.StartsWith s) {
         Frag p = new Frag().param(dialect.param("VARCHAR"), s.prefix());
         Frag f = Frag.of("COALESCE(" + dialect.startsWith(x, p.sql.toString()) + ", false)");

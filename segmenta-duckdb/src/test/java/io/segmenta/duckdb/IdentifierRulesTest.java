@@ -85,6 +85,10 @@ class IdentifierRulesTest {
   void members_textOperatorsOnNormalisedEmails() {
     assertEquals(List.of("a"), members("identifier.email matches \"@gmail\\\\.com$\""), "e-mails are stored lower-case");
     assertEquals(List.of("b"), members("identifier.email contains \"example\" and age > 35"));
+    assertEquals(List.of("a"), members("identifier.email ends with \"@gmail.com\""));
+    assertEquals(List.of("b", "c", "d"), members("not identifier.email ends with \"@gmail.com\""));
+    assertEquals(RuleText.parseRule("identifier.email ends with \"@gmail.com\""),
+        RuleJson.parseRule("{\"identifier.email\": {\"$endsWith\": \"@gmail.com\"}}"), "JSON spells it $endsWith");
     assertEquals(List.of("c"), members("identifier.phone starts with \"+45 2\""));
     assertEquals(List.of("b", "c", "d"), members("not identifier.email = \"anna@gmail.com\""));
     assertEquals(List.of("c", "d"), members("identifier.email is null"));

@@ -208,7 +208,7 @@ public final class RandomShop {
       case 0 -> Condition.Ops.of(new Op.Exists(r.nextBoolean()));
       case 1 -> wrap(new Op.Regex(kind.equals("email") ? pick(new String[] {"@gmail\\.com$", "\\.alt@", "^r00[0-4]"}) : "7$", r.nextBoolean()));
       case 2 -> wrap(new Op.Contains(Value.of(v)));
-      case 3 -> wrap(new Op.StartsWith(v.substring(0, 2)));
+      case 3 -> wrap(r.nextBoolean() ? new Op.StartsWith(v.substring(0, 2)) : new Op.EndsWith(v.substring(v.length() - 3)));
       case 4 -> new Condition.Equals(r.nextInt(4) == 0 ? Value.NULL : Value.of(v));
       case 5 -> wrap(new Op.In(List.of(Value.of(v), Value.of(pick(vocab))), r.nextBoolean(), r.nextBoolean()));
       default -> wrap(new Op.Compare(cmp(), Value.of(v)));
@@ -258,7 +258,7 @@ public final class RandomShop {
     return switch (r.nextInt(8)) {
       case 0 -> wrap(new Op.In(List.of(Value.of(v), Value.of(pick(vocab))), r.nextBoolean(), r.nextBoolean()));
       case 1 -> wrap(new Op.Regex(pick(new String[] {"^a", "o$", "[ÅM]", "t.m", "^(d|n)"}), r.nextBoolean()));
-      case 2 -> wrap(new Op.StartsWith(v.substring(0, 1)));
+      case 2 -> wrap(r.nextInt(4) == 0 ? new Op.EndsWith(v.substring(v.length() - 1)) : new Op.StartsWith(v.substring(0, 1)));
       case 3 -> wrap(new Op.Contains(Value.of(v.substring(1, Math.min(3, v.length())))));
       case 4 -> new Condition.Equals(Value.of(v));
       default -> wrap(new Op.Compare(cmp(), Value.of(v)));

@@ -443,6 +443,8 @@ public final class Evaluator {
       return false;
     } else if (op instanceof Op.StartsWith s) {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      return v instanceof Value.Str str && str.value().endsWith(e.suffix());
     }
     throw new AssertionError(op);
   }
@@ -470,6 +472,8 @@ public final class Evaluator {
       return v instanceof Value.ListValue l && l.items().stream().anyMatch(i -> Js.strictEquals(i, c.value()));
     } else if (op instanceof Op.StartsWith s) {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      return v instanceof Value.Str str && str.value().endsWith(e.suffix());
     }
     throw new AssertionError(op);
   }

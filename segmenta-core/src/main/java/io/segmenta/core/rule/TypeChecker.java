@@ -242,6 +242,8 @@ public final class TypeChecker {
         need(node, c.value() instanceof Value.Str, "'contains' takes a string, got " + RuleText.print(c.value()));
       } else if (op instanceof Op.StartsWith) {
         need(node, type == ValueType.STRING, "'starts with' needs a string, but " + label + " is not one");
+      } else if (op instanceof Op.EndsWith) {
+        need(node, type == ValueType.STRING, "'ends with' needs a string, but " + label + " is not one");
       } else if (op instanceof Op.Unknown u) {
         throw map.error(node, "unknown operator " + u.name() + " (or an argument of the wrong shape)");
       }

@@ -8,7 +8,7 @@ public final class Names {
   private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9_]{0,62}");
   /** Words of the rule language and columns of the store that a declared name must not shadow. */
   static final Set<String> RESERVED = Set.of("and", "or", "not", "in", "is", "true", "false", "null", "between",
-      "exists", "missing", "contains", "starts", "with", "matches", "segment", "where", "last", "from", "to",
+      "exists", "missing", "contains", "starts", "ends", "with", "matches", "segment", "where", "last", "from", "to",
       "before", "after", "all", "any", "none", "pkey", "profile_id", "event_id", "type", "ts", "anonymous_id");
 
   private Names() {}
