@@ -157,6 +157,16 @@ class ImportAsItIsTest {
   }
 
   @Test
+  void runJsonLines_repeatedEventIdIsReportedWithLines() throws Exception {
+    Path f = write("events.jsonl", "{\"event_id\": \"e1\", \"profile_id\": \"c1\", \"type\": \"order\", \"timestamp\": \"2024-01-01T00:00:00Z\"}",
+        "{\"event_id\": \"e1\", \"profile_id\": \"c1\", \"type\": \"order\", \"timestamp\": \"2024-01-02T00:00:00Z\"}");
+    ImportReport r = Importer.runJsonLines(f, store, Importer.Options.strict());
+    assertEquals(1, r.written().eventsWritten());
+    assertEquals(1, r.duplicateRows());
+    assertEquals(List.of("line 2 has the id of line 1 (e1)"), r.duplicateExamples());
+  }
+
+  @Test
   void run_lineIdsOfTwoFilesDoNotCollide() throws Exception {
     String m = "target = events\nid = @line\nprofile = customer\ntimestamp = at\ntype = order";
     run(write("a.csv", "customer,at", "c1,2024-01-01"), m);

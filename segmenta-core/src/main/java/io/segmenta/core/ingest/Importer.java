@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,6 +224,9 @@ public final class Importer {
     List<Event> events = new ArrayList<>();
     List<ImportError> errors = new ArrayList<>();
     List<SourceRow> rejected = new ArrayList<>();
+    Map<String, Long> firstLine = new HashMap<>();
+    List<String> duplicateExamples = new ArrayList<>();
+    long duplicates = 0;
     long rows = 0;
     long bad = 0;
     long size;
@@ -250,7 +254,16 @@ public final class Importer {
             throw new CellException(null, "expected a JSON object on each line");
           }
           if (n.has("timestamp")) {
-            events.add(event(n, schema, coerce));
+            Event ev = event(n, schema, coerce);
+            Long first = firstLine.putIfAbsent(ev.id(), line);
+            if (first == null) {
+              events.add(ev);
+            } else {
+              duplicates++;
+              if (duplicateExamples.size() < 5) {
+                duplicateExamples.add("line " + line + " has the id of line " + first + " (" + ev.id() + ")");
+              }
+            }
           } else {
             profiles.add(profile(n, schema, coerce));
           }
@@ -287,7 +300,7 @@ public final class Importer {
     Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
     WriteResult written = store.write(new Batch(profiles, events));
     return new ImportReport(name, rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile, written,
-        Map.of(), Duration.ofNanos(System.nanoTime() - started), 0, List.of());
+        Map.of(), Duration.ofNanos(System.nanoTime() - started), duplicates, duplicateExamples);
   }
 
   private static String text(JsonNode n, String field, boolean required) {
