@@ -4,6 +4,8 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,8 +18,8 @@ final class Cells {
   private final List<String> columns;
   private final Mapping mapping;
   /** The constants given with const.KEY, by index past the file's columns; the keys name them in messages. */
-  private final List<Value> constants = new java.util.ArrayList<>();
-  private final List<String> constantKeys = new java.util.ArrayList<>();
+  private final List<Value> constants = new ArrayList<>();
+  private final List<String> constantKeys = new ArrayList<>();
   final Coerce coerce;
 
   /** The file's name, as rows identified by their line ({@code id = @line}) carry it. */
@@ -36,7 +38,7 @@ final class Cells {
     String datePattern = mapping.get("date.format");
     if (datePattern != null) {
       try {
-        java.time.format.DateTimeFormatter.ofPattern(datePattern);
+        DateTimeFormatter.ofPattern(datePattern);
       } catch (IllegalArgumentException e) {
         throw mapping.error("date.format", "invalid date pattern '" + datePattern + "': " + e.getMessage());
       }

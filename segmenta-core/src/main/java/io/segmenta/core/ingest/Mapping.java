@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How the columns of a tabular file become profiles, events or orders: a small {@code key = value} file (or the same
@@ -81,7 +83,7 @@ public final class Mapping {
       String field = key.substring("const.".length());
       if (!FIELD_KEYS.contains(field) && FIELD_PREFIXES.stream().noneMatch(p -> field.startsWith(p) && field.length() > p.length())) {
         throw new UserException(where + ": '" + key + "' gives no field a constant; const. goes before a key that names a column ("
-            + String.join(", ", new java.util.TreeSet<>(FIELD_KEYS)) + ", or one starting with " + String.join(", ", FIELD_PREFIXES) + ")");
+            + String.join(", ", new TreeSet<>(FIELD_KEYS)) + ", or one starting with " + String.join(", ", FIELD_PREFIXES) + ")");
       }
       if (value.isEmpty()) {
         throw new UserException(where + ": '" + key + "' needs a value");
@@ -133,7 +135,7 @@ public final class Mapping {
    * ({@code const. + prefix + name = value}) gives, in the order the mapping lists them.
    */
   public Set<String> fields(String prefix) {
-    Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> out = new LinkedHashSet<>();
     entries.keySet().forEach(k -> {
       if (k.startsWith(prefix)) {
         out.add(k.substring(prefix.length()));

@@ -1,6 +1,7 @@
 package io.segmenta.core.ingest;
 
 import io.segmenta.core.port.Batch;
+import java.util.List;
 import java.util.Map;
 
 /** Turns rows into profiles and events, for one target of a {@link Mapping}. */
@@ -20,7 +21,7 @@ interface RowMapper {
   }
 
   /** A few of those rows, each naming its line and the line it repeats. */
-  default java.util.List<String> duplicateExamples() {
-    return java.util.List.of();
+  default List<String> duplicateExamples() {
+    return List.of();
   }
 }

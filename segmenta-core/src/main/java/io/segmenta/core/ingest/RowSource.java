@@ -1,5 +1,6 @@
 package io.segmenta.core.ingest;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** A file read as rows with named columns: CSV here, Parquet through a store adapter. */
@@ -11,7 +12,7 @@ public interface RowSource extends AutoCloseable {
   List<String> columns();
 
   /** The file read, when the rows come from one (reject files go beside it), or null. */
-  default java.nio.file.Path path() {
+  default Path path() {
     return null;
   }
 
