@@ -61,7 +61,7 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--skip-bad-rows", description = "Import the good rows and write the bad ones to a reject file.")
   boolean skipBadRows;
 
-  @Option(names = "--rejects", description = "Where to write rejected rows (default: FILE.rejects.csv).")
+  @Option(names = "--rejects", description = "Where to write rejected rows (default: FILE.rejects.csv beside each FILE; never the input itself).")
   Path rejects;
 
   @Override
@@ -72,11 +72,17 @@ final class ImportCommand implements Callable<Integer> {
       if (!Files.isReadable(f)) {
         throw new UserException("cannot read " + f + ": no such file, or no permission");
       }
+      if (skipBadRows) {
+        Importer.rejectFile(f, f.getFileName().toString(), rejects);
+      }
+    }
+    if (rejects != null && files.size() > 1) {
+      throw new UserException("--rejects names one file, but " + files.size() + " files are imported; leave it out and each FILE gets FILE.rejects.csv beside it");
     }
     try (Store s = store.open()) {
       for (Path f : files) {
         ProgressBar bar = new ProgressBar(err);
-        Importer.Options o = new Importer.Options(skipBadRows, rejects, bar);
+        Importer.Options o = new Importer.Options(skipBadRows, skipBadRows ? Importer.rejectFile(f, f.getFileName().toString(), rejects) : null, bar);
         ImportReport r;
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guess(f);
         if (fmt.equals("jsonl")) {
@@ -154,8 +160,12 @@ final class ImportCommand implements Callable<Integer> {
   static void print(PrintWriter out, ImportReport r) {
     out.printf("%s: %,d rows read, %,d imported, %,d rejected in %.1f s%n", r.file(), r.rows(), r.accepted(), r.rejected(), r.took().toMillis() / 1000.0);
     var w = r.written();
-    out.printf("  profiles: %,d new, %,d updated; events: %,d new, %,d already stored; order lines: %,d%n",
+    out.printf("  profiles: %,d new, %,d updated; events: %,d new, %,d already stored (imported before); order lines: %,d%n",
         w.profilesCreated(), w.profilesUpdated(), w.eventsWritten(), w.eventsDuplicate(), w.linesWritten());
+    if (r.duplicateRows() > 0) {
+      out.printf("  rows treated as duplicates (an earlier row of the file has the same event id): %,d, e.g.%n", r.duplicateRows());
+      r.duplicateExamples().forEach(e -> out.println("    " + e));
+    }
     r.notes().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
         .forEach(e -> out.printf("  %s: %,d%n", e.getKey(), e.getValue()));
     if (r.rejectFile() != null) {

@@ -9,8 +9,11 @@ import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleJson;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.rule.TypeChecker;
 import io.segmenta.core.rule.Window;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.JsonValues;
@@ -19,6 +22,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +32,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -331,22 +338,73 @@ final class SegmentCommand implements Runnable {
     }
   }
 
-  @Command(name = "save", mixinStandardHelpOptions = true, description = "Save a segment under a name (replacing one of that name).")
+  @Command(name = "save", mixinStandardHelpOptions = true,
+      description = {"Save a segment under a name (replacing one of that name), or every segment of a file with --file.",
+          "A segment file holds one 'name: rule' a line; a line starting with a space continues the rule above, '#' starts a comment.",
+          "All of a file's rules are checked (they may refer to each other) before any is saved, in one store open."})
   static final class Save extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The segment's name: lower-case letters, digits, '_' or '-'.")
     String name;
 
-    @Parameters(index = "1", paramLabel = "RULE")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "RULE", description = "The rule, in the text syntax or as JSON.")
     String rule;
 
-    @Option(names = "--description", defaultValue = "")
+    @Option(names = "--description", defaultValue = "", description = "What the segment is for (NAME RULE only).")
     String description;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "Save every segment of FILE ('name: rule' lines, UTF-8).")
+    Path file;
 
     @Override
     public Integer call() {
+      if (file != null) {
+        if (name != null || rule != null) {
+          throw new UserException("give NAME RULE or --file FILE, not both");
+        }
+        return saveFile();
+      }
+      if (name == null || rule == null) {
+        throw new UserException("segment save needs NAME and RULE, or --file FILE");
+      }
       try (Store s = store.open()) {
         SegmentDefinition d = new Segments(s, Clock.systemUTC()).save(name, rule, description);
         out().println("saved " + d.name() + ": " + d.rule());
+      }
+      return 0;
+    }
+
+    private int saveFile() {
+      String text;
+      try {
+        text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+      } catch (CharacterCodingException e) {
+        throw new UserException("cannot read " + file + ": it is not UTF-8 text");
+      } catch (IOException e) {
+        throw new UserException("cannot read " + file + ": " + e.getMessage());
+      }
+      String source = file.getFileName().toString();
+      List<SegmentFile.Entry> entries = SegmentFile.parse(source, text);
+      if (entries.isEmpty()) {
+        throw new UserException(file + " holds no segments; write one 'name: rule' a line");
+      }
+      try (Store s = store.open()) {
+        Map<String, Rule> inFile = SegmentFile.byName(entries);
+        SegmentResolver stored = new Segments(s, Clock.systemUTC()).resolver();
+        SegmentResolver resolver = n -> inFile.containsKey(n) ? Optional.of(inFile.get(n)) : stored.find(n);
+        TypeChecker checker = new TypeChecker(s.schema(), resolver);
+        for (SegmentFile.Entry e : entries) {
+          try {
+            checker.check(e.name(), e.parsed());
+          } catch (RuleException ex) {
+            throw SegmentFile.located(source, e.name(), e.line(), e.offset(), ex);
+          }
+        }
+        Instant now = Clock.systemUTC().instant();
+        for (SegmentFile.Entry e : entries) {
+          String kept = s.segment(e.name()).map(SegmentDefinition::description).orElse("");
+          s.saveSegment(new SegmentDefinition(e.name(), RuleText.print(e.rule()), kept, now));
+        }
+        out().printf("saved %d segments from %s: %s%n", entries.size(), source, String.join(", ", inFile.keySet()));
       }
       return 0;
     }

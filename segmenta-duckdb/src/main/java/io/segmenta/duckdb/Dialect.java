@@ -32,6 +32,8 @@ interface Dialect {
 
   String startsWith(String string, String prefix);
 
+  String endsWith(String string, String suffix);
+
   /** GrowthBook's padded version string of a string expression, comparable with plain string comparison. */
   String paddedVersion(String string);
 

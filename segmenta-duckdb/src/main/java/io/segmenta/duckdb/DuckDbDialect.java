@@ -60,6 +60,11 @@ final class DuckDbDialect implements Dialect {
   }
 
   @Override
+  public String endsWith(String string, String suffix) {
+    return "suffix(" + string + ", " + suffix + ")";
+  }
+
+  @Override
   public String paddedVersion(String string) {
     return "sg_vpad(sg_vparts(" + string + "))";
   }

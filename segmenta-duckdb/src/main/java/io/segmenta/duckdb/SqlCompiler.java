@@ -1,6 +1,7 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.rule.Condition;
+import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Measures;
 import io.segmenta.core.rule.Op;
@@ -508,6 +509,9 @@ final class SqlCompiler {
       } else if (r instanceof Rule.Field f) {
         ValueType type;
         String column;
+        if (scope == null && IdentifierField.is(f.path())) {
+          return identifier(f.condition(), IdentifierField.kind(f.path()).orElseThrow(() -> RuleException.general("'" + f.path() + "' names no identifier kind")));
+        }
         if (scope == null) {
           io.segmenta.core.schema.TraitDef t = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'"));
           if (!t.stored()) {
@@ -538,6 +542,18 @@ final class SqlCompiler {
         ValueType type = io.segmenta.core.rule.Measures.type(m.measure(), schema);
         return condition(m.condition(), value.sql.toString(), type, false, value.params);
       }
+    }
+
+    /**
+     * {@code identifier.<kind>}: true when some identifier of the kind meets the condition, or when the profile has
+     * none and a missing value meets it (as {@code Evaluator} decides). The left join from a one-row table yields
+     * each identifier of the kind, or one row of NULL when there is none, so one EXISTS covers both cases.
+     */
+    private Frag identifier(Condition c, String kind) {
+      String alias = "sg_i" + lambdas++;
+      return Frag.of("EXISTS (SELECT 1 FROM (SELECT 1) " + alias + "_one LEFT JOIN identifiers " + alias + " ON " + alias
+              + ".pkey = p.pkey AND " + alias + ".kind = ").param(dialect.param("VARCHAR"), kind)
+          .add(" WHERE ").add(condition(c, alias + ".value", ValueType.STRING, false)).add(")");
     }
 
     private Frag nary(List<Rule> rules, String op, String empty, Scope scope) {
@@ -733,6 +749,12 @@ final class SqlCompiler {
         Frag p = new Frag().param(dialect.param("VARCHAR"), ((Value.Str) c.value()).value());
         String call = t == ValueType.STRING_LIST ? dialect.listContains(x, p.sql.toString()) : dialect.contains(x, p.sql.toString());
         Frag f = Frag.of("COALESCE(" + call + ", false)");
+        f.params.addAll(xp);
+        f.params.addAll(p.params);
+        return f;
+      } else if (op instanceof Op.EndsWith e) {
+        Frag p = new Frag().param(dialect.param("VARCHAR"), e.suffix());
+        Frag f = Frag.of("COALESCE(" + dialect.endsWith(x, p.sql.toString()) + ", false)");
         f.params.addAll(xp);
         f.params.addAll(p.params);
         return f;

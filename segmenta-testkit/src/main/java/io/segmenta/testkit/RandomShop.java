@@ -1,6 +1,7 @@
 package io.segmenta.testkit;
 
 import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
@@ -34,13 +35,18 @@ public final class RandomShop {
   private static final String[] CITIES = {"Aarhus", "Oslo", "aalborg", "Bergen", "Åbo", "Malmö"};
   private static final String[] TAGS = {"travel", "fitness", "technology", "music", "Eco", "eco", "cooking"};
   private static final String[] CATEGORIES = {"eco", "sports", "travel", "kids", "home"};
+  private static final String[] DOMAINS = {"gmail.com", "Hotmail.com", "example.dk", "mail.example.com"};
   private static final String[] SOURCES = {"direct", "organic", "paid", "social", "email"};
   private static final String[] VERSIONS = {"1.2.3", "1.10.0", "v2.0.0-beta.1", "2.0.0", "1.2.3+build5", ""};
 
   private final SplittableRandom r;
 
+  /** Identifiers are drawn from their own stream, so that adding them left every other drawn value as it was. */
+  private final SplittableRandom ids;
+
   public RandomShop(long seed) {
     this.r = new SplittableRandom(seed);
+    this.ids = new SplittableRandom(seed ^ 0x1d5L);
   }
 
   // ---- data
@@ -63,7 +69,7 @@ public final class RandomShop {
       maybe(t, "signup_date", Value.of(time()));
       maybe(t, "interests", Value.ofStrings(tags()));
       maybe(t, "values", Value.ofStrings(tags()));
-      profiles.add(new Profile(id, List.of(), t));
+      profiles.add(new Profile(id, identifiers(id), t));
       int n = r.nextInt(12);
       for (int k = 0; k < n; k++) {
         String eid = id + "-" + k;
@@ -101,6 +107,19 @@ public final class RandomShop {
       }
     }
     return new Batch(profiles, events);
+  }
+
+  /** None, one or two e-mails (a merged customer has two), and sometimes a phone; unique to the customer. */
+  private List<Identifier> identifiers(String id) {
+    List<Identifier> out = new ArrayList<>();
+    int emails = ids.nextInt(5) == 0 ? 0 : ids.nextInt(4) == 0 ? 2 : 1;
+    for (int k = 0; k < emails; k++) {
+      out.add(Identifier.email(id + (k == 0 ? "" : ".alt") + "@" + DOMAINS[ids.nextInt(DOMAINS.length)]));
+    }
+    if (ids.nextBoolean()) {
+      out.add(Identifier.phone("+45 " + (20_000_000 + Integer.parseInt(id.substring(1)))));
+    }
+    return out;
   }
 
   private void maybe(Map<String, Value> m, String k, Value v) {
@@ -161,6 +180,9 @@ public final class RandomShop {
     if (r.nextInt(4) == 0) {
       return computedTrait();
     }
+    if (r.nextInt(8) == 0) {
+      return identifier();
+    }
     return switch (r.nextInt(12)) {
       case 0 -> new Rule.Field("age", numberCondition(18, 90));
       case 1 -> new Rule.Field("income", numberCondition(0, 100_000));
@@ -175,6 +197,23 @@ public final class RandomShop {
       case 9 -> new Rule.Field("signup_date", timeCondition(false));
       default -> new Rule.Field(r.nextBoolean() ? "interests" : "values", listCondition());
     };
+  }
+
+  /** Conditions on identifiers ({@code identifier.email}), which hold when one of a profile's values meets them. */
+  private Rule identifier() {
+    String kind = r.nextInt(3) == 0 ? "phone" : "email";
+    String[] vocab = kind.equals("email") ? new String[] {"r0001@gmail.com", "gmail", "hotmail.com", "example", "r01"} : new String[] {"+45 2", "+45 20000007", "0001"};
+    String v = pick(vocab);
+    Condition c = switch (r.nextInt(7)) {
+      case 0 -> Condition.Ops.of(new Op.Exists(r.nextBoolean()));
+      case 1 -> wrap(new Op.Regex(kind.equals("email") ? pick(new String[] {"@gmail\\.com$", "\\.alt@", "^r00[0-4]"}) : "7$", r.nextBoolean()));
+      case 2 -> wrap(new Op.Contains(Value.of(v)));
+      case 3 -> wrap(r.nextBoolean() ? new Op.StartsWith(v.substring(0, 2)) : new Op.EndsWith(v.substring(v.length() - 3)));
+      case 4 -> new Condition.Equals(r.nextInt(4) == 0 ? Value.NULL : Value.of(v));
+      case 5 -> wrap(new Op.In(List.of(Value.of(v), Value.of(pick(vocab))), r.nextBoolean(), r.nextBoolean()));
+      default -> wrap(new Op.Compare(cmp(), Value.of(v)));
+    };
+    return new Rule.Field("identifier." + kind, c);
   }
 
   /** Conditions on computed traits, which both engines derive from the events. */
@@ -219,7 +258,7 @@ public final class RandomShop {
     return switch (r.nextInt(8)) {
       case 0 -> wrap(new Op.In(List.of(Value.of(v), Value.of(pick(vocab))), r.nextBoolean(), r.nextBoolean()));
       case 1 -> wrap(new Op.Regex(pick(new String[] {"^a", "o$", "[ÅM]", "t.m", "^(d|n)"}), r.nextBoolean()));
-      case 2 -> wrap(new Op.StartsWith(v.substring(0, 1)));
+      case 2 -> wrap(r.nextInt(4) == 0 ? new Op.EndsWith(v.substring(v.length() - 1)) : new Op.StartsWith(v.substring(0, 1)));
       case 3 -> wrap(new Op.Contains(Value.of(v.substring(1, Math.min(3, v.length())))));
       case 4 -> new Condition.Equals(Value.of(v));
       default -> wrap(new Op.Compare(cmp(), Value.of(v)));

@@ -4,16 +4,29 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Finds the columns a mapping names in a file's header and reads typed cells from rows. */
+/**
+ * Finds the columns a mapping names in a file's header and reads typed cells from rows. A {@code const.<key> = value}
+ * entry is a column of its own that holds that value on every row (after the file's columns), so every field of
+ * every target can be given a constant the same way, typed by the same rules as a cell.
+ */
 final class Cells {
   private static final java.util.regex.Pattern DECIMAL_ID = java.util.regex.Pattern.compile("-?\\d+\\.0+");
   private final List<String> columns;
   private final Mapping mapping;
+  /** The constants given with const.KEY, by index past the file's columns; the keys name them in messages. */
+  private final List<Value> constants = new ArrayList<>();
+  private final List<String> constantKeys = new ArrayList<>();
   final Coerce coerce;
 
-  Cells(List<String> columns, Mapping mapping) {
+  /** The file's name, as rows identified by their line ({@code id = @line}) carry it. */
+  final String source;
+
+  Cells(String source, List<String> columns, Mapping mapping) {
+    this.source = source;
     this.columns = columns;
     this.mapping = mapping;
     ZoneId zone;
@@ -22,10 +35,53 @@ final class Cells {
     } catch (RuntimeException e) {
       throw mapping.error("timezone", "unknown time zone '" + mapping.get("timezone") + "'");
     }
+    String datePattern = mapping.get("date.format");
+    if (datePattern != null) {
+      try {
+        DateTimeFormatter.ofPattern(datePattern);
+      } catch (IllegalArgumentException e) {
+        throw mapping.error("date.format", "invalid date pattern '" + datePattern + "': " + e.getMessage());
+      }
+    }
     try {
-      this.coerce = new Coerce(mapping.get("timestamp.format"), zone, mapping.get("list.separator", "|"));
+      this.coerce = new Coerce(mapping.get("timestamp.format"), datePattern, zone, mapping.get("list.separator", "|"));
     } catch (IllegalArgumentException e) {
       throw mapping.error("timestamp.format", "invalid timestamp pattern: " + e.getMessage());
+    }
+  }
+
+  /** The column (or constant) that {@code key} or {@code const.key} gives, or -1 when the mapping gives neither. */
+  int optional(String key) {
+    String c = mapping.get(key);
+    if (c != null) {
+      return index(key, c);
+    }
+    String constant = mapping.get("const." + key);
+    if (constant == null) {
+      return -1;
+    }
+    constants.add(new Value.Str(constant));
+    constantKeys.add("const." + key);
+    return columns.size() + constants.size() - 1;
+  }
+
+  int required(String key) {
+    int i = optional(key);
+    if (i < 0) {
+      throw new UserException("the mapping needs '" + key + " = <column>' (or 'const." + key + " = <value>' for the same value on every row)");
+    }
+    return i;
+  }
+
+  /** A constant's value checked against a type once, so that a bad constant is an error naming its mapping line. */
+  void checkConstant(int index, ValueType type) {
+    if (index >= columns.size()) {
+      String key = constantKeys.get(index - columns.size());
+      try {
+        coerce.to(type, constants.get(index - columns.size()));
+      } catch (IllegalArgumentException e) {
+        throw mapping.error(key, key + ": " + e.getMessage());
+      }
     }
   }
 
@@ -38,21 +94,8 @@ final class Cells {
     return i;
   }
 
-  int required(String key) {
-    String c = mapping.get(key);
-    if (c == null) {
-      throw new UserException("the mapping needs '" + key + " = <column>'");
-    }
-    return index(key, c);
-  }
-
-  int optional(String key) {
-    String c = mapping.get(key);
-    return c == null ? -1 : index(key, c);
-  }
-
   String name(int index) {
-    return columns.get(index);
+    return index >= columns.size() ? constantKeys.get(index - columns.size()) : columns.get(index);
   }
 
   Value raw(SourceRow row, int index) {
@@ -62,7 +105,7 @@ final class Cells {
     if (row.cells().size() != columns.size()) {
       throw new CellException(null, "expected " + columns.size() + " columns, found " + row.cells().size());
     }
-    return row.cells().get(index);
+    return index >= columns.size() ? constants.get(index - columns.size()) : row.cells().get(index);
   }
 
   Value typed(SourceRow row, int index, ValueType type) {

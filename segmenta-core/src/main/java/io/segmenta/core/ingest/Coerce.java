@@ -27,6 +27,7 @@ public final class Coerce {
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
   private final DateTimeFormatter timestampFormat;
+  private final DateTimeFormatter dateFormat;
   private final ZoneId zone;
   private final String listSeparator;
 
@@ -35,7 +36,16 @@ public final class Coerce {
    * @param zone the zone of timestamps written without an offset
    */
   public Coerce(String timestampPattern, ZoneId zone, String listSeparator) {
+    this(timestampPattern, null, zone, listSeparator);
+  }
+
+  /**
+   * @param datePattern a {@link DateTimeFormatter} pattern for date cells, or null: then yyyy-MM-dd, and failing that the
+   *     date part of a cell in {@code timestampPattern} (so a file whose dates and times share one format needs one key)
+   */
+  public Coerce(String timestampPattern, String datePattern, ZoneId zone, String listSeparator) {
     this.timestampFormat = timestampPattern == null ? null : DateTimeFormatter.ofPattern(timestampPattern, Locale.ROOT);
+    this.dateFormat = datePattern == null ? null : DateTimeFormatter.ofPattern(datePattern, Locale.ROOT);
     this.zone = zone;
     this.listSeparator = listSeparator;
   }
@@ -88,7 +98,7 @@ public final class Coerce {
         }
         throw expected("true or false", raw);
       case DATE:
-        return date(raw);
+        return inRange(dateOf(raw), raw);
       case TIMESTAMP:
         return timestamp(raw);
       case STRING_LIST:
@@ -117,23 +127,49 @@ public final class Coerce {
     }
   }
 
-  private static Value date(Value raw) {
-    LocalDate d;
-    if (raw instanceof Value.DateValue v) {
-      d = v.value();
-    } else if (raw instanceof Value.Str s) {
-      try {
-        d = LocalDate.parse(s.value().trim());
-      } catch (DateTimeParseException e) {
-        throw expected("a date as yyyy-MM-dd", raw);
-      }
-    } else {
-      throw expected("a date as yyyy-MM-dd", raw);
+  private Value dateOf(Value raw) {
+    if (raw instanceof Value.DateValue) {
+      return raw;
     }
-    if (!Instants.accepts(d)) {
+    if (raw instanceof Value.Str s) {
+      return date(s);
+    }
+    if (raw instanceof Value.TimeValue t) {
+      return new Value.DateValue(LocalDate.ofInstant(t.value(), zone));
+    }
+    throw expected(dateFormat == null ? "a date as yyyy-MM-dd" : "a date in the pattern of date.format", raw);
+  }
+
+  /** A date inside {@link Instants}' range, or an IllegalArgumentException saying what was expected. */
+  private static Value inRange(Value date, Value raw) {
+    if (!Instants.accepts(((Value.DateValue) date).value())) {
       throw expected("a date between " + Instants.MIN_DATE + " and " + Instants.MAX_DATE, raw);
     }
-    return new Value.DateValue(d);
+    return date;
+  }
+
+  /** A date cell: in date.format when given; else ISO yyyy-MM-dd, or the date part of a timestamp.format cell. */
+  private Value date(Value.Str s) {
+    String t = s.value().trim();
+    try {
+      if (dateFormat != null) {
+        return new Value.DateValue(LocalDate.parse(t, dateFormat));
+      }
+      return new Value.DateValue(LocalDate.parse(t));
+    } catch (DateTimeParseException e) {
+      if (dateFormat != null) {
+        throw expected("a date in the pattern of date.format", s);
+      }
+      if (timestampFormat != null) {
+        try {
+          var parsed = timestampFormat.parseBest(t, LocalDateTime::from, LocalDate::from);
+          return new Value.DateValue(parsed instanceof LocalDate d ? d : ((LocalDateTime) parsed).toLocalDate());
+        } catch (DateTimeParseException ignored) {
+          throw expected("a date as yyyy-MM-dd or in the pattern of timestamp.format (or set date.format)", s);
+        }
+      }
+      throw expected("a date as yyyy-MM-dd (or set date.format, e.g. date.format = dd/MM/yyyy)", s);
+    }
   }
 
   /** An instant inside {@link Instants}' range, or an IllegalArgumentException saying what was expected. */

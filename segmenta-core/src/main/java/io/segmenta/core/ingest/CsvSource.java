@@ -88,6 +88,11 @@ public final class CsvSource implements RowSource {
   }
 
   @Override
+  public Path path() {
+    return file;
+  }
+
+  @Override
   public List<String> columns() {
     return columns;
   }

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +58,10 @@ public final class Importer {
   /** Imports a tabular file (CSV, Parquet, ...) through a mapping. */
   public static ImportReport run(RowSource source, Mapping mapping, Store store, Options options) {
     long started = System.nanoTime();
+    Path rejectTo = options.skipBadRows() ? rejectFile(source.path(), source.name(), options.rejectFile()) : null;
     Mapping.Target target = mapping.target();
     Schema schema = withDeclarations(store.schema(), mapping, target);
-    Cells cells = new Cells(source.columns(), mapping);
+    Cells cells = new Cells(source.name(), source.columns(), mapping);
     RowMapper mapper = switch (target) {
       case PROFILES -> new ProfileRows(cells, mapping, schema);
       case EVENTS -> new EventRows(cells, mapping, schema);
@@ -99,14 +101,14 @@ public final class Importer {
     if (bad > 0 && !options.skipBadRows()) {
       throw new ImportException(source.name(), errors, bad);
     }
-    Path rejectFile = bad > 0 ? writeRejects(options.rejectFile(), source.name(), errors, rejected) : null;
+    Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
     Batch batch = mapper.finish();
     declare(store, schema);
     options.progress().update("writing", 0, 1);
     WriteResult written = store.write(batch);
     options.progress().update("writing", 1, 1);
     return new ImportReport(source.name(), rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile,
-        written, mapper.notes(), Duration.ofNanos(System.nanoTime() - started));
+        written, mapper.notes(), Duration.ofNanos(System.nanoTime() - started), mapper.duplicateRows(), mapper.duplicateExamples());
   }
 
   /** The schema with the mapping's declare.trait.* and declare.property.* added, not yet written to the store. */
@@ -127,7 +129,7 @@ public final class Importer {
       }
       List<String> types = switch (target) {
         case ORDER_LINES -> List.of("order", "return");
-        case EVENTS -> m.get("type") != null ? List.of(m.get("type")) : s.eventTypes().stream().filter(t -> !t.derived()).map(EventTypeDef::name).toList();
+        case EVENTS -> m.get("type") != null ? List.of(m.get("type")) : m.get("const.type") != null ? List.of(m.get("const.type")) : s.eventTypes().stream().filter(t -> !t.derived()).map(EventTypeDef::name).toList();
         case PROFILES -> List.of();
       };
       for (String t : types) {
@@ -159,8 +161,34 @@ public final class Importer {
     }
   }
 
-  private static Path writeRejects(Path requested, String source, List<ImportError> errors, List<SourceRow> rows) {
-    Path file = requested != null ? requested : Path.of(source + ".rejects.csv");
+  /**
+   * Where the rows an import rejects go: {@code requested}, or {@code <input>.rejects.csv} beside the input (in the
+   * working directory when the rows come from no file). Never the input itself: a path that names it, or resolves to
+   * it through links, is refused before anything is read.
+   */
+  public static Path rejectFile(Path input, String name, Path requested) {
+    Path file = requested != null ? requested : input != null ? input.resolveSibling(input.getFileName() + ".rejects.csv") : Path.of(name + ".rejects.csv");
+    if (input != null && sameFile(input, file)) {
+      throw new UserException("--rejects " + requested + " is the file being imported (" + input + "); rejected rows never overwrite the input, name another file");
+    }
+    if (Files.isDirectory(file)) {
+      throw new UserException("--rejects " + file + " is a directory; name a file");
+    }
+    return file;
+  }
+
+  private static boolean sameFile(Path a, Path b) {
+    if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+      return true;
+    }
+    try {
+      return Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Path writeRejects(Path file, List<ImportError> errors, List<SourceRow> rows) {
     Map<Long, ImportError> byLine = new LinkedHashMap<>();
     errors.forEach(e -> byLine.putIfAbsent(e.line(), e));
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -189,12 +217,16 @@ public final class Importer {
   public static ImportReport runJsonLines(Path file, Store store, Options options) {
     long started = System.nanoTime();
     String name = file.getFileName().toString();
+    Path rejectTo = options.skipBadRows() ? rejectFile(file, name, options.rejectFile()) : null;
     Schema schema = store.schema();
     Coerce coerce = Coerce.standard();
     List<Profile> profiles = new ArrayList<>();
     List<Event> events = new ArrayList<>();
     List<ImportError> errors = new ArrayList<>();
     List<SourceRow> rejected = new ArrayList<>();
+    Map<String, Long> firstLine = new HashMap<>();
+    List<String> duplicateExamples = new ArrayList<>();
+    long duplicates = 0;
     long rows = 0;
     long bad = 0;
     long size;
@@ -222,7 +254,16 @@ public final class Importer {
             throw new CellException(null, "expected a JSON object on each line");
           }
           if (n.has("timestamp")) {
-            events.add(event(n, schema, coerce));
+            Event ev = event(n, schema, coerce);
+            Long first = firstLine.putIfAbsent(ev.id(), line);
+            if (first == null) {
+              events.add(ev);
+            } else {
+              duplicates++;
+              if (duplicateExamples.size() < 5) {
+                duplicateExamples.add("line " + line + " has the id of line " + first + " (" + ev.id() + ")");
+              }
+            }
           } else {
             profiles.add(profile(n, schema, coerce));
           }
@@ -256,10 +297,10 @@ public final class Importer {
     if (bad > 0 && !options.skipBadRows()) {
       throw new ImportException(name, errors, bad);
     }
-    Path rejectFile = bad > 0 ? writeRejects(options.rejectFile(), name, errors, rejected) : null;
+    Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
     WriteResult written = store.write(new Batch(profiles, events));
     return new ImportReport(name, rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile, written,
-        Map.of(), Duration.ofNanos(System.nanoTime() - started));
+        Map.of(), Duration.ofNanos(System.nanoTime() - started), duplicates, duplicateExamples);
   }
 
   private static String text(JsonNode n, String field, boolean required) {

@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How the columns of a tabular file become profiles, events or orders: a small {@code key = value} file (or the same
@@ -20,10 +22,13 @@ public final class Mapping {
   public enum Target { PROFILES, EVENTS, ORDER_LINES }
 
   private static final Set<String> FIXED_KEYS = Set.of("target", "csv.separator", "csv.quote", "csv.encoding", "csv.header",
-      "timestamp.format", "timezone", "list.separator", "id", "profile", "anonymous", "type", "type.column", "timestamp",
-      "order", "currency", "currency.column", "cancellation.prefix", "id.normalize", "id.prefix");
+      "timestamp.format", "date.format", "timezone", "list.separator", "id", "profile", "anonymous", "type", "type.column",
+      "timestamp", "order", "currency", "currency.column", "cancellation.prefix", "id.normalize", "id.prefix");
   private static final List<String> PREFIXES = List.of("trait.", "identifier.", "property.", "line.", "declare.trait.",
-      "declare.property.", "profile.trait.", "const.property.");
+      "declare.property.", "profile.trait.");
+  /** The keys that name a column, and so may be given a constant instead with {@code const.<key> = <value>}. */
+  private static final Set<String> FIELD_KEYS = Set.of("id", "profile", "anonymous", "type", "timestamp", "order", "currency");
+  private static final List<String> FIELD_PREFIXES = List.of("trait.", "identifier.", "property.", "line.", "profile.trait.");
 
   private final String source;
   private final Map<String, String> entries;
@@ -74,7 +79,16 @@ public final class Mapping {
     }
     String key = row.substring(0, eq).strip();
     String value = row.substring(eq + 1).strip();
-    if (!FIXED_KEYS.contains(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
+    if (key.startsWith("const.")) {
+      String field = key.substring("const.".length());
+      if (!FIELD_KEYS.contains(field) && FIELD_PREFIXES.stream().noneMatch(p -> field.startsWith(p) && field.length() > p.length())) {
+        throw new UserException(where + ": '" + key + "' gives no field a constant; const. goes before a key that names a column ("
+            + String.join(", ", new TreeSet<>(FIELD_KEYS)) + ", or one starting with " + String.join(", ", FIELD_PREFIXES) + ")");
+      }
+      if (value.isEmpty()) {
+        throw new UserException(where + ": '" + key + "' needs a value");
+      }
+    } else if (!FIXED_KEYS.contains(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
       throw new UserException(where + ": unknown mapping key '" + key + "'; see docs/import.md for the keys");
     }
     e.put(key, value);
@@ -82,6 +96,17 @@ public final class Mapping {
   }
 
   private static Mapping validated(Mapping m) {
+    for (String key : m.entries.keySet()) {
+      if (key.startsWith("const.") && !key.equals("const.type") && !key.equals("const.currency") && m.entries.containsKey(key.substring(6))) {
+        throw m.error(key, "both '" + key.substring(6) + "' (a column) and '" + key + "' (a constant) are given; keep one");
+      }
+    }
+    if (m.entries.containsKey("type") && m.entries.containsKey("const.type")) {
+      throw m.error("const.type", "'type' and 'const.type' both give the event type; keep one");
+    }
+    if (m.entries.containsKey("currency") && m.entries.containsKey("const.currency")) {
+      throw m.error("const.currency", "'currency' and 'const.currency' both give the currency; keep one");
+    }
     String t = m.entries.get("target");
     if (t != null) {
       try {
@@ -105,6 +130,22 @@ public final class Mapping {
     return entries.get(key);
   }
 
+  /**
+   * The names under {@code prefix} that a column ({@code prefix + name = column}) or a constant
+   * ({@code const. + prefix + name = value}) gives, in the order the mapping lists them.
+   */
+  public Set<String> fields(String prefix) {
+    Set<String> out = new LinkedHashSet<>();
+    entries.keySet().forEach(k -> {
+      if (k.startsWith(prefix)) {
+        out.add(k.substring(prefix.length()));
+      } else if (k.startsWith("const." + prefix)) {
+        out.add(k.substring(6 + prefix.length()));
+      }
+    });
+    return out;
+  }
+
   public String get(String key, String fallback) {
     return entries.getOrDefault(key, fallback);
   }
@@ -121,7 +162,7 @@ public final class Mapping {
 
   /** A user error pointing at the mapping line that set {@code key}. */
   public UserException error(String key, String message) {
-    Integer line = lines.get(key);
+    Integer line = lines.containsKey(key) ? lines.get(key) : lines.get("const." + key);
     String where = line == null || line == 0 ? source + " (" + key + ")" : source + ":" + line;
     return new UserException(where + ": " + message);
   }

@@ -71,6 +71,7 @@ final class OrderRows implements RowMapper {
     this.order = cells.required("order");
     this.profile = cells.optional("profile");
     this.timestamp = cells.required("timestamp");
+    cells.checkConstant(timestamp, ValueType.TIMESTAMP);
     this.productId = cells.required("line.product_id");
     this.productName = cells.optional("line.product_name");
     this.category = cells.optional("line.category");
@@ -78,26 +79,30 @@ final class OrderRows implements RowMapper {
     this.unitPrice = cells.required("line.unit_price");
     this.discount = cells.optional("line.discount");
     this.currencyColumn = cells.optional("currency.column");
-    this.currency = m.get("currency");
+    this.currency = m.get("currency") != null ? m.get("currency") : m.get("const.currency");
     this.cancellation = m.get("cancellation.prefix");
     this.prefix = m.get("id.prefix", "");
     this.normalize = Boolean.parseBoolean(m.get("id.normalize", "false"));
     this.dedupe = Boolean.parseBoolean(m.get("line.dedupe", "false"));
-    m.withPrefix("line.").keySet().forEach(k -> {
+    m.fields("line.").forEach(k -> {
       if (!List.of("product_id", "product_name", "category", "quantity", "unit_price", "discount", "dedupe").contains(k)) {
         throw m.error("line." + k, "an order line has product_id, product_name, category, quantity, unit_price and discount, not '" + k + "'");
       }
     });
-    m.withPrefix("property.").forEach((name, col) -> {
+    m.fields("property.").forEach(name -> {
       PropertyDef p = schema.property(name).orElseThrow(() -> m.error("property." + name, "unknown event property '" + name + "'; declare it with declare.property." + name + " = <type>"));
       if (!schema.eventType("order").orElseThrow().has(name)) {
         throw m.error("property." + name, "orders have no property '" + name + "'");
       }
-      properties.put(p, cells.index("property." + name, col));
+      int index = cells.required("property." + name);
+      cells.checkConstant(index, p.type());
+      properties.put(p, index);
     });
-    m.withPrefix("profile.trait.").forEach((name, col) -> {
+    m.fields("profile.trait.").forEach(name -> {
       TraitDef t = schema.trait(name).filter(TraitDef::writable).orElseThrow(() -> m.error("profile.trait." + name, "unknown or derived trait '" + name + "'"));
-      profileTraits.put(t, cells.index("profile.trait." + name, col));
+      int index = cells.required("profile.trait." + name);
+      cells.checkConstant(index, t.type());
+      profileTraits.put(t, index);
     });
   }
 

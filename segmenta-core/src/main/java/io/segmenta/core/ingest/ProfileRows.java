@@ -12,10 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code target = profiles}: one row per customer; id, identifier.* and trait.* columns. */
+/**
+ * {@code target = profiles}: one row per customer; id, identifier.* and trait.* columns (or const.* values). A file
+ * without an id column takes {@code id = @line}: each row is the customer {@code <file name>:<line>}, stable as long
+ * as the file is, and apart from another file's rows.
+ */
 final class ProfileRows implements RowMapper {
   private final Cells cells;
   private final int id;
+  private final boolean lineIds;
   private final boolean normalize;
   private final Map<String, Integer> identifiers = new LinkedHashMap<>();
   private final Map<TraitDef, Integer> traits = new LinkedHashMap<>();
@@ -23,16 +28,24 @@ final class ProfileRows implements RowMapper {
 
   ProfileRows(Cells cells, Mapping m, Schema schema) {
     this.cells = cells;
-    this.id = cells.required("id");
+    this.lineIds = "@line".equals(m.get("id"));
+    this.id = lineIds ? -1 : cells.required("id");
     this.normalize = Boolean.parseBoolean(m.get("id.normalize", "false"));
-    m.withPrefix("identifier.").forEach((kind, col) -> identifiers.put(kind, cells.index("identifier." + kind, col)));
-    m.withPrefix("trait.").forEach((name, col) -> {
+    for (String kind : m.fields("identifier.")) {
+      if (!kind.matches("[a-z][a-z0-9_]{0,62}")) {
+        throw m.error("identifier." + kind, "an identifier kind is lower_snake_case, got '" + kind + "'");
+      }
+      identifiers.put(kind, cells.required("identifier." + kind));
+    }
+    for (String name : m.fields("trait.")) {
       TraitDef t = schema.trait(name).orElseThrow(() -> m.error("trait." + name, "unknown trait '" + name + "'; declare it with declare.trait." + name + " = <type>"));
       if (!t.writable()) {
         throw m.error("trait." + name, "'" + name + "' is " + t.family().label() + " by Segmenta and cannot be imported");
       }
-      traits.put(t, cells.index("trait." + name, col));
-    });
+      int index = cells.required("trait." + name);
+      cells.checkConstant(index, t.type());
+      traits.put(t, index);
+    }
     if (traits.isEmpty() && identifiers.isEmpty()) {
       throw new UserException("the mapping names no trait.* or identifier.* columns, so the profiles would be empty");
     }
@@ -40,12 +53,16 @@ final class ProfileRows implements RowMapper {
 
   @Override
   public void accept(SourceRow row) {
-    String pid = cells.text(row, id, true, normalize);
+    String pid = lineIds ? cells.source + ":" + row.line() : cells.text(row, id, true, normalize);
     List<Identifier> ids = new ArrayList<>();
     for (Map.Entry<String, Integer> e : identifiers.entrySet()) {
       String v = cells.text(row, e.getValue(), false, false);
       if (v != null) {
-        ids.add(e.getKey().equals("email") ? Identifier.email(v) : new Identifier(e.getKey(), v));
+        try {
+          ids.add(e.getKey().equals("email") ? Identifier.email(v) : new Identifier(e.getKey(), v));
+        } catch (IllegalArgumentException ex) {
+          throw new CellException(cells.name(e.getValue()), ex.getMessage());
+        }
       }
     }
     Map<String, Value> values = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.segmenta.core.ingest;
 
 import io.segmenta.core.port.Batch;
+import java.util.List;
 import java.util.Map;
 
 /** Turns rows into profiles and events, for one target of a {@link Mapping}. */
@@ -13,4 +14,14 @@ interface RowMapper {
 
   /** Counts worth reporting, such as rows without a customer. */
   Map<String, Long> notes();
+
+  /** Rows left out because they repeat an event already read from this file (the same id). */
+  default long duplicateRows() {
+    return 0;
+  }
+
+  /** A few of those rows, each naming its line and the line it repeats. */
+  default List<String> duplicateExamples() {
+    return List.of();
+  }
 }

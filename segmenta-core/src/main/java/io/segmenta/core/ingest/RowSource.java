@@ -1,5 +1,6 @@
 package io.segmenta.core.ingest;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /** A file read as rows with named columns: CSV here, Parquet through a store adapter. */
@@ -9,6 +10,11 @@ public interface RowSource extends AutoCloseable {
   String name();
 
   List<String> columns();
+
+  /** The file read, when the rows come from one (reject files go beside it), or null. */
+  default Path path() {
+    return null;
+  }
 
   /** The next row, or null at the end. Malformed input is an {@link ImportException}. */
   SourceRow next();

@@ -8,6 +8,7 @@ import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -194,6 +195,9 @@ public final class Personalizer {
       collect(n.rule(), decision, saved, traits, segments, where);
     } else if (r instanceof Rule.SegmentRef s) {
       segments.put(s.name(), saved.find(s.name()).orElseThrow());
+    } else if (r instanceof Rule.Field f && IdentifierField.is(f.path())) {
+      throw new UserException(where + ": '" + RuleText.print(r) + "' reads identifiers, which a decision does not load;"
+          + " save it as a segment and write 'segment NAME' here");
     } else if (r instanceof Rule.Field f) {
       String name = f.path().contains(".") ? f.path().substring(0, f.path().indexOf('.')) : f.path();
       TraitDef def = decision.trait(name).orElseThrow();

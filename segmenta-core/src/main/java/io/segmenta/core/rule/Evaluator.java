@@ -1,6 +1,8 @@
 package io.segmenta.core.rule;
 
 import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
@@ -280,6 +282,9 @@ public final class Evaluator {
     } else if (r instanceof Rule.Not n) {
       return !rule(n.rule(), scope, refs);
     } else if (r instanceof Rule.Field f) {
+      if (scope.history() != null && scope.event() == null && IdentifierField.is(f.path())) {
+        return identifier(f.condition(), IdentifierField.kind(f.path()).orElse(""), scope.history().profile());
+      }
       if (scope.history() != null && scope.event() == null) {
         java.util.Optional<Measure> computed = ComputedTraits.definition(f.path());
         if (computed.isPresent()) {
@@ -308,6 +313,20 @@ public final class Evaluator {
       Value v = measure(m.measure(), scope.history());
       return strictCondition(m.condition(), v);
     }
+  }
+
+  /** Some identifier of the kind meets the condition, or the profile has none and a missing value meets it. */
+  private boolean identifier(Condition c, String kind, Profile profile) {
+    boolean any = false;
+    for (Identifier i : profile.identifiers()) {
+      if (i.kind().equals(kind)) {
+        any = true;
+        if (strictCondition(c, new Value.Str(i.value()))) {
+          return true;
+        }
+      }
+    }
+    return !any && strictCondition(c, Value.NULL);
   }
 
   private boolean anyHolds(List<Rule> rules, Scope scope, Deque<String> refs) {
@@ -424,6 +443,8 @@ public final class Evaluator {
       return false;
     } else if (op instanceof Op.StartsWith s) {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      return v instanceof Value.Str str && str.value().endsWith(e.suffix());
     }
     throw new AssertionError(op);
   }
@@ -451,6 +472,8 @@ public final class Evaluator {
       return v instanceof Value.ListValue l && l.items().stream().anyMatch(i -> Js.strictEquals(i, c.value()));
     } else if (op instanceof Op.StartsWith s) {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      return v instanceof Value.Str str && str.value().endsWith(e.suffix());
     }
     throw new AssertionError(op);
   }

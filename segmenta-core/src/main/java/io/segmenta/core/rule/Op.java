@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * An operator applied to one value. The names in the JSON form are GrowthBook's (MongoDB-style), with
- * {@code $between}, {@code $contains} and {@code $startsWith} as Segmenta's extensions.
+ * {@code $between}, {@code $contains}, {@code $startsWith} and {@code $endsWith} as Segmenta's extensions.
  */
 public sealed interface Op {
 
@@ -209,6 +209,18 @@ public sealed interface Op {
     @Override
     public String key() {
       return "$startsWith";
+    }
+  }
+
+  /** Text that ends with a suffix ({@code ends with "@gmail.com"}): Segmenta's extension, as {@code $startsWith}. */
+  record EndsWith(String suffix) implements Op {
+    public EndsWith {
+      Objects.requireNonNull(suffix, "suffix");
+    }
+
+    @Override
+    public String key() {
+      return "$endsWith";
     }
   }
 

@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The JSON form of rules, for the API. Trait conditions use GrowthBook's MongoDB-style targeting conditions
  * unchanged ({@code {"country": {"$in": ["DK", "NO"]}}}); Segmenta adds {@code $between}, {@code $contains},
- * {@code $startsWith}, segment references ({@code {"$segment": "students"}}) and behavioral measures:
+ * {@code $startsWith}, {@code $endsWith}, segment references ({@code {"$segment": "students"}}) and behavioral measures:
  * <pre>{"$measure": {"count": {"event": "order", "where": {...}, "window": {"last": 90, "unit": "days"}}}, "$is": {"$gte": 2}}</pre>
  * An object with several keys is the conjunction of its keys, read in order; printing writes that as
  * {@code $and}, so {@code fromJson(toJson(r)).equals(r)} for every rule.
@@ -168,6 +168,8 @@ public final class RuleJson {
       return JsonValues.toJson(c.value());
     } else if (op instanceof Op.StartsWith s) {
       return F.textNode(s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      return F.textNode(e.suffix());
     } else {
       return JsonValues.toJson(((Op.Unknown) op).argument());
     }
@@ -392,6 +394,12 @@ public final class RuleJson {
             throw RuleException.atPointer(p, "$startsWith takes a string");
           }
           return new Op.StartsWith(v.textValue());
+        }
+        case "$endsWith" -> {
+          if (!v.isTextual()) {
+            throw RuleException.atPointer(p, "$endsWith takes a string");
+          }
+          return new Op.EndsWith(v.textValue());
         }
         default -> {
           return new Op.Unknown(k, JsonValues.fromJson(v));

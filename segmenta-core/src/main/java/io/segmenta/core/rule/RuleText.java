@@ -271,6 +271,9 @@ public final class RuleText {
     } else if (op instanceof Op.StartsWith s) {
       sb.append("starts with ");
       string(sb, s.prefix());
+    } else if (op instanceof Op.EndsWith e) {
+      sb.append("ends with ");
+      string(sb, e.suffix());
     } else if (op instanceof Op.Unknown u) {
       sb.append("unknown ");
       string(sb, u.name());

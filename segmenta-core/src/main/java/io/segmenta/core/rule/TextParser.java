@@ -320,7 +320,7 @@ final class TextParser {
         }
       }
       if (t.kind() != Kind.IDENT) {
-        throw error(t, "expected an operator (=, !=, <, <=, >, >=, in, not in, between, contains, starts with, matches, exists, missing, is) but found " + describe(t));
+        throw error(t, "expected an operator (=, !=, <, <=, >, >=, in, not in, between, contains, starts with, ends with, matches, exists, missing, is) but found " + describe(t));
       }
       switch (t.text()) {
         case "version" -> {
@@ -391,6 +391,10 @@ final class TextParser {
           expect("with", "after 'starts'");
           return new Op.StartsWith(string("a prefix in quotes after 'starts with'"));
         }
+        case "ends" -> {
+          expect("with", "after 'ends'");
+          return new Op.EndsWith(string("a suffix in quotes after 'ends with'"));
+        }
         case "unknown" -> {
           Token name = next();
           if (name.kind() != Kind.STRING || !name.text().startsWith("$")) {
@@ -398,7 +402,7 @@ final class TextParser {
           }
           return new Op.Unknown(name.text(), value());
         }
-        default -> throw error(t, "unknown operator '" + t.text() + "'; expected =, !=, <, <=, >, >=, in, not in, between, contains, starts with, matches, exists, missing or is");
+        default -> throw error(t, "unknown operator '" + t.text() + "'; expected =, !=, <, <=, >, >=, in, not in, between, contains, starts with, ends with, matches, exists, missing or is");
       }
     } finally {
       depth--;

@@ -84,10 +84,18 @@ public final class TypeChecker {
           throw map.error(f, "event type '" + event.name() + "' has no property '" + f.path() + "'; it has " + String.join(", ", event.properties()));
         }
         type = schema.property(f.path()).map(PropertyDef::type).orElseThrow();
+      } else if (IdentifierField.is(f.path())) {
+        if (IdentifierField.kind(f.path()).isEmpty()) {
+          throw map.error(f, "'" + f.path() + "' names no identifier kind: write identifier.<kind> with a lower_snake_case kind, e.g. identifier.email");
+        }
+        type = ValueType.STRING;
       } else {
         Optional<TraitDef> t = schema.trait(f.path());
         if (t.isEmpty()) {
-          throw map.error(f, "unknown trait '" + f.path() + "'" + suggestion(f.path()) + "; declare it in the schema first");
+          String hint = List.of("email", "phone", "user_id").contains(f.path())
+              ? "; an identifier is read as identifier." + f.path() + " (e.g. identifier." + f.path() + " exists)"
+              : suggestion(f.path()) + "; declare it in the schema first";
+          throw map.error(f, "unknown trait '" + f.path() + "'" + hint);
         }
         type = t.get().type();
       }
@@ -234,6 +242,8 @@ public final class TypeChecker {
         need(node, c.value() instanceof Value.Str, "'contains' takes a string, got " + RuleText.print(c.value()));
       } else if (op instanceof Op.StartsWith) {
         need(node, type == ValueType.STRING, "'starts with' needs a string, but " + label + " is not one");
+      } else if (op instanceof Op.EndsWith) {
+        need(node, type == ValueType.STRING, "'ends with' needs a string, but " + label + " is not one");
       } else if (op instanceof Op.Unknown u) {
         throw map.error(node, "unknown operator " + u.name() + " (or an argument of the wrong shape)");
       }

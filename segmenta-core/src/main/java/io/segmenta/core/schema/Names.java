@@ -39,7 +39,7 @@ public final class Names {
   public static final int CLIENT_NAME_LIMIT = 256;
   /** Words of the rule language and columns of the store that a declared name must not shadow. */
   static final Set<String> RESERVED = Set.of("and", "or", "not", "in", "is", "true", "false", "null", "between",
-      "exists", "missing", "contains", "starts", "with", "matches", "segment", "where", "last", "from", "to",
+      "exists", "missing", "contains", "starts", "ends", "with", "matches", "segment", "where", "last", "from", "to",
       "before", "after", "all", "any", "none", "pkey", "profile_id", "event_id", "type", "ts", "anonymous_id");
   /**
    * Names a client's name must not become, beyond {@link #RESERVED}: the store's columns and staging columns, the

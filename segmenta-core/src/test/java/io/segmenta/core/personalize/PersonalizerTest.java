@@ -136,6 +136,14 @@ class PersonalizerTest {
     }
 
     @Test
+    void compile_identifier_isRefusedWithAWayOut() {
+      Placement bad = PlacementJson.parse("{\"key\":\"x\",\"contents\":[{\"key\":\"a\",\"rule\":\"identifier.email exists\"}],\"fallback\":{\"key\":\"d\"}}");
+      UserException e = assertThrows(UserException.class, () -> compile(bad));
+      assertTrue(e.getMessage().startsWith("placement 'x', content 'a': 'identifier.email exists' reads identifiers"), e.getMessage());
+      assertTrue(e.getMessage().contains("save it as a segment"), e.getMessage());
+    }
+
+    @Test
     void compile_unknownTrait_namesPlacementAndContent() {
       Placement bad = PlacementJson.parse("{\"key\":\"x\",\"contents\":[{\"key\":\"a\",\"rule\":\"intnet = \\\"doubts\\\"\"}],\"fallback\":{\"key\":\"d\"}}");
       UserException e = assertThrows(UserException.class, () -> compile(bad));

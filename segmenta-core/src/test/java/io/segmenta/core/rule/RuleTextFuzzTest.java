@@ -22,7 +22,7 @@ class RuleTextFuzzTest {
   private static final String[] TOKENS = {"(", ")", "[", "]", "{", "}", ",", ".", "/", ":", "=", "!=", "<", "<=", ">",
       ">=", "and", "or", "not", "in", "last", "days", "where", "count(", "sum(", "order", "\"x\"", "1", "-2.5", "2024-01-01",
       "is", "type", "any", "all", "none", "segment", "between", "matches", "`q`", "null", "true", "from", "to", "version",
-      "size", "exists", "missing", "starts", "with", "ignoring", "case", "#c\n", "\"\\u00e9\"", "1e400", "\"unterminated"};
+      "size", "exists", "missing", "starts", "ends", "with", "ignoring", "case", "#c\n", "\"\\u00e9\"", "1e400", "\"unterminated"};
 
   @Test
   void parse_neverThrowsAnythingElse() {

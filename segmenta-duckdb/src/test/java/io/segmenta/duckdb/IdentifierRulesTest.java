@@ -1,0 +1,117 @@
+package io.segmenta.duckdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.ingest.Mapping;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.ParsedRule;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.rule.TypeChecker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rules that read identifiers ({@code identifier.email exists}), in SQL and in memory, on an imported file. */
+class IdentifierRulesTest {
+  private static final Instant AT = Instant.parse("2025-01-01T00:00:00Z");
+
+  @TempDir
+  Path dir;
+  Store store;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = DuckDb.open(StoreConfig.resolve(dir.resolve("db"), "1GB", 2, Map.of()));
+    Path f = dir.resolve("customers.csv");
+    Files.writeString(f, String.join("\n", "id,mail,mobile,age", "a,Anna@Gmail.com,+45 1111,30", "b,bo@example.dk,,40", "c,,+45 2222,50",
+        "d,,,60", ""), StandardCharsets.UTF_8);
+    try (CsvSource src = new CsvSource(f, ',', '"', StandardCharsets.UTF_8, true)) {
+      Importer.run(src, Mapping.parse("m.map", "target = profiles\nid = id\nidentifier.email = mail\nidentifier.phone = mobile\ntrait.age = age"),
+          store, Importer.Options.strict());
+    }
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  /** The members SQL selects, checked against the in-memory evaluator over the same profiles. */
+  List<String> members(String text) {
+    Rule rule = RuleText.parseRule(text);
+    new TypeChecker(store.schema(), SegmentResolver.NONE).check(RuleText.parse(text));
+    assertEquals(rule, RuleText.parseRule(RuleText.print(rule)), "text round trip");
+    assertEquals(rule, RuleJson.parseRule(RuleJson.print(rule)), "json round trip");
+    List<String> sql = store.members(rule, AT, 0, 100);
+    List<String> memory = new ArrayList<>();
+    Evaluator e = Evaluator.strict(AT, SegmentResolver.NONE);
+    for (String id : store.profileIds()) {
+      ProfileHistory h = store.history(id).orElseThrow();
+      if (e.matches(rule, h)) {
+        memory.add(id);
+      }
+    }
+    assertEquals(memory, sql, "SQL and memory disagree on " + text);
+    return sql;
+  }
+
+  @Test
+  void members_existsAndMissing() {
+    assertEquals(List.of("a", "b"), members("identifier.email exists"));
+    assertEquals(List.of("c", "d"), members("identifier.email missing"));
+    assertEquals(List.of("b", "d"), members("identifier.phone missing"));
+    assertEquals(List.of("d"), members("not identifier.email exists and identifier.phone missing"));
+  }
+
+  @Test
+  void members_textOperatorsOnNormalisedEmails() {
+    assertEquals(List.of("a"), members("identifier.email matches \"@gmail\\\\.com$\""), "e-mails are stored lower-case");
+    assertEquals(List.of("b"), members("identifier.email contains \"example\" and age > 35"));
+    assertEquals(List.of("a"), members("identifier.email ends with \"@gmail.com\""));
+    assertEquals(List.of("b", "c", "d"), members("not identifier.email ends with \"@gmail.com\""));
+    assertEquals(RuleText.parseRule("identifier.email ends with \"@gmail.com\""),
+        RuleJson.parseRule("{\"identifier.email\": {\"$endsWith\": \"@gmail.com\"}}"), "JSON spells it $endsWith");
+    assertEquals(List.of("c"), members("identifier.phone starts with \"+45 2\""));
+    assertEquals(List.of("b", "c", "d"), members("not identifier.email = \"anna@gmail.com\""));
+    assertEquals(List.of("c", "d"), members("identifier.email is null"));
+  }
+
+  @Test
+  void members_anyOfSeveralIdentifiersOfOneKind() {
+    store.write(new io.segmenta.core.port.Batch(List.of(new io.segmenta.core.model.Profile("d", List.of(
+        io.segmenta.core.model.Identifier.email("d@work.example"), io.segmenta.core.model.Identifier.email("d@gmail.com")), Map.of())), List.of()));
+    assertEquals(List.of("a", "d"), members("identifier.email matches \"gmail\""));
+    assertEquals(List.of("b", "d"), members("identifier.email matches \"example\""));
+    assertEquals(List.of("a", "b", "d"), members("identifier.email exists"));
+  }
+
+  @Test
+  void check_unknownTraitPointsAtTheIdentifierAndBadKindIsNamed() {
+    TypeChecker checker = new TypeChecker(store.schema(), SegmentResolver.NONE);
+    RuleException e = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("email exists")));
+    assertTrue(e.getMessage().contains("unknown trait 'email'; an identifier is read as identifier.email (e.g. identifier.email exists)"), e.getMessage());
+    ParsedRule bad = RuleText.parse("identifier.E_mail exists");
+    RuleException k = assertThrows(RuleException.class, () -> checker.check(bad));
+    assertTrue(k.getMessage().contains("'identifier.E_mail' names no identifier kind"), k.getMessage());
+    RuleException cmp = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("identifier.email > 3")));
+    assertTrue(cmp.getMessage().contains("expected"), cmp.getMessage());
+  }
+}
