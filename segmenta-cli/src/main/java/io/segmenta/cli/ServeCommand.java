@@ -1,6 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.port.Store;
 import io.segmenta.server.Server;
 import io.segmenta.server.Source;
@@ -69,6 +70,42 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long a client may take to send a request body before it gets 408, e.g. 20s (default 20s).")
   String bodyTimeout;
 
+  @Option(names = "--schema-limit", paramLabel = "KEY=N",
+      description = "How fast tracking may grow the schema (repeatable): new-names-per-request (default 50), "
+          + "properties-per-event-type (200), properties (1000), traits (500). Beyond them a request gets 400.")
+  List<String> schemaLimits = new ArrayList<>();
+
+  /** The schema growth limits: the defaults, with each {@code KEY=N} given replacing one. */
+  static SegmentSpec.Policy limits(List<String> given) {
+    SegmentSpec.Policy d = SegmentSpec.Policy.LENIENT;
+    int names = d.newNamesPerRequest();
+    int perType = d.propertiesPerEventType();
+    int properties = d.totalProperties();
+    int traits = d.totalTraits();
+    for (String g : given) {
+      int eq = g.indexOf('=');
+      String key = eq < 0 ? g : g.substring(0, eq).trim();
+      int n;
+      try {
+        n = Integer.parseInt(eq < 0 ? "" : g.substring(eq + 1).trim());
+      } catch (NumberFormatException e) {
+        throw new UserException("--schema-limit takes KEY=N with N a whole number, got '" + g + "'");
+      }
+      if (n < 0) {
+        throw new UserException("--schema-limit " + key + " must be 0 or more, got " + n);
+      }
+      switch (key) {
+        case "new-names-per-request" -> names = n;
+        case "properties-per-event-type" -> perType = n;
+        case "properties" -> properties = n;
+        case "traits" -> traits = n;
+        default -> throw new UserException("--schema-limit: unknown limit '" + key
+            + "'; expected new-names-per-request, properties-per-event-type, properties or traits");
+      }
+    }
+    return new SegmentSpec.Policy(false, names, perType, properties, traits);
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Set<String> writes = new LinkedHashSet<>(writeKeys);
@@ -106,7 +143,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       // Checked before the database opens: a typo in an option costs no start-up.
       options = new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir(),
-          refresh(decisionRefresh), named, Set.copyOf(corsOrigins), analyticsJs, publicUrl(publicUrl), refresh("--body-timeout", bodyTimeout));
+          refresh(decisionRefresh), named, Set.copyOf(corsOrigins), analyticsJs, publicUrl(publicUrl), refresh("--body-timeout", bodyTimeout),
+          limits(schemaLimits));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }

@@ -1,11 +1,14 @@
 package io.segmenta.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.ingest.SegmentSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +49,22 @@ class ServeOptionsTest {
     assertTrue(err.contains("--body-timeout"), err);
     err = refused("--write-key", "wk_1", "--public-url", "ftp://x");
     assertTrue(err.contains("--public-url"), err);
+  }
+
+  @Test
+  void serve_badSchemaLimit_isRefused() {
+    String err = refused("--write-key", "wk_1", "--schema-limit", "colours=3");
+    assertTrue(err.contains("unknown limit 'colours'"), err);
+    err = refused("--write-key", "wk_1", "--schema-limit", "traits=many");
+    assertTrue(err.contains("--schema-limit") && err.contains("traits=many"), err);
+    err = refused("--write-key", "wk_1", "--schema-limit", "properties=-1");
+    assertTrue(err.contains("must be 0 or more, got -1"), err);
+  }
+
+  @Test
+  void limits_replaceOnlyTheOnesGiven() {
+    SegmentSpec.Policy p = ServeCommand.limits(List.of("new-names-per-request=5", "traits=20"));
+    assertEquals(new SegmentSpec.Policy(false, 5, SegmentSpec.Policy.LENIENT.propertiesPerEventType(), SegmentSpec.Policy.LENIENT.totalProperties(), 20), p);
+    assertEquals(SegmentSpec.Policy.LENIENT, ServeCommand.limits(List.of()));
   }
 }

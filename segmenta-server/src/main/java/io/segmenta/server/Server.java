@@ -6,6 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.ingest.SegmentSpec.Policy;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.RuleException;
 import java.net.URI;
@@ -57,7 +58,8 @@ public final class Server implements AutoCloseable {
    * as each request names it).
    */
   public record Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir,
-      Duration decisionRefresh, List<Source> sources, Set<String> corsOrigins, Path analyticsJs, URI publicUrl, Duration bodyTimeout) {
+      Duration decisionRefresh, List<Source> sources, Set<String> corsOrigins, Path analyticsJs, URI publicUrl, Duration bodyTimeout,
+      Policy schemaLimits) {
     /** Options with decisions reloaded every five minutes. */
     public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir) {
       this(host, port, writeKeys, adminKey, clock, journalDir, Duration.ofMinutes(5));
@@ -67,11 +69,20 @@ public final class Server implements AutoCloseable {
       this(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, List.of(), Set.of(), null, null, BODY_TIMEOUT);
     }
 
+    /** Options with the default schema growth limits. */
+    public Options(String host, int port, Set<String> writeKeys, String adminKey, Clock clock, Path journalDir, Duration decisionRefresh,
+        List<Source> sources, Set<String> corsOrigins, Path analyticsJs, URI publicUrl, Duration bodyTimeout) {
+      this(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, publicUrl, bodyTimeout,
+          Policy.LENIENT);
+    }
+
     public Options {
       Objects.requireNonNull(decisionRefresh, "decisionRefresh");
       Objects.requireNonNull(host, "host");
       Objects.requireNonNull(journalDir, "journalDir");
       Objects.requireNonNull(bodyTimeout, "bodyTimeout");
+      // The limits only; whether a source is strict is the source's own setting.
+      schemaLimits = schemaLimits == null ? Policy.LENIENT : schemaLimits.withStrict(false);
       sources = sources(writeKeys == null ? Set.of() : writeKeys, sources == null ? List.of() : sources);
       writeKeys = sources.stream().map(Source::writeKey).collect(Collectors.toUnmodifiableSet());
       corsOrigins = corsOrigins == null ? Set.of() : Set.copyOf(corsOrigins);
@@ -125,23 +136,29 @@ public final class Server implements AutoCloseable {
     public Options withSources(List<Source> more) {
       List<Source> all = new ArrayList<>(more);
       sources.stream().filter(s -> more.stream().noneMatch(m -> m.writeKey().equals(s.writeKey()))).forEach(all::add);
-      return new Options(host, port, Set.of(), adminKey, clock, journalDir, decisionRefresh, all, corsOrigins, analyticsJs, publicUrl, bodyTimeout);
+      return new Options(host, port, Set.of(), adminKey, clock, journalDir, decisionRefresh, all, corsOrigins, analyticsJs, publicUrl, bodyTimeout, schemaLimits);
     }
 
     public Options withCorsOrigins(Set<String> origins) {
-      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, origins, analyticsJs, publicUrl, bodyTimeout);
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, origins, analyticsJs, publicUrl, bodyTimeout, schemaLimits);
     }
 
     public Options withAnalyticsJs(Path dir) {
-      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, dir, publicUrl, bodyTimeout);
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, dir, publicUrl, bodyTimeout, schemaLimits);
     }
 
     public Options withPublicUrl(URI url) {
-      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, url, bodyTimeout);
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, url, bodyTimeout, schemaLimits);
+    }
+
+    /** How fast tracking may grow the schema (new names per request, properties per event type, in total). */
+    public Options withSchemaLimits(Policy limits) {
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, publicUrl,
+          bodyTimeout, limits);
     }
 
     public Options withBodyTimeout(Duration timeout) {
-      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, publicUrl, timeout);
+      return new Options(host, port, writeKeys, adminKey, clock, journalDir, decisionRefresh, sources, corsOrigins, analyticsJs, publicUrl, timeout, schemaLimits);
     }
 
     /** The source a write key belongs to, compared in constant time. */
@@ -196,7 +213,7 @@ public final class Server implements AutoCloseable {
     Webhooks webhooks = new Webhooks(o.journalDir());
     feed.listen(webhooks::publish);
     feed.listen(decisions::apply);
-    List<Route> tracking = new TrackingRoutes(store, o.clock(), writer).routes();
+    List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
     routes.addAll(assets.routes());

@@ -30,8 +30,10 @@ final class TrackingRoutes {
   private final Store store;
   private final Clock clock;
   private final Journal writer;
+  private final SegmentSpec.Policy limits;
 
-  TrackingRoutes(Store store, Clock clock, Journal writer) {
+  TrackingRoutes(Store store, Clock clock, Journal writer, SegmentSpec.Policy limits) {
+    this.limits = limits;
     this.store = store;
     this.clock = clock;
     this.writer = writer;
@@ -106,7 +108,7 @@ final class TrackingRoutes {
     java.time.Instant now = clock.instant();
     // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
     Source source = Server.source(ctx);
-    SegmentSpec.Policy policy = source != null && source.strict() ? SegmentSpec.Policy.STRICT : SegmentSpec.Policy.LENIENT;
+    SegmentSpec.Policy policy = limits.withStrict(source != null && source.strict());
     SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now, policy);
     if (!t.ok()) {
       List<String> problems = t.problems().stream().map(Object::toString).toList();

@@ -96,4 +96,22 @@ class ViolationRoutesTest {
       }
     }
   }
+
+  @Test
+  void track_beyondAConfiguredSchemaLimit_isRefusedNamingTheLimit() throws Exception {
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
+      Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_web_1"), "admin_secret_456", Clock.systemUTC(), dir)
+          .withSchemaLimits(new SegmentSpec.Policy(false, 2, 200, 1000, 500)));
+      try {
+        HttpResponse<String> two = track(server, "wk_web_1", "{\"userId\": \"u1\", \"event\": \"Product Viewed\", \"properties\": {\"paper\": \"red\"}}");
+        assertEquals(200, two.statusCode(), two.body());
+        HttpResponse<String> three = track(server, "wk_web_1",
+            "{\"userId\": \"u1\", \"event\": \"Product Viewed\", \"properties\": {\"ribbon\": \"gold\", \"card\": \"yes\", \"bow\": \"big\"}}");
+        assertEquals(400, three.statusCode(), three.body());
+        assertTrue(three.body().contains("new names"), three.body());
+      } finally {
+        server.close();
+      }
+    }
+  }
 }
