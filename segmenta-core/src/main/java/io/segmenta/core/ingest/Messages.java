@@ -418,8 +418,9 @@ final class Messages {
       values.put("revenue", new Value.Num(revenue));
     }
     context(type, context, values, extras);
-    if (schema.eventType(type).isEmpty()) {
-      // A custom event keeps the name it was sent with (and the type exists even when it has no properties).
+    if (schema.eventType(type).map(et -> et.has("event_name")).orElse(true)) {
+      // A custom event keeps the name it was sent with, the first time and every time after (and the type exists even
+      // when it has no properties); the standard types' names are fixed and carry none.
       if (growth.declare("event", "event_name", ValueType.STRING, type, "the event's name as the client sent it")) {
         values.put("event_name", new Value.Str(name));
       }

@@ -83,6 +83,16 @@ class SegmentSpecTest {
   @Nested
   class Accepted {
     @Test
+    void translate_customEventKeepsItsNameAfterItsTypeIsDeclared() {
+      String msg = "{\"userId\": \"u\", \"event\": \"Signed Up\"}";
+      Translation first = one("track", msg);
+      assertEquals(new Value.Str("Signed Up"), event(first).property("event_name"));
+      Event second = event(one("track", msg, Policy.LENIENT, declared(Schema.standard(), first)));
+      assertEquals("signed_up", second.type());
+      assertEquals(new Value.Str("Signed Up"), second.property("event_name"), "the second time too");
+    }
+
+    @Test
     void translate_productsOnAnOrderBecomeLines() {
       Event e = event(one("track", "{\"userId\": \"u\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"o1\","
           + " \"products\": [{\"product_id\": \"p1\", \"price\": 10, \"quantity\": 2}, {\"sku\": \"s2\", \"price\": \"5.5\"}]}}"));
