@@ -1,13 +1,24 @@
 package io.segmenta.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.segmenta.core.SegmentaException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.TextTable;
 
 /**
  * The {@code segmenta} command. A user's mistake prints one clear line (exit 2); a fault prints one line too and
- * a stack trace only with SEGMENTA_DEBUG=1 (exit 3).
+ * a stack trace only with SEGMENTA_DEBUG=1 (exit 3). Output is UTF-8 whatever the locale: under LANG=C or POSIX the
+ * JVM would otherwise write every non-ASCII id as '?'.
  */
 @Command(name = "segmenta", mixinStandardHelpOptions = true, version = "segmenta 0.1.0",
     description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.",
@@ -19,7 +30,11 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), true, UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    System.setOut(out);
+    System.setErr(err);
+    System.exit(run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */
@@ -27,6 +42,7 @@ public final class Main implements Runnable {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable t = e;
       if (t instanceof SegmentaException s && s.isUserError()) {
@@ -51,6 +67,35 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The list of commands with each one's first sentence, wrapped; picocli's own list shows only the first line of
+   * a description, which cuts multi-line descriptions mid-sentence.
+   */
+  static String commandList(Help help) {
+    Map<String, Help> subs = help.subcommands();
+    if (subs.isEmpty()) {
+      return "";
+    }
+    int nameWidth = 2 + subs.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+    int width = help.commandSpec().usageMessage().width();
+    TextTable table = TextTable.forColumns(help.colorScheme(),
+        new Column(nameWidth, 2, Column.Overflow.SPAN), new Column(width - nameWidth, 1, Column.Overflow.WRAP));
+    subs.forEach((name, sub) -> table.addRowValues(name, firstSentence(String.join(" ", sub.commandSpec().usageMessage().description()))));
+    return table.toString();
+  }
+
+  /** Up to the first full stop that ends a sentence (followed by a space or the end), or the whole text. */
+  static String firstSentence(String text) {
+    String t = text.replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").trim();
+    for (int i = t.indexOf(". "); i >= 0; i = t.indexOf(". ", i + 1)) {
+      String before = t.substring(0, i);
+      if (!before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs") && !before.endsWith("etc")) {
+        return before + ".";
+      }
+    }
+    return t;
   }
 
   @Override

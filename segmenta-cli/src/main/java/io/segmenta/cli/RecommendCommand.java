@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         "Examples: segmenta recommend c0000042 -n 5 --new      segmenta recommend --popular --segment champions",
         "          segmenta recommend --evaluate --split 2011-09-01"})
 final class RecommendCommand extends StoreCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE", description = "The profile id to recommend for (not with --popular or --evaluate).")
   String profile;
 
   @Option(names = "-n", defaultValue = "10", description = "How many (default 10).")

@@ -82,7 +82,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
   static final class Check extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -98,7 +98,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show how a rule reads, which time windows it covers, and the SQL it runs as.")
   static final class Explain extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -155,7 +155,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "count", mixinStandardHelpOptions = true, description = "How many profiles a rule selects.")
   static final class Count extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -171,7 +171,7 @@ final class SegmentCommand implements Runnable {
   @Command(name = "preview", mixinStandardHelpOptions = true,
       description = "A quick size estimate while writing a rule: exact on small stores, from a fixed 1-in-10 sample above 100,000 profiles.")
   static final class Preview extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -194,7 +194,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "members", mixinStandardHelpOptions = true, description = "List member profile ids, a page at a time.")
   static final class Members extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Option(names = "--limit", defaultValue = "50", description = "How many (default 50).")
@@ -214,7 +214,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export every member with identifiers and chosen traits, as CSV or JSON lines.")
   static final class Export extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json (one object per line).")
@@ -316,10 +316,10 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "save", mixinStandardHelpOptions = true, description = "Save a segment under a name (replacing one of that name).")
   static final class Save extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAME")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The segment's name: lower case letters, digits, - and _.")
     String name;
 
-    @Parameters(index = "1", paramLabel = "RULE")
+    @Parameters(index = "1", paramLabel = "RULE", description = "Its rule, in the text form or as JSON.")
     String rule;
 
     @Option(names = "--description", defaultValue = "")
@@ -354,7 +354,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a saved segment.")
   static final class Delete extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The saved segment's name.")
     String name;
 
     @Override
@@ -366,7 +366,7 @@ final class SegmentCommand implements Runnable {
           }
         }
         if (!s.deleteSegment(name)) {
-          throw new UserException("there is no saved segment named '" + name + "'");
+          throw new Segments(s, Clock.systemUTC()).unknownSegment(name);
         }
         out().println("deleted " + name);
       }
