@@ -6,6 +6,7 @@ import io.segmenta.core.SegmentaException;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class Main implements Runnable {
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
     System.setOut(out);
     System.setErr(err);
-    System.exit(run(args, new PrintWriter(out, true), new PrintWriter(err, true)));
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(out, UTF_8), true), new PrintWriter(new OutputStreamWriter(err, UTF_8), true)));
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */
