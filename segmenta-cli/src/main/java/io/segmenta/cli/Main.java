@@ -9,6 +9,8 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,10 +24,17 @@ import picocli.CommandLine.Help.TextTable;
  * JVM would otherwise write every non-ASCII id as '?'.
  */
 @Command(name = "segmenta", mixinStandardHelpOptions = true, version = "segmenta 0.1.0",
-    description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.",
-    subcommands = {DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class, RfmCommand.class,
-        ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, SurveyCommand.class, ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+    description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.")
 public final class Main implements Runnable {
+  /**
+   * The commands, in the order of the help. Only the one named on the command line is built: picocli builds a
+   * command's model by reflection over it and its options' defaults, and all of them took a second of every call.
+   */
+  static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class,
+      RfmCommand.class, ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class,
+      ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class,
+      EmailCommand.class, LookalikeCommand.class, SurveyCommand.class, ImportSurveyCommand.class, GenerateCommand.class,
+      StatsCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -40,7 +49,7 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
@@ -68,6 +77,20 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The command line with the command {@code args} name, or with every command (for help, or a mistyped name). */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    String first = args.length > 0 ? args[0] : "";
+    for (Class<?> c : COMMANDS) {
+      Command a = c.getAnnotation(Command.class);
+      if (a.name().equals(first) || Arrays.asList(a.aliases()).contains(first)) {
+        return cl.addSubcommand(c);
+      }
+    }
+    COMMANDS.forEach(cl::addSubcommand);
+    return cl.addSubcommand(CommandLine.HelpCommand.class);
   }
 
   /**

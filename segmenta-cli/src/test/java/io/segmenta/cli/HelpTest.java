@@ -39,7 +39,7 @@ class HelpTest {
   @Test
   void help_everyCommandWithoutWarningsAndWithDescribedPositionals() {
     List<List<String>> commands = new ArrayList<>();
-    walk(new CommandLine(new Main()), List.of(), commands);
+    walk(Main.commandLine(new String[0]), List.of(), commands);
     assertTrue(commands.size() > 30, "walked " + commands.size() + " commands");
     List<String> problems = new ArrayList<>();
     for (List<String> path : commands) {
@@ -63,7 +63,7 @@ class HelpTest {
       if (all.contains("WARN")) {
         problems.add(name + ": " + all.lines().filter(l -> l.contains("WARN")).findFirst().orElseThrow());
       }
-      CommandSpec spec = new CommandLine(new Main()).getCommandSpec();
+      CommandSpec spec = Main.commandLine(new String[0]).getCommandSpec();
       for (String p : path) {
         spec = spec.subcommands().get(p).getCommandSpec();
       }
