@@ -55,7 +55,7 @@ final class EmailCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (Store s = store.open()) {
         Clock clock = Clock.systemUTC();
-        Recommender r = t.recommendations() > 0 ? Recommender.fromStore(s, clock.instant(), Recommender.Options.DEFAULT) : null;
+        Recommender r = t.recommendations() > 0 ? ModelCache.recommender(s, store.config().dataDir(), clock.instant(), Recommender.Options.DEFAULT).model() : null;
         Recipients.Lookup who = Recipients.of(s, profile, r == null ? io.segmenta.core.personalize.Recommendations.NONE : r, t.recommendations(), clock);
         EmailRenderer.Email e = renderer.render(t, who.recipient());
         out.println("Subject: " + e.subject());

@@ -56,7 +56,7 @@ final class ExperimentCommand implements Runnable {
           "           --metric 'purchase = count(order) >= 1' --metric 'revenue = sum(order.revenue)' \\",
           "           --guardrail 'return_rate = sum(return.value) / sum(order.revenue)' --window 14d"})
   static final class Create extends StoreCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "KEY")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "KEY", description = "The experiment's key, e.g. hero-test (optional with --file, whose JSON names it).")
     String key;
 
     @Option(names = "--file", description = "Read the whole definition from a JSON file.")
@@ -211,7 +211,7 @@ final class ExperimentCommand implements Runnable {
           "The same unit always gets the same variant, and the same one a GrowthBook SDK would give it;",
           "a profile id the store does not know yet is assigned on its id alone, as GrowthBook does."})
   static final class Assign extends KeyedCommand implements Callable<Integer> {
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID")
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "ID", description = "Profile ids (or anonymous ids) to assign.")
     List<String> ids;
 
     @Option(names = "--anonymous", description = "The ids are anonymous visitor ids, not profile ids.")
@@ -272,7 +272,7 @@ final class ExperimentCommand implements Runnable {
       description = {"What won, how sure, and for whom: every metric of every variant against the control, overall and per segment,",
           "with multiple-testing correction across segments and a warning where a segment is too small."})
   static final class Analyze extends ReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "KEY")
+    @Parameters(index = "0", paramLabel = "KEY", description = "The experiment's key.")
     String key;
 
     @Option(names = "--by", paramLabel = "SEGMENT", description = "Break down by a saved segment or a rule (repeatable); 'rfm' for the RFM groups.")

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "lookalike", mixinStandardHelpOptions = true,
     description = {"Customers most like a segment (a model of the segment against everyone on computed traits), in tiers of the",
-        "closest 1, 2, 5 and 10 %; seed members excluded, optionally constrained ('like them, but ...'). Scores are kept as a trait,",
+        "closest 1, 2, 5 and 10 %%; seed members excluded, optionally constrained ('like them, but ...'). Scores are kept as a trait,",
         "so a tier saves as an ordinary segment. --evaluate hides part of the seed and reports what each tier recovers."})
 final class LookalikeCommand extends ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SEED", description = "A saved segment or a rule.")

@@ -1,32 +1,58 @@
 package io.segmenta.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.segmenta.core.SegmentaException;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Help.Column;
+import picocli.CommandLine.Help.TextTable;
 
 /**
  * The {@code segmenta} command. A user's mistake prints one clear line (exit 2); a fault prints one line too and
- * a stack trace only with SEGMENTA_DEBUG=1 (exit 3).
+ * a stack trace only with SEGMENTA_DEBUG=1 (exit 3). Output is UTF-8 whatever the locale: under LANG=C or POSIX the
+ * JVM would otherwise write every non-ASCII id as '?'.
  */
 @Command(name = "segmenta", mixinStandardHelpOptions = true, version = "segmenta 0.1.0",
-    description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.",
-    subcommands = {DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class, RfmCommand.class,
-        ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class, ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+    description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.")
 public final class Main implements Runnable {
+  /**
+   * The commands, in the order of the help. Only the one named on the command line is built: picocli builds a
+   * command's model by reflection over it and its options' defaults, and all of them took a second of every call.
+   */
+  static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class,
+      RfmCommand.class, ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class,
+      ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class,
+      EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class,
+      ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), true, UTF_8);
+    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
+    System.setOut(out);
+    System.setErr(err);
+    System.exit(run(args, new PrintWriter(new OutputStreamWriter(out, UTF_8), true), new PrintWriter(new OutputStreamWriter(err, UTF_8), true)));
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable t = e;
       if (t instanceof SegmentaException s && s.isUserError()) {
@@ -51,6 +77,49 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The command line with the command {@code args} name, or with every command (for help, or a mistyped name). */
+  static CommandLine commandLine(String[] args) {
+    CommandLine cl = new CommandLine(new Main());
+    String first = args.length > 0 ? args[0] : "";
+    for (Class<?> c : COMMANDS) {
+      Command a = c.getAnnotation(Command.class);
+      if (a.name().equals(first) || Arrays.asList(a.aliases()).contains(first)) {
+        return cl.addSubcommand(c);
+      }
+    }
+    COMMANDS.forEach(cl::addSubcommand);
+    return cl.addSubcommand(CommandLine.HelpCommand.class);
+  }
+
+  /**
+   * The list of commands with each one's first sentence, wrapped; picocli's own list shows only the first line of
+   * a description, which cuts multi-line descriptions mid-sentence.
+   */
+  static String commandList(Help help) {
+    Map<String, Help> subs = help.subcommands();
+    if (subs.isEmpty()) {
+      return "";
+    }
+    int nameWidth = 2 + subs.keySet().stream().mapToInt(String::length).max().orElse(0) + 2;
+    int width = help.commandSpec().usageMessage().width();
+    TextTable table = TextTable.forColumns(help.colorScheme(),
+        new Column(nameWidth, 2, Column.Overflow.SPAN), new Column(width - nameWidth, 1, Column.Overflow.WRAP));
+    subs.forEach((name, sub) -> table.addRowValues(name, firstSentence(String.join(" ", sub.commandSpec().usageMessage().description()))));
+    return table.toString();
+  }
+
+  /** Up to the first full stop that ends a sentence (followed by a space or the end), or the whole text. */
+  static String firstSentence(String text) {
+    String t = text.replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").trim();
+    for (int i = t.indexOf(". "); i >= 0; i = t.indexOf(". ", i + 1)) {
+      String before = t.substring(0, i);
+      if (!before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs") && !before.endsWith("etc")) {
+        return before + ".";
+      }
+    }
+    return t;
   }
 
   @Override

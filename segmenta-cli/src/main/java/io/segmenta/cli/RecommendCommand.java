@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         "Examples: segmenta recommend c0000042 -n 5 --new      segmenta recommend --popular --segment champions",
         "          segmenta recommend --evaluate --split 2011-09-01"})
 final class RecommendCommand extends StoreCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE", description = "The profile id to recommend for (not with --popular or --evaluate).")
   String profile;
 
   @Option(names = "-n", defaultValue = "10", description = "How many (default 10).")
@@ -88,7 +88,8 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
         return 0;
       }
       bar.update("building recommendations", 0, 1);
-      Recommender r = Recommender.fromStore(s, now, Recommender.Options.DEFAULT);
+      ModelCache.Loaded loaded = ModelCache.recommender(s, store.config().dataDir(), now, Recommender.Options.DEFAULT);
+      Recommender r = loaded.model();
       bar.update("building recommendations", 1, 1);
       java.util.Set<String> out0 = unavailable == null ? Set.of() : readIds(unavailable);
       Recommender.Filter f = new Recommender.Filter(onlyNew, category, minPrice == null ? Double.NaN : minPrice, maxPrice == null ? Double.NaN : maxPrice,
@@ -111,8 +112,9 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
         rows.add(List.of(Integer.toString(rank++), i.productId(), Output.plain(i.score()), i.reason()));
       }
       Charts.table(out, List.of("#", "product", "score", "why"), rows);
-      out.printf("recommender built in %,d ms from %,d interactions (%,d customers, %,d products)%n", r.provenance().buildTime().toMillis(),
-          r.provenance().interactions(), r.provenance().customers(), r.provenance().products());
+      out.printf("recommender %s in %,d ms from %,d interactions (%,d customers, %,d products)%n",
+          loaded.reused() ? "kept from an earlier call (the data has not changed); it was built" : "built",
+          r.provenance().buildTime().toMillis(), r.provenance().interactions(), r.provenance().customers(), r.provenance().products());
     }
     return 0;
   }

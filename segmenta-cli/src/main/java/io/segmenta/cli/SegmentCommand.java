@@ -100,7 +100,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
   static final class Check extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -116,7 +116,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show how a rule reads, which time windows it covers, and the SQL it runs as.")
   static final class Explain extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -173,7 +173,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "count", mixinStandardHelpOptions = true, description = "How many profiles a rule selects.")
   static final class Count extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -189,7 +189,7 @@ final class SegmentCommand implements Runnable {
   @Command(name = "preview", mixinStandardHelpOptions = true,
       description = "A quick size estimate while writing a rule: exact on small stores, from a fixed 1-in-10 sample above 100,000 profiles.")
   static final class Preview extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
@@ -212,7 +212,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "members", mixinStandardHelpOptions = true, description = "List member profile ids, a page at a time.")
   static final class Members extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Option(names = "--limit", defaultValue = "50", description = "How many (default 50).")
@@ -236,7 +236,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export every member with identifiers and chosen traits, as CSV or JSON lines.")
   static final class Export extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "RULE")
+    @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json (one object per line).")
@@ -431,7 +431,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a saved segment.")
   static final class Delete extends RuleCommand implements java.util.concurrent.Callable<Integer> {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "The saved segment's name.")
     String name;
 
     @Override
@@ -443,7 +443,7 @@ final class SegmentCommand implements Runnable {
           }
         }
         if (!s.deleteSegment(name)) {
-          throw new UserException("there is no saved segment named '" + name + "'");
+          throw new Segments(s, Clock.systemUTC()).unknownSegment(name);
         }
         out().println("deleted " + name);
       }

@@ -48,7 +48,7 @@ final class SurveyCommand implements Runnable {
     @Mixin
     StoreOptions store;
 
-    @Parameters(index = "0", paramLabel = "FILE")
+    @Parameters(index = "0", paramLabel = "FILE", description = "The answers: a CSV file (one row per answer) or JSON lines.")
     Path file;
 
     @Option(names = "--by", defaultValue = "email", description = "How respondents are identified: an identifier kind such as email (default), or profile.")
@@ -134,7 +134,7 @@ final class SurveyCommand implements Runnable {
   @Command(name = "report", mixinStandardHelpOptions = true,
       description = "How a question was answered in each segment: coverage, the answers' shares, and a chi-square test of whether they differ.")
   static final class Report extends ReportCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "QUESTION")
+    @Parameters(index = "0", paramLabel = "QUESTION", description = "The question, as its column name in the imported survey.")
     String question;
 
     @Option(names = "--by", paramLabel = "SEGMENT", required = true, description = "A saved segment or a rule (repeat for each).")

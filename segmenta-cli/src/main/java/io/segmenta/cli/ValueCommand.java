@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
         "SEGMENT is a saved segment's name or a rule; with none, every saved segment."})
 final class ValueCommand extends ReportCommand implements Callable<Integer> {
 
-  @Parameters(arity = "0..*", paramLabel = "SEGMENT")
+  @Parameters(arity = "0..*", paramLabel = "SEGMENT", description = "Saved segments' names or rules (default: every saved segment).")
   List<String> segments = new ArrayList<>();
 
 

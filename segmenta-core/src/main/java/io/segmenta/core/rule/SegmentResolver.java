@@ -1,5 +1,6 @@
 package io.segmenta.core.rule;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,10 +9,26 @@ import java.util.Optional;
 public interface SegmentResolver {
   Optional<Rule> find(String name);
 
+  /** The names of the saved segments, for "did you mean" hints; empty where they are not known. */
+  default List<String> names() {
+    return List.of();
+  }
+
   SegmentResolver NONE = name -> Optional.empty();
 
   static SegmentResolver of(Map<String, Rule> rules) {
     Map<String, Rule> copy = Map.copyOf(rules);
-    return name -> Optional.ofNullable(copy.get(name));
+    List<String> names = copy.keySet().stream().sorted().toList();
+    return new SegmentResolver() {
+      @Override
+      public Optional<Rule> find(String name) {
+        return Optional.ofNullable(copy.get(name));
+      }
+
+      @Override
+      public List<String> names() {
+        return names;
+      }
+    };
   }
 }

@@ -81,6 +81,10 @@ final class TextLexer {
         i = j;
         continue;
       }
+      String habit = habit(src, i);
+      if (habit != null) {
+        throw RuleException.at(src, i, habit);
+      }
       boolean matched = false;
       for (String s : SYMBOLS) {
         if (src.startsWith(s, i)) {
@@ -96,6 +100,29 @@ final class TextLexer {
     }
     out.add(new Token(Kind.END, "", n));
     return out;
+  }
+
+  /** Operators from other languages that people type out of habit, with what this language spells instead. */
+  private static String habit(String src, int i) {
+    if (src.startsWith("==", i)) {
+      return "'==' is not an operator here; use '=' to compare, as in country = \"DK\"";
+    }
+    if (src.startsWith("&&", i)) {
+      return "'&&' is not an operator here; join conditions with 'and'";
+    }
+    if (src.startsWith("||", i)) {
+      return "'||' is not an operator here; join conditions with 'or'";
+    }
+    if (src.startsWith("<>", i)) {
+      return "'<>' is not an operator here; use '!=' for 'not equal'";
+    }
+    if (src.charAt(i) == '!' && !src.startsWith("!=", i)) {
+      return "'!' is not an operator here; use 'not' to negate a condition";
+    }
+    if (src.charAt(i) == '\'') {
+      return "text values go in double quotes, as in country = \"DK\"";
+    }
+    return null;
   }
 
   private static String describe(char c) {

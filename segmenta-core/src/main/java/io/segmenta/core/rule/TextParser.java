@@ -133,6 +133,7 @@ final class TextParser {
         default -> {
           if (Measure.Fn.parse(t.text()) != null) {
             Measure m = measure();
+            misplacedAfterMeasure(t);
             return mark(new Rule.MeasureRule(m, condition()), t.offset());
           }
           throw error(t, "unknown function '" + t.text() + "'; the aggregates are count, sum, avg, min, max, count_distinct, first_time, last_time, days_since, days_since_first, mode, first_value and first_month");
@@ -151,7 +152,20 @@ final class TextParser {
       String path = path();
       return mark(new Rule.Field(path, condition()), t.offset());
     }
+    if (t.is("in") && peekAt(1).is("last")) {
+      throw error(t, "'in last' goes inside an aggregate's parentheses, as in count(order in last 30 days) >= 1");
+    }
     throw error(t, "expected a condition (a trait, an aggregate such as count(order), 'segment', 'not' or '(') but found " + describe(t));
+  }
+
+  /** A window or filter written after an aggregate's ')' belongs inside it; say so at the keyword, not later. */
+  private void misplacedAfterMeasure(Token fn) {
+    Token t = peek();
+    if (startsWindow() || t.is("where")) {
+      String inner = src.substring(fn.offset(), t.offset()).trim();
+      String moved = inner.endsWith(")") ? inner.substring(0, inner.length() - 1) + " " + t.text() + " ...)" : inner;
+      throw error(t, "'" + t.text() + "' belongs inside the parentheses of " + fn.text() + "(...): write " + moved + " and then the comparison");
+    }
   }
 
   private String path() {

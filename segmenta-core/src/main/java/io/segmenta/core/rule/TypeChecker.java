@@ -7,6 +7,8 @@ import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -81,7 +83,8 @@ public final class TypeChecker {
       ValueType type;
       if (event != null) {
         if (!event.has(f.path())) {
-          throw map.error(f, "event type '" + event.name() + "' has no property '" + f.path() + "'; it has " + String.join(", ", event.properties()));
+          throw map.error(f, "event type '" + event.name() + "' has no property '" + f.path() + "'" + NearestName.hint(f.path(), event.properties())
+              + "; it has " + String.join(", ", event.properties()));
         }
         type = schema.property(f.path()).map(PropertyDef::type).orElseThrow();
       } else if (IdentifierField.is(f.path())) {
@@ -103,25 +106,17 @@ public final class TypeChecker {
     }
 
     private String suggestion(String name) {
-      String best = null;
-      int bestDistance = 3;
-      for (TraitDef t : schema.traits()) {
-        int d = distance(name, t.name());
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = t.name();
-        }
-      }
-      return best == null ? "" : " (did you mean '" + best + "'?)";
+      return NearestName.hint(name, schema.traits().stream().map(TraitDef::name).toList());
     }
 
     private void segment(Rule.SegmentRef s) {
       if (refs.contains(s.name())) {
-        List<String> chain = new java.util.ArrayList<>(refs);
-        java.util.Collections.reverse(chain);
+        List<String> chain = new ArrayList<>(refs);
+        Collections.reverse(chain);
         throw map.error(s, "segment '" + s.name() + "' would refer to itself: " + String.join(" -> ", chain) + " -> " + s.name());
       }
-      Rule target = segments.find(s.name()).orElseThrow(() -> map.error(s, "there is no saved segment named '" + s.name() + "'"));
+      Rule target = segments.find(s.name()).orElseThrow(() -> map.error(s, "there is no saved segment named '" + s.name() + "'"
+          + NearestName.hint(s.name(), segments.names())));
       refs.push(s.name());
       try {
         new Walk(SourceMap.none(), refs, null).rule(target);
@@ -152,11 +147,13 @@ public final class TypeChecker {
         return;
       }
       Measure.Aggregate a = (Measure.Aggregate) m;
+      List<String> types = schema.eventTypes().stream().map(EventTypeDef::name).toList();
       EventTypeDef et = schema.eventType(a.eventType()).orElseThrow(() -> map.error(a,
-          "unknown event type '" + a.eventType() + "'; known types are " + String.join(", ", schema.eventTypes().stream().map(EventTypeDef::name).toList())));
+          "unknown event type '" + a.eventType() + "'" + NearestName.hint(a.eventType(), types) + "; known types are " + String.join(", ", types)));
       if (a.property() != null) {
         if (!et.has(a.property())) {
-          throw map.error(a, "event type '" + et.name() + "' has no property '" + a.property() + "'; it has " + String.join(", ", et.properties()));
+          throw map.error(a, "event type '" + et.name() + "' has no property '" + a.property() + "'" + NearestName.hint(a.property(), et.properties())
+              + "; it has " + String.join(", ", et.properties()));
         }
         ValueType pt = schema.property(a.property()).orElseThrow().type();
         boolean anyType = a.fn() == Measure.Fn.COUNT_DISTINCT || a.fn() == Measure.Fn.MODE || a.fn() == Measure.Fn.FIRST_VALUE;
@@ -284,23 +281,5 @@ public final class TypeChecker {
 
   private static String describe(Value v) {
     return (v instanceof Value.ListValue ? "the list " : v instanceof Value.Str ? "the text " : "") + RuleText.print(v);
-  }
-
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

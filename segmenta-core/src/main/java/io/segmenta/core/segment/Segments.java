@@ -3,13 +3,16 @@ package io.segmenta.core.segment;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.rule.NearestName;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.TypeChecker;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,7 +30,17 @@ public final class Segments {
   }
 
   public SegmentResolver resolver() {
-    return name -> store.segment(name).map(d -> RuleText.parseRule(d.rule()));
+    return new SegmentResolver() {
+      @Override
+      public Optional<Rule> find(String name) {
+        return store.segment(name).map(d -> RuleText.parseRule(d.rule()));
+      }
+
+      @Override
+      public List<String> names() {
+        return store.segments().stream().map(SegmentDefinition::name).toList();
+      }
+    };
   }
 
   /** Parses and type-checks a rule given as text or JSON. */
@@ -43,7 +56,22 @@ public final class Segments {
     if (saved.isPresent()) {
       return RuleText.parseRule(saved.get().rule());
     }
-    return check(ruleOrName).rule();
+    try {
+      return check(ruleOrName).rule();
+    } catch (RuleException e) {
+      if (isName(ruleOrName) && e.line() > 0) {
+        // A bare name that does not parse as a rule was meant as a segment: say that, not "expected an operator".
+        throw unknownSegment(ruleOrName.trim());
+      }
+      throw e;
+    }
+  }
+
+  /** The error for a segment name that is not saved, with the nearest saved name when one is close. */
+  public UserException unknownSegment(String name) {
+    List<String> names = store.segments().stream().map(SegmentDefinition::name).toList();
+    return new UserException("there is no saved segment named '" + name + "'" + NearestName.hint(name, names)
+        + (names.isEmpty() ? "; none are saved yet (segmenta segment save NAME RULE)" : "; 'segmenta segment list' shows the saved ones"));
   }
 
   /**

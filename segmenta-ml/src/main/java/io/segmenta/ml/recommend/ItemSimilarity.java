@@ -2,6 +2,7 @@ package io.segmenta.ml.recommend;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
 
@@ -21,7 +22,9 @@ import java.util.List;
  * <p>A basket is a person's distinct items; a person with more than {@code maxBasket} keeps the most recent ones,
  * which bounds the quadratic pair count (wholesale buyers hold thousands of items).
  */
-final class ItemSimilarity {
+final class ItemSimilarity implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final int[][] neighbours;
   private final float[][] similarities;
   private final int[] baskets;

@@ -5,6 +5,9 @@ import static io.segmenta.core.Preconditions.checkArgument;
 import io.segmenta.core.personalize.Click;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.Interaction;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +40,9 @@ import java.util.function.Predicate;
  * {@code StrictMath.pow}: {@code Math.pow} may differ by an ulp between interpreted and compiled code, which changed
  * tie-breaks, and so lists, from one run to the next. Thread-safe once built (read-only).
  */
-public final class Recommender implements Recommendations {
+public final class Recommender implements Recommendations, Serializable {
+  private static final long serialVersionUID = 1L;
+
 
   /**
    * @param halfLife how fast a customer's older purchases lose weight
@@ -47,7 +52,7 @@ public final class Recommender implements Recommendations {
    * @param maxBasket how many of a customer's most recent distinct items count for co-occurrence
    * @param shrink the shrinkage of similarities of rarely co-occurring pairs
    */
-  public record Options(Duration halfLife, double togetherWeight, Duration trending, int neighbours, int maxBasket, double shrink) {
+  public record Options(Duration halfLife, double togetherWeight, Duration trending, int neighbours, int maxBasket, double shrink) implements Serializable {
     public static final Options DEFAULT = new Options(Duration.ofDays(90), 1.0, Duration.ofDays(30), 50, 200, 5);
 
     public Options {
@@ -76,7 +81,7 @@ public final class Recommender implements Recommendations {
   }
 
   /** How a recommender was made: data window, sizes, options and build time. */
-  public record Provenance(Instant asOf, long interactions, int customers, int products, Options options, Duration buildTime) {}
+  public record Provenance(Instant asOf, long interactions, int customers, int products, Options options, Duration buildTime) implements Serializable {}
 
   private final Map<String, Integer> productIndex;
   private final String[] products;
@@ -387,7 +392,14 @@ public final class Recommender implements Recommendations {
    * Per-thread scratch space for {@link #personal}: a decision asks for recommendations thousands of times a
    * second, and maps of boxed scores per call were most of what the decision API allocated (and so of its GC pauses).
    */
-  private final ThreadLocal<Scratch> scratch;
+  private transient ThreadLocal<Scratch> scratch;
+
+  /** A model read back from a file (the CLI keeps one between calls) gets fresh scratch space. */
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int size = products.length;
+    scratch = ThreadLocal.withInitial(() -> new Scratch(size));
+  }
 
   private static final class Scratch {
     final double[] again;
