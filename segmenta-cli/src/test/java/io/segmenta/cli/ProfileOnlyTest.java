@@ -126,7 +126,8 @@ class ProfileOnlyTest {
   void cluster_withoutOrdersClustersEveryoneOnTraits() {
     Result r = run(with(data, "cluster", "--k", "3", "--as-of", AS_OF));
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().startsWith("note: no profile has an order: the order features (RFM, returns, discounts) need orders, so the stored traits "), r.out());
+    assertTrue(r.out().startsWith("Clusters as of "), "the result names its instant first: " + r.out());
+    assertTrue(r.out().contains("\nnote: no profile has an order: the order features (RFM, returns, discounts) need orders, so the stored traits "), r.out());
     assertTrue(r.out().matches("(?s).*\\n1,[0-9]{3} customers, features \\[age, .*"), r.out());
     assertTrue(r.out().contains("cluster 3"), r.out());
   }
@@ -159,7 +160,7 @@ class ProfileOnlyTest {
     }
     Result c = run(with(mixed, "cluster", "--k", "3", "--as-of", AS_OF));
     assertEquals(0, c.code(), c.err());
-    assertTrue(c.out().matches("(?s)note: only [0-9]{3} of 1,500 profiles have an order: the order features .*"), c.out());
+    assertTrue(c.out().matches("(?s)Clusters as of [^\n]*\nnote: only [0-9]{3} of 1,500 profiles have an order: the order features .*"), c.out());
     Result buyers = run(with(mixed, "lookalike", "orders >= 3", "--name", "buyers", "--format", "json", "--as-of", AS_OF));
     assertEquals(0, buyers.code(), buyers.err());
     JsonNode bj = new ObjectMapper().readTree(buyers.out());

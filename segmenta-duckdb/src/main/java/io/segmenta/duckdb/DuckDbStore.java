@@ -282,6 +282,11 @@ final class DuckDbStore implements Store {
     }
     List<Object> todo = new ArrayList<>(traits);
     todo.addAll(properties);
+    if (todo.isEmpty()) {
+      // Nearly every tracking request declares nothing: it must not wait for the store's lock, which a large write
+      // of the journal's applier may hold for a second (this took /v1/batch from 54-77k events/s to 7k).
+      return schema;
+    }
     int from = 0;
     while (true) {
       synchronized (this) {
