@@ -232,7 +232,8 @@ class ReadmeTest {
   }
 
   private static boolean takesDataDir(List<String> args) {
-    CommandLine c = new CommandLine(new Main());
+    // The command line as Main builds it: only the command named is registered.
+    CommandLine c = Main.commandLine(args.toArray(new String[0]));
     for (String a : args) {
       CommandLine sub = c.getSubcommands().get(a);
       if (sub == null) {
