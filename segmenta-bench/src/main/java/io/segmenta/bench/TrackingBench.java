@@ -95,7 +95,7 @@ public final class TrackingBench {
             } else if (measuring.get()) {
               done.incrementAndGet();
             }
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             // A pooled keep-alive connection the server closed: the client sends again, as tracking clients do.
             retried.incrementAndGet();
           } catch (Exception e) {

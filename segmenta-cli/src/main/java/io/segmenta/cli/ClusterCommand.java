@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.segmenta.ml.cluster.SegmentationJson;
 
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = {"Propose segments from the data: k-means on computed traits (skewed ones logged, all standardised), k chosen by the",
@@ -56,7 +57,7 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, Segmentation.Result r, Output.Format fmt, List<String> saved) {
     if (fmt == Output.Format.JSON) {
-      Output.json(out, io.segmenta.ml.cluster.SegmentationJson.toJson(r, saved));
+      Output.json(out, SegmentationJson.toJson(r, saved));
       return;
     }
     if (r.note() != null) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.segmenta.core.rule.RuleText;
 
 @Command(name = "clv", mixinStandardHelpOptions = true,
     description = {"Predict customer lifetime value: fit BG/NBD (purchases, churn) and Gamma-Gamma (spend) to every customer's",
@@ -93,7 +94,7 @@ final class ClvCommand extends ReportCommand implements Callable<Integer> {
         String[] bands = {"clv_churn_risk < 0.25", "clv_churn_risk >= 0.25 and clv_churn_risk < 0.5", "clv_churn_risk >= 0.5 and clv_churn_risk < 0.75", "clv_churn_risk >= 0.75"};
         String[] labels = {"below 25%", "25-50%", "50-75%", "75% and above"};
         for (int i = 0; i < bands.length; i++) {
-          bars.add(new Charts.Bar(labels[i], s.count(io.segmenta.core.rule.RuleText.parseRule(bands[i]), at), ""));
+          bars.add(new Charts.Bar(labels[i], s.count(RuleText.parseRule(bands[i]), at), ""));
         }
         Charts.bars(out, bars, r.scored(), 30);
       }

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.segmenta.core.personalize.Recommendations;
 
 @Command(name = "email", mixinStandardHelpOptions = true,
     description = {"Personal e-mails from Pebble templates: traits, computed traits, segment blocks and recommendation slots.",
@@ -56,7 +57,7 @@ final class EmailCommand implements Runnable {
       try (Store s = store.open()) {
         Clock clock = Clock.systemUTC();
         Recommender r = t.recommendations() > 0 ? ModelCache.recommender(s, store.config().dataDir(), clock.instant(), Recommender.Options.DEFAULT).model() : null;
-        Recipients.Lookup who = Recipients.of(s, profile, r == null ? io.segmenta.core.personalize.Recommendations.NONE : r, t.recommendations(), clock);
+        Recipients.Lookup who = Recipients.of(s, profile, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
         EmailRenderer.Email e = renderer.render(t, who.recipient());
         out.println("Subject: " + e.subject());
         if (!e.defaulted().isEmpty()) {

@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.segmenta.core.rfm.RfmGroups;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = {"A/B tests: define an experiment, assign profiles (GrowthBook-compatible hashing) and record their exposure,",
@@ -314,7 +315,7 @@ final class ExperimentCommand implements Runnable {
         Map<String, Rule> segments = new LinkedHashMap<>();
         for (String x : by) {
           if (x.equals("rfm")) {
-            for (String g : io.segmenta.core.rfm.RfmGroups.NAMES) {
+            for (String g : RfmGroups.NAMES) {
               segments.put(g, RuleText.parseRule("rfm_group = \"" + g + "\""));
             }
           } else {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import java.util.Map;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = {"Import profiles, events or order lines from CSV, JSON lines or Parquet.",
@@ -166,7 +167,7 @@ final class ImportCommand implements Callable<Integer> {
       out.printf("  rows treated as duplicates (an earlier row of the file has the same event id): %,d, e.g.%n", r.duplicateRows());
       r.duplicateExamples().forEach(e -> out.println("    " + e));
     }
-    r.notes().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+    r.notes().entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> out.printf("  %s: %,d%n", e.getKey(), e.getValue()));
     if (r.rejectFile() != null) {
       out.printf("  rejected rows written to %s; the first:%n", r.rejectFile());

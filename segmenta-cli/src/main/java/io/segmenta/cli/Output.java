@@ -6,6 +6,8 @@ import io.segmenta.core.UserException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.segmenta.core.value.Numbers;
 
 /** Writes a report as an aligned table (for people), CSV (for spreadsheets) or JSON (for programs). */
 final class Output {
@@ -31,7 +33,7 @@ final class Output {
   static void json(PrintWriter out, Object value) {
     try {
       out.println(JSON.writeValueAsString(value));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
   }
@@ -60,7 +62,7 @@ final class Output {
 
   /** A number for machines: plain, empty when undefined. */
   static String plain(double v) {
-    return Double.isNaN(v) || Double.isInfinite(v) ? "" : io.segmenta.core.value.Numbers.format(Math.round(v * 1e6) / 1e6);
+    return Double.isNaN(v) || Double.isInfinite(v) ? "" : Numbers.format(Math.round(v * 1e6) / 1e6);
   }
 
   /** NaN has no JSON form; null stands for "undefined". */

@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 @Command(name = "recommend", mixinStandardHelpOptions = true,
     description = {"Product recommendations: for a profile (buys again and bought together), popular ones (overall or in a segment),",
@@ -45,7 +48,7 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
   int perCategory;
 
   @Option(names = "--unavailable", paramLabel = "FILE", description = "Product ids that cannot be sold now (out of stock), one per line.")
-  java.nio.file.Path unavailable;
+  Path unavailable;
 
   @Option(names = "--popular", description = "The most bought products (with --segment: among its members).")
   boolean popular;
@@ -91,7 +94,7 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
       ModelCache.Loaded loaded = ModelCache.recommender(s, store.config().dataDir(), now, Recommender.Options.DEFAULT);
       Recommender r = loaded.model();
       bar.update("building recommendations", 1, 1);
-      java.util.Set<String> out0 = unavailable == null ? Set.of() : readIds(unavailable);
+      Set<String> out0 = unavailable == null ? Set.of() : readIds(unavailable);
       Recommender.Filter f = new Recommender.Filter(onlyNew, category, minPrice == null ? Double.NaN : minPrice, maxPrice == null ? Double.NaN : maxPrice,
           out0.isEmpty() ? null : id -> !out0.contains(id), perCategory);
       List<Recommender.Item> items;
@@ -119,10 +122,10 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
     return 0;
   }
 
-  static Set<String> readIds(java.nio.file.Path file) {
+  static Set<String> readIds(Path file) {
     try {
-      return Set.copyOf(java.nio.file.Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
-    } catch (java.io.IOException e) {
+      return Set.copyOf(Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
+    } catch (IOException e) {
       throw new UserException("cannot read " + file + ": " + e.getMessage());
     }
   }

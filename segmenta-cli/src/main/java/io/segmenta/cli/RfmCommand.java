@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import io.segmenta.core.UserException;
+import io.segmenta.core.rule.RuleException;
 
 @Command(name = "rfm", mixinStandardHelpOptions = true,
     description = {"Score every customer's recency, frequency and monetary value in quintiles (1-5), store the scores and",
@@ -30,8 +32,8 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
     Rfm.Spec rfmSpec;
     try {
       rfmSpec = Rfm.Spec.over(period);
-    } catch (io.segmenta.core.rule.RuleException e) {
-      throw new io.segmenta.core.UserException("--period must be a window of the rule language such as \"in last 365 days\", got '" + period + "'");
+    } catch (RuleException e) {
+      throw new UserException("--period must be a window of the rule language such as \"in last 365 days\", got '" + period + "'");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {

@@ -39,6 +39,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.value.Value;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
 
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Write, check and run segments. RULE is a rule in the text syntax (docs/rule-language.md), a JSON rule, or the name of a saved segment."},
@@ -99,7 +103,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
-  static final class Check extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Check extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -115,7 +119,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "explain", mixinStandardHelpOptions = true, description = "Show how a rule reads, which time windows it covers, and the SQL it runs as.")
-  static final class Explain extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Explain extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -172,7 +176,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "count", mixinStandardHelpOptions = true, description = "How many profiles a rule selects.")
-  static final class Count extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Count extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -188,7 +192,7 @@ final class SegmentCommand implements Runnable {
 
   @Command(name = "preview", mixinStandardHelpOptions = true,
       description = "A quick size estimate while writing a rule: exact on small stores, from a fixed 1-in-10 sample above 100,000 profiles.")
-  static final class Preview extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Preview extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -211,7 +215,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "members", mixinStandardHelpOptions = true, description = "List member profile ids, a page at a time.")
-  static final class Members extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Members extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -235,7 +239,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export every member with identifiers and chosen traits, as CSV or JSON lines.")
-  static final class Export extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Export extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -272,7 +276,7 @@ final class SegmentCommand implements Runnable {
           }
         }
         if (output != null) {
-          Files.move(tmp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
           spec.commandLine().getErr().printf("exported %,d members to %s, %s%n", n, output, asOfLine());
         } else {
           spec.commandLine().getErr().printf("exported %,d members, %s%n", n, asOfLine());
@@ -288,7 +292,7 @@ final class SegmentCommand implements Runnable {
         w.write(h.append('\n').toString());
       }
       IOException[] failure = new IOException[1];
-      long n = s.export(r, at, traits, io.segmenta.core.privacy.Purpose.parse(purpose), m -> {
+      long n = s.export(r, at, traits, Purpose.parse(purpose), m -> {
         if (failure[0] != null) {
           return;
         }
@@ -309,7 +313,7 @@ final class SegmentCommand implements Runnable {
       sb.append(',').append(csv(identifier(m, "email"))).append(',').append(csv(identifier(m, "phone")));
       for (String t : traits) {
         var v = m.traits().get(t);
-        sb.append(',').append(v == null || v.isNull() ? "" : csv(v instanceof io.segmenta.core.value.Value.ListValue l
+        sb.append(',').append(v == null || v.isNull() ? "" : csv(v instanceof Value.ListValue l
             ? String.join("|", l.items().stream().map(Object::toString).toList()) : v.toString()));
       }
       return sb.append('\n').toString();
@@ -325,7 +329,7 @@ final class SegmentCommand implements Runnable {
       ObjectNode ids = o.putObject("identifiers");
       m.identifiers().forEach(i -> ids.put(i.kind(), i.value()));
       ObjectNode t = o.putObject("traits");
-      m.traits().forEach((k, v) -> t.set(k, v instanceof io.segmenta.core.value.Value.DateValue || v instanceof io.segmenta.core.value.Value.TimeValue
+      m.traits().forEach((k, v) -> t.set(k, v instanceof Value.DateValue || v instanceof Value.TimeValue
           ? json.getNodeFactory().textNode(v.toString()) : JsonValues.toJson(v)));
       return o + "\n";
     }
@@ -342,7 +346,7 @@ final class SegmentCommand implements Runnable {
       description = {"Save a segment under a name (replacing one of that name), or every segment of a file with --file.",
           "A segment file holds one 'name: rule' a line; a line starting with a space continues the rule above, '#' starts a comment.",
           "All of a file's rules are checked (they may refer to each other) before any is saved, in one store open."})
-  static final class Save extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Save extends RuleCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The segment's name: lower-case letters, digits, '_' or '-'.")
     String name;
 
@@ -411,7 +415,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List saved segments with their sizes.")
-  static final class ListSegments extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class ListSegments extends RuleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
@@ -430,7 +434,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a saved segment.")
-  static final class Delete extends RuleCommand implements java.util.concurrent.Callable<Integer> {
+  static final class Delete extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The saved segment's name.")
     String name;
 

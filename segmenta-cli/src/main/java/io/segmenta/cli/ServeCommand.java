@@ -19,6 +19,10 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run the live server: Segment's tracking API (/v1/track, /v1/batch, ...), /v1/decide, the admin API",
@@ -60,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--analytics-js", paramLabel = "DIR",
       description = "Serve the analytics.js bundle from DIR (fill it with scripts/analytics-js DIR), so pages load nothing from Segment.")
-  java.nio.file.Path analyticsJs;
+  Path analyticsJs;
 
   @Option(names = "--public-url", paramLabel = "URL",
       description = "The address browsers reach this server at, e.g. https://t.shop.example (default: as each request names it).")
@@ -177,7 +181,7 @@ final class ServeCommand implements Callable<Integer> {
     return HexFormat.of().formatHex(b);
   }
 
-  static java.time.Duration refresh(String s) {
+  static Duration refresh(String s) {
     return refresh("--decision-refresh", s);
   }
 
@@ -196,16 +200,16 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  static java.time.Duration refresh(String option, String s) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(s|m|h)").matcher(s.trim());
+  static Duration refresh(String option, String s) {
+    Matcher m = Pattern.compile("(\\d{1,9})(s|m|h)").matcher(s.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new io.segmenta.core.UserException(option + " must be a positive number of seconds, minutes or hours such as 30s, 5m or 1h, got '" + s + "'");
+      throw new UserException(option + " must be a positive number of seconds, minutes or hours such as 30s, 5m or 1h, got '" + s + "'");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {
-      case "s" -> java.time.Duration.ofSeconds(n);
-      case "m" -> java.time.Duration.ofMinutes(n);
-      default -> java.time.Duration.ofHours(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
     };
   }
 }

@@ -24,6 +24,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 
 @Command(name = "survey", mixinStandardHelpOptions = true,
     description = "Survey answers joined to behaviour: import them as traits, and compare answers between segments.",
@@ -77,23 +84,23 @@ final class SurveyCommand implements Runnable {
 
     private Instant when(long line, String text) {
       try {
-        return text.length() == 10 ? java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(text).toInstant();
+        return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : OffsetDateTime.parse(text).toInstant();
       } catch (DateTimeParseException e) {
         throw new UserException(file + ":" + line + ", field answered_at: expected a date such as 2025-06-01 or an ISO date-time, got '" + text + "'");
       }
     }
 
-    private void readJsonLines(List<Surveys.Answer> answers) throws java.io.IOException {
-      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-      List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+    private void readJsonLines(List<Surveys.Answer> answers) throws IOException {
+      ObjectMapper json = new ObjectMapper();
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).isBlank()) {
           continue;
         }
-        com.fasterxml.jackson.databind.JsonNode n;
+        JsonNode n;
         try {
           n = json.readTree(lines.get(i));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
           throw new UserException(file + ":" + (i + 1) + ": not valid JSON: " + e.getOriginalMessage());
         }
         for (String f : List.of("respondent", "question", "answer", "answered_at")) {

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.segmenta.core.rule.RuleException;
+import java.util.Locale;
 
 @Command(name = "value", mixinStandardHelpOptions = true,
     description = {"What each segment is worth: size, revenue, returns, net revenue, profit, AOV, CLV, index; ranked, with flags",
@@ -47,7 +49,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
     String w = window.equals("all") ? "" : window;
     try {
       RuleText.parseRule("count(order " + w + ") >= 0");
-    } catch (io.segmenta.core.rule.RuleException e) {
+    } catch (RuleException e) {
       throw new UserException("--window must be a window of the rule language such as \"in last 90 days\" or \"from 2024-01-01 to 2024-12-31\", got '" + window + "'");
     }
     SegmentValue.Options o = SegmentValue.Options.standard().withWindow(w);
@@ -127,7 +129,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
         m.put("revenue_share", Output.jsonNumber(w.revenueShare()));
         m.put("index", Output.jsonNumber(w.index()));
         List<Map<String, String>> flags = new ArrayList<>();
-        w.flags().forEach(f -> flags.add(Map.of("kind", f.kind().name().toLowerCase(java.util.Locale.ROOT), "evidence", f.evidence())));
+        w.flags().forEach(f -> flags.add(Map.of("kind", f.kind().name().toLowerCase(Locale.ROOT), "evidence", f.evidence())));
         m.put("flags", flags);
         rows.add(m);
       }
@@ -160,7 +162,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
           csv ? Output.plain(w.meanClv()) : Output.money(w.meanClv()),
           csv ? Output.plain(w.revenueShare()) : Output.percent(w.revenueShare()),
           csv ? Output.plain(w.index()) : Double.isNaN(w.index()) ? "-" : String.format("%.2f", w.index()),
-          String.join(" ", w.flags().stream().map(f -> f.kind().name().toLowerCase(java.util.Locale.ROOT)).toList())));
+          String.join(" ", w.flags().stream().map(f -> f.kind().name().toLowerCase(Locale.ROOT)).toList())));
     }
     if (fmt == Output.Format.CSV) {
       Output.csv(out, header, rows);
@@ -201,7 +203,7 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
           out.println("Flags:");
           any = true;
         }
-        out.printf("  %-20s %-9s %s%n", w.name(), f.kind().name().toLowerCase(java.util.Locale.ROOT), f.evidence());
+        out.printf("  %-20s %-9s %s%n", w.name(), f.kind().name().toLowerCase(Locale.ROOT), f.evidence());
       }
     }
     SegmentValue.Overlap ov = r.overlap();

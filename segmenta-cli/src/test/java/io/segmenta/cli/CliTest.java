@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /** The command line as a user meets it: exit codes, one-line errors, and what each command prints. */
 class CliTest {
@@ -143,7 +147,7 @@ class CliTest {
       Path f = dir.resolve("x.csv");
       try {
         Files.writeString(f, "a\n1\n");
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalStateException(e);
       }
       Result m = run(with("import", f.toString()));
@@ -302,7 +306,7 @@ class CliTest {
   @Test
   void survey_answersJoinBehaviourAndDifferBySegment() throws Exception {
     Result members = run(with("segment", "members", "high-returners", "--limit", "100000", "--as-of", "2025-06-30"));
-    java.util.Set<String> returners = new java.util.HashSet<>(java.util.Arrays.asList(members.out().trim().split("\\s+")));
+    Set<String> returners = new HashSet<>(Arrays.asList(members.out().trim().split("\\s+")));
     StringBuilder csv = new StringBuilder("respondent,question,answer,answered_at,purpose\n");
     for (int i = 0; i < 1500; i += 2) {
       String id = String.format("c%07d", i);

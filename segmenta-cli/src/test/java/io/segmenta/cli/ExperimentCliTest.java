@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * An A/B test from the shell, on a scenario with a known answer: the banner lifts conversion by 50 % in Denmark
@@ -34,7 +36,7 @@ class ExperimentCliTest {
   static Path data;
 
   static CliTest.Result run(String... args) {
-    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    String[] all = Arrays.copyOf(args, args.length + 2);
     all[args.length] = "--data-dir";
     all[args.length + 1] = data.toString();
     return CliTest.run(all);
@@ -64,7 +66,7 @@ class ExperimentCliTest {
     try {
       w.write(s);
       w.newLine();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }

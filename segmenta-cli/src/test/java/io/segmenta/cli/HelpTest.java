@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 
 /** Every command's --help as a user reads it: no picocli warnings, every positional described, nothing cut. */
 class HelpTest {
@@ -46,9 +48,9 @@ class HelpTest {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
       // picocli prints its warnings on System.err through its tracer, not on the command's err writer
-      java.io.ByteArrayOutputStream sysErr = new java.io.ByteArrayOutputStream();
-      java.io.PrintStream old = System.err;
-      System.setErr(new java.io.PrintStream(sysErr, true));
+      ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
+      PrintStream old = System.err;
+      System.setErr(new PrintStream(sysErr, true));
       Result r;
       try {
         r = run(args);

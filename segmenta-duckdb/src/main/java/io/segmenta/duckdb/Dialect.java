@@ -1,4 +1,5 @@
 package io.segmenta.duckdb;
+import java.util.List;
 
 /**
  * What differs between SQL engines in the SQL that rules compile to. The compiler writes standard SQL for
@@ -25,7 +26,7 @@ interface Dialect {
   String listLength(String list);
 
   /** A literal list of the given element expressions, typed as a list of strings. */
-  String stringList(java.util.List<String> elements);
+  String stringList(List<String> elements);
 
   /** A boolean: does the string contain the substring? */
   String contains(String string, String substring);

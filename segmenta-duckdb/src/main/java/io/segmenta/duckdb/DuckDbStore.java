@@ -56,6 +56,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import io.segmenta.core.Preconditions;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.port.CohortCell;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.Erasure;
+import io.segmenta.core.port.Interaction;
+import io.segmenta.core.port.MergeRecord;
+import io.segmenta.core.port.NumberColumns;
+import io.segmenta.core.port.ProfileRow;
+import io.segmenta.core.port.PurchaseDays;
+import io.segmenta.core.port.SegmentTotals;
+import io.segmenta.core.port.Totals;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Measures;
+import java.nio.file.StandardCopyOption;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The embedded store: one DuckDB file holding profiles (one column per trait), identifiers, events (one column per
@@ -65,6 +93,10 @@ import org.duckdb.DuckDBConnection;
  * <p>Writes stage rows through DuckDB's appender into temporary tables and then move them in one transaction
  * with anti-joins on event ids, which makes every write atomic and idempotent. One connection, used under this
  * object's lock: DuckDB parallelises each query internally.
+ *
+ * <p>Over 500 lines, and known to be too large: it implements the whole Store port. Issue 13 splits the port by role
+ * and this class into package-private classes, one concept each (PersonDeletion and Facts are the first); until then
+ * new concepts go into classes of their own and this one only delegates.
  */
 final class DuckDbStore implements Store {
   private static final ObjectMapper EXTRAS = new ObjectMapper();
@@ -730,7 +762,7 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized Optional<String> findProfile(String kind, String value) {
-    String v = kind.equals("email") ? value.trim().toLowerCase(java.util.Locale.ROOT) : value;
+    String v = kind.equals("email") ? value.trim().toLowerCase(Locale.ROOT) : value;
     try (PreparedStatement ps = conn.prepareStatement("SELECT p.profile_id FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey LIMIT 1")) {
       ps.setString(1, kind);
       ps.setString(2, v);
@@ -757,7 +789,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized io.segmenta.core.port.MergeRecord merge(String survivorId, String mergedId, String reason, Instant at) {
+  public synchronized MergeRecord merge(String survivorId, String mergedId, String reason, Instant at) {
     if (survivorId.equals(mergedId)) {
       throw new UserException("a profile cannot be merged into itself: '" + survivorId + "'");
     }
@@ -798,14 +830,14 @@ final class DuckDbStore implements Store {
         ps.setString(2, mergedId);
         ps.executeUpdate();
       }
-      io.segmenta.core.port.MergeRecord r = new io.segmenta.core.port.MergeRecord(survivorId, mergedId, moved, at, reason, true);
+      MergeRecord r = new MergeRecord(survivorId, mergedId, moved, at, reason, true);
       insertMerge(r);
       profilesVersion++;
       return r;
     });
   }
 
-  private void insertMerge(io.segmenta.core.port.MergeRecord r) throws SQLException {
+  private void insertMerge(MergeRecord r) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement("INSERT INTO merge_log VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.survivorId());
       ps.setString(2, r.mergedId());
@@ -822,7 +854,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void refuseMerge(io.segmenta.core.port.MergeRecord refused) {
+  public synchronized void refuseMerge(MergeRecord refused) {
     transaction(() -> {
       insertMerge(refused);
       return null;
@@ -830,8 +862,8 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized List<io.segmenta.core.port.MergeRecord> merges(String profileId) {
-    List<io.segmenta.core.port.MergeRecord> out = new ArrayList<>();
+  public synchronized List<MergeRecord> merges(String profileId) {
+    List<MergeRecord> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("SELECT survivor, merged, identifiers, ts, reason, applied FROM merge_log"
         + " WHERE ? IS NULL OR survivor = ? OR merged = ? ORDER BY ts")) {
       ps.setString(1, profileId);
@@ -847,7 +879,7 @@ final class DuckDbStore implements Store {
               ids.add(new Identifier(kv[0], kv[1]));
             }
           }
-          out.add(new io.segmenta.core.port.MergeRecord(rs.getString(1), rs.getString(2), ids, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+          out.add(new MergeRecord(rs.getString(1), rs.getString(2), ids, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC),
               rs.getString(5), rs.getBoolean(6)));
         }
       }
@@ -861,7 +893,7 @@ final class DuckDbStore implements Store {
   public synchronized List<String> holders(String kind, String value) {
     try (PreparedStatement ps = conn.prepareStatement("SELECT DISTINCT p.profile_id, p.pkey FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey")) {
       ps.setString(1, kind);
-      ps.setString(2, kind.equals("email") ? value.trim().toLowerCase(java.util.Locale.ROOT) : value);
+      ps.setString(2, kind.equals("email") ? value.trim().toLowerCase(Locale.ROOT) : value);
       List<String> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -888,8 +920,8 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized java.util.Set<String> realtimeSegments() {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public synchronized Set<String> realtimeSegments() {
+    Set<String> out = new TreeSet<>();
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT r.name FROM realtime_segments r JOIN segments s ON s.name = r.name")) {
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -970,13 +1002,13 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void recordMembershipChanges(List<io.segmenta.core.realtime.MembershipChange> changes) {
+  public synchronized void recordMembershipChanges(List<MembershipChange> changes) {
     if (changes.isEmpty()) {
       return;
     }
     transaction(() -> {
       try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "membership_changes")) {
-        for (io.segmenta.core.realtime.MembershipChange c : changes) {
+        for (MembershipChange c : changes) {
           a.beginRow().append(c.profileId()).append(c.segment()).append(c.entered()).append(LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC)).append(c.cause()).endRow();
         }
       }
@@ -985,8 +1017,8 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized List<io.segmenta.core.realtime.MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit) {
-    List<io.segmenta.core.realtime.MembershipChange> out = new ArrayList<>();
+  public synchronized List<MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit) {
+    List<MembershipChange> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("SELECT profile_id, segment, entered, ts, cause FROM membership_changes WHERE (? IS NULL OR segment = ?)"
         + " AND (? IS NULL OR profile_id = ?) AND ts >= ? ORDER BY ts, segment, profile_id LIMIT ?")) {
       ps.setString(1, segment);
@@ -997,7 +1029,7 @@ final class DuckDbStore implements Store {
       ps.setInt(6, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new io.segmenta.core.realtime.MembershipChange(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+          out.add(new MembershipChange(rs.getString(1), rs.getString(2), rs.getBoolean(3),
               rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getString(5)));
         }
       }
@@ -1010,7 +1042,7 @@ final class DuckDbStore implements Store {
   // ---- privacy
 
   @Override
-  public synchronized void recordConsent(String profileId, List<io.segmenta.core.port.ConsentRecord> choices) {
+  public synchronized void recordConsent(String profileId, List<ConsentRecord> choices) {
     if (choices.isEmpty()) {
       return;
     }
@@ -1024,11 +1056,11 @@ final class DuckDbStore implements Store {
           pkey = rs.getLong(1);
         }
       }
-      List<io.segmenta.core.port.ConsentRecord> sorted = new ArrayList<>(choices);
-      sorted.sort(java.util.Comparator.comparing(io.segmenta.core.port.ConsentRecord::at));
+      List<ConsentRecord> sorted = new ArrayList<>(choices);
+      sorted.sort(Comparator.comparing(ConsentRecord::at));
       try (PreparedStatement latest = conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY ts DESC LIMIT 1");
           PreparedStatement insert = conn.prepareStatement("INSERT INTO consents VALUES (?, ?, ?, ?, ?)")) {
-        for (io.segmenta.core.port.ConsentRecord c : sorted) {
+        for (ConsentRecord c : sorted) {
           latest.setLong(1, pkey);
           latest.setString(2, c.purpose().label());
           Boolean current = null;
@@ -1053,14 +1085,14 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized List<io.segmenta.core.port.ConsentRecord> consents(String profileId) {
-    List<io.segmenta.core.port.ConsentRecord> out = new ArrayList<>();
+  public synchronized List<ConsentRecord> consents(String profileId) {
+    List<ConsentRecord> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement("SELECT c.purpose, c.granted, c.ts, c.source FROM consents c JOIN profiles p ON p.pkey = c.pkey"
         + " WHERE p.profile_id = ? ORDER BY c.ts, c.purpose")) {
       ps.setString(1, profileId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new io.segmenta.core.port.ConsentRecord(io.segmenta.core.privacy.Purpose.parse(rs.getString(1)), rs.getBoolean(2),
+          out.add(new ConsentRecord(Purpose.parse(rs.getString(1)), rs.getBoolean(2),
               rs.getObject(3, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getString(4)));
         }
       }
@@ -1071,8 +1103,8 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized io.segmenta.core.port.Erasure erase(Collection<String> profileIds) {
-    io.segmenta.core.port.Erasure done = transaction(() -> {
+  public synchronized Erasure erase(Collection<String> profileIds) {
+    Erasure done = transaction(() -> {
       boolean any = false;
       try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM profiles WHERE profile_id = ?")) {
         for (String id : profileIds) {
@@ -1116,7 +1148,7 @@ final class DuckDbStore implements Store {
         st.execute("DETACH sg_compact");
       }
       conn.close();
-      Files.move(fresh, config.databaseFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(fresh, config.databaseFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       Files.deleteIfExists(Path.of(config.databaseFile() + ".wal"));
     } catch (SQLException | IOException e) {
       throw new StoreException("the rows are deleted, but rewriting the database file failed (it is retried on the next erasure): " + e.getMessage(), e);
@@ -1212,19 +1244,19 @@ final class DuckDbStore implements Store {
   // ---- placements
 
   @Override
-  public synchronized io.segmenta.core.personalize.Placement savePlacement(io.segmenta.core.personalize.Placement p) {
-    saveDefinition("placements", p.key(), io.segmenta.core.personalize.PlacementJson.print(p));
+  public synchronized Placement savePlacement(Placement p) {
+    saveDefinition("placements", p.key(), PlacementJson.print(p));
     return p;
   }
 
   @Override
-  public synchronized Optional<io.segmenta.core.personalize.Placement> placement(String key) {
-    return definition("placements", key).map(io.segmenta.core.personalize.PlacementJson::parse);
+  public synchronized Optional<Placement> placement(String key) {
+    return definition("placements", key).map(PlacementJson::parse);
   }
 
   @Override
-  public synchronized List<io.segmenta.core.personalize.Placement> placements() {
-    return definitions("placements").stream().map(io.segmenta.core.personalize.PlacementJson::parse).toList();
+  public synchronized List<Placement> placements() {
+    return definitions("placements").stream().map(PlacementJson::parse).toList();
   }
 
   @Override
@@ -1320,7 +1352,7 @@ final class DuckDbStore implements Store {
     }
     List<ExperimentData.Cell> cells = new ArrayList<>();
     for (int i = 0; i <= names.size(); i++) {
-      for (Map.Entry<String, double[][]> v : new java.util.TreeMap<>(acc).entrySet()) {
+      for (Map.Entry<String, double[][]> v : new TreeMap<>(acc).entrySet()) {
         double[] x = v.getValue()[i];
         if (x[0] == 0) {
           continue;
@@ -1426,14 +1458,14 @@ final class DuckDbStore implements Store {
    * Appends a column per trait to a select list: the stored column, or NULL for a computed trait, whose measure is
    * returned (in order) for the compiler to add after the rule's columns.
    */
-  private static List<io.segmenta.core.rule.Measure> traitColumns(List<TraitDef> traits, StringBuilder cols) {
-    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+  private static List<Measure> traitColumns(List<TraitDef> traits, StringBuilder cols) {
+    List<Measure> computed = new ArrayList<>();
     for (TraitDef t : traits) {
       if (t.stored()) {
         cols.append(", p.").append(Columns.quote(t.name()));
       } else {
         cols.append(", NULL");
-        computed.add(io.segmenta.core.rule.ComputedTraits.definition(t.name())
+        computed.add(ComputedTraits.definition(t.name())
             .orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
       }
     }
@@ -1441,7 +1473,7 @@ final class DuckDbStore implements Store {
   }
 
   /** Whether a profile's consent allows a purpose: its latest choice, or without one, allowed only if opt-out. */
-  private static String consented(io.segmenta.core.privacy.Purpose purpose) {
+  private static String consented(Purpose purpose) {
     return "COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
         + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
   }
@@ -1459,7 +1491,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void interactions(String eventType, Instant from, Instant until, Consumer<io.segmenta.core.port.Interaction> sink) {
+  public synchronized void interactions(String eventType, Instant from, Instant until, Consumer<Interaction> sink) {
     // In no particular order: a large sorted result did not always come back sorted through JDBC (DuckDB 2.0.0.1
     // returned one rotated run), and recommenders order what they read themselves.
     // Rows carry integer codes rather than strings (DuckDB's JDBC driver spends about a microsecond per string): the
@@ -1508,7 +1540,7 @@ final class DuckDbStore implements Store {
           boolean noQuantity = rs.wasNull();
           int code = rs.getInt(2);
           long micros = rs.getLong(5);
-          sink.accept(new io.segmenta.core.port.Interaction(ids[(int) rs.getLong(1)], products.get(code), categories.get(code), noPrice ? Double.NaN : p,
+          sink.accept(new Interaction(ids[(int) rs.getLong(1)], products.get(code), categories.get(code), noPrice ? Double.NaN : p,
               noQuantity ? 1 : q, Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000)));
         }
       }
@@ -1521,7 +1553,7 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized void profileRows(List<String> traitNames, List<String> identifierKinds, List<Rule> segments, Instant asOf,
-      io.segmenta.core.privacy.Purpose purpose, Consumer<io.segmenta.core.port.ProfileRow> sink) {
+      Purpose purpose, Consumer<ProfileRow> sink) {
     Schema s = schema;
     List<TraitDef> traits = new ArrayList<>();
     for (String n : traitNames) {
@@ -1529,23 +1561,23 @@ final class DuckDbStore implements Store {
     }
     StringBuilder kinds = new StringBuilder();
     for (String k : identifierKinds) {
-      io.segmenta.core.Preconditions.checkArgument(k.matches("[a-z][a-z0-9_]{0,62}"), "identifier kind must be lower_snake_case, got '%s'", k);
+      Preconditions.checkArgument(k.matches("[a-z][a-z0-9_]{0,62}"), "identifier kind must be lower_snake_case, got '%s'", k);
       kinds.append(kinds.length() == 0 ? "" : ", ").append('\'').append(k).append('\'');
     }
     StringBuilder cols = new StringBuilder("p.pkey, ");
     cols.append(identifierKinds.isEmpty() ? "NULL" : "(SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i"
         + " WHERE i.pkey = p.pkey AND i.kind IN (" + kinds + "))");
     cols.append(", ").append(consented(purpose));
-    List<io.segmenta.core.rule.Measure> computed = traitColumns(traits, cols);
+    List<Measure> computed = traitColumns(traits, cols);
     int lead = 3 + traits.size();
     int masks = SqlCompiler.maskColumns(segments.size());
     SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
-    List<ValueType> computedTypes = computed.stream().map(m -> io.segmenta.core.rule.Measures.type(m, s)).toList();
+    List<ValueType> computedTypes = computed.stream().map(m -> Measures.type(m, s)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       String[] profileIds = keys.ids(conn, profilesVersion);
       while (rs.next()) {
         List<Identifier> ids = identifierKinds.isEmpty() ? List.of() : identifiers(rs.getString(2));
-        java.util.BitSet member = new java.util.BitSet(segments.size());
+        BitSet member = new BitSet(segments.size());
         for (int m = 0; m < masks; m++) {
           long mask = rs.getLong(lead + 1 + m);
           for (int b = 0; b < SqlCompiler.MASK_BITS; b++) {
@@ -1560,7 +1592,7 @@ final class DuckDbStore implements Store {
           TraitDef t = traits.get(i);
           values.add(t.stored() ? Columns.read(rs, 4 + i, t.type()) : Columns.read(rs, lead + masks + 1 + c, computedTypes.get(c++)));
         }
-        sink.accept(new io.segmenta.core.port.ProfileRow(profileIds[(int) rs.getLong(1)], ids, values, member, rs.getBoolean(3)));
+        sink.accept(new ProfileRow(profileIds[(int) rs.getLong(1)], ids, values, member, rs.getBoolean(3)));
       }
     } catch (SQLException e) {
       throw new StoreException("the profile rows query failed: " + e.getMessage(), e);
@@ -1568,11 +1600,11 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized io.segmenta.core.port.NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
-      io.segmenta.core.privacy.Purpose purpose) {
+  public synchronized NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
+      Purpose purpose) {
     Schema s = schema;
     StringBuilder cols = new StringBuilder("p.pkey, ").append(consented(purpose)).append(" AS _consent");
-    List<io.segmenta.core.rule.Measure> computed = new ArrayList<>();
+    List<Measure> computed = new ArrayList<>();
     int stored = 0;
     int[] column = new int[traitNames.size()];
     for (int i = 0; i < traitNames.size(); i++) {
@@ -1585,9 +1617,9 @@ final class DuckDbStore implements Store {
         cols.append(", CAST(p.").append(Columns.quote(n)).append(" AS DOUBLE)");
         column[i] = 3 + stored++;
       } else {
-        io.segmenta.core.rule.Measure m = io.segmenta.core.rule.ComputedTraits.definition(n)
+        Measure m = ComputedTraits.definition(n)
             .orElseThrow(() -> new UserException("trait '" + n + "' is neither stored nor computed"));
-        if (io.segmenta.core.rule.Measures.type(m, s) != ValueType.NUMBER) {
+        if (Measures.type(m, s) != ValueType.NUMBER) {
           throw new UserException("computed trait '" + n + "' is not a number");
         }
         column[i] = -1 - computed.size();
@@ -1610,9 +1642,9 @@ final class DuckDbStore implements Store {
     int capacity = 1024;
     long[] keysRead = new long[capacity];
     double[][] values = new double[column.length][capacity];
-    java.util.BitSet[] met = new java.util.BitSet[flags.size()];
+    BitSet[] met = new BitSet[flags.size()];
     for (int k = 0; k < met.length; k++) {
-      met[k] = new java.util.BitSet();
+      met[k] = new BitSet();
     }
     int n = 0;
     try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql, q.params())); ResultSet rs = ps.executeQuery()) {
@@ -1646,21 +1678,21 @@ final class DuckDbStore implements Store {
       for (double[] v : values) {
         out.add(Arrays.copyOf(v, n));
       }
-      return new io.segmenta.core.port.NumberColumns(ids, out, List.of(met));
+      return new NumberColumns(ids, out, List.of(met));
     } catch (SQLException e) {
       throw new StoreException("the number columns query failed: " + e.getMessage(), e);
     }
   }
 
   @Override
-  public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, io.segmenta.core.privacy.Purpose purpose, Consumer<Member> sink) {
+  public synchronized long export(Rule rule, Instant asOf, List<String> traitNames, Purpose purpose, Consumer<Member> sink) {
     Schema s = schema;
     List<TraitDef> traits = new ArrayList<>();
     for (String n : traitNames) {
       traits.add(s.trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
     }
     StringBuilder cols = new StringBuilder("p.profile_id, (SELECT string_agg(i.kind || chr(31) || i.value, chr(30) ORDER BY i.kind, i.value) FROM identifiers i WHERE i.pkey = p.pkey)");
-    List<io.segmenta.core.rule.Measure> computed = traitColumns(traits, cols);
+    List<Measure> computed = traitColumns(traits, cols);
     // The purpose's latest recorded choice decides; without one, opt-in purposes are refused and analytics allowed.
     String consent = "AND " + consented(purpose);
     SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, consent + " ORDER BY p.profile_id");
@@ -1685,12 +1717,12 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures) {
+  public Totals totals(Rule rule, Instant asOf, List<Measure> measures) {
     return totals(rule, asOf, measures, List.of());
   }
 
   @Override
-  public synchronized io.segmenta.core.port.Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
+  public synchronized Totals totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     SqlCompiler.SqlQuery q = compiler().totals(rule, asOf, measures, numberTraits);
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       rs.next();
@@ -1707,15 +1739,15 @@ final class DuckDbStore implements Store {
         mins.add(orNaN(rs, c + 3));
         maxs.add(orNaN(rs, c + 4));
       }
-      return new io.segmenta.core.port.Totals(rs.getLong(1), sums, counts, squares, mins, maxs);
+      return new Totals(rs.getLong(1), sums, counts, squares, mins, maxs);
     } catch (SQLException e) {
       throw new StoreException("the totals query failed: " + e.getMessage(), e);
     }
   }
 
   @Override
-  public synchronized io.segmenta.core.port.SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf,
-      List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits, java.util.BitSet spread) {
+  public synchronized SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf,
+      List<Measure> measures, List<String> numberTraits, BitSet spread) {
     List<String> names = new ArrayList<>(segments.keySet());
     int values = measures.size() + numberTraits.size();
     int masks = SqlCompiler.maskColumns(names.size());
@@ -1759,10 +1791,10 @@ final class DuckDbStore implements Store {
     double[][] mins = new double[n][values];
     double[][] maxs = new double[n][values];
     for (double[] row : mins) {
-      java.util.Arrays.fill(row, Double.NaN);
+      Arrays.fill(row, Double.NaN);
     }
     for (double[] row : maxs) {
-      java.util.Arrays.fill(row, Double.NaN);
+      Arrays.fill(row, Double.NaN);
     }
     long[][] both = new long[n][n];
     try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql.toString(), q.params())); ResultSet rs = ps.executeQuery()) {
@@ -1811,7 +1843,7 @@ final class DuckDbStore implements Store {
         both[i][j] = both[j][i];
       }
     }
-    Map<String, io.segmenta.core.port.Totals> totals = new LinkedHashMap<>();
+    Map<String, Totals> totals = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       if (members[i] == 0) {
         continue;
@@ -1828,18 +1860,18 @@ final class DuckDbStore implements Store {
         mi.add(mins[i][v]);
         ma.add(maxs[i][v]);
       }
-      totals.put(names.get(i), new io.segmenta.core.port.Totals(members[i], su, co, sq, mi, ma));
+      totals.put(names.get(i), new Totals(members[i], su, co, sq, mi, ma));
     }
-    List<Double> none = java.util.Collections.nCopies(values, 0.0);
-    List<Long> zero = java.util.Collections.nCopies(values, 0L);
-    List<Double> nan = java.util.Collections.nCopies(values, Double.NaN);
+    List<Double> none = Collections.nCopies(values, 0.0);
+    List<Long> zero = Collections.nCopies(values, 0L);
+    List<Double> nan = Collections.nCopies(values, Double.NaN);
     for (String name : names) {
-      totals.putIfAbsent(name, new io.segmenta.core.port.Totals(0, none, zero, none, nan, nan));
+      totals.putIfAbsent(name, new Totals(0, none, zero, none, nan, nan));
     }
     // In the order of the names, as callers read them.
-    Map<String, io.segmenta.core.port.Totals> ordered = new LinkedHashMap<>();
+    Map<String, Totals> ordered = new LinkedHashMap<>();
     names.forEach(name -> ordered.put(name, totals.get(name)));
-    return new io.segmenta.core.port.SegmentTotals(ordered, names, both);
+    return new SegmentTotals(ordered, names, both);
   }
 
   private static double orZero(ResultSet rs, int col) throws SQLException {
@@ -1885,18 +1917,18 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized List<io.segmenta.core.port.CohortCell> cohorts(String eventType, Instant asOf) {
+  public synchronized List<CohortCell> cohorts(String eventType, Instant asOf) {
     String sql = "WITH o AS (SELECT pkey, date_trunc('month', ts) AS m FROM events WHERE type = ? AND pkey IS NOT NULL AND ts <= ? GROUP BY pkey, m),"
         + " f AS (SELECT pkey, min(m) AS first FROM o GROUP BY pkey)"
         + " SELECT strftime(f.first, '%Y-%m'), date_diff('month', f.first, o.m), count(*) FROM o JOIN f ON f.pkey = o.pkey"
         + " GROUP BY 1, 2 ORDER BY 1, 2";
-    List<io.segmenta.core.port.CohortCell> out = new ArrayList<>();
+    List<CohortCell> out = new ArrayList<>();
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
       ps.setString(1, eventType);
       ps.setObject(2, LocalDateTime.ofInstant(asOf, ZoneOffset.UTC));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new io.segmenta.core.port.CohortCell(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+          out.add(new CohortCell(rs.getString(1), rs.getInt(2), rs.getLong(3)));
         }
       }
       return out;
@@ -1906,10 +1938,10 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures,
-      java.util.function.BiConsumer<String, List<Value>> sink) {
+  public synchronized void values(Rule rule, Instant asOf, List<Measure> measures,
+      BiConsumer<String, List<Value>> sink) {
     SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.pkey", measures, "ORDER BY p.pkey");
-    List<ValueType> types = measures.stream().map(m -> io.segmenta.core.rule.Measures.type(m, schema)).toList();
+    List<ValueType> types = measures.stream().map(m -> Measures.type(m, schema)).toList();
     try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
       String[] ids = keys.ids(conn, profilesVersion);
       while (rs.next()) {
@@ -1925,7 +1957,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void purchaseDays(String eventType, String valueProperty, Instant asOf, Consumer<io.segmenta.core.port.PurchaseDays> sink) {
+  public synchronized void purchaseDays(String eventType, String valueProperty, Instant asOf, Consumer<PurchaseDays> sink) {
     PropertyDef value = schema.property(valueProperty).filter(p -> p.type() == ValueType.NUMBER)
         .orElseThrow(() -> new UserException("'" + valueProperty + "' is not a number property"));
     String sql = "WITH d AS (SELECT pkey, date_trunc('day', ts) AS day, sum(COALESCE(" + Columns.quote(value.name()) + ", 0)) AS v FROM events"
@@ -1938,7 +1970,7 @@ final class DuckDbStore implements Store {
       ps.setObject(2, LocalDateTime.ofInstant(asOf, ZoneOffset.UTC));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          sink.accept(new io.segmenta.core.port.PurchaseDays(rs.getString(1), rs.getInt(2),
+          sink.accept(new PurchaseDays(rs.getString(1), rs.getInt(2),
               rs.getObject(3, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC),
               rs.getDouble(5), rs.getDouble(6)));
         }
@@ -1965,7 +1997,7 @@ final class DuckDbStore implements Store {
 
   @Override
   public synchronized void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
-    io.segmenta.core.Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
+    Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
     List<TraitDef> defs = scoreTraits(List.of(trait));
     if (defs.get(0).type() != ValueType.NUMBER) {
       throw new UserException("'" + trait + "' is not a number trait");
@@ -2072,7 +2104,7 @@ final class DuckDbStore implements Store {
   }
 
   /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */
-  synchronized <T> T withConnection(java.util.function.Function<Connection, T> f) {
+  synchronized <T> T withConnection(Function<Connection, T> f) {
     return f.apply(conn);
   }
 

@@ -27,6 +27,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.schema.TraitDef;
+import java.util.EnumSet;
 
 /**
  * Compiles a type-checked rule into one SQL query over {@code profiles}, with every behavioral aggregate of the
@@ -36,6 +40,9 @@ import java.util.Set;
  * <p>The SQL reproduces the strict semantics of {@link io.segmenta.core.rule.Evaluator}: every condition is
  * two-valued ({@code COALESCE(..., false)}), so {@code NOT} is plain negation and a missing value never matches a
  * comparison. Every value from a rule is a bound parameter; every identifier comes from the schema.
+ *
+ * <p>Over 500 lines: planning and rendering of the rule language's SQL in one class; issue 13 separates the plan
+ * from its rendering and moves both to an engine-neutral module.
  */
 final class SqlCompiler {
 
@@ -152,7 +159,7 @@ final class SqlCompiler {
       columns.add(", CAST(").add(b.measure(m)).add(" AS DOUBLE) AS _v" + v++);
     }
     for (String t : numberTraits) {
-      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+      TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
           .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
       columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS _v" + v++);
     }
@@ -225,7 +232,7 @@ final class SqlCompiler {
       }
     }
     for (String t : numberTraits) {
-      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+      TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
           .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
       columns.add(", CAST(p." + Columns.quote(def.name()) + " AS DOUBLE) AS _v" + v++);
     }
@@ -241,7 +248,7 @@ final class SqlCompiler {
       values.add(b.measure(m));
     }
     for (String t : numberTraits) {
-      io.segmenta.core.schema.TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
+      TraitDef def = schema.trait(t).filter(d -> d.stored() && d.type() == ValueType.NUMBER)
           .orElseThrow(() -> RuleException.general("'" + t + "' is not a stored number trait"));
       values.add(Frag.of("p." + Columns.quote(def.name())));
     }
@@ -376,11 +383,11 @@ final class SqlCompiler {
     /** When positive, only profiles whose key is a multiple of it: a sample, applied to every scan. */
     int modulus;
     /** Tables with an aggregate that has no where filter: only event type and window select its rows. */
-    final java.util.Set<Source> unfiltered = java.util.EnumSet.noneOf(Source.class);
+    final Set<Source> unfiltered = EnumSet.noneOf(Source.class);
     /** Conditions on one table's aggregates alone, applied inside its grouped scan (HAVING). */
     final Map<Source, List<Frag>> having = new LinkedHashMap<>();
     /** Sources every member must have events in: joined with an inner join. */
-    final Set<Source> required = java.util.EnumSet.noneOf(Source.class);
+    final Set<Source> required = EnumSet.noneOf(Source.class);
     final Deque<String> refs = new ArrayDeque<>();
     int lambdas;
     /** Whether the kept aggregates hold every event up to "as of" and none after it. */
@@ -415,10 +422,10 @@ final class SqlCompiler {
       List<Rule> conjuncts = rule instanceof Rule.And a ? a.rules() : List.of(rule);
       // First the tables some conjunct requires; then every conjunct on one of those tables alone can be
       // decided in its HAVING, since profiles without events there are excluded by the inner join anyway.
-      java.util.Set<Source> needed = java.util.EnumSet.noneOf(Source.class);
+      Set<Source> needed = EnumSet.noneOf(Source.class);
       for (Rule c : conjuncts) {
         Source only = c instanceof Rule.MeasureRule m ? soleSource(m.measure()) : null;
-        if (only != null && !io.segmenta.core.rule.Evaluator.holds(((Rule.MeasureRule) c).condition(), emptyOf(((Rule.MeasureRule) c).measure()))) {
+        if (only != null && !Evaluator.holds(((Rule.MeasureRule) c).condition(), emptyOf(((Rule.MeasureRule) c).measure()))) {
           needed.add(only);
         }
       }
@@ -475,7 +482,7 @@ final class SqlCompiler {
         Value r = emptyOf(d.right());
         return l instanceof Value.Num x && r instanceof Value.Num y ? new Value.Num(x.value() - y.value()) : Value.NULL;
       }
-      return io.segmenta.core.rule.Evaluator.emptyValue(m);
+      return Evaluator.emptyValue(m);
     }
 
     void requireFrom(Rule r) {
@@ -483,8 +490,8 @@ final class SqlCompiler {
         a.rules().forEach(this::requireFrom);
       } else if (r instanceof Rule.MeasureRule m && !(m.measure() instanceof Measure.Difference)) {
         Measure.Aggregate decisive = m.measure() instanceof Measure.Ratio ratio ? (Measure.Aggregate) ratio.denominator() : (Measure.Aggregate) m.measure();
-        Value empty = m.measure() instanceof Measure.Ratio ? Value.NULL : io.segmenta.core.rule.Evaluator.emptyValue(decisive);
-        if (!io.segmenta.core.rule.Evaluator.holds(m.condition(), empty)) {
+        Value empty = m.measure() instanceof Measure.Ratio ? Value.NULL : Evaluator.emptyValue(decisive);
+        if (!Evaluator.holds(m.condition(), empty)) {
           if (kept(decisive) != null) {
             // A profile without kept values reads as the empty aggregate, which this condition rejects.
             factsRequired = true;
@@ -513,9 +520,9 @@ final class SqlCompiler {
           return identifier(f.condition(), IdentifierField.kind(f.path()).orElseThrow(() -> RuleException.general("'" + f.path() + "' names no identifier kind")));
         }
         if (scope == null) {
-          io.segmenta.core.schema.TraitDef t = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'"));
+          TraitDef t = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'"));
           if (!t.stored()) {
-            Frag value = measure(io.segmenta.core.rule.ComputedTraits.definition(t.name()).orElseThrow());
+            Frag value = measure(ComputedTraits.definition(t.name()).orElseThrow());
             return condition(f.condition(), value.sql.toString(), t.type(), false, value.params);
           }
           type = t.type();
@@ -539,7 +546,7 @@ final class SqlCompiler {
       } else {
         Rule.MeasureRule m = (Rule.MeasureRule) r;
         Frag value = measure(m.measure());
-        ValueType type = io.segmenta.core.rule.Measures.type(m.measure(), schema);
+        ValueType type = Measures.type(m.measure(), schema);
         return condition(m.condition(), value.sql.toString(), type, false, value.params);
       }
     }

@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.core.experiment.Analysis;
+import java.util.Comparator;
 
 /**
  * The experiment query against a direct computation from the same random events: exposures (some outside the
@@ -114,7 +116,7 @@ class ExperimentDataTest {
     }
     Map<String, Unit> out = new TreeMap<>();
     by.forEach((id, es) -> {
-      es.sort(java.util.Comparator.comparing(Event::timestamp));
+      es.sort(Comparator.comparing(Event::timestamp));
       long distinct = es.stream().map(e -> e.property("variation_id")).distinct().count();
       out.put(id, new Unit(id, es.get(0).timestamp(), ((Value.Str) es.get(0).property("variation_id")).value(), (int) distinct));
     });
@@ -202,9 +204,9 @@ class ExperimentDataTest {
       segments.put("dk", RuleText.parseRule("country = \"DK\""));
       segments.put("repeat", RuleText.parseRule("count(order) >= 2"));
       Instant from = START.minus(Duration.ofDays(20));
-      io.segmenta.core.conversion.Conversions.Report r = io.segmenta.core.conversion.Conversions.track(store,
-          io.segmenta.core.conversion.Conversions.goal("count(order where revenue > 40) >= 1"), segments, from, AS_OF,
-          io.segmenta.core.conversion.Conversions.Period.WEEK);
+      Conversions.Report r = Conversions.track(store,
+          Conversions.goal("count(order where revenue > 40) >= 1"), segments, from, AS_OF,
+          Conversions.Period.WEEK);
       assertTrue(r.cells().size() > 3 * 5);
       long allConverters = 0;
       long dkConverters = 0;
@@ -244,7 +246,7 @@ class ExperimentDataTest {
 
     @Test
     void goal_withAWindowIsRefused() {
-      UserException e = assertThrows(UserException.class, () -> io.segmenta.core.conversion.Conversions.goal("count(order in last 7 days) >= 1"));
+      UserException e = assertThrows(UserException.class, () -> Conversions.goal("count(order in last 7 days) >= 1"));
       assertTrue(e.getMessage().contains("no window of its own"), e.getMessage());
     }
   }
@@ -258,8 +260,8 @@ class ExperimentDataTest {
           new Event("uv-2", "u2", null, "experiment_viewed", START.plusSeconds(6),
           Map.of("experiment_id", new Value.Str("exp-uv"), "variation_id", new Value.Str("control")), List.of()))));
       Experiment e = ExperimentJson.parse("{\"key\": \"exp-uv\", \"variants\": [\"control\", \"treatment\"], \"metrics\": [\"purchase = count(order) >= 1\"]}");
-      io.segmenta.core.experiment.Analysis.Report r = io.segmenta.core.experiment.Analysis.analyse(store, e, Map.of(), AS_OF,
-          io.segmenta.core.experiment.Analysis.Options.DEFAULT);
+      Analysis.Report r = Analysis.analyse(store, e, Map.of(), AS_OF,
+          Analysis.Options.DEFAULT);
       assertEquals(List.of("variants the experiment does not have: green (1 units)"), r.unknownVariants());
       assertEquals(1, r.units().get(0).units());
     }

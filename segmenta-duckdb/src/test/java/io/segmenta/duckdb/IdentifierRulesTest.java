@@ -28,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Batch;
 
 /** Rules that read identifiers ({@code identifier.email exists}), in SQL and in memory, on an imported file. */
 class IdentifierRulesTest {
@@ -96,8 +99,8 @@ class IdentifierRulesTest {
 
   @Test
   void members_anyOfSeveralIdentifiersOfOneKind() {
-    store.write(new io.segmenta.core.port.Batch(List.of(new io.segmenta.core.model.Profile("d", List.of(
-        io.segmenta.core.model.Identifier.email("d@work.example"), io.segmenta.core.model.Identifier.email("d@gmail.com")), Map.of())), List.of()));
+    store.write(new Batch(List.of(new Profile("d", List.of(
+        Identifier.email("d@work.example"), Identifier.email("d@gmail.com")), Map.of())), List.of()));
     assertEquals(List.of("a", "d"), members("identifier.email matches \"gmail\""));
     assertEquals(List.of("b", "d"), members("identifier.email matches \"example\""));
     assertEquals(List.of("a", "b", "d"), members("identifier.email exists"));

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.core.port.SegmentDefinition;
 
 /**
  * Trait summaries and breakdowns on the synthetic shop in a real DuckDB file: each number is checked against the
@@ -212,7 +213,7 @@ class SummariesTest {
     for (int i = 0; i < saved.size(); i++) {
       String name = saved.get(i);
       assertTrue(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), name);
-      Optional<io.segmenta.core.port.SegmentDefinition> d = store.segment(name);
+      Optional<SegmentDefinition> d = store.segment(name);
       assertTrue(d.isPresent(), name);
       assertEquals(r.groups().get(i).size(), store.count(RuleText.parseRule(d.get().rule()), asOf), name);
     }

@@ -43,11 +43,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.port.MergeRecord;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.realtime.MembershipChange;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The admin API, under the admin key: segments (list, create, replace, delete, check a rule, preview its size,
  * page through members, export), profiles (by id or any identifier: traits, computed traits, segments, recent
  * events), experiments (create, list, read, delete, analyse) and conversion tracking.
+ *
+ * <p>Over 500 lines: the admin routes of segments, rules, profiles, experiments and conversions; newer resources
+ * have their own classes (ViolationRoutes, SummaryRoutes, ModelRoutes). Issue 13 gives each remaining resource one
+ * routes class.
  */
 final class AdminRoutes {
   private final Store store;
@@ -229,7 +240,7 @@ final class AdminRoutes {
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    io.segmenta.core.privacy.Purpose purpose = io.segmenta.core.privacy.Purpose.parse(ctx.queryParam("purpose") == null ? "analytics" : ctx.queryParam("purpose"));
+    Purpose purpose = Purpose.parse(ctx.queryParam("purpose") == null ? "analytics" : ctx.queryParam("purpose"));
     store.export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m));
     ctx.status(200).contentType("application/x-ndjson").result(out.toByteArray());
   }
@@ -298,13 +309,13 @@ final class AdminRoutes {
     client.keepAlive();
     // The greeting goes out before any change can; then only the feed's thread writes to the stream.
     client.sendComment("connected");
-    java.util.concurrent.atomic.AtomicReference<java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>>> self = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>> l = changes -> {
+    AtomicReference<Consumer<List<MembershipChange>>> self = new AtomicReference<>();
+    Consumer<List<MembershipChange>> l = changes -> {
       if (client.terminated()) {
         feed.unlisten(self.get());
         return;
       }
-      for (io.segmenta.core.realtime.MembershipChange c : changes) {
+      for (MembershipChange c : changes) {
         if (only == null || only.equals(c.segment())) {
           client.sendEvent("membership", Webhooks.json(c).toString());
         }
@@ -317,7 +328,7 @@ final class AdminRoutes {
 
   private void addWebhook(Context ctx) {
     JsonNode b = Http.body(ctx, 16 * 1024);
-    java.util.Set<String> segs = new java.util.TreeSet<>();
+    Set<String> segs = new TreeSet<>();
     b.path("segments").forEach(x -> segs.add(x.asText()));
     for (String sname : segs) {
       if (!store.realtimeSegments().contains(sname)) {
@@ -368,28 +379,28 @@ final class AdminRoutes {
   private void consent(Context ctx) {
     String id = profileId(ctx);
     JsonNode b = Http.body(ctx, 16 * 1024);
-    List<io.segmenta.core.port.ConsentRecord> choices = new ArrayList<>();
+    List<ConsentRecord> choices = new ArrayList<>();
     Instant now = clock.instant();
     for (var it = b.fields(); it.hasNext(); ) {
       var f = it.next();
       if (!f.getValue().isBoolean()) {
         throw new Http.Failure(400, "consent for '" + f.getKey() + "' must be true or false, got " + f.getValue());
       }
-      choices.add(new io.segmenta.core.port.ConsentRecord(io.segmenta.core.privacy.Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
+      choices.add(new ConsentRecord(Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
     store.recordConsent(id, choices);
-    choices.stream().filter(c -> c.purpose() == io.segmenta.core.privacy.Purpose.PERSONALIZATION).reduce((a, c) -> c)
+    choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION).reduce((a, c) -> c)
         .ifPresent(c -> decisions.consent(id, c.granted()));
     Http.json(ctx, 200, consentJson(id));
   }
 
   private ObjectNode consentJson(String id) {
     ObjectNode o = Http.JSON.createObjectNode();
-    List<io.segmenta.core.port.ConsentRecord> history = store.consents(id);
+    List<ConsentRecord> history = store.consents(id);
     ObjectNode now = o.putObject("allowed");
-    for (io.segmenta.core.privacy.Purpose p : io.segmenta.core.privacy.Purpose.values()) {
+    for (Purpose p : Purpose.values()) {
       Boolean latest = null;
-      for (io.segmenta.core.port.ConsentRecord c : history) {
+      for (ConsentRecord c : history) {
         if (c.purpose() == p) {
           latest = c.granted();
         }
@@ -436,7 +447,7 @@ final class AdminRoutes {
     }
     o.set("consent", consentJson(id));
     ArrayNode merges = o.putArray("merges");
-    for (io.segmenta.core.port.MergeRecord m : store.merges(id)) {
+    for (MergeRecord m : store.merges(id)) {
       ObjectNode x = merges.addObject().put("survivor", m.survivorId()).put("merged", m.mergedId()).put("at", m.at().toString())
           .put("reason", m.reason()).put("applied", m.applied());
       ArrayNode moved = x.putArray("identifiers");
@@ -450,7 +461,7 @@ final class AdminRoutes {
     for (Event e : events.subList(0, Math.min(maxEvents, events.size()))) {
       try {
         recent.add(Http.JSON.readTree(Importer.toJsonLine(e)));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+      } catch (JsonProcessingException x) {
         throw new IllegalStateException("an event did not print as JSON", x);
       }
     }

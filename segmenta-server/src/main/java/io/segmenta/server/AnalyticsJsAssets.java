@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * What a shop's pages load instead of Segment's CDN, so that they make no request to Segment at all.
@@ -127,7 +128,7 @@ final class AnalyticsJsAssets {
     }
     String forwarded = ctx.header("X-Forwarded-Proto");
     if (forwarded != null && (forwarded.equalsIgnoreCase("https") || forwarded.equalsIgnoreCase("http"))) {
-      return forwarded.toLowerCase(java.util.Locale.ROOT);
+      return forwarded.toLowerCase(Locale.ROOT);
     }
     return ctx.scheme();
   }

@@ -27,6 +27,10 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
+import java.nio.BufferOverflowException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 /**
  * Reads every request body in full, without holding a thread, before the routes see it; then hands the routes one
@@ -120,8 +124,8 @@ final class BufferedBodies extends Handler.Wrapper {
   }
 
   private static boolean tooBig(Throwable failure) {
-    Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    return t instanceof IllegalArgumentException || t instanceof java.nio.BufferOverflowException;
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return t instanceof IllegalArgumentException || t instanceof BufferOverflowException;
   }
 
   /** The body decoded as the class comment says; the same array when nothing had to change. */
@@ -142,7 +146,7 @@ final class BufferedBodies extends Handler.Wrapper {
         return body;
       }
       check(body, bom, cs);
-      return bom == 0 ? body : java.util.Arrays.copyOfRange(body, bom, body.length);
+      return bom == 0 ? body : Arrays.copyOfRange(body, bom, body.length);
     }
     String text = check(body, bom, cs);
     return text.getBytes(StandardCharsets.UTF_8);
@@ -329,7 +333,7 @@ final class BufferedBodies extends Handler.Wrapper {
     cors.decorate(request.getHeaders().get(HttpHeader.ORIGIN), request.getHttpURI().getPath(), out::put);
     byte[] json;
     try {
-      json = Http.JSON.writeValueAsBytes(java.util.Map.of("error", r.getMessage()));
+      json = Http.JSON.writeValueAsBytes(Map.of("error", r.getMessage()));
     } catch (IOException e) {
       json = "{\"error\":\"the body could not be read\"}".getBytes(StandardCharsets.UTF_8);
     }

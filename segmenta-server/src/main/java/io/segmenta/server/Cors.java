@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 /**
  * Cross-origin access to the browser-facing routes (tracking, analytics.js' settings and bundle), as the Fetch
@@ -26,7 +27,7 @@ final class Cors {
 
   /** {@code origins} empty means any; {@code paths} exact paths and {@code prefixes} path prefixes it applies to. */
   Cors(Set<String> origins, Set<String> paths, List<String> prefixes) {
-    this.origins = origins.stream().map(Cors::normal).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.origins = origins.stream().map(Cors::normal).collect(Collectors.toUnmodifiableSet());
     this.paths = Set.copyOf(paths);
     this.prefixes = List.copyOf(prefixes);
   }

@@ -22,6 +22,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.personalize.Click;
+import io.segmenta.core.personalize.Intent;
+import io.segmenta.core.value.Value;
+import java.time.Instant;
 
 /**
  * The decision API's live state: the current {@link Personalization} (placements compiled, profiles indexed),
@@ -141,14 +147,14 @@ final class Decisions implements AutoCloseable {
    * and cart adds become clicks of the session, so pages need not send them with each decision request.
    */
   void observe(Batch b) {
-    for (io.segmenta.core.model.Profile p : b.profiles()) {
-      for (io.segmenta.core.model.Identifier id : p.identifiers()) {
+    for (Profile p : b.profiles()) {
+      for (Identifier id : p.identifiers()) {
         if (id.kind().equals("anonymous_id")) {
           sessions.link(id.value(), p.id());
         }
       }
     }
-    java.time.Instant from = clock.instant().minus(io.segmenta.core.personalize.Intent.SESSION);
+    Instant from = clock.instant().minus(Intent.SESSION);
     for (Event e : b.events()) {
       if (e.profileId() != null && e.anonymousId() != null) {
         sessions.link(e.anonymousId(), e.profileId());
@@ -156,7 +162,7 @@ final class Decisions implements AutoCloseable {
       if (e.timestamp().isBefore(from)) {
         continue;
       }
-      io.segmenta.core.personalize.Click c;
+      Click c;
       try {
         c = click(e);
       } catch (IllegalArgumentException tooLong) {
@@ -169,22 +175,22 @@ final class Decisions implements AutoCloseable {
   }
 
   /** A tracked event as a click of the session, or null for events that are not browsing. */
-  static io.segmenta.core.personalize.Click click(Event e) {
+  static Click click(Event e) {
     if (e.profileId() == null && e.anonymousId() == null) {
       return null;
     }
     return switch (e.type()) {
-      case "product_view" -> new io.segmenta.core.personalize.Click(e.timestamp(), io.segmenta.core.personalize.Click.Kind.PRODUCT,
+      case "product_view" -> new Click(e.timestamp(), Click.Kind.PRODUCT,
           text(e, "category"), text(e, "product_id"));
-      case "add_to_cart" -> new io.segmenta.core.personalize.Click(e.timestamp(), io.segmenta.core.personalize.Click.Kind.CART,
+      case "add_to_cart" -> new Click(e.timestamp(), Click.Kind.CART,
           text(e, "category"), text(e, "product_id"));
-      case "page_view" -> io.segmenta.core.personalize.Click.of(e.timestamp(), null, text(e, "url"), null, null);
+      case "page_view" -> Click.of(e.timestamp(), null, text(e, "url"), null, null);
       default -> null;
     };
   }
 
   private static String text(Event e, String property) {
-    return e.property(property) instanceof io.segmenta.core.value.Value.Str s ? s.value() : null;
+    return e.property(property) instanceof Value.Str s ? s.value() : null;
   }
 
   /** Real-time segment changes reach the index at once. */

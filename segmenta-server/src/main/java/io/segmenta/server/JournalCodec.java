@@ -48,6 +48,9 @@ import java.util.Map;
  * Unicode: a lone surrogate cannot be written as UTF-8, so a request holding one is refused before it is journaled.
  * A format change gets a new version byte, and the reader keeps reading every older version; golden records in the
  * tests pin each version.
+ *
+ * <p>Over 500 lines: the writer and the reader of one binary format, with every version it can read, kept side by
+ * side so that they cannot drift apart; the golden files pin both.
  */
 final class JournalCodec {
   static final int VERSION = 2;

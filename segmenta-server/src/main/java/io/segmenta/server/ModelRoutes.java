@@ -13,6 +13,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.segmenta.core.survey.Surveys;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The admin API of the models: proposed segments (clusters explained as rules) and lookalike audiences. */
 final class ModelRoutes {
@@ -44,7 +47,7 @@ final class ModelRoutes {
     if (list == null || !list.isArray()) {
       throw new Http.Failure(400, "field 'answers' is required: a list of answers");
     }
-    List<io.segmenta.core.survey.Surveys.Answer> answers = new ArrayList<>();
+    List<Surveys.Answer> answers = new ArrayList<>();
     int i = 0;
     for (JsonNode a : list) {
       for (String f : List.of("respondent", "question", "answer", "answeredAt")) {
@@ -52,11 +55,11 @@ final class ModelRoutes {
           throw new Http.Failure(400, "answers[" + i + "]." + f + " is required");
         }
       }
-      answers.add(new io.segmenta.core.survey.Surveys.Answer(i, by, a.get("respondent").asText(), a.get("question").asText(), a.get("answer").asText(),
+      answers.add(new Surveys.Answer(i, by, a.get("respondent").asText(), a.get("question").asText(), a.get("answer").asText(),
           AdminRoutes.instant("answers[" + i + "].answeredAt", a.get("answeredAt").asText()), a.hasNonNull("purpose") ? a.get("purpose").asText() : null));
       i++;
     }
-    var r = io.segmenta.core.survey.Surveys.importAnswers(store, answers, b.path("source").asText("api"));
+    var r = Surveys.importAnswers(store, answers, b.path("source").asText("api"));
     ObjectNode o = Http.JSON.createObjectNode().put("answers", r.answers()).put("profiles", r.profiles());
     r.traits().forEach(o.putArray("traits")::add);
     r.unmatched().forEach(o.putArray("unmatched")::add);
@@ -65,12 +68,12 @@ final class ModelRoutes {
 
   private void surveyReport(Context ctx) {
     Segments segs = new Segments(store, clock);
-    java.util.Map<String, Rule> rules = new java.util.LinkedHashMap<>();
+    Map<String, Rule> rules = new LinkedHashMap<>();
     ctx.queryParams("by").forEach(x -> rules.put(x, segs.ruleOf(x)));
     if (rules.isEmpty()) {
       throw new Http.Failure(400, "give the segments to compare with ?by=");
     }
-    var t = io.segmenta.core.survey.Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant());
+    var t = Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant());
     ObjectNode o = Http.JSON.createObjectNode().put("question", t.question());
     t.answers().forEach(o.putArray("answers")::add);
     var rows = o.putArray("rows");

@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.ArrayList;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Runs {@link RealtimeSegments} for the server on one thread: durable tracking batches come in as soon as their
@@ -46,11 +52,11 @@ final class RealtimeFeed implements AutoCloseable {
     Segments segments = new Segments(store, clock);
     // A profile's history is read from the store only if the store can have some: it existed at start, or it was
     // seen since and left the cache. A new visitor's first event costs no database read.
-    java.util.Set<String> stored = new HashSet<>(store.profileIds());
-    java.util.Set<String> seen = new HashSet<>();
+    Set<String> stored = new HashSet<>(store.profileIds());
+    Set<String> seen = new HashSet<>();
     this.engine = new RealtimeSegments(segments.resolver(), id -> {
       boolean known = stored.contains(id) || !seen.add(id);
-      return known ? store.history(id) : java.util.Optional.empty();
+      return known ? store.history(id) : Optional.empty();
     }, 100_000);
     Instant now = clock.instant();
     for (String name : store.realtimeSegments()) {
@@ -129,8 +135,8 @@ final class RealtimeFeed implements AutoCloseable {
     call(() -> storeChanges(true));
   }
 
-  java.util.Set<String> members(String segment) {
-    CompletableFuture<java.util.Set<String>> f = new CompletableFuture<>();
+  Set<String> members(String segment) {
+    CompletableFuture<Set<String>> f = new CompletableFuture<>();
     work.add(() -> f.complete(engine.members(segment)));
     return f.join();
   }
@@ -169,11 +175,11 @@ final class RealtimeFeed implements AutoCloseable {
   }
 
   /** Changes published but not yet in the membership history; stored every 100 ms (or 1,000 changes). */
-  private final List<MembershipChange> unstored = new java.util.ArrayList<>();
+  private final List<MembershipChange> unstored = new ArrayList<>();
   private long storedAt = System.nanoTime();
 
   /** Writes the history off the feed's thread, so a database write never delays a decision. */
-  private final java.util.concurrent.ExecutorService historyWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+  private final ExecutorService historyWriter = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "segmenta-membership-history");
     t.setDaemon(true);
     return t;
@@ -184,13 +190,13 @@ final class RealtimeFeed implements AutoCloseable {
       List<MembershipChange> batch = List.copyOf(unstored);
       unstored.clear();
       storedAt = System.nanoTime();
-      java.util.concurrent.Future<?> f = historyWriter.submit(() -> store.recordMembershipChanges(batch));
+      Future<?> f = historyWriter.submit(() -> store.recordMembershipChanges(batch));
       if (force) {
         try {
           f.get();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
       }

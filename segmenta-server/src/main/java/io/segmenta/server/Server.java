@@ -27,6 +27,13 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.segmenta.core.port.MergeRecord;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.realtime.MembershipChange;
+import java.util.HashSet;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Segmenta's HTTP server over one store: the tracking API and the decision endpoint under write keys, the admin API
@@ -107,8 +114,8 @@ public final class Server implements AutoCloseable {
 
     private static List<Source> sources(Set<String> keys, List<Source> given) {
       List<Source> out = new ArrayList<>(given);
-      Set<String> names = new java.util.HashSet<>();
-      Set<String> seen = new java.util.HashSet<>();
+      Set<String> names = new HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (Source s : given) {
         if (!names.add(s.name())) {
           throw new IllegalArgumentException("two sources are named '" + s.name() + "'");
@@ -118,7 +125,7 @@ public final class Server implements AutoCloseable {
         }
       }
       int n = 1;
-      for (String k : new java.util.TreeSet<>(keys)) {
+      for (String k : new TreeSet<>(keys)) {
         if (seen.add(k)) {
           String name;
           do {
@@ -201,12 +208,12 @@ public final class Server implements AutoCloseable {
       }
     }, merges -> {
       if (feedRef[0] != null) {
-        merges.stream().filter(io.segmenta.core.port.MergeRecord::applied).forEach(m -> {
+        merges.stream().filter(MergeRecord::applied).forEach(m -> {
           feedRef[0].forget(m.mergedId());
           feedRef[0].forget(m.survivorId());
         });
       }
-    }, (id, choices) -> choices.stream().filter(c -> c.purpose() == io.segmenta.core.privacy.Purpose.PERSONALIZATION)
+    }, (id, choices) -> choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION)
         .reduce((a, b) -> b).ifPresent(c -> decisions.consent(id, c.granted())));
     RealtimeFeed feed = new RealtimeFeed(store, o.clock());
     feedRef[0] = feed;
@@ -249,7 +256,7 @@ public final class Server implements AutoCloseable {
         c.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         return c;
       });
-      Set<String> preflights = new java.util.HashSet<>();
+      Set<String> preflights = new HashSet<>();
       for (Route r : routes) {
         if (cors.covers(r.path()) && preflights.add(r.path())) {
           config.routes.before(r.path(), cors::before);
@@ -289,7 +296,7 @@ public final class Server implements AutoCloseable {
     return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions);
   }
 
-  private static Handler guarded(Route r, Options o, Journal journal, java.util.function.Supplier<RealtimeFeed> feedOf) {
+  private static Handler guarded(Route r, Options o, Journal journal, Supplier<RealtimeFeed> feedOf) {
     if (r.access() == Route.Access.PUBLIC) {
       return r.handler();
     }
@@ -370,7 +377,7 @@ public final class Server implements AutoCloseable {
   }
 
   /** Calls {@code listener} with every batch of membership changes of real-time segments, as they are decided. */
-  public void listen(java.util.function.Consumer<List<io.segmenta.core.realtime.MembershipChange>> listener) {
+  public void listen(Consumer<List<MembershipChange>> listener) {
     feed.listen(listener);
   }
 

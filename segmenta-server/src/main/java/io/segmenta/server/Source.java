@@ -1,6 +1,7 @@
 package io.segmenta.server;
 
 import java.util.Objects;
+import java.util.Locale;
 
 /**
  * Where tracked data comes from: a name (shown to the admin, never the key), the write key its clients send, and
@@ -34,7 +35,7 @@ public record Source(String name, String writeKey, boolean strict) {
     }
     boolean strict = false;
     if (p.length == 3) {
-      strict = switch (p[2].toLowerCase(java.util.Locale.ROOT)) {
+      strict = switch (p[2].toLowerCase(Locale.ROOT)) {
         case "strict" -> true;
         case "lenient" -> false;
         default -> throw new IllegalArgumentException("source '" + p[0] + "': the third part is strict or lenient, got '" + p[2] + "'");

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Segment's HTTP Tracking API: {@code /v1/identify}, {@code /track}, {@code /page}, {@code /screen}, {@code /group},
@@ -105,7 +108,7 @@ final class TrackingRoutes {
   }
 
   private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
     Source source = Server.source(ctx);
     SegmentSpec.Policy policy = limits.withStrict(source != null && source.strict());
@@ -121,10 +124,10 @@ final class TrackingRoutes {
     ctx.future(() -> writer.writeAsync(record).handle((ok, failure) -> {
       if (failure == null) {
         Http.json(ctx, 200, Map.of("success", true));
-      } else if (failure instanceof java.util.concurrent.TimeoutException || failure.getCause() instanceof java.util.concurrent.TimeoutException) {
+      } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
         Http.error(ctx, 503, "the write did not reach the disk within 60 s; send again (a retry stores nothing twice)", List.of());
       } else {
-        Throwable f = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (f instanceof Http.Failure h) {
           Http.error(ctx, h.status, h.getMessage(), h.problems);
         } else {

@@ -31,6 +31,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.util.TreeSet;
 
 /**
  * Webhooks for membership changes: each subscriber gets POSTs of {@code {"changes": [...]}} (at most 500 a call)
@@ -140,14 +143,14 @@ final class Webhooks implements AutoCloseable {
     try {
       if (Files.exists(file)) {
         for (JsonNode h : Http.JSON.readTree(file.toFile())) {
-          Set<String> segs = new java.util.TreeSet<>();
+          Set<String> segs = new TreeSet<>();
           h.path("segments").forEach(x -> segs.add(x.asText()));
           Hook hook = new Hook(h.get("id").asText(), h.get("url").asText(), segs, h.get("secret").asText());
           deliveries.put(hook.id(), new Delivery(hook));
         }
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
@@ -270,7 +273,7 @@ final class Webhooks implements AutoCloseable {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       return HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
     }
   }
@@ -286,7 +289,7 @@ final class Webhooks implements AutoCloseable {
       Files.writeString(tmp, a.toPrettyString());
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -39,6 +39,10 @@ import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Segment's analytics.js ({@code @segment/analytics-next} from npm, its standalone bundle served by Segmenta) in
@@ -78,7 +82,7 @@ class AnalyticsJsBrowserTest {
   /** The snippet of docs/tracking.md, exactly as a shop pastes it, with this test's server, key and load options. */
   static String snippet(Path root, String segmenta, String loadOptions) throws Exception {
     String doc = Files.readString(root.resolve("docs/tracking.md"), StandardCharsets.UTF_8);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("```html\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(doc);
+    Matcher m = Pattern.compile("```html\\n(.*?)```", Pattern.DOTALL).matcher(doc);
     assertTrue(m.find(), "docs/tracking.md shows the snippet");
     String tail = "}(window, document, \"https://t.shop.example\", \"wk_web_1\", {});";
     assertTrue(m.group(1).contains(tail), "the snippet ends with the server, the key and the load options: " + m.group(1));
@@ -103,7 +107,7 @@ class AnalyticsJsBrowserTest {
         Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(KEY), "admin-key-browser", Clock.systemUTC(),
             dir.resolve("db")).withAnalyticsJs(bundle))) {
       String segmenta = "http://127.0.0.1:" + server.port();
-      Map<String, String> pages = new java.util.concurrent.ConcurrentHashMap<>();
+      Map<String, String> pages = new ConcurrentHashMap<>();
       HttpServer shop = shop(pages);
       String shopOrigin = "http://127.0.0.1:" + shop.getAddress().getPort();
       String landing = shopOrigin + "/landing.html?utm_source=newsletter&utm_medium=email&utm_campaign=winter";
@@ -166,7 +170,7 @@ class AnalyticsJsBrowserTest {
       assertEquals(new Value.Str("gold"), h.profile().trait("plan"));
       assertTrue(h.profile().identifiers().stream().anyMatch(i -> i.kind().equals("email") && i.value().equals("ada@example.com")));
       assertTrue(h.profile().identifiers().stream().anyMatch(i -> i.value().equals("legacy-42")), "alias links the previous id");
-      Event landed = h.events().stream().filter(e -> e.type().equals("page_view")).min(java.util.Comparator.comparing(Event::timestamp)).orElseThrow();
+      Event landed = h.events().stream().filter(e -> e.type().equals("page_view")).min(Comparator.comparing(Event::timestamp)).orElseThrow();
       assertEquals(new Value.Str("winter"), landed.property("utm_campaign"));
       assertEquals(new Value.Str("email"), landed.property("traffic_source"));
       assertTrue(String.valueOf(landed.property("url")).contains("utm_campaign=winter"), "url: " + landed.property("url"));

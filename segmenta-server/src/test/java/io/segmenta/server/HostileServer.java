@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.lang.management.ManagementFactory;
 
 /**
  * A server in its own JVM over a real DuckDB file, for tests that kill it with SIGKILL ({@link HostileRequestsTest}):
@@ -32,7 +33,7 @@ public final class HostileServer {
       stopped.countDown();
     }, "hostile-shutdown"));
     System.out.printf("store opened in %d ms, server started in %d ms (JVM up %d ms before)%n", (t1 - t0) / 1_000_000,
-        (System.nanoTime() - t1) / 1_000_000, java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000);
+        (System.nanoTime() - t1) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - t0) / 1_000_000);
     System.out.println("hostile server listening on port " + server.port());
     System.out.flush();
     stopped.await();

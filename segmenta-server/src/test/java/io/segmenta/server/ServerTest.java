@@ -32,6 +32,14 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.core.identity.Stitching;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /** The server over real HTTP on loopback, with a real DuckDB file behind it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,7 +61,7 @@ class ServerTest {
     assertTrue(dir != null, "the temporary directory is injected");
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
     server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir)
-        .withSources(java.util.List.of(new Source("strict-shop", STRICT, true))));
+        .withSources(List.of(new Source("strict-shop", STRICT, true))));
   }
 
   @AfterAll
@@ -127,12 +135,12 @@ class ServerTest {
 
     @Test
     void concurrentRequests_shareCommitsAndLoseNoTrait() throws Exception {
-      java.util.List<java.util.concurrent.CompletableFuture<Integer>> sent = new java.util.ArrayList<>();
-      var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      List<CompletableFuture<Integer>> sent = new ArrayList<>();
+      var pool = Executors.newFixedThreadPool(8);
       String[] traits = {"\"age\": 33", "\"city\": \"Vejle\"", "\"gender\": \"f\"", "\"income\": 51000"};
       for (int i = 0; i < 200; i++) {
         int k = i;
-        sent.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        sent.add(CompletableFuture.supplyAsync(() -> {
           try {
             String body = k < 4 ? "{\"userId\": \"gc-1\", \"traits\": {" + traits[k] + "}}"
                 : "{\"userId\": \"gc-" + (k % 7) + "\", \"messageId\": \"gc-m-" + k + "\", \"event\": \"Product Viewed\"}";
@@ -162,11 +170,11 @@ class ServerTest {
     void clockSkew_isCorrectedFromSentAt() throws Exception {
       // The device's clock is an hour behind: it says it sent the message an hour ago, right after the event.
       Instant now = Instant.now();
-      String ts = now.minus(java.time.Duration.ofMinutes(61)).toString();
-      String sent = now.minus(java.time.Duration.ofMinutes(60)).toString();
+      String ts = now.minus(Duration.ofMinutes(61)).toString();
+      String sent = now.minus(Duration.ofMinutes(60)).toString();
       assertEquals(200, track("/v1/track", "{\"userId\": \"skew-1\", \"event\": \"Product Viewed\", \"timestamp\": \"" + ts + "\", \"sentAt\": \"" + sent + "\"}").status());
       Instant stored = stored().history("skew-1").orElseThrow().events().get(0).timestamp();
-      long minutesAgo = java.time.Duration.between(stored, Instant.now()).toMinutes();
+      long minutesAgo = Duration.between(stored, Instant.now()).toMinutes();
       assertTrue(minutesAgo >= 0 && minutesAgo <= 2, "about a minute before it was received, got " + stored);
     }
 
@@ -216,7 +224,7 @@ class ServerTest {
       for (int i = 0; i < 6; i++) {
         survivors += store.history("shared-" + i).isPresent() ? 1 : 0;
       }
-      assertEquals(6 - io.segmenta.core.identity.Stitching.MAX_MERGES_PER_IDENTIFIER, survivors, "after 3 merges the address counts as shared");
+      assertEquals(6 - Stitching.MAX_MERGES_PER_IDENTIFIER, survivors, "after 3 merges the address counts as shared");
       JsonNode merges = admin("GET", "/admin/profiles/shared-5", null).body().get("merges");
       assertTrue(merges.toString().contains("refused"), merges.toString());
     }
@@ -367,9 +375,9 @@ class ServerTest {
   class Privacy {
     boolean onDisk(String needle) throws Exception {
       byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-      try (var files = java.nio.file.Files.walk(dir)) {
-        for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-          byte[] b = java.nio.file.Files.readAllBytes(f);
+      try (var files = Files.walk(dir)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          byte[] b = Files.readAllBytes(f);
           outer:
           for (int i = 0; i + n.length <= b.length; i++) {
             for (int j = 0; j < n.length; j++) {
@@ -386,8 +394,8 @@ class ServerTest {
 
     @Test
     void erase_leavesNoTraceOnDisk() throws Exception {
-      String email = "erase-me-" + java.util.UUID.randomUUID() + "@example.org";
-      String user = "user-" + java.util.UUID.randomUUID();
+      String email = "erase-me-" + UUID.randomUUID() + "@example.org";
+      String user = "user-" + UUID.randomUUID();
       track("/v1/page", "{\"anonymousId\": \"anon-" + user + "\", \"properties\": {\"url\": \"https://shop.example/\"}}");
       track("/v1/identify", "{\"userId\": \"" + user + "\", \"anonymousId\": \"anon-" + user + "\", \"traits\": {\"email\": \"" + email + "\", \"first_name\": \"Erika\"}}");
       track("/v1/track", "{\"userId\": \"" + user + "\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"o-" + user + "\", \"revenue\": 12,"

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.io.IOException;
 
 /**
  * Slowloris on loopback: 600 connections each announce a 1,000-byte body and send it a byte at a time. While they
@@ -70,7 +71,7 @@ class SlowClientsTest {
             try {
               out.write(' ');
               out.flush();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               throw new AssertionError("a trickler was cut off " + (System.nanoTime() - opened) / 1_000_000 + " ms after the first opened", e);
             }
           }

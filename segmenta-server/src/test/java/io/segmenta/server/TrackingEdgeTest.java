@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import java.net.http.HttpHeaders;
+import java.util.Arrays;
 
 /**
  * The tracking edge over real HTTP: how bodies are read (encodings, gzip, limits), where the write key may be, CORS,
@@ -60,7 +62,7 @@ class TrackingEdgeTest {
     store.close();
   }
 
-  record Answer(int status, String body, java.net.http.HttpHeaders headers) {
+  record Answer(int status, String body, HttpHeaders headers) {
     JsonNode json() throws Exception {
       return JSON.readTree(body);
     }
@@ -173,7 +175,7 @@ class TrackingEdgeTest {
     assertEquals(400, a.status(), a.body());
     assertTrue(a.error().contains("not valid UTF-8 at byte"), a.body());
     byte[] odd = trackBody("e-bad", "m-bad", "X").getBytes(StandardCharsets.UTF_16LE);
-    byte[] truncated = java.util.Arrays.copyOf(odd, odd.length - 1);
+    byte[] truncated = Arrays.copyOf(odd, odd.length - 1);
     Answer b = track(truncated, "Content-Type", "application/json; charset=utf-16le");
     assertEquals(400, b.status(), b.body());
     assertTrue(b.error().contains("not valid UTF-16LE"), b.body());
@@ -209,7 +211,7 @@ class TrackingEdgeTest {
   @Test
   void gzip_brokenOrTooBigOrUnknown_isRefused() throws Exception {
     byte[] z = gzip(utf8(trackBody("e-gz", "m-gz2", "Bergen")));
-    Answer broken = track(java.util.Arrays.copyOf(z, z.length / 2), "Content-Encoding", "gzip");
+    Answer broken = track(Arrays.copyOf(z, z.length / 2), "Content-Encoding", "gzip");
     assertEquals(400, broken.status(), broken.body());
     assertTrue(broken.error().contains("gzip"), broken.body());
     Answer notGzip = track(utf8(trackBody("e-gz", "m-gz3", "Bergen")), "Content-Encoding", "gzip");
@@ -218,7 +220,7 @@ class TrackingEdgeTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream g = new GZIPOutputStream(out)) {
       byte[] spaces = new byte[1 << 20];
-      java.util.Arrays.fill(spaces, (byte) ' ');
+      Arrays.fill(spaces, (byte) ' ');
       for (int i = 0; i < 64; i++) {
         g.write(spaces);
       }

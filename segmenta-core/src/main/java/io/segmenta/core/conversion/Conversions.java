@@ -16,6 +16,7 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.DayOfWeek;
 
 /**
  * Conversion tracking per segment over time. A goal is a condition on one aggregate, as a segment would write it
@@ -133,7 +134,7 @@ public final class Conversions {
     while (true) {
       t = switch (period) {
         case DAY -> t.plusDays(1);
-        case WEEK -> t.with(TemporalAdjusters.next(java.time.DayOfWeek.MONDAY));
+        case WEEK -> t.with(TemporalAdjusters.next(DayOfWeek.MONDAY));
         case MONTH -> t.with(TemporalAdjusters.firstDayOfNextMonth());
       };
       Instant i = t.toInstant();

@@ -4,6 +4,8 @@ import static io.segmenta.core.Preconditions.checkArgument;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * How units are split between variants, in GrowthBook's terms so that an experiment defined here assigns exactly as
@@ -68,7 +70,7 @@ public record Allocation(List<Variant> variants, double coverage, Namespace name
     ranges = ranges == null ? null : List.copyOf(ranges);
     filters = filters == null ? List.of() : List.copyOf(filters);
     sticky = sticky == null ? Sticky.DEFAULT : sticky;
-    java.util.Set<String> keys = new java.util.HashSet<>();
+    Set<String> keys = new HashSet<>();
     for (Variant v : variants) {
       checkArgument(keys.add(v.key()), "variant keys must be unique, '%s' appears twice", v.key());
     }

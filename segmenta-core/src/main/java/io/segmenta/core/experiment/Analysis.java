@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.segmenta.core.Preconditions;
+import java.util.Locale;
 
 /**
  * Analyses an experiment from the store's sufficient statistics: for everyone and for each segment of a breakdown,
@@ -81,8 +83,8 @@ public final class Analysis {
     public static final Options DEFAULT = new Options(0.05, false, 5000, Correction.HOLM, 0.10);
 
     public Options {
-      io.segmenta.core.Preconditions.checkArgument(alpha > 0 && alpha < 0.5, "alpha must be within (0, 0.5), got %s", alpha);
-      io.segmenta.core.Preconditions.checkArgument(minimumEffect > 0, "minimum effect must be positive, got %s", minimumEffect);
+      Preconditions.checkArgument(alpha > 0 && alpha < 0.5, "alpha must be within (0, 0.5), got %s", alpha);
+      Preconditions.checkArgument(minimumEffect > 0, "minimum effect must be positive, got %s", minimumEffect);
     }
   }
 
@@ -217,7 +219,7 @@ public final class Analysis {
       needed = Power.perArm(o.minimumEffect() * Math.abs(a.mean()), a.variance(), o.alpha(), 0.8);
       long smaller = Math.min(a.n(), b.n());
       if (needed > 0 && smaller < needed) {
-        warnings.add(String.format(java.util.Locale.ROOT, "too small to detect a %.0f %% lift (80 %% power): %,d of %,d units needed per arm",
+        warnings.add(String.format(Locale.ROOT, "too small to detect a %.0f %% lift (80 %% power): %,d of %,d units needed per arm",
             100 * o.minimumEffect(), smaller, needed));
       }
     }

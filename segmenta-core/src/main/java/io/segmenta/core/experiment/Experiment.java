@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * An A/B test: who is eligible ({@link Targeting}), how eligible units are split ({@link Allocation}), what is
@@ -31,7 +33,7 @@ public record Experiment(String key, String description, Allocation allocation, 
     Objects.requireNonNull(window, "window");
     checkArgument(!window.isNegative() && !window.isZero(), "window must be positive, got %s", window);
     checkArgument(start == null || stop == null || start.isBefore(stop), "start must be before stop, got %s and %s", start, stop);
-    java.util.Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     for (Metric m : metrics) {
       checkArgument(names.add(m.name()), "metric names must be unique, '%s' appears twice", m.name());
     }

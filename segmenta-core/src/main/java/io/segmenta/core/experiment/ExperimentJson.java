@@ -20,6 +20,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import io.segmenta.core.rule.Rule;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.TreeSet;
 
 /**
  * The JSON form of an experiment, for the store and the API. It reads GrowthBook's experiment objects as they are
@@ -60,7 +64,7 @@ public final class ExperimentJson {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!FIELDS.contains(f)) {
-        throw new UserException("experiment field '" + f + "' is unknown; known fields: " + new java.util.TreeSet<>(FIELDS));
+        throw new UserException("experiment field '" + f + "' is unknown; known fields: " + new TreeSet<>(FIELDS));
       }
     }
     String key = text(n, "key", null);
@@ -88,7 +92,7 @@ public final class ExperimentJson {
       metrics(n, "metrics", false, metrics);
       metrics(n, "guardrails", true, metrics);
       Duration window = n.hasNonNull("window") ? duration(n.get("window")) : Duration.ofDays(14);
-      io.segmenta.core.rule.Rule exposure = null;
+      Rule exposure = null;
       if (n.hasNonNull("exposureFilter")) {
         try {
           exposure = RuleText.parseRule(n.get("exposureFilter").asText());
@@ -139,7 +143,7 @@ public final class ExperimentJson {
         for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
           String f = it.next();
           if (!META_FIELDS.contains(f)) {
-            throw new UserException("experiment field 'meta[" + i + "]." + f + "' is unknown; known: " + new java.util.TreeSet<>(META_FIELDS));
+            throw new UserException("experiment field 'meta[" + i + "]." + f + "' is unknown; known: " + new TreeSet<>(META_FIELDS));
           }
         }
         String key = text(m, "key", null);
@@ -189,7 +193,7 @@ public final class ExperimentJson {
     return out;
   }
 
-  private static io.segmenta.core.rule.Rule condition(JsonNode c) {
+  private static Rule condition(JsonNode c) {
     try {
       return RuleJson.parse(c).rule();
     } catch (RuleException e) {
@@ -225,7 +229,7 @@ public final class ExperimentJson {
   }
 
   public static Duration duration(String s) {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.matches("\\d+d")) {
         return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
@@ -245,7 +249,7 @@ public final class ExperimentJson {
     }
     String s = n.get(field).asText();
     try {
-      return s.length() == 10 ? java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant() : Instant.parse(s);
+      return s.length() == 10 ? LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw new UserException("experiment field '" + field + "': expected a date such as 2025-06-01 or an instant such as 2025-06-01T00:00:00Z, got '" + s + "'");
     }

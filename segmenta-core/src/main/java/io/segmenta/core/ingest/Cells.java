@@ -7,6 +7,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import io.segmenta.core.value.Numbers;
+import java.util.regex.Pattern;
 
 /**
  * Finds the columns a mapping names in a file's header and reads typed cells from rows. A {@code const.<key> = value}
@@ -14,7 +16,7 @@ import java.util.List;
  * every target can be given a constant the same way, typed by the same rules as a cell.
  */
 final class Cells {
-  private static final java.util.regex.Pattern DECIMAL_ID = java.util.regex.Pattern.compile("-?\\d+\\.0+");
+  private static final Pattern DECIMAL_ID = Pattern.compile("-?\\d+\\.0+");
   private final List<String> columns;
   private final Mapping mapping;
   /** The constants given with const.KEY, by index past the file's columns; the keys name them in messages. */
@@ -125,7 +127,7 @@ final class Cells {
       }
       return null;
     }
-    String s = v instanceof Value.Num n ? io.segmenta.core.value.Numbers.format(n.value()) : v.toString().trim();
+    String s = v instanceof Value.Num n ? Numbers.format(n.value()) : v.toString().trim();
     if (normalizeId && DECIMAL_ID.matcher(s).matches()) {
       s = s.substring(0, s.indexOf('.'));
     }

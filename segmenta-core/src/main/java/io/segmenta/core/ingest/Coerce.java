@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import java.time.ZoneOffset;
 
 /**
  * Turns a cell into a value of the type the schema declares, or says what was expected. Text is parsed (numbers
@@ -51,7 +52,7 @@ public final class Coerce {
   }
 
   public static Coerce standard() {
-    return new Coerce(null, java.time.ZoneOffset.UTC, "|");
+    return new Coerce(null, ZoneOffset.UTC, "|");
   }
 
   /** The value, or throws {@link IllegalArgumentException} whose message says what was expected. */

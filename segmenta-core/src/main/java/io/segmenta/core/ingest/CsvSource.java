@@ -14,6 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.io.BufferedInputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * An RFC 4180 reader: any one-character separator, a configurable quote, doubled quotes inside quoted fields,
@@ -214,7 +218,7 @@ public final class CsvSource implements RowSource {
       }
     } catch (CharacterCodingException e) {
       throw new ImportException(new ImportError(name, badLine(), null, "the bytes here are not valid " + charset.name()
-          + (charset.equals(java.nio.charset.StandardCharsets.UTF_8) ? "; if the file is Latin-1, import it with --encoding latin-1" : "")));
+          + (charset.equals(StandardCharsets.UTF_8) ? "; if the file is Latin-1, import it with --encoding latin-1" : "")));
     } catch (IOException e) {
       throw new ImportException(new ImportError(name, line, null, "cannot read the file: " + e.getMessage()));
     }
@@ -223,10 +227,10 @@ public final class CsvSource implements RowSource {
   /** The line of the first byte that is not valid in the charset: a second pass, taken only on that error. */
   private long badLine() {
     try (InputStream raw = Files.newInputStream(file);
-        InputStream in = new java.io.BufferedInputStream(name.endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
+        InputStream in = new BufferedInputStream(name.endsWith(".gz") ? new GZIPInputStream(raw) : raw)) {
       var decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
-      java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8);
+      ByteBuffer buf = ByteBuffer.allocate(8);
+      CharBuffer out = CharBuffer.allocate(8);
       long lines = 1;
       int b;
       while ((b = in.read()) >= 0) {

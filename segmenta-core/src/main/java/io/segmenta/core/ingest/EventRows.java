@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code target = events}: one row per event. An event's id comes from an id column, or with {@code id = @line} from
@@ -85,7 +86,7 @@ final class EventRows implements RowMapper {
     }
   }
 
-  private EventTypeDef checkType(String type, java.util.function.Supplier<RuntimeException> error) {
+  private EventTypeDef checkType(String type, Supplier<RuntimeException> error) {
     EventTypeDef et = schema.eventType(type).orElseThrow(error);
     if (et.derived()) {
       throw error.get();

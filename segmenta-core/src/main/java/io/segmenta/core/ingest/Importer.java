@@ -36,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import java.nio.charset.CharacterCodingException;
+import java.util.Locale;
 
 /**
  * Reads a whole file, checks every row against the schema, and only then writes everything in one atomic write.
@@ -288,7 +290,7 @@ public final class Importer {
           options.progress().update("reading " + name, Math.min(read, size), size);
         }
       }
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new ImportException(new ImportError(name, rows + 1, null, "the file is not valid UTF-8 here"));
     } catch (IOException e) {
       throw new ImportException(new ImportError(name, rows, null, "cannot read the file: " + e.getMessage()));
@@ -312,7 +314,7 @@ public final class Importer {
       return null;
     }
     if (!v.isTextual() && !v.isNumber()) {
-      throw new CellException(field, "expected text, got " + v.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+      throw new CellException(field, "expected text, got " + v.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     return v.asText();
   }
@@ -322,7 +324,7 @@ public final class Importer {
     try {
       return profile(n, schema, Coerce.standard());
     } catch (CellException e) {
-      throw new io.segmenta.core.UserException(e.getMessage(), e);
+      throw new UserException(e.getMessage(), e);
     }
   }
 
@@ -331,7 +333,7 @@ public final class Importer {
     try {
       return event(n, schema, Coerce.standard());
     } catch (CellException e) {
-      throw new io.segmenta.core.UserException(e.getMessage(), e);
+      throw new UserException(e.getMessage(), e);
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Locale;
 
 /**
  * How the columns of a tabular file become profiles, events or orders: a small {@code key = value} file (or the same
@@ -110,7 +111,7 @@ public final class Mapping {
     String t = m.entries.get("target");
     if (t != null) {
       try {
-        Target.valueOf(t.toUpperCase(java.util.Locale.ROOT));
+        Target.valueOf(t.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException ex) {
         throw m.error("target", "target must be profiles, events or order_lines, got '" + t + "'");
       }
@@ -123,7 +124,7 @@ public final class Mapping {
     if (t == null) {
       throw new UserException(source + ": the mapping needs 'target = profiles', 'target = events' or 'target = order_lines'");
     }
-    return Target.valueOf(t.toUpperCase(java.util.Locale.ROOT));
+    return Target.valueOf(t.toUpperCase(Locale.ROOT));
   }
 
   public String get(String key) {

@@ -45,6 +45,10 @@ import java.util.TreeSet;
  * Holds what the request writes, keeps in extras and refuses (what it declares: {@link Growth}); never throws on
  * what a client sent. Longer than most classes (~650 lines) because each of the six calls is read here, beside the
  * envelope every call shares; the field rules live in {@link Fields}, the context's classification in {@link Traffic}.
+ *
+ * <p>Over 500 lines: one method per call type of the spec (identify, track, page, screen, group, alias) walking one
+ * message with the same builder state; the shared pieces already stand apart (Fields for values and names, Growth
+ * for schema limits, Traffic for sources). Splitting per call type would pass that state around for no gain.
  */
 final class Messages {
   /** The spec's e-commerce and e-mail event names that are Segmenta's standard event types. */

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * {@code target = order_lines}: one row per order line, grouped into orders by the order column. Orders whose key
@@ -55,7 +57,7 @@ final class OrderRows implements RowMapper {
     final String currency;
     final List<OrderLine> lines = new ArrayList<>();
     /** Rows seen, for line.dedupe: a row is a duplicate only if every column matches, time included. */
-    final java.util.Set<List<Object>> rows = new java.util.HashSet<>();
+    final Set<List<Object>> rows = new HashSet<>();
 
     Draft(String key, String profileId, Instant at, Map<String, Value> props, String currency) {
       this.key = key;

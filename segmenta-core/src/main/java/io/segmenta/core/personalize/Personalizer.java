@@ -32,6 +32,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import io.segmenta.core.experiment.Variant;
+import io.segmenta.core.value.JsonValues;
 
 /**
  * Decides what one visitor sees in each placement, now. Placements are compiled once ({@link #compile}): every
@@ -64,7 +66,7 @@ public final class Personalizer {
   /** A content with its compiled rule and its payload rendered as JSON once, not on every decision. */
   private record Candidate(Content content, Rule rule, String payloadJson) {
     static Candidate of(Content c, Rule rule) {
-      return new Candidate(c, rule, io.segmenta.core.value.JsonValues.toJson(c.payload()).toString());
+      return new Candidate(c, rule, JsonValues.toJson(c.payload()).toString());
     }
   }
 
@@ -153,7 +155,7 @@ public final class Personalizer {
       if (p.strategy() == Placement.Strategy.EXPERIMENT) {
         Experiment e = experiments.apply(p.experiment()).orElseThrow(() -> new UserException("placement '" + p.key()
             + "' hands its choice to experiment '" + p.experiment() + "', which is not saved"));
-        for (io.segmenta.core.experiment.Variant v : e.allocation().variants()) {
+        for (Variant v : e.allocation().variants()) {
           if (!byKey.containsKey(v.key()) && !p.fallback().key().equals(v.key())) {
             throw new UserException("placement '" + p.key() + "': experiment '" + e.key() + "' has variant '" + v.key()
                 + "', but no content has that key; contents: " + byKey.keySet());

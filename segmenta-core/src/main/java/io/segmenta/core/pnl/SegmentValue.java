@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import io.segmenta.core.value.Value;
+import java.util.BitSet;
+import java.util.Locale;
 
 /**
  * What each segment is worth: a P&L that counts returns, the index of revenue share to customer share, a ranking,
@@ -81,7 +84,7 @@ public final class SegmentValue {
       if (orders == 0) {
         notes.add("no orders in this store: revenue, returns, profit, AOV and CLV need orders; sizes and shares are shown");
       } else {
-        notes.add(String.format(java.util.Locale.ROOT, "no orders %s before %s although the store holds %,d: use --window all or an earlier --as-of (--as-of latest)",
+        notes.add(String.format(Locale.ROOT, "no orders %s before %s although the store holds %,d: use --window all or an earlier --as-of (--as-of latest)",
             r.window().isBlank() ? "at all" : r.window(), r.asOf(), orders));
       }
       return notes;
@@ -111,7 +114,7 @@ public final class SegmentValue {
     all.put(everyoneKey, new Rule.And(List.of()));
     // The spread of net revenue ("too mixed") and the most recent order and session ("stale") are all it reads
     // beyond counts and sums.
-    java.util.BitSet spread = new java.util.BitSet();
+    BitSet spread = new BitSet();
     spread.set(NET);
     spread.set(DAYS_SINCE_ORDER);
     spread.set(DAYS_SINCE_SESSION);
@@ -153,7 +156,7 @@ public final class SegmentValue {
         // counts of defined values give the conversion rate without another query.
         "days_since(session" + w + ")", "days_since(session" + w + ") - days_since(order" + w + ")"));
     for (String c : categories) {
-      text.add("sum(order_line.line_total where category = " + RuleText.print(io.segmenta.core.value.Value.of(c)) + w + ")");
+      text.add("sum(order_line.line_total where category = " + RuleText.print(Value.of(c)) + w + ")");
     }
     List<Measure> out = new ArrayList<>();
     for (String t : text) {

@@ -11,6 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import io.segmenta.core.Preconditions;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.privacy.Purpose;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.value.Value;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Where profiles, events and saved segments live, and where segment rules run over all profiles at once. The
@@ -55,7 +66,7 @@ public interface Store extends AutoCloseable {
    * The values of an event property over every event that carries it (known customers and guests alike), most
    * common first: what a rule editor offers, and how a marketer sees what the data holds.
    */
-  java.util.Map<String, Long> propertyValues(String property, int limit);
+  Map<String, Long> propertyValues(String property, int limit);
 
   /** A profile with all its events, for in-memory evaluation and for looking at one person. */
   Optional<ProfileHistory> history(String profileId);
@@ -128,16 +139,16 @@ public interface Store extends AutoCloseable {
   void setRealtime(String segment, boolean realtime);
 
   /** The saved segments marked real-time. */
-  java.util.Set<String> realtimeSegments();
+  Set<String> realtimeSegments();
 
   /** Stores membership changes (the history real-time segments keep). */
-  void recordMembershipChanges(List<io.segmenta.core.realtime.MembershipChange> changes);
+  void recordMembershipChanges(List<MembershipChange> changes);
 
   /**
    * Membership changes, oldest first, of a segment (null: all) and a profile (null: all), from {@code since}
    * (inclusive), at most {@code limit}.
    */
-  List<io.segmenta.core.realtime.MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit);
+  List<MembershipChange> membershipChanges(String segment, String profileId, Instant since, int limit);
 
   // ---- audiences
 
@@ -147,14 +158,14 @@ public interface Store extends AutoCloseable {
    * {@code purpose}. What the decision API loads into memory.
    */
   void profileRows(List<String> traits, List<String> identifierKinds, List<Rule> segments, Instant asOf,
-      io.segmenta.core.privacy.Purpose purpose, Consumer<ProfileRow> sink);
+      Purpose purpose, Consumer<ProfileRow> sink);
 
   /**
    * The profiles meeting {@code universe} at {@code asOf} whose consent allows {@code purpose}, as columns: the named
    * number or boolean traits (stored, or computed at {@code asOf}; booleans as 0/1), and whether each meets each of
    * {@code flags}. Rows come in the store's own order (for the embedded store, the order profiles were first written in).
    */
-  NumberColumns numberColumns(Rule universe, List<String> traits, List<Rule> flags, Instant asOf, io.segmenta.core.privacy.Purpose purpose);
+  NumberColumns numberColumns(Rule universe, List<String> traits, List<Rule> flags, Instant asOf, Purpose purpose);
 
   /**
    * Interactions of known profiles with products in {@code [from, until)}, in no particular order: for {@code order_line},
@@ -173,19 +184,19 @@ public interface Store extends AutoCloseable {
    * Streams every member with its identifiers and the named traits, leaving out members whose consent does not
    * allow the purpose the export is for (see {@link io.segmenta.core.privacy.Purpose}).
    */
-  long export(Rule rule, Instant asOf, List<String> traits, io.segmenta.core.privacy.Purpose purpose, Consumer<Member> sink);
+  long export(Rule rule, Instant asOf, List<String> traits, Purpose purpose, Consumer<Member> sink);
 
   /**
    * How many profiles the rule selects, and for each measure the sum of its values over them (profiles where the
    * measure is undefined add nothing). Counting "customers with an order" and "their revenue" is one query.
    */
-  Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures);
+  Totals totals(Rule rule, Instant asOf, List<Measure> measures);
 
   /** As {@link #totals(Rule, Instant, List)}, followed by the statistics of stored number traits (scores, say). */
-  Totals totals(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits);
+  Totals totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits);
 
   /** For every member of the rule, the values of the measures at {@code asOf}, in a stable order (the order profiles were first stored in). */
-  void values(Rule rule, Instant asOf, List<io.segmenta.core.rule.Measure> measures, java.util.function.BiConsumer<String, List<io.segmenta.core.value.Value>> sink);
+  void values(Rule rule, Instant asOf, List<Measure> measures, BiConsumer<String, List<Value>> sink);
 
   /** Every customer's purchases of {@code eventType} up to {@code asOf}, grouped by day, valued by a property. */
   void purchaseDays(String eventType, String valueProperty, Instant asOf, Consumer<PurchaseDays> sink);
@@ -194,27 +205,27 @@ public interface Store extends AutoCloseable {
    * Replaces the values of population scores (traits of the SCORE family) for everyone: profiles missing from
    * {@code scores} get none. Records {@code asOf} as the instant each trait was scored at. Atomic.
    */
-  void writeScores(Instant asOf, List<String> traits, java.util.Map<String, List<io.segmenta.core.value.Value>> scores);
+  void writeScores(Instant asOf, List<String> traits, Map<String, List<Value>> scores);
 
   /** As {@link #writeScores(Instant, List, java.util.Map)} for one number trait, profile {@code ids[i]} scoring {@code values[i]}. */
   default void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
-    io.segmenta.core.Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
-    java.util.Map<String, List<io.segmenta.core.value.Value>> scores = new java.util.LinkedHashMap<>();
+    Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
+    Map<String, List<Value>> scores = new LinkedHashMap<>();
     for (int i = 0; i < ids.length; i++) {
-      scores.put(ids[i], List.of(new io.segmenta.core.value.Value.Num(values[i])));
+      scores.put(ids[i], List.of(new Value.Num(values[i])));
     }
     writeScores(asOf, List.of(trait), scores);
   }
 
   /** When a score trait was last computed, if ever. */
-  java.util.Optional<Instant> scoredAt(String trait);
+  Optional<Instant> scoredAt(String trait);
 
   /**
    * {@link #totals(Rule, Instant, List, List)} for many segments at once, plus their pairwise overlaps: one scan
    * of the events however many segments there are.
    */
-  default SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits) {
-    java.util.BitSet all = new java.util.BitSet();
+  default SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf, List<Measure> measures, List<String> numberTraits) {
+    BitSet all = new BitSet();
     all.set(0, measures.size() + numberTraits.size());
     return segmentTotals(segments, asOf, measures, numberTraits, all);
   }
@@ -224,8 +235,8 @@ public interface Store extends AutoCloseable {
    * maximum only of the values whose index is in {@code spread} (NaN for the others): each statistic is one more
    * aggregate over every profile, so a report asks only for those it reads.
    */
-  SegmentTotals segmentTotals(java.util.Map<String, Rule> segments, Instant asOf, List<io.segmenta.core.rule.Measure> measures, List<String> numberTraits,
-      java.util.BitSet spread);
+  SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf, List<Measure> measures, List<String> numberTraits,
+      BitSet spread);
 
   /**
    * An estimate of {@link #count} from a fixed one-in-{@code modulus} sample of profiles (by internal key), for
@@ -245,21 +256,21 @@ public interface Store extends AutoCloseable {
   // ---- experiments
 
   /** Saves (or replaces) an experiment definition. */
-  io.segmenta.core.experiment.Experiment saveExperiment(io.segmenta.core.experiment.Experiment experiment);
+  Experiment saveExperiment(Experiment experiment);
 
-  Optional<io.segmenta.core.experiment.Experiment> experiment(String key);
+  Optional<Experiment> experiment(String key);
 
-  List<io.segmenta.core.experiment.Experiment> experiments();
+  List<Experiment> experiments();
 
   boolean deleteExperiment(String key);
 
   /** Saves (or replaces) a placement of the decision API. */
-  io.segmenta.core.personalize.Placement savePlacement(io.segmenta.core.personalize.Placement placement);
+  Placement savePlacement(Placement placement);
 
-  Optional<io.segmenta.core.personalize.Placement> placement(String key);
+  Optional<Placement> placement(String key);
 
   /** Every placement, by key. */
-  List<io.segmenta.core.personalize.Placement> placements();
+  List<Placement> placements();
 
   boolean deletePlacement(String key);
 
@@ -270,7 +281,7 @@ public interface Store extends AutoCloseable {
    * such exposure, and its metrics read its events in the window after that instant (and before {@code asOf}).
    * Segment membership is taken at {@code segmentsAsOf}, so that a treatment cannot move units between segments.
    */
-  ExperimentData experimentData(io.segmenta.core.experiment.Experiment experiment, java.util.Map<String, Rule> segments,
+  ExperimentData experimentData(Experiment experiment, Map<String, Rule> segments,
       Instant segmentsAsOf, Instant asOf);
 
   /** How the store runs a rule, for people: the engine's query text with its parameters. */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import io.segmenta.core.rule.Rules;
 
 /**
  * When a rule's value for a profile can next change with no new event: the earliest instant after {@code now} at
@@ -37,7 +38,7 @@ public final class Horizon {
   }
 
   private static void walk(Rule r, SegmentResolver segments, Sink sink) {
-    io.segmenta.core.rule.Rules.leaves(r, segments, leaf -> {
+    Rules.leaves(r, segments, leaf -> {
       if (leaf instanceof Rule.MeasureRule m) {
         measure(m.measure(), sink);
       } else if (leaf instanceof Rule.Field f) {

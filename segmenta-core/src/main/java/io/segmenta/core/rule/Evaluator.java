@@ -19,6 +19,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.time.YearMonth;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Decides membership of one profile in memory: the reference semantics of the rule language, against which the
@@ -26,6 +31,10 @@ import java.util.regex.PatternSyntaxException;
  * over free-form attributes ({@link #evalCondition}) with {@link Semantics#GROWTHBOOK}.
  *
  * <p>Instances are immutable and thread-safe; compiled regular expressions are cached.
+ *
+ * <p>Over 500 lines: the reference semantics of every operator and measure in one place, so the SQL compiler and the
+ * real-time path have one thing to agree with. Issue 13 moves GrowthBook's semantics and the history measures into
+ * classes of their own.
  */
 public final class Evaluator {
   private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
@@ -92,7 +101,7 @@ public final class Evaluator {
    * into an object trait. Aggregates over events are false here, so callers reject them up front; a segment
    * reference asks {@code memberOf}.
    */
-  public boolean matches(Rule rule, java.util.function.Function<String, Value> traits, java.util.function.Predicate<String> memberOf) {
+  public boolean matches(Rule rule, Function<String, Value> traits, Predicate<String> memberOf) {
     // Segment references go to memberOf here, so the reference chain is never pushed to: share an empty one.
     return rule(rule, new Scope(null, null, null, traits, memberOf), NO_REFS);
   }
@@ -128,7 +137,7 @@ public final class Evaluator {
     Instant first = null;
     Instant last = null;
     Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
-    Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new java.util.HashMap<>() : null;
+    Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new HashMap<>() : null;
     Event firstWithValue = null;
     boolean derived = a.eventType().equals("order_line");
     for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
@@ -191,7 +200,7 @@ public final class Evaluator {
       case FIRST_VALUE:
         return firstWithValue == null ? Value.NULL : firstWithValue.property(a.property());
       case FIRST_MONTH:
-        return first == null ? Value.NULL : new Value.Str(java.time.YearMonth.from(first.atOffset(ZoneOffset.UTC)).toString());
+        return first == null ? Value.NULL : new Value.Str(YearMonth.from(first.atOffset(ZoneOffset.UTC)).toString());
       default:
         throw new AssertionError(a.fn());
     }
@@ -217,8 +226,8 @@ public final class Evaluator {
   }
 
   /** What a field path reads: a trait of the profile, a property of an event, or a path into free attributes. */
-  private record Scope(Value root, ProfileHistory history, Event event, java.util.function.Function<String, Value> traits,
-      java.util.function.Predicate<String> memberOf) {
+  private record Scope(Value root, ProfileHistory history, Event event, Function<String, Value> traits,
+      Predicate<String> memberOf) {
     Scope(Value root, ProfileHistory history) {
       this(root, history, null, null, null);
     }
@@ -286,7 +295,7 @@ public final class Evaluator {
         return identifier(f.condition(), IdentifierField.kind(f.path()).orElse(""), scope.history().profile());
       }
       if (scope.history() != null && scope.event() == null) {
-        java.util.Optional<Measure> computed = ComputedTraits.definition(f.path());
+        Optional<Measure> computed = ComputedTraits.definition(f.path());
         if (computed.isPresent()) {
           return strictCondition(f.condition(), measure(computed.get(), scope.history()));
         }

@@ -12,10 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.HashSet;
 
 /**
  * Recursive-descent parser of the text form; the grammar is in {@code docs/rule-language.md}. Nesting is
  * bounded so that no input, however hostile, ends in anything but a {@link RuleException}.
+ *
+ * <p>Over 500 lines: one recursive-descent parser for one grammar, a method per production, with the error messages
+ * that point at the token; cutting it would split the grammar across files.
  */
 final class TextParser {
   static final int MAX_DEPTH = 100;
@@ -310,7 +314,7 @@ final class TextParser {
   private Condition.Ops group() {
     Token open = next();
     List<Op> ops = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     do {
       Token at = peek();
       Op op = op();

@@ -15,6 +15,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import io.segmenta.core.rule.Rules;
+import io.segmenta.core.schema.Family;
+import java.time.Instant;
+import java.util.ArrayList;
 
 /**
  * Saved segments with their rules checked: a rule is parsed (text, or JSON when it starts with '{'), type-checked
@@ -78,11 +82,11 @@ public final class Segments {
    * Notes for a rule evaluated at {@code asOf} that reads population scores (RFM, CLV) computed for another
    * instant, or never: scores are stored, not derived, so the rule would silently use old ones.
    */
-  public java.util.List<String> scoreNotes(io.segmenta.core.rule.Rule rule, java.time.Instant asOf) {
-    java.util.List<String> notes = new java.util.ArrayList<>();
-    for (String t : io.segmenta.core.rule.Rules.traits(rule, resolver())) {
+  public List<String> scoreNotes(Rule rule, Instant asOf) {
+    List<String> notes = new ArrayList<>();
+    for (String t : Rules.traits(rule, resolver())) {
       var def = store.schema().trait(t);
-      if (def.isEmpty() || def.get().family() != io.segmenta.core.schema.Family.SCORE) {
+      if (def.isEmpty() || def.get().family() != Family.SCORE) {
         continue;
       }
       String command = t.startsWith("rfm_") ? "segmenta rfm" : "segmenta clv";

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import io.segmenta.core.segment.Segments;
+import java.time.Clock;
 
 /**
  * Segments proposed from the data: customers described by computed traits (by default the RFM measures, return
@@ -135,8 +137,8 @@ public final class Segmentation {
   }
 
   /** Saves each cluster's rule as the segment {@code prefix-1, prefix-2, ...}; returns the names saved. */
-  public static List<String> saveRules(Store store, Result r, String prefix, java.time.Clock clock) {
-    io.segmenta.core.segment.Segments segs = new io.segmenta.core.segment.Segments(store, clock);
+  public static List<String> saveRules(Store store, Result r, String prefix, Clock clock) {
+    Segments segs = new Segments(store, clock);
     List<String> saved = new ArrayList<>();
     for (Profile p : r.clusters()) {
       if (p.explanation().rule() != null) {

@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.math.BigDecimal;
+import java.util.SplittableRandom;
 
 /**
  * Lookalikes of a segment over the store's customers: the seed's members against everyone on computed-trait
@@ -75,7 +77,7 @@ public final class Lookalikes {
     List<TierRule> tiers = new ArrayList<>();
     for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
       double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];
-      String rule = trait + " >= " + java.math.BigDecimal.valueOf(cut).toPlainString() + " and not (" + RuleText.print(seed) + ")"
+      String rule = trait + " >= " + BigDecimal.valueOf(cut).toPlainString() + " and not (" + RuleText.print(seed) + ")"
           + (constraint == null ? "" : " and (" + RuleText.print(constraint) + ")");
       tiers.add(new TierRule(t.share(), t.members().length, cut, rule));
     }
@@ -86,7 +88,7 @@ public final class Lookalikes {
   public static List<Recovery> evaluate(Store store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
     FeatureChoice choice = choose(store, asOf, seed, null, features);
     FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), List.of(seed));
-    java.util.SplittableRandom r = new java.util.SplittableRandom(randomSeed);
+    SplittableRandom r = new SplittableRandom(randomSeed);
     boolean[] visible = new boolean[fm.ids().size()];
     boolean[] hidden = new boolean[visible.length];
     for (int i = 0; i < visible.length; i++) {

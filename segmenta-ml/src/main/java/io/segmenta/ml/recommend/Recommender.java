@@ -20,6 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import io.segmenta.core.port.Store;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Product recommendations for a shop: personal ones from a customer's purchases (what they buy again, and what is
@@ -39,6 +45,10 @@ import java.util.function.Predicate;
  * <p>Built from interactions up to an "as of"; the build records how it was made ({@link #provenance}). Decay uses
  * {@code StrictMath.pow}: {@code Math.pow} may differ by an ulp between interpreted and compiled code, which changed
  * tie-breaks, and so lists, from one run to the next. Thread-safe once built (read-only).
+ *
+ * <p>Over 500 lines: the model's arrays and the four ways of reading them (bought together, viewed together,
+ * personal, session) share the same primitive layout and scratch space; ItemSimilarity already builds apart. Issue
+ * 13 lists it for a split into model and queries.
  */
 public final class Recommender implements Recommendations, Serializable {
   private static final long serialVersionUID = 1L;
@@ -133,7 +143,7 @@ public final class Recommender implements Recommendations, Serializable {
       }
     }
     List<String> ids = new ArrayList<>(latest.keySet());
-    java.util.Collections.sort(ids);
+    Collections.sort(ids);
     Map<String, Integer> index = new HashMap<>(latest.size() * 2);
     List<String> names = new ArrayList<>(latest.size());
     List<String> cats = new ArrayList<>(latest.size());
@@ -199,7 +209,7 @@ public final class Recommender implements Recommendations, Serializable {
     if (!views.isEmpty()) {
       Grouped seen = Grouped.of(views, index, asOf);
       List<int[]> vb = new ArrayList<>(seen.customers.length);
-      java.util.Arrays.fill(stamp, 0);
+      Arrays.fill(stamp, 0);
       for (int c = 0; c < seen.customers.length; c++) {
         for (int x = seen.offsets[c]; x < seen.offsets[c + 1]; x++) {
           lastAt[seen.items[x]] = x;
@@ -211,7 +221,7 @@ public final class Recommender implements Recommendations, Serializable {
             items[distinct++] = seen.items[x];
           }
         }
-        vb.add(java.util.Arrays.copyOf(items, distinct));
+        vb.add(Arrays.copyOf(items, distinct));
       }
       viewedSim = ItemSimilarity.build(n, vb, options.maxBasket(), options.neighbours(), options.shrink());
     }
@@ -226,7 +236,7 @@ public final class Recommender implements Recommendations, Serializable {
    * Builds from a store: every purchased order line before {@code asOf}, and product views of the last
    * {@code 4 × halfLife} when the schema has {@code product_view} events.
    */
-  public static Recommender fromStore(io.segmenta.core.port.Store store, Instant asOf, Options options) {
+  public static Recommender fromStore(Store store, Instant asOf, Options options) {
     List<Interaction> purchases = new ArrayList<>();
     store.interactions("order_line", Instant.EPOCH, asOf, purchases::add);
     List<Interaction> views = new ArrayList<>();
@@ -243,7 +253,7 @@ public final class Recommender implements Recommendations, Serializable {
       c = Double.compare(Double.isNaN(a.price()) ? Double.NEGATIVE_INFINITY : a.price(), Double.isNaN(b.price()) ? Double.NEGATIVE_INFINITY : b.price());
     }
     if (c == 0) {
-      c = java.util.Objects.compare(a.category(), b.category(), java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+      c = Objects.compare(a.category(), b.category(), Comparator.nullsFirst(Comparator.naturalOrder()));
     }
     return c >= 0 ? a : b;
   }
@@ -292,7 +302,7 @@ public final class Recommender implements Recommendations, Serializable {
       for (int c = 0; c < names.size(); c++) {
         offsets[c + 1] += offsets[c];
       }
-      int[] fill = java.util.Arrays.copyOf(offsets, names.size());
+      int[] fill = Arrays.copyOf(offsets, names.size());
       int[] items = new int[m];
       long[] times = new long[m];
       for (int x = 0; x < list.size(); x++) {
@@ -331,7 +341,7 @@ public final class Recommender implements Recommendations, Serializable {
         for (int k = 0; k < len; k++) {
           order[k] = from + k;
         }
-        java.util.Arrays.sort(order, (x, y) -> times[x] != times[y] ? Long.compare(times[x], times[y]) : Integer.compare(items[x], items[y]));
+        Arrays.sort(order, (x, y) -> times[x] != times[y] ? Long.compare(times[x], times[y]) : Integer.compare(items[x], items[y]));
         int[] it = new int[len];
         long[] tm = new long[len];
         for (int k = 0; k < len; k++) {
@@ -347,7 +357,7 @@ public final class Recommender implements Recommendations, Serializable {
 
   /** Item ids by descending count (ties: smaller id), leaving out items with none. */
   private static int[] rank(int[] counts) {
-    return java.util.stream.IntStream.range(0, counts.length).boxed().filter(i -> counts[i] > 0)
+    return IntStream.range(0, counts.length).boxed().filter(i -> counts[i] > 0)
         .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
         .mapToInt(Integer::intValue).toArray();
   }
@@ -607,7 +617,7 @@ public final class Recommender implements Recommendations, Serializable {
     return out;
   }
 
-  private List<Item> pick(Map<Integer, Double> score, int n, Filter filter, Set<Integer> own, java.util.function.IntFunction<String> reason) {
+  private List<Item> pick(Map<Integer, Double> score, int n, Filter filter, Set<Integer> own, IntFunction<String> reason) {
     List<Map.Entry<Integer, Double>> entries = new ArrayList<>(score.entrySet());
     entries.sort((a, b) -> !a.getValue().equals(b.getValue()) ? Double.compare(b.getValue(), a.getValue()) : Integer.compare(a.getKey(), b.getKey()));
     List<Item> out = new ArrayList<>();
