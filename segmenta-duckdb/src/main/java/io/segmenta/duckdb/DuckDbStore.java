@@ -213,6 +213,7 @@ final class DuckDbStore implements Store {
       }
       // What a client sent that has no typed column (JSON); no declared name can start with '_', so no clash.
       s.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS _extras VARCHAR");
+      s.execute("CREATE TABLE IF NOT EXISTS violation_batches(key VARCHAR PRIMARY KEY, seen_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS violations(source VARCHAR NOT NULL, event_type VARCHAR NOT NULL, field VARCHAR NOT NULL,"
           + " expected VARCHAR NOT NULL, count BIGINT NOT NULL, example VARCHAR, first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL,"
           + " PRIMARY KEY (source, event_type, field, expected))");
@@ -949,7 +950,7 @@ final class DuckDbStore implements Store {
   }
 
   @Override
-  public synchronized void recordViolations(String source, List<Violation> violations, Instant at) {
+  public synchronized void recordViolations(String source, List<Violation> violations, Instant at, String batch) {
     if (violations.isEmpty()) {
       return;
     }
@@ -962,6 +963,21 @@ final class DuckDbStore implements Store {
       examples.put(key, v.example());
     }
     transaction(() -> {
+      if (batch != null) {
+        // A batch counts once: replaying a journal record that was applied before a crash must not count it again.
+        // Keys older than a week go: a journal holds only what was not yet applied, never that old.
+        LocalDateTime seen = LocalDateTime.ofInstant(at, ZoneOffset.UTC);
+        try (PreparedStatement del = conn.prepareStatement("DELETE FROM violation_batches WHERE seen_at < ?");
+            PreparedStatement ins = conn.prepareStatement("INSERT INTO violation_batches VALUES (?, ?) ON CONFLICT (key) DO NOTHING")) {
+          del.setObject(1, seen.minusDays(7));
+          del.executeUpdate();
+          ins.setString(1, batch);
+          ins.setObject(2, seen);
+          if (ins.executeUpdate() == 0) {
+            return null;
+          }
+        }
+      }
       try (PreparedStatement ps = conn.prepareStatement("INSERT INTO violations VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, event_type, field, expected)"
           + " DO UPDATE SET count = violations.count + excluded.count, example = excluded.example, last_seen = greatest(violations.last_seen, excluded.last_seen)")) {
         LocalDateTime ts = LocalDateTime.ofInstant(at, ZoneOffset.UTC);

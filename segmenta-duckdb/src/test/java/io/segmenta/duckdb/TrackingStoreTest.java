@@ -104,6 +104,17 @@ class TrackingStoreTest {
   }
 
   @Test
+  void recordViolations_sameBatchTwice_countsOnce() throws Exception {
+    try (Store s = open()) {
+      List<Violation> v = List.of(new Violation(0, "order", "properties.revenue", "number", "'x'"));
+      s.recordViolations("app", v, NOW, "record-1");
+      s.recordViolations("app", v, NOW, "record-1");
+      s.recordViolations("app", v, NOW.plusSeconds(1), "record-2");
+      assertEquals(2L, s.violations("app", 10).get(0).count(), "a replayed record counts nothing more");
+    }
+  }
+
+  @Test
   void runJsonLines_instantOutsideTheRangeNamesFileLineAndField() throws Exception {
     Path file = dir.resolve("events.jsonl");
     Files.writeString(file, "{\"event_id\": \"e1\", \"profile_id\": \"a\", \"type\": \"order\", \"timestamp\": \"2025-06-01T00:00:00Z\"}\n"

@@ -427,8 +427,11 @@ final class Journal implements AutoCloseable {
         store.recordConsent(id, choices);
         onConsent.accept(id, choices);
       });
-      // Counted when applied, so a record applied twice (a replay after a crash in between) may count twice.
-      store.recordViolations(r.source(), r.violations(), r.receivedAt());
+      // Counted when applied, once per record: a record applied again (a replay after a crash) counts nothing more.
+      if (!r.violations().isEmpty()) {
+        store.recordViolations(r.source(), r.violations(), r.receivedAt(), r.source() + "|" + r.receivedAt() + "|" + r.violations().hashCode()
+            + "|" + r.events().stream().map(Event::id).findFirst().orElse(""));
+      }
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
     List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), Instant.now());

@@ -291,7 +291,16 @@ public interface Store extends AutoCloseable {
    * Counts fields a source sent that did not fit the schema and were kept in their events' extras (lenient
    * tracking): per source, event type, field and expected type, with the latest example and when first and last seen.
    */
-  void recordViolations(String source, List<Violation> violations, Instant at);
+  default void recordViolations(String source, List<Violation> violations, Instant at) {
+    recordViolations(source, violations, at, null);
+  }
+
+  /**
+   * As {@link #recordViolations(String, List, Instant)}, counted once per {@code batch} (a key the caller derives from
+   * what it records, e.g. a journal record): the same batch recorded again, as a replay after a crash does, changes
+   * nothing. Null: no such check.
+   */
+  void recordViolations(String source, List<Violation> violations, Instant at, String batch);
 
   /** The violation counts, most frequent first, of one source or (null) of all. */
   List<ViolationCount> violations(String source, int limit);
