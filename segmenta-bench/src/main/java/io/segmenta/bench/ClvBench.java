@@ -1,6 +1,6 @@
 package io.segmenta.bench;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.ml.clv.BgNbd;

@@ -7,7 +7,7 @@ import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Placement;
 import io.segmenta.core.personalize.RequestContext;
 import io.segmenta.core.personalize.Sessions;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
@@ -62,7 +62,7 @@ public final class DecisionBench {
     Clock clock = Clock.fixed(asOf, java.time.ZoneOffset.UTC);
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()))) {
       setUp(store, clock);
-      List<String> ids = store.members(RuleText.parseRule("count(order) >= 0"), asOf, 0, 200_000);
+      List<String> ids = store.audiences().members(RuleText.parseRule("count(order) >= 0"), asOf, 0, 200_000);
       SplittableRandom r = new SplittableRandom(7);
       int n = rate * (seconds + warmup);
       String[] bodies = new String[Math.min(n, 200_000)];
@@ -109,7 +109,8 @@ public final class DecisionBench {
         }
         // The peer first, while the server idles: the same requests decided in process, on a Personalization
         // loaded from the same store.
-        Personalization local = Personalization.load(store, Recommender.fromStore(store, asOf, Recommender.Options.DEFAULT),
+        Personalization local = Personalization.load(store.catalog(), store.placementDefinitions(), store.experimentDefinitions(),
+            new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock), store.audiences(), Recommender.fromStore(store, asOf, Recommender.Options.DEFAULT),
             new Sessions(1_000_000, Duration.ofMinutes(30)), clock, x -> { });
         long[] inProcess = new long[Math.min(rate * seconds, 200_000)];
         for (int round = 0; round < 2; round++) {
@@ -161,7 +162,7 @@ public final class DecisionBench {
 
   /** Eight segments and 20 placements of five contents each, mixing segments, traits, computed traits and context. */
   static void setUp(Store store, Clock clock) {
-    Segments seg = new Segments(store, clock);
+    Segments seg = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     seg.save("bench_champions", "count(order in last 90 days) >= 3", "");
     seg.save("bench_returners", "return_rate > 0.5 and orders >= 2", "");
     seg.save("bench_new", "count(order) = 1", "");
@@ -183,7 +184,7 @@ public final class DecisionBench {
             p % 5 == 0 && c == 0 ? 4 : 0));
       }
       contents.add(new Content("everyone", "", 0, new Value.ObjectValue(Map.of("headline", new Value.Str("For everyone"))), 0));
-      store.savePlacement(new Placement("placement_" + p, "", p % 3 == 0 ? Placement.Strategy.HIGHEST_SCORE : Placement.Strategy.FIRST_MATCH,
+      store.placementDefinitions().save(new Placement("placement_" + p, "", p % 3 == 0 ? Placement.Strategy.HIGHEST_SCORE : Placement.Strategy.FIRST_MATCH,
           contents, new Content("default", "", 0, new Value.ObjectValue(Map.of("headline", new Value.Str("Default"))), 0), p % 4 == 0 ? 0.05 : 0, null));
     }
   }

@@ -7,7 +7,7 @@ import io.segmenta.core.experiment.Metric;
 import io.segmenta.core.experiment.Targeting;
 import io.segmenta.core.experiment.Variant;
 import io.segmenta.core.port.ExperimentData;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.value.Value;
@@ -114,7 +114,7 @@ public final class ExperimentBench {
     StoreConfig config = StoreConfig.resolve(dir, SegmentBench.arg(args, "--memory-limit", "8GB"), Runtime.getRuntime().availableProcessors(), Map.of());
     try (Store upgrade = DuckDb.open(config)) {
       // Opening the store adds the exposure columns to a shop written by an older version.
-      upgrade.stats();
+      upgrade.profiles().stats();
     }
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
       addExposures(c);
@@ -124,8 +124,8 @@ public final class ExperimentBench {
     Instant asOf = SegmentBench.AS_OF;
     Experiment e = experiment();
     try (Store store = DuckDb.open(config); Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
-      System.out.printf("shop: %,d profiles, %,d events%n", store.stats().profiles(), store.stats().events());
-      ExperimentData d = store.experimentData(e, rules, asOf, asOf);
+      System.out.printf("shop: %,d profiles, %,d events%n", store.profiles().stats().profiles(), store.profiles().stats().events());
+      ExperimentData d = store.experimentReads().experimentData(e, rules, asOf, asOf);
       Map<String, double[]> theirs = runPeer(c);
       long units = 0;
       for (ExperimentData.Cell cell : d.cells()) {
@@ -143,7 +143,7 @@ public final class ExperimentBench {
       double[] b = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        Analysis.Report r = Analysis.analyse(store, e, rules, asOf, Analysis.Options.DEFAULT);
+        Analysis.Report r = Analysis.analyse(store.experimentReads(), e, rules, asOf, Analysis.Options.DEFAULT);
         a[i] = (System.nanoTime() - t0) / 1e6;
         t0 = System.nanoTime();
         runPeer(c);

@@ -1,6 +1,6 @@
 package io.segmenta.bench;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.duckdb.DuckDb;
@@ -185,7 +185,7 @@ public final class LookalikeBench {
     }
     Lookalike.Model m = Lookalike.fit(z, isSeed, 1.0);
     double[] scores = Lookalike.scores(m, z);
-    store.writeScores(asOf, "lookalike_bench", ids.toArray(new String[0]), scores);
+    store.scores().writeScores(asOf, "lookalike_bench", ids.toArray(new String[0]), scores);
     return m;
   }
 }

@@ -1,7 +1,7 @@
 package io.segmenta.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.Server;

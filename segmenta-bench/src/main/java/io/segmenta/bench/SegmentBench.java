@@ -1,6 +1,6 @@
 package io.segmenta.bench;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -84,7 +84,7 @@ public final class SegmentBench {
     StoreConfig config = StoreConfig.resolve(dir, arg(args, "--memory-limit", "8GB"), Integer.parseInt(threads), Map.of());
     try (Store store = DuckDb.open(config)) {
       load(store, customers);
-      StoreStats st = store.stats();
+      StoreStats st = store.profiles().stats();
       System.out.printf("shop: %,d profiles, %,d events, %,d order lines; %s cores, DuckDB threads %s, memory limit %s%n",
           st.profiles(), st.events(), st.orderLines(), Runtime.getRuntime().availableProcessors(), threads, config.memoryLimit());
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
@@ -94,7 +94,7 @@ public final class SegmentBench {
   }
 
   static void load(Store store, int customers) {
-    long have = store.stats().profiles();
+    long have = store.profiles().stats().profiles();
     if (have == customers) {
       return;
     }
@@ -106,7 +106,7 @@ public final class SegmentBench {
     ShopGenerator shop = ShopGenerator.standard();
     for (int from = 0; from < customers; from += step) {
       int to = Math.min(customers, from + step);
-      shop.generate(from, to, step, store::write);
+      shop.generate(from, to, step, store.profiles()::write);
       System.out.printf("loaded %,d / %,d customers (%.0f s)%n", to, customers, (System.nanoTime() - t0) / 1e9);
     }
   }
@@ -119,7 +119,7 @@ public final class SegmentBench {
     double worstMs = 0;
     for (Case k : cases()) {
       Rule rule = RuleText.parseRule(k.rule());
-      long members = store.count(rule, AS_OF);
+      long members = store.audiences().count(rule, AS_OF);
       long hand = count(c, k.sql());
       if (members != hand) {
         throw new IllegalStateException(k.name() + ": Segmenta finds " + members + " members, the hand-written SQL " + hand);
@@ -127,10 +127,10 @@ public final class SegmentBench {
       double[] ours = new double[runs];
       double[] theirs = new double[runs];
       count(c, k.sql());
-      store.count(rule, AS_OF);
+      store.audiences().count(rule, AS_OF);
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        store.count(rule, AS_OF);
+        store.audiences().count(rule, AS_OF);
         ours[i] = (System.nanoTime() - t0) / 1e6;
         t0 = System.nanoTime();
         count(c, k.sql());

@@ -3,7 +3,7 @@ package io.segmenta.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.Server;
@@ -199,7 +199,7 @@ public final class TrackingBench {
         System.out.printf("/v1/track with wrk (2 threads, %d connections): segmenta %,.0f req/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
             conns, ours, ceiling, ours / ceiling);
         server.flush();
-        System.out.printf("stored: %,d events%n", store.stats().events());
+        System.out.printf("stored: %,d events%n", store.profiles().stats().events());
         return;
       }
       for (Load l : loads) {
@@ -208,7 +208,7 @@ public final class TrackingBench {
         System.out.printf("%s%s (%d concurrent, %d events a request): segmenta %,.0f req/s = %,.0f events/s; HTTP ceiling %,.0f req/s; ratio %.2f%n",
             l.path(), gzip ? " gzip" : "", l.concurrency(), l.eventsPerRequest(), ours, ours * l.eventsPerRequest(), ceiling, ours / ceiling);
       }
-      System.out.printf("stored: %,d events%n", store.stats().events());
+      System.out.printf("stored: %,d events%n", store.profiles().stats().events());
     } finally {
       peer.stop();
     }

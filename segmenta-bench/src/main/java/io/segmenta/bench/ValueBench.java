@@ -2,7 +2,7 @@ package io.segmenta.bench;
 
 import io.segmenta.core.pnl.Margins;
 import io.segmenta.core.pnl.SegmentValue;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rfm.Rfm;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -107,7 +107,7 @@ public final class ValueBench {
     segments().forEach(s -> rules.put(s.name(), RuleText.parseRule(s.rule())));
     SegmentValue.Options options = SegmentValue.Options.standard().withWindow("in last 365 days").withMargins(new Margins(0.4, Map.of(), 0));
     try (Store store = DuckDb.open(config); Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
-      System.out.printf("shop: %,d profiles, %,d events%n", store.stats().profiles(), store.stats().events());
+      System.out.printf("shop: %,d profiles, %,d events%n", store.profiles().stats().profiles(), store.profiles().stats().events());
       // Agreement first.
       SegmentValue.Report report = SegmentValue.analyse(store, SegmentBench.AS_OF, rules, options);
       Rfm.Result rfm = Rfm.compute(store, SegmentBench.AS_OF, Rfm.Spec.standard());

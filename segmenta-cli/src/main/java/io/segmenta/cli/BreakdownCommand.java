@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.summary.Breakdown;
@@ -41,7 +41,7 @@ final class BreakdownCommand extends ReportCommand implements Callable<Integer> 
   public Integer call() {
     Output.Format fmt = report.format();
     try (Store s = store.open()) {
-      Segments segs = new Segments(s, Clock.systemUTC());
+      Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Rule universe = segment == null ? null : segs.ruleOf(segment);
       Rule out = outcome == null ? null : segs.ruleOf(outcome);
       Breakdown.Report r = Breakdown.run(s, report.asOf(s), by, segment, universe, outcome, out, bins);

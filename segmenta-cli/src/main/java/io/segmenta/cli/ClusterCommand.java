@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.ml.cluster.Segmentation;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.port.CohortCell;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class CohortsCommand extends ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      List<CohortCell> cells = s.cohorts("order", at);
+      List<CohortCell> cells = s.activity().cohorts("order", at);
       if (fmt == Output.Format.CSV) {
         List<List<String>> rows = new ArrayList<>();
         cells.forEach(c -> rows.add(List.of(c.cohort(), Integer.toString(c.monthsSince()), Long.toString(c.customers()))));

@@ -2,7 +2,7 @@ package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.conversion.Conversions;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Numbers;
@@ -48,10 +48,10 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
     }
     Rule.MeasureRule g = Conversions.goal(goal);
     try (Store s = store.open()) {
-      Segments saved = new Segments(s, Clock.systemUTC());
+      Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Map<String, Rule> segments = new LinkedHashMap<>();
       if (by.isEmpty()) {
-        s.segments().forEach(d -> segments.put(d.name(), saved.ruleOf(d.name())));
+        s.segmentDefinitions().all().forEach(d -> segments.put(d.name(), saved.ruleOf(d.name())));
       }
       by.forEach(x -> segments.put(x, saved.ruleOf(x)));
       Instant start = StoreOptions.instant("--from", from);

@@ -7,7 +7,8 @@ import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.personalize.RequestContext;
 import io.segmenta.core.personalize.Sessions;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.store.Store;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -79,8 +80,9 @@ final class DecideCommand extends StoreCommand implements Callable<Integer> {
       bar.update("building recommendations", 0, 1);
       Recommender r = Recommender.fromStore(s, now, Recommender.Options.DEFAULT);
       bar.update("building recommendations", 1, 1);
-      long total = s.stats().profiles();
-      Personalization p = Personalization.load(s, r, new Sessions(1000, Duration.ofMinutes(30)), clock, n -> bar.update("loading profiles", n, total));
+      long total = s.profiles().stats().profiles();
+      Personalization p = Personalization.load(s.catalog(), s.placementDefinitions(), s.experimentDefinitions(),
+          new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), clock), s.audiences(), r, new Sessions(1000, Duration.ofMinutes(30)), clock, n -> bar.update("loading profiles", n, total));
       bar.update("loading profiles", total, total);
       if (p.personalizer().placements().isEmpty()) {
         throw new UserException("there are no placements; create one with 'segmenta placement create FILE' (see docs/personalization.md)");

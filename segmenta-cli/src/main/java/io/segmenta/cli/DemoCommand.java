@@ -3,7 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.testkit.ExampleSegments;
@@ -62,16 +62,16 @@ final class DemoCommand implements Callable<Integer> {
         bar.finishLine();
         ImportCommand.print(out, r);
       }
-      Segments segments = new Segments(s, Clock.systemUTC());
+      Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       ExampleSegments.ALL.values().forEach(e -> segments.save(e.name(), e.rule(), "example segment of the segmentation articles (seed 001)"));
       BEHAVIOURAL.forEach((name, rule) -> segments.save(name, rule, "behavioral starter segment"));
       Instant at = shop.asOf();
-      long total = s.stats().profiles();
+      long total = s.profiles().stats().profiles();
       out.printf("%nSegments as of %s (%,d profiles):%n", at, total);
       List<Charts.Bar> bars = new ArrayList<>();
-      for (SegmentDefinition d : s.segments()) {
+      for (SegmentDefinition d : s.segmentDefinitions().all()) {
         long t0 = System.nanoTime();
-        long n = s.count(RuleText.parseRule(d.rule()), at);
+        long n = s.audiences().count(RuleText.parseRule(d.rule()), at);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         bars.add(new Charts.Bar(d.name(), n, ms + " ms"));
       }

@@ -4,7 +4,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.email.EmailRenderer;
 import io.segmenta.core.email.EmailTemplate;
 import io.segmenta.core.email.Recipients;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.IOException;
 import java.io.PrintWriter;

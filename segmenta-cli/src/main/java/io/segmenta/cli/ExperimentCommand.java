@@ -11,7 +11,7 @@ import io.segmenta.core.experiment.Metric;
 import io.segmenta.core.experiment.ReportJson;
 import io.segmenta.core.experiment.Targeting;
 import io.segmenta.core.experiment.Variant;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleJson;
@@ -113,20 +113,20 @@ final class ExperimentCommand implements Runnable {
       Experiment e = file != null ? fromFile() : fromOptions();
       try (Store s = store.open()) {
         if (e.targeting().segment() != null) {
-          new Segments(s, Clock.systemUTC()).ruleOf(e.targeting().segment());
-          if (s.segment(e.targeting().segment()).isEmpty()) {
+          new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(e.targeting().segment());
+          if (s.segmentDefinitions().find(e.targeting().segment()).isEmpty()) {
             throw new UserException("--segment '" + e.targeting().segment() + "' is not a saved segment; save it first with 'segmenta segment save'");
           }
         }
         for (Metric m : e.metrics()) {
           for (var a : m.aggregates()) {
-            if (s.schema().eventType(a.eventType()).isEmpty()) {
+            if (s.catalog().schema().eventType(a.eventType()).isEmpty()) {
               throw new UserException("metric '" + m.name() + "': unknown event type '" + a.eventType() + "'");
             }
           }
         }
-        boolean replaced = s.experiment(e.key()).isPresent();
-        s.saveExperiment(e);
+        boolean replaced = s.experimentDefinitions().find(e.key()).isPresent();
+        s.experimentDefinitions().save(e);
         PrintWriter out = spec.commandLine().getOut();
         out.println((replaced ? "replaced" : "created") + " experiment " + e.key() + ": " + e.allocation().variants().size() + " variants, "
             + e.metrics().size() + " metrics, window " + e.window().toDays() + " days");
@@ -241,8 +241,8 @@ final class ExperimentCommand implements Runnable {
       List<List<String>> rows = new ArrayList<>();
       List<Map<String, Object>> json = new ArrayList<>();
       try (Store s = store.open()) {
-        Experiment e = Exposures.require(s, key);
-        Exposures x = new Exposures(s, Clock.systemUTC());
+        Experiment e = Exposures.require(s.experimentDefinitions(), key);
+        Exposures x = new Exposures(s.profiles(), new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), Clock.systemUTC());
         for (String id : ids) {
           Exposures.Outcome o = x.assign(e, anonymous ? null : id, anonymous ? id : null, context, !dryRun);
           rows.add(List.of(id, o.decision().inExperiment() ? o.decision().variantKey() : "-", o.decision().inExperiment() ? "yes" : "no",
@@ -310,8 +310,8 @@ final class ExperimentCommand implements Runnable {
       }
       Output.Format fmt = report.format();
       try (Store s = store.open()) {
-        Experiment e = Exposures.require(s, key);
-        Segments saved = new Segments(s, Clock.systemUTC());
+        Experiment e = Exposures.require(s.experimentDefinitions(), key);
+        Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         Map<String, Rule> segments = new LinkedHashMap<>();
         for (String x : by) {
           if (x.equals("rfm")) {
@@ -323,7 +323,7 @@ final class ExperimentCommand implements Runnable {
           }
         }
         Instant at = report.asOf(s);
-        Analysis.Report r = Analysis.analyse(s, e, segments, at, o);
+        Analysis.Report r = Analysis.analyse(s.experimentReads(), e, segments, at, o);
         print(out(), r, fmt);
       }
       return 0;
@@ -419,7 +419,7 @@ final class ExperimentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        Output.json(spec.commandLine().getOut(), new ObjectMapper().convertValue(ExperimentJson.toJson(Exposures.require(s, key)), Map.class));
+        Output.json(spec.commandLine().getOut(), new ObjectMapper().convertValue(ExperimentJson.toJson(Exposures.require(s.experimentDefinitions(), key)), Map.class));
       }
       return 0;
     }
@@ -431,7 +431,7 @@ final class ExperimentCommand implements Runnable {
     public Integer call() {
       List<List<String>> rows = new ArrayList<>();
       try (Store s = store.open()) {
-        for (Experiment e : s.experiments()) {
+        for (Experiment e : s.experimentDefinitions().all()) {
           rows.add(List.of(e.key(), String.join(", ", e.allocation().variants().stream().map(Variant::key).toList()),
               e.targeting().segment() == null ? "everyone" : e.targeting().segment(),
               String.join(", ", e.metrics().stream().map(Metric::name).toList())));
@@ -447,7 +447,7 @@ final class ExperimentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        if (!s.deleteExperiment(key)) {
+        if (!s.experimentDefinitions().delete(key)) {
           throw new UserException("there is no experiment '" + key + "'");
         }
       }

@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
 import java.io.PrintWriter;
@@ -51,7 +51,7 @@ final class ExplainClusterCommand extends ReportCommand implements Callable<Inte
       out.printf(Locale.ROOT, "precision %.2f (share of the rule's customers in the cluster), recall %.2f (share of the cluster the rule finds)%n",
           p.explanation().precision(), p.explanation().recall());
       if (save != null) {
-        new Segments(s, Clock.systemUTC()).save(save, p.explanation().rule(), "cluster " + cluster + ": " + p.name());
+        new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).save(save, p.explanation().rule(), "cluster " + cluster + ": " + p.name());
         out.println("saved segment " + save + " (edit it like any other: segmenta segment save " + save + " '...')");
       }
     }

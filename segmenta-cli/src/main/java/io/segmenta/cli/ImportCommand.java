@@ -6,7 +6,7 @@ import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.ingest.RowSource;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.ParquetSource;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;

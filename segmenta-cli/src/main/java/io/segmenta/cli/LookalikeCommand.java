@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
@@ -51,7 +51,7 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       throw new UserException("--tier must be 1, 2, 5 or 10, got " + tier);
     }
     try (Store s = store.open()) {
-      Segments segs = new Segments(s, Clock.systemUTC());
+      Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Rule seedRule = segs.ruleOf(seed);
       Rule like = constraint == null ? null : segs.ruleOf(constraint);
       Instant at = report.asOf(s);

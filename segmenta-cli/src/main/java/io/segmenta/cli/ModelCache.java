@@ -1,6 +1,6 @@
 package io.segmenta.cli;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.BufferedInputStream;
@@ -50,7 +50,7 @@ final class ModelCache {
   private ModelCache() {}
 
   static Loaded recommender(Store store, Path dataDir, Instant asOf, Recommender.Options options) {
-    Key key = Key.of(store.stats(), options);
+    Key key = Key.of(store.profiles().stats(), options);
     Path file = dataDir.resolve(FILE);
     Recommender kept = read(file, key, asOf);
     if (kept != null) {

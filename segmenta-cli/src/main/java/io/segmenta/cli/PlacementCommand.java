@@ -6,7 +6,7 @@ import io.segmenta.core.personalize.Interests;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Placement;
 import io.segmenta.core.personalize.PlacementJson;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +53,11 @@ final class PlacementCommand implements Runnable {
         throw new UserException(file + ": " + e.getMessage());
       }
       try (Store s = store.open()) {
-        List<Placement> all = new ArrayList<>(s.placements().stream().filter(x -> !x.key().equals(p.key())).toList());
+        List<Placement> all = new ArrayList<>(s.placementDefinitions().all().stream().filter(x -> !x.key().equals(p.key())).toList());
         all.add(p);
-        Personalizer compiled = Personalizer.compile(all, s.schema(), new Segments(s, Clock.systemUTC()).resolver(), s::experiment,
+        Personalizer compiled = Personalizer.compile(all, s.catalog().schema(), new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).resolver(), s.experimentDefinitions()::find,
             Interests.DEFAULT_HALF_LIFE);
-        s.savePlacement(p);
+        s.placementDefinitions().save(p);
         spec.commandLine().getOut().printf("saved placement %s: %d contents, strategy %s; decisions read traits %s and segments %s%n", p.key(),
             p.contents().size(), p.strategy().label(), compiled.traits(), compiled.segments().keySet());
       }
@@ -71,7 +71,7 @@ final class PlacementCommand implements Runnable {
     public Integer call() {
       List<List<String>> rows = new ArrayList<>();
       try (Store s = store.open()) {
-        for (Placement p : s.placements()) {
+        for (Placement p : s.placementDefinitions().all()) {
           rows.add(List.of(p.key(), p.strategy().label(), String.join(", ", p.contents().stream().map(c -> c.key()).toList()), p.fallback().key(),
               Output.percent(p.holdout())));
         }
@@ -83,8 +83,8 @@ final class PlacementCommand implements Runnable {
 
   abstract static class OnPlacement extends KeyedCommand {
     static Placement require(Store s, String key) {
-      return s.placement(key).orElseThrow(() -> new UserException("there is no placement '" + key + "'"
-          + (s.placements().isEmpty() ? "; create one with 'segmenta placement create FILE'" : "; known: " + s.placements().stream().map(Placement::key).toList())));
+      return s.placementDefinitions().find(key).orElseThrow(() -> new UserException("there is no placement '" + key + "'"
+          + (s.placementDefinitions().all().isEmpty() ? "; create one with 'segmenta placement create FILE'" : "; known: " + s.placementDefinitions().all().stream().map(Placement::key).toList())));
     }
   }
 
@@ -105,7 +105,7 @@ final class PlacementCommand implements Runnable {
     public Integer call() {
       try (Store s = store.open()) {
         require(s, key);
-        s.deletePlacement(key);
+        s.placementDefinitions().delete(key);
         spec.commandLine().getOut().println("deleted placement " + key);
       }
       return 0;

@@ -2,7 +2,7 @@ package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Interaction;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.recommend.Evaluation;
 import io.segmenta.ml.recommend.Recommender;
@@ -80,7 +80,7 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
         }
         List<Interaction> purchases = new ArrayList<>();
         bar.update("reading purchases", 0, 1);
-        s.interactions("order_line", Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), purchases::add);
+        s.activity().interactions("order_line", Instant.EPOCH, Instant.parse("9999-01-01T00:00:00Z"), purchases::add);
         bar.update("reading purchases", 1, 1);
         bar.update("evaluating", 0, 1);
         Evaluation.Report r = Evaluation.timeSplit(purchases, StoreOptions.instant("--split", split), k, Recommender.Options.DEFAULT);
@@ -100,9 +100,9 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
       List<Recommender.Item> items;
       if (popular) {
         items = segment == null ? r.popular(n, f, Set.of())
-            : r.popularAmong(s.members(new Segments(s, Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE), n, f);
+            : r.popularAmong(s.audiences().members(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE), n, f);
       } else if (profile != null) {
-        if (s.history(profile).isEmpty()) {
+        if (s.profiles().history(profile).isEmpty()) {
           throw new UserException("there is no profile '" + profile + "'");
         }
         items = r.personal(profile, n, f);

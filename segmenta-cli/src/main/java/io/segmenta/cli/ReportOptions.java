@@ -1,6 +1,6 @@
 package io.segmenta.cli;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.time.Instant;
 import picocli.CommandLine.Option;
 

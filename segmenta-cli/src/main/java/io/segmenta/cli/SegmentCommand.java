@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -89,13 +89,13 @@ final class SegmentCommand implements Runnable {
     /** Opens the store, resolves RULE (a saved name, text or JSON) and the as-of instant, and runs the action. */
     int withRule(String rule, RuleAction action) throws IOException {
       try (Store s = store.open()) {
-        Segments segments = new Segments(s, Clock.systemUTC());
+        Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         Rule r = segments.ruleOf(rule);
         resolved = StoreOptions.resolve(asOf, s);
         Instant at = resolved.instant();
         PrintWriter err = spec.commandLine().getErr();
         Output.notes(err, segments.scoreNotes(r, at));
-        Output.notes(err, EmptyWindows.notes(r, at, s.stats(), segments.resolver()));
+        Output.notes(err, EmptyWindows.notes(r, at, s.profiles().stats(), segments.resolver()));
         action.run(s, r, at);
       }
       return 0;
@@ -110,7 +110,7 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        ParsedRule p = new Segments(s, Clock.systemUTC()).check(rule);
+        ParsedRule p = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).check(rule);
         out().println("ok: " + RuleText.print(p.rule()));
         out().println("json: " + RuleJson.print(p.rule()));
       }
@@ -133,7 +133,7 @@ final class SegmentCommand implements Runnable {
         describe(out, r, at, "  ");
         out.println("json:   " + RuleJson.print(r));
         out.println("sql:");
-        out.println("  " + s.explain(r, at).replace("\n", "\n  "));
+        out.println("  " + s.audiences().explain(r, at).replace("\n", "\n  "));
       });
     }
 
@@ -183,8 +183,8 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       return withRule(rule, (s, r, at) -> {
-        long n = s.count(r, at);
-        long all = s.stats().profiles();
+        long n = s.audiences().count(r, at);
+        long all = s.profiles().stats().profiles();
         out().printf("%,d of %,d profiles (%.1f%%) %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
       });
     }
@@ -199,13 +199,13 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       return withRule(rule, (s, r, at) -> {
-        long all = s.stats().profiles();
+        long all = s.profiles().stats().profiles();
         if (all <= 100_000) {
-          long n = s.count(r, at);
+          long n = s.audiences().count(r, at);
           out().printf("%,d of %,d profiles (%.1f%%), exact, %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
           return;
         }
-        long estimate = s.countSample(r, at, 10);
+        long estimate = s.audiences().countSample(r, at, 10);
         double p = Math.min(1, (double) estimate / all);
         // Binomial standard error of the sampled share, scaled back: a 95% interval.
         double half = 1.96 * Math.sqrt(p * (1 - p) / (all / 10.0)) * all;
@@ -233,7 +233,7 @@ final class SegmentCommand implements Runnable {
       // The ids alone go to standard output (a program reads them); the instant goes to standard error.
       return withRule(rule, (s, r, at) -> {
         spec.commandLine().getErr().println("members " + asOfLine());
-        s.members(r, at, offset, limit).forEach(out()::println);
+        s.audiences().members(r, at, offset, limit).forEach(out()::println);
       });
     }
   }
@@ -292,7 +292,7 @@ final class SegmentCommand implements Runnable {
         w.write(h.append('\n').toString());
       }
       IOException[] failure = new IOException[1];
-      long n = s.export(r, at, traits, Purpose.parse(purpose), m -> {
+      long n = s.audiences().export(r, at, traits, Purpose.parse(purpose), m -> {
         if (failure[0] != null) {
           return;
         }
@@ -371,7 +371,7 @@ final class SegmentCommand implements Runnable {
         throw new UserException("segment save needs NAME and RULE, or --file FILE");
       }
       try (Store s = store.open()) {
-        SegmentDefinition d = new Segments(s, Clock.systemUTC()).save(name, rule, description);
+        SegmentDefinition d = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).save(name, rule, description);
         out().println("saved " + d.name() + ": " + d.rule());
       }
       return 0;
@@ -393,9 +393,9 @@ final class SegmentCommand implements Runnable {
       }
       try (Store s = store.open()) {
         Map<String, Rule> inFile = SegmentFile.byName(entries);
-        SegmentResolver stored = new Segments(s, Clock.systemUTC()).resolver();
+        SegmentResolver stored = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).resolver();
         SegmentResolver resolver = n -> inFile.containsKey(n) ? Optional.of(inFile.get(n)) : stored.find(n);
-        TypeChecker checker = new TypeChecker(s.schema(), resolver);
+        TypeChecker checker = new TypeChecker(s.catalog().schema(), resolver);
         for (SegmentFile.Entry e : entries) {
           try {
             checker.check(e.name(), e.parsed());
@@ -405,8 +405,8 @@ final class SegmentCommand implements Runnable {
         }
         Instant now = Clock.systemUTC().instant();
         for (SegmentFile.Entry e : entries) {
-          String kept = s.segment(e.name()).map(SegmentDefinition::description).orElse("");
-          s.saveSegment(new SegmentDefinition(e.name(), RuleText.print(e.rule()), kept, now));
+          String kept = s.segmentDefinitions().find(e.name()).map(SegmentDefinition::description).orElse("");
+          s.segmentDefinitions().save(new SegmentDefinition(e.name(), RuleText.print(e.rule()), kept, now));
         }
         out().printf("saved %d segments from %s: %s%n", entries.size(), source, String.join(", ", inFile.keySet()));
       }
@@ -423,8 +423,8 @@ final class SegmentCommand implements Runnable {
         Instant at = resolved.instant();
         out().println("saved segments " + asOfLine());
         List<List<String>> rows = new ArrayList<>();
-        for (SegmentDefinition d : s.segments()) {
-          long n = s.count(RuleText.parseRule(d.rule()), at);
+        for (SegmentDefinition d : s.segmentDefinitions().all()) {
+          long n = s.audiences().count(RuleText.parseRule(d.rule()), at);
           rows.add(List.of(d.name(), String.format("%,d", n), d.rule()));
         }
         Charts.table(out(), List.of("segment", "members", "rule"), rows);
@@ -441,13 +441,13 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        for (SegmentDefinition d : s.segments()) {
+        for (SegmentDefinition d : s.segmentDefinitions().all()) {
           if (!d.name().equals(name) && d.rule().contains("segment \"" + name + "\"")) {
             throw new UserException("segment '" + d.name() + "' refers to '" + name + "'; change or delete it first");
           }
         }
-        if (!s.deleteSegment(name)) {
-          throw new Segments(s, Clock.systemUTC()).unknownSegment(name);
+        if (!s.segmentDefinitions().delete(name)) {
+          throw new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).unknownSegment(name);
         }
         out().println("deleted " + name);
       }

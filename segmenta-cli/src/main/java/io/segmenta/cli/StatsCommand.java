@@ -1,6 +1,6 @@
 package io.segmenta.cli;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.Schema;
@@ -30,7 +30,7 @@ final class StatsCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
-      StoreStats st = s.stats();
+      StoreStats st = s.profiles().stats();
       out.printf("database: %s%n", store.config().databaseFile());
       out.printf("profiles: %,d   events: %,d   order lines: %,d%n", st.profiles(), st.events(), st.orderLines());
       if (st.firstEvent() != null) {
@@ -39,7 +39,7 @@ final class StatsCommand implements Callable<Integer> {
       List<Charts.Bar> bars = new ArrayList<>();
       st.eventsByType().forEach((k, v) -> bars.add(new Charts.Bar(k, v, "")));
       Charts.bars(out, bars, st.events(), 30);
-      Schema schema = s.schema();
+      Schema schema = s.catalog().schema();
       out.println();
       out.println("traits (use in rules as <trait> <operator>, e.g. country = \"DK\"):");
       Map<Family, List<String>> byFamily = new TreeMap<>();

@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -49,16 +49,16 @@ final class StoreOptions {
   static AsOf resolve(String text, Store store) {
     if (text == null) {
       Instant now = Instant.now();
-      Instant last = store.stats().lastEvent();
+      Instant last = store.profiles().stats().lastEvent();
       return last != null && last.isBefore(now.minus(STALE_AFTER))
           ? new AsOf(last, "latest event; the data ends over " + STALE_AFTER.toDays() + " days ago, --as-of now reads it today")
           : new AsOf(now, "now");
     }
     Instant at = asOf(text, store);
     return new AsOf(at, switch (text) {
-      case "now" -> store.stats().lastEvent() != null && store.stats().lastEvent().isBefore(at.minus(STALE_AFTER))
-          ? "now; the newest event is " + store.stats().lastEvent() + ": --as-of latest reads the data where it ends" : "now";
-      case "latest" -> store.stats().lastEvent() == null ? "now: no events yet" : "latest event";
+      case "now" -> store.profiles().stats().lastEvent() != null && store.profiles().stats().lastEvent().isBefore(at.minus(STALE_AFTER))
+          ? "now; the newest event is " + store.profiles().stats().lastEvent() + ": --as-of latest reads the data where it ends" : "now";
+      case "latest" -> store.profiles().stats().lastEvent() == null ? "now: no events yet" : "latest event";
       default -> text.length() == 10 ? "the end of " + text + ", UTC" : "as given";
     });
   }
@@ -69,7 +69,7 @@ final class StoreOptions {
       return Instant.now();
     }
     if (text.equals("latest")) {
-      Instant last = store.stats().lastEvent();
+      Instant last = store.profiles().stats().lastEvent();
       return last == null ? Instant.now() : last;
     }
     Instant at;

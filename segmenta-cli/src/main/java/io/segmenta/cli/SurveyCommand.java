@@ -3,7 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.SourceRow;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.survey.Surveys;
@@ -150,7 +150,7 @@ final class SurveyCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        Segments segs = new Segments(s, Clock.systemUTC());
+        Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         Map<String, Rule> rules = new LinkedHashMap<>();
         by.forEach(x -> rules.put(x, segs.ruleOf(x)));
         Surveys.CrossTab t = Surveys.crossTab(s, question, rules, report.asOf(s));

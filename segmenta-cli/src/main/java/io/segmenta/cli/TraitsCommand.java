@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.summary.SummaryJson;
@@ -45,7 +45,7 @@ final class TraitsCommand extends ReportCommand implements Callable<Integer> {
     }
     Output.Format fmt = report.format();
     try (Store s = store.open()) {
-      Rule rule = segment == null ? null : new Segments(s, Clock.systemUTC()).ruleOf(segment);
+      Rule rule = segment == null ? null : new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment);
       TraitSummaries.Report r = TraitSummaries.summarise(s, report.asOf(s), segment, rule, againstEveryone && segment != null, traits, top);
       print(out(), r, fmt);
     }

@@ -5,7 +5,7 @@ import io.segmenta.core.pnl.Flag;
 import io.segmenta.core.pnl.Margins;
 import io.segmenta.core.pnl.SegmentValue;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
@@ -57,10 +57,10 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
       o = o.withMargins(margins());
     }
     try (Store s = store.open()) {
-      Segments saved = new Segments(s, Clock.systemUTC());
+      Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Map<String, Rule> rules = new LinkedHashMap<>();
       if (segments.isEmpty()) {
-        for (SegmentDefinition d : s.segments()) {
+        for (SegmentDefinition d : s.segmentDefinitions().all()) {
           rules.put(d.name(), RuleText.parseRule(d.rule()));
         }
         if (rules.isEmpty()) {

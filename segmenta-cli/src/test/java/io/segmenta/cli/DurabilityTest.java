@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.model.Event;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.net.URI;
@@ -133,7 +133,7 @@ class DurabilityTest {
     try (Store store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "512MB", 2, Map.of()))) {
       Map<String, Integer> seen = new HashMap<>();
       for (int u = 0; u < USERS; u++) {
-        for (Event e : store.history("dur-" + u).orElseThrow().events()) {
+        for (Event e : store.profiles().history("dur-" + u).orElseThrow().events()) {
           seen.merge(e.id(), 1, Integer::sum);
         }
       }

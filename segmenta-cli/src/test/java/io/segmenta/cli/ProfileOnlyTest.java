@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.testkit.SharedData;
@@ -59,8 +59,8 @@ class ProfileOnlyTest {
   static void profilesOnly() {
     data = dir.resolve("crm");
     try (Store s = DuckDb.open(StoreConfig.resolve(data, "1GB", 2, Map.of()))) {
-      ShopGenerator.standard().generate(0, PROFILES, 500, b -> s.write(new Batch(b.profiles(), List.of())));
-      assertEquals(0, s.stats().events());
+      ShopGenerator.standard().generate(0, PROFILES, 500, b -> s.profiles().write(new Batch(b.profiles(), List.of())));
+      assertEquals(0, s.profiles().stats().events());
     }
   }
 
@@ -155,8 +155,8 @@ class ProfileOnlyTest {
     Path mixed = dir.resolve("mixed");
     try (Store s = DuckDb.open(StoreConfig.resolve(mixed, "1GB", 2, Map.of()))) {
       ShopGenerator shop = ShopGenerator.standard();
-      shop.generate(0, 600, 600, s::write);
-      shop.generate(600, PROFILES, 900, b -> s.write(new Batch(b.profiles(), List.of())));
+      shop.generate(0, 600, 600, s.profiles()::write);
+      shop.generate(600, PROFILES, 900, b -> s.profiles().write(new Batch(b.profiles(), List.of())));
     }
     Result c = run(with(mixed, "cluster", "--k", "3", "--as-of", AS_OF));
     assertEquals(0, c.code(), c.err());

@@ -1,6 +1,6 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 
 /** Opens the embedded store: one DuckDB file in a data directory. */
 public final class DuckDb {

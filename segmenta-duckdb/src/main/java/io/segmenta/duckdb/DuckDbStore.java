@@ -14,7 +14,18 @@ import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.port.ExperimentData;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
+import io.segmenta.core.experiment.ExperimentReads;
+import io.segmenta.core.port.Activity;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.ConsentLedger;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Identities;
+import io.segmenta.core.port.Profiles;
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.port.ViolationLog;
+import io.segmenta.core.realtime.MembershipLog;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.port.ViolationCount;
@@ -98,7 +109,8 @@ import java.util.function.Function;
  * and this class into package-private classes, one concept each (PersonDeletion and Facts are the first); until then
  * new concepts go into classes of their own and this one only delegates.
  */
-final class DuckDbStore implements Store {
+final class DuckDbStore implements Store, Catalog, Profiles, Identities, ConsentLedger, MembershipLog, Audiences, Scores,
+    ViolationLog, Activity, ExperimentReads {
   private static final ObjectMapper EXTRAS = new ObjectMapper();
   private static final Pattern LOCK = Pattern.compile("Could not set lock on file \"([^\"]+)\".*?\\(PID (\\d+)\\)", Pattern.DOTALL);
 
@@ -264,6 +276,88 @@ final class DuckDbStore implements Store {
       }
     }
     return new ArrayList<>(out.values());
+  }
+
+  // ---- roles
+
+  @Override
+  public Catalog catalog() {
+    return this;
+  }
+
+  @Override
+  public Profiles profiles() {
+    return this;
+  }
+
+  @Override
+  public Identities identities() {
+    return this;
+  }
+
+  @Override
+  public ConsentLedger consent() {
+    return this;
+  }
+
+  @Override
+  public Definitions<SegmentDefinition> segmentDefinitions() {
+    return new Definitions<>() {
+      public SegmentDefinition save(SegmentDefinition d) { return saveSegment(d); }
+      public Optional<SegmentDefinition> find(String key) { return segment(key); }
+      public List<SegmentDefinition> all() { return segments(); }
+      public boolean delete(String key) { return deleteSegment(key); }
+    };
+  }
+
+  @Override
+  public Definitions<Experiment> experimentDefinitions() {
+    return new Definitions<>() {
+      public Experiment save(Experiment d) { return saveExperiment(d); }
+      public Optional<Experiment> find(String key) { return experiment(key); }
+      public List<Experiment> all() { return experiments(); }
+      public boolean delete(String key) { return deleteExperiment(key); }
+    };
+  }
+
+  @Override
+  public Definitions<Placement> placementDefinitions() {
+    return new Definitions<>() {
+      public Placement save(Placement d) { return savePlacement(d); }
+      public Optional<Placement> find(String key) { return placement(key); }
+      public List<Placement> all() { return placements(); }
+      public boolean delete(String key) { return deletePlacement(key); }
+    };
+  }
+
+  @Override
+  public MembershipLog membership() {
+    return this;
+  }
+
+  @Override
+  public Audiences audiences() {
+    return this;
+  }
+
+  @Override
+  public Scores scores() {
+    return this;
+  }
+
+  @Override
+  public ViolationLog violationLog() {
+    return this;
+  }
+
+  @Override
+  public Activity activity() {
+    return this;
+  }
+
+  @Override
+  public ExperimentReads experimentReads() {
+    return this;
   }
 
   @Override
@@ -1181,7 +1275,6 @@ final class DuckDbStore implements Store {
 
   // ---- segments
 
-  @Override
   public synchronized SegmentDefinition saveSegment(SegmentDefinition d) {
     return transaction(() -> {
       try (PreparedStatement ps = conn.prepareStatement("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)")) {
@@ -1195,7 +1288,6 @@ final class DuckDbStore implements Store {
     });
   }
 
-  @Override
   public synchronized Optional<SegmentDefinition> segment(String name) {
     try (PreparedStatement ps = conn.prepareStatement("SELECT name, rule, description, updated_at FROM segments WHERE name = ?")) {
       ps.setString(1, name);
@@ -1211,7 +1303,6 @@ final class DuckDbStore implements Store {
     return new SegmentDefinition(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC));
   }
 
-  @Override
   public synchronized List<SegmentDefinition> segments() {
     List<SegmentDefinition> out = new ArrayList<>();
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name, rule, description, updated_at FROM segments ORDER BY name")) {
@@ -1224,7 +1315,6 @@ final class DuckDbStore implements Store {
     }
   }
 
-  @Override
   public synchronized boolean deleteSegment(String name) {
     return transaction(() -> {
       try (PreparedStatement ps = conn.prepareStatement("DELETE FROM segments WHERE name = ?")) {
@@ -1236,46 +1326,38 @@ final class DuckDbStore implements Store {
 
   // ---- experiments
 
-  @Override
   public synchronized Experiment saveExperiment(Experiment e) {
     saveDefinition("experiments", e.key(), ExperimentJson.print(e));
     return e;
   }
 
-  @Override
   public synchronized Optional<Experiment> experiment(String key) {
     return definition("experiments", key).map(ExperimentJson::parse);
   }
 
-  @Override
   public synchronized List<Experiment> experiments() {
     return definitions("experiments").stream().map(ExperimentJson::parse).toList();
   }
 
-  @Override
   public synchronized boolean deleteExperiment(String key) {
     return deleteDefinition("experiments", key);
   }
 
   // ---- placements
 
-  @Override
   public synchronized Placement savePlacement(Placement p) {
     saveDefinition("placements", p.key(), PlacementJson.print(p));
     return p;
   }
 
-  @Override
   public synchronized Optional<Placement> placement(String key) {
     return definition("placements", key).map(PlacementJson::parse);
   }
 
-  @Override
   public synchronized List<Placement> placements() {
     return definitions("placements").stream().map(PlacementJson::parse).toList();
   }
 
-  @Override
   public synchronized boolean deletePlacement(String key) {
     return deleteDefinition("placements", key);
   }

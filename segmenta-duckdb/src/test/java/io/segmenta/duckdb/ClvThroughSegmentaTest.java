@@ -8,7 +8,7 @@ import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.ml.clv.BgNbd;
 import io.segmenta.ml.clv.ClvScoring;
@@ -58,8 +58,8 @@ class ClvThroughSegmentaTest {
         CsvSource src = new CsvSource(raw.get(), CsvSource.WHITESPACE, '"', StandardCharsets.UTF_8, false)) {
       ImportReport r = Importer.run(src, m, store, Importer.Options.strict());
       assertEquals(6_919, r.accepted());
-      assertEquals(2_357, store.stats().profiles());
-      double total = store.totals(RuleText.parseRule("orders >= 0"), Instant.parse("1999-01-01T00:00:00Z"),
+      assertEquals(2_357, store.profiles().stats().profiles());
+      double total = store.audiences().totals(RuleText.parseRule("orders >= 0"), Instant.parse("1999-01-01T00:00:00Z"),
           List.of(((io.segmenta.core.rule.Rule.MeasureRule) RuleText.parseRule("sum(order.revenue) > 0")).measure())).sums().get(0);
       assertEquals(244_091.94, Math.round(total * 100) / 100.0, "the file's total value");
 
@@ -87,9 +87,9 @@ class ClvThroughSegmentaTest {
 
       ClvScoring.Result result = ClvScoring.score(store, CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
       assertEquals(2_357, result.scored());
-      assertEquals(CALIBRATION_END, store.scoredAt("clv_p_alive").orElseThrow());
-      long risky = store.count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END);
-      long everyone = store.count(RuleText.parseRule("clv_p_alive exists"), CALIBRATION_END);
+      assertEquals(CALIBRATION_END, store.scores().scoredAt("clv_p_alive").orElseThrow());
+      long risky = store.audiences().count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END);
+      long everyone = store.audiences().count(RuleText.parseRule("clv_p_alive exists"), CALIBRATION_END);
       assertEquals(2_357, everyone);
       assertTrue(risky > 100 && risky < everyone, "some, not all, customers are likely gone: " + risky);
     }

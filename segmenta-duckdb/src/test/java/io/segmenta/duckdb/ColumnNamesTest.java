@@ -8,7 +8,7 @@ import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -44,11 +44,11 @@ class ColumnNamesTest {
   void declare_namesOfInternalColumns_areWrittenAndReadBack() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
       for (String n : NAMES) {
-        s.declareTrait(new TraitDef(n, ValueType.NUMBER, Family.CUSTOM, "a trait named " + n));
-        if (s.schema().property(n).isEmpty()) {
-          s.declareProperty(new PropertyDef(n, ValueType.NUMBER, "a property named " + n), List.of("order", "page_view"));
+        s.catalog().declareTrait(new TraitDef(n, ValueType.NUMBER, Family.CUSTOM, "a trait named " + n));
+        if (s.catalog().schema().property(n).isEmpty()) {
+          s.catalog().declareProperty(new PropertyDef(n, ValueType.NUMBER, "a property named " + n), List.of("order", "page_view"));
         } else {
-          s.declareProperty(s.schema().property(n).orElseThrow(), List.of("page_view"));
+          s.catalog().declareProperty(s.catalog().schema().property(n).orElseThrow(), List.of("page_view"));
         }
       }
       Map<String, Value> traits = new LinkedHashMap<>();
@@ -63,10 +63,10 @@ class ColumnNamesTest {
           new Event("e-1", "u-1", null, "order", T, props, List.of(new OrderLine("p-1", "Sock", "socks", 2, 5, 0))),
           new Event("e-2", "u-1", null, "page_view", T.plusSeconds(1), props, List.of()),
           new Event("e-3", null, "a-1", "page_view", T.plusSeconds(2), props, List.of()));
-      s.write(new Batch(List.of(new Profile("u-1", List.of(new Identifier("anonymous_id", "a-1")), traits)), events));
-      s.write(new Batch(List.of(new Profile("u-1", List.of(), Map.of("seq", Value.of(99)))), List.of()));
+      s.profiles().write(new Batch(List.of(new Profile("u-1", List.of(new Identifier("anonymous_id", "a-1")), traits)), events));
+      s.profiles().write(new Batch(List.of(new Profile("u-1", List.of(), Map.of("seq", Value.of(99)))), List.of()));
 
-      var h = s.history("u-1").orElseThrow();
+      var h = s.profiles().history("u-1").orElseThrow();
       for (int i = 0; i < NAMES.size(); i++) {
         String n = NAMES.get(i);
         assertEquals(n.equals("seq") ? Value.of(99) : Value.of(i + 1), h.profile().trait(n), "trait " + n);
@@ -74,7 +74,7 @@ class ColumnNamesTest {
       assertEquals(3, h.events().size(), "the anonymous page view is linked too");
       for (Event e : h.events()) {
         for (int i = 0; i < NAMES.size(); i++) {
-          if (e.type().equals("page_view") || s.schema().eventType("order").orElseThrow().has(NAMES.get(i))) {
+          if (e.type().equals("page_view") || s.catalog().schema().eventType("order").orElseThrow().has(NAMES.get(i))) {
             assertEquals(Value.of(100 + i), e.property(NAMES.get(i)), e.type() + "." + NAMES.get(i));
           }
         }
@@ -86,30 +86,30 @@ class ColumnNamesTest {
       Instant asOf = T.plusSeconds(60);
       for (String n : NAMES) {
         Rule r = RuleText.parseRule(n + " >= 1 and count(page_view where " + n + " >= 100) >= 1");
-        assertEquals(1, s.count(r, asOf), n);
+        assertEquals(1, s.audiences().count(r, asOf), n);
       }
       // u-2 meets none of the conditions, but its columns named like the compiler's condition columns are true.
-      s.write(new Batch(List.of(), List.of(new Event("e-4", "u-2", null, "page_view", T, Map.of("seq", Value.of(50), "m0", Value.of(50),
+      s.profiles().write(new Batch(List.of(), List.of(new Event("e-4", "u-2", null, "page_view", T, Map.of("seq", Value.of(50), "m0", Value.of(50),
           "sg_f0", Value.of(1), "sg_f1", Value.of(1), "sg_f2", Value.of(1), "v0", Value.of(1), "sm0", Value.of(1)), List.of()))));
       Rule many = RuleText.parseRule("count(page_view where seq >= 100) >= 1 and sum(page_view.v0 where seq >= 100) > 0"
           + " and count(page_view where m0 >= 100) >= 1 and sum(page_view.sm0 where m0 >= 100) > 0 and count(order where seq > 0) >= 1 and count(page_view) >= 1");
-      assertEquals(1, s.count(many, asOf));
-      assertEquals(List.of("u-1"), s.members(many, asOf, 0, 10));
-      var cols = s.numberColumns(many, List.of("sm0", "sg_consent", "v0", "orders"), List.of(many), asOf, Purpose.ANALYTICS);
+      assertEquals(1, s.audiences().count(many, asOf));
+      assertEquals(List.of("u-1"), s.audiences().members(many, asOf, 0, 10));
+      var cols = s.audiences().numberColumns(many, List.of("sm0", "sg_consent", "v0", "orders"), List.of(many), asOf, Purpose.ANALYTICS);
       assertEquals(1, cols.ids().length);
       assertEquals(List.of(NAMES.indexOf("sm0") + 1.0, NAMES.indexOf("sg_consent") + 1.0, NAMES.indexOf("v0") + 1.0, 1.0),
           cols.columns().stream().map(c -> c[0]).toList());
-      var totals = s.segmentTotals(Map.of("many", many), asOf, List.of(), List.of("sm0", "v0"), new BitSet());
+      var totals = s.audiences().segmentTotals(Map.of("many", many), asOf, List.of(), List.of("sm0", "v0"), new BitSet());
       assertEquals(1, totals.totals().get("many").members());
       List<String> rows = new ArrayList<>();
-      s.profileRows(List.of("seq", "kind", "value", "segs"), List.of("anonymous_id"), List.of(many), asOf, Purpose.ANALYTICS,
+      s.audiences().profileRows(List.of("seq", "kind", "value", "segs"), List.of("anonymous_id"), List.of(many), asOf, Purpose.ANALYTICS,
           r -> rows.add(r.id() + " " + r.traits() + " " + r.identifiers().size() + " " + r.segments().get(0)));
       assertEquals(List.of("u-1 " + List.of(Value.of(99), Value.of(NAMES.indexOf("kind") + 1), Value.of(NAMES.indexOf("value") + 1),
           Value.of(NAMES.indexOf("segs") + 1)) + " 1 true", "u-2 [null, null, null, null] 0 false"), rows);
       List<String> exported = new ArrayList<>();
-      s.export(many, asOf, NAMES, Purpose.ANALYTICS, m -> exported.add(m.profileId() + " " + m.traits().get("select")));
+      s.audiences().export(many, asOf, NAMES, Purpose.ANALYTICS, m -> exported.add(m.profileId() + " " + m.traits().get("select")));
       assertEquals(List.of("u-1 " + Value.of(NAMES.indexOf("select") + 1)), exported);
-      assertTrue(s.propertyValues("seq", 10).containsKey("100.0"), s.propertyValues("seq", 10).toString());
+      assertTrue(s.profiles().propertyValues("seq", 10).containsKey("100.0"), s.profiles().propertyValues("seq", 10).toString());
     }
   }
 }

@@ -3,7 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -39,10 +39,10 @@ class DifferentialTest {
   @BeforeAll
   static void load() {
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, java.util.Map.of()));
-    store.write(new RandomShop(7).data(CUSTOMERS));
+    store.profiles().write(new RandomShop(7).data(CUSTOMERS));
     histories = new ArrayList<>();
-    for (String id : store.profileIds()) {
-      histories.add(store.history(id).orElseThrow());
+    for (String id : store.profiles().profileIds()) {
+      histories.add(store.profiles().history(id).orElseThrow());
     }
   }
 
@@ -54,7 +54,7 @@ class DifferentialTest {
   @Test
   void sqlAndMemory_selectTheSameMembers() {
     RandomShop random = new RandomShop(20251122);
-    TypeChecker checker = new TypeChecker(store.schema(), SegmentResolver.NONE);
+    TypeChecker checker = new TypeChecker(store.catalog().schema(), SegmentResolver.NONE);
     int nonTrivial = 0;
     for (int i = 0; i < RULES; i++) {
       Rule rule = random.rule();
@@ -73,8 +73,8 @@ class DifferentialTest {
           expected.add(h.profile().id());
         }
       }
-      List<String> actual = store.members(rule, asOf, 0, Integer.MAX_VALUE);
-      assertEquals(expected, actual, () -> "rule #" + " at " + asOf + ": " + text + "\n" + store.explain(rule, asOf));
+      List<String> actual = store.audiences().members(rule, asOf, 0, Integer.MAX_VALUE);
+      assertEquals(expected, actual, () -> "rule #" + " at " + asOf + ": " + text + "\n" + store.audiences().explain(rule, asOf));
       if (!expected.isEmpty() && expected.size() < histories.size()) {
         nonTrivial++;
       }

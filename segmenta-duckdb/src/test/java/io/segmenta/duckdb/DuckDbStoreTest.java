@@ -10,7 +10,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.TraitDef;
@@ -36,11 +36,11 @@ class DuckDbStoreTest {
   @Test
   void write_rowsOfOneProfileInABatchMergeInOrder() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
-      s.write(new io.segmenta.core.port.Batch(java.util.List.of(
+      s.profiles().write(new io.segmenta.core.port.Batch(java.util.List.of(
           new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("age", new io.segmenta.core.value.Value.Num(30), "city", new io.segmenta.core.value.Value.Str("Ry"))),
           new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("city", new io.segmenta.core.value.Value.Str("Vejle"))),
           new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("gender", new io.segmenta.core.value.Value.Str("f")))), java.util.List.of()));
-      var p = s.history("m-1").orElseThrow().profile();
+      var p = s.profiles().history("m-1").orElseThrow().profile();
       org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Num(30), p.trait("age"), "kept from the first row");
       org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("Vejle"), p.trait("city"), "the later value wins");
       org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("f"), p.trait("gender"));
@@ -98,23 +98,23 @@ class DuckDbStoreTest {
   void write_failingBatchLeavesNothingBehind() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
       Instant t = Instant.parse("2024-01-01T00:00:00Z");
-      s.write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(30)))), List.of()));
+      s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(30)))), List.of()));
       // A trait value of the wrong type for its column cannot be appended: the whole batch must roll back.
       Batch bad = new Batch(List.of(new Profile("b", List.of(), Map.of("age", Value.of("thirty")))),
           List.of(new Event("e1", "b", null, "order", t, Map.of(), List.of())));
-      assertThrows(RuntimeException.class, () -> s.write(bad));
-      assertEquals(1, s.stats().profiles());
-      assertEquals(0, s.stats().events());
+      assertThrows(RuntimeException.class, () -> s.profiles().write(bad));
+      assertEquals(1, s.profiles().stats().profiles());
+      assertEquals(0, s.profiles().stats().events());
     }
   }
 
   @Test
   void write_mergesTraitsAndKeepsWhatIsNotGiven() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
-      s.write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(30), "city", Value.of("Oslo")))), List.of()));
-      var r = s.write(new Batch(List.of(new Profile("a", List.of(), Map.of("city", Value.of("Bergen")))), List.of()));
+      s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(30), "city", Value.of("Oslo")))), List.of()));
+      var r = s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("city", Value.of("Bergen")))), List.of()));
       assertEquals(1, r.profilesUpdated());
-      var p = s.history("a").orElseThrow().profile();
+      var p = s.profiles().history("a").orElseThrow().profile();
       assertEquals(Value.of(30), p.trait("age"));
       assertEquals(Value.of("Bergen"), p.trait("city"));
     }
@@ -123,24 +123,24 @@ class DuckDbStoreTest {
   @Test
   void declareTrait_survivesReopeningAndIsUsableInRules() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
-      s.declareTrait(new TraitDef("loyalty_tier", ValueType.STRING, Family.CUSTOM, "from the CRM"));
-      s.write(new Batch(List.of(new Profile("a", List.of(), Map.of("loyalty_tier", Value.of("gold")))), List.of()));
+      s.catalog().declareTrait(new TraitDef("loyalty_tier", ValueType.STRING, Family.CUSTOM, "from the CRM"));
+      s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("loyalty_tier", Value.of("gold")))), List.of()));
     }
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
-      assertTrue(s.schema().trait("loyalty_tier").isPresent());
-      assertEquals(1, s.count(RuleText.parseRule("loyalty_tier = \"gold\""), Instant.now()));
+      assertTrue(s.catalog().schema().trait("loyalty_tier").isPresent());
+      assertEquals(1, s.audiences().count(RuleText.parseRule("loyalty_tier = \"gold\""), Instant.now()));
     }
   }
 
   @Test
   void segments_saveReferAndDelete() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
-      s.write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(20))), new Profile("b", List.of(), Map.of("age", Value.of(70)))), List.of()));
-      s.saveSegment(new SegmentDefinition("young", "age < 30", "", Instant.now()));
-      assertEquals(List.of("a"), s.members(RuleText.parseRule("segment \"young\""), Instant.now(), 0, 10));
-      assertEquals(List.of("b"), s.members(RuleText.parseRule("not segment \"young\""), Instant.now(), 0, 10));
-      assertTrue(s.deleteSegment("young"));
-      assertTrue(s.segments().isEmpty());
+      s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(20))), new Profile("b", List.of(), Map.of("age", Value.of(70)))), List.of()));
+      s.segmentDefinitions().save(new SegmentDefinition("young", "age < 30", "", Instant.now()));
+      assertEquals(List.of("a"), s.audiences().members(RuleText.parseRule("segment \"young\""), Instant.now(), 0, 10));
+      assertEquals(List.of("b"), s.audiences().members(RuleText.parseRule("not segment \"young\""), Instant.now(), 0, 10));
+      assertTrue(s.segmentDefinitions().delete("young"));
+      assertTrue(s.segmentDefinitions().all().isEmpty());
     }
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
@@ -44,7 +44,7 @@ class ExampleSegmentsTest {
     store = shop.store();
     asOf = shop.asOf();
     truth = shop.truth();
-    segments = new Segments(store, Clock.systemUTC());
+    segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
     ExampleSegments.ALL.values().forEach(e -> segments.save(e.name(), e.rule(), "seed 001 example"));
   }
 
@@ -57,7 +57,7 @@ class ExampleSegmentsTest {
   Stream<DynamicTest> exampleSegment_findsItsPlantedMembers() {
     return ExampleSegments.ALL.values().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
       Set<String> planted = truth.stream().filter(t -> t.personas().contains(e.persona())).map(ShopGenerator.Truth::profileId).collect(Collectors.toSet());
-      Set<String> found = new HashSet<>(store.members(segments.ruleOf(e.name()), asOf, 0, Integer.MAX_VALUE));
+      Set<String> found = new HashSet<>(store.audiences().members(segments.ruleOf(e.name()), asOf, 0, Integer.MAX_VALUE));
       Set<String> hit = new HashSet<>(found);
       hit.retainAll(planted);
       double precision = found.isEmpty() ? 0 : hit.size() / (double) found.size();
@@ -71,11 +71,11 @@ class ExampleSegmentsTest {
 
   @TestFactory
   Stream<DynamicTest> exampleSegment_sameMembersInMemory() {
-    List<ProfileHistory> sample = truth.subList(0, 400).stream().map(t -> store.history(t.profileId()).orElseThrow()).toList();
+    List<ProfileHistory> sample = truth.subList(0, 400).stream().map(t -> store.profiles().history(t.profileId()).orElseThrow()).toList();
     Evaluator ev = Evaluator.strict(asOf, segments.resolver());
     return ExampleSegments.ALL.values().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
       Rule rule = segments.ruleOf(e.name());
-      Set<String> sql = new HashSet<>(store.members(rule, asOf, 0, Integer.MAX_VALUE));
+      Set<String> sql = new HashSet<>(store.audiences().members(rule, asOf, 0, Integer.MAX_VALUE));
       for (ProfileHistory h : sample) {
         assertEquals(sql.contains(h.profile().id()), ev.matches(rule, h), e.name() + " disagrees on " + h.profile().id());
       }

@@ -14,7 +14,7 @@ import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ExperimentData;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.value.Value;
@@ -95,7 +95,7 @@ class ExperimentDataTest {
     }
     assertNotNull(dir, "the temporary directory is injected");
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    store.write(new Batch(profiles, events));
+    store.profiles().write(new Batch(profiles, events));
     experiment = ExperimentJson.parse("{\"key\": \"exp-1\", \"variants\": [\"control\", \"treatment\"], \"start\": \"" + START + "\", \"stop\": \"" + STOP + "\","
         + " \"window\": \"7d\", \"exposureFilter\": \"device != \\\"bot\\\"\", \"metrics\": ["
         + "\"purchase = count(order) >= 1\", \"revenue = sum(order.revenue)\", \"big = count(order where revenue > 50)\","
@@ -156,7 +156,7 @@ class ExperimentDataTest {
     Map<String, Rule> segments = new LinkedHashMap<>();
     segments.put("dk", RuleText.parseRule("country = \"DK\""));
     segments.put("repeat", RuleText.parseRule("count(order) >= 2"));
-    ExperimentData d = store.experimentData(experiment, segments, START, AS_OF);
+    ExperimentData d = store.experimentReads().experimentData(experiment, segments, START, AS_OF);
     Map<String, Unit> units = units();
     long multiple = units.values().stream().filter(u -> u.variants() > 1).count();
     assertTrue(multiple > 0, "the data has units that saw both variants");
@@ -255,12 +255,12 @@ class ExperimentDataTest {
   class UnknownVariants {
     @Test
     void analysis_namesVariantsTheExperimentDoesNotHave() {
-      store.write(new Batch(List.of(), List.of(new Event("uv-1", "u1", null, "experiment_viewed", START.plusSeconds(5),
+      store.profiles().write(new Batch(List.of(), List.of(new Event("uv-1", "u1", null, "experiment_viewed", START.plusSeconds(5),
           Map.of("experiment_id", new Value.Str("exp-uv"), "variation_id", new Value.Str("green")), List.of()),
           new Event("uv-2", "u2", null, "experiment_viewed", START.plusSeconds(6),
           Map.of("experiment_id", new Value.Str("exp-uv"), "variation_id", new Value.Str("control")), List.of()))));
       Experiment e = ExperimentJson.parse("{\"key\": \"exp-uv\", \"variants\": [\"control\", \"treatment\"], \"metrics\": [\"purchase = count(order) >= 1\"]}");
-      Analysis.Report r = Analysis.analyse(store, e, Map.of(), AS_OF,
+      Analysis.Report r = Analysis.analyse(store.experimentReads(), e, Map.of(), AS_OF,
           Analysis.Options.DEFAULT);
       assertEquals(List.of("variants the experiment does not have: green (1 units)"), r.unknownVariants());
       assertEquals(1, r.units().get(0).units());
@@ -273,7 +273,7 @@ class ExperimentDataTest {
     @Test
     void experimentData_countsExposuresAndEventsAtTheAsOfInstant() {
       Instant latest = Instant.parse("2025-04-02T12:00:00.123456Z");
-      store.write(new Batch(List.of(), List.of(
+      store.profiles().write(new Batch(List.of(), List.of(
           new Event("edge-x1", "u698", null, "experiment_viewed", latest,
               Map.of("experiment_id", new Value.Str("exp-edge"), "variation_id", new Value.Str("control")), List.of()),
           new Event("edge-x2", "u699", null, "experiment_viewed", latest.minusSeconds(60),
@@ -281,13 +281,13 @@ class ExperimentDataTest {
           new Event("edge-o2", "u699", null, "order", latest, Map.of("revenue", new Value.Num(12.5)), List.of()))));
       Experiment e = ExperimentJson.parse("{\"key\": \"exp-edge\", \"variants\": [\"control\", \"treatment\"],"
           + " \"metrics\": [\"purchase = count(order) >= 1\"]}");
-      ExperimentData d = store.experimentData(e, Map.of(), latest, latest);
+      ExperimentData d = store.experimentReads().experimentData(e, Map.of(), latest, latest);
       Map<String, ExperimentData.Cell> cells = new HashMap<>();
       d.cells().forEach(c -> cells.put(c.variant(), c));
       assertEquals(1, cells.get("control").units(), "the exposure at the as-of instant counts");
       assertEquals(1, cells.get("treatment").units());
       assertEquals(1.0, cells.get("treatment").metrics().get(0).sum(), "the order at the as-of instant counts");
-      ExperimentData before = store.experimentData(e, Map.of(), latest, latest.minusNanos(1000));
+      ExperimentData before = store.experimentReads().experimentData(e, Map.of(), latest, latest.minusNanos(1000));
       assertEquals(0, before.cells().stream().filter(c -> c.variant().equals("control")).mapToLong(ExperimentData.Cell::units).sum(),
           "one microsecond earlier it has not happened yet");
     }
@@ -297,12 +297,12 @@ class ExperimentDataTest {
   class Definitions {
     @Test
     void saveAndRead_roundTrip() {
-      store.saveExperiment(experiment);
-      assertEquals(experiment, store.experiment("exp-1").orElseThrow());
+      store.experimentDefinitions().save(experiment);
+      assertEquals(experiment, store.experimentDefinitions().find("exp-1").orElseThrow());
       assertEquals(ExperimentJson.print(experiment), ExperimentJson.print(ExperimentJson.parse(ExperimentJson.print(experiment))));
-      assertTrue(store.experiments().stream().anyMatch(e -> e.key().equals("exp-1")));
-      assertTrue(store.deleteExperiment("exp-1"));
-      assertTrue(store.experiment("exp-1").isEmpty());
+      assertTrue(store.experimentDefinitions().all().stream().anyMatch(e -> e.key().equals("exp-1")));
+      assertTrue(store.experimentDefinitions().delete("exp-1"));
+      assertTrue(store.experimentDefinitions().find("exp-1").isEmpty());
     }
 
     @Test

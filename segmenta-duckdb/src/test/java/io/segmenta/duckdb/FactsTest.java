@@ -10,7 +10,7 @@ import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Measure;
@@ -54,9 +54,9 @@ class FactsTest {
   private static void writeInParts(Store store, Batch all) {
     List<Event> events = all.events();
     int third = events.size() / 3;
-    store.write(new Batch(all.profiles(), events.subList(0, third)));
-    store.write(new Batch(List.of(), events.subList(third, 2 * third)));
-    store.write(new Batch(List.of(), events.subList(2 * third, events.size())));
+    store.profiles().write(new Batch(all.profiles(), events.subList(0, third)));
+    store.profiles().write(new Batch(List.of(), events.subList(third, 2 * third)));
+    store.profiles().write(new Batch(List.of(), events.subList(2 * third, events.size())));
   }
 
   private static Event order(String id, String profile, String anonymous, String at, double revenue, double discount) {
@@ -76,7 +76,7 @@ class FactsTest {
   private static Map<String, List<Value>> sqlValues(Store store, Instant asOf) {
     List<Measure> measures = new ArrayList<>(ComputedTraits.all().values());
     Map<String, List<Value>> out = new TreeMap<>();
-    store.values(EVERYONE, asOf, measures, out::put);
+    store.audiences().values(EVERYONE, asOf, measures, out::put);
     return out;
   }
 
@@ -84,8 +84,8 @@ class FactsTest {
   private static Map<String, List<Value>> referenceValues(Store store, Instant asOf) {
     Evaluator evaluator = Evaluator.strict(asOf, SegmentResolver.NONE);
     Map<String, List<Value>> out = new TreeMap<>();
-    for (String id : store.profileIds()) {
-      ProfileHistory h = store.history(id).orElseThrow();
+    for (String id : store.profiles().profileIds()) {
+      ProfileHistory h = store.profiles().history(id).orElseThrow();
       List<Value> row = new ArrayList<>();
       for (Measure m : ComputedTraits.all().values()) {
         row.add(evaluator.measure(m, h));
@@ -119,9 +119,9 @@ class FactsTest {
     void values_afterBatchesAddToKeptValues_matchTheEvents() {
       try (Store store = open()) {
         writeInParts(store, new RandomShop(11).data(150));
-        store.write(new Batch(List.of(), List.of(session("s1", "r0001", "2025-01-02T10:00:00Z"), session("s2", "r0002", "2024-03-02T10:00:00Z"))));
-        store.write(new Batch(List.of(), List.of(session("s3", "r0001", "2024-12-02T10:00:00Z"), session("s4", "r0002", "2025-05-02T10:00:00Z"))));
-        assertTrue(store.explain(EVERYONE, AFTER).contains("profile_facts"), store.explain(EVERYONE, AFTER));
+        store.profiles().write(new Batch(List.of(), List.of(session("s1", "r0001", "2025-01-02T10:00:00Z"), session("s2", "r0002", "2024-03-02T10:00:00Z"))));
+        store.profiles().write(new Batch(List.of(), List.of(session("s3", "r0001", "2024-12-02T10:00:00Z"), session("s4", "r0002", "2025-05-02T10:00:00Z"))));
+        assertTrue(store.audiences().explain(EVERYONE, AFTER).contains("profile_facts"), store.audiences().explain(EVERYONE, AFTER));
         assertAgree(store, AFTER);
       }
     }
@@ -129,9 +129,9 @@ class FactsTest {
     @Test
     void explain_beforeTheLatestEvent_scansTheEvents() {
       try (Store store = open()) {
-        store.write(new RandomShop(12).data(40));
+        store.profiles().write(new RandomShop(12).data(40));
         Instant inside = Instant.parse("2025-03-01T00:00:00Z");
-        assertFalse(store.explain(EVERYONE, inside).contains("profile_facts"), store.explain(EVERYONE, inside));
+        assertFalse(store.audiences().explain(EVERYONE, inside).contains("profile_facts"), store.audiences().explain(EVERYONE, inside));
         assertAgree(store, inside);
       }
     }
@@ -139,12 +139,12 @@ class FactsTest {
     @Test
     void explain_eventFromTheFuture_scansUntilItsTime() {
       try (Store store = open()) {
-        store.write(new RandomShop(13).data(20));
-        store.write(new Batch(List.of(), List.of(order("future", "r0001", null, "2031-01-01T00:00:00Z", 80, 0))));
-        assertFalse(store.explain(EVERYONE, AFTER).contains("profile_facts"));
+        store.profiles().write(new RandomShop(13).data(20));
+        store.profiles().write(new Batch(List.of(), List.of(order("future", "r0001", null, "2031-01-01T00:00:00Z", 80, 0))));
+        assertFalse(store.audiences().explain(EVERYONE, AFTER).contains("profile_facts"));
         assertAgree(store, AFTER);
         Instant later = Instant.parse("2031-02-01T00:00:00Z");
-        assertTrue(store.explain(EVERYONE, later).contains("profile_facts"));
+        assertTrue(store.audiences().explain(EVERYONE, later).contains("profile_facts"));
         assertAgree(store, later);
       }
     }
@@ -154,12 +154,12 @@ class FactsTest {
       // orders >= 2 needs kept values (an inner join); the windowed conjunct still scans the events: a profile with
       // two old orders and none in the window must not be lost by either.
       try (Store store = open()) {
-        store.write(new Batch(List.of(new Profile("old", List.of(), Map.of()), new Profile("new", List.of(), Map.of())),
+        store.profiles().write(new Batch(List.of(new Profile("old", List.of(), Map.of()), new Profile("new", List.of(), Map.of())),
             List.of(order("o1", "old", null, "2024-01-05T00:00:00Z", 10, 0), order("o2", "old", null, "2024-02-05T00:00:00Z", 10, 0),
                 order("o3", "new", null, "2025-06-01T00:00:00Z", 10, 0))));
         Rule rule = RuleText.parseRule("count(order) >= 1 and count(order in last 30 days) = 0");
-        assertTrue(store.explain(rule, AFTER).contains("profile_facts"));
-        assertEquals(List.of("old"), store.members(rule, AFTER, 0, 10));
+        assertTrue(store.audiences().explain(rule, AFTER).contains("profile_facts"));
+        assertEquals(List.of("old"), store.audiences().members(rule, AFTER, 0, 10));
       }
     }
   }
@@ -169,13 +169,13 @@ class FactsTest {
     @Test
     void values_anonymousOrdersLinkedLater_countForTheProfile() {
       try (Store store = open()) {
-        store.write(new RandomShop(14).data(30));
-        store.write(new Batch(List.of(), List.of(order("a1", null, "anon-1", "2025-01-10T10:00:00Z", 40, 5),
+        store.profiles().write(new RandomShop(14).data(30));
+        store.profiles().write(new Batch(List.of(), List.of(order("a1", null, "anon-1", "2025-01-10T10:00:00Z", 40, 5),
             order("a2", null, "anon-1", "2023-06-01T10:00:00Z", 25, 0))));
-        store.write(new Batch(List.of(new Profile("r0003", List.of(new Identifier("anonymous_id", "anon-1")), Map.of())), List.of()));
+        store.profiles().write(new Batch(List.of(new Profile("r0003", List.of(new Identifier("anonymous_id", "anon-1")), Map.of())), List.of()));
         assertAgree(store, AFTER);
         // An order sent later under the anonymous id alone lands on the profile too.
-        store.write(new Batch(List.of(), List.of(order("a3", null, "anon-1", "2025-02-10T10:00:00Z", 15, 1))));
+        store.profiles().write(new Batch(List.of(), List.of(order("a3", null, "anon-1", "2025-02-10T10:00:00Z", 15, 1))));
         assertAgree(store, AFTER);
       }
     }
@@ -183,11 +183,11 @@ class FactsTest {
     @Test
     void values_afterMergeAndErasure_matchTheEvents() {
       try (Store store = open()) {
-        store.write(new RandomShop(15).data(40));
-        store.merge("r0003", "r0002", "test", Instant.parse("2025-07-01T00:00:00Z"));
-        store.erase("r0005");
+        store.profiles().write(new RandomShop(15).data(40));
+        store.identities().merge("r0003", "r0002", "test", Instant.parse("2025-07-01T00:00:00Z"));
+        store.profiles().erase("r0005");
         assertAgree(store, AFTER);
-        assertFalse(store.profileIds().contains("r0002"));
+        assertFalse(store.profiles().profileIds().contains("r0002"));
       }
     }
   }
@@ -205,7 +205,7 @@ class FactsTest {
         st.execute("DELETE FROM meta WHERE key IN ('facts', 'facts_through')");
       }
       try (Store store = open()) {
-        assertTrue(store.explain(EVERYONE, AFTER).contains("profile_facts"));
+        assertTrue(store.audiences().explain(EVERYONE, AFTER).contains("profile_facts"));
         assertAgree(store, AFTER);
       }
     }
@@ -213,7 +213,7 @@ class FactsTest {
     @Test
     void open_changedDefinitions_rebuildsThem() throws Exception {
       try (Store store = open()) {
-        store.write(new RandomShop(17).data(30));
+        store.profiles().write(new RandomShop(17).data(30));
       }
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("segmenta.duckdb")); Statement st = c.createStatement()) {
         st.execute("UPDATE profile_facts SET order_count = order_count + 100");

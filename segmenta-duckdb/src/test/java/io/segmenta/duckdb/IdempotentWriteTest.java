@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -46,12 +46,12 @@ class IdempotentWriteTest {
   @Test
   void write_sameOrderTwiceInOneBatch_storesItsLinesOnce() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
-      var r = s.write(new Batch(List.of(), List.of(order("m-1", "u-1"), order("m-1", "u-1"))));
+      var r = s.profiles().write(new Batch(List.of(), List.of(order("m-1", "u-1"), order("m-1", "u-1"))));
       assertEquals(1, r.eventsWritten());
       assertEquals(1, count(s, "SELECT count(*) FROM events WHERE event_id = 'm-1'"));
       assertEquals(2, count(s, "SELECT count(*) FROM order_lines WHERE event_id = 'm-1'"), "two lines, not four");
-      assertEquals(2, s.history("u-1").orElseThrow().events().get(0).lines().size());
-      s.write(new Batch(List.of(), List.of(order("m-1", "u-1"))));
+      assertEquals(2, s.profiles().history("u-1").orElseThrow().events().get(0).lines().size());
+      s.profiles().write(new Batch(List.of(), List.of(order("m-1", "u-1"))));
       assertEquals(2, count(s, "SELECT count(*) FROM order_lines"), "a later retry adds nothing either");
     }
   }
@@ -76,7 +76,7 @@ class IdempotentWriteTest {
           for (int i = 0; i < events.size(); i += 20) {
             List<Event> part = new ArrayList<>(events.subList(i, i + 20));
             part.add(events.get(i));
-            s.write(new Batch(List.of(), part));
+            s.profiles().write(new Batch(List.of(), part));
           }
         }));
       }

@@ -8,7 +8,7 @@ import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -60,14 +60,14 @@ class IdentifierRulesTest {
   /** The members SQL selects, checked against the in-memory evaluator over the same profiles. */
   List<String> members(String text) {
     Rule rule = RuleText.parseRule(text);
-    new TypeChecker(store.schema(), SegmentResolver.NONE).check(RuleText.parse(text));
+    new TypeChecker(store.catalog().schema(), SegmentResolver.NONE).check(RuleText.parse(text));
     assertEquals(rule, RuleText.parseRule(RuleText.print(rule)), "text round trip");
     assertEquals(rule, RuleJson.parseRule(RuleJson.print(rule)), "json round trip");
-    List<String> sql = store.members(rule, AT, 0, 100);
+    List<String> sql = store.audiences().members(rule, AT, 0, 100);
     List<String> memory = new ArrayList<>();
     Evaluator e = Evaluator.strict(AT, SegmentResolver.NONE);
-    for (String id : store.profileIds()) {
-      ProfileHistory h = store.history(id).orElseThrow();
+    for (String id : store.profiles().profileIds()) {
+      ProfileHistory h = store.profiles().history(id).orElseThrow();
       if (e.matches(rule, h)) {
         memory.add(id);
       }
@@ -99,7 +99,7 @@ class IdentifierRulesTest {
 
   @Test
   void members_anyOfSeveralIdentifiersOfOneKind() {
-    store.write(new Batch(List.of(new Profile("d", List.of(
+    store.profiles().write(new Batch(List.of(new Profile("d", List.of(
         Identifier.email("d@work.example"), Identifier.email("d@gmail.com")), Map.of())), List.of()));
     assertEquals(List.of("a", "d"), members("identifier.email matches \"gmail\""));
     assertEquals(List.of("b", "d"), members("identifier.email matches \"example\""));
@@ -108,7 +108,7 @@ class IdentifierRulesTest {
 
   @Test
   void check_unknownTraitPointsAtTheIdentifierAndBadKindIsNamed() {
-    TypeChecker checker = new TypeChecker(store.schema(), SegmentResolver.NONE);
+    TypeChecker checker = new TypeChecker(store.catalog().schema(), SegmentResolver.NONE);
     RuleException e = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("email exists")));
     assertTrue(e.getMessage().contains("unknown trait 'email'; an identifier is read as identifier.email (e.g. identifier.email exists)"), e.getMessage());
     ParsedRule bad = RuleText.parse("identifier.E_mail exists");

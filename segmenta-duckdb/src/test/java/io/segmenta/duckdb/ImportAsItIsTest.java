@@ -15,7 +15,7 @@ import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.ingest.Progress;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.value.Value;
 import io.segmenta.testkit.SharedData;
@@ -70,7 +70,7 @@ class ImportAsItIsTest {
         "const.timestamp = 2024-03-01 12:00", "timestamp.format = yyyy-MM-dd HH:mm", "property.url = url"));
     assertEquals(3, r.accepted());
     assertEquals(3, r.written().eventsWritten(), "two rows with the same cells on different lines are two events");
-    List<Event> c1 = store.history("c1").orElseThrow().events();
+    List<Event> c1 = store.profiles().history("c1").orElseThrow().events();
     assertEquals(2, c1.size());
     assertEquals(Instant.parse("2024-03-01T12:00:00Z"), c1.get(0).timestamp());
     assertEquals("page_view", c1.get(0).type());
@@ -83,11 +83,11 @@ class ImportAsItIsTest {
     ImportReport r = run(f, String.join("\n", "target = profiles", "id = @line", "trait.age = Age", "identifier.email = Mail",
         "const.trait.country = DK", "const.identifier.crm = import-7"));
     assertEquals(2, r.written().profilesCreated());
-    ProfileHistory first = store.history("people.csv:2").orElseThrow();
+    ProfileHistory first = store.profiles().history("people.csv:2").orElseThrow();
     assertEquals(Value.of(34), first.profile().trait("age"));
     assertEquals(Value.of("DK"), first.profile().trait("country"));
     assertTrue(first.profile().identifiers().stream().anyMatch(i -> i.kind().equals("email") && i.value().equals("anna@example.com")));
-    assertEquals(Value.of("DK"), store.history("people.csv:3").orElseThrow().profile().trait("country"));
+    assertEquals(Value.of("DK"), store.profiles().history("people.csv:3").orElseThrow().profile().trait("country"));
     ImportReport again = run(f, String.join("\n", "target = profiles", "id = @line", "trait.age = Age", "const.trait.country = DK"));
     assertEquals(0, again.written().profilesCreated(), "line ids are stable: the same file updates the same profiles");
   }
@@ -99,23 +99,23 @@ class ImportAsItIsTest {
     run(f, ';', Mapping.parse("e.map", String.join("\n", "target = events", "profile = @line", "const.type = campaign_contact",
         "const.timestamp = 2024-01-01", "declare.property.subscribed = string", "property.subscribed = y")), Importer.Options.strict());
     Instant at = Instant.parse("2024-02-01T00:00:00Z");
-    assertEquals(List.of("bank.csv:2"), store.members(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1 and age < 35"), at, 0, 10));
+    assertEquals(List.of("bank.csv:2"), store.audiences().members(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1 and age < 35"), at, 0, 10));
   }
 
   @Test
   void run_dateTraitInDateFormat() throws Exception {
     Path f = write("born.csv", "id,born", "a,31/01/1990", "b,01/12/2001");
     run(f, "target = profiles\nid = id\ntrait.birth_date = born\ndate.format = dd/MM/yyyy");
-    assertEquals(Value.of(LocalDate.of(1990, 1, 31)), store.history("a").orElseThrow().profile().trait("birth_date"));
-    assertEquals(Value.of(LocalDate.of(2001, 12, 1)), store.history("b").orElseThrow().profile().trait("birth_date"));
+    assertEquals(Value.of(LocalDate.of(1990, 1, 31)), store.profiles().history("a").orElseThrow().profile().trait("birth_date"));
+    assertEquals(Value.of(LocalDate.of(2001, 12, 1)), store.profiles().history("b").orElseThrow().profile().trait("birth_date"));
   }
 
   @Test
   void run_dateTraitWithoutDateFormatTakesTheDateOfTimestampFormat() throws Exception {
     Path f = write("born.csv", "id,born", "a,31/01/1990 00:00", "b,1990-02-03");
     run(f, "target = profiles\nid = id\ntrait.birth_date = born\ntimestamp.format = dd/MM/yyyy HH:mm");
-    assertEquals(Value.of(LocalDate.of(1990, 1, 31)), store.history("a").orElseThrow().profile().trait("birth_date"));
-    assertEquals(Value.of(LocalDate.of(1990, 2, 3)), store.history("b").orElseThrow().profile().trait("birth_date"), "ISO dates still read");
+    assertEquals(Value.of(LocalDate.of(1990, 1, 31)), store.profiles().history("a").orElseThrow().profile().trait("birth_date"));
+    assertEquals(Value.of(LocalDate.of(1990, 2, 3)), store.profiles().history("b").orElseThrow().profile().trait("birth_date"), "ISO dates still read");
   }
 
   @Test
@@ -138,7 +138,7 @@ class ImportAsItIsTest {
     ImportReport again = run(f, m);
     assertEquals(0, again.written().eventsWritten());
     assertEquals(4, again.written().eventsDuplicate(), "the same file again changes nothing");
-    assertEquals(4, store.stats().events());
+    assertEquals(4, store.profiles().stats().events());
     Path appended = write("sessions.csv", "customer,day,pages,bought", "c1,2024-01-01,3,0", "c1,2024-01-01,5,1", "c1,2024-01-01,5,1",
         "c1,2024-01-01,5,1", "c1,2024-01-02,1,0");
     ImportReport grown = run(appended, m);
@@ -172,7 +172,7 @@ class ImportAsItIsTest {
     run(write("a.csv", "customer,at", "c1,2024-01-01"), m);
     ImportReport b = run(write("b.csv", "customer,at", "c1,2024-01-01"), m);
     assertEquals(1, b.written().eventsWritten());
-    assertEquals(List.of("a.csv:2", "b.csv:2"), store.history("c1").orElseThrow().events().stream().map(Event::id).sorted().toList());
+    assertEquals(List.of("a.csv:2", "b.csv:2"), store.profiles().history("c1").orElseThrow().events().stream().map(Event::id).sorted().toList());
   }
 
   @Test
@@ -188,7 +188,7 @@ class ImportAsItIsTest {
     Path f = write("v.csv", "customer", "c1");
     var e = assertThrows(UserException.class, () -> run(f, "target = events\nprofile = customer\ntype = page_view\nconst.timestamp = yesterday"));
     assertTrue(e.getMessage().startsWith("m.map:4: const.timestamp: expected a timestamp"), e.getMessage());
-    assertEquals(0, store.stats().events());
+    assertEquals(0, store.profiles().stats().events());
   }
 
   @Test
@@ -213,7 +213,7 @@ class ImportAsItIsTest {
     var viaLink = assertThrows(UserException.class, () -> run(f, ',', m, new Importer.Options(true, link, Progress.NONE)));
     assertTrue(viaLink.getMessage().contains("is the file being imported"), viaLink.getMessage());
     assertEquals("customer,at\nc1,2024-01-01\nc2,never\n", Files.readString(f));
-    assertEquals(0, store.stats().events());
+    assertEquals(0, store.profiles().stats().events());
   }
 
   @Test
@@ -230,9 +230,9 @@ class ImportAsItIsTest {
         "property.subscribed = y")), Importer.Options.strict());
     assertEquals(41_188, e.written().eventsWritten(), "every row is an event: none is taken for another");
     Instant at = Instant.parse("2011-01-01T00:00:00Z");
-    assertEquals(4_640, store.count(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1"), at), "4,640 yes (REFERENCE_RESULTS 6)");
-    long students = store.count(RuleText.parseRule("job = \"student\""), at);
-    long studentYes = store.count(RuleText.parseRule("job = \"student\" and count(campaign_contact where subscribed = \"yes\") >= 1"), at);
+    assertEquals(4_640, store.audiences().count(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1"), at), "4,640 yes (REFERENCE_RESULTS 6)");
+    long students = store.audiences().count(RuleText.parseRule("job = \"student\""), at);
+    long studentYes = store.audiences().count(RuleText.parseRule("job = \"student\" and count(campaign_contact where subscribed = \"yes\") >= 1"), at);
     assertEquals(0.3143, (double) studentYes / students, 5e-5, "students' yes-rate (REFERENCE_RESULTS 6)");
   }
 
@@ -249,6 +249,6 @@ class ImportAsItIsTest {
     ImportReport again = run(ab.get(), ',', m, Importer.Options.strict());
     assertEquals(0, again.written().eventsWritten());
     assertEquals(294_478, again.written().eventsDuplicate());
-    assertFalse(again.written().eventsDuplicate() > store.stats().events());
+    assertFalse(again.written().eventsDuplicate() > store.profiles().stats().events());
   }
 }

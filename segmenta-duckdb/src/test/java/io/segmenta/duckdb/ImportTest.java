@@ -13,7 +13,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.testkit.ShopGenerator;
 import java.io.BufferedWriter;
@@ -67,13 +67,13 @@ class ImportTest {
     void run_semicolonsQuotesAndMappingFile() {
       ImportReport r = csv("customers-semicolon.csv", StandardCharsets.UTF_8, Mapping.read(resource("customers.map")), Importer.Options.strict());
       assertEquals(2, r.accepted());
-      ProfileHistory k1 = store.history("k1").orElseThrow();
+      ProfileHistory k1 = store.profiles().history("k1").orElseThrow();
       assertEquals(Value.of("Aarhus; C"), k1.profile().trait("city"), "a separator inside quotes stays in the cell");
       assertEquals(Value.of(34), k1.profile().trait("age"));
       assertEquals(Value.ofStrings(List.of("travel", "fitness")), k1.profile().trait("interests"));
       assertEquals("anna@example.com", k1.profile().identifiers().get(0).value(), "e-mails are normalised");
-      assertEquals(Value.of("Køge"), store.history("k2").orElseThrow().profile().trait("city"));
-      assertTrue(store.history("k2").orElseThrow().profile().trait("age").isNull(), "an empty cell is a missing trait");
+      assertEquals(Value.of("Køge"), store.profiles().history("k2").orElseThrow().profile().trait("city"));
+      assertTrue(store.profiles().history("k2").orElseThrow().profile().trait("age").isNull(), "an empty cell is a missing trait");
     }
 
     @Test
@@ -81,16 +81,16 @@ class ImportTest {
       Mapping m = Mapping.read(resource("customers.map"));
       ImportException e = assertThrows(ImportException.class, () -> csv("customers-latin1.csv", StandardCharsets.UTF_8, m, Importer.Options.strict()));
       assertTrue(e.getMessage().contains("customers-latin1.csv:2") && e.getMessage().contains("--encoding latin-1"), e.getMessage());
-      assertEquals(0, store.stats().profiles());
+      assertEquals(0, store.profiles().stats().profiles());
       csv("customers-latin1.csv", StandardCharsets.ISO_8859_1, m, Importer.Options.strict());
-      assertEquals(Value.of("København"), store.history("k3").orElseThrow().profile().trait("city"));
+      assertEquals(Value.of("København"), store.profiles().history("k3").orElseThrow().profile().trait("city"));
     }
 
     @Test
     void run_flagsOverrideTheMappingFile() {
       Mapping m = Mapping.withPairs(Mapping.read(resource("customers.map")), List.of("trait.region=By"));
       csv("customers-semicolon.csv", StandardCharsets.UTF_8, m, Importer.Options.strict());
-      assertEquals(Value.of("Aarhus; C"), store.history("k1").orElseThrow().profile().trait("region"));
+      assertEquals(Value.of("Aarhus; C"), store.profiles().history("k1").orElseThrow().profile().trait("region"));
     }
 
     @Test
@@ -99,8 +99,8 @@ class ImportTest {
       assertEquals(2, e.total());
       assertTrue(e.getMessage().contains("events-bad.csv:3, column total: expected a number such as 12.5, got 'abc'"), e.getMessage());
       assertTrue(e.getMessage().contains("events-bad.csv:4, column at: expected a timestamp"), e.getMessage());
-      assertEquals(0, store.stats().events(), "nothing is written when a file is refused");
-      assertEquals(0, store.stats().profiles());
+      assertEquals(0, store.profiles().stats().events(), "nothing is written when a file is refused");
+      assertEquals(0, store.profiles().stats().profiles());
     }
 
     @Test
@@ -109,7 +109,7 @@ class ImportTest {
       ImportReport r = csv("events-bad.csv", StandardCharsets.UTF_8, Mapping.read(resource("events.map")), new Importer.Options(true, rejects, io.segmenta.core.ingest.Progress.NONE));
       assertEquals(2, r.accepted());
       assertEquals(2, r.rejected());
-      assertEquals(2, store.stats().events());
+      assertEquals(2, store.profiles().stats().events());
       List<String> lines = Files.readAllLines(rejects);
       assertEquals(3, lines.size(), String.join("\n", lines));
       assertTrue(lines.get(1).startsWith("3,\"total\",\"expected a number"), lines.get(1));
@@ -123,7 +123,7 @@ class ImportTest {
       ImportReport again = csv("events-good.csv", StandardCharsets.UTF_8, m, Importer.Options.strict());
       assertEquals(0, again.written().eventsWritten());
       assertEquals(2, again.written().eventsDuplicate());
-      assertEquals(2, store.stats().events());
+      assertEquals(2, store.profiles().stats().events());
     }
 
     @Test
@@ -157,9 +157,9 @@ class ImportTest {
       }
       Importer.runJsonLines(file, store, Importer.Options.strict());
       try (Store direct = DuckDb.open(StoreConfig.resolve(dir.resolve("direct"), "1GB", 2, Map.of()))) {
-        direct.write(new Batch(profiles, events));
+        direct.profiles().write(new Batch(profiles, events));
         for (Profile p : profiles) {
-          assertEquals(direct.history(p.id()).orElseThrow(), store.history(p.id()).orElseThrow(), p.id());
+          assertEquals(direct.profiles().history(p.id()).orElseThrow(), store.profiles().history(p.id()).orElseThrow(), p.id());
         }
       }
     }
@@ -171,7 +171,7 @@ class ImportTest {
       ImportException e = assertThrows(ImportException.class, () -> Importer.runJsonLines(file, store, Importer.Options.strict()));
       assertTrue(e.getMessage().contains("bad.jsonl:2, column traits.age: expected a number"), e.getMessage());
       assertTrue(e.getMessage().contains("bad.jsonl:3: not valid JSON"), e.getMessage());
-      assertEquals(0, store.stats().profiles());
+      assertEquals(0, store.profiles().stats().profiles());
     }
   }
 
@@ -189,9 +189,9 @@ class ImportTest {
         r = Importer.run(src, Mapping.read(resource("events.map")), store, Importer.Options.strict());
       }
       assertEquals(10, r.accepted());
-      assertEquals(10, store.stats().events());
-      assertEquals(3, store.stats().profiles());
-      Event e = store.history("k1").orElseThrow().events().get(0);
+      assertEquals(10, store.profiles().stats().events());
+      assertEquals(3, store.profiles().stats().profiles());
+      Event e = store.profiles().history("k1").orElseThrow().events().get(0);
       assertEquals(Value.of(2.5), e.property("revenue"));
     }
 

@@ -13,7 +13,7 @@ import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.testkit.SharedData;
@@ -59,18 +59,18 @@ class LandingPageTest {
       try (CsvSource src = new CsvSource(countries.get(), ',', '"', StandardCharsets.UTF_8, true)) {
         assertEquals(290_584, Importer.run(src, country, store, Importer.Options.strict()).accepted());
       }
-      assertEquals(290_584, store.stats().profiles());
+      assertEquals(290_584, store.profiles().stats().profiles());
 
       Experiment e = ExperimentJson.parse("{\"key\": \"landing-page\", \"variants\": [\"control\", \"treatment\"],"
           + " \"metrics\": [{\"name\": \"converted\", \"definition\": \"count(experiment_viewed where converted = 1 and (" + MATCHED.replace("\"", "\\\"") + ")) >= 1\"}],"
           + " \"exposureFilter\": \"" + MATCHED.replace("\"", "\\\"") + "\", \"window\": \"30d\"}");
-      store.saveExperiment(e);
+      store.experimentDefinitions().save(e);
       Map<String, Rule> byCountry = new LinkedHashMap<>();
       for (String c : new String[] {"US", "UK", "CA"}) {
         byCountry.put(c, RuleText.parseRule("country = \"" + c + "\""));
       }
       Instant asOf = Instant.parse("2017-02-01T00:00:00Z");
-      Analysis.Report r = Analysis.analyse(store, store.experiment("landing-page").orElseThrow(), byCountry, asOf, Analysis.Options.DEFAULT);
+      Analysis.Report r = Analysis.analyse(store.experimentReads(), store.experimentDefinitions().find("landing-page").orElseThrow(), byCountry, asOf, Analysis.Options.DEFAULT);
 
       assertEquals(145_274, r.units().get(0).units(), "control users");
       assertEquals(145_310, r.units().get(1).units(), "treatment users");

@@ -7,7 +7,7 @@ import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
@@ -81,12 +81,12 @@ class OnlineRetailTest {
   @Test
   @Order(2)
   void rawFigures_matchThePublishedOnes() {
-    StoreStats s = store.stats();
+    StoreStats s = store.profiles().stats();
     assertEquals(541_909, s.orderLines(), "every row is a line of an order or a cancellation");
     assertEquals(4_372, s.profiles(), "customers");
     assertEquals(25_900, s.events(), "invoices");
     assertEquals(3_836L, s.eventsByType().get("return"), "cancellation invoices");
-    assertEquals(38, store.propertyValues("country", 1000).size(), "countries");
+    assertEquals(38, store.profiles().propertyValues("country", 1000).size(), "countries");
   }
 
   @Test
@@ -97,7 +97,7 @@ class OnlineRetailTest {
         measure("count(order_line " + clean + ")"),
         measure("sum(order_line.line_total " + clean + ")"),
         measure("count_distinct(order_line.order_id " + clean + ")"));
-    Totals t = store.totals(RuleText.parseRule("count(order_line " + clean + ") >= 1"), AS_OF, measures);
+    Totals t = store.audiences().totals(RuleText.parseRule("count(order_line " + clean + ") >= 1"), AS_OF, measures);
     assertEquals(4_338, t.members(), "customers after cleaning");
     assertEquals(397_884.0, t.sums().get(0), "lines after cleaning");
     assertEquals(8_911_407.90, Math.round(t.sums().get(1) * 100) / 100.0, "revenue after cleaning");
@@ -107,7 +107,7 @@ class OnlineRetailTest {
   @Test
   @Order(3)
   void cohorts_firstThreeCohortSizesMatchPipelineB() {
-    var cells = store.cohorts("order", AS_OF);
+    var cells = store.activity().cohorts("order", AS_OF);
     java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
     cells.stream().filter(c -> c.monthsSince() == 0).forEach(c -> sizes.put(c.cohort(), c.customers()));
     assertEquals(885L, sizes.get("2010-12"));
@@ -129,8 +129,8 @@ class OnlineRetailTest {
     assertEquals(0, again.written().eventsWritten());
     assertEquals(25_900, again.written().eventsDuplicate());
     assertEquals(0, again.written().profilesCreated());
-    assertEquals(541_909, store.stats().orderLines());
-    assertEquals(4_372, store.stats().profiles());
+    assertEquals(541_909, store.profiles().stats().orderLines());
+    assertEquals(4_372, store.profiles().stats().profiles());
   }
 
   /**
@@ -142,7 +142,7 @@ class OnlineRetailTest {
   @Order(5)
   void recommendations_personalBeatsPopularityOnRecallAt10() {
     List<io.segmenta.core.port.Interaction> purchases = new java.util.ArrayList<>();
-    store.interactions("order_line", Instant.EPOCH, AS_OF, purchases::add);
+    store.activity().interactions("order_line", Instant.EPOCH, AS_OF, purchases::add);
     io.segmenta.ml.recommend.Evaluation.Report r = io.segmenta.ml.recommend.Evaluation.timeSplit(purchases,
         Instant.parse("2011-09-01T00:00:00Z"), 10, io.segmenta.ml.recommend.Recommender.Options.DEFAULT);
     System.out.println("Online Retail recommendations (" + purchases.size() + " purchased lines, model built in "

@@ -1,6 +1,6 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.core.realtime.RealtimeSegments;
 import io.segmenta.core.rule.Rule;
@@ -61,7 +61,7 @@ class RealtimeAgreementTest {
     List<Instant> checkpoints = List.of(end.minus(Duration.ofDays(300)), end.minus(Duration.ofDays(120)), end.minus(Duration.ofDays(45)),
         end.minus(Duration.ofHours(30)), end);
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()))) {
-      store.write(new Batch(profiles, events));
+      store.profiles().write(new Batch(profiles, events));
       Map<String, Rule> rules = new LinkedHashMap<>();
       RULES.forEach((k, v) -> rules.put(k, RuleText.parseRule(v)));
       RealtimeSegments rt = new RealtimeSegments(SegmentResolver.NONE, id -> Optional.empty(), 10_000);
@@ -78,7 +78,7 @@ class RealtimeAgreementTest {
         }
         timeExits += count(rt.advance(cp), false);
         for (Map.Entry<String, Rule> r : rules.entrySet()) {
-          Set<String> batch = new HashSet<>(store.members(r.getValue(), cp, 0, 1_000_000));
+          Set<String> batch = new HashSet<>(store.audiences().members(r.getValue(), cp, 0, 1_000_000));
           assertEquals(batch, rt.members(r.getKey()), r.getKey() + " at " + cp);
         }
       }

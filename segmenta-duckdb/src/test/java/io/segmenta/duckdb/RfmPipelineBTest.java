@@ -7,7 +7,7 @@ import io.segmenta.core.ingest.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rfm.QuantileScores;
 import io.segmenta.core.rfm.Rfm;
 import io.segmenta.core.rule.Measure;
@@ -51,7 +51,7 @@ class RfmPipelineBTest {
       System.out.println(r.notes());
       String clean = " where unit_price != 0";
       // After pipeline B's cleaning: 392,692 lines of 4,338 customers.
-      var totals = store.totals(RuleText.parseRule("count(order_line" + clean + ") >= 1"), Instant.parse("2012-01-01T00:00:00Z"),
+      var totals = store.audiences().totals(RuleText.parseRule("count(order_line" + clean + ") >= 1"), Instant.parse("2012-01-01T00:00:00Z"),
           List.of(measure("count(order_line" + clean + ")")));
       assertEquals(4_338, totals.members());
       assertEquals(392_692.0, totals.sums().get(0));

@@ -8,7 +8,7 @@ import io.segmenta.core.pnl.Flag;
 import io.segmenta.core.pnl.Margins;
 import io.segmenta.core.pnl.SampleSize;
 import io.segmenta.core.pnl.SegmentValue;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rfm.Rfm;
 import io.segmenta.core.rfm.RfmGroups;
 import io.segmenta.core.rule.Rule;
@@ -77,7 +77,7 @@ class SegmentValueTest {
       SegmentValue.Worth r = worth("returners");
       Set<String> planted = truth.stream().filter(t -> t.personas().contains(ShopGenerator.Persona.RETURNER))
           .map(ShopGenerator.Truth::profileId).collect(Collectors.toSet());
-      Set<String> found = new HashSet<>(store.members(SEGMENTS.get("returners"), asOf, 0, Integer.MAX_VALUE));
+      Set<String> found = new HashSet<>(store.audiences().members(SEGMENTS.get("returners"), asOf, 0, Integer.MAX_VALUE));
       Set<String> hit = new HashSet<>(found);
       hit.retainAll(planted);
       assertTrue(r.customerShare() >= 0.05 && r.customerShare() <= 0.13, "share " + r.customerShare());
@@ -133,9 +133,9 @@ class SegmentValueTest {
     var measures = java.util.List.of(
         ((Rule.MeasureRule) RuleText.parseRule("sum(order.revenue in last 365 days) exists")).measure(),
         ((Rule.MeasureRule) RuleText.parseRule("days_since(session) exists")).measure());
-    var st = store.segmentTotals(SEGMENTS, asOf, measures, List.of());
+    var st = store.audiences().segmentTotals(SEGMENTS, asOf, measures, List.of());
     for (var e : SEGMENTS.entrySet()) {
-      var one = store.totals(e.getValue(), asOf, measures);
+      var one = store.audiences().totals(e.getValue(), asOf, measures);
       var many = st.totals().get(e.getKey());
       assertEquals(one.members(), many.members(), e.getKey());
       for (int i = 0; i < measures.size(); i++) {
@@ -147,8 +147,8 @@ class SegmentValueTest {
     var names = st.names();
     for (int i = 0; i < names.size(); i++) {
       for (int j = 0; j < names.size(); j++) {
-        Set<Long> a = java.util.Arrays.stream(store.memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
-        a.retainAll(java.util.Arrays.stream(store.memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
+        Set<Long> a = java.util.Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
+        a.retainAll(java.util.Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
         assertEquals(a.size(), st.both()[i][j], names.get(i) + " & " + names.get(j));
       }
     }
@@ -166,15 +166,15 @@ class SegmentValueTest {
 
   @Test
   void rfm_scoresAndBuiltInSegments() {
-    Segments segments = new Segments(store, Clock.systemUTC());
+    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
     Rfm.Result r = Rfm.score(store, asOf, Rfm.Spec.standard(), segments);
-    long customers = store.count(RuleText.parseRule("orders >= 1"), asOf);
+    long customers = store.audiences().count(RuleText.parseRule("orders >= 1"), asOf);
     assertEquals(customers, r.rows().size());
     assertEquals(customers, r.groupSizes().values().stream().mapToLong(Long::longValue).sum());
     for (String g : RfmGroups.NAMES) {
-      assertEquals(r.groupSizes().get(g), store.count(segments.ruleOf(RfmGroups.segmentName(g)), asOf), g);
+      assertEquals(r.groupSizes().get(g), store.audiences().count(segments.ruleOf(RfmGroups.segmentName(g)), asOf), g);
     }
-    assertEquals(asOf, store.scoredAt("rfm_group").orElseThrow());
+    assertEquals(asOf, store.scores().scoredAt("rfm_group").orElseThrow());
     assertTrue(r.groupSizes().get("Champions") > 0 && r.groupSizes().get("Lost") > 0, r.groupSizes().toString());
     // Champions buy more recently and more than the Lost, on average.
     double champions = r.rows().stream().filter(x -> x.group().equals("Champions")).mapToDouble(Rfm.Row::frequency).average().orElseThrow();
@@ -185,8 +185,8 @@ class SegmentValueTest {
   @Test
   void countSample_estimatesTheCount() {
     Rule r = SEGMENTS.get("not-students");
-    long exact = store.count(r, asOf);
-    long estimate = store.countSample(r, asOf, 4);
+    long exact = store.audiences().count(r, asOf);
+    long estimate = store.audiences().countSample(r, asOf, 4);
     assertTrue(Math.abs(estimate - exact) < 0.1 * exact, estimate + " vs " + exact);
   }
 }

@@ -1,6 +1,6 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.testkit.ShopGenerator;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,7 +12,7 @@ record ShopFixture(Store store, List<ShopGenerator.Truth> truth, Instant asOf) {
   static ShopFixture load(Path dir, int customers) {
     Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
     ShopGenerator shop = ShopGenerator.standard();
-    List<ShopGenerator.Truth> truth = shop.generate(0, customers, 2_000, store::write);
+    List<ShopGenerator.Truth> truth = shop.generate(0, customers, 2_000, store.profiles()::write);
     return new ShopFixture(store, truth, shop.asOf());
   }
 }

@@ -15,7 +15,7 @@ import io.segmenta.core.ingest.SegmentSpec.Translation;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.port.ViolationCount;
 import io.segmenta.core.rule.RuleText;
@@ -41,13 +41,13 @@ class TrackingStoreTest {
   static Translation send(Store s, String batch) throws Exception {
     List<JsonNode> ms = new ArrayList<>();
     JSON.readTree(batch).forEach(ms::add);
-    Translation t = SegmentSpec.translate(ms, null, true, s.schema(), NOW, Policy.LENIENT);
+    Translation t = SegmentSpec.translate(ms, null, true, s.catalog().schema(), NOW, Policy.LENIENT);
     assertTrue(t.ok(), t.problems().toString());
-    t.newTraits().forEach(s::declareTrait);
-    t.newProperties().forEach((name, def) -> s.declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
-    s.write(new Batch(t.profiles(), t.events()));
+    t.newTraits().forEach(s.catalog()::declareTrait);
+    t.newProperties().forEach((name, def) -> s.catalog().declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
+    s.profiles().write(new Batch(t.profiles(), t.events()));
     Stitching.apply(s, t.profiles(), NOW);
-    s.recordViolations("web", t.violations(), NOW);
+    s.violationLog().recordViolations("web", t.violations(), NOW);
     return t;
   }
 
@@ -67,7 +67,7 @@ class TrackingStoreTest {
           + " \"revenue\": \"lots\", \"seq\": 5, \"select\": \"x\", \"type\": \"t\", \"scores\": [1, 2], \"products\": [{\"product_id\": \"p\", \"price\": 4, \"brand\": \"B\"}]}}]");
     }
     try (Store s = open()) {
-      Event e = s.history("u-1").orElseThrow().events().get(0);
+      Event e = s.profiles().history("u-1").orElseThrow().events().get(0);
       assertEquals(Value.of(5), e.property("seq_"));
       assertEquals(new Value.Str("x"), e.property("select_"));
       assertEquals(new Value.Str("t"), e.property("type_"));
@@ -75,13 +75,13 @@ class TrackingStoreTest {
       assertEquals(new Value.Str("lots"), e.extras().get("properties.revenue"));
       assertEquals(Value.ofList(List.of(Value.of(1), Value.of(2))), e.extras().get("properties.scores"));
       assertTrue(e.extras().containsKey("properties.products"), e.extras().toString());
-      assertEquals(1, s.count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+      assertEquals(1, s.audiences().count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
       Path file = dir.resolve("export.jsonl");
       Files.writeString(file, Importer.toJsonLine(e) + "\n");
       try (Store other = DuckDb.open(StoreConfig.resolve(dir.resolve("other"), "256MB", 1, Map.of()))) {
         declareSameNames(other);
         Importer.runJsonLines(file, other, Importer.Options.strict());
-        assertEquals(e.extras(), other.history("u-1").orElseThrow().events().get(0).extras(), "extras survive export and import");
+        assertEquals(e.extras(), other.profiles().history("u-1").orElseThrow().events().get(0).extras(), "extras survive export and import");
       }
     }
   }
@@ -92,14 +92,14 @@ class TrackingStoreTest {
       for (int i = 0; i < 3; i++) {
         send(s, "[{\"type\": \"identify\", \"userId\": \"u-" + i + "\", \"messageId\": \"i-" + i + "\", \"traits\": {\"age\": \"old-" + i + "\"}}]");
       }
-      s.recordViolations("app", List.of(new Violation(0, "order", "properties.revenue", "number", "'x'")), NOW);
-      List<ViolationCount> all = s.violations(null, 10);
+      s.violationLog().recordViolations("app", List.of(new Violation(0, "order", "properties.revenue", "number", "'x'")), NOW);
+      List<ViolationCount> all = s.violationLog().violations(null, 10);
       assertEquals(2, all.size(), all.toString());
       ViolationCount age = all.get(0);
       assertEquals(List.of("web", "identify", "traits.age", "number", 3L, "'old-2'"),
           List.of(age.source(), age.eventType(), age.field(), age.expected(), age.count(), age.example()));
-      assertEquals(1, s.violations("app", 10).size());
-      assertEquals(new Value.Str("old-1"), s.history("u-1").orElseThrow().events().get(0).extras().get("traits.age"), "kept with the identify event");
+      assertEquals(1, s.violationLog().violations("app", 10).size());
+      assertEquals(new Value.Str("old-1"), s.profiles().history("u-1").orElseThrow().events().get(0).extras().get("traits.age"), "kept with the identify event");
     }
   }
 
@@ -107,10 +107,10 @@ class TrackingStoreTest {
   void recordViolations_sameBatchTwice_countsOnce() throws Exception {
     try (Store s = open()) {
       List<Violation> v = List.of(new Violation(0, "order", "properties.revenue", "number", "'x'"));
-      s.recordViolations("app", v, NOW, "record-1");
-      s.recordViolations("app", v, NOW, "record-1");
-      s.recordViolations("app", v, NOW.plusSeconds(1), "record-2");
-      assertEquals(2L, s.violations("app", 10).get(0).count(), "a replayed record counts nothing more");
+      s.violationLog().recordViolations("app", v, NOW, "record-1");
+      s.violationLog().recordViolations("app", v, NOW, "record-1");
+      s.violationLog().recordViolations("app", v, NOW.plusSeconds(1), "record-2");
+      assertEquals(2L, s.violationLog().violations("app", 10).get(0).count(), "a replayed record counts nothing more");
     }
   }
 
@@ -124,7 +124,7 @@ class TrackingStoreTest {
           () -> Importer.runJsonLines(file, s, Importer.Options.strict()));
       assertTrue(e.getMessage().contains("events.jsonl:2, column timestamp: expected an instant between 1900-01-01T00:00:00Z and 2199-12-31T23:59:59Z"),
           e.getMessage());
-      assertEquals(0, s.stats().events(), "nothing of a refused file is written");
+      assertEquals(0, s.profiles().stats().events(), "nothing of a refused file is written");
     }
   }
 
@@ -133,13 +133,13 @@ class TrackingStoreTest {
     try (Store s = open()) {
       send(s, "[{\"type\": \"identify\", \"anonymousId\": \"anon-9\", \"traits\": {\"city\": \"Odense\", \"gender\": \"f\"}},"
           + " {\"type\": \"page\", \"anonymousId\": \"anon-9\", \"messageId\": \"p-9\", \"properties\": {\"url\": \"https://shop.example/\"}}]");
-      assertEquals(new Value.Str("Odense"), s.history("anon-9").orElseThrow().profile().trait("city"), "the visitor's traits wait");
+      assertEquals(new Value.Str("Odense"), s.profiles().history("anon-9").orElseThrow().profile().trait("city"), "the visitor's traits wait");
       send(s, "[{\"type\": \"identify\", \"userId\": \"u-9\", \"anonymousId\": \"anon-9\", \"traits\": {\"email\": \"nine@example.com\", \"city\": \"Aarhus\"}}]");
-      ProfileHistory h = s.history("u-9").orElseThrow();
+      ProfileHistory h = s.profiles().history("u-9").orElseThrow();
       assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"), "the customer's own trait wins");
       assertEquals(new Value.Str("f"), h.profile().trait("gender"), "the visitor's trait reached the customer");
       assertTrue(h.events().stream().anyMatch(e -> e.id().equals("p-9")), "the visitor's page view is the customer's");
-      assertTrue(s.history("anon-9").isEmpty(), "the visitor's profile was merged away");
+      assertTrue(s.profiles().history("anon-9").isEmpty(), "the visitor's profile was merged away");
     }
   }
 }

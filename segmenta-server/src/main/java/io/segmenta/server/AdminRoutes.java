@@ -17,7 +17,7 @@ import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Erasure;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.ParsedRule;
@@ -114,7 +114,7 @@ final class AdminRoutes {
   }
 
   private Segments segments() {
-    return new Segments(store, clock);
+    return new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
   }
 
   private Instant asOf(Context ctx) {
@@ -142,29 +142,29 @@ final class AdminRoutes {
       o.put("description", d.description());
     }
     o.put("updatedAt", d.updatedAt().toString());
-    boolean rt = store.realtimeSegments().contains(d.name());
+    boolean rt = store.membership().realtimeSegments().contains(d.name());
     o.put("realtime", rt);
     if (withSize) {
-      o.put("size", rt ? feed.members(d.name()).size() : store.count(RuleText.parseRule(d.rule()), clock.instant()));
+      o.put("size", rt ? feed.members(d.name()).size() : store.audiences().count(RuleText.parseRule(d.rule()), clock.instant()));
     }
     return o;
   }
 
   private SegmentDefinition segment(Context ctx) {
     String name = ctx.pathParam("name");
-    return store.segment(name).orElseThrow(() -> new Http.Failure(404, "there is no segment '" + name + "'"));
+    return store.segmentDefinitions().find(name).orElseThrow(() -> new Http.Failure(404, "there is no segment '" + name + "'"));
   }
 
   private void listSegments(Context ctx) {
     ArrayNode a = Http.JSON.createArrayNode();
-    store.segments().forEach(d -> a.add(segmentJson(d, true)));
+    store.segmentDefinitions().all().forEach(d -> a.add(segmentJson(d, true)));
     Http.json(ctx, 200, a);
   }
 
   private void createSegment(Context ctx) {
     JsonNode b = Http.body(ctx, 256 * 1024);
     String name = Http.text(b, "name");
-    if (store.segment(name).isPresent()) {
+    if (store.segmentDefinitions().find(name).isPresent()) {
       throw new Http.Failure(409, "segment '" + name + "' exists; replace it with PUT /admin/segments/" + name);
     }
     SegmentDefinition d = segments().save(name, ruleText(b), b.hasNonNull("description") ? b.get("description").asText() : null);
@@ -175,11 +175,11 @@ final class AdminRoutes {
   /** {@code "realtime": true} in a segment's body keeps its membership current on every event. */
   private void realtime(SegmentDefinition d, JsonNode b) {
     boolean on = b.path("realtime").asBoolean(false);
-    boolean was = store.realtimeSegments().contains(d.name());
+    boolean was = store.membership().realtimeSegments().contains(d.name());
     if (was) {
       feed.untrack(d.name());
     }
-    store.setRealtime(d.name(), on);
+    store.membership().setRealtime(d.name(), on);
     if (on) {
       feed.track(d);
     }
@@ -207,11 +207,11 @@ final class AdminRoutes {
 
   private void deleteSegment(Context ctx) {
     String name = ctx.pathParam("name");
-    if (store.realtimeSegments().contains(name)) {
+    if (store.membership().realtimeSegments().contains(name)) {
       feed.untrack(name);
-      store.setRealtime(name, false);
+      store.membership().setRealtime(name, false);
     }
-    if (!store.deleteSegment(name)) {
+    if (!store.segmentDefinitions().delete(name)) {
       throw new Http.Failure(404, "there is no segment '" + name + "'");
     }
     ctx.status(204);
@@ -221,7 +221,7 @@ final class AdminRoutes {
     SegmentDefinition d = segment(ctx);
     int offset = Http.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = Http.intParam(ctx, "limit", 100, 1, 10_000);
-    List<String> ids = store.members(RuleText.parseRule(d.rule()), asOf(ctx), offset, limit);
+    List<String> ids = store.audiences().members(RuleText.parseRule(d.rule()), asOf(ctx), offset, limit);
     ObjectNode o = Http.JSON.createObjectNode().put("segment", d.name()).put("offset", offset).put("limit", limit);
     ids.forEach(o.putArray("members")::add);
     if (ids.size() == limit) {
@@ -235,13 +235,13 @@ final class AdminRoutes {
     String t = ctx.queryParam("traits");
     List<String> traits = t == null || t.isBlank() ? List.of() : List.of(t.split(","));
     for (String name : traits) {
-      if (store.schema().trait(name).isEmpty()) {
+      if (store.catalog().schema().trait(name).isEmpty()) {
         throw new Http.Failure(400, "unknown trait '" + name + "' in ?traits");
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Purpose purpose = Purpose.parse(ctx.queryParam("purpose") == null ? "analytics" : ctx.queryParam("purpose"));
-    store.export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m));
+    store.audiences().export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m));
     ctx.status(200).contentType("application/x-ndjson").result(out.toByteArray());
   }
 
@@ -279,7 +279,7 @@ final class AdminRoutes {
     Rule rule = segments().check(ruleText(b)).rule();
     Instant at = b.hasNonNull("asOf") ? instant("asOf", b.get("asOf").asText()) : clock.instant();
     int sample = Http.intParam(ctx, "sample", 1, 1, 1000);
-    long n = sample == 1 ? store.count(rule, at) : store.countSample(rule, at, sample);
+    long n = sample == 1 ? store.audiences().count(rule, at) : store.audiences().countSample(rule, at, sample);
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("count", n).put("sampled", sample > 1).put("asOf", at.toString()));
   }
 
@@ -287,9 +287,9 @@ final class AdminRoutes {
   private String profileId(Context ctx) {
     String key = ctx.pathParam("id");
     String by = ctx.queryParam("by");
-    String id = by == null ? key : store.findProfile(by.toLowerCase(Locale.ROOT), key)
+    String id = by == null ? key : store.profiles().findProfile(by.toLowerCase(Locale.ROOT), key)
         .orElseThrow(() -> new Http.Failure(404, "no profile has that " + by));
-    if (store.history(id).isEmpty()) {
+    if (store.profiles().history(id).isEmpty()) {
       throw new Http.Failure(404, "there is no such profile");
     }
     return id;
@@ -300,7 +300,7 @@ final class AdminRoutes {
     Instant since = ctx.queryParam("since") == null ? Instant.EPOCH : instant("since", ctx.queryParam("since"));
     int limit = Http.intParam(ctx, "limit", 1000, 1, 100_000);
     ArrayNode a = Http.JSON.createArrayNode();
-    store.membershipChanges(d.name(), ctx.queryParam("profile"), since, limit).forEach(c -> a.add(Webhooks.json(c)));
+    store.membership().membershipChanges(d.name(), ctx.queryParam("profile"), since, limit).forEach(c -> a.add(Webhooks.json(c)));
     Http.json(ctx, 200, a);
   }
 
@@ -331,7 +331,7 @@ final class AdminRoutes {
     Set<String> segs = new TreeSet<>();
     b.path("segments").forEach(x -> segs.add(x.asText()));
     for (String sname : segs) {
-      if (!store.realtimeSegments().contains(sname)) {
+      if (!store.membership().realtimeSegments().contains(sname)) {
         throw new Http.Failure(400, "'" + sname + "' is not a real-time segment; mark it with \"realtime\": true first");
       }
     }
@@ -355,19 +355,19 @@ final class AdminRoutes {
   private void erase(Context ctx) {
     String key = ctx.pathParam("id");
     String by = ctx.queryParam("by");
-    List<String> named = by == null ? List.of(key) : store.holders(by.toLowerCase(Locale.ROOT), key);
-    if (named.isEmpty() || store.history(named.get(0)).isEmpty()) {
+    List<String> named = by == null ? List.of(key) : store.identities().holders(by.toLowerCase(Locale.ROOT), key);
+    if (named.isEmpty() || store.profiles().history(named.get(0)).isEmpty()) {
       throw new Http.Failure(404, by == null ? "there is no such profile" : "no profile has that " + by);
     }
     Set<String> person = MergeClosure.of(store, named);
     Set<String> anonymous = new TreeSet<>();
     for (String id : person) {
-      store.history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
+      store.profiles().history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
     }
     feed.forget(person);
     decisions.forget(person, anonymous);
     webhooks.forget(person);
-    Erasure e = store.erase(person);
+    Erasure e = store.profiles().erase(person);
     feed.forget(person);
     decisions.forget(person, anonymous);
     webhooks.forget(person);
@@ -388,7 +388,7 @@ final class AdminRoutes {
       }
       choices.add(new ConsentRecord(Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
-    store.recordConsent(id, choices);
+    store.consent().recordConsent(id, choices);
     choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION).reduce((a, c) -> c)
         .ifPresent(c -> decisions.consent(id, c.granted()));
     Http.json(ctx, 200, consentJson(id));
@@ -396,7 +396,7 @@ final class AdminRoutes {
 
   private ObjectNode consentJson(String id) {
     ObjectNode o = Http.JSON.createObjectNode();
-    List<ConsentRecord> history = store.consents(id);
+    List<ConsentRecord> history = store.consent().consents(id);
     ObjectNode now = o.putObject("allowed");
     for (Purpose p : Purpose.values()) {
       Boolean latest = null;
@@ -426,7 +426,7 @@ final class AdminRoutes {
   }
 
   private ObjectNode profileJson(String id, int maxEvents) {
-    ProfileHistory h = store.history(id).orElseThrow(() -> new Http.Failure(404, "there is no such profile"));
+    ProfileHistory h = store.profiles().history(id).orElseThrow(() -> new Http.Failure(404, "there is no such profile"));
     Instant now = clock.instant();
     Segments seg = segments();
     Evaluator ev = Evaluator.strict(now, seg.resolver());
@@ -440,21 +440,21 @@ final class AdminRoutes {
       computed.set(name, JsonValues.toJson(v));
     });
     ArrayNode member = o.putArray("segments");
-    for (SegmentDefinition d : store.segments()) {
+    for (SegmentDefinition d : store.segmentDefinitions().all()) {
       if (ev.matches(RuleText.parseRule(d.rule()), h)) {
         member.add(d.name());
       }
     }
     o.set("consent", consentJson(id));
     ArrayNode merges = o.putArray("merges");
-    for (MergeRecord m : store.merges(id)) {
+    for (MergeRecord m : store.identities().merges(id)) {
       ObjectNode x = merges.addObject().put("survivor", m.survivorId()).put("merged", m.mergedId()).put("at", m.at().toString())
           .put("reason", m.reason()).put("applied", m.applied());
       ArrayNode moved = x.putArray("identifiers");
       m.identifiers().forEach(i -> moved.add(i.kind() + ":" + i.value()));
     }
     ArrayNode history = o.putArray("membershipHistory");
-    store.membershipChanges(null, id, Instant.EPOCH, maxEvents == Integer.MAX_VALUE ? Integer.MAX_VALUE : 50).forEach(c -> history.add(Webhooks.json(c)));
+    store.membership().membershipChanges(null, id, Instant.EPOCH, maxEvents == Integer.MAX_VALUE ? Integer.MAX_VALUE : 50).forEach(c -> history.add(Webhooks.json(c)));
     ArrayNode recent = o.putArray(maxEvents == Integer.MAX_VALUE ? "allEvents" : "recentEvents");
     List<Event> events = new ArrayList<>(h.events());
     events.sort(Comparator.comparing(Event::timestamp).reversed());
@@ -471,31 +471,31 @@ final class AdminRoutes {
 
   private void listExperiments(Context ctx) {
     ArrayNode a = Http.JSON.createArrayNode();
-    store.experiments().forEach(e -> a.add(ExperimentJson.toJson(e)));
+    store.experimentDefinitions().all().forEach(e -> a.add(ExperimentJson.toJson(e)));
     Http.json(ctx, 200, a);
   }
 
   private void createExperiment(Context ctx) {
     JsonNode b = Http.body(ctx, 256 * 1024);
     Experiment e = ExperimentJson.parse(b);
-    if (e.targeting().segment() != null && store.segment(e.targeting().segment()).isEmpty()) {
+    if (e.targeting().segment() != null && store.segmentDefinitions().find(e.targeting().segment()).isEmpty()) {
       throw new Http.Failure(400, "the experiment targets segment '" + e.targeting().segment() + "', which is not saved");
     }
     for (var m : e.metrics()) {
       for (var a : m.aggregates()) {
-        if (store.schema().eventType(a.eventType()).isEmpty()) {
+        if (store.catalog().schema().eventType(a.eventType()).isEmpty()) {
           throw new Http.Failure(400, "metric '" + m.name() + "': unknown event type '" + a.eventType() + "'");
         }
       }
     }
-    boolean existed = store.experiment(e.key()).isPresent();
-    store.saveExperiment(e);
+    boolean existed = store.experimentDefinitions().find(e.key()).isPresent();
+    store.experimentDefinitions().save(e);
     Http.json(ctx, existed ? 200 : 201, ExperimentJson.toJson(e));
   }
 
   private Experiment experiment(Context ctx) {
     String key = ctx.pathParam("key");
-    return store.experiment(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
+    return store.experimentDefinitions().find(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
   }
 
   private void getExperiment(Context ctx) {
@@ -504,7 +504,7 @@ final class AdminRoutes {
 
   private void deleteExperiment(Context ctx) {
     String key = ctx.pathParam("key");
-    if (!store.deleteExperiment(key)) {
+    if (!store.experimentDefinitions().delete(key)) {
       throw new Http.Failure(404, "there is no experiment '" + key + "'");
     }
     ctx.status(204);
@@ -534,7 +534,7 @@ final class AdminRoutes {
     } catch (IllegalArgumentException x) {
       throw new Http.Failure(400, x.getMessage());
     }
-    Analysis.Report r = Analysis.analyse(store, e, breakdown(ctx.queryParams("by")), asOf(ctx), o);
+    Analysis.Report r = Analysis.analyse(store.experimentReads(), e, breakdown(ctx.queryParams("by")), asOf(ctx), o);
     Http.json(ctx, 200, ReportJson.toJson(r));
   }
 

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Exposures;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
@@ -40,7 +41,7 @@ final class DecisionRoutes {
   private void decide(Context ctx) {
     JsonNode body = Http.body(ctx, TrackingRoutes.CALL_LIMIT);
     String key = Http.text(body, "experiment");
-    Experiment e = store.experiment(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
+    Experiment e = store.experimentDefinitions().find(key).orElseThrow(() -> new Http.Failure(404, "there is no experiment '" + key + "'"));
     String userId = id(body, "userId");
     String anonymousId = id(body, "anonymousId");
     if ((userId == null) == (anonymousId == null)) {
@@ -56,7 +57,7 @@ final class DecisionRoutes {
       attributes.put(a.getKey(), JsonValues.fromJson(a.getValue()));
     }
     boolean record = !body.has("record") || body.get("record").asBoolean(true);
-    Exposures.Outcome o = new Exposures(store, clock).assign(e, userId, anonymousId, attributes, record);
+    Exposures.Outcome o = new Exposures(store.profiles(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock), clock).assign(e, userId, anonymousId, attributes, record);
     ObjectNode out = Http.JSON.createObjectNode();
     out.put("experiment", key);
     out.put("unit", o.unit());

@@ -7,7 +7,8 @@ import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.ProfileIndex;
 import io.segmenta.core.personalize.Sessions;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.ml.recommend.Recommender;
 import java.time.Clock;
@@ -100,7 +101,8 @@ final class Decisions implements AutoCloseable {
   }
 
   private Personalization load(Recommender r) {
-    Personalization p = Personalization.load(store, r, sessions, clock, n -> { });
+    Personalization p = Personalization.load(store.catalog(), store.placementDefinitions(), store.experimentDefinitions(),
+        new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock), store.audiences(), r, sessions, clock, n -> { });
     current.set(p);
     loaded = true;
     lastError.set(null);
@@ -229,7 +231,7 @@ final class Decisions implements AutoCloseable {
     }
     if (!batch.isEmpty()) {
       try {
-        store.write(new Batch(List.of(), batch));
+        store.profiles().write(new Batch(List.of(), batch));
       } catch (RuntimeException e) {
         exposures.addAll(batch);
         LOG.error("writing {} exposures failed, will retry: {}", batch.size(), e.getClass().getSimpleName());

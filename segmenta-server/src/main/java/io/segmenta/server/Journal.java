@@ -8,7 +8,7 @@ import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
@@ -421,15 +421,15 @@ final class Journal implements AutoCloseable {
       }
       events.addAll(r.events());
     }
-    store.write(new Batch(List.copyOf(profiles.values()), events));
+    store.profiles().write(new Batch(List.copyOf(profiles.values()), events));
     for (JournalRecord r : records) {
       r.consents().forEach((id, choices) -> {
-        store.recordConsent(id, choices);
+        store.consent().recordConsent(id, choices);
         onConsent.accept(id, choices);
       });
       // Counted when applied, once per record: a record applied again (a replay after a crash) counts nothing more.
       if (!r.violations().isEmpty()) {
-        store.recordViolations(r.source(), r.violations(), r.receivedAt(), r.source() + "|" + r.receivedAt() + "|" + r.violations().hashCode()
+        store.violationLog().recordViolations(r.source(), r.violations(), r.receivedAt(), r.source() + "|" + r.receivedAt() + "|" + r.violations().hashCode()
             + "|" + r.events().stream().map(Event::id).findFirst().orElse(""));
       }
     }
@@ -451,7 +451,7 @@ final class Journal implements AutoCloseable {
    * got another definition keeps the one the schema has.
    */
   private void declare(List<JournalRecord> records) {
-    Schema s = store.schema();
+    Schema s = store.catalog().schema();
     Map<String, TraitDef> traits = new LinkedHashMap<>();
     Map<String, PropertyDef> properties = new LinkedHashMap<>();
     Map<String, Set<String>> types = new LinkedHashMap<>();
@@ -472,7 +472,7 @@ final class Journal implements AutoCloseable {
     }
     if (!traits.isEmpty() || !properties.isEmpty()) {
       // One call: the store declares in short steps, so a replay with many names does not hold other writers up.
-      store.declare(List.copyOf(traits.values()), properties.values(), types);
+      store.catalog().declare(List.copyOf(traits.values()), properties.values(), types);
     }
   }
 
@@ -484,7 +484,7 @@ final class Journal implements AutoCloseable {
     List<Entry> entries = new ArrayList<>();
     for (byte[] record : JournalFile.frames(Files.readAllBytes(file))) {
       try {
-        entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? JournalRecord.legacy(record, store.schema()) : JournalCodec.decode(record)));
+        entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? JournalRecord.legacy(record, store.catalog().schema()) : JournalCodec.decode(record)));
       } catch (IOException | RuntimeException e) {
         LOG.error("a journaled request cannot be read: {}", e.getClass().getSimpleName());
         if (!park(record, "cannot be read: " + describe(e))) {

@@ -3,7 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
@@ -67,7 +67,7 @@ final class ModelRoutes {
   }
 
   private void surveyReport(Context ctx) {
-    Segments segs = new Segments(store, clock);
+    Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     Map<String, Rule> rules = new LinkedHashMap<>();
     ctx.queryParams("by").forEach(x -> rules.put(x, segs.ruleOf(x)));
     if (rules.isEmpty()) {
@@ -115,7 +115,7 @@ final class ModelRoutes {
 
   private void lookalikes(Context ctx) {
     JsonNode b = Http.body(ctx, 16 * 1024);
-    Segments segs = new Segments(store, clock);
+    Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     String seedText = Http.text(b, "seed");
     Rule seed = segs.ruleOf(seedText);
     Rule like = b.hasNonNull("likeBut") ? segs.ruleOf(b.get("likeBut").asText()) : null;

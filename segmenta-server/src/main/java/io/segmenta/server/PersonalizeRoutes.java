@@ -15,7 +15,7 @@ import io.segmenta.core.personalize.Placement;
 import io.segmenta.core.personalize.PlacementJson;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.personalize.RequestContext;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.ml.recommend.Recommender;
@@ -162,30 +162,30 @@ final class PersonalizeRoutes {
 
   private void listPlacements(Context ctx) {
     ArrayNode a = Http.JSON.createArrayNode();
-    store.placements().forEach(p -> a.add(PlacementJson.toJson(p)));
+    store.placementDefinitions().all().forEach(p -> a.add(PlacementJson.toJson(p)));
     Http.json(ctx, 200, a);
   }
 
   private void savePlacement(Context ctx) {
     Placement p = PlacementJson.parse(Http.body(ctx, 256 * 1024));
     // Compile with the others first: a placement whose rules do not check is never saved.
-    List<Placement> all = new ArrayList<>(store.placements().stream().filter(x -> !x.key().equals(p.key())).toList());
+    List<Placement> all = new ArrayList<>(store.placementDefinitions().all().stream().filter(x -> !x.key().equals(p.key())).toList());
     all.add(p);
-    Personalizer.compile(all, store.schema(), new Segments(store, clock).resolver(), store::experiment, io.segmenta.core.personalize.Interests.DEFAULT_HALF_LIFE);
-    store.savePlacement(p);
+    Personalizer.compile(all, store.catalog().schema(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).resolver(), store.experimentDefinitions()::find, io.segmenta.core.personalize.Interests.DEFAULT_HALF_LIFE);
+    store.placementDefinitions().save(p);
     decisions.reloadPlacements();
     Http.json(ctx, 201, PlacementJson.toJson(p));
   }
 
   private void getPlacement(Context ctx) {
     String key = ctx.pathParam("key");
-    Placement p = store.placement(key).orElseThrow(() -> new Http.Failure(404, "there is no placement '" + key + "'"));
+    Placement p = store.placementDefinitions().find(key).orElseThrow(() -> new Http.Failure(404, "there is no placement '" + key + "'"));
     Http.json(ctx, 200, PlacementJson.toJson(p));
   }
 
   private void deletePlacement(Context ctx) {
     String key = ctx.pathParam("key");
-    if (!store.deletePlacement(key)) {
+    if (!store.placementDefinitions().delete(key)) {
       throw new Http.Failure(404, "there is no placement '" + key + "'");
     }
     decisions.reloadPlacements();

@@ -2,7 +2,7 @@ package io.segmenta.server;
 
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.core.realtime.RealtimeSegments;
 import io.segmenta.core.rule.Rule;
@@ -49,18 +49,18 @@ final class RealtimeFeed implements AutoCloseable {
   RealtimeFeed(Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
-    Segments segments = new Segments(store, clock);
+    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     // A profile's history is read from the store only if the store can have some: it existed at start, or it was
     // seen since and left the cache. A new visitor's first event costs no database read.
-    Set<String> stored = new HashSet<>(store.profileIds());
+    Set<String> stored = new HashSet<>(store.profiles().profileIds());
     Set<String> seen = new HashSet<>();
     this.engine = new RealtimeSegments(segments.resolver(), id -> {
       boolean known = stored.contains(id) || !seen.add(id);
-      return known ? store.history(id) : Optional.empty();
+      return known ? store.profiles().history(id) : Optional.empty();
     }, 100_000);
     Instant now = clock.instant();
-    for (String name : store.realtimeSegments()) {
-      store.segment(name).ifPresent(d -> start(d, now));
+    for (String name : store.membership().realtimeSegments()) {
+      store.segmentDefinitions().find(name).ifPresent(d -> start(d, now));
     }
     thread = new Thread(this::run, "segmenta-realtime");
     thread.setDaemon(true);
@@ -73,7 +73,7 @@ final class RealtimeFeed implements AutoCloseable {
   private void start(SegmentDefinition d, Instant now) {
     tracking = true;
     Rule r = RuleText.parseRule(d.rule());
-    engine.track(d.name(), r, new HashSet<>(store.members(r, now, 0, Integer.MAX_VALUE)));
+    engine.track(d.name(), r, new HashSet<>(store.audiences().members(r, now, 0, Integer.MAX_VALUE)));
   }
 
   boolean closed() {
@@ -190,7 +190,7 @@ final class RealtimeFeed implements AutoCloseable {
       List<MembershipChange> batch = List.copyOf(unstored);
       unstored.clear();
       storedAt = System.nanoTime();
-      Future<?> f = historyWriter.submit(() -> store.recordMembershipChanges(batch));
+      Future<?> f = historyWriter.submit(() -> store.membership().recordMembershipChanges(batch));
       if (force) {
         try {
           f.get();

@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
 import io.segmenta.core.ingest.SegmentSpec.Policy;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.segmenta.server;
 
 import io.javalin.http.Context;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.summary.Breakdown;
@@ -41,7 +41,7 @@ final class SummaryRoutes {
 
   private void traits(Context ctx) {
     String segment = ctx.queryParam("segment");
-    Rule rule = segment == null ? null : new Segments(store, clock).ruleOf(segment);
+    Rule rule = segment == null ? null : new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).ruleOf(segment);
     int top = Http.intParam(ctx, "top", 5, 1, 100);
     boolean everyone = Boolean.parseBoolean(ctx.queryParam("everyone"));
     TraitSummaries.Report r = TraitSummaries.summarise(store, asOf(ctx), segment, rule, everyone && segment != null, ctx.queryParams("trait"), top);
@@ -53,7 +53,7 @@ final class SummaryRoutes {
     if (by.isEmpty() || by.size() > 2) {
       throw new Http.Failure(400, "by: give one or two traits (?by=trait), got " + by.size());
     }
-    Segments segs = new Segments(store, clock);
+    Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     String segment = ctx.queryParam("segment");
     String outcome = ctx.queryParam("outcome");
     Breakdown.Report r = Breakdown.run(store, asOf(ctx), by, segment, segment == null ? null : segs.ruleOf(segment), outcome,

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.ingest.SegmentSpec;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -112,12 +112,12 @@ final class TrackingRoutes {
     // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
     Source source = Server.source(ctx);
     SegmentSpec.Policy policy = limits.withStrict(source != null && source.strict());
-    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.schema(), now, policy);
+    SegmentSpec.Translation t = SegmentSpec.translate(messages(body, batch), type, batch, store.catalog().schema(), now, policy);
     if (!t.ok()) {
       List<String> problems = t.problems().stream().map(Object::toString).toList();
       throw new Http.Failure(400, problems.size() == 1 ? problems.get(0) : problems.size() + " problems; nothing was stored", problems);
     }
-    store.declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
+    store.catalog().declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
     // The journal keeps the translation, checked to read back equal, not the body: a replay translates nothing.
     Journal.Encoded record = Journal.encode(t, source == null ? JournalRecord.DEFAULT_SOURCE : source.name(), now);
     // The server thread is free while the request waits for its group's fsync; the answer goes out after it.

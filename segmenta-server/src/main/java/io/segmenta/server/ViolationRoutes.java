@@ -3,7 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.ViolationCount;
 import java.util.List;
 
@@ -30,7 +30,7 @@ final class ViolationRoutes {
     String source = ctx.queryParam("source");
     ObjectNode o = Http.JSON.createObjectNode();
     ArrayNode a = o.putArray("violations");
-    for (ViolationCount v : store.violations(source == null || source.isBlank() ? null : source, limit)) {
+    for (ViolationCount v : store.violationLog().violations(source == null || source.isBlank() ? null : source, limit)) {
       a.addObject().put("source", v.source()).put("eventType", v.eventType()).put("field", v.field()).put("expected", v.expected())
           .put("count", v.count()).put("example", v.example()).put("firstSeen", v.firstSeen().toString()).put("lastSeen", v.lastSeen().toString());
     }

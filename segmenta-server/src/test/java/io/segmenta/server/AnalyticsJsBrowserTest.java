@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -161,7 +161,7 @@ class AnalyticsJsBrowserTest {
       assertTrue(requests.contains(segmenta + "/v1/b"), "the batch posted to /v1/b: " + requests);
 
       server.flush();
-      ProfileHistory h = store.history("cust-1").orElseThrow(() -> new AssertionError("no profile cust-1"));
+      ProfileHistory h = store.profiles().history("cust-1").orElseThrow(() -> new AssertionError("no profile cust-1"));
       Map<String, Integer> counts = new TreeMap<>();
       h.events().forEach(e -> counts.merge(e.type(), 1, Integer::sum));
       assertEquals(Map.of("add_to_cart", 1, "bulk_ping", 503, "order", 1, "page_left", 1, "page_view", 2, "product_view", 1), counts,
@@ -216,7 +216,7 @@ class AnalyticsJsBrowserTest {
     int seen = -1;
     while (System.nanoTime() < end) {
       server.flush();
-      seen = store.history("cust-1").map(h -> (int) h.events().stream().filter(e -> e.type().equals(type)).count()).orElse(0);
+      seen = store.profiles().history("cust-1").map(h -> (int) h.events().stream().filter(e -> e.type().equals(type)).count()).orElse(0);
       if (seen >= n) {
         return;
       }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.schema.Names;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
@@ -42,7 +42,7 @@ class ColumnNamesServerTest {
   }
 
   private static void check(Store store) {
-    ProfileHistory h = store.history("cn-1").orElseThrow();
+    ProfileHistory h = store.profiles().history("cn-1").orElseThrow();
     Event e = h.events().stream().filter(x -> x.id().equals("cn-m2")).findFirst().orElseThrow();
     for (int i = 0; i < NAMES.size(); i++) {
       // A client's name lands where the name rule puts it (seq → seq_, select → select_), never on a store column.
@@ -69,14 +69,14 @@ class ColumnNamesServerTest {
       post(http, server, "/v1/track", "{\"userId\": \"cn-2\", \"messageId\": \"cn-m3\", \"event\": \"Product Viewed\"}");
       server.flush();
       check(store);
-      assertEquals(2, store.stats().profiles());
+      assertEquals(2, store.profiles().stats().profiles());
     }
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
         Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), "admin-key-cn", Clock.systemUTC(), dir))) {
       post(http, server, "/v1/track", "{\"userId\": \"cn-3\", \"messageId\": \"cn-m4\", \"event\": \"Product Viewed\"}");
       server.flush();
       check(store);
-      assertEquals(3, store.stats().profiles());
+      assertEquals(3, store.profiles().stats().profiles());
     }
   }
 }

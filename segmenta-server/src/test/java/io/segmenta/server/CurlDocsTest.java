@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +53,7 @@ class CurlDocsTest {
         assertTrue(printed.contains("{\"success\":true}"), run + "\n" + printed);
       }
       server.flush();
-      ProfileHistory h = store.history("curl-1").orElseThrow();
+      ProfileHistory h = store.profiles().history("curl-1").orElseThrow();
       assertEquals(List.of("order", "product_view"), h.events().stream().map(Event::type).sorted().toList());
       assertEquals(2.0, h.events().stream().filter(e -> e.type().equals("order")).findFirst().orElseThrow().lines().get(0).quantity());
       assertTrue(h.profile().identifiers().stream().anyMatch(i -> i.value().equals("curl.user@example.com")));

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.Unit;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -77,7 +77,7 @@ class DecideRoutesTest {
   class UnknownUser {
     @Test
     void decide_userIdWithNoProfileIsAssignedAndRecorded() throws Exception {
-      assertTrue(store.history("new-user-7").isEmpty(), "no profile yet");
+      assertTrue(store.profiles().history("new-user-7").isEmpty(), "no profile yet");
       HttpResponse<String> r = decide("{\"experiment\": \"fresh\", \"userId\": \"new-user-7\"}");
       assertEquals(200, r.statusCode(), r.body());
       JsonNode b = JSON.readTree(r.body());
@@ -86,7 +86,7 @@ class DecideRoutesTest {
       assertTrue(b.get("exposureRecorded").asBoolean());
       assertTrue(b.get("newProfile").asBoolean());
       server.flush();
-      var h = store.history("new-user-7").orElseThrow(() -> new AssertionError("the exposure created the profile"));
+      var h = store.profiles().history("new-user-7").orElseThrow(() -> new AssertionError("the exposure created the profile"));
       assertEquals(1, h.events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
       JsonNode again = JSON.readTree(decide("{\"experiment\": \"fresh\", \"userId\": \"new-user-7\"}").body());
       assertEquals(b.get("variant").asText(), again.get("variant").asText(), "sticky once the profile exists");
@@ -145,7 +145,7 @@ class DecideRoutesTest {
       assertEquals("treatment", variant("s-2"), "a new unit gets the new weights");
       create("[0, 1]", 1);
       assertEquals("treatment", variant("s-1"), "a new bucket version re-buckets everyone");
-      assertEquals(2, store.history("s-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count(),
+      assertEquals(2, store.profiles().history("s-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count(),
           "one exposure per bucket version");
     }
   }

@@ -8,7 +8,7 @@ import io.segmenta.core.StoreException;
 import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.ViolationCount;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
@@ -67,13 +67,13 @@ class JournalTest {
   static Journal.Encoded track(Store store, String messageId, String user, String json) throws Exception {
     JsonNode m = Http.JSON.readTree("{\"userId\": \"" + user + "\", \"messageId\": \"" + messageId + "\", \"event\": \"Trial Started\", "
         + "\"timestamp\": \"2025-05-31T10:00:00Z\", \"properties\": " + json + "}");
-    SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.schema(), NOW);
+    SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.catalog().schema(), NOW);
     assertTrue(t.ok(), t.problems().toString());
     return Journal.encode(t, "web", NOW);
   }
 
   static List<String> eventIds(Store store, String user) {
-    return store.history(user).map(h -> h.events().stream().map(Event::id).sorted().toList()).orElse(List.of());
+    return store.profiles().history(user).map(h -> h.events().stream().map(Event::id).sorted().toList()).orElse(List.of());
   }
 
   static void await(Journal j, long parked) throws InterruptedException {
@@ -105,7 +105,7 @@ class JournalTest {
       assertTrue(s.appliedRequests() >= 2 && s.appliedEvents() >= 2, s.toString());
       assertTrue(s.lastError().contains("refused by the test's store") && s.lastErrorAt() != null, s.toString());
       assertEquals(List.of("a1", "c1"), eventIds(real, "u1"), "the records around the refused one are applied");
-      assertTrue(real.schema().property("seats").isPresent(), "the journal declares what a record needs and the schema lacks");
+      assertTrue(real.catalog().schema().property("seats").isPresent(), "the journal declares what a record needs and the schema lacks");
 
       List<Map.Entry<String, byte[]>> parked = JournalFile.parked(dir);
       assertEquals(1, parked.size());
@@ -128,15 +128,15 @@ class JournalTest {
       j.write(track(store, "v1", "u4", "{\"seats\": 3}"));
       j.flush();
       JsonNode m = Http.JSON.readTree("{\"userId\": \"u4\", \"messageId\": \"v2\", \"event\": \"Trial Started\", \"properties\": {\"seats\": \"three\"}}");
-      SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.schema(), NOW, SegmentSpec.Policy.LENIENT);
+      SegmentSpec.Translation t = SegmentSpec.translate(List.of(m), "track", false, store.catalog().schema(), NOW, SegmentSpec.Policy.LENIENT);
       assertTrue(t.ok() && !t.violations().isEmpty(), t.problems() + " " + t.violations());
       j.write(Journal.encode(t, "web", NOW));
       j.flush();
-      List<ViolationCount> counts = store.violations("web", 10);
+      List<ViolationCount> counts = store.violationLog().violations("web", 10);
       assertEquals(1, counts.size(), counts.toString());
       assertEquals(1, counts.get(0).count());
       assertTrue(counts.get(0).example().contains("three"), counts.toString());
-      Event v2 = store.history("u4").orElseThrow().events().stream().filter(e -> e.id().equals("v2")).findFirst().orElseThrow();
+      Event v2 = store.profiles().history("u4").orElseThrow().events().stream().filter(e -> e.id().equals("v2")).findFirst().orElseThrow();
       assertTrue(v2.extras().containsValue(Value.of("three")), v2.extras().toString());
       j.close();
     }
@@ -163,9 +163,9 @@ class JournalTest {
     try (Store store = open()) {
       Journal j = journalIn(store);
       assertEquals(List.of("r1", "r2", "r3"), eventIds(store, "u2"));
-      assertEquals("X1", store.history("u2").orElseThrow().events().stream().filter(e -> e.id().equals("r1")).findFirst().orElseThrow()
+      assertEquals("X1", store.profiles().history("u2").orElseThrow().events().stream().filter(e -> e.id().equals("r1")).findFirst().orElseThrow()
           .property("coupon_code").toString());
-      assertTrue(store.schema().property("ratio").isPresent(), "declarations missing from the schema are made at replay");
+      assertTrue(store.catalog().schema().property("ratio").isPresent(), "declarations missing from the schema are made at replay");
       assertEquals(0, Files.size(dir.resolve("journal.log")), "the replayed journal, torn tail included, is emptied");
       List<Map.Entry<String, byte[]>> parked = JournalFile.parked(dir);
       assertEquals(1, parked.size());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.testkit.ShopGenerator;
@@ -32,7 +32,7 @@ class ModelRoutesTest {
     ShopGenerator shop = ShopGenerator.standard();
     Instant asOf = shop.asOf();
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()))) {
-      shop.generate(0, 600, 600, store::write);
+      shop.generate(0, 600, 600, store.profiles()::write);
       try (Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), "admin-key-ml", Clock.fixed(asOf, ZoneOffset.UTC), dir))) {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.duckdb.DuckDb;
@@ -64,10 +64,10 @@ class PersonalizeRoutesTest {
     ShopGenerator shop = ShopGenerator.standard();
     Instant asOf = shop.asOf();
     store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
-    shop.generate(0, 400, 400, store::write);
+    shop.generate(0, 400, 400, store.profiles()::write);
     Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
-    new Segments(store, clock).save("vip", "gross_revenue > 400", "big spenders");
-    List<String> vips = store.members(RuleText.parseRule("gross_revenue > 400"), asOf, 0, 2);
+    new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).save("vip", "gross_revenue > 400", "big spenders");
+    List<String> vips = store.audiences().members(RuleText.parseRule("gross_revenue > 400"), asOf, 0, 2);
     vip = vips.get(0);
     vipNoConsent = vips.get(1);
     server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), ADMIN, clock, dir));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import com.sun.net.httpserver.HttpServer;
@@ -107,8 +107,8 @@ class PrivacyTest {
 
   @Test
   void track_sameMessageIdInConcurrentRequests_storesTheOrderAndItsLinesOnce() throws Exception {
-    long linesBefore = store.stats().orderLines();
-    long eventsBefore = store.stats().events();
+    long linesBefore = store.profiles().stats().orderLines();
+    long eventsBefore = store.profiles().stats().events();
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int i = 0; i < 20; i++) {
@@ -132,9 +132,9 @@ class PrivacyTest {
       pool.shutdown();
     }
     server.flush();
-    assertEquals(20, store.stats().events() - eventsBefore);
-    assertEquals(40, store.stats().orderLines() - linesBefore, "two lines per order, each once");
-    assertEquals(2, store.history("dup-7").orElseThrow().events().get(0).lines().size());
+    assertEquals(20, store.profiles().stats().events() - eventsBefore);
+    assertEquals(40, store.profiles().stats().orderLines() - linesBefore, "two lines per order, each once");
+    assertEquals(2, store.profiles().history("dup-7").orElseThrow().events().get(0).lines().size());
   }
 
   /** The data directory's files in which the text occurs, byte for byte. */
@@ -172,7 +172,7 @@ class PrivacyTest {
     track("/v1/track", "{\"userId\": \"pv-old-secret\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"pv-order-after-merge\", \"revenue\": 9,"
         + " \"products\": [{\"product_id\": \"pv-sku\", \"price\": 9}]}}");
     server.flush();
-    assertTrue(store.history("pv-old-secret").isPresent(), "the merged-away id is a profile again");
+    assertTrue(store.profiles().history("pv-old-secret").isPresent(), "the merged-away id is a profile again");
     List<String> secrets = List.of(email, "pv-old-secret", "pv-new-secret", "pv-anon-secret", "Mergeda", "pv-order-after-merge");
     for (String secret : secrets) {
       assertFalse(filesHolding(dir, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
@@ -181,8 +181,8 @@ class PrivacyTest {
     assertEquals(200, a.status(), a.raw());
     assertEquals(List.of("pv-new-secret", "pv-old-secret"), texts(a.body().get("profiles")).stream().sorted().toList());
     assertEquals(2, a.body().get("events").asInt(), "the anonymous page view and the order after the merge");
-    assertTrue(store.history("pv-old-secret").isEmpty());
-    assertTrue(store.history("pv-new-secret").isEmpty());
+    assertTrue(store.profiles().history("pv-old-secret").isEmpty());
+    assertTrue(store.profiles().history("pv-new-secret").isEmpty());
     assertEquals(404, admin("GET", "/admin/profiles/" + email + "?by=email").status());
     for (String secret : secrets) {
       assertEquals(List.of(), filesHolding(dir, secret), secret + " is in no file of the data directory");

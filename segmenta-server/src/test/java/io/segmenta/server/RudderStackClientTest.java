@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -60,7 +60,7 @@ class RudderStackClientTest {
       assertTrue(printed.contains("flushed"), printed);
 
       server.flush();
-      ProfileHistory h = store.history("rs-1").orElseThrow(() -> new AssertionError("no profile rs-1: " + printed));
+      ProfileHistory h = store.profiles().history("rs-1").orElseThrow(() -> new AssertionError("no profile rs-1: " + printed));
       Map<String, Integer> counts = new TreeMap<>();
       h.events().forEach(e -> counts.merge(e.type(), 1, Integer::sum));
       assertEquals(Map.of("add_to_cart", 1, "bulk_ping", 500, "late_event", 1, "order", 1, "page_view", 1, "product_view", 1), counts,

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -74,7 +74,7 @@ class SegmentClientTest {
       assertTrue(printed.contains("flushed"), printed);
 
       server.flush();
-      ProfileHistory h = store.history("npm-1").orElseThrow(() -> new AssertionError("no profile npm-1: " + printed));
+      ProfileHistory h = store.profiles().history("npm-1").orElseThrow(() -> new AssertionError("no profile npm-1: " + printed));
       assertEquals(new Value.Str("Nora"), h.profile().trait("first_name"));
       assertEquals(new Value.Str("pro"), h.profile().trait("plan"));
       assertTrue(h.profile().identifiers().stream().anyMatch(i -> i.kind().equals("email") && i.value().equals("npm.client@example.com")));

@@ -12,7 +12,7 @@ import com.segment.analytics.messages.PageMessage;
 import com.segment.analytics.messages.TrackMessage;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -82,7 +82,7 @@ class SegmentJavaClientTest {
       assertEquals(506, delivered.get(), "every message acknowledged");
 
       server.flush();
-      ProfileHistory h = store.history("java-1").orElseThrow(() -> new AssertionError("no profile java-1"));
+      ProfileHistory h = store.profiles().history("java-1").orElseThrow(() -> new AssertionError("no profile java-1"));
       Map<String, Integer> counts = new TreeMap<>();
       h.events().forEach(e -> counts.merge(e.type(), 1, Integer::sum));
       assertEquals(Map.of("add_to_cart", 1, "bulk_ping", 500, "order", 1, "page_view", 1, "product_view", 1), counts,

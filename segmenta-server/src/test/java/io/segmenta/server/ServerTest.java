@@ -10,7 +10,7 @@ import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.model.ProfileHistory;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -119,7 +119,7 @@ class ServerTest {
       assertEquals(true, t.body().get("success").asBoolean());
       assertEquals(200, track("/v1/page", "{\"userId\": \"u-1\", \"messageId\": \"m-3\", \"timestamp\": \"2025-06-01T09:59:00Z\", \"context\": {\"page\": {\"url\": \"https://shop.example/sale\","
           + " \"referrer\": \"https://www.google.com/\"}, \"campaign\": {\"source\": \"newsletter\", \"medium\": \"email\", \"name\": \"june\"}, \"userAgent\": \"Mozilla/5.0 (iPhone)\"}}").status());
-      ProfileHistory h = stored().history("u-1").orElseThrow();
+      ProfileHistory h = stored().profiles().history("u-1").orElseThrow();
       assertEquals(new Value.Str("Anna"), h.profile().trait("first_name"));
       assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"));
       assertEquals(new Value.Str("gold"), h.profile().trait("plan"), "a new trait is declared on first use");
@@ -154,14 +154,14 @@ class ServerTest {
         assertEquals(200, f.get());
       }
       pool.shutdown();
-      var p = stored().history("gc-1").orElseThrow().profile();
+      var p = stored().profiles().history("gc-1").orElseThrow().profile();
       assertEquals(new Value.Num(33), p.trait("age"));
       assertEquals(new Value.Str("Vejle"), p.trait("city"));
       assertEquals(new Value.Str("f"), p.trait("gender"));
       assertEquals(new Value.Num(51000), p.trait("income"));
       long events = 0;
       for (int u = 0; u < 7; u++) {
-        events += stored().history("gc-" + u).map(h -> h.events().size()).orElse(0);
+        events += stored().profiles().history("gc-" + u).map(h -> h.events().size()).orElse(0);
       }
       assertEquals(196, events);
     }
@@ -173,7 +173,7 @@ class ServerTest {
       String ts = now.minus(Duration.ofMinutes(61)).toString();
       String sent = now.minus(Duration.ofMinutes(60)).toString();
       assertEquals(200, track("/v1/track", "{\"userId\": \"skew-1\", \"event\": \"Product Viewed\", \"timestamp\": \"" + ts + "\", \"sentAt\": \"" + sent + "\"}").status());
-      Instant stored = stored().history("skew-1").orElseThrow().events().get(0).timestamp();
+      Instant stored = stored().profiles().history("skew-1").orElseThrow().events().get(0).timestamp();
       long minutesAgo = Duration.between(stored, Instant.now()).toMinutes();
       assertTrue(minutesAgo >= 0 && minutesAgo <= 2, "about a minute before it was received, got " + stored);
     }
@@ -183,7 +183,7 @@ class ServerTest {
       String msg = "{\"userId\": \"u-2\", \"messageId\": \"retry-1\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p-9\", \"price\": 10}}";
       assertEquals(200, track("/v1/track", msg).status());
       assertEquals(200, track("/v1/track", msg).status());
-      assertEquals(1, stored().history("u-2").orElseThrow().events().size());
+      assertEquals(1, stored().profiles().history("u-2").orElseThrow().events().size());
     }
 
     @Test
@@ -191,9 +191,9 @@ class ServerTest {
       assertEquals(200, track("/v1/page", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-1\", \"properties\": {\"url\": \"https://shop.example/\"}}").status());
       assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-2\", \"event\": \"Product Added\", \"properties\": {\"product_id\": \"p-1\", \"price\": 5}}").status());
       assertEquals(200, track("/v1/identify", "{\"userId\": \"u-7\", \"anonymousId\": \"anon-7\", \"messageId\": \"a-3\", \"traits\": {\"email\": \"seven@example.com\"}}").status());
-      assertEquals(2, stored().history("u-7").orElseThrow().events().size(), "the anonymous past became the customer's");
+      assertEquals(2, stored().profiles().history("u-7").orElseThrow().events().size(), "the anonymous past became the customer's");
       assertEquals(200, track("/v1/track", "{\"anonymousId\": \"anon-7\", \"messageId\": \"a-4\", \"event\": \"Signed Up\"}").status());
-      var events = stored().history("u-7").orElseThrow().events();
+      var events = stored().profiles().history("u-7").orElseThrow().events();
       assertEquals(3, events.size(), "later anonymous events too");
       assertTrue(events.stream().anyMatch(e -> e.type().equals("signed_up") && e.property("event_name").equals(new Value.Str("Signed Up"))));
     }
@@ -203,11 +203,11 @@ class ServerTest {
       assertEquals(200, track("/v1/identify", "{\"userId\": \"old-acct\", \"traits\": {\"email\": \"Merge.Me@example.com\", \"city\": \"Aalborg\", \"age\": 40}}").status());
       assertEquals(200, track("/v1/track", "{\"userId\": \"old-acct\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"m-1\", \"revenue\": 30}}").status());
       assertEquals(200, track("/v1/identify", "{\"userId\": \"new-acct\", \"traits\": {\"email\": \"merge.me@example.com\", \"city\": \"Aarhus\"}}").status());
-      var h = stored().history("new-acct").orElseThrow();
+      var h = stored().profiles().history("new-acct").orElseThrow();
       assertEquals(1, h.events().size(), "the old account's order moved");
       assertEquals(new Value.Str("Aarhus"), h.profile().trait("city"), "the survivor's value wins");
       assertEquals(new Value.Num(40), h.profile().trait("age"), "the merged profile fills gaps");
-      assertTrue(store.history("old-acct").isEmpty());
+      assertTrue(store.profiles().history("old-acct").isEmpty());
       JsonNode merges = admin("GET", "/admin/profiles/new-acct", null).body().get("merges");
       assertEquals(1, merges.size());
       assertEquals("same email", merges.get(0).get("reason").asText());
@@ -222,7 +222,7 @@ class ServerTest {
       }
       long survivors = 0;
       for (int i = 0; i < 6; i++) {
-        survivors += store.history("shared-" + i).isPresent() ? 1 : 0;
+        survivors += store.profiles().history("shared-" + i).isPresent() ? 1 : 0;
       }
       assertEquals(6 - Stitching.MAX_MERGES_PER_IDENTIFIER, survivors, "after 3 merges the address counts as shared");
       JsonNode merges = admin("GET", "/admin/profiles/shared-5", null).body().get("merges");
@@ -237,11 +237,11 @@ class ServerTest {
       assertEquals(400, a.status(), a.raw());
       assertEquals(3, a.body().get("problems").size(), a.raw());
       assertTrue(a.raw().contains("batch[1].userId") && a.raw().contains("batch[2].type") && a.raw().contains("batch[3].timestamp"), a.raw());
-      assertTrue(stored().history("u-3").isEmpty(), "nothing was stored");
+      assertTrue(stored().profiles().history("u-3").isEmpty(), "nothing was stored");
       Answer ok = track("/v1/batch", "{\"batch\": [{\"type\": \"track\", \"userId\": \"u-3\", \"messageId\": \"b-1\", \"event\": \"Product Viewed\"},"
           + " {\"type\": \"identify\", \"userId\": \"u-3\", \"traits\": {\"age\": 41}}], \"context\": {\"library\": {\"name\": \"test\"}}}");
       assertEquals(200, ok.status(), ok.raw());
-      assertEquals(new Value.Num(41), stored().history("u-3").orElseThrow().profile().trait("age"));
+      assertEquals(new Value.Num(41), stored().profiles().history("u-3").orElseThrow().profile().trait("age"));
     }
 
     @Test
@@ -251,10 +251,10 @@ class ServerTest {
       assertEquals(200, track("/v1/identify", "{\"userId\": \"lc-old\", \"traits\": {\"email\": \"lenient.merge@example.com\", \"zodiac_rank\": 41, \"city\": \"Odense\"}}").status());
       assertEquals(200, track("/v1/track", "{\"userId\": \"lc-old\", \"event\": \"Order Completed\", \"properties\": {\"order_id\": \"lc-1\", \"revenue\": 30}}").status());
       assertEquals(200, track("/v1/identify", "{\"userId\": \"lc-new\", \"traits\": {\"email\": \"lenient.merge@example.com\"}}").status());
-      var h = stored().history("lc-new").orElseThrow();
+      var h = stored().profiles().history("lc-new").orElseThrow();
       assertEquals(new Value.Str("Odense"), h.profile().trait("city"), "the merge applied");
-      assertTrue(store.history("lc-old").isEmpty());
-      assertTrue(store.history("lc-4").isPresent(), "the lenient write is stored");
+      assertTrue(store.profiles().history("lc-old").isEmpty());
+      assertTrue(store.profiles().history("lc-4").isPresent(), "the lenient write is stored");
       assertEquals(0, admin("GET", "/admin/status", null).body().get("journal").get("parked").asLong());
     }
 
@@ -406,7 +406,7 @@ class ServerTest {
       assertEquals(2, a.body().get("events").asInt(), "the anonymous page view and the order");
       assertFalse(onDisk(email), "the e-mail is in no file of the data directory");
       assertFalse(onDisk(user), "nor the user id");
-      assertTrue(stored().history(user).isEmpty());
+      assertTrue(stored().profiles().history(user).isEmpty());
       assertEquals(404, admin("GET", "/admin/profiles/" + user, null).status());
       assertEquals(200, track("/v1/track", "{\"userId\": \"after-erase\", \"event\": \"Product Viewed\"}").status(), "the store works after compaction");
     }
@@ -462,7 +462,7 @@ class ServerTest {
       assertEquals(expected, second.body().get("variant").asText());
       assertTrue(first.body().get("exposureRecorded").asBoolean());
       assertFalse(second.body().get("exposureRecorded").asBoolean(), "the first exposure stays the first");
-      assertEquals(1, stored().history("d-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
+      assertEquals(1, stored().profiles().history("d-1").orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count());
       Answer anon = track("/v1/decide", "{\"experiment\": \"hero\", \"anonymousId\": \"visitor-1\"}");
       assertEquals(200, anon.status(), anon.raw());
       assertEquals(404, track("/v1/decide", "{\"experiment\": \"nope\", \"userId\": \"d-1\"}").status());

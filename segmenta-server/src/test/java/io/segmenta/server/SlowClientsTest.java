@@ -3,7 +3,7 @@ package io.segmenta.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.io.InputStream;
@@ -106,7 +106,7 @@ class SlowClientsTest {
       }
       server.flush();
       for (int round = 0; round < 5; round++) {
-        assertTrue(store.history("fast-" + round).isPresent(), "the tracks sent meanwhile were stored");
+        assertTrue(store.profiles().history("fast-" + round).isPresent(), "the tracks sent meanwhile were stored");
       }
     }
   }

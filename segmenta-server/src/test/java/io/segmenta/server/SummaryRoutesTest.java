@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -36,7 +36,7 @@ class SummaryRoutesTest {
     ShopGenerator shop = ShopGenerator.standard();
     Instant asOf = shop.asOf();
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()))) {
-      shop.generate(0, 400, 400, store::write);
+      shop.generate(0, 400, 400, store.profiles()::write);
       try (Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), "admin-key-s", Clock.fixed(asOf, ZoneOffset.UTC), dir))) {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();
@@ -45,7 +45,7 @@ class SummaryRoutesTest {
         assertEquals(200, t.statusCode(), t.body());
         JsonNode j = new ObjectMapper().readTree(t.body());
         assertEquals(asOf.toString(), j.get("as_of").asText(), "the server's clock is the instant");
-        assertEquals(store.count(RuleText.parseRule("occupation = \"student\""), asOf), j.get("members").asLong());
+        assertEquals(store.audiences().count(RuleText.parseRule("occupation = \"student\""), asOf), j.get("members").asLong());
         JsonNode age = j.get("traits").get(0);
         assertEquals("age", age.get("name").asText());
         assertTrue(age.get("segment").get("numbers").get("median").isNumber());

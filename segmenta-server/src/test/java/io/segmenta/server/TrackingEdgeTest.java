@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.model.Event;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -108,7 +108,7 @@ class TrackingEdgeTest {
 
   Event stored(String user, String messageId) {
     open.flush();
-    return store.history(user).orElseThrow(() -> new AssertionError("no profile " + user)).events().stream()
+    return store.profiles().history(user).orElseThrow(() -> new AssertionError("no profile " + user)).events().stream()
         .filter(e -> e.id().equals(messageId)).findFirst().orElseThrow(() -> new AssertionError("no event " + messageId));
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.ingest.SegmentSpec;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.net.URI;
@@ -42,11 +42,11 @@ class ViolationRoutesTest {
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
       Instant now = Instant.parse("2025-06-02T12:00:00Z");
       SegmentSpec.Translation t = SegmentSpec.translate(List.of(JSON.readTree(
-          "{\"userId\": \"u\", \"event\": \"Order Completed\", \"properties\": {\"revenue\": \"twelve\"}}")), "track", false, store.schema(), now,
+          "{\"userId\": \"u\", \"event\": \"Order Completed\", \"properties\": {\"revenue\": \"twelve\"}}")), "track", false, store.catalog().schema(), now,
           SegmentSpec.Policy.LENIENT);
       assertTrue(t.ok(), t.problems().toString());
-      store.recordViolations("shop-web", t.violations(), now);
-      store.recordViolations("shop-web", t.violations(), now.plusSeconds(60));
+      store.violationLog().recordViolations("shop-web", t.violations(), now);
+      store.violationLog().recordViolations("shop-web", t.violations(), now.plusSeconds(60));
       Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_test_123"), "admin_secret_456", Clock.systemUTC(), dir));
       try {
         JsonNode a = get(server, "/admin/violations?source=shop-web", "Bearer admin_secret_456");
@@ -90,7 +90,7 @@ class ViolationRoutesTest {
         assertEquals(0, get(server, "/admin/violations?source=backend", "Bearer admin_secret_456").get("body").get("violations").size());
         server.flush();
         // The lenient source's event is stored once, its clashing value kept with it; the strict source's is not stored.
-        assertEquals(1, store.stats().events());
+        assertEquals(1, store.profiles().stats().events());
       } finally {
         server.close();
       }

@@ -5,7 +5,7 @@ import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
@@ -31,8 +31,8 @@ public final class Recipients {
   public record Lookup(EmailRenderer.Recipient recipient, boolean emailConsent) {}
 
   public static Lookup of(Store store, String profileId, Recommendations recs, int recommendations, Clock clock) {
-    ProfileHistory h = store.history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
-    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(store, clock).resolver());
+    ProfileHistory h = store.profiles().history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
+    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).resolver());
     Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
     for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
       Value v = evaluator.measure(c.getValue(), h);
@@ -41,13 +41,13 @@ public final class Recipients {
       }
     }
     List<String> segments = new ArrayList<>();
-    for (SegmentDefinition s : store.segments()) {
-      if (evaluator.matches(new Segments(store, clock).ruleOf(s.name()), h)) {
+    for (SegmentDefinition s : store.segmentDefinitions().all()) {
+      if (evaluator.matches(new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).ruleOf(s.name()), h)) {
         segments.add(s.name());
       }
     }
     List<Recommendations.Item> items = recommendations == 0 ? List.of() : recs.recommend(profileId, List.of(), recommendations);
-    boolean consent = store.consents(profileId).stream().filter(c -> c.purpose() == Purpose.EMAIL_MARKETING)
+    boolean consent = store.consent().consents(profileId).stream().filter(c -> c.purpose() == Purpose.EMAIL_MARKETING)
         .max(Comparator.comparing(ConsentRecord::at)).map(ConsentRecord::granted).orElse(!Purpose.EMAIL_MARKETING.optIn);
     return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), consent);
   }

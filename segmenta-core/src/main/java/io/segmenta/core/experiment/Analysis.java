@@ -2,7 +2,6 @@ package io.segmenta.core.experiment;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.ExperimentData;
-import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.stats.GaussianBayes;
 import io.segmenta.stats.MultipleTesting;
@@ -127,12 +126,12 @@ public final class Analysis {
       List<Comparison> comparisons, List<String> summary) {}
 
   /** Reads the experiment's data from the store and analyses it. */
-  public static Report analyse(Store store, Experiment e, Map<String, Rule> segments, Instant asOf, Options o) {
+  public static Report analyse(ExperimentReads reads, Experiment e, Map<String, Rule> segments, Instant asOf, Options o) {
     if (e.metrics().isEmpty()) {
       throw new UserException("experiment '" + e.key() + "' has no metrics to analyse; add one, e.g. --metric 'purchase = count(order) >= 1'");
     }
     Instant segmentsAsOf = e.start() != null && e.start().isBefore(asOf) ? e.start() : asOf;
-    ExperimentData data = store.experimentData(e, segments, segmentsAsOf, asOf);
+    ExperimentData data = reads.experimentData(e, segments, segmentsAsOf, asOf);
     return analyse(e, data, asOf, segmentsAsOf, o);
   }
 

@@ -4,7 +4,8 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Profiles;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
@@ -24,11 +25,13 @@ import java.util.Optional;
  * unit, so calling again records nothing new: the unit's first exposure, which the analysis reads, stays the first.
  */
 public final class Exposures {
-  private final Store store;
+  private final Profiles profiles;
+  private final Segments segments;
   private final Clock clock;
 
-  public Exposures(Store store, Clock clock) {
-    this.store = store;
+  public Exposures(Profiles profiles, Segments segments, Clock clock) {
+    this.profiles = profiles;
+    this.segments = segments;
     this.clock = clock;
   }
 
@@ -46,13 +49,12 @@ public final class Exposures {
     // A user id the store has not seen yet is assigned like any other, as a GrowthBook SDK assigns whatever id it is
     // given: the hash needs only the id. It has no traits and belongs to no segment; recording its exposure creates
     // the profile, as any event for a new user id does.
-    Optional<ProfileHistory> history = profileId == null ? Optional.empty() : store.history(profileId);
+    Optional<ProfileHistory> history = profileId == null ? Optional.empty() : profiles.history(profileId);
     Map<String, Value> attributes = new LinkedHashMap<>();
     history.ifPresent(h -> attributes.putAll(h.profile().traits()));
     attributes.putAll(context);
     String unit = profileId != null ? profileId : anonymousId;
     attributes.put("id", new Value.Str(unit));
-    Segments segments = new Segments(store, clock);
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
     // The unit's recorded exposures are its sticky-bucket store: what it was given, under which bucket version.
     Unit u = Unit.of(new Value.ObjectValue(attributes), name -> history.isPresent() && inSegment(segments, evaluator, name, history.get()))
@@ -60,7 +62,7 @@ public final class Exposures {
     Decision d = Assignment.decide(e, u);
     boolean recorded = false;
     if (record && d.inExperiment() && running(e, now)) {
-      recorded = store.write(new Batch(List.of(), List.of(exposure(e, profileId, anonymousId, d.variantKey(), now)))).eventsWritten() > 0;
+      recorded = profiles.write(new Batch(List.of(), List.of(exposure(e, profileId, anonymousId, d.variantKey(), now)))).eventsWritten() > 0;
     }
     return new Outcome(e.key(), unit, d, recorded, profileId != null && history.isEmpty());
   }
@@ -116,9 +118,9 @@ public final class Exposures {
   }
 
   /** A saved experiment, or a clear error. */
-  public static Experiment require(Store store, String key) {
-    return store.experiment(key).orElseThrow(() -> new UserException("there is no experiment '" + key + "'"
-        + (store.experiments().isEmpty() ? "; create one with 'segmenta experiment create'" : "; known: "
-        + store.experiments().stream().map(Experiment::key).toList())));
+  public static Experiment require(Definitions<Experiment> experiments, String key) {
+    return experiments.find(key).orElseThrow(() -> new UserException("there is no experiment '" + key + "'"
+        + (experiments.all().isEmpty() ? "; create one with 'segmenta experiment create'" : "; known: "
+        + experiments.all().stream().map(Experiment::key).toList())));
   }
 }

@@ -1,7 +1,7 @@
 package io.segmenta.core.identity;
 
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -23,7 +23,7 @@ public final class MergeClosure {
     Set<String> ids = new LinkedHashSet<>(profileIds);
     Deque<String> todo = new ArrayDeque<>(profileIds);
     while (!todo.isEmpty()) {
-      for (MergeRecord m : store.merges(todo.poll())) {
+      for (MergeRecord m : store.identities().merges(todo.poll())) {
         if (m.applied()) {
           for (String id : new String[] {m.survivorId(), m.mergedId()}) {
             if (ids.add(id)) {

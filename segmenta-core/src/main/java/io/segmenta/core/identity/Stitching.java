@@ -3,7 +3,7 @@ package io.segmenta.core.identity;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +36,22 @@ public final class Stitching {
     for (Profile p : profiles) {
       for (Identifier i : p.identifiers()) {
         if (i.kind().equals("anonymous_id")) {
-          if (!i.value().equals(p.id()) && store.history(i.value()).isPresent()) {
-            out.add(store.merge(p.id(), i.value(), "alias: '" + i.value() + "' is '" + p.id() + "'", at));
+          if (!i.value().equals(p.id()) && store.profiles().history(i.value()).isPresent()) {
+            out.add(store.identities().merge(p.id(), i.value(), "alias: '" + i.value() + "' is '" + p.id() + "'", at));
           }
         } else if (MATCHING_KINDS.contains(i.kind())) {
-          String other = store.holders(i.kind(), i.value()).stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
+          String other = store.identities().holders(i.kind(), i.value()).stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
           if (other == null) {
             continue;
           }
-          long before = store.merges(null).stream().filter(m -> m.applied() && m.identifiers().contains(i)).count();
+          long before = store.identities().merges(null).stream().filter(m -> m.applied() && m.identifiers().contains(i)).count();
           if (before >= MAX_MERGES_PER_IDENTIFIER) {
             MergeRecord refused = new MergeRecord(p.id(), other, List.of(i), at,
                 "refused: " + i.kind() + " already merged " + before + " profiles; treated as shared", false);
-            store.refuseMerge(refused);
+            store.identities().refuseMerge(refused);
             out.add(refused);
           } else {
-            out.add(store.merge(p.id(), other, "same " + i.kind(), at));
+            out.add(store.identities().merge(p.id(), other, "same " + i.kind(), at));
           }
         }
       }

@@ -9,7 +9,7 @@ import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.WriteResult;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
@@ -62,7 +62,7 @@ public final class Importer {
     long started = System.nanoTime();
     Path rejectTo = options.skipBadRows() ? rejectFile(source.path(), source.name(), options.rejectFile()) : null;
     Mapping.Target target = mapping.target();
-    Schema schema = withDeclarations(store.schema(), mapping, target);
+    Schema schema = withDeclarations(store.catalog().schema(), mapping, target);
     Cells cells = new Cells(source.name(), source.columns(), mapping);
     RowMapper mapper = switch (target) {
       case PROFILES -> new ProfileRows(cells, mapping, schema);
@@ -107,7 +107,7 @@ public final class Importer {
     Batch batch = mapper.finish();
     declare(store, schema);
     options.progress().update("writing", 0, 1);
-    WriteResult written = store.write(batch);
+    WriteResult written = store.profiles().write(batch);
     options.progress().update("writing", 1, 1);
     return new ImportReport(source.name(), rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile,
         written, mapper.notes(), Duration.ofNanos(System.nanoTime() - started), mapper.duplicateRows(), mapper.duplicateExamples());
@@ -143,10 +143,10 @@ public final class Importer {
 
   /** Declares in the store whatever {@code wanted} has beyond the store's schema. */
   private static void declare(Store store, Schema wanted) {
-    Schema have = store.schema();
+    Schema have = store.catalog().schema();
     for (TraitDef t : wanted.traits()) {
       if (have.trait(t.name()).isEmpty()) {
-        store.declareTrait(t);
+        store.catalog().declareTrait(t);
       }
     }
     for (PropertyDef p : wanted.properties()) {
@@ -158,7 +158,7 @@ public final class Importer {
         }
       }
       if (have.property(p.name()).isEmpty() || !types.isEmpty()) {
-        store.declareProperty(p, types);
+        store.catalog().declareProperty(p, types);
       }
     }
   }
@@ -220,7 +220,7 @@ public final class Importer {
     long started = System.nanoTime();
     String name = file.getFileName().toString();
     Path rejectTo = options.skipBadRows() ? rejectFile(file, name, options.rejectFile()) : null;
-    Schema schema = store.schema();
+    Schema schema = store.catalog().schema();
     Coerce coerce = Coerce.standard();
     List<Profile> profiles = new ArrayList<>();
     List<Event> events = new ArrayList<>();
@@ -300,7 +300,7 @@ public final class Importer {
       throw new ImportException(name, errors, bad);
     }
     Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
-    WriteResult written = store.write(new Batch(profiles, events));
+    WriteResult written = store.profiles().write(new Batch(profiles, events));
     return new ImportReport(name, rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile, written,
         Map.of(), Duration.ofNanos(System.nanoTime() - started), duplicates, duplicateExamples);
   }

@@ -1,6 +1,9 @@
 package io.segmenta.core.personalize;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Definitions;
 import io.segmenta.core.segment.Segments;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,12 +34,13 @@ public final class Personalization {
    * Compiles the store's placements and loads what they read at {@code asOf}; {@code progress} hears the number of
    * profiles loaded.
    */
-  public static Personalization load(Store store, Recommendations recommendations, Sessions sessions, Clock clock, LongConsumer progress) {
+  public static Personalization load(Catalog catalog, Definitions<Placement> placements, Definitions<Experiment> experiments,
+      Segments segments, Audiences audiences, Recommendations recommendations, Sessions sessions, Clock clock, LongConsumer progress) {
     long started = System.nanoTime();
     Instant asOf = clock.instant();
-    Personalizer p = Personalizer.compile(store.placements(), store.schema(), new Segments(store, clock).resolver(), store::experiment,
+    Personalizer p = Personalizer.compile(placements.all(), catalog.schema(), segments.resolver(), experiments::find,
         Interests.DEFAULT_HALF_LIFE);
-    ProfileIndex index = ProfileIndex.load(store, p.traits(), p.segments(), asOf, progress);
+    ProfileIndex index = ProfileIndex.load(audiences, p.traits(), p.segments(), asOf, progress);
     return new Personalization(p, index, recommendations, sessions, Duration.ofNanos(System.nanoTime() - started));
   }
 

@@ -2,7 +2,7 @@ package io.segmenta.core.personalize;
 
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.ProfileRow;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Audiences;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.value.Value;
@@ -15,7 +15,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Every profile as the decision API needs it, in memory: a decision must take well under a millisecond, which no
- * query can. Loaded in one pass from the store ({@link Store#profileRows}) with only the traits and segments the
+ * query can. Loaded in one pass from the store ({@link Audiences#profileRows}) with only the traits and segments the
  * placements' rules read; computed traits are taken at the load's "as of" and say so ({@link #asOf}). Columnar
  * (one array per trait, one bit per segment), which keeps a million profiles in tens of megabytes plus their values.
  *
@@ -88,11 +88,11 @@ public final class ProfileIndex {
    * Loads every profile with the named traits and its membership in the named segments at {@code asOf};
    * {@code progress} hears the number of profiles read so far, every 10,000.
    */
-  public static ProfileIndex load(Store store, List<String> traits, Map<String, Rule> segments, Instant asOf, LongConsumer progress) {
+  public static ProfileIndex load(Audiences audiences, List<String> traits, Map<String, Rule> segments, Instant asOf, LongConsumer progress) {
     List<ProfileRow> rows = new ArrayList<>();
     List<String> names = new ArrayList<>(segments.keySet());
     List<Rule> rules = names.stream().map(segments::get).toList();
-    store.profileRows(traits, List.of("anonymous_id"), rules, asOf, Purpose.PERSONALIZATION, r -> {
+    audiences.profileRows(traits, List.of("anonymous_id"), rules, asOf, Purpose.PERSONALIZATION, r -> {
       rows.add(r);
       if (rows.size() % 10_000 == 0) {
         progress.accept(rows.size());

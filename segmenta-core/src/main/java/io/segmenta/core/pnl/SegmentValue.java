@@ -3,7 +3,7 @@ package io.segmenta.core.pnl;
 import static io.segmenta.core.Preconditions.checkArgument;
 
 import io.segmenta.core.port.SegmentTotals;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
@@ -80,7 +80,7 @@ public final class SegmentValue {
   public static List<String> notes(Store store, Report r) {
     List<String> notes = new ArrayList<>();
     if (r.everyone().members() > 0 && !(r.everyone().ordersPerCustomer() > 0)) {
-      long orders = store.stats().eventsByType().getOrDefault("order", 0L);
+      long orders = store.profiles().stats().eventsByType().getOrDefault("order", 0L);
       if (orders == 0) {
         notes.add("no orders in this store: revenue, returns, profit, AOV and CLV need orders; sizes and shares are shown");
       } else {
@@ -106,7 +106,7 @@ public final class SegmentValue {
   public static Report analyse(Store store, Instant asOf, Map<String, Rule> segments, Options o) {
     List<String> categories = o.margins() == null ? List.of() : new ArrayList<>(o.margins().byCategory().keySet());
     List<Measure> measures = measures(o.window(), categories);
-    boolean scored = store.scoredAt("clv_expected_value").isPresent();
+    boolean scored = store.scores().scoredAt("clv_expected_value").isPresent();
     List<String> traits = scored ? List.of("clv_expected_value") : List.of();
     // Everyone is one more segment of the same pass.
     String everyoneKey = "\u0000everyone";
@@ -118,7 +118,7 @@ public final class SegmentValue {
     spread.set(NET);
     spread.set(DAYS_SINCE_ORDER);
     spread.set(DAYS_SINCE_SESSION);
-    SegmentTotals st = store.segmentTotals(all, asOf, measures, traits, spread);
+    SegmentTotals st = store.audiences().segmentTotals(all, asOf, measures, traits, spread);
     Totals everyoneTotals = st.totals().get(everyoneKey);
     Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
     List<Worth> out = new ArrayList<>();

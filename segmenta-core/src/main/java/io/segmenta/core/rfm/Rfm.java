@@ -2,7 +2,7 @@ package io.segmenta.core.rfm;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -83,7 +83,7 @@ public final class Rfm {
   public static Result compute(Store store, Instant asOf, Spec spec) {
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    store.values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
+    store.audiences().values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
       if (v.get(0) instanceof Value.Num r && v.get(1) instanceof Value.Num f && v.get(2) instanceof Value.Num m) {
         ids.add(id);
         values.add(new double[] {r.value(), f.value(), m.value()});
@@ -142,7 +142,7 @@ public final class Rfm {
       scores.put(row.profileId(), List.of(Value.of(row.r()), Value.of(row.f()), Value.of(row.m()),
           Value.of("" + row.r() + row.f() + row.m()), Value.of(row.group())));
     }
-    store.writeScores(asOf, TRAITS, scores);
+    store.scores().writeScores(asOf, TRAITS, scores);
     for (String group : RfmGroups.NAMES) {
       segments.save(RfmGroups.segmentName(group), "rfm_group = \"" + group + "\"", "built-in RFM group (segmenta rfm)");
     }

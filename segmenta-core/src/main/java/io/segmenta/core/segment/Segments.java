@@ -2,7 +2,9 @@ package io.segmenta.core.segment;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Scores;
 import io.segmenta.core.rule.NearestName;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -25,11 +27,15 @@ import java.util.ArrayList;
  * against the store's schema and the other saved segments (so a cycle cannot be saved), and kept in canonical text.
  */
 public final class Segments {
-  private final Store store;
+  private final Catalog catalog;
+  private final Definitions<SegmentDefinition> definitions;
+  private final Scores scores;
   private final Clock clock;
 
-  public Segments(Store store, Clock clock) {
-    this.store = Objects.requireNonNull(store, "store");
+  public Segments(Catalog catalog, Definitions<SegmentDefinition> definitions, Scores scores, Clock clock) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.definitions = Objects.requireNonNull(definitions, "definitions");
+    this.scores = Objects.requireNonNull(scores, "scores");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -37,12 +43,12 @@ public final class Segments {
     return new SegmentResolver() {
       @Override
       public Optional<Rule> find(String name) {
-        return store.segment(name).map(d -> RuleText.parseRule(d.rule()));
+        return definitions.find(name).map(d -> RuleText.parseRule(d.rule()));
       }
 
       @Override
       public List<String> names() {
-        return store.segments().stream().map(SegmentDefinition::name).toList();
+        return definitions.all().stream().map(SegmentDefinition::name).toList();
       }
     };
   }
@@ -50,13 +56,13 @@ public final class Segments {
   /** Parses and type-checks a rule given as text or JSON. */
   public ParsedRule check(String rule) {
     ParsedRule parsed = parse(rule);
-    new TypeChecker(store.schema(), resolver()).check(parsed);
+    new TypeChecker(catalog.schema(), resolver()).check(parsed);
     return parsed;
   }
 
   /** A saved segment's rule when {@code ruleOrName} names one, otherwise the checked rule it spells. */
   public Rule ruleOf(String ruleOrName) {
-    Optional<SegmentDefinition> saved = isName(ruleOrName) ? store.segment(ruleOrName.trim()) : Optional.empty();
+    Optional<SegmentDefinition> saved = isName(ruleOrName) ? definitions.find(ruleOrName.trim()) : Optional.empty();
     if (saved.isPresent()) {
       return RuleText.parseRule(saved.get().rule());
     }
@@ -73,7 +79,7 @@ public final class Segments {
 
   /** The error for a segment name that is not saved, with the nearest saved name when one is close. */
   public UserException unknownSegment(String name) {
-    List<String> names = store.segments().stream().map(SegmentDefinition::name).toList();
+    List<String> names = definitions.all().stream().map(SegmentDefinition::name).toList();
     return new UserException("there is no saved segment named '" + name + "'" + NearestName.hint(name, names)
         + (names.isEmpty() ? "; none are saved yet (segmenta segment save NAME RULE)" : "; 'segmenta segment list' shows the saved ones"));
   }
@@ -85,12 +91,12 @@ public final class Segments {
   public List<String> scoreNotes(Rule rule, Instant asOf) {
     List<String> notes = new ArrayList<>();
     for (String t : Rules.traits(rule, resolver())) {
-      var def = store.schema().trait(t);
+      var def = catalog.schema().trait(t);
       if (def.isEmpty() || def.get().family() != Family.SCORE) {
         continue;
       }
       String command = t.startsWith("rfm_") ? "segmenta rfm" : "segmenta clv";
-      var at = store.scoredAt(t);
+      var at = scores.scoredAt(t);
       if (at.isEmpty()) {
         notes.add(t + " has never been scored; run '" + command + " --as-of " + asOf + "' first");
       } else if (!at.get().equals(asOf)) {
@@ -108,8 +114,8 @@ public final class Segments {
       throw new UserException(e.getMessage());
     }
     ParsedRule parsed = parse(rule);
-    new TypeChecker(store.schema(), resolver()).check(name, parsed);
-    return store.saveSegment(new SegmentDefinition(probe.name(), RuleText.print(parsed.rule()), description, probe.updatedAt()));
+    new TypeChecker(catalog.schema(), resolver()).check(name, parsed);
+    return definitions.save(new SegmentDefinition(probe.name(), RuleText.print(parsed.rule()), description, probe.updatedAt()));
   }
 
   private static boolean isName(String s) {

@@ -1,7 +1,8 @@
 package io.segmenta.core.summary;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measures;
@@ -31,7 +32,7 @@ import java.util.Map;
  * at their quantiles (the cut after the k-th of n equal parts is the first value of the next part, so every cut is a value
  * the data holds and each bin is [cut, next cut); ties merge bins, so there may be fewer);
  * missing values are a group of their own. Every group carries the rule that selects it, so it saves as a segment.
- * One pass over the profiles ({@link Store#profileRows}); profiles who objected to analytics are left out.
+ * One pass over the profiles ({@link Audiences#profileRows}); profiles who objected to analytics are left out.
  */
 public final class Breakdown {
   private Breakdown() {}
@@ -62,8 +63,8 @@ public final class Breakdown {
     }
     List<ValueType> types = new ArrayList<>();
     for (String t : by) {
-      TraitDef def = store.schema().trait(t).filter(d -> d.family() != Family.CONTEXT).orElseThrow(() -> new UserException("--by: unknown trait '" + t + "'"));
-      ValueType type = def.stored() ? def.type() : Measures.type(ComputedTraits.definition(t).orElseThrow(), store.schema());
+      TraitDef def = store.catalog().schema().trait(t).filter(d -> d.family() != Family.CONTEXT).orElseThrow(() -> new UserException("--by: unknown trait '" + t + "'"));
+      ValueType type = def.stored() ? def.type() : Measures.type(ComputedTraits.definition(t).orElseThrow(), store.catalog().schema());
       if (type != ValueType.NUMBER && type != ValueType.STRING && type != ValueType.BOOLEAN) {
         throw new UserException("--by " + t + ": a breakdown groups by a number, text or boolean trait; '" + t + "' is a " + type.label());
       }
@@ -79,7 +80,7 @@ public final class Breakdown {
     int outcomeBit = universe == null ? 0 : 1;
     List<Value[]> rows = new ArrayList<>();
     List<Boolean> met = new ArrayList<>();
-    store.profileRows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    store.audiences().profileRows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || (universe != null && !row.segments().get(0))) {
         return;
       }
@@ -166,9 +167,9 @@ public final class Breakdown {
       throw new UserException("--save needs a prefix with a letter or digit, got '" + prefix + "'");
     }
     String within = universe == null ? null
-        : r.segment() != null && store.segment(r.segment().trim()).isPresent() ? "segment " + RuleText.print(Value.of(r.segment().trim()))
+        : r.segment() != null && store.segmentDefinitions().find(r.segment().trim()).isPresent() ? "segment " + RuleText.print(Value.of(r.segment().trim()))
         : "(" + RuleText.print(universe) + ")";
-    Segments segments = new Segments(store, clock);
+    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     SegmentNames names = new SegmentNames(List.of());
     List<String> saved = new ArrayList<>();
     for (Group g : r.groups()) {

@@ -1,6 +1,7 @@
 package io.segmenta.core.summary;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.schema.Family;
@@ -15,7 +16,7 @@ import java.util.Map;
  * What the traits hold, the first thing a marketer asks of new data: for each trait (stored, scored and computed)
  * its coverage, distinct values and most common ones, and for numbers the mean, quantiles, extremes and a histogram;
  * over a segment and, optionally, over everyone beside it. One pass over the profiles reads every trait for both
- * populations at once ({@link Store#profileRows}), whatever the number of traits or values. Profiles who objected to
+ * populations at once ({@link Audiences#profileRows}), whatever the number of traits or values. Profiles who objected to
  * analytics are left out and counted.
  */
 public final class TraitSummaries {
@@ -49,10 +50,10 @@ public final class TraitSummaries {
   public static Report summarise(Store store, Instant asOf, String segmentName, Rule segment, boolean againstEveryone, List<String> traits, int topValues) {
     List<TraitDef> defs = new ArrayList<>();
     if (traits.isEmpty()) {
-      store.schema().traits().stream().filter(t -> t.family() != Family.CONTEXT).forEach(defs::add);
+      store.catalog().schema().traits().stream().filter(t -> t.family() != Family.CONTEXT).forEach(defs::add);
     } else {
       for (String t : traits) {
-        defs.add(store.schema().trait(t).filter(d -> d.family() != Family.CONTEXT)
+        defs.add(store.catalog().schema().trait(t).filter(d -> d.family() != Family.CONTEXT)
             .orElseThrow(() -> new UserException("unknown trait '" + t + "'")));
       }
     }
@@ -66,7 +67,7 @@ public final class TraitSummaries {
     }
     long[] counts = new long[3];
     List<Rule> rules = segment == null ? List.of() : List.of(segment);
-    store.profileRows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    store.audiences().profileRows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented()) {
         counts[2]++;
         return;

@@ -6,7 +6,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -56,8 +56,8 @@ public final class Surveys {
     }
     List<String> traits = new ArrayList<>();
     numeric.forEach((q, isNumber) -> {
-      store.declareTrait(new TraitDef(trait(q), isNumber ? ValueType.NUMBER : ValueType.STRING, Family.PSYCHOGRAPHIC, "survey answer: " + q + " (" + source + ")"));
-      store.declareTrait(new TraitDef(trait(q) + "_at", ValueType.TIMESTAMP, Family.PSYCHOGRAPHIC, "when '" + q + "' was answered"));
+      store.catalog().declareTrait(new TraitDef(trait(q), isNumber ? ValueType.NUMBER : ValueType.STRING, Family.PSYCHOGRAPHIC, "survey answer: " + q + " (" + source + ")"));
+      store.catalog().declareTrait(new TraitDef(trait(q) + "_at", ValueType.TIMESTAMP, Family.PSYCHOGRAPHIC, "when '" + q + "' was answered"));
       traits.add(trait(q));
     });
     List<String> unmatched = new ArrayList<>();
@@ -65,8 +65,8 @@ public final class Surveys {
     List<Event> events = new ArrayList<>();
     Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
     for (Answer a : answers) {
-      String id = a.kind().equals("profile") ? (store.history(a.respondent()).isPresent() ? a.respondent() : null)
-          : store.findProfile(a.kind(), a.respondent()).orElse(null);
+      String id = a.kind().equals("profile") ? (store.profiles().history(a.respondent()).isPresent() ? a.respondent() : null)
+          : store.profiles().findProfile(a.kind(), a.respondent()).orElse(null);
       if (id == null) {
         unmatched.add("line " + a.line() + ": no profile has " + a.kind() + " '" + a.respondent() + "'");
         continue;
@@ -87,8 +87,8 @@ public final class Surveys {
       });
       profiles.add(new Profile(id, List.of(), t));
     });
-    store.write(new Batch(profiles, events));
-    consents.forEach(store::recordConsent);
+    store.profiles().write(new Batch(profiles, events));
+    consents.forEach(store.consent()::recordConsent);
     return new ImportReport(answers.size() - unmatched.size(), profiles.size(), traits, unmatched);
   }
 
@@ -103,17 +103,17 @@ public final class Surveys {
 
   public static CrossTab crossTab(Store store, String question, Map<String, Rule> segments, Instant asOf) {
     String t = trait(question);
-    if (store.schema().trait(t).isEmpty()) {
+    if (store.catalog().schema().trait(t).isEmpty()) {
       throw new UserException("no survey answers to '" + question + "' were imported (no trait " + t + ")");
     }
     Set<String> values = new TreeSet<>();
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, Rule> s : segments.entrySet()) {
-      long members = store.count(s.getValue(), asOf);
+      long members = store.audiences().count(s.getValue(), asOf);
       Map<String, Long> counts = new TreeMap<>();
       long answered = 0;
       Set<String> seen = new HashSet<>();
-      store.export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
+      store.audiences().export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
         Value v = m.traits().get(t);
         if (v != null && !v.isNull() && seen.add(m.profileId())) {
           counts.merge(v.toString(), 1L, Long::sum);

@@ -1,6 +1,6 @@
 package io.segmenta.ml.cluster;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.schema.Family;
@@ -36,18 +36,18 @@ public record FeatureChoice(List<String> features, Rule universe, String note) {
    * {@code exclude} are traits that must not be features (those the seed rule reads: they would give it away).
    */
   public static FeatureChoice choose(Store store, Instant asOf, List<String> requested, Rule learnFrom, Set<String> exclude) {
-    boolean computed = requested.stream().anyMatch(f -> store.schema().trait(f).map(t -> !t.stored()).orElse(false));
+    boolean computed = requested.stream().anyMatch(f -> store.catalog().schema().trait(f).map(t -> !t.stored()).orElse(false));
     if (!requested.equals(Segmentation.DEFAULT_FEATURES)) {
       return new FeatureChoice(requested, computed ? withOrders() : everyone(), null);
     }
     Rule population = learnFrom == null ? everyone() : learnFrom;
-    long all = store.count(population, asOf);
-    long withOrders = store.count(new Rule.And(List.of(population, withOrders())), asOf);
+    long all = store.audiences().count(population, asOf);
+    long withOrders = store.audiences().count(new Rule.And(List.of(population, withOrders())), asOf);
     if (all > 0 && withOrders * 2 >= all) {
       return new FeatureChoice(requested, withOrders(), null);
     }
     List<String> candidates = new ArrayList<>();
-    for (TraitDef t : store.schema().traits()) {
+    for (TraitDef t : store.catalog().schema().traits()) {
       if (t.stored() && DESCRIPTIVE.contains(t.family()) && !exclude.contains(t.name())
           && (t.type() == ValueType.NUMBER || t.type() == ValueType.BOOLEAN || t.type() == ValueType.STRING)) {
         candidates.add(t.name());

@@ -2,7 +2,7 @@ package io.segmenta.ml.cluster;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.NumberColumns;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.schema.ValueType;
@@ -42,10 +42,10 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<String> stored = new ArrayList<>();
     boolean numeric = true;
     for (String f : features) {
-      var def = store.schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
+      var def = store.catalog().schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
       if (!def.stored()) {
         var measure = ComputedTraits.definition(f).orElseThrow(() -> new UserException("'" + f + "' has no definition"));
-        numeric &= io.segmenta.core.rule.Measures.type(measure, store.schema()) == ValueType.NUMBER;
+        numeric &= io.segmenta.core.rule.Measures.type(measure, store.catalog().schema()) == ValueType.NUMBER;
         computed.add(f);
       } else if (def.type() == ValueType.NUMBER || def.type() == ValueType.BOOLEAN || def.type() == ValueType.STRING) {
         numeric &= def.type() != ValueType.STRING;
@@ -65,7 +65,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> columns = new ArrayList<>(computed);
     columns.addAll(stored);
-    NumberColumns nc = store.numberColumns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS);
+    NumberColumns nc = store.audiences().numberColumns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS);
     int d = columns.size();
     int[] complete = new int[nc.rows()];
     int kept = 0;
@@ -114,7 +114,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<java.util.BitSet> rowFlags = new ArrayList<>();
     java.util.Map<String, java.util.Map<String, Integer>> levelCounts = new java.util.LinkedHashMap<>();
     long[] incomplete = {0};
-    store.profileRows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
+    store.audiences().profileRows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
       if (!row.consented() || !row.segments().get(0)) {
         return;
       }

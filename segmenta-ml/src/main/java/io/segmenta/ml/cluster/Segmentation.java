@@ -1,7 +1,7 @@
 package io.segmenta.ml.cluster;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -138,7 +138,7 @@ public final class Segmentation {
 
   /** Saves each cluster's rule as the segment {@code prefix-1, prefix-2, ...}; returns the names saved. */
   public static List<String> saveRules(Store store, Result r, String prefix, Clock clock) {
-    Segments segs = new Segments(store, clock);
+    Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     List<String> saved = new ArrayList<>();
     for (Profile p : r.clusters()) {
       if (p.explanation().rule() != null) {

@@ -2,7 +2,7 @@ package io.segmenta.ml.clv;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +46,7 @@ public final class ClvScoring {
   public static List<PurchaseSummary> summaries(Store store, Instant asOf, Options o) {
     List<PurchaseSummary> out = new ArrayList<>();
     double unitMillis = o.unitDays() * 86_400_000.0;
-    store.purchaseDays(o.eventType(), o.valueProperty(), asOf, d -> {
+    store.activity().purchaseDays(o.eventType(), o.valueProperty(), asOf, d -> {
       int x = d.days() - 1;
       double tx = Duration.between(d.firstDay(), d.lastDay()).toMillis() / unitMillis;
       double t = Math.max(tx, Duration.between(d.firstDay(), asOf).toMillis() / unitMillis);
@@ -73,7 +73,7 @@ public final class ClvScoring {
       Value value = gg == null ? Value.NULL : Value.of(expected * gg.expectedAverageSpend(c.x(), c.mbar()));
       scores.put(c.profileId(), List.of(Value.of(alive), Value.of(1 - alive), Value.of(expected), value));
     }
-    store.writeScores(asOf, TRAITS, scores);
+    store.scores().writeScores(asOf, TRAITS, scores);
     return new Result(asOf, purchases, spend, scores.size());
   }
 }

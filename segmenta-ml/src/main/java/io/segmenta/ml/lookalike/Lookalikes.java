@@ -1,7 +1,7 @@
 package io.segmenta.ml.lookalike;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.Rules;
@@ -72,8 +72,8 @@ public final class Lookalikes {
     Lookalike.Model model = Lookalike.fit(fm.z(), isSeed, 1.0);
     double[] scores = Lookalike.scores(model, fm.z());
     String trait = "lookalike_" + name.replaceAll("[^a-z0-9_]", "_");
-    store.declareTrait(new TraitDef(trait, ValueType.NUMBER, Family.SCORE, "likeness to segment " + seedName + " (0..1)"));
-    store.writeScores(asOf, trait, fm.ids().toArray(new String[0]), scores);
+    store.catalog().declareTrait(new TraitDef(trait, ValueType.NUMBER, Family.SCORE, "likeness to segment " + seedName + " (0..1)"));
+    store.scores().writeScores(asOf, trait, fm.ids().toArray(new String[0]), scores);
     List<TierRule> tiers = new ArrayList<>();
     for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
       double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];
@@ -119,9 +119,9 @@ public final class Lookalikes {
 
   /** The features: the defaults for this seed (trait features when most of it has no orders), never the traits its rules read. */
   private static FeatureChoice choose(Store store, Instant asOf, Rule seed, Rule constraint, List<String> features) {
-    Set<String> read = new HashSet<>(Rules.traits(seed, new Segments(store, Clock.systemUTC()).resolver()));
+    Set<String> read = new HashSet<>(Rules.traits(seed, new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).resolver()));
     if (constraint != null) {
-      read.addAll(Rules.traits(constraint, new Segments(store, Clock.systemUTC()).resolver()));
+      read.addAll(Rules.traits(constraint, new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).resolver()));
     }
     return FeatureChoice.choose(store, asOf, features, seed, read);
   }

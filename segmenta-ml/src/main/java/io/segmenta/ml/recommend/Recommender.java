@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import io.segmenta.core.port.Store;
+import io.segmenta.core.store.Store;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Objects;
@@ -238,10 +238,10 @@ public final class Recommender implements Recommendations, Serializable {
    */
   public static Recommender fromStore(Store store, Instant asOf, Options options) {
     List<Interaction> purchases = new ArrayList<>();
-    store.interactions("order_line", Instant.EPOCH, asOf, purchases::add);
+    store.activity().interactions("order_line", Instant.EPOCH, asOf, purchases::add);
     List<Interaction> views = new ArrayList<>();
-    if (store.schema().eventType("product_view").isPresent()) {
-      store.interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
+    if (store.catalog().schema().eventType("product_view").isPresent()) {
+      store.activity().interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
     }
     return build(purchases, views, asOf, options);
   }

@@ -1,0 +1,69 @@
+package io.segmenta.core.store;
+
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.ExperimentReads;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.port.Activity;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.ConsentLedger;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Identities;
+import io.segmenta.core.port.Profiles;
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.ViolationLog;
+import io.segmenta.core.realtime.MembershipLog;
+
+/**
+ * Where profiles, events and definitions live, and where segment rules run over all profiles at once: the
+ * composition root an engine provides, one accessor per role. The embedded default is one DuckDB file; other
+ * engines implement the same roles. Callers take the narrowest role they need. Every write is atomic: a write that
+ * fails leaves nothing behind.
+ *
+ * <p>It sits above the feature packages (it names their types) so that the roles they own need not know it.
+ */
+public interface Store extends AutoCloseable {
+
+  /** The schema and declaring traits and properties. */
+  Catalog catalog();
+
+  /** Profiles and events: writes, one person's history, lookups, statistics and erasure. */
+  Profiles profiles();
+
+  /** Merges and the merge log. */
+  Identities identities();
+
+  /** The consent ledger. */
+  ConsentLedger consent();
+
+  /** Saved segments, by name. */
+  Definitions<SegmentDefinition> segmentDefinitions();
+
+  /** Saved experiments, by key. */
+  Definitions<Experiment> experimentDefinitions();
+
+  /** Placements of the decision API, by key. */
+  Definitions<Placement> placementDefinitions();
+
+  /** Real-time segments and their membership history. */
+  MembershipLog membership();
+
+  /** Segment rules run over everyone: counts, members, exports, totals. */
+  Audiences audiences();
+
+  /** Population scores written by models. */
+  Scores scores();
+
+  /** Fields that did not fit the schema. */
+  ViolationLog violationLog();
+
+  /** Bulk reads of what customers did, for models and cohorts. */
+  Activity activity();
+
+  /** The experiment analysis's reads. */
+  ExperimentReads experimentReads();
+
+  @Override
+  void close();
+}
