@@ -1,0 +1,142 @@
+package io.segmenta.duckdb;
+
+import java.time.Instant;
+import io.segmenta.core.schema.Schema;
+import org.duckdb.DuckDBConnection;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.StoreException;
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.Value;
+import java.io.IOException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * What the parts of the embedded store share: the one connection (replaced only by {@link FileCompaction}), the
+ * current schema, the kept aggregates and the profile keys, and the lock every part takes. One connection used under
+ * one lock, as before the store was split: DuckDB parallelises each query internally, and a write must not
+ * interleave with another.
+ */
+final class Db {
+  private static final ObjectMapper EXTRAS = new ObjectMapper();
+
+  final StoreConfig config;
+  /** Replaced only by {@link FileCompaction#compact()}, under this object's lock. */
+  DuckDBConnection conn;
+  volatile Schema schema;
+  /** Lifetime aggregates kept per profile as events arrive, and the latest event time they hold (null: unusable). */
+  final Facts facts;
+  volatile Instant factsThrough;
+  /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
+  final ProfileKeys keys = new ProfileKeys();
+  long profilesVersion;
+
+  Db(StoreConfig config, DuckDBConnection conn, Schema schema, Facts facts) throws SQLException {
+    this.config = config;
+    this.conn = conn;
+    this.schema = schema;
+    this.facts = facts;
+    this.factsThrough = Facts.through(conn).orElse(null);
+  }
+
+  long pkeyOf(String profileId) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT pkey FROM profiles WHERE profile_id = ?")) {
+      ps.setString(1, profileId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new UserException("there is no profile '" + profileId + "'");
+        }
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  <T> T transaction(Work<T> work) {
+    try {
+      conn.setAutoCommit(false);
+      try {
+        T t = work.run();
+        conn.commit();
+        return t;
+      } catch (SQLException | RuntimeException e) {
+        conn.rollback();
+        throw e;
+      } finally {
+        conn.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("the store could not complete the write, nothing was changed: " + e.getMessage(), e);
+    }
+  }
+
+  static long scalar(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** An event's extras as a JSON object, or null when it has none. */
+  static String extrasJson(Event ev) {
+    return ev.extras().isEmpty() ? null : JsonValues.toJson(new Value.ObjectValue(ev.extras())).toString();
+  }
+
+  static Map<String, Value> extras(String json) {
+    if (json == null) {
+      return Map.of();
+    }
+    try {
+      return ((Value.ObjectValue) JsonValues.fromJson(EXTRAS.readTree(json))).fields();
+    } catch (IOException | ClassCastException e) {
+      throw new StoreException("an event's extras are not a JSON object: " + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  SegmentResolver resolver() {
+    return name -> new DefinitionTables(this).segment(name).map(d -> RuleText.parseRule(d.rule()));
+  }
+
+  SqlCompiler compiler() {
+    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts, factsThrough);
+  }
+
+  /** Reads the latest event time the kept aggregates hold, after a write that may have moved it. */
+  void factsMoved() {
+    try {
+      factsThrough = Facts.through(conn).orElse(null);
+    } catch (SQLException e) {
+      factsThrough = null;
+      throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+    }
+  }
+
+  static double orZero(ResultSet rs, int col) throws SQLException {
+    double d = rs.getDouble(col);
+    return rs.wasNull() ? 0.0 : d;
+  }
+
+  static double orNaN(ResultSet rs, int col) throws SQLException {
+    double d = rs.getDouble(col);
+    return rs.wasNull() ? Double.NaN : d;
+  }
+
+  PreparedStatement prepare(SqlCompiler.SqlQuery q) throws SQLException {
+    PreparedStatement ps = conn.prepareStatement(q.sql());
+    for (int i = 0; i < q.params().size(); i++) {
+      ps.setObject(i + 1, q.params().get(i));
+    }
+    return ps;
+  }
+}

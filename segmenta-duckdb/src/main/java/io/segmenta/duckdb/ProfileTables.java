@@ -1,0 +1,233 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Profiles;
+import io.segmenta.core.port.WriteResult;
+import io.segmenta.core.StoreException;
+import io.segmenta.core.UserException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.OrderLine;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.port.StoreStats;
+import io.segmenta.core.schema.EventTypeDef;
+import io.segmenta.core.schema.PropertyDef;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.value.Value;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import io.segmenta.core.port.Erasure;
+import java.util.Locale;
+
+/**
+ * Profiles and events as the Profiles role sees them: writes (handed to {@link StagedWrites}), statistics, one
+ * person's history, lookups, and erasure (with {@link PersonDeletion}, then {@link FileCompaction}). Takes the store's lock ({@link Db}) as the store did.
+ */
+final class ProfileTables implements Profiles {
+  private final Db db;
+  private final StagedWrites writes;
+  private final FileCompaction compaction;
+
+  ProfileTables(Db db, StagedWrites writes, FileCompaction compaction) {
+    this.db = db;
+    this.writes = writes;
+    this.compaction = compaction;
+  }
+
+  @Override
+  public WriteResult write(Batch batch) {
+    return writes.write(batch);
+  }
+
+  // ---- reading
+
+  @Override
+  public StoreStats stats() {
+    synchronized (db) {
+      try (Statement st = db.conn.createStatement()) {
+        long profiles = Db.scalar(st, "SELECT count(*) FROM profiles");
+        long events = Db.scalar(st, "SELECT count(*) FROM events");
+        long lines = Db.scalar(st, "SELECT count(*) FROM order_lines");
+        Map<String, Long> byType = new LinkedHashMap<>();
+        try (ResultSet rs = st.executeQuery("SELECT type, count(*) FROM events GROUP BY type ORDER BY type")) {
+          while (rs.next()) {
+            byType.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+        Instant first = null;
+        Instant last = null;
+        try (ResultSet rs = st.executeQuery("SELECT min(ts), max(ts) FROM events")) {
+          rs.next();
+          if (rs.getObject(1) != null) {
+            first = rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+            last = rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+          }
+        }
+        return new StoreStats(profiles, events, lines, byType, first, last);
+      } catch (SQLException e) {
+        throw new StoreException("could not read store statistics: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Map<String, Long> propertyValues(String property, int limit) {
+    synchronized (db) {
+      PropertyDef p = db.schema.property(property).orElseThrow(() -> new UserException("unknown event property '" + property + "'"));
+      String table = SchemaTables.eventProperties(db.schema).contains(p) ? "events" : "order_lines";
+      String col = Columns.quote(p.name());
+      Map<String, Long> out = new LinkedHashMap<>();
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT CAST(" + col + " AS VARCHAR), count(*) FROM " + table + " WHERE " + col
+          + " IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?")) {
+        ps.setInt(1, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1), rs.getLong(2));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StoreException("could not read the values of " + property + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<ProfileHistory> history(String profileId) {
+    synchronized (db) {
+      Schema s = db.schema;
+      List<TraitDef> traits = SchemaTables.storedTraits(s);
+      try {
+        long pkey;
+        Map<String, Value> values = new LinkedHashMap<>();
+        StringBuilder q = new StringBuilder("SELECT pkey");
+        traits.forEach(t -> q.append(", ").append(Columns.quote(t.name())));
+        try (PreparedStatement ps = db.conn.prepareStatement(q + " FROM profiles WHERE profile_id = ?")) {
+          ps.setString(1, profileId);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            pkey = rs.getLong(1);
+            for (int i = 0; i < traits.size(); i++) {
+              values.put(traits.get(i).name(), Columns.read(rs, i + 2, traits.get(i).type()));
+            }
+          }
+        }
+        List<Identifier> ids = new ArrayList<>();
+        try (PreparedStatement ps = db.conn.prepareStatement("SELECT kind, value FROM identifiers WHERE pkey = ? ORDER BY kind, value")) {
+          ps.setLong(1, pkey);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              ids.add(new Identifier(rs.getString(1), rs.getString(2)));
+            }
+          }
+        }
+        Map<String, List<OrderLine>> lines = new LinkedHashMap<>();
+        try (PreparedStatement ps = db.conn.prepareStatement("SELECT event_id, product_id, product_name, category, quantity, unit_price, discount FROM order_lines WHERE pkey = ? ORDER BY event_id, line_no")) {
+          ps.setLong(1, pkey);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              lines.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
+            }
+          }
+        }
+        List<PropertyDef> props = SchemaTables.eventProperties(s);
+        StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts, _extras");
+        props.forEach(p -> eq.append(", ").append(Columns.quote(p.name())));
+        List<Event> events = new ArrayList<>();
+        try (PreparedStatement ps = db.conn.prepareStatement(eq + " FROM events WHERE pkey = ? ORDER BY ts, event_id")) {
+          ps.setLong(1, pkey);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String type = rs.getString(3);
+              Map<String, Value> pv = new LinkedHashMap<>();
+              EventTypeDef et = s.eventType(type).orElse(null);
+              for (int i = 0; i < props.size(); i++) {
+                if (et == null || et.has(props.get(i).name())) {
+                  pv.put(props.get(i).name(), Columns.read(rs, i + 6, props.get(i).type()));
+                }
+              }
+              String id = rs.getString(1);
+              events.add(new Event(id, profileId, rs.getString(2), type, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv,
+                  lines.getOrDefault(id, List.of()), Db.extras(rs.getString(5))));
+            }
+          }
+        }
+        return Optional.of(new ProfileHistory(new Profile(profileId, ids, values), events));
+      } catch (SQLException e) {
+        throw new StoreException("could not read profile " + profileId + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public List<String> profileIds() {
+    synchronized (db) {
+      List<String> out = new ArrayList<>();
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT profile_id FROM profiles ORDER BY profile_id")) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw new StoreException("could not list profiles: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Optional<String> findProfile(String kind, String value) {
+    synchronized (db) {
+      String v = kind.equals("email") ? value.trim().toLowerCase(Locale.ROOT) : value;
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT p.profile_id FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey LIMIT 1")) {
+        ps.setString(1, kind);
+        ps.setString(2, v);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("could not look up an identifier: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Erasure erase(Collection<String> profileIds) {
+    synchronized (db) {
+      Erasure done = db.transaction(() -> {
+        boolean any = false;
+        try (PreparedStatement ps = db.conn.prepareStatement("SELECT 1 FROM profiles WHERE profile_id = ?")) {
+          for (String id : profileIds) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              any |= rs.next();
+            }
+          }
+        }
+        return any ? PersonDeletion.run(db.conn, db.facts, profileIds) : null;
+      });
+      if (done == null) {
+        throw new UserException("there is no profile " + profileIds.stream().map(id -> "'" + id + "'").collect(Collectors.joining(" or ")));
+      }
+      db.profilesVersion++;
+      db.factsMoved();
+      compaction.compact();
+      return done;
+    }
+  }
+}

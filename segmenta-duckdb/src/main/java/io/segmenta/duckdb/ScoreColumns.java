@@ -1,0 +1,147 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.StoreException;
+import io.segmenta.core.UserException;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.duckdb.DuckDBAppender;
+import io.segmenta.core.Preconditions;
+
+/**
+ * Population scores: the values of SCORE traits replaced for everyone at once, with the instant they were scored at. Takes the store's lock ({@link Db}) as the store did.
+ */
+final class ScoreColumns implements Scores {
+  private final Db db;
+
+  ScoreColumns(Db db) {
+    this.db = db;
+  }
+
+  @Override
+  public void writeScores(Instant asOf, List<String> traits, Map<String, List<Value>> scores) {
+    synchronized (db) {
+      List<TraitDef> defs = scoreTraits(traits);
+      stageScores(defs, a -> {
+        for (Map.Entry<String, List<Value>> e : scores.entrySet()) {
+          a.beginRow().append(e.getKey());
+          for (int i = 0; i < defs.size(); i++) {
+            StagedWrites.append(a, e.getValue().get(i), defs.get(i).type());
+          }
+          a.endRow();
+        }
+      });
+      replaceScores(asOf, defs);
+    }
+  }
+
+  @Override
+  public void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
+    synchronized (db) {
+      Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
+      List<TraitDef> defs = scoreTraits(List.of(trait));
+      if (defs.get(0).type() != ValueType.NUMBER) {
+        throw new UserException("'" + trait + "' is not a number trait");
+      }
+      // Both arrays go in as one row of two lists, unnested side by side in SQL: half the time of a row per profile.
+      try (Statement st = db.conn.createStatement()) {
+        st.execute("CREATE OR REPLACE TEMP TABLE s_lists(ids VARCHAR[], v DOUBLE[])");
+        try (DuckDBAppender a = db.conn.createAppender("temp", "main", "s_lists")) {
+          a.beginRow().append(Arrays.asList(ids));
+          a.append(values);
+          a.endRow();
+        }
+        st.execute("CREATE OR REPLACE TEMP TABLE s_scores AS SELECT profile_id, CASE WHEN isnan(v) THEN NULL ELSE v END AS "
+            + Columns.quote(trait) + " FROM (SELECT unnest(ids) AS profile_id, unnest(v) AS v FROM s_lists)");
+        st.execute("DROP TABLE temp.main.s_lists");
+      } catch (SQLException e) {
+        throw new StoreException("could not stage scores: " + e.getMessage(), e);
+      }
+      replaceScores(asOf, defs);
+    }
+  }
+
+  private List<TraitDef> scoreTraits(List<String> traits) {
+    List<TraitDef> defs = new ArrayList<>();
+    for (String t : traits) {
+      TraitDef d = db.schema.trait(t).orElseThrow(() -> new UserException("unknown trait '" + t + "'"));
+      if (d.family() != Family.SCORE) {
+        throw new UserException("'" + t + "' is not a score trait");
+      }
+      defs.add(d);
+    }
+    return defs;
+  }
+
+  @FunctionalInterface
+  private interface Rows {
+    void append(DuckDBAppender a) throws SQLException;
+  }
+
+  private void stageScores(List<TraitDef> defs, Rows rows) {
+    try (Statement st = db.conn.createStatement()) {
+      StringBuilder ddl = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_scores(profile_id VARCHAR");
+      defs.forEach(d -> ddl.append(", ").append(Columns.quote(d.name())).append(' ').append(Columns.sqlType(d.type())));
+      st.execute(ddl.append(")").toString());
+      try (DuckDBAppender a = db.conn.createAppender("temp", "main", "s_scores")) {
+        rows.append(a);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not stage scores: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every profile's score columns become the staged values (none for profiles not staged), in one pass. */
+  private void replaceScores(Instant asOf, List<TraitDef> defs) {
+    db.transaction(() -> {
+      try (Statement st = db.conn.createStatement()) {
+        StringBuilder set = new StringBuilder("UPDATE profiles SET ");
+        StringBuilder staged = new StringBuilder("SELECT p.pkey");
+        for (int i = 0; i < defs.size(); i++) {
+          String c = Columns.quote(defs.get(i).name());
+          set.append(i > 0 ? ", " : "").append(c).append(" = s.").append(c);
+          staged.append(", s.").append(c);
+        }
+        staged.append(" FROM profiles p LEFT JOIN s_scores s ON s.profile_id = p.profile_id");
+        st.executeUpdate(set.append(" FROM (").append(staged).append(") s WHERE profiles.pkey = s.pkey").toString());
+      }
+      try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)")) {
+        for (TraitDef d : defs) {
+          ps.setString(1, "scored:" + d.name());
+          ps.setString(2, asOf.toString());
+          ps.executeUpdate();
+        }
+      }
+      try (Statement st = db.conn.createStatement()) {
+        st.execute("DROP TABLE IF EXISTS temp.main.s_scores");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Instant> scoredAt(String trait) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+        ps.setString(1, "scored:" + trait);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.StoreException;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.OrderLine;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.WriteResult;
+import io.segmenta.core.schema.PropertyDef;
+import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * Writes of profiles and events: rows are staged through DuckDB's appender into temporary tables and then moved in
+ * one transaction with anti-joins on event ids, which makes every write atomic and idempotent; the kept aggregates
+ * follow in the same transaction. Takes the store's lock ({@link Db}) as the store did.
+ */
+final class StagedWrites {
+  private final Db db;
+
+  StagedWrites(Db db) {
+    this.db = db;
+  }
+
+  // ---- writing
+
+  public WriteResult write(Batch batch) {
+    synchronized (db) {
+      if (batch.isEmpty()) {
+        return WriteResult.NONE;
+      }
+      Schema s = db.schema;
+      List<TraitDef> traits = SchemaTables.storedTraits(s);
+      List<PropertyDef> props = SchemaTables.eventProperties(s);
+      try {
+        stage(batch, traits, props);
+      } catch (SQLException e) {
+        dropStaging();
+        throw new StoreException("could not stage the batch: " + e.getMessage(), e);
+      }
+      try {
+        WriteResult r = db.transaction(() -> {
+          try {
+            return merge(traits, props);
+          } finally {
+            dropStaging();
+          }
+        });
+        if (r.profilesCreated() > 0) {
+          db.profilesVersion++;
+        }
+        return r;
+      } finally {
+        dropStaging();
+        db.factsMoved();
+      }
+    }
+  }
+
+  private void stage(Batch batch, List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
+    try (Statement st = db.conn.createStatement()) {
+      StringBuilder p = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_profiles(_seq BIGINT, profile_id VARCHAR");
+      for (TraitDef t : traits) {
+        p.append(", ").append(Columns.quote(t.name())).append(' ').append(Columns.sqlType(t.type()));
+      }
+      st.execute(p.append(")").toString());
+      st.execute("CREATE OR REPLACE TEMP TABLE s_identifiers(profile_id VARCHAR, kind VARCHAR, value VARCHAR)");
+      StringBuilder e = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_events(_seq BIGINT, event_id VARCHAR, profile_id VARCHAR, anonymous_id VARCHAR, type VARCHAR, ts TIMESTAMP, _extras VARCHAR");
+      for (PropertyDef prop : props) {
+        e.append(", ").append(Columns.quote(prop.name())).append(' ').append(Columns.sqlType(prop.type()));
+      }
+      st.execute(e.append(")").toString());
+      st.execute("CREATE OR REPLACE TEMP TABLE s_lines(_seq BIGINT, line_no INTEGER, product_id VARCHAR, product_name VARCHAR, category VARCHAR, quantity DOUBLE, unit_price DOUBLE, discount DOUBLE)");
+    }
+    long seq = 0;
+    try (DuckDBAppender ap = db.conn.createAppender("temp", "main", "s_profiles");
+        DuckDBAppender ai = db.conn.createAppender("temp", "main", "s_identifiers")) {
+      for (Profile pr : batch.profiles()) {
+        ap.beginRow().append(seq++).append(pr.id());
+        for (TraitDef t : traits) {
+          append(ap, pr.trait(t.name()), t.type());
+        }
+        ap.endRow();
+        for (Identifier id : pr.identifiers()) {
+          ai.beginRow().append(pr.id()).append(id.kind()).append(id.value()).endRow();
+        }
+      }
+    }
+    // An event's lines carry its staging position rather than its id: when one id is staged twice, only the copy
+    // that is kept brings its lines.
+    seq = 0;
+    try (DuckDBAppender ae = db.conn.createAppender("temp", "main", "s_events");
+        DuckDBAppender al = db.conn.createAppender("temp", "main", "s_lines")) {
+      for (Event ev : batch.events()) {
+        long at = seq++;
+        ae.beginRow().append(at).append(ev.id()).append(ev.profileId()).append(ev.anonymousId()).append(ev.type())
+            .append(LocalDateTime.ofInstant(ev.timestamp(), ZoneOffset.UTC)).append(Db.extrasJson(ev));
+        for (PropertyDef prop : props) {
+          append(ae, ev.property(prop.name()), prop.type());
+        }
+        ae.endRow();
+        int n = 0;
+        for (OrderLine l : ev.lines()) {
+          al.beginRow().append(at).append(n++).append(l.productId()).append(l.productName()).append(l.category())
+              .append(l.quantity()).append(l.unitPrice()).append(l.discount()).endRow();
+        }
+      }
+    }
+  }
+
+  static void append(DuckDBAppender a, Value v, ValueType t) throws SQLException {
+    if (v.isNull()) {
+      a.appendNull();
+      return;
+    }
+    switch (t) {
+      case NUMBER -> a.append(((Value.Num) v).value());
+      case STRING -> a.append(((Value.Str) v).value());
+      case BOOLEAN -> a.append(((Value.Bool) v).value());
+      case DATE -> a.append(((Value.DateValue) v).value());
+      case TIMESTAMP -> a.append(LocalDateTime.ofInstant(((Value.TimeValue) v).value(), ZoneOffset.UTC));
+      case STRING_LIST -> {
+        List<String> items = new ArrayList<>();
+        for (Value x : ((Value.ListValue) v).items()) {
+          items.add(((Value.Str) x).value());
+        }
+        a.append(items);
+      }
+    }
+  }
+
+  private WriteResult merge(List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
+    try (Statement st = db.conn.createStatement()) {
+      // Several rows of one profile in a batch merge as they would one after the other: per trait, the last value given.
+      StringBuilder merged = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_p AS SELECT max(_seq) AS _seq, profile_id");
+      for (TraitDef t : traits) {
+        String c = Columns.quote(t.name());
+        merged.append(", arg_max(").append(c).append(", _seq) FILTER (WHERE ").append(c).append(" IS NOT NULL) AS ").append(c);
+      }
+      st.execute(merged.append(" FROM s_profiles GROUP BY profile_id").toString());
+      st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
+          + "SELECT profile_id FROM s_events WHERE profile_id IS NOT NULL UNION ALL SELECT profile_id FROM s_identifiers) x "
+          + "WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.profile_id = x.profile_id)");
+      long updated = 0;
+      if (!traits.isEmpty()) {
+        StringBuilder u = new StringBuilder("UPDATE profiles SET ");
+        for (int i = 0; i < traits.size(); i++) {
+          String c = Columns.quote(traits.get(i).name());
+          u.append(i > 0 ? ", " : "").append(c).append(" = COALESCE(s.").append(c).append(", profiles.").append(c).append(")");
+        }
+        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id");
+        updated = st.executeUpdate(u.toString());
+      }
+      StringBuilder cols = new StringBuilder();
+      StringBuilder vals = new StringBuilder();
+      for (TraitDef t : traits) {
+        cols.append(", ").append(Columns.quote(t.name()));
+        vals.append(", s.").append(Columns.quote(t.name()));
+      }
+      long created = st.executeUpdate("INSERT INTO profiles (pkey, profile_id" + cols + ") SELECT "
+          + "(SELECT COALESCE(max(pkey), 0) FROM profiles) + row_number() OVER (ORDER BY i.profile_id), i.profile_id" + vals
+          + " FROM s_ids i LEFT JOIN s_p s ON s.profile_id = i.profile_id");
+      st.executeUpdate("INSERT INTO identifiers SELECT DISTINCT i.kind, i.value, p.pkey FROM s_identifiers i JOIN profiles p ON p.profile_id = i.profile_id "
+          + "WHERE NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.kind = i.kind AND x.value = i.value AND x.pkey = p.pkey)");
+      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _seq) = 1");
+      // A join (not IN over all events) lets the optimiser build its hash table on the small staged side.
+      st.execute("CREATE OR REPLACE TEMP TABLE s_dup AS SELECT n.event_id FROM s_new n JOIN events e ON e.event_id = n.event_id");
+      st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM s_dup)");
+      StringBuilder pc = new StringBuilder();
+      StringBuilder pv = new StringBuilder();
+      for (PropertyDef p : props) {
+        pc.append(", ").append(Columns.quote(p.name()));
+        pv.append(", s.").append(Columns.quote(p.name()));
+      }
+      long staged;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_events")) {
+        rs.next();
+        staged = rs.getLong(1);
+      }
+      // An event without a profile id belongs to the profile its anonymous id is linked to, if any (identity
+      // stitching); the link with the smallest key wins, so an event never lands twice.
+      String owner = owner("s");
+      long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts, _extras" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts, s._extras" + pv
+          + " FROM s_new s" + owner);
+      // The new events' share of the kept aggregates, owned as the insert above owns them.
+      db.facts.add(db.conn, db.facts.aggregate("COALESCE(p.pkey, a.pkey)", "s_new e" + owner("e"), "COALESCE(p.pkey, a.pkey) IS NOT NULL"));
+      db.facts.advance(db.conn, "SELECT max(ts) FROM s_new e WHERE e.type IN (" + db.facts.typeList() + ")", List.of());
+      long lines = st.executeUpdate("INSERT INTO order_lines (event_id, line_no, event_type, pkey, ts, order_id, product_id, product_name, category, quantity, unit_price, discount, line_total, currency) "
+          + "SELECT s.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
+          + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s._seq = l._seq" + owner);
+      // Anonymous ids linked by this batch: their earlier anonymous events become the profile's.
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_identifiers WHERE kind = 'anonymous_id'")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          String linked = "(SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND value IN (SELECT value FROM s_identifiers WHERE kind = 'anonymous_id') GROUP BY value)";
+          // Anonymous events about to become a profile's add their share to its kept aggregates.
+          db.facts.add(db.conn, db.facts.aggregate("a.pkey", "events e JOIN " + linked + " a ON e.anonymous_id = a.value", "e.pkey IS NULL"));
+          st.executeUpdate("UPDATE order_lines SET pkey = a.pkey FROM events e, " + linked + " a WHERE order_lines.pkey IS NULL AND order_lines.event_id = e.event_id AND e.pkey IS NULL AND e.anonymous_id = a.value");
+          st.executeUpdate("UPDATE events SET pkey = a.pkey FROM " + linked + " a WHERE events.pkey IS NULL AND events.anonymous_id = a.value");
+        }
+      }
+      return new WriteResult(created, updated, written, staged - written, lines);
+    }
+  }
+
+  /** Joins giving staged rows (alias {@code s}) their owner's key: {@code COALESCE(p.pkey, a.pkey)}. */
+  private static String owner(String s) {
+    return " LEFT JOIN profiles p ON p.profile_id = " + s + ".profile_id LEFT JOIN (SELECT value, min(pkey) AS pkey FROM identifiers"
+        + " WHERE kind = 'anonymous_id' GROUP BY value) a ON " + s + ".profile_id IS NULL AND a.value = " + s + ".anonymous_id";
+  }
+
+  private void dropStaging() {
+    try (Statement st = db.conn.createStatement()) {
+      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new", "s_dup")) {
+        st.execute("DROP TABLE IF EXISTS temp.main." + t);
+      }
+    } catch (SQLException ignored) {
+      // temporary tables vanish with the connection anyway
+    }
+  }
+}
