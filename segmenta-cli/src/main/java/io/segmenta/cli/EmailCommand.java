@@ -16,14 +16,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import io.segmenta.core.personalize.Recommendations;
+import picocli.CommandLine;
 
 @Command(name = "email", mixinStandardHelpOptions = true,
     description = {"Personal e-mails from Pebble templates: traits, computed traits, segment blocks and recommendation slots.",
         "Example: segmenta email preview --template thanks.json --profile c0000042 --html preview.html"},
     subcommands = {EmailCommand.Preview.class})
 final class EmailCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

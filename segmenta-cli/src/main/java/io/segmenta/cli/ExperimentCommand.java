@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.segmenta.core.rfm.RfmGroups;
+import picocli.CommandLine;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = {"A/B tests: define an experiment, assign profiles (GrowthBook-compatible hashing) and record their exposure,",
@@ -43,8 +44,8 @@ import io.segmenta.core.rfm.RfmGroups;
     subcommands = {ExperimentCommand.Create.class, ExperimentCommand.Assign.class, ExperimentCommand.Analyze.class,
         ExperimentCommand.Show.class, ExperimentCommand.ListExperiments.class, ExperimentCommand.Delete.class})
 final class ExperimentCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -43,6 +43,7 @@ import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.value.Value;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Write, check and run segments. RULE is a rule in the text syntax (docs/rule-language.md), a JSON rule, or the name of a saved segment."},
@@ -50,7 +51,7 @@ import java.util.concurrent.Callable;
         SegmentCommand.Preview.class, SegmentCommand.Export.class, SegmentCommand.Save.class, SegmentCommand.ListSegments.class, SegmentCommand.Delete.class})
 final class SegmentCommand implements Runnable {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -60,7 +61,7 @@ final class SegmentCommand implements Runnable {
   /** What every subcommand that runs a rule shares. */
   abstract static class RuleCommand {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     StoreOptions store;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
@@ -304,7 +305,7 @@ final class AdminRoutes {
     Http.json(ctx, 200, a);
   }
 
-  private void stream(io.javalin.http.sse.SseClient client) {
+  private void stream(SseClient client) {
     String only = client.ctx().queryParam("segment");
     client.keepAlive();
     // The greeting goes out before any change can; then only the feed's thread writes to the stream.

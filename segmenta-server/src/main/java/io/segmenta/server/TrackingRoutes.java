@@ -107,7 +107,7 @@ final class TrackingRoutes {
     return messages;
   }
 
-  private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
+  private void accept(Context ctx, JsonNode body, String type, boolean batch) {
     Instant now = clock.instant();
     // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
     Source source = Server.source(ctx);

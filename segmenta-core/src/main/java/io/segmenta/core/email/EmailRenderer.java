@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -65,7 +66,7 @@ public final class EmailRenderer {
         context.put(e.getKey(), plain(e.getValue()));
       }
     }
-    for (Map.Entry<String, String> d : new java.util.TreeMap<>(t.defaults()).entrySet()) {
+    for (Map.Entry<String, String> d : new TreeMap<>(t.defaults()).entrySet()) {
       if (!context.containsKey(d.getKey())) {
         context.put(d.getKey(), d.getValue());
         defaulted.add(d.getKey());

@@ -4,6 +4,9 @@ import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Numbers;
 import io.segmenta.core.value.Value;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * JavaScript's conversions and comparisons, as far as GrowthBook's condition evaluator relies on them
@@ -188,7 +191,7 @@ final class Js {
     }
     s = s.replaceAll("^v|\\+.*$", "");
     String[] parts = s.split("[-.]", -1);
-    java.util.List<String> list = new java.util.ArrayList<>(java.util.Arrays.asList(parts));
+    List<String> list = new ArrayList<>(Arrays.asList(parts));
     if (list.size() == 3) {
       list.add("~");
     }
