@@ -1,8 +1,8 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.email.EmailRenderer;
-import io.segmenta.core.email.EmailTemplate;
+import io.segmenta.core.email.template.EmailRenderer;
+import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.email.Recipients;
 import io.segmenta.core.port.Store;
 import io.segmenta.ml.recommend.Recommender;

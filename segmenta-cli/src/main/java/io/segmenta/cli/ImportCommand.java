@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;

@@ -5,7 +5,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.personalize.Interests;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Placement;
-import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.segment.Segments;
 import java.io.IOException;

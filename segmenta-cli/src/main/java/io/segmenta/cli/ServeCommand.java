@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.port.Store;
 import io.segmenta.server.Server;
 import io.segmenta.server.Source;

@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.SourceRow;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.Rule;

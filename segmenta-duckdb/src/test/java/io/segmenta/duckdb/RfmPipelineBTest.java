@@ -3,7 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;

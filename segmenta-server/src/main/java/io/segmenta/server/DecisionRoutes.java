@@ -6,7 +6,7 @@ import io.javalin.http.Context;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
 import java.util.Iterator;

@@ -3,7 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.port.Store;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -33,7 +33,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import io.segmenta.core.experiment.Variant;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 
 /**
  * Decides what one visitor sees in each placement, now. Placements are compiled once ({@link #compile}): every

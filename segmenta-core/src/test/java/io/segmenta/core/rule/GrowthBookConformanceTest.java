@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.rule.json.RuleJson;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.IOException;
 import java.nio.file.Path;

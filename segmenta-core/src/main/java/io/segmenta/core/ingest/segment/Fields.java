@@ -1,10 +1,11 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.segmenta.core.ingest.Coerce;
 import io.segmenta.core.schema.Names;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Instants;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.time.LocalDate;

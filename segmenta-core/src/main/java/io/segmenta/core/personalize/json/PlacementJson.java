@@ -1,4 +1,4 @@
-package io.segmenta.core.personalize;
+package io.segmenta.core.personalize.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.UserException;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.personalize.Content;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
@@ -12,10 +12,8 @@ import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Translates messages of Segment's tracking spec (identify, track, page, screen, group, alias; the HTTP Tracking API
@@ -124,26 +122,5 @@ public final class SegmentSpec {
     return new Translation(List.copyOf(b.growth.newTraits.values()), Map.copyOf(b.growth.newProperties), Map.copyOf(b.growth.newPropertyTypes),
         List.copyOf(b.profiles.values()), List.copyOf(b.events), Map.copyOf(b.consents), List.copyOf(b.problems),
         List.copyOf(b.violations));
-  }
-
-  private static final ConcurrentHashMap<String, String> SNAKE = new ConcurrentHashMap<>();
-
-  /**
-   * The snake_case form of a text (a survey question: "Signed Up" → signed_up, "orderId" → order_id), letters
-   * outside a-z dropped; names a client sends map by {@link io.segmenta.core.schema.Names} instead.
-   */
-  public static String snake(String s) {
-    if (SNAKE.size() > 100_000) {
-      SNAKE.clear();
-    }
-    return SNAKE.computeIfAbsent(s, SegmentSpec::toSnake);
-  }
-
-  private static String toSnake(String s) {
-    String x = s.trim().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
-    if (x.isEmpty()) {
-      return x;
-    }
-    return Character.isDigit(x.charAt(0)) ? "_" + x : x;
   }
 }

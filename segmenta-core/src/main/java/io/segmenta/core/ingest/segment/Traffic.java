@@ -1,4 +1,4 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;

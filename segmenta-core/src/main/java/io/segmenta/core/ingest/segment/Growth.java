@@ -1,6 +1,6 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
-import io.segmenta.core.ingest.SegmentSpec.Policy;
+import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;

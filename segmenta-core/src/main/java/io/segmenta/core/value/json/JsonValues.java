@@ -1,9 +1,10 @@
-package io.segmenta.core.value;
+package io.segmenta.core.value.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package io.segmenta.core.email;
+package io.segmenta.core.email.template;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 

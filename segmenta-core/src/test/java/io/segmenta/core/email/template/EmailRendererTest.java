@@ -1,4 +1,4 @@
-package io.segmenta.core.email;
+package io.segmenta.core.email.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.segmenta.core.rule;
+package io.segmenta.core.rule.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -7,7 +7,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.rule.Condition;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Op;
+import io.segmenta.core.rule.ParsedRule;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.SourceMap;
+import io.segmenta.core.rule.Window;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -48,7 +56,7 @@ public final class RuleJson {
   }
 
   public static ParsedRule parse(JsonNode node) {
-    SourceMap map = new SourceMap(null);
+    SourceMap map = SourceMap.none();
     return new ParsedRule(new Reader(map).rule(node, ""), map);
   }
 

@@ -1,4 +1,4 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.ingest.SegmentSpec.Policy;
-import io.segmenta.core.ingest.SegmentSpec.Translation;
+import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
+import io.segmenta.core.ingest.segment.SegmentSpec.Translation;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;

@@ -1,7 +1,8 @@
-package io.segmenta.core.experiment;
+package io.segmenta.core.experiment.json;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.experiment.Analysis;
 import io.segmenta.stats.SampleRatioMismatch;
 import io.segmenta.stats.TestResult;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.segmenta.core.email;
+package io.segmenta.core.email.template;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

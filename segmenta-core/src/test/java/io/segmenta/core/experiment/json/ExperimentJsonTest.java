@@ -1,4 +1,4 @@
-package io.segmenta.core.experiment;
+package io.segmenta.core.experiment.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.experiment.Allocation;
+import io.segmenta.core.experiment.Assignment;
+import io.segmenta.core.experiment.Decision;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.value.Value;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;

@@ -1,4 +1,4 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,14 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.segmenta.core.ingest.SegmentSpec.Policy;
-import io.segmenta.core.ingest.SegmentSpec.Translation;
+import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
+import io.segmenta.core.ingest.segment.SegmentSpec.Translation;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.schema.Names;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.value.Instants;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.math.BigDecimal;
 import java.math.BigInteger;

@@ -1,13 +1,13 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.Fields.Clash;
-import io.segmenta.core.ingest.Fields.Leaf;
-import io.segmenta.core.ingest.Fields.OutOfRange;
-import io.segmenta.core.ingest.SegmentSpec.Policy;
-import io.segmenta.core.ingest.SegmentSpec.Problem;
+import io.segmenta.core.ingest.segment.Fields.Clash;
+import io.segmenta.core.ingest.segment.Fields.Leaf;
+import io.segmenta.core.ingest.segment.Fields.OutOfRange;
+import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
+import io.segmenta.core.ingest.segment.SegmentSpec.Problem;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
@@ -22,7 +22,7 @@ import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Instants;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,5 +1,9 @@
-package io.segmenta.core.ingest;
+package io.segmenta.core.ingest.csv;
 
+import io.segmenta.core.ingest.ImportError;
+import io.segmenta.core.ingest.ImportException;
+import io.segmenta.core.ingest.RowSource;
+import io.segmenta.core.ingest.SourceRow;
 import io.segmenta.core.value.Value;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;

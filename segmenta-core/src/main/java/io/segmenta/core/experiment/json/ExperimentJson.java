@@ -1,4 +1,4 @@
-package io.segmenta.core.experiment;
+package io.segmenta.core.experiment.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,10 +7,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.UserException;
+import io.segmenta.core.experiment.Allocation;
+import io.segmenta.core.experiment.Assignment;
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.Metric;
+import io.segmenta.core.experiment.Targeting;
+import io.segmenta.core.experiment.Variant;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
 import java.time.Instant;
