@@ -52,6 +52,11 @@ public final class JsonValues {
     }
   }
 
+  /** The compact JSON text of a value (the form a decision carries its content's payload in). */
+  public static String toJsonText(Value v) {
+    return toJson(v).toString();
+  }
+
   /** Reads a JSON value; a {@code {"$date": ...}} object becomes a date or an instant. */
   public static Value fromJson(JsonNode n) {
     if (n == null || n.isNull() || n.isMissingNode()) {
