@@ -4,5 +4,4 @@
  * the audience engine); until then this package depends on {@code core.experiment} and {@code core.personalize},
  * the two package cycles the architecture test allows by name.
  */
-package depends on {@code core.experiment} and {@code core.personalize},
- * the two 
+package io.segmenta.core.port;

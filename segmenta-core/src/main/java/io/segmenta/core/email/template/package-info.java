@@ -3,5 +3,4 @@
  * without line breaks) and the template file ({@code EmailTemplate}, JSON). Kept out of the domain: the only
  * package that knows Pebble.
  */
-package that knows Pebble.
- */
+package io.segmenta.core.email.template;
