@@ -169,6 +169,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void classes_namedForHowTheyWork() {
+    // The project's style: a class is named for what it does, not for being an implementation or a bag of helpers.
+    noClasses().should().haveSimpleNameEndingWith("Impl")
+        .orShould().haveSimpleNameEndingWith("Manager")
+        .orShould().haveSimpleNameEndingWith("Util")
+        .orShould().haveSimpleNameEndingWith("Utils")
+        .orShould().haveSimpleNameEndingWith("Helper")
+        .check(classes);
+  }
+
+  @Test
   void server_knowsNoEngine() {
     noClasses().that().resideInAPackage("io.segmenta.server..")
         .should().dependOnClassesThat().resideInAnyPackage("io.segmenta.duckdb..", "org.duckdb..", "java.sql..")
