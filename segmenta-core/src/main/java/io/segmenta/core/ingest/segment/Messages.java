@@ -21,13 +21,11 @@ import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
-import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,12 +41,12 @@ import java.util.TreeSet;
 /**
  * The translation of one request's messages, call by call (see {@link SegmentSpec} for what each call becomes).
  * Holds what the request writes, keeps in extras and refuses (what it declares: {@link Growth}); never throws on
- * what a client sent. Longer than most classes (~650 lines) because each of the six calls is read here, beside the
- * envelope every call shares; the field rules live in {@link Fields}, the context's classification in {@link Traffic}.
+ * what a client sent. The envelope every call shares (times, ids) is read by {@link Envelope}, the field rules live in
+ * {@link Fields}, the context's classification in {@link Traffic}.
  *
  * <p>Over 500 lines: one method per call type of the spec (identify, track, page, screen, group, alias) walking one
- * message with the same builder state; the shared pieces already stand apart (Fields for values and names, Growth
- * for schema limits, Traffic for sources). Splitting per call type would pass that state around for no gain.
+ * message with the same builder state; the shared pieces stand apart (Envelope for times and ids, Fields for values and
+ * names, Growth for schema limits, Traffic for sources). Splitting per call type would pass that state around for no gain.
  */
 final class Messages {
   /** The spec's e-commerce and e-mail event names that are Segmenta's standard event types. */
@@ -58,8 +56,8 @@ final class Messages {
       Map.entry("experiment viewed", "experiment_viewed"), Map.entry("email delivered", "email_sent"),
       Map.entry("email opened", "email_opened"), Map.entry("email link clicked", "email_clicked"),
       Map.entry("survey answered", "survey_answer"));
-  /** Longest id (userId, anonymousId, messageId, previousId, groupId, product_id) accepted. */
-  static final int ID_LIMIT = 200;
+  /** Longest id accepted: {@link Envelope#ID_LIMIT}. */
+  static final int ID_LIMIT = Envelope.ID_LIMIT;
   /** The fields of a product that an order line holds; a product with others is also kept whole in extras. */
   private static final Set<String> LINE_FIELDS = Set.of("product_id", "sku", "name", "category", "price", "quantity", "discount");
   /** Context fields not stored (documented): the IP address is personal data Segmenta does not need, the library the client's business. */
@@ -69,6 +67,7 @@ final class Messages {
   final Instant receivedAt;
   final Policy policy;
   final Growth growth;
+  private final Envelope envelope;
   final Map<String, Profile> profiles = new LinkedHashMap<>();
   final List<Event> events = new ArrayList<>();
   final List<Problem> problems = new ArrayList<>();
@@ -81,6 +80,7 @@ final class Messages {
     this.receivedAt = receivedAt;
     this.policy = policy;
     this.growth = new Growth(schema, policy, this::problem);
+    this.envelope = new Envelope(receivedAt, this::problem);
   }
 
   void problem(String field, String message) {
@@ -118,9 +118,9 @@ final class Messages {
       type = t.asText();
     }
     int before = problems.size();
-    String userId = id(m, "userId");
-    String anonymousId = id(m, "anonymousId");
-    String messageId = id(m, "messageId");
+    String userId = envelope.id(m, "userId");
+    String anonymousId = envelope.id(m, "anonymousId");
+    String messageId = envelope.id(m, "messageId");
     if (messageId == null && m.hasNonNull("messageId") && problems.size() == before) {
       problem("messageId", "must not be blank when given");
     }
@@ -131,7 +131,7 @@ final class Messages {
       problem("userId", "a userId or an anonymousId is required");
       return;
     }
-    Instant ts = timestamp(m);
+    Instant ts = envelope.timestamp(m);
     if (ts == null) {
       return;
     }
@@ -146,81 +146,6 @@ final class Messages {
       case "group" -> group(m, id, userId, anonymousId, ts, context);
       default -> problem("type", "unknown call type '" + type + "'");
     }
-  }
-
-  /**
-   * When it happened: {@code timestamp}, else {@code originalTimestamp}, else when received; a device's clock may
-   * be off, so as Segment does, either is shifted by the difference between when the server received the message
-   * and when the device says it sent it ({@code sentAt}). Null after a problem.
-   */
-  private Instant timestamp(JsonNode m) {
-    Instant sent = null;
-    if (m.hasNonNull("sentAt")) {
-      sent = time(m, "sentAt");
-      if (sent == null) {
-        return null;
-      }
-    }
-    String field = m.hasNonNull("timestamp") ? "timestamp" : m.hasNonNull("originalTimestamp") ? "originalTimestamp" : null;
-    if (field == null) {
-      return receivedAt;
-    }
-    Instant ts = time(m, field);
-    if (ts == null) {
-      return null;
-    }
-    if (sent != null) {
-      ts = ts.plus(Duration.between(sent, receivedAt));
-      if (!Instants.accepts(ts)) {
-        problem(field, "corrected by sentAt for the device's clock, it is " + ts + ", not " + Instants.RANGE);
-        return null;
-      }
-    }
-    return ts;
-  }
-
-  private Instant time(JsonNode m, String field) {
-    JsonNode v = m.get(field);
-    if (!v.isTextual()) {
-      problem(field, "expected an ISO-8601 date-time such as 2025-06-01T12:00:00.000Z, got " + Fields.shown(v));
-      return null;
-    }
-    try {
-      return Instants.parse(v.textValue());
-    } catch (IllegalArgumentException e) {
-      problem(field, e.getMessage());
-      return null;
-    }
-  }
-
-  /** An id field: a string or an integer-like number, at most {@link #ID_LIMIT} characters, no control characters. */
-  private String id(JsonNode m, String field) {
-    JsonNode v = m.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    return id(field, v);
-  }
-
-  private String id(String field, JsonNode v) {
-    if (!(v.isTextual() || v.isNumber())) {
-      problem(field, "expected a string or a number, got " + v.getNodeType().toString().toLowerCase(Locale.ROOT));
-      return null;
-    }
-    String s = v.asText();
-    String bad = Names.badCharacter(s);
-    if (bad != null) {
-      problem(field, "must not contain " + bad);
-      return null;
-    }
-    if (s.isBlank()) {
-      return null;
-    }
-    if (s.length() > ID_LIMIT) {
-      problem(field, "must be at most " + ID_LIMIT + " characters, got " + s.length());
-      return null;
-    }
-    return s;
   }
 
   /**
@@ -365,7 +290,7 @@ final class Messages {
 
   private void alias(JsonNode m, String userId) {
     int before = problems.size();
-    String previous = id(m, "previousId");
+    String previous = envelope.id(m, "previousId");
     if (userId == null || previous == null) {
       if (problems.size() == before) {
         problem(userId == null ? "userId" : "previousId", "alias needs both a userId and a previousId");
@@ -452,7 +377,7 @@ final class Messages {
       String pid = null;
       if (idField != null) {
         int before = problems.size();
-        pid = id(field + "." + idField, p.get(idField));
+        pid = envelope.id(field + "." + idField, p.get(idField));
         if (problems.size() > before) {
           continue;
         }
@@ -607,7 +532,7 @@ final class Messages {
   /** A group call is a group event: the group's id and its traits (name → group_name, the rest as they are). */
   private void group(JsonNode m, String id, String userId, String anonymousId, Instant ts, JsonNode context) {
     int before = problems.size();
-    String group = id(m, "groupId");
+    String group = envelope.id(m, "groupId");
     if (group == null) {
       if (problems.size() == before) {
         problem("groupId", "group needs a groupId");
