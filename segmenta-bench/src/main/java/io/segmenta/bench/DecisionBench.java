@@ -15,6 +15,10 @@ import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.ml.recommend.Recommender;
 import io.segmenta.server.Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -59,7 +64,7 @@ public final class DecisionBench {
     int connections = Integer.parseInt(SegmentBench.arg(args, "--connections", "16"));
     grantConsents(dir.resolve("segmenta.duckdb"));
     Instant asOf = SegmentBench.AS_OF;
-    Clock clock = Clock.fixed(asOf, java.time.ZoneOffset.UTC);
+    Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()))) {
       setUp(store, clock);
       List<String> ids = store.audiences().members(RuleText.parseRule("count(order) >= 0"), asOf, 0, 200_000);
@@ -93,13 +98,13 @@ public final class DecisionBench {
       long t0 = System.nanoTime();
       System.out.println("starting the server (loads profiles and builds recommendations)...");
       try (Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), "bench-admin-key", clock, dir, Duration.ofHours(6)))) {
-        java.net.http.HttpClient admin = java.net.http.HttpClient.newHttpClient();
-        java.net.URI status = java.net.URI.create("http://127.0.0.1:" + server.port() + "/admin/decisions");
+        HttpClient admin = HttpClient.newHttpClient();
+        URI status = URI.create("http://127.0.0.1:" + server.port() + "/admin/decisions");
         String body = "";
         while (!body.contains("\"loaded\":true")) {
           Thread.sleep(500);
-          body = admin.send(java.net.http.HttpRequest.newBuilder(status).header("Authorization", "Bearer bench-admin-key").build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          body = admin.send(HttpRequest.newBuilder(status).header("Authorization", "Bearer bench-admin-key").build(),
+              HttpResponse.BodyHandlers.ofString()).body();
         }
         System.out.printf("decisions loaded %.1f s after start: %s%n", (System.nanoTime() - t0) / 1e9, body);
         String auth = "Basic " + Base64.getEncoder().encodeToString("wk:".getBytes(StandardCharsets.UTF_8));

@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class ExperimentBench {
       for (ExperimentData.Cell cell : d.cells()) {
         double[] t = theirs.get((cell.segment() == null ? "everyone" : cell.segment()) + "/" + cell.variant());
         if (t == null || t[0] != cell.units() || t[1] != cell.metrics().get(0).sum() || Math.abs(t[2] - cell.metrics().get(1).sum()) > 1e-6 * Math.max(1, t[2])) {
-          throw new IllegalStateException(cell + " differs from the SQL: " + (t == null ? "none" : java.util.Arrays.toString(t)));
+          throw new IllegalStateException(cell + " differs from the SQL: " + (t == null ? "none" : Arrays.toString(t)));
         }
         units += cell.segment() == null ? cell.units() : 0;
       }

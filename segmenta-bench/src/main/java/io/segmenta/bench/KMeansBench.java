@@ -7,6 +7,7 @@ import java.io.BufferedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -47,7 +48,7 @@ public final class KMeansBench {
         }
       }
     }
-    KMeans.fit(java.util.Arrays.copyOf(x, 50_000), k, 1, 1, 300);
+    KMeans.fit(Arrays.copyOf(x, 50_000), k, 1, 1, 300);
     Path script = Path.of("segmenta-bench/src/main/python/kmeans_scipy.py");
     for (int run = 1; run <= runs; run++) {
       long t0 = System.nanoTime();

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.io.BufferedOutputStream;
@@ -71,7 +72,7 @@ public final class LookalikeBench {
     for (int i = 0; i < n; i++) {
       eligible[i] = !seed[i];
     }
-    Lookalike.fit(java.util.Arrays.copyOf(x, 20_000), java.util.Arrays.copyOf(seed, 20_000), 1.0);
+    Lookalike.fit(Arrays.copyOf(x, 20_000), Arrays.copyOf(seed, 20_000), 1.0);
     for (int run = 1; run <= runs; run++) {
       long t0 = System.nanoTime();
       Lookalike.Model m = Lookalike.fit(x, seed, 1.0);
@@ -105,7 +106,7 @@ public final class LookalikeBench {
       Lookalike.Model theirs = peer(store, c, asOf);
       for (int j = 0; j < theirs.weights().length; j++) {
         if (Math.abs(theirs.weights()[j] - ours.model().weights()[j]) > 1e-6) {
-          throw new IllegalStateException("the models differ: " + java.util.Arrays.toString(ours.model().weights()) + " vs " + java.util.Arrays.toString(theirs.weights()));
+          throw new IllegalStateException("the models differ: " + Arrays.toString(ours.model().weights()) + " vs " + Arrays.toString(theirs.weights()));
         }
       }
       System.out.printf("agree: seed %,d, candidates %,d, same model (%d iterations)%n", ours.seedMembers(), ours.candidates(), ours.model().iterations());
@@ -120,8 +121,8 @@ public final class LookalikeBench {
         b[i] = (System.nanoTime() - t0) / 1e6;
         System.out.printf("run %d: segmenta %.0f ms, hand-written %.0f ms%n", i + 1, a[i], b[i]);
       }
-      java.util.Arrays.sort(a);
-      java.util.Arrays.sort(b);
+      Arrays.sort(a);
+      Arrays.sort(b);
       System.out.printf("median: segmenta %.0f ms, hand-written %.0f ms, ratio %.2f (target <= 2000 ms)%n", a[runs / 2], b[runs / 2], a[runs / 2] / b[runs / 2]);
     }
   }
@@ -164,7 +165,7 @@ public final class LookalikeBench {
         m2 += (v - mean) * (v - mean) / n;
         m3 += (v - mean) * (v - mean) * (v - mean) / n;
       }
-      boolean log = java.util.Arrays.stream(col).min().orElse(0) >= 0 && m2 > 0 && m3 / Math.pow(m2, 1.5) > 1;
+      boolean log = Arrays.stream(col).min().orElse(0) >= 0 && m2 > 0 && m3 / Math.pow(m2, 1.5) > 1;
       double mu = 0;
       for (int i = 0; i < n; i++) {
         col[i] = log ? Math.log1p(col[i]) : col[i];

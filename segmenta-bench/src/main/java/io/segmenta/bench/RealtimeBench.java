@@ -2,6 +2,7 @@ package io.segmenta.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.Server;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,13 +59,13 @@ public final class RealtimeBench {
         throw new IllegalStateException(c.body());
       }
       Map<String, Long> sent = new ConcurrentHashMap<>();
-      List<Long> changeLatency = java.util.Collections.synchronizedList(new ArrayList<>());
-      List<Long> ackLatency = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Long> changeLatency = Collections.synchronizedList(new ArrayList<>());
+      List<Long> ackLatency = Collections.synchronizedList(new ArrayList<>());
       AtomicLong measuringFrom = new AtomicLong(Long.MAX_VALUE);
       // The change is taken where real-time segments publish it (what the SSE stream and webhooks then send on).
       server.listen(changes -> {
         long now = System.nanoTime();
-        for (io.segmenta.core.realtime.MembershipChange ch : changes) {
+        for (MembershipChange ch : changes) {
           Long t = sent.remove(ch.profileId());
           if (t != null && t >= measuringFrom.get()) {
             changeLatency.add(now - t);

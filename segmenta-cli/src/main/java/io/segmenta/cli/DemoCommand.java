@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Generate a demo shop, import it, save the example segments of the articles and show their sizes.",
@@ -38,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Mixin
   StoreOptions store;

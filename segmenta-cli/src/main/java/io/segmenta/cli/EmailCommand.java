@@ -1,8 +1,8 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.email.EmailRenderer;
-import io.segmenta.core.email.EmailTemplate;
+import io.segmenta.core.email.template.EmailRenderer;
+import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.email.Recipients;
 import io.segmenta.core.store.Store;
 import io.segmenta.ml.recommend.Recommender;
@@ -16,14 +16,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import io.segmenta.core.personalize.Recommendations;
+import picocli.CommandLine;
 
 @Command(name = "email", mixinStandardHelpOptions = true,
     description = {"Personal e-mails from Pebble templates: traits, computed traits, segment blocks and recommendation slots.",
         "Example: segmenta email preview --template thanks.json --profile c0000042 --html preview.html"},
     subcommands = {EmailCommand.Preview.class})
 final class EmailCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -5,16 +5,16 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.experiment.Allocation;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.experiment.Metric;
-import io.segmenta.core.experiment.ReportJson;
+import io.segmenta.core.experiment.json.ReportJson;
 import io.segmenta.core.experiment.Targeting;
 import io.segmenta.core.experiment.Variant;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Numbers;
@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.segmenta.core.rfm.RfmGroups;
+import picocli.CommandLine;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
     description = {"A/B tests: define an experiment, assign profiles (GrowthBook-compatible hashing) and record their exposure,",
@@ -43,8 +44,8 @@ import io.segmenta.core.rfm.RfmGroups;
     subcommands = {ExperimentCommand.Create.class, ExperimentCommand.Assign.class, ExperimentCommand.Analyze.class,
         ExperimentCommand.Show.class, ExperimentCommand.ListExperiments.class, ExperimentCommand.Delete.class})
 final class ExperimentCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -4,6 +4,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
+import io.segmenta.testkit.ExperimentScenario;
 import io.segmenta.testkit.ShopGenerator;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -19,12 +20,13 @@ import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "generate", mixinStandardHelpOptions = true,
     description = "Write a deterministic synthetic shop (profiles.jsonl and events.jsonl) with the segments of the articles planted in it.")
 final class GenerateCommand implements Callable<Integer> {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--customers", defaultValue = "20000", description = "How many customers (default 20000).")
   int customers;
@@ -55,7 +57,7 @@ final class GenerateCommand implements Callable<Integer> {
     if (experimentVisitors > 0) {
       Path f = output.resolve("experiment" + (gzip ? ".jsonl.gz" : ".jsonl"));
       try (Writer w = writer(f, gzip)) {
-        new io.segmenta.testkit.ExperimentScenario(seed, experimentVisitors, "DK", 0.5).write(p -> line(w, Importer.toJsonLine(p)), e -> line(w, Importer.toJsonLine(e)));
+        new ExperimentScenario(seed, experimentVisitors, "DK", 0.5).write(p -> line(w, Importer.toJsonLine(p)), e -> line(w, Importer.toJsonLine(e)));
       } catch (IOException | UncheckedIOException ex) {
         throw new UserException("cannot write " + f + ": " + ex.getMessage());
       }

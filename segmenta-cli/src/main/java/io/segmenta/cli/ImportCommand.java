@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import java.util.Map;
+import picocli.CommandLine;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = {"Import profiles, events or order lines from CSV, JSON lines or Parquet.",
@@ -30,7 +31,7 @@ import java.util.Map;
         "A file with a bad row is refused whole, listing the first problems; --skip-bad-rows imports the rest and writes a reject file."})
 final class ImportCommand implements Callable<Integer> {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Mixin
   StoreOptions store;

@@ -5,7 +5,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.personalize.Interests;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Placement;
-import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
 import java.io.IOException;
@@ -19,14 +19,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "placement", mixinStandardHelpOptions = true,
     description = {"Placements of the decision API: where content is shown (home hero, product banner, e-mail block), the contents",
         "that compete for it with their rules, the strategy that picks one, and the fallback. See docs/personalization.md."},
     subcommands = {PlacementCommand.Create.class, PlacementCommand.ListPlacements.class, PlacementCommand.Show.class, PlacementCommand.Delete.class})
 final class PlacementCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -10,13 +10,13 @@ import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.TypeChecker;
 import io.segmenta.core.rule.Window;
 import io.segmenta.core.segment.Segments;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -43,6 +43,7 @@ import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.value.Value;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 
 @Command(name = "segment", mixinStandardHelpOptions = true,
     description = {"Write, check and run segments. RULE is a rule in the text syntax (docs/rule-language.md), a JSON rule, or the name of a saved segment."},
@@ -50,7 +51,7 @@ import java.util.concurrent.Callable;
         SegmentCommand.Preview.class, SegmentCommand.Export.class, SegmentCommand.Save.class, SegmentCommand.ListSegments.class, SegmentCommand.Delete.class})
 final class SegmentCommand implements Runnable {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -60,7 +61,7 @@ final class SegmentCommand implements Runnable {
   /** What every subcommand that runs a rule shares. */
   abstract static class RuleCommand {
     @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     StoreOptions store;

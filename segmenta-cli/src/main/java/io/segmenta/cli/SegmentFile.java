@@ -4,7 +4,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import java.util.ArrayList;
 import java.util.HashMap;

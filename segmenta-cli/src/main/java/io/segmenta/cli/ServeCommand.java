@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.store.Store;
 import io.segmenta.server.Server;
 import io.segmenta.server.Source;
@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {"Run the live server: Segment's tracking API (/v1/track, /v1/batch, ...), /v1/decide, the admin API",
@@ -30,8 +31,8 @@ import java.util.regex.Pattern;
         "Keys come from the options or SEGMENTA_WRITE_KEYS (comma-separated) and SEGMENTA_ADMIN_KEY; missing ones are generated and printed.",
         "Browsers: analytics.js posts to the same server (CORS, see --cors-origin) and can load from it (--analytics-js); see docs/tracking.md."})
 final class ServeCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Mixin
   StoreOptions store;

@@ -16,12 +16,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "stats", mixinStandardHelpOptions = true, description = {"What the store holds: profiles, events by type, order lines, time span,",
         "and the schema rules can use: every trait with its type and family, every event type with its properties."})
 final class StatsCommand implements Callable<Integer> {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandLine.Model.CommandSpec spec;
 
   @Mixin
   StoreOptions store;

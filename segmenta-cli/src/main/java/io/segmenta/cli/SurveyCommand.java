@@ -1,7 +1,7 @@
 package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.SourceRow;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
@@ -31,13 +31,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import picocli.CommandLine;
 
 @Command(name = "survey", mixinStandardHelpOptions = true,
     description = "Survey answers joined to behaviour: import them as traits, and compare answers between segments.",
     subcommands = {SurveyCommand.Import.class, SurveyCommand.Report.class})
 final class SurveyCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -49,8 +50,8 @@ final class SurveyCommand implements Runnable {
           "or JSON lines (one object per answer with the same fields).",
           "Each answer becomes the trait survey_<question> with survey_<question>_at; respondents are matched by --by."})
   static class Import implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     StoreOptions store;

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,14 +56,14 @@ class DurabilityTest {
     Process p = pb.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && p.isAlive()) {
-      Matcher m = LISTENING.matcher(java.nio.file.Files.readString(log));
+      Matcher m = LISTENING.matcher(Files.readString(log));
       if (m.find()) {
         return new Running(p, Integer.parseInt(m.group(1)));
       }
       Thread.sleep(50);
     }
     p.destroyForcibly();
-    throw new AssertionError("the server did not start:\n" + java.nio.file.Files.readString(log));
+    throw new AssertionError("the server did not start:\n" + Files.readString(log));
   }
 
   static String batch(int b) {

@@ -9,7 +9,7 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.IOException;
 import java.sql.PreparedStatement;

@@ -4,7 +4,7 @@ import io.segmenta.core.port.Definitions;
 import io.segmenta.core.StoreException;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import io.segmenta.core.personalize.Placement;
-import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.json.PlacementJson;
 
 /**
  * The definition tables: segments (name, rule, description) and experiments and placements (canonical JSON by key). Takes the store's lock ({@link Db}) as the store did.

@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -99,7 +101,7 @@ final class Facts {
     }
     String key = a.eventType() + "|" + kind + "|" + a.property() + "|" + a.filter();
     if (!out.containsKey(key)) {
-      String column = a.eventType() + "_" + kind.name().toLowerCase(java.util.Locale.ROOT)
+      String column = a.eventType() + "_" + kind.name().toLowerCase(Locale.ROOT)
           + (a.property() == null ? "" : "_" + a.property()) + (a.filter() == null ? "" : "_w" + out.size());
       out.put(key, new Fact(column.replaceAll("[^a-z0-9_]", "_"), a.eventType(), kind, a.property(), a.filter()));
     }
@@ -126,8 +128,8 @@ final class Facts {
       return Optional.empty();
     }
     for (Fact f : facts) {
-      if (f.kind() == kind && f.eventType().equals(a.eventType()) && java.util.Objects.equals(f.property(), a.property())
-          && java.util.Objects.equals(f.filter(), a.filter())) {
+      if (f.kind() == kind && f.eventType().equals(a.eventType()) && Objects.equals(f.property(), a.property())
+          && Objects.equals(f.filter(), a.filter())) {
         return Optional.of(f);
       }
     }

@@ -8,11 +8,13 @@ import io.segmenta.core.value.Value;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -102,13 +104,13 @@ public final class ParquetSource implements RowSource {
     if (o instanceof LocalDate d) {
       return new Value.DateValue(d);
     }
-    if (o instanceof java.sql.Date d) {
+    if (o instanceof Date d) {
       return new Value.DateValue(d.toLocalDate());
     }
     if (o instanceof LocalDateTime t) {
       return new Value.TimeValue(t.toInstant(ZoneOffset.UTC));
     }
-    if (o instanceof java.sql.Timestamp t) {
+    if (o instanceof Timestamp t) {
       return new Value.TimeValue(t.toLocalDateTime().toInstant(ZoneOffset.UTC));
     }
     if (o instanceof OffsetDateTime t) {

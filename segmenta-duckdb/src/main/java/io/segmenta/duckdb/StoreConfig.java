@@ -5,6 +5,7 @@ import static io.segmenta.core.Preconditions.checkArgument;
 import io.segmenta.core.UserException;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public record StoreConfig(Path dataDir, String memoryLimit, int threads) {
 
   private static long physicalMemory(long fallback) {
     try {
-      var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      var os = ManagementFactory.getOperatingSystemMXBean();
       if (os instanceof com.sun.management.OperatingSystemMXBean b) {
         return b.getTotalMemorySize();
       }

@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.ml.clv.BgNbd;
 import io.segmenta.ml.clv.ClvScoring;
 import io.segmenta.ml.clv.PurchaseSummary;
 import io.segmenta.testkit.SharedData;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +43,7 @@ class ClvThroughSegmentaTest {
    * (18.135 is held as 18.134999999999998) is removed first, at nine decimals.
    */
   static double cents(double v) {
-    return new java.math.BigDecimal(v).setScale(9, java.math.RoundingMode.HALF_UP).setScale(2, java.math.RoundingMode.HALF_UP).doubleValue();
+    return new BigDecimal(v).setScale(9, RoundingMode.HALF_UP).setScale(2, RoundingMode.HALF_UP).doubleValue();
   }
 
   @Test
@@ -60,7 +63,7 @@ class ClvThroughSegmentaTest {
       assertEquals(6_919, r.accepted());
       assertEquals(2_357, store.profiles().stats().profiles());
       double total = store.audiences().totals(RuleText.parseRule("orders >= 0"), Instant.parse("1999-01-01T00:00:00Z"),
-          List.of(((io.segmenta.core.rule.Rule.MeasureRule) RuleText.parseRule("sum(order.revenue) > 0")).measure())).sums().get(0);
+          List.of(((Rule.MeasureRule) RuleText.parseRule("sum(order.revenue) > 0")).measure())).sums().get(0);
       assertEquals(244_091.94, Math.round(total * 100) / 100.0, "the file's total value");
 
       List<PurchaseSummary> ours = ClvScoring.summaries(store, CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));

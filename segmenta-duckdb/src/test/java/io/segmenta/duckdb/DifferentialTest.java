@@ -7,7 +7,7 @@ import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.SourceMap;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class DifferentialTest {
 
   @BeforeAll
   static void load() {
-    store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, java.util.Map.of()));
+    store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
     store.profiles().write(new RandomShop(7).data(CUSTOMERS));
     histories = new ArrayList<>();
     for (String id : store.profiles().profileIds()) {

@@ -18,6 +18,7 @@ import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -36,14 +37,14 @@ class DuckDbStoreTest {
   @Test
   void write_rowsOfOneProfileInABatchMergeInOrder() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "300MB", 1, Map.of()))) {
-      s.profiles().write(new io.segmenta.core.port.Batch(java.util.List.of(
-          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("age", new io.segmenta.core.value.Value.Num(30), "city", new io.segmenta.core.value.Value.Str("Ry"))),
-          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("city", new io.segmenta.core.value.Value.Str("Vejle"))),
-          new io.segmenta.core.model.Profile("m-1", java.util.List.of(), Map.of("gender", new io.segmenta.core.value.Value.Str("f")))), java.util.List.of()));
+      s.profiles().write(new Batch(List.of(
+          new Profile("m-1", List.of(), Map.of("age", new Value.Num(30), "city", new Value.Str("Ry"))),
+          new Profile("m-1", List.of(), Map.of("city", new Value.Str("Vejle"))),
+          new Profile("m-1", List.of(), Map.of("gender", new Value.Str("f")))), List.of()));
       var p = s.profiles().history("m-1").orElseThrow().profile();
-      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Num(30), p.trait("age"), "kept from the first row");
-      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("Vejle"), p.trait("city"), "the later value wins");
-      org.junit.jupiter.api.Assertions.assertEquals(new io.segmenta.core.value.Value.Str("f"), p.trait("gender"));
+      org.junit.jupiter.api.Assertions.assertEquals(new Value.Num(30), p.trait("age"), "kept from the first row");
+      org.junit.jupiter.api.Assertions.assertEquals(new Value.Str("Vejle"), p.trait("city"), "the later value wins");
+      org.junit.jupiter.api.Assertions.assertEquals(new Value.Str("f"), p.trait("gender"));
     }
   }
 
@@ -65,7 +66,7 @@ class DuckDbStoreTest {
 
   @Test
   void config_environmentAndFileAndFlagsInOrder() throws Exception {
-    java.nio.file.Files.writeString(dir.resolve("segmenta.properties"), "memory_limit = 700MB\nthreads = 3\n");
+    Files.writeString(dir.resolve("segmenta.properties"), "memory_limit = 700MB\nthreads = 3\n");
     StoreConfig fromFile = StoreConfig.resolve(dir, null, null, Map.of());
     assertEquals("700MB", fromFile.memoryLimit());
     assertEquals(3, fromFile.threads());

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segmenta.core.UserException;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.model.ProfileHistory;
@@ -13,7 +13,7 @@ import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.TypeChecker;

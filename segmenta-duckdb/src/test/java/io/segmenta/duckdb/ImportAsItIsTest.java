@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportException;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.UserException;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportException;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
+import io.segmenta.core.ingest.Progress;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
@@ -18,6 +20,7 @@ import io.segmenta.core.value.Value;
 import io.segmenta.testkit.ShopGenerator;
 import java.io.BufferedWriter;
 import java.net.URISyntaxException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +57,7 @@ class ImportTest {
     }
   }
 
-  ImportReport csv(String file, java.nio.charset.Charset cs, Mapping m, Importer.Options o) {
+  ImportReport csv(String file, Charset cs, Mapping m, Importer.Options o) {
     char sep = m.get("csv.separator", ",").charAt(0);
     try (CsvSource src = new CsvSource(resource(file), sep, '"', cs, true)) {
       return Importer.run(src, m, store, o);
@@ -106,7 +109,7 @@ class ImportTest {
     @Test
     void run_skipBadRowsWritesGoodRowsAndARejectFile() throws Exception {
       Path rejects = dir.resolve("rejects.csv");
-      ImportReport r = csv("events-bad.csv", StandardCharsets.UTF_8, Mapping.read(resource("events.map")), new Importer.Options(true, rejects, io.segmenta.core.ingest.Progress.NONE));
+      ImportReport r = csv("events-bad.csv", StandardCharsets.UTF_8, Mapping.read(resource("events.map")), new Importer.Options(true, rejects, Progress.NONE));
       assertEquals(2, r.accepted());
       assertEquals(2, r.rejected());
       assertEquals(2, store.profiles().stats().events());
@@ -128,10 +131,10 @@ class ImportTest {
 
     @Test
     void mapping_unknownColumnAndKeyNameTheLine() {
-      var e = assertThrows(io.segmenta.core.UserException.class, () -> csv("events-good.csv", StandardCharsets.UTF_8,
+      var e = assertThrows(UserException.class, () -> csv("events-good.csv", StandardCharsets.UTF_8,
           Mapping.parse("m.map", "target = events\nprofile = customer\ntype = order\ntimestamp = when\n"), Importer.Options.strict()));
       assertTrue(e.getMessage().startsWith("m.map:4: column 'when' is not in the file; its columns are id, customer, kind, at, total"), e.getMessage());
-      var k = assertThrows(io.segmenta.core.UserException.class, () -> Mapping.parse("m.map", "target = events\ntrait.age = A\nproprety.x = y"));
+      var k = assertThrows(UserException.class, () -> Mapping.parse("m.map", "target = events\ntrait.age = A\nproprety.x = y"));
       assertTrue(k.getMessage().startsWith("m.map:3: unknown mapping key 'proprety.x'"), k.getMessage());
     }
   }

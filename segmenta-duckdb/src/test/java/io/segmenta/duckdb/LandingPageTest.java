@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.experiment.json.ExperimentJson;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;

@@ -3,19 +3,25 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Interaction;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.ml.recommend.Evaluation;
+import io.segmenta.ml.recommend.Recommender;
 import io.segmenta.testkit.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -108,7 +114,7 @@ class OnlineRetailTest {
   @Order(3)
   void cohorts_firstThreeCohortSizesMatchPipelineB() {
     var cells = store.activity().cohorts("order", AS_OF);
-    java.util.Map<String, Long> sizes = new java.util.LinkedHashMap<>();
+    Map<String, Long> sizes = new LinkedHashMap<>();
     cells.stream().filter(c -> c.monthsSince() == 0).forEach(c -> sizes.put(c.cohort(), c.customers()));
     assertEquals(885L, sizes.get("2010-12"));
     assertEquals(417L, sizes.get("2011-01"));
@@ -141,27 +147,27 @@ class OnlineRetailTest {
   @Test
   @Order(5)
   void recommendations_personalBeatsPopularityOnRecallAt10() {
-    List<io.segmenta.core.port.Interaction> purchases = new java.util.ArrayList<>();
+    List<Interaction> purchases = new ArrayList<>();
     store.activity().interactions("order_line", Instant.EPOCH, AS_OF, purchases::add);
-    io.segmenta.ml.recommend.Evaluation.Report r = io.segmenta.ml.recommend.Evaluation.timeSplit(purchases,
-        Instant.parse("2011-09-01T00:00:00Z"), 10, io.segmenta.ml.recommend.Recommender.Options.DEFAULT);
+    Evaluation.Report r = Evaluation.timeSplit(purchases,
+        Instant.parse("2011-09-01T00:00:00Z"), 10, Recommender.Options.DEFAULT);
     System.out.println("Online Retail recommendations (" + purchases.size() + " purchased lines, model built in "
         + r.model().buildTime().toMillis() + " ms, " + r.model().customers() + " customers, " + r.model().products() + " products):\n"
-        + io.segmenta.ml.recommend.Evaluation.table(r));
-    double popular = r.of(io.segmenta.ml.recommend.Evaluation.POPULAR).recall();
-    double personal = r.of(io.segmenta.ml.recommend.Evaluation.PERSONAL).recall();
+        + Evaluation.table(r));
+    double popular = r.of(Evaluation.POPULAR).recall();
+    double personal = r.of(Evaluation.PERSONAL).recall();
     assertEquals(true, personal > popular, "personal recall@10 " + personal + " vs popularity " + popular);
     // Pinned: the model must not depend on the order the store returns rows in (it once did, through tie-breaks).
     assertEquals(0.1292, personal, 5e-5);
     assertEquals(0.0309, popular, 5e-5);
     // Discovery (only products new to the customer count): bought together must beat popularity there too.
-    assertEquals(true, r.of(io.segmenta.ml.recommend.Evaluation.TOGETHER_NEW).recall() > r.of(io.segmenta.ml.recommend.Evaluation.POPULAR_NEW).recall(),
+    assertEquals(true, r.of(Evaluation.TOGETHER_NEW).recall() > r.of(Evaluation.POPULAR_NEW).recall(),
         "item-to-item must beat popularity at discovery");
     // Customers who bought both before and after the split.
-    assertEquals(1952, r.of(io.segmenta.ml.recommend.Evaluation.POPULAR).users());
+    assertEquals(1952, r.of(Evaluation.POPULAR).users());
   }
 
   private static Measure measure(String text) {
-    return ((io.segmenta.core.rule.Rule.MeasureRule) RuleText.parseRule(text + " >= 0")).measure();
+    return ((Rule.MeasureRule) RuleText.parseRule(text + " >= 0")).measure();
   }
 }

@@ -3,7 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.segmenta.core.ingest.CsvSource;
+import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
@@ -13,7 +13,10 @@ import io.segmenta.core.rfm.Rfm;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.ml.cluster.KMeans;
 import io.segmenta.testkit.SharedData;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,13 +123,13 @@ class RfmPipelineBTest {
       }
       double[] inertia = {13_014.00, 6_883.68, 5_314.62, 4_440.19, 3_766.38, 3_366.85, 3_046.74, 2_802.38, 2_629.64};
       for (int k = 1; k <= 9; k++) {
-        double ours = io.segmenta.ml.cluster.KMeans.fit(x, k, 42, 10, 300).inertia();
+        double ours = KMeans.fit(x, k, 42, 10, 300).inertia();
         assertEquals(inertia[k - 1], ours, 0.001 * inertia[k - 1], "inertia at k = " + k);
       }
     }
   }
 
   static double round6(double v) {
-    return new java.math.BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
+    return new BigDecimal(v).setScale(6, RoundingMode.HALF_UP).doubleValue();
   }
 }

@@ -18,6 +18,7 @@ import io.segmenta.testkit.ShopGenerator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +131,7 @@ class SegmentValueTest {
 
   @Test
   void segmentTotals_equalOneQueryPerSegmentAndMemberSets() {
-    var measures = java.util.List.of(
+    var measures = List.of(
         ((Rule.MeasureRule) RuleText.parseRule("sum(order.revenue in last 365 days) exists")).measure(),
         ((Rule.MeasureRule) RuleText.parseRule("days_since(session) exists")).measure());
     var st = store.audiences().segmentTotals(SEGMENTS, asOf, measures, List.of());
@@ -147,8 +148,8 @@ class SegmentValueTest {
     var names = st.names();
     for (int i = 0; i < names.size(); i++) {
       for (int j = 0; j < names.size(); j++) {
-        Set<Long> a = java.util.Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
-        a.retainAll(java.util.Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
+        Set<Long> a = Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
+        a.retainAll(Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
         assertEquals(a.size(), st.both()[i][j], names.get(i) + " & " + names.get(j));
       }
     }

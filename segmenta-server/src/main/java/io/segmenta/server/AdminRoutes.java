@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
-import io.segmenta.core.experiment.ReportJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
+import io.segmenta.core.experiment.json.ReportJson;
 import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
@@ -22,11 +23,11 @@ import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Instants;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -304,7 +305,7 @@ final class AdminRoutes {
     Http.json(ctx, 200, a);
   }
 
-  private void stream(io.javalin.http.sse.SseClient client) {
+  private void stream(SseClient client) {
     String only = client.ctx().queryParam("segment");
     client.keepAlive();
     // The greeting goes out before any change can; then only the feed's thread writes to the stream.

@@ -7,7 +7,7 @@ import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.segmenta.server;
 
 import io.segmenta.core.identity.Stitching;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;

@@ -1,7 +1,7 @@
 package io.segmenta.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;

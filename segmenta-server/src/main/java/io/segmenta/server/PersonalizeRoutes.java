@@ -1,28 +1,34 @@
 package io.segmenta.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.SegmentaException;
-import io.segmenta.core.email.EmailRenderer;
-import io.segmenta.core.email.EmailTemplate;
+import io.segmenta.core.email.template.EmailRenderer;
+import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.email.Recipients;
 import io.segmenta.core.personalize.Click;
+import io.segmenta.core.personalize.Interests;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.Placement;
-import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.personalize.RequestContext;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.ml.recommend.Recommender;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Personalization over HTTP: {@code POST /v1/personalize} under a write key (what a page or an e-mail block shows,
@@ -107,8 +113,8 @@ final class PersonalizeRoutes {
         personalization, placements));
     // Streamed, with each payload's JSON rendered once at compile time: the decision endpoint's allocation per
     // request is what its GC pauses (and so its tail latency) come from.
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(2048);
-    try (com.fasterxml.jackson.core.JsonGenerator g = Http.JSON.getFactory().createGenerator(bytes)) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
+    try (JsonGenerator g = Http.JSON.getFactory().createGenerator(bytes)) {
       g.writeStartObject();
       g.writeStringField("profileId", o.profileId());
       g.writeBooleanField("known", o.known());
@@ -148,8 +154,8 @@ final class PersonalizeRoutes {
       }
       g.writeEndArray();
       g.writeEndObject();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     ctx.status(200).contentType("application/json").result(bytes.toByteArray());
   }
@@ -171,7 +177,7 @@ final class PersonalizeRoutes {
     // Compile with the others first: a placement whose rules do not check is never saved.
     List<Placement> all = new ArrayList<>(store.placementDefinitions().all().stream().filter(x -> !x.key().equals(p.key())).toList());
     all.add(p);
-    Personalizer.compile(all, store.catalog().schema(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).resolver(), store.experimentDefinitions()::find, io.segmenta.core.personalize.Interests.DEFAULT_HALF_LIFE);
+    Personalizer.compile(all, store.catalog().schema(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).resolver(), store.experimentDefinitions()::find, Interests.DEFAULT_HALF_LIFE);
     store.placementDefinitions().save(p);
     decisions.reloadPlacements();
     Http.json(ctx, 201, PlacementJson.toJson(p));
@@ -237,7 +243,7 @@ final class PersonalizeRoutes {
     String id = ctx.pathParam("id");
     int n = Http.intParam(ctx, "n", 10, 1, 100);
     String unavailable = ctx.queryParam("unavailable");
-    java.util.Set<String> out = unavailable == null ? java.util.Set.of() : java.util.Set.of(unavailable.split(","));
+    Set<String> out = unavailable == null ? Set.of() : Set.of(unavailable.split(","));
     Recommender.Filter f = new Recommender.Filter("true".equals(ctx.queryParam("new")), ctx.queryParam("category"), price(ctx, "minPrice"),
         price(ctx, "maxPrice"), out.isEmpty() ? null : product -> !out.contains(product), Http.intParam(ctx, "perCategory", 0, 0, 100));
     ObjectNode o = Http.JSON.createObjectNode().put("profileId", id).put("personal", r.knows(id));

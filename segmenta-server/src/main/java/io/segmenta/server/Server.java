@@ -6,7 +6,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
-import io.segmenta.core.ingest.SegmentSpec.Policy;
+import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.segmenta.core.ingest.SegmentSpec;
+import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.store.Store;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ final class TrackingRoutes {
     return messages;
   }
 
-  private void accept(io.javalin.http.Context ctx, JsonNode body, String type, boolean batch) {
+  private void accept(Context ctx, JsonNode body, String type, boolean batch) {
     Instant now = clock.instant();
     // A strict source refuses values that clash with their declared types; a lenient one (the default) keeps them.
     Source source = Server.source(ctx);

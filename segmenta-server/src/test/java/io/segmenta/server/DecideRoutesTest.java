@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.experiment.Assignment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;

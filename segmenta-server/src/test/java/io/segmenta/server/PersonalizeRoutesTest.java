@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -199,7 +200,7 @@ class PersonalizeRoutesTest {
   @Test
   @Order(7)
   void tracking_feedsTheSessionAndIdentifyCarriesItOver() throws Exception {
-    String views = "{\"batch\": [" + String.join(",", java.util.Collections.nCopies(3,
+    String views = "{\"batch\": [" + String.join(",", Collections.nCopies(3,
         "{\"type\": \"track\", \"anonymousId\": \"anon-tracked\", \"event\": \"Product Viewed\", \"timestamp\": \"2025-06-30T22:55:00Z\","
             + " \"properties\": {\"category\": \"garden\", \"product_id\": \"g9\"}}")) + "]}";
     assertEquals(200, send("POST", "/v1/batch", WRITE, views).statusCode());

@@ -2,6 +2,7 @@ package io.segmenta.stats;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.stream.IntStream;
 
 /**
  * Adjusted p-values for many comparisons at once (one test per segment, say): Holm's step-down method, which
@@ -40,7 +41,7 @@ public final class MultipleTesting {
 
   /** Indexes of the non-NaN p-values, smallest first (ties by position, so the result is deterministic). */
   private static Integer[] order(double[] p) {
-    return java.util.stream.IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).boxed()
+    return IntStream.range(0, p.length).filter(i -> !Double.isNaN(p[i])).boxed()
         .sorted(Comparator.comparingDouble((Integer i) -> p[i]).thenComparingInt(i -> i)).toArray(Integer[]::new);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -78,8 +79,8 @@ class RatioAndZTestTest {
         ratios[k] = s.mean();
         predicted += Math.sqrt(s.variance() / s.n()) / reps;
       }
-      double mean = java.util.Arrays.stream(ratios).average().orElseThrow();
-      double sd = Math.sqrt(java.util.Arrays.stream(ratios).map(x -> (x - mean) * (x - mean)).sum() / (reps - 1));
+      double mean = Arrays.stream(ratios).average().orElseThrow();
+      double sd = Math.sqrt(Arrays.stream(ratios).map(x -> (x - mean) * (x - mean)).sum() / (reps - 1));
       assertEquals(sd, predicted, 0.12 * sd);
     }
   }

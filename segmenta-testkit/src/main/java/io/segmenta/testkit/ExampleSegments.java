@@ -1,6 +1,7 @@
 package io.segmenta.testkit;
 
 import io.segmenta.testkit.ShopGenerator.Persona;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public final class ExampleSegments {
     add(m, "fitness-enthusiasts", "interests contains \"fitness\" or sum(order_line.line_total where category = \"sports\" in last 365 days) > 100", Persona.FITNESS);
     add(m, "luxury-buyers", "income >= 90000 and avg(order_line.unit_price) > 150", Persona.LUXURY);
     add(m, "budget-conscious", "attitudes contains \"price_sensitive\" or (count(order where discount > 0) / count(order) >= 0.75 and count(order) >= 3)", Persona.BUDGET);
-    ALL = java.util.Collections.unmodifiableMap(m);
+    ALL = Collections.unmodifiableMap(m);
   }
 
   private ExampleSegments() {}

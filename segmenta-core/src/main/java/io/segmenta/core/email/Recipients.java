@@ -1,6 +1,7 @@
 package io.segmenta.core.email;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.ConsentRecord;

@@ -140,7 +140,7 @@ public final class Assignment {
    * hash and its bucket ranges (skipped when a sticky bucket decided), a bucket from a blocked version, coverage, a
    * forced variation (after coverage, so coverage wins), QA mode. Every "no" says which step said it. URL targeting,
    * query-string overrides and prerequisite flags are browser and feature-flag matters with no place here
-   * ({@link ExperimentJson} refuses {@code parentConditions} rather than ignore them).
+   * ({@link io.segmenta.core.experiment.json.ExperimentJson} refuses {@code parentConditions} rather than ignore them).
    */
   public static Decision decide(Experiment e, Unit u) {
     Allocation a = e.allocation();

@@ -9,6 +9,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.Window;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -105,11 +106,11 @@ public record Metric(String name, Kind kind, Measure measure, Condition conditio
   }
 
   /** The one or two aggregates the metric reads. */
-  public java.util.List<Measure.Aggregate> aggregates() {
+  public List<Measure.Aggregate> aggregates() {
     if (measure instanceof Measure.Ratio r) {
-      return java.util.List.of((Measure.Aggregate) r.numerator(), (Measure.Aggregate) r.denominator());
+      return List.of((Measure.Aggregate) r.numerator(), (Measure.Aggregate) r.denominator());
     }
-    return java.util.List.of((Measure.Aggregate) measure);
+    return List.of((Measure.Aggregate) measure);
   }
 
   /** The definition as it is written: {@code name = definition}. */

@@ -1,6 +1,8 @@
 package io.segmenta.core.ingest;
 
 import io.segmenta.core.value.Value;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,6 +11,6 @@ import java.util.List;
  */
 public record SourceRow(long line, List<Value> cells, String raw) {
   public SourceRow {
-    cells = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(cells));
+    cells = Collections.unmodifiableList(new ArrayList<>(cells));
   }
 }

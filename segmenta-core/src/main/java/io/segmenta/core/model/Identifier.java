@@ -1,5 +1,7 @@
 package io.segmenta.core.model;
 
+import java.util.Locale;
+
 import static io.segmenta.core.Preconditions.checkArgument;
 
 /** One way to recognise a person: an e-mail, a phone number, or an id in another system ({@code kind}). */
@@ -10,7 +12,7 @@ public record Identifier(String kind, String value) {
   }
 
   public static Identifier email(String e) {
-    return new Identifier("email", e.trim().toLowerCase(java.util.Locale.ROOT));
+    return new Identifier("email", e.trim().toLowerCase(Locale.ROOT));
   }
 
   public static Identifier phone(String p) {

@@ -2,6 +2,7 @@ package io.segmenta.core.model;
 
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,7 @@ public record ProfileHistory(Profile profile, List<Event> events) {
         }
         int n = 0;
         for (OrderLine l : e.lines()) {
-          Map<String, Value> p = new java.util.LinkedHashMap<>();
+          Map<String, Value> p = new LinkedHashMap<>();
           p.put("order_id", e.property("order_id"));
           p.put("product_id", Value.of(l.productId()));
           p.put("product_name", Value.of(l.productName()));

@@ -4,10 +4,15 @@ import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.Definitions;
+import io.segmenta.core.store.Store;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.schema.Schema;
 import io.segmenta.core.segment.Segments;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
@@ -46,8 +51,8 @@ public final class Personalization {
 
   /** No placements and nobody indexed: what a server serves before its first load succeeds. */
   public static Personalization empty(Sessions sessions) {
-    Personalizer p = Personalizer.compile(java.util.List.of(), io.segmenta.core.schema.Schema.standard(), io.segmenta.core.rule.SegmentResolver.NONE,
-        k -> java.util.Optional.empty(), Interests.DEFAULT_HALF_LIFE);
+    Personalizer p = Personalizer.compile(List.of(), Schema.standard(), SegmentResolver.NONE,
+        k -> Optional.empty(), Interests.DEFAULT_HALF_LIFE);
     return new Personalization(p, ProfileIndex.empty(), Recommendations.NONE, sessions, Duration.ZERO);
   }
 

@@ -33,7 +33,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import io.segmenta.core.experiment.Variant;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 
 /**
  * Decides what one visitor sees in each placement, now. Placements are compiled once ({@link #compile}): every
@@ -66,7 +66,7 @@ public final class Personalizer {
   /** A content with its compiled rule and its payload rendered as JSON once, not on every decision. */
   private record Candidate(Content content, Rule rule, String payloadJson) {
     static Candidate of(Content c, Rule rule) {
-      return new Candidate(c, rule, JsonValues.toJson(c.payload()).toString());
+      return new Candidate(c, rule, JsonValues.toJsonText(c.payload()));
     }
   }
 

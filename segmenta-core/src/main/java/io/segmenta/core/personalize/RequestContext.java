@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a decision request says about the visit, as Segment's page context carries it: the page, the referrer, the
@@ -23,10 +24,10 @@ public record RequestContext(String page, String referrer, String utmSource, Str
 
   public static final RequestContext NONE = new RequestContext(null, null, null, null, null, null, null);
 
-  private static final java.util.regex.Pattern PAID = java.util.regex.Pattern.compile("cpc|ppc|paid.*|display|cpm|retargeting");
-  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("e-?mail|newsletter");
-  private static final java.util.regex.Pattern SOCIAL_MEDIUM = java.util.regex.Pattern.compile("social|social-media|sm");
-  private static final java.util.regex.Pattern GENERIC_SECOND_LEVEL = java.util.regex.Pattern.compile("co|com|net|org|gov|ac");
+  private static final Pattern PAID = Pattern.compile("cpc|ppc|paid.*|display|cpm|retargeting");
+  private static final Pattern EMAIL = Pattern.compile("e-?mail|newsletter");
+  private static final Pattern SOCIAL_MEDIUM = Pattern.compile("social|social-media|sm");
+  private static final Pattern GENERIC_SECOND_LEVEL = Pattern.compile("co|com|net|org|gov|ac");
   private static final Set<String> SEARCH = Set.of("google", "bing", "duckduckgo", "yahoo", "ecosia", "yandex", "baidu", "startpage", "qwant");
   private static final Set<String> SOCIAL = Set.of("facebook", "instagram", "tiktok", "pinterest", "linkedin", "twitter", "x", "t",
       "youtube", "reddit", "snapchat", "threads");

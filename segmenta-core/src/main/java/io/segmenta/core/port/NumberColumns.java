@@ -1,5 +1,6 @@
 package io.segmenta.core.port;
 
+import io.segmenta.core.Preconditions;
 import java.util.BitSet;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public record NumberColumns(String[] ids, List<double[]> columns, List<BitSet> f
     columns = List.copyOf(columns);
     flags = List.copyOf(flags);
     for (double[] c : columns) {
-      io.segmenta.core.Preconditions.checkArgument(c.length == ids.length, "a column has %s values for %s profiles", c.length, ids.length);
+      Preconditions.checkArgument(c.length == ids.length, "a column has %s values for %s profiles", c.length, ids.length);
     }
   }
 

@@ -1,7 +1,10 @@
 package io.segmenta.core.port;
 
 import io.segmenta.core.model.Identifier;
+import io.segmenta.core.value.Value;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,10 +12,10 @@ import java.util.List;
  * order (null-valued when absent), the requested segments it belongs to (bit i for segment i), and whether the
  * requested purpose is consented to.
  */
-public record ProfileRow(String id, List<Identifier> identifiers, List<io.segmenta.core.value.Value> traits, BitSet segments, boolean consented) {
+public record ProfileRow(String id, List<Identifier> identifiers, List<Value> traits, BitSet segments, boolean consented) {
   public ProfileRow {
     identifiers = List.copyOf(identifiers);
-    traits = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(traits));
+    traits = Collections.unmodifiableList(new ArrayList<>(traits));
     segments = (BitSet) segments.clone();
   }
 }

@@ -10,6 +10,7 @@ import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -97,7 +98,7 @@ public final class RealtimeSegments {
       touched.putIfAbsent(p.id(), "identify");
     }
     List<Event> sorted = new ArrayList<>(events);
-    sorted.sort(java.util.Comparator.comparing(Event::timestamp));
+    sorted.sort(Comparator.comparing(Event::timestamp));
     for (Event e : sorted) {
       if (e.profileId() == null) {
         continue;

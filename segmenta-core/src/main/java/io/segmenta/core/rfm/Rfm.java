@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Recency, frequency and monetary scores for every customer in a universe, at an explicit "as of". The three
@@ -101,7 +102,7 @@ public final class Rfm {
     int k = spec.scores();
     // The three scores are independent: computed side by side (each is deterministic, so the result is too).
     int[][] scored = new int[3][];
-    java.util.stream.IntStream.range(0, 3).parallel().forEach(which -> {
+    IntStream.range(0, 3).parallel().forEach(which -> {
       if (which == 0) {
         if (spec.method() == QuantileScores.Method.RANK) {
           double[] negated = new double[n];

@@ -3,6 +3,7 @@ package io.segmenta.core.rfm;
 import static io.segmenta.core.Preconditions.checkArgument;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The standard named RFM groups from the recency score (R) and the rounded mean of the frequency and monetary
@@ -43,6 +44,6 @@ public final class RfmGroups {
 
   /** The built-in segment name of a group, e.g. rfm-champions, rfm-cant-lose-them. */
   public static String segmentName(String group) {
-    return "rfm-" + group.toLowerCase(java.util.Locale.ROOT).replace("'", "").replace(' ', '-');
+    return "rfm-" + group.toLowerCase(Locale.ROOT).replace("'", "").replace(' ', '-');
   }
 }

@@ -3,8 +3,10 @@ package io.segmenta.core.rule;
 import static io.segmenta.core.Preconditions.checkArgument;
 
 import io.segmenta.core.value.Value;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /** What a value must satisfy: equal a literal, or pass every one of a group of operators. */
 public sealed interface Condition {
@@ -21,7 +23,7 @@ public sealed interface Condition {
     public Ops {
       ops = List.copyOf(ops);
       checkArgument(!ops.isEmpty(), "an operator group needs at least one operator");
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       for (Op op : ops) {
         checkArgument(seen.add(op.key()), "operator %s appears twice in one group", op.key());
       }

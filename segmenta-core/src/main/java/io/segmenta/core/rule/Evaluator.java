@@ -32,9 +32,8 @@ import java.util.function.Predicate;
  *
  * <p>Instances are immutable and thread-safe; compiled regular expressions are cached.
  *
- * <p>Over 500 lines: the reference semantics of every operator and measure in one place, so the SQL compiler and the
- * real-time path have one thing to agree with. Issue 13 moves GrowthBook's semantics and the history measures into
- * classes of their own.
+ * <p>The history measures are {@link HistoryMeasures}; GrowthBook's operators are {@link GrowthBookOps} over
+ * JavaScript's coercions ({@link Js}).
  */
 public final class Evaluator {
   private static final Map<String, Pattern> REGEX_CACHE = new ConcurrentHashMap<>();
@@ -129,100 +128,13 @@ public final class Evaluator {
     Measure.Aggregate a = (Measure.Aggregate) m;
     Window.Interval in = intervals.computeIfAbsent(a.window(), w -> w.resolve(asOf));
     Evaluator filterEval = semantics == Semantics.STRICT ? this : new Evaluator(Semantics.STRICT, asOf, segments, savedGroups);
-    long count = 0;
-    double sum = 0;
-    long numeric = 0;
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    Instant first = null;
-    Instant last = null;
-    Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
-    Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new HashMap<>() : null;
-    Event firstWithValue = null;
-    boolean derived = a.eventType().equals("order_line");
-    for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
-      if ((!derived && !e.type().equals(a.eventType())) || !in.contains(e.timestamp())) {
-        continue;
-      }
-      if (a.filter() != null && !filterEval.rule(a.filter(), new Scope(null, null, e), new ArrayDeque<>())) {
-        continue;
-      }
-      count++;
-      if (first == null || e.timestamp().isBefore(first)) {
-        first = e.timestamp();
-      }
-      if (last == null || e.timestamp().isAfter(last)) {
-        last = e.timestamp();
-      }
-      if (a.property() != null) {
-        Value v = e.property(a.property());
-        if (distinct != null && !v.isNull()) {
-          distinct.add(v instanceof Value.Num n && n.value() == 0 ? new Value.Num(0.0) : v);
-        }
-        if (counts != null && !v.isNull()) {
-          counts.merge(v instanceof Value.Num n && n.value() == 0 ? new Value.Num(0.0) : v, 1, Integer::sum);
-        }
-        if (!v.isNull() && (firstWithValue == null || e.timestamp().isBefore(firstWithValue.timestamp())
-            || (e.timestamp().equals(firstWithValue.timestamp()) && e.id().compareTo(firstWithValue.id()) < 0))) {
-          firstWithValue = e;
-        }
-        if (v instanceof Value.Num n) {
-          numeric++;
-          sum += n.value();
-          min = Math.min(min, n.value());
-          max = Math.max(max, n.value());
-        }
-      }
-    }
-    switch (a.fn()) {
-      case COUNT:
-        return new Value.Num(count);
-      case SUM:
-        return new Value.Num(sum);
-      case AVG:
-        return numeric == 0 ? Value.NULL : new Value.Num(sum / numeric);
-      case MIN:
-        return numeric == 0 ? Value.NULL : new Value.Num(min);
-      case MAX:
-        return numeric == 0 ? Value.NULL : new Value.Num(max);
-      case COUNT_DISTINCT:
-        return new Value.Num(distinct.size());
-      case FIRST_TIME:
-        return first == null ? Value.NULL : new Value.TimeValue(first);
-      case LAST_TIME:
-        return last == null ? Value.NULL : new Value.TimeValue(last);
-      case DAYS_SINCE:
-        return last == null ? Value.NULL : new Value.Num(daysBetween(last, asOf));
-      case DAYS_SINCE_FIRST:
-        return first == null ? Value.NULL : new Value.Num(daysBetween(first, asOf));
-      case MODE:
-        return mode(counts);
-      case FIRST_VALUE:
-        return firstWithValue == null ? Value.NULL : firstWithValue.property(a.property());
-      case FIRST_MONTH:
-        return first == null ? Value.NULL : new Value.Str(YearMonth.from(first.atOffset(ZoneOffset.UTC)).toString());
-      default:
-        throw new AssertionError(a.fn());
-    }
-  }
-
-  /** The most frequent value; among equally frequent ones, the smallest. */
-  private static Value mode(Map<Value, Integer> counts) {
-    Value best = Value.NULL;
-    int bestCount = 0;
-    for (Map.Entry<Value, Integer> e : counts.entrySet()) {
-      int c = e.getValue();
-      if (c > bestCount || (c == bestCount && compare(e.getKey(), best) < 0)) {
-        best = e.getKey();
-        bestCount = c;
-      }
-    }
-    return best;
+    return HistoryMeasures.aggregate(a, in, history, asOf,
+        a.filter() == null ? null : e -> filterEval.rule(a.filter(), new Scope(null, null, e), new ArrayDeque<>()));
   }
 
   /** Whole days elapsed from {@code t} to {@code asOf}, rounded down. */
   static long daysBetween(Instant t, Instant asOf) {
-    return Math.floorDiv(Duration.between(t, asOf).toNanos() / 1000, 86_400_000_000L);
+    return HistoryMeasures.daysBetween(t, asOf);
   }
 
   /** What a field path reads: a trait of the profile, a property of an event, or a path into free attributes. */
@@ -417,7 +329,7 @@ public final class Evaluator {
       return listOp(op, v);
     }
     if (gb) {
-      return gbOp(op, v);
+      return GrowthBookOps.test(op, v, this);
     }
     if (v.isNull()) {
       return false;
@@ -450,35 +362,6 @@ public final class Evaluator {
         }
       }
       return false;
-    } else if (op instanceof Op.StartsWith s) {
-      return v instanceof Value.Str str && str.value().startsWith(s.prefix());
-    } else if (op instanceof Op.EndsWith e) {
-      return v instanceof Value.Str str && str.value().endsWith(e.suffix());
-    }
-    throw new AssertionError(op);
-  }
-
-  private boolean gbOp(Op op, Value v) {
-    if (op instanceof Op.Compare c) {
-      return switch (c.cmp()) {
-        case EQ -> Js.strictEquals(v, c.value());
-        case NE -> !Js.strictEquals(v, c.value());
-        default -> Js.relational(c.cmp(), v, c.value());
-      };
-    } else if (op instanceof Op.VersionCompare vc) {
-      int cmp = Js.paddedVersion(v).compareTo(Js.paddedVersion(vc.value()));
-      return vc.cmp().test(Integer.signum(cmp));
-    } else if (op instanceof Op.In in) {
-      return in.negated() != isIn(v, in.values(), in.ignoreCase());
-    } else if (op instanceof Op.Regex r) {
-      return regex(r.pattern(), r.ignoreCase()).matcher(Js.toStr(v)).find();
-    } else if (op instanceof Op.Between b) {
-      return Js.relational(Op.Cmp.GTE, v, b.low()) && Js.relational(Op.Cmp.LTE, v, b.high());
-    } else if (op instanceof Op.Contains c) {
-      if (v instanceof Value.Str s && c.value() instanceof Value.Str t) {
-        return s.value().contains(t.value());
-      }
-      return v instanceof Value.ListValue l && l.items().stream().anyMatch(i -> Js.strictEquals(i, c.value()));
     } else if (op instanceof Op.StartsWith s) {
       return v instanceof Value.Str str && str.value().startsWith(s.prefix());
     } else if (op instanceof Op.EndsWith e) {
@@ -534,7 +417,7 @@ public final class Evaluator {
     return true;
   }
 
-  private boolean isIn(Value actual, List<Value> expected, boolean insensitive) {
+  boolean isIn(Value actual, List<Value> expected, boolean insensitive) {
     if (actual instanceof Value.ListValue l) {
       for (Value el : l.items()) {
         if (inList(el, expected, insensitive)) {
@@ -559,7 +442,7 @@ public final class Evaluator {
     return false;
   }
 
-  private static Pattern regex(String pattern, boolean ignoreCase) {
+  static Pattern regex(String pattern, boolean ignoreCase) {
     return REGEX_CACHE.computeIfAbsent((ignoreCase ? "i:" : "c:") + pattern, k -> {
       try {
         return Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);

@@ -1,9 +1,13 @@
 package io.segmenta.core.rule;
 
-import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Numbers;
 import io.segmenta.core.value.Value;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * JavaScript's conversions and comparisons, as far as GrowthBook's condition evaluator relies on them
@@ -154,7 +158,88 @@ final class Js {
     if (v instanceof Value.Num n && (Double.isNaN(n.value()) || Double.isInfinite(n.value()))) {
       return "null";
     }
-    return JsonValues.toJson(v).toString();
+    StringBuilder out = new StringBuilder();
+    write(v, out);
+    return out.toString();
+  }
+
+  /*
+   * JSON text written here rather than through Jackson, so the language stays free of a JSON library. It writes
+   * exactly what Jackson's compact tree printer wrote before (the conformance suites pin it): integers up to 2^53
+   * without a fraction, other numbers by Double.toString, non-finite numbers quoted, dates as extended JSON
+   * {"$date": ...}, the short escapes \b \t \n \f \r and \\uXXXX (upper-case hex) for other control characters.
+   */
+  private static void write(Value v, StringBuilder out) {
+    if (v instanceof Value.NullValue) {
+      out.append("null");
+    } else if (v instanceof Value.Bool b) {
+      out.append(b.value());
+    } else if (v instanceof Value.Num n) {
+      double d = n.value();
+      if (d == Math.rint(d) && Math.abs(d) < 9.007199254740992E15) {
+        out.append((long) d);
+      } else if (Double.isNaN(d) || Double.isInfinite(d)) {
+        out.append('"').append(d).append('"');
+      } else {
+        out.append(d);
+      }
+    } else if (v instanceof Value.Str str) {
+      quote(str.value(), out);
+    } else if (v instanceof Value.DateValue d) {
+      out.append("{\"$date\":");
+      quote(d.value().toString(), out);
+      out.append('}');
+    } else if (v instanceof Value.TimeValue t) {
+      out.append("{\"$date\":");
+      quote(t.value().toString(), out);
+      out.append('}');
+    } else if (v instanceof Value.ListValue l) {
+      out.append('[');
+      for (int i = 0; i < l.items().size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        write(l.items().get(i), out);
+      }
+      out.append(']');
+    } else {
+      out.append('{');
+      boolean first = true;
+      for (Map.Entry<String, Value> e : ((Value.ObjectValue) v).fields().entrySet()) {
+        if (!first) {
+          out.append(',');
+        }
+        first = false;
+        quote(e.getKey(), out);
+        out.append(':');
+        write(e.getValue(), out);
+      }
+      out.append('}');
+    }
+  }
+
+  private static void quote(String s, StringBuilder out) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\b' -> out.append("\\b");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\f' -> out.append("\\f");
+        case '\r' -> out.append("\\r");
+        default -> {
+          if (c < 0x20) {
+            out.append(String.format(Locale.ROOT, "\\u%04X", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
   }
 
   /** {@code typeof}, refined as GrowthBook's getType: null and array are their own types. */
@@ -188,7 +273,7 @@ final class Js {
     }
     s = s.replaceAll("^v|\\+.*$", "");
     String[] parts = s.split("[-.]", -1);
-    java.util.List<String> list = new java.util.ArrayList<>(java.util.Arrays.asList(parts));
+    List<String> list = new ArrayList<>(Arrays.asList(parts));
     if (list.size() == 3) {
       list.add("~");
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A segment rule: the one typed AST behind both syntaxes ({@link RuleText} for people, {@link RuleJson} for the
+ * A segment rule: the one typed AST behind both syntaxes ({@link RuleText} for people, {@link io.segmenta.core.rule.json.RuleJson} for the
  * API). A rule decides, for one profile at one "as of" instant, whether the profile is a member.
  *
  * <p>Logical nodes keep the exact shape they were written in ({@code (a and b) and c} is not flattened), so that

@@ -25,7 +25,8 @@ public final class SourceMap {
     offsets.put(node, offset);
   }
 
-  void putPointer(Object node, String pointer) {
+  /** Records where {@code node} of a JSON rule came from, as a JSON pointer (the JSON syntax lives in its own package). */
+  public void putPointer(Object node, String pointer) {
     pointers.put(node, pointer);
   }
 

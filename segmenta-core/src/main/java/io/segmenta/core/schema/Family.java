@@ -1,5 +1,7 @@
 package io.segmenta.core.schema;
 
+import java.util.Locale;
+
 /**
  * The families of profile traits the segmentation literature uses, plus contact details, the user's own, and
  * the traits Segmenta derives: computed from a profile's own events, or scored against everyone's.
@@ -19,7 +21,7 @@ public enum Family {
   CONTEXT;
 
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   public static Family parse(String s) {

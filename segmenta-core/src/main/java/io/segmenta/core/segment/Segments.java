@@ -9,7 +9,7 @@ import io.segmenta.core.rule.NearestName;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleJson;
+import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.TypeChecker;

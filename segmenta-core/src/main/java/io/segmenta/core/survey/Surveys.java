@@ -1,7 +1,6 @@
 package io.segmenta.core.survey;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.ingest.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
@@ -21,10 +20,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Survey answers joined to behaviour. Each answer is linked to a profile by any identifier (an e-mail, say),
@@ -43,7 +44,28 @@ public final class Surveys {
   public record ImportReport(int answers, int profiles, List<String> traits, List<String> unmatched) {}
 
   public static String trait(String question) {
-    return "survey_" + SegmentSpec.snake(question);
+    return "survey_" + snake(question);
+  }
+
+  private static final ConcurrentHashMap<String, String> SNAKE = new ConcurrentHashMap<>();
+
+  /**
+   * The snake_case form of a survey question ("Signed Up" → signed_up, "orderId" → order_id), letters
+   * outside a-z dropped; names a client sends map by {@link io.segmenta.core.schema.Names} instead.
+   */
+  private static String snake(String s) {
+    if (SNAKE.size() > 100_000) {
+      SNAKE.clear();
+    }
+    return SNAKE.computeIfAbsent(s, Surveys::toSnake);
+  }
+
+  private static String toSnake(String s) {
+    String x = s.trim().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    if (x.isEmpty()) {
+      return x;
+    }
+    return Character.isDigit(x.charAt(0)) ? "_" + x : x;
   }
 
   public static ImportReport importAnswers(Store store, List<Answer> answers, String source) {

@@ -2,6 +2,7 @@ package io.segmenta.core.value;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -144,7 +145,7 @@ public sealed interface Value {
   record TimeValue(Instant value) implements Value {
     public TimeValue {
       Objects.requireNonNull(value, "value");
-      value = value.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      value = value.truncatedTo(ChronoUnit.MICROS);
     }
 
     @Override

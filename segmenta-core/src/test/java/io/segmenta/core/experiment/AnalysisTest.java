@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.port.ExperimentData;
 import io.segmenta.stats.SampleRatioMismatch;
 import java.time.Instant;

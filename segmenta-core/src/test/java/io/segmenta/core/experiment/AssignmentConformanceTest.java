@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -45,8 +48,8 @@ class AssignmentConformanceTest {
   }
 
   /** One dynamic test per case of {@code key}, named by {@code name}; {@code expected} cases (or any when < 0). */
-  static Stream<DynamicTest> each(String key, int expected, java.util.function.Function<JsonNode, String> name,
-      java.util.function.Consumer<JsonNode> body) throws Exception {
+  static Stream<DynamicTest> each(String key, int expected, Function<JsonNode, String> name,
+      Consumer<JsonNode> body) throws Exception {
     List<DynamicTest> t = new ArrayList<>();
     for (JsonNode c : cases(key)) {
       t.add(DynamicTest.dynamicTest(name.apply(c), () -> body.accept(c)));
@@ -100,7 +103,7 @@ class AssignmentConformanceTest {
   Stream<DynamicTest> equalWeights_matchTheSdks() throws Exception {
     // The cases write weights cut to 8 decimals (1/3 as 0.33333333), and the SDKs' harness compares them so.
     return each("getEqualWeights", -1, JsonNode::toString, c -> assertArrayEquals(doubles(c.get(1)),
-        java.util.Arrays.stream(Assignment.equalWeights(c.get(0).asInt())).map(w -> Math.floor(w * 1e8) / 1e8).toArray(), 1e-12));
+        Arrays.stream(Assignment.equalWeights(c.get(0).asInt())).map(w -> Math.floor(w * 1e8) / 1e8).toArray(), 1e-12));
   }
 
   /**

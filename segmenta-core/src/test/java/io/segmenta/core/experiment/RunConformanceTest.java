@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segmenta.core.UserException;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.experiment.json.ExperimentJson;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.HashMap;

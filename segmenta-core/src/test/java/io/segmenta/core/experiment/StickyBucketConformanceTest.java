@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.rule.Evaluator;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

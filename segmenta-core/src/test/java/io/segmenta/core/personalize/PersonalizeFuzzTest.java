@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.email.EmailRenderer;
-import io.segmenta.core.email.EmailTemplate;
+import io.segmenta.core.email.template.EmailRenderer;
+import io.segmenta.core.email.template.EmailTemplate;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.List;

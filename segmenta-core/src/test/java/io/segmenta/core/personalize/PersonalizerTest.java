@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.model.Identifier;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.ProfileRow;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;

@@ -2,6 +2,7 @@ package io.segmenta.core.rule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.segmenta.core.rule.json.RuleJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segmenta.core.value.JsonValues;
+import io.segmenta.core.rule.json.RuleJson;
+import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ class GrowthBookConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> evalCondition_matchesGrowthBook() throws IOException {
-    java.nio.file.Path file = SharedFiles.find("conformance/growthbook-cases.json");
+    Path file = SharedFiles.find("conformance/growthbook-cases.json");
     if (file == null) {
       return Stream.of(DynamicTest.dynamicTest("growthbook cases", () -> org.junit.jupiter.api.Assumptions.assumeTrue(false,
           "skipped: ../shared/conformance/growthbook-cases.json is absent (../shared is not beside the checkout)")));

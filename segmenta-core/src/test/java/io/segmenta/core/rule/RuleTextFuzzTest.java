@@ -3,6 +3,7 @@ package io.segmenta.core.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.segmenta.core.rule.json.RuleJson;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,10 @@ package io.segmenta.ml.cluster;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.value.Value;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -84,7 +87,7 @@ public record Explanation(int cluster, String rule, double precision, double rec
       for (int j = 0; j < idx.length; j++) {
         order[j] = idx[j];
       }
-      java.util.Arrays.sort(order, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
+      Arrays.sort(order, (a, b) -> Double.compare(x[a][feature], x[b][feature]));
       int[] left = new int[k];
       int[] right = count.clone();
       for (int j = 0; j < order.length - 1; j++) {
@@ -140,7 +143,7 @@ public record Explanation(int cluster, String rule, double precision, double rec
         int eq = features[f].indexOf('=');
         if (eq > 0) {
           // A one-hot column (trait=value): in it, or not in it, said as the language says it.
-          String cond = features[f].substring(0, eq) + " = " + io.segmenta.core.rule.RuleText.print(new io.segmenta.core.value.Value.Str(features[f].substring(eq + 1)));
+          String cond = features[f].substring(0, eq) + " = " + RuleText.print(new Value.Str(features[f].substring(eq + 1)));
           if (b[0] > Double.NEGATIVE_INFINITY) {
             terms.add(cond);
           } else if (b[1] < Double.POSITIVE_INFINITY) {

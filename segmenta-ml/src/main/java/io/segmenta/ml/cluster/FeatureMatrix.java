@@ -3,14 +3,22 @@ package io.segmenta.ml.cluster;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
+import io.segmenta.core.rule.Measures;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Customers as rows of computed-trait features, for the models: the raw values (what rules are written in), and the
@@ -19,7 +27,7 @@ import java.util.List;
  * feature are left out and counted.
  */
 public record FeatureMatrix(List<String> features, List<String> ids, double[][] raw, double[][] z, List<Boolean> logged, long incomplete,
-    List<java.util.BitSet> flags) {
+    List<BitSet> flags) {
 
   /** Categorical traits become one 0/1 column per value, for at most this many of their most common values. */
   static final int MAX_LEVELS = 12;
@@ -45,7 +53,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
       var def = store.catalog().schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
       if (!def.stored()) {
         var measure = ComputedTraits.definition(f).orElseThrow(() -> new UserException("'" + f + "' has no definition"));
-        numeric &= io.segmenta.core.rule.Measures.type(measure, store.catalog().schema()) == ValueType.NUMBER;
+        numeric &= Measures.type(measure, store.catalog().schema()) == ValueType.NUMBER;
         computed.add(f);
       } else if (def.type() == ValueType.NUMBER || def.type() == ValueType.BOOLEAN || def.type() == ValueType.STRING) {
         numeric &= def.type() != ValueType.STRING;
@@ -59,13 +67,13 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   }
 
   /** Rows before standardising: columns, and per row (in profile-id order) its id, values and flags. */
-  private record Rows(List<String> columns, List<String> ids, double[][] raw, List<java.util.BitSet> flags, long incomplete) {}
+  private record Rows(List<String> columns, List<String> ids, double[][] raw, List<BitSet> flags, long incomplete) {}
 
   /** Number and boolean features, read as columns: the quick way for the usual feature sets. */
   private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> columns = new ArrayList<>(computed);
     columns.addAll(stored);
-    NumberColumns nc = store.audiences().numberColumns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS);
+    NumberColumns nc = store.audiences().numberColumns(universe, columns, flagRules, asOf, Purpose.ANALYTICS);
     int d = columns.size();
     int[] complete = new int[nc.rows()];
     int kept = 0;
@@ -82,9 +90,9 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     int[] order = inIdOrder(Arrays.copyOf(complete, kept), i -> nc.ids()[i]);
     double[][] raw = new double[order.length][d];
     List<String> ids = new ArrayList<>(order.length);
-    List<java.util.BitSet> flags = new ArrayList<>();
+    List<BitSet> flags = new ArrayList<>();
     for (int k = 0; k < flagRules.size(); k++) {
-      flags.add(new java.util.BitSet(order.length));
+      flags.add(new BitSet(order.length));
     }
     for (int r = 0; r < order.length; r++) {
       int i = order[r];
@@ -111,10 +119,10 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<String> rowIds = new ArrayList<>();
     List<double[]> computedRows = new ArrayList<>();
     List<Value[]> storedRows = new ArrayList<>();
-    List<java.util.BitSet> rowFlags = new ArrayList<>();
-    java.util.Map<String, java.util.Map<String, Integer>> levelCounts = new java.util.LinkedHashMap<>();
+    List<BitSet> rowFlags = new ArrayList<>();
+    Map<String, Map<String, Integer>> levelCounts = new LinkedHashMap<>();
     long[] incomplete = {0};
-    store.audiences().profileRows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
+    store.audiences().profileRows(traits, List.of(), segments, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || !row.segments().get(0)) {
         return;
       }
@@ -130,7 +138,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
       for (int j = 0; j < t.length; j++) {
         t[j] = row.traits().get(computed.size() + j);
         if (t[j] instanceof Value.Str str) {
-          levelCounts.computeIfAbsent(stored.get(j), k -> new java.util.HashMap<>()).merge(str.value(), 1, Integer::sum);
+          levelCounts.computeIfAbsent(stored.get(j), k -> new HashMap<>()).merge(str.value(), 1, Integer::sum);
         }
       }
       rowIds.add(row.id());
@@ -141,7 +149,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<String> columns = new ArrayList<>(computed);
     for (String f : stored) {
       if (levelCounts.containsKey(f)) {
-        levelCounts.get(f).entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(java.util.Map.Entry.comparingByKey()))
+        levelCounts.get(f).entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
             .limit(MAX_LEVELS).forEach(e -> columns.add(f + "=" + e.getKey()));
       } else {
         columns.add(f);
@@ -153,9 +161,9 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     }
     List<String> ids = new ArrayList<>();
     List<double[]> rows = new ArrayList<>();
-    List<java.util.BitSet> flags = new ArrayList<>();
+    List<BitSet> flags = new ArrayList<>();
     for (int k = 0; k < flagRules.size(); k++) {
-      flags.add(new java.util.BitSet());
+      flags.add(new BitSet());
     }
     for (int o : inIdOrder(all, rowIds::get)) {
       double[] r = Arrays.copyOf(computedRows.get(o), columns.size());
@@ -192,7 +200,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
    * The rows in profile-id order, whatever order the store streams them in: the order feeds seeded models (k-means++
    * picks seeds by row). Stores usually stream in that order already, which costs one pass to notice.
    */
-  private static int[] inIdOrder(int[] rows, java.util.function.IntFunction<String> id) {
+  private static int[] inIdOrder(int[] rows, IntFunction<String> id) {
     boolean sorted = true;
     for (int i = 1; i < rows.length && sorted; i++) {
       sorted = id.apply(rows[i - 1]).compareTo(id.apply(rows[i])) < 0;
@@ -200,7 +208,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     if (sorted) {
       return rows;
     }
-    return Arrays.stream(rows).boxed().sorted(java.util.Comparator.comparing(id::apply)).mapToInt(Integer::intValue).toArray();
+    return Arrays.stream(rows).boxed().sorted(Comparator.comparing(id::apply)).mapToInt(Integer::intValue).toArray();
   }
 
   private static FeatureMatrix standardised(Rows rows) {

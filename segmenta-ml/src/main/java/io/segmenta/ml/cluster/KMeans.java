@@ -3,8 +3,10 @@ package io.segmenta.ml.cluster;
 import static io.segmenta.core.Preconditions.checkArgument;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * k-means: Lloyd's algorithm (Lloyd 1982, "Least squares quantization in PCM") from k-means++ seeds (Arthur and
@@ -65,7 +67,7 @@ public final class KMeans {
     int d = x[0].length;
     double[][] c = seeds(x, k, rng);
     int[] labels = new int[n];
-    java.util.Arrays.fill(labels, -1);
+    Arrays.fill(labels, -1);
     int chunks = (n + CHUNK - 1) / CHUNK;
     double[][][] chunkSums = new double[chunks][k][d];
     int[][] chunkCounts = new int[chunks][k];
@@ -76,13 +78,13 @@ public final class KMeans {
     while (changed && iterations < maxIterations && shift > shiftLimit) {
       iterations++;
       double[][] cc = c;
-      java.util.stream.IntStream.range(0, chunks).parallel().forEach(b -> {
+      IntStream.range(0, chunks).parallel().forEach(b -> {
         double[][] sum = chunkSums[b];
         int[] count = chunkCounts[b];
         for (double[] row : sum) {
-          java.util.Arrays.fill(row, 0);
+          Arrays.fill(row, 0);
         }
-        java.util.Arrays.fill(count, 0);
+        Arrays.fill(count, 0);
         boolean ch = false;
         for (int i = b * CHUNK; i < Math.min(n, (b + 1) * CHUNK); i++) {
           int l = nearest(x[i], cc);

@@ -2,7 +2,12 @@ package io.segmenta.ml.clv;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -54,7 +59,7 @@ public final class BgNbd {
     int n = customers.size();
     // Customers with the same (x, tx, T) contribute the same term: fit on distinct triples with weights (with
     // day-granular data a million customers make a few tens of thousands of triples).
-    java.util.Map<List<Double>, int[]> distinct = new java.util.LinkedHashMap<>();
+    Map<List<Double>, int[]> distinct = new LinkedHashMap<>();
     int repeat = 0;
     for (PurchaseSummary c : customers) {
       distinct.computeIfAbsent(List.of((double) c.x(), c.tx(), c.T()), k -> new int[1])[0]++;
@@ -72,7 +77,7 @@ public final class BgNbd {
     double[] t = new double[m];
     double[] w = new double[m];
     int i = 0;
-    for (java.util.Map.Entry<List<Double>, int[]> e : distinct.entrySet()) {
+    for (Map.Entry<List<Double>, int[]> e : distinct.entrySet()) {
       x[i] = e.getKey().get(0).intValue();
       tx[i] = e.getKey().get(1);
       t[i] = e.getKey().get(2);
@@ -96,7 +101,7 @@ public final class BgNbd {
     final int[] txIndex;
 
     Times(double[] tx, double[] t) {
-      java.util.TreeSet<Double> all = new java.util.TreeSet<>();
+      TreeSet<Double> all = new TreeSet<>();
       for (int i = 0; i < t.length; i++) {
         all.add(t[i]);
         all.add(tx[i]);
@@ -105,8 +110,8 @@ public final class BgNbd {
       tIndex = new int[t.length];
       txIndex = new int[t.length];
       for (int i = 0; i < t.length; i++) {
-        tIndex[i] = java.util.Arrays.binarySearch(values, t[i]);
-        txIndex[i] = java.util.Arrays.binarySearch(values, tx[i]);
+        tIndex[i] = Arrays.binarySearch(values, t[i]);
+        txIndex[i] = Arrays.binarySearch(values, tx[i]);
       }
     }
   }
@@ -143,7 +148,7 @@ public final class BgNbd {
       return partial(0, n, r, byX, dropX, logAt, x, times, weight);
     }
     int mid = n / 2;
-    java.util.concurrent.CompletableFuture<Double> first = java.util.concurrent.CompletableFuture.supplyAsync(
+    CompletableFuture<Double> first = CompletableFuture.supplyAsync(
         () -> partial(0, mid, r, byX, dropX, logAt, x, times, weight));
     double second = partial(mid, n, r, byX, dropX, logAt, x, times, weight);
     return first.join() + second;

@@ -5,6 +5,7 @@ import static io.segmenta.core.Preconditions.checkArgument;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -88,7 +89,7 @@ public final class Lookalike {
       int chunks = (n + CHUNK - 1) / CHUNK;
       double[][] parts = new double[chunks][];
       double[] wv = w;
-      java.util.stream.IntStream.range(0, chunks).parallel().forEach(c -> {
+      IntStream.range(0, chunks).parallel().forEach(c -> {
         double[] acc = new double[d + d * d];
         // The row with its leading 1 (the intercept's input), so the inner loops have no branch.
         double[] xr = new double[d];

@@ -25,7 +25,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.IntFunction;
-import java.util.stream.IntStream;
 
 /**
  * Product recommendations for a shop: personal ones from a customer's purchases (what they buy again, and what is
@@ -46,9 +45,9 @@ import java.util.stream.IntStream;
  * {@code StrictMath.pow}: {@code Math.pow} may differ by an ulp between interpreted and compiled code, which changed
  * tie-breaks, and so lists, from one run to the next. Thread-safe once built (read-only).
  *
- * <p>Over 500 lines: the model's arrays and the four ways of reading them (bought together, viewed together,
- * personal, session) share the same primitive layout and scratch space; ItemSimilarity already builds apart. Issue
- * 13 lists it for a split into model and queries.
+ * <p>The model is built by {@link Training} (customers' slices grouped by {@link CustomerGroups}); this class holds it
+ * and answers the four ways of reading it (bought together, viewed together, personal, session), which share the
+ * same primitive layout and scratch space.
  */
 public final class Recommender implements Recommendations, Serializable {
   private static final long serialVersionUID = 1L;
@@ -106,7 +105,7 @@ public final class Recommender implements Recommendations, Serializable {
   private final Options options;
   private final Provenance provenance;
 
-  private Recommender(Map<String, Integer> productIndex, String[] products, String[] categories, double[] prices, Map<String, int[]> historyItems,
+  Recommender(Map<String, Integer> productIndex, String[] products, String[] categories, double[] prices, Map<String, int[]> historyItems,
       Map<String, double[]> historyWeights, ItemSimilarity bought, ItemSimilarity viewed, int[] popular, int[] trending, Options options,
       Provenance provenance) {
     this.historyItems = historyItems;
@@ -130,106 +129,7 @@ public final class Recommender implements Recommendations, Serializable {
    * interactions give the same model.
    */
   public static Recommender build(List<Interaction> purchases, List<Interaction> views, Instant asOf, Options options) {
-    long started = System.nanoTime();
-    // Products are numbered in the order of their ids, and each takes its category and price from its latest
-    // interaction (ties: the larger price, then the larger category): nothing depends on the order the
-    // interactions arrive in, so the same data always gives the same model.
-    // (A hash map, then the few thousand ids sorted: a sorted map would compare strings on every one of millions
-    // of interactions. `later` is a total order, so the result does not depend on the order either way.)
-    Map<String, Interaction> latest = new HashMap<>();
-    for (List<Interaction> list : List.of(purchases, views)) {
-      for (Interaction x : list) {
-        latest.merge(x.productId(), x, Recommender::later);
-      }
-    }
-    List<String> ids = new ArrayList<>(latest.keySet());
-    Collections.sort(ids);
-    Map<String, Integer> index = new HashMap<>(latest.size() * 2);
-    List<String> names = new ArrayList<>(latest.size());
-    List<String> cats = new ArrayList<>(latest.size());
-    List<Double> prices = new ArrayList<>(latest.size());
-    for (String id : ids) {
-      Interaction x = latest.get(id);
-      index.put(id, names.size());
-      names.add(id);
-      cats.add(x.category());
-      prices.add(x.price());
-    }
-    int n = names.size();
-    // Per customer: distinct items in order of last purchase, with decayed weights relative to their last purchase.
-    // Primitive arrays grouped by a stable counting sort keep a million customers' histories cheap to build.
-    double hl = options.halfLife().toMillis();
-    Grouped bought = Grouped.of(purchases, index, asOf);
-    Map<String, int[]> historyItems = new HashMap<>(bought.customers.length * 2);
-    Map<String, double[]> historyWeights = new HashMap<>(bought.customers.length * 2);
-    List<int[]> baskets = new ArrayList<>(bought.customers.length);
-    int[] stamp = new int[n];
-    int[] lastAt = new int[n];
-    double[] weight = new double[n];
-    Instant trendFrom = asOf.minus(options.trending());
-    int[] buyers = new int[n];
-    int[] recent = new int[n];
-    int[] recentStamp = new int[n];
-    for (int c = 0; c < bought.customers.length; c++) {
-      int from = bought.offsets[c];
-      int to = bought.offsets[c + 1];
-      long last = bought.times[to - 1];
-      int distinct = 0;
-      for (int x = from; x < to; x++) {
-        int item = bought.items[x];
-        if (stamp[item] != c + 1) {
-          stamp[item] = c + 1;
-          weight[item] = 0;
-          distinct++;
-        }
-        lastAt[item] = x;
-        weight[item] += StrictMath.pow(0.5, (last - bought.times[x]) / hl);
-        if (bought.times[x] >= trendFrom.toEpochMilli() && recentStamp[item] != c + 1) {
-          recentStamp[item] = c + 1;
-          recent[item]++;
-        }
-      }
-      int[] items = new int[distinct];
-      double[] w = new double[distinct];
-      int k = 0;
-      for (int x = from; x < to; x++) {
-        int item = bought.items[x];
-        if (lastAt[item] == x) {
-          items[k] = item;
-          w[k++] = weight[item];
-          buyers[item]++;
-        }
-      }
-      historyItems.put(bought.customers[c], items);
-      historyWeights.put(bought.customers[c], w);
-      baskets.add(items);
-    }
-    ItemSimilarity boughtSim = ItemSimilarity.build(n, baskets, options.maxBasket(), options.neighbours(), options.shrink());
-    ItemSimilarity viewedSim = null;
-    if (!views.isEmpty()) {
-      Grouped seen = Grouped.of(views, index, asOf);
-      List<int[]> vb = new ArrayList<>(seen.customers.length);
-      Arrays.fill(stamp, 0);
-      for (int c = 0; c < seen.customers.length; c++) {
-        for (int x = seen.offsets[c]; x < seen.offsets[c + 1]; x++) {
-          lastAt[seen.items[x]] = x;
-        }
-        int distinct = 0;
-        int[] items = new int[seen.offsets[c + 1] - seen.offsets[c]];
-        for (int x = seen.offsets[c]; x < seen.offsets[c + 1]; x++) {
-          if (lastAt[seen.items[x]] == x) {
-            items[distinct++] = seen.items[x];
-          }
-        }
-        vb.add(Arrays.copyOf(items, distinct));
-      }
-      viewedSim = ItemSimilarity.build(n, vb, options.maxBasket(), options.neighbours(), options.shrink());
-    }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    long count = purchases.stream().filter(x -> x.at().isBefore(asOf)).count() + views.stream().filter(x -> x.at().isBefore(asOf)).count();
-    return new Recommender(index, names.toArray(new String[0]), cats.toArray(new String[0]), prices.stream().mapToDouble(Double::doubleValue).toArray(),
-        historyItems, historyWeights, boughtSim, viewedSim, rank(buyers), rank(recent), options,
-        new Provenance(asOf, count, bought.customers.length, n, options, took));
+    return Training.build(purchases, views, asOf, options);
   }
 
   /**
@@ -244,122 +144,6 @@ public final class Recommender implements Recommendations, Serializable {
       store.activity().interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
     }
     return build(purchases, views, asOf, options);
-  }
-
-  /** Which of two interactions of a product describes it: the later one (ties: larger price, then larger category). */
-  private static Interaction later(Interaction a, Interaction b) {
-    int c = a.at().compareTo(b.at());
-    if (c == 0) {
-      c = Double.compare(Double.isNaN(a.price()) ? Double.NEGATIVE_INFINITY : a.price(), Double.isNaN(b.price()) ? Double.NEGATIVE_INFINITY : b.price());
-    }
-    if (c == 0) {
-      c = Objects.compare(a.category(), b.category(), Comparator.nullsFirst(Comparator.naturalOrder()));
-    }
-    return c >= 0 ? a : b;
-  }
-
-  /** Interactions before the as-of grouped by customer, each customer's in order of time, then of product. */
-  private static final class Grouped {
-    final String[] customers;
-    final int[] offsets;
-    final int[] items;
-    final long[] times;
-
-    private Grouped(String[] customers, int[] offsets, int[] items, long[] times) {
-      this.customers = customers;
-      this.offsets = offsets;
-      this.items = items;
-      this.times = times;
-    }
-
-    static Grouped of(List<Interaction> list, Map<String, Integer> index, Instant asOf) {
-      Map<String, Integer> ids = new HashMap<>();
-      List<String> names = new ArrayList<>();
-      int m = 0;
-      int[] customerOf = new int[list.size()];
-      long until = asOf.toEpochMilli();
-      for (int x = 0; x < list.size(); x++) {
-        Interaction i = list.get(x);
-        if (i.at().toEpochMilli() >= until) {
-          customerOf[x] = -1;
-          continue;
-        }
-        Integer c = ids.get(i.profileId());
-        if (c == null) {
-          c = names.size();
-          ids.put(i.profileId(), c);
-          names.add(i.profileId());
-        }
-        customerOf[x] = c;
-        m++;
-      }
-      int[] offsets = new int[names.size() + 1];
-      for (int c : customerOf) {
-        if (c >= 0) {
-          offsets[c + 1]++;
-        }
-      }
-      for (int c = 0; c < names.size(); c++) {
-        offsets[c + 1] += offsets[c];
-      }
-      int[] fill = Arrays.copyOf(offsets, names.size());
-      int[] items = new int[m];
-      long[] times = new long[m];
-      for (int x = 0; x < list.size(); x++) {
-        int c = customerOf[x];
-        if (c >= 0) {
-          int at = fill[c]++;
-          items[at] = index.get(list.get(x).productId());
-          times[at] = list.get(x).at().toEpochMilli();
-        }
-      }
-      // Each customer's slice in order of time, then product, whatever order the interactions came in.
-      for (int c = 0; c < names.size(); c++) {
-        int from = offsets[c];
-        int len = offsets[c + 1] - from;
-        if (len < 2) {
-          continue;
-        }
-        if (len <= 32) {
-          // Most customers have a handful of lines: sorted in place (equal pairs are identical, so order among
-          // them cannot matter).
-          for (int a = from + 1; a < from + len; a++) {
-            long t = times[a];
-            int item = items[a];
-            int b = a - 1;
-            while (b >= from && (times[b] > t || (times[b] == t && items[b] > item))) {
-              times[b + 1] = times[b];
-              items[b + 1] = items[b];
-              b--;
-            }
-            times[b + 1] = t;
-            items[b + 1] = item;
-          }
-          continue;
-        }
-        Integer[] order = new Integer[len];
-        for (int k = 0; k < len; k++) {
-          order[k] = from + k;
-        }
-        Arrays.sort(order, (x, y) -> times[x] != times[y] ? Long.compare(times[x], times[y]) : Integer.compare(items[x], items[y]));
-        int[] it = new int[len];
-        long[] tm = new long[len];
-        for (int k = 0; k < len; k++) {
-          it[k] = items[order[k]];
-          tm[k] = times[order[k]];
-        }
-        System.arraycopy(it, 0, items, from, len);
-        System.arraycopy(tm, 0, times, from, len);
-      }
-      return new Grouped(names.toArray(new String[0]), offsets, items, times);
-    }
-  }
-
-  /** Item ids by descending count (ties: smaller id), leaving out items with none. */
-  private static int[] rank(int[] counts) {
-    return IntStream.range(0, counts.length).boxed().filter(i -> counts[i] > 0)
-        .sorted((a, b) -> counts[a] != counts[b] ? Integer.compare(counts[b], counts[a]) : Integer.compare(a, b))
-        .mapToInt(Integer::intValue).toArray();
   }
 
   public Provenance provenance() {
@@ -598,7 +382,7 @@ public final class Recommender implements Recommendations, Serializable {
         }
       }
     }
-    return ranked(rank(counts), n, filter, Set.of(), "popular in the segment");
+    return ranked(Training.rank(counts), n, filter, Set.of(), "popular in the segment");
   }
 
   private List<Item> ranked(int[] order, int n, Filter filter, Set<Integer> exclude, String reason) {

@@ -5,11 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.value.Value;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,16 +80,16 @@ class MallCustomersTest {
     Clustering c = KMeans.fit(x, 5, 42, 10, 300);
     Explanation.Result r = Explanation.explain(x, new String[] {"income", "spending_score"}, c.labels(), 5, 3, 5);
     assertTrue(r.fidelity() > 0.95, "a depth-3 tree describes the five clusters: fidelity " + r.fidelity());
-    io.segmenta.core.rule.Evaluator ev = io.segmenta.core.rule.Evaluator.strict(java.time.Instant.EPOCH, io.segmenta.core.rule.SegmentResolver.NONE);
+    Evaluator ev = Evaluator.strict(Instant.EPOCH, SegmentResolver.NONE);
     int agree = 0;
     for (int i = 0; i < x.length; i++) {
-      var profile = new io.segmenta.core.model.Profile("p" + i, List.of(), java.util.Map.of("income", new io.segmenta.core.value.Value.Num(x[i][0]),
-          "spending_score", new io.segmenta.core.value.Value.Num(x[i][1])));
-      var h = new io.segmenta.core.model.ProfileHistory(profile, List.of());
+      var profile = new Profile("p" + i, List.of(), Map.of("income", new Value.Num(x[i][0]),
+          "spending_score", new Value.Num(x[i][1])));
+      var h = new ProfileHistory(profile, List.of());
       int matched = 0;
       int which = -1;
       for (Explanation e : r.clusters()) {
-        if (e.rule() != null && ev.matches(io.segmenta.core.rule.RuleText.parseRule(e.rule()), h)) {
+        if (e.rule() != null && ev.matches(RuleText.parseRule(e.rule()), h)) {
           matched++;
           which = e.cluster();
         }

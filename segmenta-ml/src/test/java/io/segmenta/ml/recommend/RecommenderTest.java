@@ -9,7 +9,9 @@ import io.segmenta.core.port.Interaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -96,7 +98,7 @@ class RecommenderTest {
   @Test
   void build_ignoresTheOrderOfInteractions() {
     List<Interaction> shuffled = new ArrayList<>(shop());
-    java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+    Collections.shuffle(shuffled, new Random(3));
     Recommender fromShuffled = Recommender.build(shuffled, List.of(), AS_OF, Recommender.Options.DEFAULT);
     for (String who : List.of("g0", "r5", "b3", "new-golfer")) {
       assertEquals(r.personal(who, 5, Recommender.Filter.NONE), fromShuffled.personal(who, 5, Recommender.Filter.NONE), who);
