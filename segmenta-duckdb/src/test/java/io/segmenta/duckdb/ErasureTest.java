@@ -12,6 +12,7 @@ import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Erasure;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
@@ -93,7 +94,7 @@ class ErasureTest {
       s.identities().merge("u-erase-new", "u-erase-old", "same email", T.plusSeconds(120));
       // ...and a client that still sends the old id makes it a profile again, with an order after the merge.
       s.profiles().write(new Batch(List.of(), List.of(order("ord-after-merge", "u-erase-old", null, T.plusSeconds(180)))));
-      s.scores().writeScores(T.plusSeconds(200), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
+      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
       assertTrue(s.profiles().history("u-erase-old").isPresent(), "the merged-away id came back");
       s.close();
       for (String secret : secrets) {

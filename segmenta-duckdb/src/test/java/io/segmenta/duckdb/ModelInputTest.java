@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.NumberColumns;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
@@ -134,8 +135,8 @@ class ModelInputTest {
     @Test
     void writeScores_arrays_replaceEveryonesValue() {
       store.catalog().declareTrait(new TraitDef("model_input_score", ValueType.NUMBER, Family.SCORE, "test score"));
-      store.scores().writeScores(AS_OF, "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
-      store.scores().writeScores(AS_OF, "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
       Map<String, Value> read = new TreeMap<>();
       store.audiences().export(RuleText.parseRule("model_input_score exists or model_input_score missing"), AS_OF, List.of("model_input_score"), Purpose.ANALYTICS,
           m -> read.put(m.profileId(), m.traits().get("model_input_score")));

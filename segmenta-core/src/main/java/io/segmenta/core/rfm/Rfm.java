@@ -2,6 +2,7 @@ package io.segmenta.core.rfm;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
@@ -142,7 +143,9 @@ public final class Rfm {
       scores.put(row.profileId(), List.of(Value.of(row.r()), Value.of(row.f()), Value.of(row.m()),
           Value.of("" + row.r() + row.f() + row.m()), Value.of(row.group())));
     }
-    store.scores().writeScores(asOf, TRAITS, scores);
+    Map<String, String> parameters = Map.of("scores", String.valueOf(spec.scores()), "method", String.valueOf(spec.method()),
+        "recency", String.valueOf(spec.recency()), "frequency", String.valueOf(spec.frequency()), "monetary", String.valueOf(spec.monetary()));
+    store.scores().writeScores(new ScoreProvenance("rfm", parameters, null, asOf, Instant.now(), "segmenta rfm"), TRAITS, scores);
     for (String group : RfmGroups.NAMES) {
       segments.save(RfmGroups.segmentName(group), "rfm_group = \"" + group + "\"", "built-in RFM group (segmenta rfm)");
     }
