@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
@@ -118,7 +119,7 @@ class ErasureTest {
       assertEquals(1, s.profiles().stats().events());
       assertEquals(1, s.profiles().stats().orderLines());
       assertEquals(Value.of("Kept"), s.profiles().history("keep-1").orElseThrow().profile().trait("first_name"));
-      assertEquals(1, s.audiences().count(RuleText.parseRule("orders >= 1"), T.plusSeconds(3600)), "kept aggregates agree with the events left");
+      assertEquals(1, s.audiences().run(new AudienceQuery.Count(RuleText.parseRule("orders >= 1"), T.plusSeconds(3600))), "kept aggregates agree with the events left");
       assertEquals(0L, IdempotentWriteTest.count(s, "SELECT count(*) FROM profile_facts WHERE pkey NOT IN (SELECT pkey FROM profiles)"));
       assertEquals(1, s.violationLog().violations(null, 10).size(), "the violation's count stays, without its example");
     }

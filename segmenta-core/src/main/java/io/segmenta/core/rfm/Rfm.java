@@ -2,6 +2,7 @@ package io.segmenta.core.rfm;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
@@ -84,12 +85,12 @@ public final class Rfm {
   public static Result compute(Store store, Instant asOf, Spec spec) {
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    store.audiences().values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
+    store.audiences().run(new AudienceQuery.Values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
       if (v.get(0) instanceof Value.Num r && v.get(1) instanceof Value.Num f && v.get(2) instanceof Value.Num m) {
         ids.add(id);
         values.add(new double[] {r.value(), f.value(), m.value()});
       }
-    });
+    }));
     int n = ids.size();
     double[] r = new double[n];
     double[] f = new double[n];

@@ -1,5 +1,6 @@
 package io.segmenta.ml.cluster;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.store.Store;
@@ -65,7 +66,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> columns = new ArrayList<>(computed);
     columns.addAll(stored);
-    NumberColumns nc = store.audiences().numberColumns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS);
+    NumberColumns nc = store.audiences().run(new AudienceQuery.Columns(universe, columns, flagRules, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS));
     int d = columns.size();
     int[] complete = new int[nc.rows()];
     int kept = 0;
@@ -114,7 +115,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<java.util.BitSet> rowFlags = new ArrayList<>();
     java.util.Map<String, java.util.Map<String, Integer>> levelCounts = new java.util.LinkedHashMap<>();
     long[] incomplete = {0};
-    store.audiences().profileRows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
+    store.audiences().run(new AudienceQuery.Rows(traits, List.of(), segments, asOf, io.segmenta.core.privacy.Purpose.ANALYTICS, row -> {
       if (!row.consented() || !row.segments().get(0)) {
         return;
       }
@@ -137,7 +138,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
       computedRows.add(r);
       storedRows.add(t);
       rowFlags.add(row.segments().get(1, segments.size()));
-    });
+    }));
     List<String> columns = new ArrayList<>(computed);
     for (String f : stored) {
       if (levelCounts.containsKey(f)) {
