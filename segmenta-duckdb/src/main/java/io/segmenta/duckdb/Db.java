@@ -105,7 +105,7 @@ final class Db {
   }
 
   SegmentResolver resolver() {
-    return name -> new DefinitionTables(this).segment(name).map(d -> RuleText.parseRule(d.rule()));
+    return name -> new SegmentTable(this).find(name).map(d -> RuleText.parseRule(d.rule()));
   }
 
   SqlCompiler compiler() {
