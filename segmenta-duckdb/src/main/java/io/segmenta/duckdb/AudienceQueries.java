@@ -3,7 +3,6 @@ package io.segmenta.duckdb;
 import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.SegmentTotals;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.Member;
@@ -55,7 +54,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         rs.next();
         return rs.getLong(1);
       } catch (SQLException e) {
-        throw new StoreException("the segment query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the segment query failed: ", e);
       }
     }
   }
@@ -70,7 +69,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("the segment query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the segment query failed: ", e);
       }
     }
   }
@@ -155,7 +154,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
           sink.accept(new ProfileRow(profileIds[(int) rs.getLong(1)], ids, values, member, rs.getBoolean(3)));
         }
       } catch (SQLException e) {
-        throw new StoreException("the profile rows query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the profile rows query failed: ", e);
       }
     }
   }
@@ -241,7 +240,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         }
         return new NumberColumns(ids, out, List.of(met));
       } catch (SQLException e) {
-        throw new StoreException("the number columns query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the number columns query failed: ", e);
       }
     }
   }
@@ -274,7 +273,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         }
         return n;
       } catch (SQLException e) {
-        throw new StoreException("the export query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the export query failed: ", e);
       }
     }
   }
@@ -339,7 +338,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         rs.next();
         return rs.getLong(1) * modulus;
       } catch (SQLException e) {
-        throw new StoreException("the preview query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the preview query failed: ", e);
       }
     }
   }
@@ -358,7 +357,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         }
         return Arrays.copyOf(out, n);
       } catch (SQLException e) {
-        throw new StoreException("the members query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the members query failed: ", e);
       }
     }
   }
@@ -378,7 +377,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
           sink.accept(ids[(int) rs.getLong(1)], values);
         }
       } catch (SQLException e) {
-        throw new StoreException("the values query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the values query failed: ", e);
       }
     }
   }

@@ -140,7 +140,7 @@ final class DuckDbStore implements Store {
       } catch (SQLException ignored) {
         // the original failure is what matters
       }
-      throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+      throw SqlFailures.of("cannot prepare the database " + config.databaseFile() + ": ", e);
     }
   }
 
@@ -229,7 +229,7 @@ final class DuckDbStore implements Store {
           db.conn.close();
         }
       } catch (SQLException e) {
-        throw new StoreException("could not close the database " + db.config.databaseFile() + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not close the database " + db.config.databaseFile() + ": ", e);
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.personalize.Placement;
@@ -66,7 +65,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
           return rs.next() ? Optional.of(kind.parse().apply(rs.getString(1))) : Optional.empty();
         }
       } catch (SQLException e) {
-        throw new StoreException("could not read " + key + " from " + kind.table() + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not read " + key + " from " + kind.table() + ": ", e);
       }
     }
   }
@@ -81,7 +80,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not list " + kind.table() + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not list " + kind.table() + ": ", e);
       }
     }
   }

@@ -75,7 +75,7 @@ final class ScoreColumns implements Scores {
             + Columns.quote(trait) + " FROM (SELECT unnest(ids) AS profile_id, unnest(v) AS v FROM s_lists)");
         st.execute("DROP TABLE temp.main.s_lists");
       } catch (SQLException e) {
-        throw new StoreException("could not stage scores: " + e.getMessage(), e);
+        throw SqlFailures.of("could not stage scores: ", e);
       }
       replaceScores(provenance, defs);
     }
@@ -107,7 +107,7 @@ final class ScoreColumns implements Scores {
         rows.append(a);
       }
     } catch (SQLException e) {
-      throw new StoreException("could not stage scores: " + e.getMessage(), e);
+      throw SqlFailures.of("could not stage scores: ", e);
     }
   }
 
@@ -167,7 +167,7 @@ final class ScoreColumns implements Scores {
         return at == null ? Optional.empty()
             : Optional.of(new ScoreProvenance("unknown", Map.of(), null, Instant.parse(at), Instant.parse(at), ""));
       } catch (SQLException e) {
-        throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read the meta table: ", e);
       }
     }
   }

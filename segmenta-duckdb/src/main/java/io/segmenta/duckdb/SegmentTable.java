@@ -1,6 +1,5 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
 import java.sql.PreparedStatement;
@@ -50,7 +49,7 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
           return rs.next() ? Optional.of(segmentOf(rs)) : Optional.empty();
         }
       } catch (SQLException e) {
-        throw new StoreException("could not read segment " + name + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not read segment " + name + ": ", e);
       }
     }
   }
@@ -69,7 +68,7 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not list segments: " + e.getMessage(), e);
+        throw SqlFailures.of("could not list segments: ", e);
       }
     }
   }
