@@ -1,5 +1,6 @@
 package io.segmenta.bench;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.personalize.Click;
 import io.segmenta.core.personalize.Content;
 import io.segmenta.core.personalize.Personalization;
@@ -67,7 +68,7 @@ public final class DecisionBench {
     Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()))) {
       setUp(store, clock);
-      List<String> ids = store.audiences().members(RuleText.parseRule("count(order) >= 0"), asOf, 0, 200_000);
+      List<String> ids = store.audiences().run(new AudienceQuery.Page(RuleText.parseRule("count(order) >= 0"), asOf, 0, 200_000));
       SplittableRandom r = new SplittableRandom(7);
       int n = rate * (seconds + warmup);
       String[] bodies = new String[Math.min(n, 200_000)];

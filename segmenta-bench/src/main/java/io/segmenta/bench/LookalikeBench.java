@@ -1,5 +1,6 @@
 package io.segmenta.bench;
 
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -186,7 +187,7 @@ public final class LookalikeBench {
     }
     Lookalike.Model m = Lookalike.fit(z, isSeed, 1.0);
     double[] scores = Lookalike.scores(m, z);
-    store.scores().writeScores(asOf, "lookalike_bench", ids.toArray(new String[0]), scores);
+    store.scores().writeScores(ScoreProvenance.of("lookalike", asOf, "segmenta lookalike"), "lookalike_bench", ids.toArray(new String[0]), scores);
     return m;
   }
 }

@@ -1,5 +1,6 @@
 package io.segmenta.bench;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.rule.Rule;
@@ -119,7 +120,7 @@ public final class SegmentBench {
     double worstMs = 0;
     for (Case k : cases()) {
       Rule rule = RuleText.parseRule(k.rule());
-      long members = store.audiences().count(rule, AS_OF);
+      long members = store.audiences().run(new AudienceQuery.Count(rule, AS_OF));
       long hand = count(c, k.sql());
       if (members != hand) {
         throw new IllegalStateException(k.name() + ": Segmenta finds " + members + " members, the hand-written SQL " + hand);
@@ -127,10 +128,10 @@ public final class SegmentBench {
       double[] ours = new double[runs];
       double[] theirs = new double[runs];
       count(c, k.sql());
-      store.audiences().count(rule, AS_OF);
+      store.audiences().run(new AudienceQuery.Count(rule, AS_OF));
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        store.audiences().count(rule, AS_OF);
+        store.audiences().run(new AudienceQuery.Count(rule, AS_OF));
         ours[i] = (System.nanoTime() - t0) / 1e6;
         t0 = System.nanoTime();
         count(c, k.sql());

@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.store.Store;
 import io.segmenta.ml.clv.BgNbd;
@@ -94,7 +95,7 @@ final class ClvCommand extends ReportCommand implements Callable<Integer> {
         String[] bands = {"clv_churn_risk < 0.25", "clv_churn_risk >= 0.25 and clv_churn_risk < 0.5", "clv_churn_risk >= 0.5 and clv_churn_risk < 0.75", "clv_churn_risk >= 0.75"};
         String[] labels = {"below 25%", "25-50%", "50-75%", "75% and above"};
         for (int i = 0; i < bands.length; i++) {
-          bars.add(new Charts.Bar(labels[i], s.audiences().count(RuleText.parseRule(bands[i]), at), ""));
+          bars.add(new Charts.Bar(labels[i], s.audiences().run(new AudienceQuery.Count(RuleText.parseRule(bands[i]), at)), ""));
         }
         Charts.bars(out, bars, r.scored(), 30);
       }

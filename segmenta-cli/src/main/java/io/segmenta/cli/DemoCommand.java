@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.port.SegmentDefinition;
@@ -72,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
       List<Charts.Bar> bars = new ArrayList<>();
       for (SegmentDefinition d : s.segmentDefinitions().all()) {
         long t0 = System.nanoTime();
-        long n = s.audiences().count(RuleText.parseRule(d.rule()), at);
+        long n = s.audiences().run(new AudienceQuery.Count(RuleText.parseRule(d.rule()), at));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         bars.add(new Charts.Bar(d.name(), n, ms + " ms"));
       }

@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Interaction;
 import io.segmenta.core.store.Store;
@@ -100,7 +101,7 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
       List<Recommender.Item> items;
       if (popular) {
         items = segment == null ? r.popular(n, f, Set.of())
-            : r.popularAmong(s.audiences().members(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE), n, f);
+            : r.popularAmong(s.audiences().run(new AudienceQuery.Page(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE)), n, f);
       } else if (profile != null) {
         if (s.profiles().history(profile).isEmpty()) {
           throw new UserException("there is no profile '" + profile + "'");

@@ -2,6 +2,7 @@ package io.segmenta.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
@@ -184,7 +185,7 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       return withRule(rule, (s, r, at) -> {
-        long n = s.audiences().count(r, at);
+        long n = s.audiences().run(new AudienceQuery.Count(r, at));
         long all = s.profiles().stats().profiles();
         out().printf("%,d of %,d profiles (%.1f%%) %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
       });
@@ -202,11 +203,11 @@ final class SegmentCommand implements Runnable {
       return withRule(rule, (s, r, at) -> {
         long all = s.profiles().stats().profiles();
         if (all <= 100_000) {
-          long n = s.audiences().count(r, at);
+          long n = s.audiences().run(new AudienceQuery.Count(r, at));
           out().printf("%,d of %,d profiles (%.1f%%), exact, %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
           return;
         }
-        long estimate = s.audiences().countSample(r, at, 10);
+        long estimate = s.audiences().run(new AudienceQuery.Sample(r, at, 10));
         double p = Math.min(1, (double) estimate / all);
         // Binomial standard error of the sampled share, scaled back: a 95% interval.
         double half = 1.96 * Math.sqrt(p * (1 - p) / (all / 10.0)) * all;
@@ -234,7 +235,7 @@ final class SegmentCommand implements Runnable {
       // The ids alone go to standard output (a program reads them); the instant goes to standard error.
       return withRule(rule, (s, r, at) -> {
         spec.commandLine().getErr().println("members " + asOfLine());
-        s.audiences().members(r, at, offset, limit).forEach(out()::println);
+        s.audiences().run(new AudienceQuery.Page(r, at, offset, limit)).forEach(out()::println);
       });
     }
   }
@@ -293,7 +294,7 @@ final class SegmentCommand implements Runnable {
         w.write(h.append('\n').toString());
       }
       IOException[] failure = new IOException[1];
-      long n = s.audiences().export(r, at, traits, Purpose.parse(purpose), m -> {
+      long n = s.audiences().run(new AudienceQuery.Export(r, at, traits, Purpose.parse(purpose), m -> {
         if (failure[0] != null) {
           return;
         }
@@ -302,7 +303,7 @@ final class SegmentCommand implements Runnable {
         } catch (IOException e) {
           failure[0] = e;
         }
-      });
+      }));
       if (failure[0] != null) {
         throw failure[0];
       }
@@ -425,7 +426,7 @@ final class SegmentCommand implements Runnable {
         out().println("saved segments " + asOfLine());
         List<List<String>> rows = new ArrayList<>();
         for (SegmentDefinition d : s.segmentDefinitions().all()) {
-          long n = s.audiences().count(RuleText.parseRule(d.rule()), at);
+          long n = s.audiences().run(new AudienceQuery.Count(RuleText.parseRule(d.rule()), at));
           rows.add(List.of(d.name(), String.format("%,d", n), d.rule()));
         }
         Charts.table(out(), List.of("segment", "members", "rule"), rows);

@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.port.Activity;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.PropertyDef;
@@ -88,7 +87,7 @@ final class ActivityQueries implements Activity {
         st.execute("DROP TABLE IF EXISTS temp.main.s_rows");
         st.execute("DROP TABLE IF EXISTS temp.main.s_items");
       } catch (SQLException e) {
-        throw new StoreException("the interactions query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the interactions query failed: ", e);
       }
     }
   }
@@ -111,7 +110,7 @@ final class ActivityQueries implements Activity {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("the cohort query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the cohort query failed: ", e);
       }
     }
   }
@@ -137,7 +136,7 @@ final class ActivityQueries implements Activity {
           }
         }
       } catch (SQLException e) {
-        throw new StoreException("the purchase summary query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the purchase summary query failed: ", e);
       }
     }
   }

@@ -1,8 +1,8 @@
 package io.segmenta.duckdb;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.SegmentTotals;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.Member;
@@ -36,7 +36,7 @@ import java.util.function.BiConsumer;
  * Segment rules run over all profiles at once: counts, pages of members, exports, columns for models, the
  * profile rows the decision API loads, samples and member keys; totals are {@link MaskTotals}'. Takes the store's lock ({@link Db}) as the store did.
  */
-final class AudienceQueries implements Audiences {
+final class AudienceQueries implements Audiences, AudienceQuery.Engine {
   private final Db db;
   private final MaskTotals totals;
 
@@ -47,21 +47,19 @@ final class AudienceQueries implements Audiences {
 
   // ---- audiences
 
-  @Override
-  public long count(Rule rule, Instant asOf) {
+  private long count(Rule rule, Instant asOf) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "count(*)", null, List.of());
       try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
       } catch (SQLException e) {
-        throw new StoreException("the segment query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the segment query failed: ", e);
       }
     }
   }
 
-  @Override
-  public List<String> members(Rule rule, Instant asOf, long offset, int limit) {
+  private List<String> members(Rule rule, Instant asOf, long offset, int limit) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "p.profile_id", "ORDER BY p.profile_id LIMIT ? OFFSET ?", List.of((long) limit, offset));
       List<String> out = new ArrayList<>();
@@ -71,7 +69,7 @@ final class AudienceQueries implements Audiences {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("the segment query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the segment query failed: ", e);
       }
     }
   }
@@ -112,8 +110,7 @@ final class AudienceQueries implements Audiences {
     return ids;
   }
 
-  @Override
-  public void profileRows(List<String> traitNames, List<String> identifierKinds, List<Rule> segments, Instant asOf,
+  private void profileRows(List<String> traitNames, List<String> identifierKinds, List<Rule> segments, Instant asOf,
       Purpose purpose, Consumer<ProfileRow> sink) {
     synchronized (db) {
       Schema s = db.schema;
@@ -157,13 +154,12 @@ final class AudienceQueries implements Audiences {
           sink.accept(new ProfileRow(profileIds[(int) rs.getLong(1)], ids, values, member, rs.getBoolean(3)));
         }
       } catch (SQLException e) {
-        throw new StoreException("the profile rows query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the profile rows query failed: ", e);
       }
     }
   }
 
-  @Override
-  public NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
+  private NumberColumns numberColumns(Rule universe, List<String> traitNames, List<Rule> flags, Instant asOf,
       Purpose purpose) {
     synchronized (db) {
       Schema s = db.schema;
@@ -244,13 +240,12 @@ final class AudienceQueries implements Audiences {
         }
         return new NumberColumns(ids, out, List.of(met));
       } catch (SQLException e) {
-        throw new StoreException("the number columns query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the number columns query failed: ", e);
       }
     }
   }
 
-  @Override
-  public long export(Rule rule, Instant asOf, List<String> traitNames, Purpose purpose, Consumer<Member> sink) {
+  private long export(Rule rule, Instant asOf, List<String> traitNames, Purpose purpose, Consumer<Member> sink) {
     synchronized (db) {
       Schema s = db.schema;
       List<TraitDef> traits = new ArrayList<>();
@@ -278,9 +273,54 @@ final class AudienceQueries implements Audiences {
         }
         return n;
       } catch (SQLException e) {
-        throw new StoreException("the export query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the export query failed: ", e);
       }
     }
+  }
+
+  @Override
+  public <R> R run(AudienceQuery<R> query) {
+    return query.accept(this);
+  }
+
+  @Override
+  public long count(AudienceQuery.Count q) {
+    return count(q.rule(), q.asOf());
+  }
+
+  @Override
+  public long sample(AudienceQuery.Sample q) {
+    return countSample(q.rule(), q.asOf(), q.modulus());
+  }
+
+  @Override
+  public List<String> page(AudienceQuery.Page q) {
+    return members(q.rule(), q.asOf(), q.offset(), q.limit());
+  }
+
+  @Override
+  public long[] keys(AudienceQuery.Keys q) {
+    return memberKeys(q.rule(), q.asOf());
+  }
+
+  @Override
+  public long export(AudienceQuery.Export q) {
+    return export(q.rule(), q.asOf(), q.traits(), q.purpose(), q.sink());
+  }
+
+  @Override
+  public void values(AudienceQuery.Values q) {
+    values(q.rule(), q.asOf(), q.measures(), q.sink());
+  }
+
+  @Override
+  public void rows(AudienceQuery.Rows q) {
+    profileRows(q.traits(), q.identifierKinds(), q.segments(), q.asOf(), q.purpose(), q.sink());
+  }
+
+  @Override
+  public NumberColumns columns(AudienceQuery.Columns q) {
+    return numberColumns(q.universe(), q.traits(), q.flags(), q.asOf(), q.purpose());
   }
 
   @Override
@@ -288,8 +328,7 @@ final class AudienceQueries implements Audiences {
     return totals(rule, asOf, measures, List.of());
   }
 
-  @Override
-  public long countSample(Rule rule, Instant asOf, int modulus) {
+  private long countSample(Rule rule, Instant asOf, int modulus) {
     synchronized (db) {
       if (modulus < 1) {
         throw new IllegalArgumentException("sample modulus must be positive, got " + modulus);
@@ -299,13 +338,12 @@ final class AudienceQueries implements Audiences {
         rs.next();
         return rs.getLong(1) * modulus;
       } catch (SQLException e) {
-        throw new StoreException("the preview query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the preview query failed: ", e);
       }
     }
   }
 
-  @Override
-  public long[] memberKeys(Rule rule, Instant asOf) {
+  private long[] memberKeys(Rule rule, Instant asOf) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "p.pkey", "ORDER BY p.pkey", List.of());
       try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
@@ -319,13 +357,12 @@ final class AudienceQueries implements Audiences {
         }
         return Arrays.copyOf(out, n);
       } catch (SQLException e) {
-        throw new StoreException("the members query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the members query failed: ", e);
       }
     }
   }
 
-  @Override
-  public void values(Rule rule, Instant asOf, List<Measure> measures,
+  private void values(Rule rule, Instant asOf, List<Measure> measures,
       BiConsumer<String, List<Value>> sink) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().selectWithMeasures(rule, asOf, "p.pkey", measures, "ORDER BY p.pkey");
@@ -340,7 +377,7 @@ final class AudienceQueries implements Audiences {
           sink.accept(ids[(int) rs.getLong(1)], values);
         }
       } catch (SQLException e) {
-        throw new StoreException("the values query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the values query failed: ", e);
       }
     }
   }

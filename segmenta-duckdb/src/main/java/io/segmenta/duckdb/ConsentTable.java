@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.port.ConsentLedger;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import java.sql.PreparedStatement;
@@ -90,7 +89,7 @@ final class ConsentTable implements ConsentLedger {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not read consents: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read consents: ", e);
       }
     }
   }

@@ -77,7 +77,7 @@ final class Db {
         conn.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw new StoreException("the store could not complete the write, nothing was changed: " + e.getMessage(), e);
+      throw SqlFailures.of("the store could not complete the write, nothing was changed: ", e);
     }
   }
 
@@ -105,7 +105,7 @@ final class Db {
   }
 
   SegmentResolver resolver() {
-    return name -> new DefinitionTables(this).segment(name).map(d -> RuleText.parseRule(d.rule()));
+    return name -> new SegmentTable(this).find(name).map(d -> RuleText.parseRule(d.rule()));
   }
 
   SqlCompiler compiler() {
@@ -118,7 +118,7 @@ final class Db {
       factsThrough = Facts.through(conn).orElse(null);
     } catch (SQLException e) {
       factsThrough = null;
-      throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+      throw SqlFailures.of("could not read the meta table: ", e);
     }
   }
 

@@ -37,7 +37,7 @@ import java.util.function.Function;
  *
  * <p>A facade: it opens the file and hands out its roles, each a package-private class of one concept ({@link
  * SchemaTables}, {@link StagedWrites}, {@link ProfileTables}, {@link MergeLog}, {@link ConsentTable}, {@link
- * FileCompaction}, {@link DefinitionTables}, {@link MembershipHistory}, {@link AudienceQueries}, {@link MaskTotals},
+ * FileCompaction}, {@link SegmentTable}, {@link JsonDefinitionTable}, {@link MembershipHistory}, {@link AudienceQueries}, {@link MaskTotals},
  * {@link ScoreColumns}, {@link ViolationTable}, {@link ActivityQueries}, {@link ExperimentQueries}). They share one
  * connection under one lock ({@link Db}): DuckDB parallelises each query internally.
  */
@@ -49,7 +49,9 @@ final class DuckDbStore implements Store {
   private final ProfileTables profiles;
   private final MergeLog merges;
   private final ConsentTable consent;
-  private final DefinitionTables definitions;
+  private final SegmentTable segments;
+  private final JsonDefinitionTable<Experiment> experimentDefinitions;
+  private final JsonDefinitionTable<Placement> placements;
   private final MembershipHistory membership;
   private final AudienceQueries audiences;
   private final ScoreColumns scores;
@@ -64,7 +66,9 @@ final class DuckDbStore implements Store {
     this.profiles = new ProfileTables(db, writes, new FileCompaction(db));
     this.merges = new MergeLog(db);
     this.consent = new ConsentTable(db, writes);
-    this.definitions = new DefinitionTables(db);
+    this.segments = new SegmentTable(db);
+    this.experimentDefinitions = new JsonDefinitionTable<>(db, JsonDefinitionTable.EXPERIMENTS);
+    this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS);
     this.membership = new MembershipHistory(db);
     this.audiences = new AudienceQueries(db, new MaskTotals(db));
     this.scores = new ScoreColumns(db);
@@ -136,7 +140,7 @@ final class DuckDbStore implements Store {
       } catch (SQLException ignored) {
         // the original failure is what matters
       }
-      throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+      throw SqlFailures.of("cannot prepare the database " + config.databaseFile() + ": ", e);
     }
   }
 
@@ -164,17 +168,17 @@ final class DuckDbStore implements Store {
 
   @Override
   public Definitions<SegmentDefinition> segmentDefinitions() {
-    return definitions.segmentDefinitions();
+    return segments;
   }
 
   @Override
   public Definitions<Experiment> experimentDefinitions() {
-    return definitions.experimentDefinitions();
+    return experimentDefinitions;
   }
 
   @Override
   public Definitions<Placement> placementDefinitions() {
-    return definitions.placementDefinitions();
+    return placements;
   }
 
   @Override
@@ -225,7 +229,7 @@ final class DuckDbStore implements Store {
           db.conn.close();
         }
       } catch (SQLException e) {
-        throw new StoreException("could not close the database " + db.config.databaseFile() + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not close the database " + db.config.databaseFile() + ": ", e);
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.experiment.ExperimentReads;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.port.ExperimentData;
 import io.segmenta.core.rule.Rule;
@@ -64,7 +63,7 @@ final class ExperimentQueries implements ExperimentReads {
           }
         }
       } catch (SQLException ex) {
-        throw new StoreException("the experiment query failed: " + ex.getMessage(), ex);
+        throw SqlFailures.of("the experiment query failed: ", ex);
       }
       List<ExperimentData.Cell> cells = new ArrayList<>();
       for (int i = 0; i <= names.size(); i++) {
@@ -115,7 +114,7 @@ final class ExperimentQueries implements ExperimentReads {
         }
       }
     } catch (SQLException ex) {
-      throw new StoreException("could not name unknown variants: " + ex.getMessage(), ex);
+      throw SqlFailures.of("could not name unknown variants: ", ex);
     }
     return "variants the experiment does not have: " + String.join(", ", out);
   }

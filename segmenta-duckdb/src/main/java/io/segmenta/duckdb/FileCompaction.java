@@ -52,7 +52,7 @@ final class FileCompaction {
           db.conn = DuckDbStore.connect(db.config);
         }
       } catch (SQLException e) {
-        throw new StoreException("cannot reopen the database after compacting: " + e.getMessage(), e);
+        throw SqlFailures.of("cannot reopen the database after compacting: ", e);
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.port.Profiles;
 import io.segmenta.core.rule.Rule;
 import java.sql.PreparedStatement;
@@ -49,7 +48,7 @@ final class MaskTotals {
         }
         return new Totals(rs.getLong(1), sums, counts, squares, mins, maxs);
       } catch (SQLException e) {
-        throw new StoreException("the totals query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the totals query failed: ", e);
       }
     }
   }
@@ -145,7 +144,7 @@ final class MaskTotals {
           }
         }
       } catch (SQLException e) {
-        throw new StoreException("the segment totals query failed: " + e.getMessage(), e);
+        throw SqlFailures.of("the segment totals query failed: ", e);
       }
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < i; j++) {

@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.realtime.MembershipLog;
-import io.segmenta.core.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,7 +51,7 @@ final class MembershipHistory implements MembershipLog {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not list real-time segments: " + e.getMessage(), e);
+        throw SqlFailures.of("could not list real-time segments: ", e);
       }
     }
   }
@@ -94,7 +93,7 @@ final class MembershipHistory implements MembershipLog {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not read membership changes: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read membership changes: ", e);
       }
     }
   }

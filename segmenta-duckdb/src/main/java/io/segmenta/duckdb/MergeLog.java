@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.port.Identities;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.schema.TraitDef;
@@ -130,7 +129,7 @@ final class MergeLog implements Identities {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not read the merge log: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read the merge log: ", e);
       }
     }
   }
@@ -149,7 +148,7 @@ final class MergeLog implements Identities {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not count identifier holders: " + e.getMessage(), e);
+        throw SqlFailures.of("could not count identifier holders: ", e);
       }
     }
   }

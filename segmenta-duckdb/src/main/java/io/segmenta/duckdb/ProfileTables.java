@@ -3,7 +3,6 @@ package io.segmenta.duckdb;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Profiles;
 import io.segmenta.core.port.WriteResult;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
@@ -79,7 +78,7 @@ final class ProfileTables implements Profiles {
         }
         return new StoreStats(profiles, events, lines, byType, first, last);
       } catch (SQLException e) {
-        throw new StoreException("could not read store statistics: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read store statistics: ", e);
       }
     }
   }
@@ -101,7 +100,7 @@ final class ProfileTables implements Profiles {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not read the values of " + property + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not read the values of " + property + ": ", e);
       }
     }
   }
@@ -170,7 +169,7 @@ final class ProfileTables implements Profiles {
         }
         return Optional.of(new ProfileHistory(new Profile(profileId, ids, values), events));
       } catch (SQLException e) {
-        throw new StoreException("could not read profile " + profileId + ": " + e.getMessage(), e);
+        throw SqlFailures.of("could not read profile " + profileId + ": ", e);
       }
     }
   }
@@ -185,7 +184,7 @@ final class ProfileTables implements Profiles {
         }
         return out;
       } catch (SQLException e) {
-        throw new StoreException("could not list profiles: " + e.getMessage(), e);
+        throw SqlFailures.of("could not list profiles: ", e);
       }
     }
   }
@@ -201,7 +200,7 @@ final class ProfileTables implements Profiles {
           return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
         }
       } catch (SQLException e) {
-        throw new StoreException("could not look up an identifier: " + e.getMessage(), e);
+        throw SqlFailures.of("could not look up an identifier: ", e);
       }
     }
   }

@@ -1,6 +1,12 @@
 package io.segmenta.duckdb;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.port.Scores;
+import java.io.IOException;
+import java.util.TreeMap;
 import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.schema.Family;
@@ -24,6 +30,8 @@ import io.segmenta.core.Preconditions;
  * Population scores: the values of SCORE traits replaced for everyone at once, with the instant they were scored at. Takes the store's lock ({@link Db}) as the store did.
  */
 final class ScoreColumns implements Scores {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private final Db db;
 
   ScoreColumns(Db db) {
@@ -31,7 +39,7 @@ final class ScoreColumns implements Scores {
   }
 
   @Override
-  public void writeScores(Instant asOf, List<String> traits, Map<String, List<Value>> scores) {
+  public void writeScores(ScoreProvenance provenance, List<String> traits, Map<String, List<Value>> scores) {
     synchronized (db) {
       List<TraitDef> defs = scoreTraits(traits);
       stageScores(defs, a -> {
@@ -43,12 +51,12 @@ final class ScoreColumns implements Scores {
           a.endRow();
         }
       });
-      replaceScores(asOf, defs);
+      replaceScores(provenance, defs);
     }
   }
 
   @Override
-  public void writeScores(Instant asOf, String trait, String[] ids, double[] values) {
+  public void writeScores(ScoreProvenance provenance, String trait, String[] ids, double[] values) {
     synchronized (db) {
       Preconditions.checkArgument(ids.length == values.length, "%s ids for %s values", ids.length, values.length);
       List<TraitDef> defs = scoreTraits(List.of(trait));
@@ -67,9 +75,9 @@ final class ScoreColumns implements Scores {
             + Columns.quote(trait) + " FROM (SELECT unnest(ids) AS profile_id, unnest(v) AS v FROM s_lists)");
         st.execute("DROP TABLE temp.main.s_lists");
       } catch (SQLException e) {
-        throw new StoreException("could not stage scores: " + e.getMessage(), e);
+        throw SqlFailures.of("could not stage scores: ", e);
       }
-      replaceScores(asOf, defs);
+      replaceScores(provenance, defs);
     }
   }
 
@@ -99,12 +107,12 @@ final class ScoreColumns implements Scores {
         rows.append(a);
       }
     } catch (SQLException e) {
-      throw new StoreException("could not stage scores: " + e.getMessage(), e);
+      throw SqlFailures.of("could not stage scores: ", e);
     }
   }
 
   /** Every profile's score columns become the staged values (none for profiles not staged), in one pass. */
-  private void replaceScores(Instant asOf, List<TraitDef> defs) {
+  private void replaceScores(ScoreProvenance provenance, List<TraitDef> defs) {
     db.transaction(() -> {
       try (Statement st = db.conn.createStatement()) {
         StringBuilder set = new StringBuilder("UPDATE profiles SET ");
@@ -120,7 +128,11 @@ final class ScoreColumns implements Scores {
       try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO meta VALUES (?, ?)")) {
         for (TraitDef d : defs) {
           ps.setString(1, "scored:" + d.name());
-          ps.setString(2, asOf.toString());
+          ps.setString(2, provenance.asOf().toString());
+          ps.executeUpdate();
+          // Beside the as-of instant (what databases before provenance hold), the model that wrote the trait.
+          ps.setString(1, "scored_by:" + d.name());
+          ps.setString(2, toJson(provenance));
           ps.executeUpdate();
         }
       }
@@ -132,16 +144,58 @@ final class ScoreColumns implements Scores {
   }
 
   @Override
-  public Optional<Instant> scoredAt(String trait) {
+  public Optional<ScoreProvenance> provenance(String trait) {
     synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT key, value FROM meta WHERE key IN (?, ?)")) {
         ps.setString(1, "scored:" + trait);
+        ps.setString(2, "scored_by:" + trait);
+        String at = null;
+        String by = null;
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(Instant.parse(rs.getString(1))) : Optional.empty();
+          while (rs.next()) {
+            if (rs.getString(1).startsWith("scored_by:")) {
+              by = rs.getString(2);
+            } else {
+              at = rs.getString(2);
+            }
+          }
         }
+        if (by != null) {
+          return Optional.of(fromJson(by));
+        }
+        // Scored before provenance was kept: only the instant is known.
+        return at == null ? Optional.empty()
+            : Optional.of(new ScoreProvenance("unknown", Map.of(), null, Instant.parse(at), Instant.parse(at), ""));
       } catch (SQLException e) {
-        throw new StoreException("could not read the meta table: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read the meta table: ", e);
       }
     }
   }
+
+  private static String toJson(ScoreProvenance p) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model", p.model());
+    ObjectNode params = o.putObject("parameters");
+    p.parameters().forEach(params::put);
+    if (p.seed() != null) {
+      o.put("seed", p.seed());
+    }
+    o.put("asOf", p.asOf().toString());
+    o.put("computedAt", p.computedAt().toString());
+    o.put("command", p.command());
+    return o.toString();
+  }
+
+  private static ScoreProvenance fromJson(String json) {
+    try {
+      JsonNode o = JSON.readTree(json);
+      Map<String, String> params = new TreeMap<>();
+      o.path("parameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+      return new ScoreProvenance(o.path("model").asText(), params, o.hasNonNull("seed") ? o.get("seed").asLong() : null,
+          Instant.parse(o.path("asOf").asText()), Instant.parse(o.path("computedAt").asText()), o.path("command").asText());
+    } catch (IOException | RuntimeException e) {
+      throw new StoreException("a score's provenance in the meta table is not readable: " + e.getMessage(), e);
+    }
+  }
+
 }

@@ -1,6 +1,5 @@
 package io.segmenta.duckdb;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
@@ -47,7 +46,7 @@ final class StagedWrites {
         stage(batch, traits, props);
       } catch (SQLException e) {
         dropStaging();
-        throw new StoreException("could not stage the batch: " + e.getMessage(), e);
+        throw SqlFailures.of("could not stage the batch: ", e);
       }
       try {
         WriteResult r = db.transaction(() -> {

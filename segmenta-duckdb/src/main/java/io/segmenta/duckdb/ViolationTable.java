@@ -1,7 +1,6 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.port.ViolationLog;
-import io.segmenta.core.StoreException;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.port.ViolationCount;
 import java.sql.PreparedStatement;
@@ -91,7 +90,7 @@ final class ViolationTable implements ViolationLog {
           }
         }
       } catch (SQLException e) {
-        throw new StoreException("could not read the violations: " + e.getMessage(), e);
+        throw SqlFailures.of("could not read the violations: ", e);
       }
       return out;
     }

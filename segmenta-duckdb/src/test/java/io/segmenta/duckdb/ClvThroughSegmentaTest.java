@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.ingest.csv.CsvSource;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.ingest.ImportReport;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
@@ -91,8 +92,8 @@ class ClvThroughSegmentaTest {
       ClvScoring.Result result = ClvScoring.score(store, CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
       assertEquals(2_357, result.scored());
       assertEquals(CALIBRATION_END, store.scores().scoredAt("clv_p_alive").orElseThrow());
-      long risky = store.audiences().count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END);
-      long everyone = store.audiences().count(RuleText.parseRule("clv_p_alive exists"), CALIBRATION_END);
+      long risky = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END));
+      long everyone = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("clv_p_alive exists"), CALIBRATION_END));
       assertEquals(2_357, everyone);
       assertTrue(risky > 100 && risky < everyone, "some, not all, customers are likely gone: " + risky);
     }

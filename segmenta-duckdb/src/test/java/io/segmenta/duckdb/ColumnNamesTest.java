@@ -3,6 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
@@ -86,28 +87,28 @@ class ColumnNamesTest {
       Instant asOf = T.plusSeconds(60);
       for (String n : NAMES) {
         Rule r = RuleText.parseRule(n + " >= 1 and count(page_view where " + n + " >= 100) >= 1");
-        assertEquals(1, s.audiences().count(r, asOf), n);
+        assertEquals(1, s.audiences().run(new AudienceQuery.Count(r, asOf)), n);
       }
       // u-2 meets none of the conditions, but its columns named like the compiler's condition columns are true.
       s.profiles().write(new Batch(List.of(), List.of(new Event("e-4", "u-2", null, "page_view", T, Map.of("seq", Value.of(50), "m0", Value.of(50),
           "sg_f0", Value.of(1), "sg_f1", Value.of(1), "sg_f2", Value.of(1), "v0", Value.of(1), "sm0", Value.of(1)), List.of()))));
       Rule many = RuleText.parseRule("count(page_view where seq >= 100) >= 1 and sum(page_view.v0 where seq >= 100) > 0"
           + " and count(page_view where m0 >= 100) >= 1 and sum(page_view.sm0 where m0 >= 100) > 0 and count(order where seq > 0) >= 1 and count(page_view) >= 1");
-      assertEquals(1, s.audiences().count(many, asOf));
-      assertEquals(List.of("u-1"), s.audiences().members(many, asOf, 0, 10));
-      var cols = s.audiences().numberColumns(many, List.of("sm0", "sg_consent", "v0", "orders"), List.of(many), asOf, Purpose.ANALYTICS);
+      assertEquals(1, s.audiences().run(new AudienceQuery.Count(many, asOf)));
+      assertEquals(List.of("u-1"), s.audiences().run(new AudienceQuery.Page(many, asOf, 0, 10)));
+      var cols = s.audiences().run(new AudienceQuery.Columns(many, List.of("sm0", "sg_consent", "v0", "orders"), List.of(many), asOf, Purpose.ANALYTICS));
       assertEquals(1, cols.ids().length);
       assertEquals(List.of(NAMES.indexOf("sm0") + 1.0, NAMES.indexOf("sg_consent") + 1.0, NAMES.indexOf("v0") + 1.0, 1.0),
           cols.columns().stream().map(c -> c[0]).toList());
       var totals = s.audiences().segmentTotals(Map.of("many", many), asOf, List.of(), List.of("sm0", "v0"), new BitSet());
       assertEquals(1, totals.totals().get("many").members());
       List<String> rows = new ArrayList<>();
-      s.audiences().profileRows(List.of("seq", "kind", "value", "segs"), List.of("anonymous_id"), List.of(many), asOf, Purpose.ANALYTICS,
-          r -> rows.add(r.id() + " " + r.traits() + " " + r.identifiers().size() + " " + r.segments().get(0)));
+      s.audiences().run(new AudienceQuery.Rows(List.of("seq", "kind", "value", "segs"), List.of("anonymous_id"), List.of(many), asOf, Purpose.ANALYTICS,
+          r -> rows.add(r.id() + " " + r.traits() + " " + r.identifiers().size() + " " + r.segments().get(0))));
       assertEquals(List.of("u-1 " + List.of(Value.of(99), Value.of(NAMES.indexOf("kind") + 1), Value.of(NAMES.indexOf("value") + 1),
           Value.of(NAMES.indexOf("segs") + 1)) + " 1 true", "u-2 [null, null, null, null] 0 false"), rows);
       List<String> exported = new ArrayList<>();
-      s.audiences().export(many, asOf, NAMES, Purpose.ANALYTICS, m -> exported.add(m.profileId() + " " + m.traits().get("select")));
+      s.audiences().run(new AudienceQuery.Export(many, asOf, NAMES, Purpose.ANALYTICS, m -> exported.add(m.profileId() + " " + m.traits().get("select"))));
       assertEquals(List.of("u-1 " + Value.of(NAMES.indexOf("select") + 1)), exported);
       assertTrue(s.profiles().propertyValues("seq", 10).containsKey("100.0"), s.profiles().propertyValues("seq", 10).toString());
     }

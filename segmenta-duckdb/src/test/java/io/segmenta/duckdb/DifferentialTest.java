@@ -2,6 +2,7 @@ package io.segmenta.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
@@ -74,7 +75,7 @@ class DifferentialTest {
           expected.add(h.profile().id());
         }
       }
-      List<String> actual = store.audiences().members(rule, asOf, 0, Integer.MAX_VALUE);
+      List<String> actual = store.audiences().run(new AudienceQuery.Page(rule, asOf, 0, Integer.MAX_VALUE));
       assertEquals(expected, actual, () -> "rule #" + " at " + asOf + ": " + text + "\n" + store.audiences().explain(rule, asOf));
       if (!expected.isEmpty() && expected.size() < histories.size()) {
         nonTrivial++;

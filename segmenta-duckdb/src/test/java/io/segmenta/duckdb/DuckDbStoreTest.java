@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
@@ -129,7 +130,7 @@ class DuckDbStoreTest {
     }
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
       assertTrue(s.catalog().schema().trait("loyalty_tier").isPresent());
-      assertEquals(1, s.audiences().count(RuleText.parseRule("loyalty_tier = \"gold\""), Instant.now()));
+      assertEquals(1, s.audiences().run(new AudienceQuery.Count(RuleText.parseRule("loyalty_tier = \"gold\""), Instant.now())));
     }
   }
 
@@ -138,8 +139,8 @@ class DuckDbStoreTest {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "256MB", 1, Map.of()))) {
       s.profiles().write(new Batch(List.of(new Profile("a", List.of(), Map.of("age", Value.of(20))), new Profile("b", List.of(), Map.of("age", Value.of(70)))), List.of()));
       s.segmentDefinitions().save(new SegmentDefinition("young", "age < 30", "", Instant.now()));
-      assertEquals(List.of("a"), s.audiences().members(RuleText.parseRule("segment \"young\""), Instant.now(), 0, 10));
-      assertEquals(List.of("b"), s.audiences().members(RuleText.parseRule("not segment \"young\""), Instant.now(), 0, 10));
+      assertEquals(List.of("a"), s.audiences().run(new AudienceQuery.Page(RuleText.parseRule("segment \"young\""), Instant.now(), 0, 10)));
+      assertEquals(List.of("b"), s.audiences().run(new AudienceQuery.Page(RuleText.parseRule("not segment \"young\""), Instant.now(), 0, 10)));
       assertTrue(s.segmentDefinitions().delete("young"));
       assertTrue(s.segmentDefinitions().all().isEmpty());
     }

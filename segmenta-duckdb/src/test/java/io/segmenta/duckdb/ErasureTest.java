@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
@@ -12,6 +13,7 @@ import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Erasure;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.Violation;
 import io.segmenta.core.privacy.Purpose;
@@ -93,7 +95,7 @@ class ErasureTest {
       s.identities().merge("u-erase-new", "u-erase-old", "same email", T.plusSeconds(120));
       // ...and a client that still sends the old id makes it a profile again, with an order after the merge.
       s.profiles().write(new Batch(List.of(), List.of(order("ord-after-merge", "u-erase-old", null, T.plusSeconds(180)))));
-      s.scores().writeScores(T.plusSeconds(200), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
+      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
       assertTrue(s.profiles().history("u-erase-old").isPresent(), "the merged-away id came back");
       s.close();
       for (String secret : secrets) {
@@ -117,7 +119,7 @@ class ErasureTest {
       assertEquals(1, s.profiles().stats().events());
       assertEquals(1, s.profiles().stats().orderLines());
       assertEquals(Value.of("Kept"), s.profiles().history("keep-1").orElseThrow().profile().trait("first_name"));
-      assertEquals(1, s.audiences().count(RuleText.parseRule("orders >= 1"), T.plusSeconds(3600)), "kept aggregates agree with the events left");
+      assertEquals(1, s.audiences().run(new AudienceQuery.Count(RuleText.parseRule("orders >= 1"), T.plusSeconds(3600))), "kept aggregates agree with the events left");
       assertEquals(0L, IdempotentWriteTest.count(s, "SELECT count(*) FROM profile_facts WHERE pkey NOT IN (SELECT pkey FROM profiles)"));
       assertEquals(1, s.violationLog().violations(null, 10).size(), "the violation's count stays, without its example");
     }

@@ -3,6 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
@@ -57,7 +58,7 @@ class ExampleSegmentsTest {
   Stream<DynamicTest> exampleSegment_findsItsPlantedMembers() {
     return ExampleSegments.ALL.values().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
       Set<String> planted = truth.stream().filter(t -> t.personas().contains(e.persona())).map(ShopGenerator.Truth::profileId).collect(Collectors.toSet());
-      Set<String> found = new HashSet<>(store.audiences().members(segments.ruleOf(e.name()), asOf, 0, Integer.MAX_VALUE));
+      Set<String> found = new HashSet<>(store.audiences().run(new AudienceQuery.Page(segments.ruleOf(e.name()), asOf, 0, Integer.MAX_VALUE)));
       Set<String> hit = new HashSet<>(found);
       hit.retainAll(planted);
       double precision = found.isEmpty() ? 0 : hit.size() / (double) found.size();
@@ -75,7 +76,7 @@ class ExampleSegmentsTest {
     Evaluator ev = Evaluator.strict(asOf, segments.resolver());
     return ExampleSegments.ALL.values().stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
       Rule rule = segments.ruleOf(e.name());
-      Set<String> sql = new HashSet<>(store.audiences().members(rule, asOf, 0, Integer.MAX_VALUE));
+      Set<String> sql = new HashSet<>(store.audiences().run(new AudienceQuery.Page(rule, asOf, 0, Integer.MAX_VALUE)));
       for (ProfileHistory h : sample) {
         assertEquals(sql.contains(h.profile().id()), ev.matches(rule, h), e.name() + " disagrees on " + h.profile().id());
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
@@ -76,7 +77,7 @@ class FactsTest {
   private static Map<String, List<Value>> sqlValues(Store store, Instant asOf) {
     List<Measure> measures = new ArrayList<>(ComputedTraits.all().values());
     Map<String, List<Value>> out = new TreeMap<>();
-    store.audiences().values(EVERYONE, asOf, measures, out::put);
+    store.audiences().run(new AudienceQuery.Values(EVERYONE, asOf, measures, out::put));
     return out;
   }
 
@@ -159,7 +160,7 @@ class FactsTest {
                 order("o3", "new", null, "2025-06-01T00:00:00Z", 10, 0))));
         Rule rule = RuleText.parseRule("count(order) >= 1 and count(order in last 30 days) = 0");
         assertTrue(store.audiences().explain(rule, AFTER).contains("profile_facts"));
-        assertEquals(List.of("old"), store.audiences().members(rule, AFTER, 0, 10));
+        assertEquals(List.of("old"), store.audiences().run(new AudienceQuery.Page(rule, AFTER, 0, 10)));
       }
     }
   }

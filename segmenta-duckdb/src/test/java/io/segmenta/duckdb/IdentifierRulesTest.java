@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.ingest.csv.CsvSource;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.model.ProfileHistory;
@@ -63,7 +64,7 @@ class IdentifierRulesTest {
     new TypeChecker(store.catalog().schema(), SegmentResolver.NONE).check(RuleText.parse(text));
     assertEquals(rule, RuleText.parseRule(RuleText.print(rule)), "text round trip");
     assertEquals(rule, RuleJson.parseRule(RuleJson.print(rule)), "json round trip");
-    List<String> sql = store.audiences().members(rule, AT, 0, 100);
+    List<String> sql = store.audiences().run(new AudienceQuery.Page(rule, AT, 0, 100));
     List<String> memory = new ArrayList<>();
     Evaluator e = Evaluator.strict(AT, SegmentResolver.NONE);
     for (String id : store.profiles().profileIds()) {

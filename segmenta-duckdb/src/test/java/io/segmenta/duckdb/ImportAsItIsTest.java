@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.csv.CsvSource;
 import io.segmenta.core.ingest.ImportException;
@@ -99,7 +100,7 @@ class ImportAsItIsTest {
     run(f, ';', Mapping.parse("e.map", String.join("\n", "target = events", "profile = @line", "const.type = campaign_contact",
         "const.timestamp = 2024-01-01", "declare.property.subscribed = string", "property.subscribed = y")), Importer.Options.strict());
     Instant at = Instant.parse("2024-02-01T00:00:00Z");
-    assertEquals(List.of("bank.csv:2"), store.audiences().members(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1 and age < 35"), at, 0, 10));
+    assertEquals(List.of("bank.csv:2"), store.audiences().run(new AudienceQuery.Page(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1 and age < 35"), at, 0, 10)));
   }
 
   @Test
@@ -230,9 +231,9 @@ class ImportAsItIsTest {
         "property.subscribed = y")), Importer.Options.strict());
     assertEquals(41_188, e.written().eventsWritten(), "every row is an event: none is taken for another");
     Instant at = Instant.parse("2011-01-01T00:00:00Z");
-    assertEquals(4_640, store.audiences().count(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1"), at), "4,640 yes (REFERENCE_RESULTS 6)");
-    long students = store.audiences().count(RuleText.parseRule("job = \"student\""), at);
-    long studentYes = store.audiences().count(RuleText.parseRule("job = \"student\" and count(campaign_contact where subscribed = \"yes\") >= 1"), at);
+    assertEquals(4_640, store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("count(campaign_contact where subscribed = \"yes\") >= 1"), at)), "4,640 yes (REFERENCE_RESULTS 6)");
+    long students = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("job = \"student\""), at));
+    long studentYes = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("job = \"student\" and count(campaign_contact where subscribed = \"yes\") >= 1"), at));
     assertEquals(0.3143, (double) studentYes / students, 5e-5, "students' yes-rate (REFERENCE_RESULTS 6)");
   }
 

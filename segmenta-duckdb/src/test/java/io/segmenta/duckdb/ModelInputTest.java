@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.NumberColumns;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
@@ -61,7 +63,7 @@ class ModelInputTest {
   }
 
   private static Set<String> members(Rule rule) {
-    return new HashSet<>(store.audiences().members(rule, AS_OF, 0, Integer.MAX_VALUE));
+    return new HashSet<>(store.audiences().run(new AudienceQuery.Page(rule, AS_OF, 0, Integer.MAX_VALUE)));
   }
 
   @Nested
@@ -69,14 +71,14 @@ class ModelInputTest {
     @Test
     void numberColumns_matchValuesTraitsAndMembers() {
       List<String> traits = List.of("orders", "net_revenue", "age", "has_children");
-      NumberColumns nc = store.audiences().numberColumns(BUYERS, traits, List.of(SEED, DANES), AS_OF, Purpose.ANALYTICS);
+      NumberColumns nc = store.audiences().run(new AudienceQuery.Columns(BUYERS, traits, List.of(SEED, DANES), AS_OF, Purpose.ANALYTICS));
       Set<String> expected = members(BUYERS);
       expected.remove(OPTED_OUT);
       assertEquals(expected, new HashSet<>(List.of(nc.ids())));
       Map<String, List<Value>> computed = new TreeMap<>();
-      store.audiences().values(BUYERS, AS_OF, List.of(ComputedTraits.definition("orders").orElseThrow(), ComputedTraits.definition("net_revenue").orElseThrow()), computed::put);
+      store.audiences().run(new AudienceQuery.Values(BUYERS, AS_OF, List.of(ComputedTraits.definition("orders").orElseThrow(), ComputedTraits.definition("net_revenue").orElseThrow()), computed::put));
       Map<String, Map<String, Value>> stored = new TreeMap<>();
-      store.audiences().export(BUYERS, AS_OF, List.of("age", "has_children"), Purpose.ANALYTICS, m -> stored.put(m.profileId(), m.traits()));
+      store.audiences().run(new AudienceQuery.Export(BUYERS, AS_OF, List.of("age", "has_children"), Purpose.ANALYTICS, m -> stored.put(m.profileId(), m.traits())));
       Set<String> seed = members(SEED);
       Set<String> danes = members(DANES);
       for (int i = 0; i < nc.rows(); i++) {
@@ -92,7 +94,7 @@ class ModelInputTest {
 
     @Test
     void numberColumns_textTrait_isRefusedByName() {
-      UserException e = assertThrows(UserException.class, () -> store.audiences().numberColumns(BUYERS, List.of("country"), List.of(), AS_OF, Purpose.ANALYTICS));
+      UserException e = assertThrows(UserException.class, () -> store.audiences().run(new AudienceQuery.Columns(BUYERS, List.of("country"), List.of(), AS_OF, Purpose.ANALYTICS)));
       assertTrue(e.getMessage().contains("'country'"), e.getMessage());
     }
 
@@ -134,11 +136,11 @@ class ModelInputTest {
     @Test
     void writeScores_arrays_replaceEveryonesValue() {
       store.catalog().declareTrait(new TraitDef("model_input_score", ValueType.NUMBER, Family.SCORE, "test score"));
-      store.scores().writeScores(AS_OF, "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
-      store.scores().writeScores(AS_OF, "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
       Map<String, Value> read = new TreeMap<>();
-      store.audiences().export(RuleText.parseRule("model_input_score exists or model_input_score missing"), AS_OF, List.of("model_input_score"), Purpose.ANALYTICS,
-          m -> read.put(m.profileId(), m.traits().get("model_input_score")));
+      store.audiences().run(new AudienceQuery.Export(RuleText.parseRule("model_input_score exists or model_input_score missing"), AS_OF, List.of("model_input_score"), Purpose.ANALYTICS,
+          m -> read.put(m.profileId(), m.traits().get("model_input_score"))));
       assertEquals(Value.NULL, read.get("r0001"), "not in the second write: no score");
       assertEquals(new Value.Num(0.5), read.get("r0002"));
       assertEquals(Value.NULL, read.get("r0003"));

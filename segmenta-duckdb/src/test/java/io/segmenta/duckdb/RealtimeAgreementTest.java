@@ -3,6 +3,7 @@ package io.segmenta.duckdb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
@@ -78,7 +79,7 @@ class RealtimeAgreementTest {
         }
         timeExits += count(rt.advance(cp), false);
         for (Map.Entry<String, Rule> r : rules.entrySet()) {
-          Set<String> batch = new HashSet<>(store.audiences().members(r.getValue(), cp, 0, 1_000_000));
+          Set<String> batch = new HashSet<>(store.audiences().run(new AudienceQuery.Page(r.getValue(), cp, 0, 1_000_000)));
           assertEquals(batch, rt.members(r.getKey()), r.getKey() + " at " + cp);
         }
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.pnl.Flag;
 import io.segmenta.core.pnl.Margins;
 import io.segmenta.core.pnl.SampleSize;
@@ -78,7 +79,7 @@ class SegmentValueTest {
       SegmentValue.Worth r = worth("returners");
       Set<String> planted = truth.stream().filter(t -> t.personas().contains(ShopGenerator.Persona.RETURNER))
           .map(ShopGenerator.Truth::profileId).collect(Collectors.toSet());
-      Set<String> found = new HashSet<>(store.audiences().members(SEGMENTS.get("returners"), asOf, 0, Integer.MAX_VALUE));
+      Set<String> found = new HashSet<>(store.audiences().run(new AudienceQuery.Page(SEGMENTS.get("returners"), asOf, 0, Integer.MAX_VALUE)));
       Set<String> hit = new HashSet<>(found);
       hit.retainAll(planted);
       assertTrue(r.customerShare() >= 0.05 && r.customerShare() <= 0.13, "share " + r.customerShare());
@@ -148,8 +149,8 @@ class SegmentValueTest {
     var names = st.names();
     for (int i = 0; i < names.size(); i++) {
       for (int j = 0; j < names.size(); j++) {
-        Set<Long> a = Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(i)), asOf)).boxed().collect(Collectors.toSet());
-        a.retainAll(Arrays.stream(store.audiences().memberKeys(SEGMENTS.get(names.get(j)), asOf)).boxed().collect(Collectors.toSet()));
+        Set<Long> a = Arrays.stream(store.audiences().run(new AudienceQuery.Keys(SEGMENTS.get(names.get(i)), asOf))).boxed().collect(Collectors.toSet());
+        a.retainAll(Arrays.stream(store.audiences().run(new AudienceQuery.Keys(SEGMENTS.get(names.get(j)), asOf))).boxed().collect(Collectors.toSet()));
         assertEquals(a.size(), st.both()[i][j], names.get(i) + " & " + names.get(j));
       }
     }
@@ -169,11 +170,11 @@ class SegmentValueTest {
   void rfm_scoresAndBuiltInSegments() {
     Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
     Rfm.Result r = Rfm.score(store, asOf, Rfm.Spec.standard(), segments);
-    long customers = store.audiences().count(RuleText.parseRule("orders >= 1"), asOf);
+    long customers = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("orders >= 1"), asOf));
     assertEquals(customers, r.rows().size());
     assertEquals(customers, r.groupSizes().values().stream().mapToLong(Long::longValue).sum());
     for (String g : RfmGroups.NAMES) {
-      assertEquals(r.groupSizes().get(g), store.audiences().count(segments.ruleOf(RfmGroups.segmentName(g)), asOf), g);
+      assertEquals(r.groupSizes().get(g), store.audiences().run(new AudienceQuery.Count(segments.ruleOf(RfmGroups.segmentName(g)), asOf)), g);
     }
     assertEquals(asOf, store.scores().scoredAt("rfm_group").orElseThrow());
     assertTrue(r.groupSizes().get("Champions") > 0 && r.groupSizes().get("Lost") > 0, r.groupSizes().toString());
@@ -186,8 +187,8 @@ class SegmentValueTest {
   @Test
   void countSample_estimatesTheCount() {
     Rule r = SEGMENTS.get("not-students");
-    long exact = store.audiences().count(r, asOf);
-    long estimate = store.audiences().countSample(r, asOf, 4);
+    long exact = store.audiences().run(new AudienceQuery.Count(r, asOf));
+    long estimate = store.audiences().run(new AudienceQuery.Sample(r, asOf, 4));
     assertTrue(Math.abs(estimate - exact) < 0.1 * exact, estimate + " vs " + exact);
   }
 }

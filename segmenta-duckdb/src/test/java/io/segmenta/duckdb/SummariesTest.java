@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.store.Store;
@@ -119,7 +120,7 @@ class SummariesTest {
   void summarise_segmentBesideEveryone() {
     Rule students = RuleText.parseRule("occupation = \"student\"");
     TraitSummaries.Report r = TraitSummaries.summarise(store, asOf, "students", students, true, List.of(), 5);
-    long members = store.audiences().count(students, asOf);
+    long members = store.audiences().run(new AudienceQuery.Count(students, asOf));
     assertTrue(members > 50 && members < CUSTOMERS, "students: " + members);
     assertEquals(members, r.members());
     assertEquals(CUSTOMERS, r.everyone());
@@ -152,12 +153,12 @@ class SummariesTest {
     Rule outcome = RuleText.parseRule("orders >= 2");
     Breakdown.Report r = Breakdown.run(store, asOf, List.of("country"), null, null, "orders >= 2", outcome, 5);
     assertEquals(CUSTOMERS, r.population());
-    assertEquals(store.audiences().count(outcome, asOf), r.outcomes());
+    assertEquals(store.audiences().run(new AudienceQuery.Count(outcome, asOf)), r.outcomes());
     assertEquals(CUSTOMERS, r.groups().stream().mapToLong(Breakdown.Group::size).sum());
     for (Breakdown.Group g : r.groups()) {
       Rule rule = RuleText.parseRule(g.rule());
-      assertEquals(store.audiences().count(rule, asOf), g.size(), g.rule());
-      assertEquals(store.audiences().count(new Rule.And(List.of(rule, outcome)), asOf), g.outcomes(), g.rule());
+      assertEquals(store.audiences().run(new AudienceQuery.Count(rule, asOf)), g.size(), g.rule());
+      assertEquals(store.audiences().run(new AudienceQuery.Count(new Rule.And(List.of(rule, outcome)), asOf)), g.outcomes(), g.rule());
       assertTrue(g.low() <= g.rate() && g.rate() <= g.high(), g.toString());
       assertEquals(100 * g.rate() / r.overallRate(), g.index(), 1e-9);
       assertEquals((double) g.size() / CUSTOMERS, g.share(), 1e-12);
@@ -173,7 +174,7 @@ class SummariesTest {
     assertEquals(4, bins.size(), r.groups().toString());
     long present = generated("income").length;
     for (Breakdown.Group g : bins) {
-      assertEquals(store.audiences().count(RuleText.parseRule(g.rule()), asOf), g.size(), g.rule());
+      assertEquals(store.audiences().run(new AudienceQuery.Count(RuleText.parseRule(g.rule()), asOf)), g.size(), g.rule());
       assertTrue(Math.abs(g.size() - present / 4.0) < present * 0.05, "quartiles are about equal: " + g);
     }
     assertEquals("< " + bins.get(1).labels().get(0).replaceAll("^\\[([^,]+),.*", "$1"), bins.get(0).labels().get(0));
@@ -215,7 +216,7 @@ class SummariesTest {
       assertTrue(name.matches("[a-z0-9][a-z0-9_-]{0,62}"), name);
       Optional<SegmentDefinition> d = store.segmentDefinitions().find(name);
       assertTrue(d.isPresent(), name);
-      assertEquals(r.groups().get(i).size(), store.audiences().count(RuleText.parseRule(d.get().rule()), asOf), name);
+      assertEquals(r.groups().get(i).size(), store.audiences().run(new AudienceQuery.Count(RuleText.parseRule(d.get().rule()), asOf)), name);
     }
   }
 
@@ -225,7 +226,7 @@ class SummariesTest {
     assertEquals(Breakdown.MAX_VALUES + 1, r.groups().size(), "the 20 most common and (other)");
     Breakdown.Group other = r.groups().get(Breakdown.MAX_VALUES);
     assertEquals(List.of("(other)"), other.labels());
-    assertEquals(store.audiences().count(RuleText.parseRule(other.rule()), asOf), other.size(), other.rule());
+    assertEquals(store.audiences().run(new AudienceQuery.Count(RuleText.parseRule(other.rule()), asOf)), other.size(), other.rule());
     assertEquals(CUSTOMERS, r.groups().stream().mapToLong(Breakdown.Group::size).sum());
     assertTrue(r.notes().get(0).startsWith("postal_code: "), r.notes().toString());
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.identity.Stitching;
 import io.segmenta.core.ingest.ImportException;
 import io.segmenta.core.ingest.Importer;
@@ -75,7 +76,7 @@ class TrackingStoreTest {
       assertEquals(new Value.Str("lots"), e.extras().get("properties.revenue"));
       assertEquals(Value.ofList(List.of(Value.of(1), Value.of(2))), e.extras().get("properties.scores"));
       assertTrue(e.extras().containsKey("properties.products"), e.extras().toString());
-      assertEquals(1, s.audiences().count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW), "a mapped name works in a rule");
+      assertEquals(1, s.audiences().run(new AudienceQuery.Count(RuleText.parse("count(order where seq_ = 5) >= 1").rule(), NOW)), "a mapped name works in a rule");
       Path file = dir.resolve("export.jsonl");
       Files.writeString(file, Importer.toJsonLine(e) + "\n");
       try (Store other = DuckDb.open(StoreConfig.resolve(dir.resolve("other"), "256MB", 1, Map.of()))) {

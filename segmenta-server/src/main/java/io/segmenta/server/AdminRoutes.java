@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
@@ -146,7 +147,7 @@ final class AdminRoutes {
     boolean rt = store.membership().realtimeSegments().contains(d.name());
     o.put("realtime", rt);
     if (withSize) {
-      o.put("size", rt ? feed.members(d.name()).size() : store.audiences().count(RuleText.parseRule(d.rule()), clock.instant()));
+      o.put("size", rt ? feed.members(d.name()).size() : store.audiences().run(new AudienceQuery.Count(RuleText.parseRule(d.rule()), clock.instant())));
     }
     return o;
   }
@@ -222,7 +223,7 @@ final class AdminRoutes {
     SegmentDefinition d = segment(ctx);
     int offset = Http.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
     int limit = Http.intParam(ctx, "limit", 100, 1, 10_000);
-    List<String> ids = store.audiences().members(RuleText.parseRule(d.rule()), asOf(ctx), offset, limit);
+    List<String> ids = store.audiences().run(new AudienceQuery.Page(RuleText.parseRule(d.rule()), asOf(ctx), offset, limit));
     ObjectNode o = Http.JSON.createObjectNode().put("segment", d.name()).put("offset", offset).put("limit", limit);
     ids.forEach(o.putArray("members")::add);
     if (ids.size() == limit) {
@@ -242,7 +243,7 @@ final class AdminRoutes {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Purpose purpose = Purpose.parse(ctx.queryParam("purpose") == null ? "analytics" : ctx.queryParam("purpose"));
-    store.audiences().export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m));
+    store.audiences().run(new AudienceQuery.Export(RuleText.parseRule(d.rule()), asOf(ctx), traits, purpose, m -> line(out, m)));
     ctx.status(200).contentType("application/x-ndjson").result(out.toByteArray());
   }
 
@@ -280,7 +281,7 @@ final class AdminRoutes {
     Rule rule = segments().check(ruleText(b)).rule();
     Instant at = b.hasNonNull("asOf") ? instant("asOf", b.get("asOf").asText()) : clock.instant();
     int sample = Http.intParam(ctx, "sample", 1, 1, 1000);
-    long n = sample == 1 ? store.audiences().count(rule, at) : store.audiences().countSample(rule, at, sample);
+    long n = sample == 1 ? store.audiences().run(new AudienceQuery.Count(rule, at)) : store.audiences().run(new AudienceQuery.Sample(rule, at, sample));
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("count", n).put("sampled", sample > 1).put("asOf", at.toString()));
   }
 

@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.store.Store;
@@ -73,7 +74,7 @@ final class RealtimeFeed implements AutoCloseable {
   private void start(SegmentDefinition d, Instant now) {
     tracking = true;
     Rule r = RuleText.parseRule(d.rule());
-    engine.track(d.name(), r, new HashSet<>(store.audiences().members(r, now, 0, Integer.MAX_VALUE)));
+    engine.track(d.name(), r, new HashSet<>(store.audiences().run(new AudienceQuery.Page(r, now, 0, Integer.MAX_VALUE))));
   }
 
   boolean closed() {

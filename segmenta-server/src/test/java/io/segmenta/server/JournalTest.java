@@ -8,6 +8,7 @@ import io.segmenta.core.StoreException;
 import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Profiles;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.ViolationCount;
 import io.segmenta.core.value.Value;
@@ -46,10 +47,20 @@ class JournalTest {
 
   /** The real store, refusing every write that holds one of {@code poison}'s event ids, as a database refuses a value. */
   static Store refusing(Store real, Set<String> poison, AtomicInteger refusals) {
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
+    Profiles profiles = (Profiles) Proxy.newProxyInstance(Profiles.class.getClassLoader(), new Class<?>[] {Profiles.class}, (proxy, m, args) -> {
       if (m.getName().equals("write") && args[0] instanceof Batch b && b.events().stream().anyMatch(e -> poison.contains(e.id()))) {
         refusals.incrementAndGet();
         throw new StoreException("refused by the test's store", null);
+      }
+      try {
+        return m.invoke(real.profiles(), args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
+      if (m.getName().equals("profiles")) {
+        return profiles;
       }
       try {
         return m.invoke(real, args);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
@@ -68,7 +69,7 @@ class PersonalizeRoutesTest {
     shop.generate(0, 400, 400, store.profiles()::write);
     Clock clock = Clock.fixed(asOf, ZoneOffset.UTC);
     new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).save("vip", "gross_revenue > 400", "big spenders");
-    List<String> vips = store.audiences().members(RuleText.parseRule("gross_revenue > 400"), asOf, 0, 2);
+    List<String> vips = store.audiences().run(new AudienceQuery.Page(RuleText.parseRule("gross_revenue > 400"), asOf, 0, 2));
     vip = vips.get(0);
     vipNoConsent = vips.get(1);
     server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), ADMIN, clock, dir));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.duckdb.DuckDb;
@@ -45,7 +46,7 @@ class SummaryRoutesTest {
         assertEquals(200, t.statusCode(), t.body());
         JsonNode j = new ObjectMapper().readTree(t.body());
         assertEquals(asOf.toString(), j.get("as_of").asText(), "the server's clock is the instant");
-        assertEquals(store.audiences().count(RuleText.parseRule("occupation = \"student\""), asOf), j.get("members").asLong());
+        assertEquals(store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("occupation = \"student\""), asOf)), j.get("members").asLong());
         JsonNode age = j.get("traits").get(0);
         assertEquals("age", age.get("name").asText());
         assertTrue(age.get("segment").get("numbers").get("median").isNumber());

@@ -1,5 +1,6 @@
 package io.segmenta.core.conversion;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
@@ -93,13 +94,13 @@ public final class Conversions {
       Instant p1 = bounds.get(p + 1);
       Measure.Aggregate inPeriod = new Measure.Aggregate(a.fn(), a.eventType(), a.property(), a.filter(),
           new Window.Range(new Value.TimeValue(p0), new Value.TimeValue(p1)));
-      long[] conv = store.audiences().memberKeys(new Rule.MeasureRule(inPeriod, goal.condition()), p1.minusNanos(1000));
-      long[] all = store.audiences().memberKeys(new Rule.And(List.of()), p0);
+      long[] conv = store.audiences().run(new AudienceQuery.Keys(new Rule.MeasureRule(inPeriod, goal.condition()), p1.minusNanos(1000)));
+      long[] all = store.audiences().run(new AudienceQuery.Keys(new Rule.And(List.of()), p0));
       cells.add(new Cell(p0, p1, null, all.length, intersection(all, conv)));
       memberPeriods[0] += all.length;
       converters[0] += intersection(all, conv);
       for (int s = 0; s < names.size(); s++) {
-        long[] members = store.audiences().memberKeys(segments.get(names.get(s)), p0);
+        long[] members = store.audiences().run(new AudienceQuery.Keys(segments.get(names.get(s)), p0));
         long c = intersection(members, conv);
         cells.add(new Cell(p0, p1, names.get(s), members.length, c));
         memberPeriods[s + 1] += members.length;
@@ -111,11 +112,11 @@ public final class Conversions {
     Instant last = bounds.get(bounds.size() - 1);
     Measure.Aggregate inRange = new Measure.Aggregate(a.fn(), a.eventType(), a.property(), a.filter(),
         new Window.Range(new Value.TimeValue(first), new Value.TimeValue(last)));
-    long[] convRange = store.audiences().memberKeys(new Rule.MeasureRule(inRange, goal.condition()), last.minusNanos(1000));
-    long[] everyone = store.audiences().memberKeys(new Rule.And(List.of()), first);
+    long[] convRange = store.audiences().run(new AudienceQuery.Keys(new Rule.MeasureRule(inRange, goal.condition()), last.minusNanos(1000)));
+    long[] everyone = store.audiences().run(new AudienceQuery.Keys(new Rule.And(List.of()), first));
     whole.add(new Cell(first, last, null, everyone.length, intersection(everyone, convRange)));
     for (String name : names) {
-      long[] members = store.audiences().memberKeys(segments.get(name), first);
+      long[] members = store.audiences().run(new AudienceQuery.Keys(segments.get(name), first));
       whole.add(new Cell(first, last, name, members.length, intersection(members, convRange)));
     }
     List<Share> shares = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.segmenta.core.personalize;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.ProfileRow;
 import io.segmenta.core.port.Audiences;
@@ -15,7 +16,7 @@ import java.util.function.LongConsumer;
 
 /**
  * Every profile as the decision API needs it, in memory: a decision must take well under a millisecond, which no
- * query can. Loaded in one pass from the store ({@link Audiences#profileRows}) with only the traits and segments the
+ * query can. Loaded in one pass from the store ({@link AudienceQuery.Rows}) with only the traits and segments the
  * placements' rules read; computed traits are taken at the load's "as of" and say so ({@link #asOf}). Columnar
  * (one array per trait, one bit per segment), which keeps a million profiles in tens of megabytes plus their values.
  *
@@ -92,12 +93,12 @@ public final class ProfileIndex {
     List<ProfileRow> rows = new ArrayList<>();
     List<String> names = new ArrayList<>(segments.keySet());
     List<Rule> rules = names.stream().map(segments::get).toList();
-    audiences.profileRows(traits, List.of("anonymous_id"), rules, asOf, Purpose.PERSONALIZATION, r -> {
+    audiences.run(new AudienceQuery.Rows(traits, List.of("anonymous_id"), rules, asOf, Purpose.PERSONALIZATION, r -> {
       rows.add(r);
       if (rows.size() % 10_000 == 0) {
         progress.accept(rows.size());
       }
-    });
+    }));
     progress.accept(rows.size());
     return new ProfileIndex(asOf, traits, names, rows);
   }

@@ -2,6 +2,8 @@ package io.segmenta.core.rfm;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
@@ -84,12 +86,12 @@ public final class Rfm {
   public static Result compute(Store store, Instant asOf, Spec spec) {
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    store.audiences().values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
+    store.audiences().run(new AudienceQuery.Values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
       if (v.get(0) instanceof Value.Num r && v.get(1) instanceof Value.Num f && v.get(2) instanceof Value.Num m) {
         ids.add(id);
         values.add(new double[] {r.value(), f.value(), m.value()});
       }
-    });
+    }));
     int n = ids.size();
     double[] r = new double[n];
     double[] f = new double[n];
@@ -143,7 +145,9 @@ public final class Rfm {
       scores.put(row.profileId(), List.of(Value.of(row.r()), Value.of(row.f()), Value.of(row.m()),
           Value.of("" + row.r() + row.f() + row.m()), Value.of(row.group())));
     }
-    store.scores().writeScores(asOf, TRAITS, scores);
+    Map<String, String> parameters = Map.of("scores", String.valueOf(spec.scores()), "method", String.valueOf(spec.method()),
+        "recency", String.valueOf(spec.recency()), "frequency", String.valueOf(spec.frequency()), "monetary", String.valueOf(spec.monetary()));
+    store.scores().writeScores(new ScoreProvenance("rfm", parameters, null, asOf, Instant.now(), "segmenta rfm"), TRAITS, scores);
     for (String group : RfmGroups.NAMES) {
       segments.save(RfmGroups.segmentName(group), "rfm_group = \"" + group + "\"", "built-in RFM group (segmenta rfm)");
     }

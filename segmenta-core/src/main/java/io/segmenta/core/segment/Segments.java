@@ -95,15 +95,28 @@ public final class Segments {
       if (def.isEmpty() || def.get().family() != Family.SCORE) {
         continue;
       }
-      String command = t.startsWith("rfm_") ? "segmenta rfm" : "segmenta clv";
-      var at = scores.scoredAt(t);
+      var at = scores.provenance(t);
       if (at.isEmpty()) {
-        notes.add(t + " has never been scored; run '" + command + " --as-of " + asOf + "' first");
-      } else if (!at.get().equals(asOf)) {
-        notes.add(t + " holds scores as of " + at.get() + ", not " + asOf + "; run '" + command + " --as-of " + asOf + "' to rescore");
+        notes.add(t + " has never been scored; run '" + commandFor(t) + " --as-of " + asOf + "' first");
+      } else if (!at.get().asOf().equals(asOf)) {
+        // The provenance names the model that wrote the trait: a lookalike score is rerun by its lookalike, not by clv.
+        String about = at.get().model().equals("unknown") ? "" : " (" + at.get().describe() + ")";
+        String command = at.get().command().isBlank() ? commandFor(t) : at.get().command();
+        notes.add(t + " holds scores as of " + at.get().asOf() + ", not " + asOf + about + "; run '" + command + " --as-of " + asOf + "' to rescore");
       }
     }
     return notes;
+  }
+
+  /** The command that computes a score trait that was never scored, guessed from its name. */
+  private static String commandFor(String trait) {
+    if (trait.startsWith("rfm_")) {
+      return "segmenta rfm";
+    }
+    if (trait.startsWith("lookalike_")) {
+      return "segmenta lookalike SEED --name " + trait.substring("lookalike_".length());
+    }
+    return "segmenta clv";
   }
 
   public SegmentDefinition save(String name, String rule, String description) {

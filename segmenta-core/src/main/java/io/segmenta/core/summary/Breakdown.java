@@ -1,7 +1,7 @@
 package io.segmenta.core.summary;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
-import io.segmenta.core.port.Audiences;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
@@ -32,7 +32,7 @@ import java.util.Map;
  * at their quantiles (the cut after the k-th of n equal parts is the first value of the next part, so every cut is a value
  * the data holds and each bin is [cut, next cut); ties merge bins, so there may be fewer);
  * missing values are a group of their own. Every group carries the rule that selects it, so it saves as a segment.
- * One pass over the profiles ({@link Audiences#profileRows}); profiles who objected to analytics are left out.
+ * One pass over the profiles ({@link AudienceQuery.Rows}); profiles who objected to analytics are left out.
  */
 public final class Breakdown {
   private Breakdown() {}
@@ -80,13 +80,13 @@ public final class Breakdown {
     int outcomeBit = universe == null ? 0 : 1;
     List<Value[]> rows = new ArrayList<>();
     List<Boolean> met = new ArrayList<>();
-    store.audiences().profileRows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    store.audiences().run(new AudienceQuery.Rows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || (universe != null && !row.segments().get(0))) {
         return;
       }
       rows.add(row.traits().toArray(new Value[0]));
       met.add(outcome != null && row.segments().get(outcomeBit));
-    });
+    }));
     List<Grouping> groupings = new ArrayList<>();
     for (int j = 0; j < by.size(); j++) {
       groupings.add(Grouping.of(by.get(j), types.get(j), rows, j, bins));

@@ -1,6 +1,6 @@
 package io.segmenta.core.summary;
 
-import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
@@ -16,7 +16,7 @@ import java.util.Map;
  * What the traits hold, the first thing a marketer asks of new data: for each trait (stored, scored and computed)
  * its coverage, distinct values and most common ones, and for numbers the mean, quantiles, extremes and a histogram;
  * over a segment and, optionally, over everyone beside it. One pass over the profiles reads every trait for both
- * populations at once ({@link Audiences#profileRows}), whatever the number of traits or values. Profiles who objected to
+ * populations at once ({@link AudienceQuery.Rows}), whatever the number of traits or values. Profiles who objected to
  * analytics are left out and counted.
  */
 public final class TraitSummaries {
@@ -67,7 +67,7 @@ public final class TraitSummaries {
     }
     long[] counts = new long[3];
     List<Rule> rules = segment == null ? List.of() : List.of(segment);
-    store.audiences().profileRows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    store.audiences().run(new AudienceQuery.Rows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented()) {
         counts[2]++;
         return;
@@ -85,7 +85,7 @@ public final class TraitSummaries {
           inAll[j].add(row.traits().get(j));
         }
       }
-    });
+    }));
     List<Trait> out = new ArrayList<>();
     for (int j = 0; j < d; j++) {
       TraitDef t = defs.get(j);

@@ -1,5 +1,6 @@
 package io.segmenta.core.survey;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
@@ -131,16 +132,16 @@ public final class Surveys {
     Set<String> values = new TreeSet<>();
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, Rule> s : segments.entrySet()) {
-      long members = store.audiences().count(s.getValue(), asOf);
+      long members = store.audiences().run(new AudienceQuery.Count(s.getValue(), asOf));
       Map<String, Long> counts = new TreeMap<>();
       long answered = 0;
       Set<String> seen = new HashSet<>();
-      store.audiences().export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
+      store.audiences().run(new AudienceQuery.Export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
         Value v = m.traits().get(t);
         if (v != null && !v.isNull() && seen.add(m.profileId())) {
           counts.merge(v.toString(), 1L, Long::sum);
         }
-      });
+      }));
       for (long c : counts.values()) {
         answered += c;
       }

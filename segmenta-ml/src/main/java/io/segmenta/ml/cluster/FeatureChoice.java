@@ -1,5 +1,6 @@
 package io.segmenta.ml.cluster;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -41,8 +42,8 @@ public record FeatureChoice(List<String> features, Rule universe, String note) {
       return new FeatureChoice(requested, computed ? withOrders() : everyone(), null);
     }
     Rule population = learnFrom == null ? everyone() : learnFrom;
-    long all = store.audiences().count(population, asOf);
-    long withOrders = store.audiences().count(new Rule.And(List.of(population, withOrders())), asOf);
+    long all = store.audiences().run(new AudienceQuery.Count(population, asOf));
+    long withOrders = store.audiences().run(new AudienceQuery.Count(new Rule.And(List.of(population, withOrders())), asOf));
     if (all > 0 && withOrders * 2 >= all) {
       return new FeatureChoice(requested, withOrders(), null);
     }

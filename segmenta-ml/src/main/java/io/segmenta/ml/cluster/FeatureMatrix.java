@@ -1,5 +1,6 @@
 package io.segmenta.ml.cluster;
 
+import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.store.Store;
@@ -73,7 +74,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> columns = new ArrayList<>(computed);
     columns.addAll(stored);
-    NumberColumns nc = store.audiences().numberColumns(universe, columns, flagRules, asOf, Purpose.ANALYTICS);
+    NumberColumns nc = store.audiences().run(new AudienceQuery.Columns(universe, columns, flagRules, asOf, Purpose.ANALYTICS));
     int d = columns.size();
     int[] complete = new int[nc.rows()];
     int kept = 0;
@@ -122,7 +123,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<BitSet> rowFlags = new ArrayList<>();
     Map<String, Map<String, Integer>> levelCounts = new LinkedHashMap<>();
     long[] incomplete = {0};
-    store.audiences().profileRows(traits, List.of(), segments, asOf, Purpose.ANALYTICS, row -> {
+    store.audiences().run(new AudienceQuery.Rows(traits, List.of(), segments, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || !row.segments().get(0)) {
         return;
       }
@@ -145,7 +146,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
       computedRows.add(r);
       storedRows.add(t);
       rowFlags.add(row.segments().get(1, segments.size()));
-    });
+    }));
     List<String> columns = new ArrayList<>(computed);
     for (String f : stored) {
       if (levelCounts.containsKey(f)) {

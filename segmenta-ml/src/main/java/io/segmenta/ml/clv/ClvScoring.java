@@ -2,6 +2,7 @@ package io.segmenta.ml.clv;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
@@ -73,7 +74,9 @@ public final class ClvScoring {
       Value value = gg == null ? Value.NULL : Value.of(expected * gg.expectedAverageSpend(c.x(), c.mbar()));
       scores.put(c.profileId(), List.of(Value.of(alive), Value.of(1 - alive), Value.of(expected), value));
     }
-    store.scores().writeScores(asOf, TRAITS, scores);
+    Map<String, String> parameters = Map.of("event_type", o.eventType(), "value_property", o.valueProperty(),
+        "unit_days", String.valueOf(o.unitDays()), "horizon_days", String.valueOf(o.horizonDays()));
+    store.scores().writeScores(new ScoreProvenance("clv", parameters, null, asOf, Instant.now(), "segmenta clv"), TRAITS, scores);
     return new Result(asOf, purchases, spend, scores.size());
   }
 }

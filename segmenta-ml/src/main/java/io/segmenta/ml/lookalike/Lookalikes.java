@@ -1,6 +1,7 @@
 package io.segmenta.ml.lookalike;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -73,7 +74,15 @@ public final class Lookalikes {
     double[] scores = Lookalike.scores(model, fm.z());
     String trait = "lookalike_" + name.replaceAll("[^a-z0-9_]", "_");
     store.catalog().declareTrait(new TraitDef(trait, ValueType.NUMBER, Family.SCORE, "likeness to segment " + seedName + " (0..1)"));
-    store.scores().writeScores(asOf, trait, fm.ids().toArray(new String[0]), scores);
+    Map<String, String> parameters = new LinkedHashMap<>();
+    parameters.put("seed_segment", seedName);
+    parameters.put("features", String.join(",", choice.features()));
+    if (constraint != null) {
+      parameters.put("like_but", RuleText.print(constraint));
+    }
+    String command = "segmenta lookalike '" + seedName + "'" + (constraint == null ? "" : " --like-but '" + RuleText.print(constraint) + "'")
+        + " --name " + trait.substring("lookalike_".length());
+    store.scores().writeScores(new ScoreProvenance("lookalike", parameters, null, asOf, Instant.now(), command), trait, fm.ids().toArray(new String[0]), scores);
     List<TierRule> tiers = new ArrayList<>();
     for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
       double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];

@@ -1,0 +1,99 @@
+package io.segmenta.duckdb;
+
+import io.segmenta.core.experiment.Experiment;
+import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.port.Definitions;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Definitions kept as their canonical JSON, one row per key, in a table of the shape {@code (key, definition,
+ * updated_at)}: experiments and placements now, journeys and destinations later (a new kind is a {@link Kind} and a
+ * table of that shape). Takes the store's lock ({@link Db}) as the store did.
+ */
+final class JsonDefinitionTable<T> implements Definitions<T> {
+
+  /** A kind of definition: its table, its key, and its canonical JSON both ways. */
+  record Kind<T>(String table, Function<T, String> key, Function<T, String> print, Function<String, T> parse) {}
+
+  static final Kind<Experiment> EXPERIMENTS = new Kind<>("experiments", Experiment::key, ExperimentJson::print, ExperimentJson::parse);
+  static final Kind<Placement> PLACEMENTS = new Kind<>("placements", Placement::key, PlacementJson::print, PlacementJson::parse);
+
+  private final Db db;
+  private final Kind<T> kind;
+
+  JsonDefinitionTable(Db db, Kind<T> kind) {
+    this.db = db;
+    this.kind = kind;
+  }
+
+  @Override
+  public T save(T definition) {
+    String key = kind.key().apply(definition);
+    String json = kind.print().apply(definition);
+    synchronized (db) {
+      db.transaction(() -> {
+        try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO " + kind.table() + " VALUES (?, ?, ?)")) {
+          ps.setString(1, key);
+          ps.setString(2, json);
+          ps.setObject(3, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+          ps.executeUpdate();
+        }
+        return null;
+      });
+      return definition;
+    }
+  }
+
+  @Override
+  public Optional<T> find(String key) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT definition FROM " + kind.table() + " WHERE key = ?")) {
+        ps.setString(1, key);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(kind.parse().apply(rs.getString(1))) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not read " + key + " from " + kind.table() + ": ", e);
+      }
+    }
+  }
+
+  @Override
+  public List<T> all() {
+    synchronized (db) {
+      List<T> out = new ArrayList<>();
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT definition FROM " + kind.table() + " ORDER BY key")) {
+        while (rs.next()) {
+          out.add(kind.parse().apply(rs.getString(1)));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not list " + kind.table() + ": ", e);
+      }
+    }
+  }
+
+  @Override
+  public boolean delete(String key) {
+    synchronized (db) {
+      return db.transaction(() -> {
+        try (PreparedStatement ps = db.conn.prepareStatement("DELETE FROM " + kind.table() + " WHERE key = ?")) {
+          ps.setString(1, key);
+          return ps.executeUpdate() > 0;
+        }
+      });
+    }
+  }
+}
