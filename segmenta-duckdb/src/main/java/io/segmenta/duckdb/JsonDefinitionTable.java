@@ -1,9 +1,9 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.experiment.Experiment;
-import io.segmenta.core.experiment.ExperimentJson;
+import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.personalize.Placement;
-import io.segmenta.core.personalize.PlacementJson;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.Definitions;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
