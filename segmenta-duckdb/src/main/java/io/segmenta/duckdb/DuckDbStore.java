@@ -30,6 +30,8 @@ import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
+import io.segmenta.sql.ExperimentSql;
+import io.segmenta.sql.SqlCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +97,7 @@ import java.util.function.Function;
  * object's lock: DuckDB parallelises each query internally.
  *
  * <p>Over 500 lines, and known to be too large: it implements the whole Store port. Issue 13 splits the port by role
- * and this class into package-private classes, one concept each (PersonDeletion and Facts are the first); until then
+ * and this class into package-private classes, one concept each (PersonDeletion and FactsTable are the first); until then
  * new concepts go into classes of their own and this one only delegates.
  */
 final class DuckDbStore implements Store {
@@ -107,18 +109,18 @@ final class DuckDbStore implements Store {
   private DuckDBConnection conn;
   private volatile Schema schema;
   /** Lifetime aggregates kept per profile as events arrive, and the latest event time they hold (null: unusable). */
-  private final Facts facts;
+  private final FactsTable facts;
   private volatile Instant factsThrough;
   /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
   private final ProfileKeys keys = new ProfileKeys();
   private long profilesVersion;
 
-  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, Facts facts) throws SQLException {
+  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.config = config;
     this.conn = conn;
     this.schema = schema;
     this.facts = facts;
-    this.factsThrough = Facts.through(conn).orElse(null);
+    this.factsThrough = FactsTable.through(conn).orElse(null);
   }
 
   static DuckDbStore open(StoreConfig config) {
@@ -130,7 +132,7 @@ final class DuckDbStore implements Store {
     DuckDBConnection c = connect(config);
     try {
       Schema schema = createOrLoad(c);
-      Facts facts = Facts.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
+      FactsTable facts = FactsTable.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
       // A database written before the kept aggregates existed (or with other definitions) gets them built once.
       c.setAutoCommit(false);
       try {
@@ -174,7 +176,7 @@ final class DuckDbStore implements Store {
       s.execute("SET threads = " + config.threads());
       s.execute("SET preserve_insertion_order = false");
       s.execute("SET TimeZone = 'UTC'");
-      for (String macro : DuckDbDialect.MACROS) {
+      for (String macro : DuckDbDialect.INSTANCE.setup()) {
         s.execute(macro);
       }
       return c;
@@ -1430,13 +1432,13 @@ final class DuckDbStore implements Store {
   }
 
   private SqlCompiler compiler() {
-    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts, factsThrough);
+    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts.kept(), factsThrough);
   }
 
   /** Reads the latest event time the kept aggregates hold, after a write that may have moved it. */
   private void factsMoved() {
     try {
-      factsThrough = Facts.through(conn).orElse(null);
+      factsThrough = FactsTable.through(conn).orElse(null);
     } catch (SQLException e) {
       factsThrough = null;
       throw new StoreException("could not read the meta table: " + e.getMessage(), e);
