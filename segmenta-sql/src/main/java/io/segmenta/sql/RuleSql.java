@@ -157,9 +157,9 @@ final class RuleSql {
     } else if (r instanceof Rule.Or o) {
       return nary(o.rules(), " OR ", "true", scope);
     } else if (r instanceof Rule.Nor n) {
-      return n.rules().isEmpty() ? Frag.of("false") : Frag.of("(NOT ").add(nary(n.rules(), " OR ", "false", scope)).add(")");
+      return n.rules().isEmpty() ? Frag.of("false") : Frag.of("(NOT ").add(conditions.within(false, () -> nary(n.rules(), " OR ", "false", scope))).add(")");
     } else if (r instanceof Rule.Not n) {
-      return Frag.of("(NOT ").add(rule(n.rule(), scope)).add(")");
+      return Frag.of("(NOT ").add(conditions.within(false, () -> rule(n.rule(), scope))).add(")");
     } else if (r instanceof Rule.Field f) {
       ValueType type;
       String column;
@@ -207,7 +207,7 @@ final class RuleSql {
     String alias = "sg_i" + conditions.nextName();
     return Frag.of("EXISTS (SELECT 1 FROM (SELECT 1) " + alias + "_one LEFT JOIN identifiers " + alias + " ON " + alias
             + ".pkey = p.pkey AND " + alias + ".kind = ").param(dialect.param(ValueType.STRING), kind)
-        .add(" WHERE ").add(conditions.condition(c, alias + ".value", ValueType.STRING, false)).add(")");
+        .add(" WHERE ").add(conditions.within(true, () -> conditions.condition(c, alias + ".value", ValueType.STRING, false))).add(")");
   }
 
   private Frag nary(List<Rule> rules, String op, String empty, Scope scope) {
@@ -243,7 +243,8 @@ final class RuleSql {
     }
     Window.Interval in = a.window().resolve(plan.asOf);
     RulePlan.RowFilter filter = new RulePlan.RowFilter(source, source == Source.EVENTS ? a.eventType() : null, in.from(),
-        in.until().isBefore(plan.end) ? in.until() : null, a.filter() == null ? null : rule(a.filter(), new Scope(source, et)));
+        in.until().isBefore(plan.end) ? in.until() : null,
+        a.filter() == null ? null : conditions.within(true, () -> rule(a.filter(), new Scope(source, et))));
     plan.noteLowerBound(source, in.from());
     String col = a.property() == null ? null : al + "." + dialect.quote(a.property());
     String fn = switch (a.fn()) {

@@ -46,8 +46,11 @@ final class ScanSql {
       // profile without a group reads as 0 (counts, sums) or missing, exactly as an empty group would. This pays
       // when every aggregate filters on event properties (category = 'kids'); when some only select by type and
       // window, the type list and time bounds already do the work and the OR is a cost per row, as it is with
-      // many different conditions.
-      boolean pushed = conditions.size() <= MAX_PUSHED_FILTERS && !plan.unfiltered.contains(s);
+      // many different conditions. A single condition is always pushed: it is one more conjunct, which the engine
+      // applies in its scan (type and time compare with constants there), and the aggregates then need no FILTER,
+      // so the scan reads no column for it (count(order in last 90 days) reads the keys alone, as a hand-written
+      // query does, rather than the keys and every row's type).
+      boolean pushed = conditions.size() == 1 || conditions.size() <= MAX_PUSHED_FILTERS && !plan.unfiltered.contains(s);
       boolean shared = pushed && conditions.size() == 1;
       boolean conditionColumns = !shared && aggs.size() > conditions.size();
       List<String> keys = new ArrayList<>(conditions.keySet());
