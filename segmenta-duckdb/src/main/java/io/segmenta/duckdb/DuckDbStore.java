@@ -1337,7 +1337,7 @@ final class DuckDbStore implements Store {
     // Per (segment + 1, variant): units and the five sums of each metric, added up over the mask rows.
     Map<String, double[][]> acc = new LinkedHashMap<>();
     long multiple = 0;
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       while (rs.next()) {
         int position = rs.getInt(1);
         String variant = position == 0 ? UNKNOWN_VARIANT : e.allocation().variants().get(position - 1).key();
@@ -1450,7 +1450,7 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized long count(Rule rule, Instant asOf) {
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "count(*)", null, List.of());
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
@@ -1462,7 +1462,7 @@ final class DuckDbStore implements Store {
   public synchronized List<String> members(Rule rule, Instant asOf, long offset, int limit) {
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.profile_id", "ORDER BY p.profile_id LIMIT ? OFFSET ?", List.of((long) limit, offset));
     List<String> out = new ArrayList<>();
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
@@ -1591,7 +1591,7 @@ final class DuckDbStore implements Store {
     int masks = SqlCompiler.maskColumns(segments.size());
     SqlCompiler.SqlQuery q = compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
     List<ValueType> computedTypes = computed.stream().map(m -> Measures.type(m, s)).toList();
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       String[] profileIds = keys.ids(conn, profilesVersion);
       while (rs.next()) {
         List<Identifier> ids = identifierKinds.isEmpty() ? List.of() : identifiers(rs.getString(2));
@@ -1665,7 +1665,7 @@ final class DuckDbStore implements Store {
       met[k] = new BitSet();
     }
     int n = 0;
-    try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql, q.params())); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(new SqlCompiler.SqlQuery(sql, q.params())))) {
       while (rs.next()) {
         if (n == capacity) {
           capacity *= 2;
@@ -1715,7 +1715,7 @@ final class DuckDbStore implements Store {
     String consent = "AND " + consented(purpose);
     SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, consent + " ORDER BY p.profile_id");
     long n = 0;
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       while (rs.next()) {
         List<Identifier> ids = identifiers(rs.getString(2));
         Map<String, Value> values = new LinkedHashMap<>();
@@ -1742,7 +1742,7 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized Totals totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     SqlCompiler.SqlQuery q = compiler().totals(rule, asOf, measures, numberTraits);
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       rs.next();
       List<Double> sums = new ArrayList<>();
       List<Long> counts = new ArrayList<>();
@@ -1815,7 +1815,7 @@ final class DuckDbStore implements Store {
       Arrays.fill(row, Double.NaN);
     }
     long[][] both = new long[n][n];
-    try (PreparedStatement ps = prepare(new SqlCompiler.SqlQuery(sql.toString(), q.params())); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(new SqlCompiler.SqlQuery(sql.toString(), q.params())))) {
       int[] in = new int[n];
       while (rs.next()) {
         int k = 0;
@@ -1908,7 +1908,7 @@ final class DuckDbStore implements Store {
       throw new IllegalArgumentException("sample modulus must be positive, got " + modulus);
     }
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "count(*)", null, List.of(), modulus == 1 ? 0 : modulus);
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       rs.next();
       return rs.getLong(1) * modulus;
     } catch (SQLException e) {
@@ -1919,7 +1919,7 @@ final class DuckDbStore implements Store {
   @Override
   public synchronized long[] memberKeys(Rule rule, Instant asOf) {
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.pkey", "ORDER BY p.pkey", List.of());
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       long[] out = new long[1024];
       int n = 0;
       while (rs.next()) {
@@ -1960,7 +1960,7 @@ final class DuckDbStore implements Store {
       BiConsumer<String, List<Value>> sink) {
     SqlCompiler.SqlQuery q = compiler().selectWithMeasures(rule, asOf, "p.pkey", measures, "ORDER BY p.pkey");
     List<ValueType> types = measures.stream().map(m -> Measures.type(m, schema)).toList();
-    try (PreparedStatement ps = prepare(q); ResultSet rs = ps.executeQuery()) {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
       String[] ids = keys.ids(conn, profilesVersion);
       while (rs.next()) {
         List<Value> values = new ArrayList<>(types.size());
@@ -2111,11 +2111,6 @@ final class DuckDbStore implements Store {
   public String explain(Rule rule, Instant asOf) {
     SqlCompiler.SqlQuery q = compiler().select(rule, asOf, "p.profile_id", null, List.of());
     return q.sql() + "\n-- parameters: " + Arrays.toString(q.params().toArray());
-  }
-
-  /** The compiled query with its values written in as literals: DuckDB then plans it once, not twice (see LiteralSql). */
-  private PreparedStatement prepare(SqlCompiler.SqlQuery q) throws SQLException {
-    return conn.prepareStatement(LiteralSql.inline(q));
   }
 
   /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */
