@@ -13,6 +13,7 @@ import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Measures;
 import java.util.BitSet;
 import java.util.function.BiConsumer;
+import io.segmenta.sql.SqlCompiler;
 
 /**
  * Segment rules run over all profiles at once: counts, pages of members, exports, columns for models, the
@@ -50,7 +52,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
   private long count(Rule rule, Instant asOf) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "count(*)", null, List.of());
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         rs.next();
         return rs.getLong(1);
       } catch (SQLException e) {
@@ -63,7 +65,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "p.profile_id", "ORDER BY p.profile_id LIMIT ? OFFSET ?", List.of((long) limit, offset));
       List<String> out = new ArrayList<>();
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         while (rs.next()) {
           out.add(rs.getString(1));
         }
@@ -132,7 +134,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
       int masks = SqlCompiler.maskColumns(segments.size());
       SqlCompiler.SqlQuery q = db.compiler().membershipMasks(cols.toString(), segments, asOf, computed, List.of());
       List<ValueType> computedTypes = computed.stream().map(m -> Measures.type(m, s)).toList();
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         String[] profileIds = db.keys.ids(db.conn, db.profilesVersion);
         while (rs.next()) {
           List<Identifier> ids = identifierKinds.isEmpty() ? List.of() : identifiers(rs.getString(2));
@@ -207,7 +209,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         met[k] = new BitSet();
       }
       int n = 0;
-      try (PreparedStatement ps = db.prepare(new SqlCompiler.SqlQuery(sql, q.params())); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(new SqlCompiler.SqlQuery(sql, q.params())))) {
         while (rs.next()) {
           if (n == capacity) {
             capacity *= 2;
@@ -258,7 +260,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
       String consent = "AND " + consented(purpose);
       SqlCompiler.SqlQuery q = db.compiler().selectWithMeasures(rule, asOf, cols.toString(), computed, consent + " ORDER BY p.profile_id");
       long n = 0;
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         while (rs.next()) {
           List<Identifier> ids = identifiers(rs.getString(2));
           Map<String, Value> values = new LinkedHashMap<>();
@@ -334,7 +336,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
         throw new IllegalArgumentException("sample modulus must be positive, got " + modulus);
       }
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "count(*)", null, List.of(), modulus == 1 ? 0 : modulus);
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         rs.next();
         return rs.getLong(1) * modulus;
       } catch (SQLException e) {
@@ -346,7 +348,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
   private long[] memberKeys(Rule rule, Instant asOf) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().select(rule, asOf, "p.pkey", "ORDER BY p.pkey", List.of());
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         long[] out = new long[1024];
         int n = 0;
         while (rs.next()) {
@@ -367,7 +369,7 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().selectWithMeasures(rule, asOf, "p.pkey", measures, "ORDER BY p.pkey");
       List<ValueType> types = measures.stream().map(m -> Measures.type(m, db.schema)).toList();
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         String[] ids = db.keys.ids(db.conn, db.profilesVersion);
         while (rs.next()) {
           List<Value> values = new ArrayList<>(types.size());

@@ -11,25 +11,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How schema types map to DuckDB columns and back, and the quoting of identifiers (which only ever come from the
- * schema, never from a user's value).
+ * How schema types map to DuckDB columns ({@link DuckDbDialect} types them) and back, and the quoting of identifiers
+ * (which only ever come from the schema, never from a user's value).
  */
 final class Columns {
   private Columns() {}
 
   static String sqlType(ValueType t) {
-    return switch (t) {
-      case NUMBER -> "DOUBLE";
-      case STRING -> "VARCHAR";
-      case BOOLEAN -> "BOOLEAN";
-      case DATE -> "DATE";
-      case TIMESTAMP -> "TIMESTAMP";
-      case STRING_LIST -> "VARCHAR[]";
-    };
+    return DuckDbDialect.INSTANCE.sqlType(t);
   }
 
   static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    return DuckDbDialect.INSTANCE.quote(identifier);
   }
 
   /** Reads a column of the given type from the current row; SQL NULL becomes the null value. */
@@ -53,24 +46,5 @@ final class Columns {
         yield new Value.ListValue(items);
       }
     };
-  }
-
-  /** The JDBC object a value of this type binds as. */
-  static Object jdbc(Value v, ValueType t) {
-    if (v.isNull()) {
-      return null;
-    }
-    if (v instanceof Value.Num n) {
-      return n.value();
-    } else if (v instanceof Value.Str s) {
-      return s.value();
-    } else if (v instanceof Value.Bool b) {
-      return b.value();
-    } else if (v instanceof Value.DateValue d) {
-      return t == ValueType.TIMESTAMP ? d.value().atStartOfDay() : d.value();
-    } else if (v instanceof Value.TimeValue tv) {
-      return LocalDateTime.ofInstant(tv.value(), ZoneOffset.UTC);
-    }
-    throw new IllegalArgumentException("cannot bind " + v.typeName() + " as " + t);
   }
 }

@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import io.segmenta.sql.SqlCompiler;
 
 /**
  * What the parts of the embedded store share: the one connection (replaced only by {@link FileCompaction}), the
@@ -32,18 +33,18 @@ final class Db {
   DuckDBConnection conn;
   volatile Schema schema;
   /** Lifetime aggregates kept per profile as events arrive, and the latest event time they hold (null: unusable). */
-  final Facts facts;
+  final FactsTable facts;
   volatile Instant factsThrough;
   /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
   final ProfileKeys keys = new ProfileKeys();
   long profilesVersion;
 
-  Db(StoreConfig config, DuckDBConnection conn, Schema schema, Facts facts) throws SQLException {
+  Db(StoreConfig config, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.config = config;
     this.conn = conn;
     this.schema = schema;
     this.facts = facts;
-    this.factsThrough = Facts.through(conn).orElse(null);
+    this.factsThrough = FactsTable.through(conn).orElse(null);
   }
 
   long pkeyOf(String profileId) throws SQLException {
@@ -109,13 +110,13 @@ final class Db {
   }
 
   SqlCompiler compiler() {
-    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts, factsThrough);
+    return new SqlCompiler(schema, DuckDbDialect.INSTANCE, resolver(), facts.kept(), factsThrough);
   }
 
   /** Reads the latest event time the kept aggregates hold, after a write that may have moved it. */
   void factsMoved() {
     try {
-      factsThrough = Facts.through(conn).orElse(null);
+      factsThrough = FactsTable.through(conn).orElse(null);
     } catch (SQLException e) {
       factsThrough = null;
       throw SqlFailures.of("could not read the meta table: ", e);
@@ -130,13 +131,5 @@ final class Db {
   static double orNaN(ResultSet rs, int col) throws SQLException {
     double d = rs.getDouble(col);
     return rs.wasNull() ? Double.NaN : d;
-  }
-
-  PreparedStatement prepare(SqlCompiler.SqlQuery q) throws SQLException {
-    PreparedStatement ps = conn.prepareStatement(q.sql());
-    for (int i = 0; i < q.params().size(); i++) {
-      ps.setObject(i + 1, q.params().get(i));
-    }
-    return ps;
   }
 }

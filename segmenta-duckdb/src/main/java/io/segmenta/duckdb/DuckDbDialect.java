@@ -1,5 +1,7 @@
 package io.segmenta.duckdb;
 
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.sql.Dialect;
 import java.util.List;
 
 /** DuckDB's functions (2.0: lambdas are written {@code lambda x: ...}, the arrow form is deprecated). */
@@ -7,12 +9,29 @@ final class DuckDbDialect implements Dialect {
   static final DuckDbDialect INSTANCE = new DuckDbDialect();
 
   /** Macros created once per connection, used by {@link #paddedVersion}. */
-  static final List<String> MACROS = List.of(
+  private static final List<String> MACROS = List.of(
       "CREATE OR REPLACE TEMP MACRO sg_vparts(s) AS string_split_regex(regexp_replace(CASE WHEN s = '' THEN '0' ELSE s END, '^v|\\+.*$', '', 'g'), '[-.]')",
       "CREATE OR REPLACE TEMP MACRO sg_vpad(p) AS array_to_string(list_transform(CASE WHEN len(p) = 3 THEN list_append(p, '~') ELSE p END,"
           + " lambda x: CASE WHEN regexp_full_match(x, '[0-9]+') AND length(x) < 5 THEN lpad(x, 5, ' ') ELSE x END), '-')");
 
   private DuckDbDialect() {}
+
+  @Override
+  public List<String> setup() {
+    return MACROS;
+  }
+
+  @Override
+  public String sqlType(ValueType t) {
+    return switch (t) {
+      case NUMBER -> "DOUBLE";
+      case STRING -> "VARCHAR";
+      case BOOLEAN -> "BOOLEAN";
+      case DATE -> "DATE";
+      case TIMESTAMP -> "TIMESTAMP";
+      case STRING_LIST -> "VARCHAR[]";
+    };
+  }
 
   @Override
   public String regexMatches(String value, String pattern, boolean ignoreCase) {
@@ -72,6 +91,21 @@ final class DuckDbDialect implements Dialect {
   @Override
   public String mostFrequent(String histogram) {
     return "(list_sort(list_transform(map_entries(" + histogram + "), lambda _h: {'n': -CAST(_h.value AS BIGINT), 'k': _h.key}))[1]).k";
+  }
+
+  @Override
+  public String histogram(String value) {
+    return "histogram(" + value + ")";
+  }
+
+  @Override
+  public String firstValue(String value, String time, String id) {
+    return "arg_min(" + value + ", CASE WHEN " + value + " IS NOT NULL THEN {'t': " + time + ", 'id': " + id + "} END)";
+  }
+
+  @Override
+  public String plusSeconds(String instant, String seconds) {
+    return instant + " + to_seconds(CAST(" + seconds + " AS BIGINT))";
   }
 
   @Override

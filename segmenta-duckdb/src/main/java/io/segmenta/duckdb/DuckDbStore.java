@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 import io.segmenta.core.personalize.Placement;
 import java.util.function.Function;
+import io.segmenta.sql.SqlCompiler;
 
 /**
  * The embedded store: one DuckDB file holding profiles (one column per trait), identifiers, events (one column per
@@ -59,7 +60,7 @@ final class DuckDbStore implements Store {
   private final ActivityQueries activity;
   private final ExperimentQueries experiments;
 
-  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, Facts facts) throws SQLException {
+  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.db = new Db(config, conn, schema, facts);
     StagedWrites writes = new StagedWrites(db);
     this.schema = new SchemaTables(db);
@@ -86,7 +87,7 @@ final class DuckDbStore implements Store {
     DuckDBConnection c = connect(config);
     try {
       Schema schema = SchemaTables.createOrLoad(c);
-      Facts facts = Facts.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
+      FactsTable facts = FactsTable.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
       // A database written before the kept aggregates existed (or with other definitions) gets them built once.
       c.setAutoCommit(false);
       try {
@@ -130,7 +131,7 @@ final class DuckDbStore implements Store {
       s.execute("SET threads = " + config.threads());
       s.execute("SET preserve_insertion_order = false");
       s.execute("SET TimeZone = 'UTC'");
-      for (String macro : DuckDbDialect.MACROS) {
+      for (String macro : DuckDbDialect.INSTANCE.setup()) {
         s.execute(macro);
       }
       return c;

@@ -6,6 +6,7 @@ import io.segmenta.core.port.ExperimentData;
 import io.segmenta.core.rule.Rule;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import io.segmenta.sql.SqlCompiler;
+import io.segmenta.sql.ExperimentSql;
 
 /**
  * The experiment analysis's reads: per-variant sufficient statistics, compiled by {@link ExperimentSql}. Takes the store's lock ({@link Db}) as the store did.
@@ -34,7 +37,7 @@ final class ExperimentQueries implements ExperimentReads {
       // Per (segment + 1, variant): units and the five sums of each metric, added up over the mask rows.
       Map<String, double[][]> acc = new LinkedHashMap<>();
       long multiple = 0;
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         while (rs.next()) {
           int position = rs.getInt(1);
           String variant = position == 0 ? UNKNOWN_VARIANT : e.allocation().variants().get(position - 1).key();

@@ -4,6 +4,7 @@ import io.segmenta.core.port.Profiles;
 import io.segmenta.core.rule.Rule;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
 import java.util.BitSet;
 import java.util.Collections;
+import io.segmenta.sql.SqlCompiler;
 
 /**
  * Totals of measures over the members of one or many segments in one scan: each segment is a mask, and every
@@ -31,7 +33,7 @@ final class MaskTotals {
   public Totals totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     synchronized (db) {
       SqlCompiler.SqlQuery q = db.compiler().totals(rule, asOf, measures, numberTraits);
-      try (PreparedStatement ps = db.prepare(q); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(q))) {
         rs.next();
         List<Double> sums = new ArrayList<>();
         List<Long> counts = new ArrayList<>();
@@ -105,7 +107,7 @@ final class MaskTotals {
         Arrays.fill(row, Double.NaN);
       }
       long[][] both = new long[n][n];
-      try (PreparedStatement ps = db.prepare(new SqlCompiler.SqlQuery(sql.toString(), q.params())); ResultSet rs = ps.executeQuery()) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(new SqlCompiler.SqlQuery(sql.toString(), q.params())))) {
         int[] in = new int[n];
         while (rs.next()) {
           int k = 0;

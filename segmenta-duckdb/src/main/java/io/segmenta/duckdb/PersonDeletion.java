@@ -24,7 +24,7 @@ final class PersonDeletion {
   private PersonDeletion() {}
 
   /** Deletes the profiles of {@code ids} and all about them; the erasure lists the profiles that existed. */
-  static Erasure run(Connection c, Facts facts, Collection<String> ids) throws SQLException {
+  static Erasure run(Connection c, FactsTable facts, Collection<String> ids) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE OR REPLACE TEMP TABLE _erase_ids(profile_id VARCHAR)");
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO _erase_ids VALUES (?)")) {

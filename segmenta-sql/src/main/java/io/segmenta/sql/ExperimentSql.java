@@ -1,4 +1,4 @@
-package io.segmenta.duckdb;
+package io.segmenta.sql;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Metric;
@@ -6,8 +6,6 @@ import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.schema.ValueType;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +18,7 @@ import java.util.Set;
  * (segment, variant) with their squares and, for ratios, cross products: the sufficient statistics of every test
  * the analysis runs, so no per-unit row leaves the database.
  */
-final class ExperimentSql {
+public final class ExperimentSql {
   private final SqlCompiler compiler;
   private final List<Object> params = new ArrayList<>();
 
@@ -34,7 +32,7 @@ final class ExperimentSql {
    * {@link SqlCompiler#membershipMasks}), units, then per metric sum(a), sum(a*a), sum(b), sum(b*b), sum(a*b): one row
    * per variant and combination of segments, which the caller adds up per segment.
    */
-  static SqlCompiler.SqlQuery build(SqlCompiler compiler, Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
+  public static SqlCompiler.SqlQuery build(SqlCompiler compiler, Experiment e, List<Rule> segments, Instant segmentsAsOf, Instant asOf) {
     ExperimentSql q = new ExperimentSql(compiler);
     String sql = q.sql(e, segments, segmentsAsOf, asOf);
     return new SqlCompiler.SqlQuery(sql, q.params);
@@ -95,7 +93,7 @@ final class ExperimentSql {
         }
         types.add(a.eventType());
         SqlCompiler.SqlQuery rows = compiler.eventRows(a.eventType(), a.filter());
-        String fn = a.fn() == Measure.Fn.COUNT ? "count(*)" : "sum(" + alias + "." + Columns.quote(a.property()) + ")";
+        String fn = a.fn() == Measure.Fn.COUNT ? "count(*)" : "sum(" + alias + "." + compiler.dialect().quote(a.property()) + ")";
         cols.append(", ").append(fn).append(" FILTER (WHERE ").append(rows.sql()).append(") AS _m").append(k);
         colParams.addAll(rows.params());
         ref[k] = (lines ? "ln" : "ev") + "._m" + k;
@@ -106,7 +104,7 @@ final class ExperimentSql {
       String table = lines ? "order_lines" : "events";
       scans.append(", ").append(lines ? "ln" : "ev").append(" AS (SELECT x.pkey").append(cols)
           .append(" FROM x JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias).append(".pkey = x.pkey AND ")
-          .append(alias).append(".ts >= x.t0 AND ").append(alias).append(".ts < x.t0 + to_seconds(CAST(? AS BIGINT)) AND ")
+          .append(alias).append(".ts >= x.t0 AND ").append(alias).append(".ts < ").append(compiler.dialect().plusSeconds("x.t0", "?")).append(" AND ")
           .append(alias).append(".ts <= ?");
       params.addAll(colParams);
       params.add(e.window().getSeconds());
@@ -124,11 +122,12 @@ final class ExperimentSql {
     }
 
     // Per-unit values: a (the value, or a ratio's numerator) and b (a ratio's denominator).
+    String number = compiler.dialect().sqlType(ValueType.NUMBER);
     StringBuilder u = new StringBuilder(", u AS (SELECT x.pkey, x.v, x.nv");
     int k = 0;
     for (int j = 0; j < e.metrics().size(); j++) {
       Metric m = e.metrics().get(j);
-      String first = "COALESCE(CAST(" + ref[k] + " AS DOUBLE), 0)";
+      String first = "COALESCE(CAST(" + ref[k] + " AS " + number + "), 0)";
       if (m.kind() == Metric.Kind.CONVERSION) {
         SqlCompiler.SqlQuery holds = compiler.holds(m.condition(), first, ValueType.NUMBER);
         u.append(", CASE WHEN ").append(holds.sql()).append(" THEN 1.0 ELSE 0.0 END AS a").append(j).append(", 0.0 AS b").append(j);
@@ -138,7 +137,7 @@ final class ExperimentSql {
         u.append(", ").append(first).append(" AS a").append(j).append(", 0.0 AS b").append(j);
         k++;
       } else {
-        u.append(", ").append(first).append(" AS a").append(j).append(", COALESCE(CAST(").append(ref[k + 1]).append(" AS DOUBLE), 0) AS b").append(j);
+        u.append(", ").append(first).append(" AS a").append(j).append(", COALESCE(CAST(").append(ref[k + 1]).append(" AS " + number + "), 0) AS b").append(j);
         k += 2;
       }
     }
@@ -177,11 +176,14 @@ final class ExperimentSql {
     if (!segments.isEmpty()) {
       out.append(" LEFT JOIN s ON s.pkey = u.pkey");
     }
-    out.append(") GROUP BY ALL");
+    out.append(") GROUP BY v, nv");
+    for (int m = 0; m < masks; m++) {
+      out.append(", _sm").append(m);
+    }
     return out.toString();
   }
 
-  private static LocalDateTime ts(Instant i) {
-    return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+  private static Object ts(Instant i) {
+    return ParamValues.timestamp(i);
   }
 }
