@@ -69,6 +69,7 @@ import io.segmenta.core.port.ProfileRow;
 import io.segmenta.core.port.PurchaseDays;
 import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.port.Totals;
+import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.core.rule.ComputedTraits;
@@ -77,7 +78,6 @@ import io.segmenta.core.rule.Measures;
 import java.nio.file.StandardCopyOption;
 import java.util.BitSet;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
@@ -1073,8 +1073,8 @@ final class DuckDbStore implements Store {
         }
       }
       List<ConsentRecord> sorted = new ArrayList<>(choices);
-      sorted.sort(Comparator.comparing(ConsentRecord::at));
-      try (PreparedStatement latest = conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY ts DESC LIMIT 1");
+      sorted.sort(ConsentPolicy.EFFECT_ORDER);
+      try (PreparedStatement latest = conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY " + ConsentPolicy.sqlLatestFirst("ts", "granted") + " LIMIT 1");
           PreparedStatement insert = conn.prepareStatement("INSERT INTO consents VALUES (?, ?, ?, ?, ?)")) {
         for (ConsentRecord c : sorted) {
           latest.setLong(1, pkey);
@@ -1488,10 +1488,10 @@ final class DuckDbStore implements Store {
     return computed;
   }
 
-  /** Whether a profile's consent allows a purpose: its latest choice, or without one, allowed only if opt-out. */
+  /** Whether a profile's consent allows a purpose, by {@link ConsentPolicy}. */
   private static String consented(Purpose purpose) {
-    return "COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
-        + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
+    return ConsentPolicy.sqlAllowed(purpose, "(SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
+        + "' ORDER BY " + ConsentPolicy.sqlLatestFirst("c.ts", "c.granted") + " LIMIT 1)");
   }
 
   /** Identifiers packed by the queries as {@code kind US value RS kind US value ...} (see export and profileRows). */

@@ -46,6 +46,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.MergeRecord;
+import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import java.util.concurrent.atomic.AtomicReference;
@@ -389,8 +390,7 @@ final class AdminRoutes {
       choices.add(new ConsentRecord(Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
     store.recordConsent(id, choices);
-    choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION).reduce((a, c) -> c)
-        .ifPresent(c -> decisions.consent(id, c.granted()));
+    decisions.consentRecorded(id, choices);
     Http.json(ctx, 200, consentJson(id));
   }
 
@@ -398,15 +398,7 @@ final class AdminRoutes {
     ObjectNode o = Http.JSON.createObjectNode();
     List<ConsentRecord> history = store.consents(id);
     ObjectNode now = o.putObject("allowed");
-    for (Purpose p : Purpose.values()) {
-      Boolean latest = null;
-      for (ConsentRecord c : history) {
-        if (c.purpose() == p) {
-          latest = c.granted();
-        }
-      }
-      now.put(p.label(), p.allowed(latest));
-    }
+    ConsentPolicy.allowedAll(history).forEach((p, allowed) -> now.put(p.label(), allowed));
     ArrayNode h = o.putArray("history");
     history.forEach(c -> h.addObject().put("purpose", c.purpose().label()).put("granted", c.granted()).put("at", c.at().toString()).put("source", c.source()));
     return o;

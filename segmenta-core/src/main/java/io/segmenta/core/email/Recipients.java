@@ -3,9 +3,9 @@ package io.segmenta.core.email;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
-import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.Store;
+import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
@@ -14,7 +14,6 @@ import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +46,7 @@ public final class Recipients {
       }
     }
     List<Recommendations.Item> items = recommendations == 0 ? List.of() : recs.recommend(profileId, List.of(), recommendations);
-    boolean consent = store.consents(profileId).stream().filter(c -> c.purpose() == Purpose.EMAIL_MARKETING)
-        .max(Comparator.comparing(ConsentRecord::at)).map(ConsentRecord::granted).orElse(!Purpose.EMAIL_MARKETING.optIn);
+    boolean consent = ConsentPolicy.allows(store.consents(profileId), Purpose.EMAIL_MARKETING);
     return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), consent);
   }
 }
