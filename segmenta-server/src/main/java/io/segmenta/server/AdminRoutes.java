@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.conversion.Conversions;
+import io.segmenta.core.conversion.ConversionsJson;
+import io.segmenta.core.erasure.Erasures;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentJson;
 import io.segmenta.core.experiment.ReportJson;
-import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
@@ -25,6 +27,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.JsonValues;
 import io.segmenta.core.value.Value;
@@ -35,6 +38,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -46,7 +50,6 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import java.util.concurrent.atomic.AtomicReference;
@@ -111,7 +114,7 @@ final class AdminRoutes {
         new Route("GET", "/admin/experiments/{key}/analysis", Route.Access.ADMIN,
             "What won, how sure, for whom (?by=segment repeatable, ?sequential=true, ?correction=holm|bh|none, ?mde, ?asOf)", null, this::analysis),
         new Route("GET", "/admin/conversions", Route.Access.ADMIN,
-            "Conversion rate per segment over time (?goal, ?by repeatable, ?from, ?to, ?period=day|week|month)", null, this::conversions));
+            "Conversion rate per segment over time and over the whole range (?goal, ?by repeatable, ?from, ?to exclusive, or ?asOf=now|latest|date|instant whose instant the range includes, ?period=day|week|month); the same JSON as segmenta conversions --format json", null, this::conversions));
   }
 
   private Segments segments() {
@@ -348,30 +351,18 @@ final class AdminRoutes {
   }
 
   /**
-   * Erasure of a person: the profile named (by id, or every profile holding the identifier with {@code ?by=}) and
-   * every profile merged with it either way ({@link MergeClosure}), then nothing about them is left to decide,
-   * personalize or deliver: the real-time feed, the decision API and the webhook queues forget them before the
-   * rows go (so nothing is written back after) and again after (so nothing read meanwhile stays).
+   * Erasure of a person ({@link Erasures}: the profile named, by id or every holder of the identifier with
+   * {@code ?by=}, and every profile merged with it), with the real-time feed, the decision API and the webhook
+   * queues as the holders that forget them.
    */
   private void erase(Context ctx) {
-    String key = ctx.pathParam("id");
     String by = ctx.queryParam("by");
-    List<String> named = by == null ? List.of(key) : store.holders(by.toLowerCase(Locale.ROOT), key);
-    if (named.isEmpty() || store.history(named.get(0)).isEmpty()) {
+    Erasures erasures = new Erasures(store, List.of((p, a) -> feed.forget(p), decisions::forget, (p, a) -> webhooks.forget(p)));
+    List<String> named = erasures.named(ctx.pathParam("id"), by);
+    if (named.isEmpty()) {
       throw new Http.Failure(404, by == null ? "there is no such profile" : "no profile has that " + by);
     }
-    Set<String> person = MergeClosure.of(store, named);
-    Set<String> anonymous = new TreeSet<>();
-    for (String id : person) {
-      store.history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
-    }
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
-    Erasure e = store.erase(person);
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
+    Erasure e = erasures.erase(named).erasure();
     ObjectNode o = Http.JSON.createObjectNode().put("erased", true).put("events", e.events()).put("orderLines", e.orderLines()).put("identifiers", e.identifiers());
     e.profileIds().forEach(o.putArray("profiles")::add);
     Http.json(ctx, 200, o);
@@ -550,32 +541,18 @@ final class AdminRoutes {
     } catch (IllegalArgumentException e) {
       throw new Http.Failure(400, "?period must be day, week or month, got '" + ctx.queryParam("period") + "'");
     }
-    Instant to = ctx.queryParam("to") == null ? clock.instant() : instant("to", ctx.queryParam("to"));
+    // As the CLI: ?to is exclusive, and without it the range ends just after the as-of instant (?asOf: now, latest,
+    // a date or an instant; by default now, or the newest event when the data ended long ago: AsOfDefault).
+    Instant asOf = ctx.queryParam("to") != null ? null : reportAsOf(ctx.queryParam("asOf"));
+    Instant to = asOf == null ? instant("to", ctx.queryParam("to")) : asOf.plus(1, ChronoUnit.MICROS);
     Conversions.Report r = Conversions.track(store, Conversions.goal(goal), breakdown(ctx.queryParams("by")), instant("from", from), to, p);
-    ObjectNode o = Http.JSON.createObjectNode().put("goal", r.goal()).put("period", r.period().name().toLowerCase(Locale.ROOT));
-    ArrayNode cells = o.putArray("cells");
-    for (Conversions.Cell c : r.cells()) {
-      ObjectNode x = cells.addObject().put("from", c.from().toString()).put("until", c.until().toString());
-      if (c.segment() == null) {
-        x.putNull("segment");
-      } else {
-        x.put("segment", c.segment());
-      }
-      x.put("members", c.members()).put("converters", c.converters());
-    }
-    ArrayNode shares = o.putArray("shares");
-    for (Conversions.Share s : r.shares()) {
-      ObjectNode x = shares.addObject();
-      if (s.segment() == null) {
-        x.putNull("segment");
-      } else {
-        x.put("segment", s.segment());
-      }
-      x.put("converters", s.converters()).put("memberPeriods", s.memberPeriods());
-      if (Double.isFinite(s.index())) {
-        x.put("index", s.index());
-      }
-    }
-    Http.json(ctx, 200, o);
+    Http.json(ctx, 200, ConversionsJson.of(r, asOf));
+  }
+
+  private Instant reportAsOf(String text) {
+    Instant now = clock.instant();
+    Instant last = store.stats().lastEvent();
+    return text == null ? AsOfDefault.of(now, last) : text.equals("now") ? now : text.equals("latest") ? (last == null ? now : last)
+        : text.length() == 10 ? instant("asOf", text).plus(1, ChronoUnit.DAYS).minus(1, ChronoUnit.MICROS) : instant("asOf", text);
   }
 }

@@ -1,12 +1,12 @@
 package io.segmenta.server;
 
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.ProfileIndex;
 import io.segmenta.core.personalize.Sessions;
-import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;

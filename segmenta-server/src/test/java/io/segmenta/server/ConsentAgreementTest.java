@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.email.Recipients;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;

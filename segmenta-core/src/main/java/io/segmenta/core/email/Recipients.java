@@ -1,11 +1,11 @@
 package io.segmenta.core.email;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.Store;
-import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;

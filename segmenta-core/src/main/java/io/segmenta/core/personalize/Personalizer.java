@@ -1,13 +1,13 @@
 package io.segmenta.core.personalize;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.Decision;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.model.Event;
-import io.segmenta.core.privacy.ConsentPolicy;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.IdentifierField;

@@ -11,7 +11,7 @@ import java.util.Locale;
 public enum Purpose {
   ANALYTICS(false), PERSONALIZATION(true), EMAIL_MARKETING(true), ADVERTISING(true);
 
-  /** Whether the purpose needs an explicit grant; otherwise it is allowed until withdrawn (see {@link ConsentPolicy}). */
+  /** Whether the purpose needs an explicit grant; otherwise it is allowed until withdrawn (see {@code consent.ConsentPolicy}). */
   public final boolean optIn;
 
   Purpose(boolean optIn) {

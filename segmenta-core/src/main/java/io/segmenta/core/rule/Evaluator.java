@@ -4,6 +4,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.schema.Schema;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,7 +140,7 @@ public final class Evaluator {
     Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
     Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new HashMap<>() : null;
     Event firstWithValue = null;
-    boolean derived = a.eventType().equals("order_line");
+    boolean derived = Schema.standard().derived(a.eventType());
     for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
       if ((!derived && !e.type().equals(a.eventType())) || !in.contains(e.timestamp())) {
         continue;

@@ -1,6 +1,7 @@
-package io.segmenta.core.privacy;
+package io.segmenta.core.consent;
 
 import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.privacy.Purpose;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
