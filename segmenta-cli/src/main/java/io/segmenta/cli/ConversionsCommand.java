@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,12 +48,7 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
     }
     Rule.MeasureRule g = Conversions.goal(goal);
     try (Store s = store.open()) {
-      Segments saved = new Segments(s, Clock.systemUTC());
-      Map<String, Rule> segments = new LinkedHashMap<>();
-      if (by.isEmpty()) {
-        s.segments().forEach(d -> segments.put(d.name(), saved.ruleOf(d.name())));
-      }
-      by.forEach(x -> segments.put(x, saved.ruleOf(x)));
+      Map<String, Rule> segments = Conversions.segments(s, new Segments(s, Clock.systemUTC()), by);
       Instant start = StoreOptions.instant("--from", from);
       // --to is exclusive; the as-of instant is included, as everywhere else (--as-of latest is the newest event,
       // which belongs in the last period), so the range ends just after it.

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.conversion.ConversionsJson;
+import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.erasure.Erasures;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
@@ -85,7 +86,7 @@ final class AdminRoutes {
         new Route("POST", "/admin/segments", Route.Access.ADMIN, "Create a segment (type-checked)", "{\"name\", \"rule\", \"description\"}", this::createSegment),
         new Route("GET", "/admin/segments/{name}", Route.Access.ADMIN, "One segment with its size", null, this::getSegment),
         new Route("PUT", "/admin/segments/{name}", Route.Access.ADMIN, "Replace a segment's rule", "{\"rule\", \"description\"}", this::putSegment),
-        new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment", null, this::deleteSegment),
+        new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment; refused (409) while a segment, placement or experiment refers to it, naming them; real-time tracking stops", null, this::deleteSegment),
         new Route("GET", "/admin/segments/{name}/members", Route.Access.ADMIN, "Member ids, a page at a time (?offset, ?limit)", null, this::members),
         new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b) whose consent allows ?purpose (default analytics), as JSON lines", null, this::export),
         new Route("GET", "/admin/segments/{name}/changes", Route.Access.ADMIN,
@@ -114,7 +115,7 @@ final class AdminRoutes {
         new Route("GET", "/admin/experiments/{key}/analysis", Route.Access.ADMIN,
             "What won, how sure, for whom (?by=segment repeatable, ?sequential=true, ?correction=holm|bh|none, ?mde, ?asOf)", null, this::analysis),
         new Route("GET", "/admin/conversions", Route.Access.ADMIN,
-            "Conversion rate per segment over time and over the whole range (?goal, ?by repeatable, ?from, ?to exclusive, or ?asOf=now|latest|date|instant whose instant the range includes, ?period=day|week|month); the same JSON as segmenta conversions --format json", null, this::conversions));
+            "Conversion rate per segment over time and over the whole range (?goal, ?by repeatable, default every saved segment, ?from, ?to exclusive, or ?asOf=now|latest|date|instant whose instant the range includes, ?period=day|week|month); the same JSON as segmenta conversions --format json", null, this::conversions));
   }
 
   private Segments segments() {
@@ -211,11 +212,13 @@ final class AdminRoutes {
 
   private void deleteSegment(Context ctx) {
     String name = ctx.pathParam("name");
-    if (store.realtimeSegments().contains(name)) {
-      feed.untrack(name);
-      store.setRealtime(name, false);
+    boolean deleted;
+    try {
+      deleted = new SegmentDeletion(store, feed::untrack).delete(name);
+    } catch (SegmentDeletion.InUse e) {
+      throw new Http.Failure(409, e.getMessage());
     }
-    if (!store.deleteSegment(name)) {
+    if (!deleted) {
       throw new Http.Failure(404, "there is no segment '" + name + "'");
     }
     ctx.status(204);
@@ -545,7 +548,7 @@ final class AdminRoutes {
     // a date or an instant; by default now, or the newest event when the data ended long ago: AsOfDefault).
     Instant asOf = ctx.queryParam("to") != null ? null : reportAsOf(ctx.queryParam("asOf"));
     Instant to = asOf == null ? instant("to", ctx.queryParam("to")) : asOf.plus(1, ChronoUnit.MICROS);
-    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), breakdown(ctx.queryParams("by")), instant("from", from), to, p);
+    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), Conversions.segments(store, segments(), ctx.queryParams("by")), instant("from", from), to, p);
     Http.json(ctx, 200, ConversionsJson.of(r, asOf));
   }
 
