@@ -292,4 +292,26 @@ class OneOwnerTest {
     assertEquals(T.toString(), fromApi.get("as_of").asText());
     assertTrue(fromApi.get("shares").get(1).has("customer_share"), fromApi.toString());
   }
+
+  @Test
+  void lookalikes_cliAndApi_writeOneJson() throws Exception {
+    Path data = dir.resolve("demo");
+    CliTest.Result demo = CliTest.run(cli(data, "demo", "--customers", "400"));
+    assertEquals(0, demo.code(), demo.err());
+    String asOf = "2025-06-30T23:00:00Z";
+    CliTest.Result r = CliTest.run(cli(data, "lookalike", "orders >= 3", "--name", "regulars", "--evaluate", "--as-of", asOf, "--format", "json"));
+    assertEquals(0, r.code(), r.err());
+    JsonNode fromCli = JSON.readTree(r.out());
+    String apiBody = withServer(data, server -> call(() -> {
+      HttpRequest q = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/admin/lookalikes")).header("Authorization", "Bearer " + ADMIN)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"seed\": \"orders >= 3\", \"name\": \"regulars\", \"evaluate\": true, \"asOf\": \"" + asOf + "\"}")).build();
+      HttpResponse<String> a = http.send(q, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, a.statusCode(), a.body());
+      return a.body();
+    }));
+    JsonNode fromApi = JSON.readTree(apiBody);
+    assertEquals(fromCli, fromApi);
+    assertTrue(fromApi.get("seed_members").asInt() > 0 && fromApi.get("recovery").size() == 4, fromApi.toString());
+  }
 }
