@@ -3,6 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.core.UserException;
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.conversion.ConversionsJson;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Numbers;
@@ -11,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,23 +48,19 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
     }
     Rule.MeasureRule g = Conversions.goal(goal);
     try (Store s = store.open()) {
-      Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
-      Map<String, Rule> segments = new LinkedHashMap<>();
-      if (by.isEmpty()) {
-        s.segmentDefinitions().all().forEach(d -> segments.put(d.name(), saved.ruleOf(d.name())));
-      }
-      by.forEach(x -> segments.put(x, saved.ruleOf(x)));
+      Map<String, Rule> segments = Conversions.segments(s, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), by);
       Instant start = StoreOptions.instant("--from", from);
       // --to is exclusive; the as-of instant is included, as everywhere else (--as-of latest is the newest event,
       // which belongs in the last period), so the range ends just after it.
-      Instant end = to != null ? StoreOptions.instant("--to", to) : report.asOf(s).plus(1, ChronoUnit.MICROS);
+      Instant asOf = to != null ? null : report.asOf(s);
+      Instant end = to != null ? StoreOptions.instant("--to", to) : asOf.plus(1, ChronoUnit.MICROS);
       Conversions.Report r = Conversions.track(s, g, segments, start, end, p);
-      print(out(), r, report.format());
+      print(out(), r, asOf, report.format());
     }
     return 0;
   }
 
-  static void print(PrintWriter out, Conversions.Report r, Output.Format fmt) {
+  static void print(PrintWriter out, Conversions.Report r, Instant asOf, Output.Format fmt) {
     String per = r.period().name().toLowerCase(Locale.ROOT);
     if (fmt == Output.Format.CSV) {
       List<List<String>> rows = new ArrayList<>();
@@ -78,25 +74,7 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
       return;
     }
     if (fmt == Output.Format.JSON) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("goal", r.goal());
-      m.put("period", per);
-      m.put("cells", cells(r.cells()));
-      m.put("whole_range", cells(r.whole()));
-      List<Map<String, Object>> shares = new ArrayList<>();
-      for (Conversions.Share s : r.shares()) {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("segment", s.segment());
-        x.put("member_periods", s.memberPeriods());
-        x.put("converters", s.converters());
-        x.put("rate", Output.jsonNumber(s.rate()));
-        x.put("customer_share", Output.jsonNumber(s.customerShare()));
-        x.put("conversion_share", Output.jsonNumber(s.conversionShare()));
-        x.put("index", Output.jsonNumber(s.index()));
-        shares.add(x);
-      }
-      m.put("shares", shares);
-      Output.json(out, m);
+      Output.json(out, ConversionsJson.of(r, asOf));
       return;
     }
     List<String> header = List.of("period", "from", "until (exclusive)", "segment", "members at start", "converters", "conversion rate");
@@ -136,20 +114,5 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
   private static List<String> csvRow(String period, Conversions.Cell c) {
     return List.of(period, c.from().toString(), c.until().toString(), c.segment() == null ? "" : c.segment(), Long.toString(c.members()),
         Long.toString(c.converters()), Double.isFinite(c.rate()) ? Numbers.format(c.rate()) : "");
-  }
-
-  private static List<Map<String, Object>> cells(List<Conversions.Cell> cells) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Conversions.Cell c : cells) {
-      Map<String, Object> x = new LinkedHashMap<>();
-      x.put("from", c.from().toString());
-      x.put("until", c.until().toString());
-      x.put("segment", c.segment());
-      x.put("members", c.members());
-      x.put("converters", c.converters());
-      x.put("rate", Output.jsonNumber(c.rate()));
-      out.add(x);
-    }
-    return out;
   }
 }

@@ -6,13 +6,12 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
 import io.segmenta.ml.lookalike.Lookalikes;
+import io.segmenta.ml.lookalike.LookalikesJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,35 +54,15 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       Rule seedRule = segs.ruleOf(seed);
       Rule like = constraint == null ? null : segs.ruleOf(constraint);
       Instant at = report.asOf(s);
-      Map<String, Object> m = new LinkedHashMap<>();
-      if (evaluate) {
-        List<Map<String, Object>> rec = new ArrayList<>();
-        for (Lookalikes.Recovery r : Lookalikes.evaluate(s, at, seedRule, features, 0.5, 42)) {
-          rec.add(Map.of("tier", r.share(), "hidden", r.hidden(), "found", r.found(), "lift", Output.jsonNumber(r.lift()) == null ? "NaN" : r.lift()));
-        }
-        m.put("recovery", rec);
-      }
+      List<Lookalikes.Recovery> recovery = evaluate ? Lookalikes.evaluate(s, at, seedRule, features, 0.5, 42) : null;
       String n = name != null ? name : seed.matches("[a-z0-9_-]+") ? seed.replace('-', '_') : "seed";
       Lookalikes.Result r = Lookalikes.find(s, at, seed, seedRule, like, features, n);
-      m.put("as_of", at.toString());
-      m.put("seed", r.seed());
-      m.put("seed_members", r.seedMembers());
-      m.put("candidates", r.candidates());
-      m.put("score_trait", r.trait());
-      m.put("features", r.features());
-      if (r.note() != null) {
-        m.put("note", r.note());
-      }
-      List<Map<String, Object>> tiers = new ArrayList<>();
-      r.tiers().forEach(t -> tiers.add(Map.of("tier", t.share(), "size", t.size(), "cut", t.cut(), "rule", t.rule())));
-      m.put("tiers", tiers);
       if (save != null) {
         Lookalikes.TierRule t = r.tiers().stream().filter(x -> Math.round(x.share() * 100) == tier).findFirst().orElseThrow();
         segs.save(save, t.rule(), "lookalike of " + seed + ", closest " + tier + " %");
-        m.put("saved", save);
       }
       if (report.format() == Output.Format.JSON) {
-        Output.json(out(), m);
+        Output.json(out(), LookalikesJson.of(at, recovery, r, save));
         return 0;
       }
       out().println("Lookalikes " + report.asOfLine());
@@ -100,9 +79,8 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       if (evaluate) {
         out().println();
         out().println("With half of the seed hidden, each tier finds (lift = share found / share of candidates):");
-        for (Object o : (List<?>) m.get("recovery")) {
-          Map<?, ?> x = (Map<?, ?>) o;
-          out().printf(Locale.ROOT, "  closest %.0f %%: %s of %s hidden members, lift %.2f%n", 100 * (Double) x.get("tier"), x.get("found"), x.get("hidden"), x.get("lift"));
+        for (Lookalikes.Recovery x : recovery) {
+          out().printf(Locale.ROOT, "  closest %.0f %%: %s of %s hidden members, lift %.2f%n", 100 * x.share(), x.found(), x.hidden(), x.lift());
         }
       }
       if (save != null) {

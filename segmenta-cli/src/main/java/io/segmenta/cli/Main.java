@@ -34,7 +34,7 @@ public final class Main implements Runnable {
       RfmCommand.class, ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class,
       ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, DecideCommand.class, RecommendCommand.class,
       EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class,
-      ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class);
+      ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, ProfileCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
+import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.store.Store;
@@ -443,12 +444,8 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.open()) {
-        for (SegmentDefinition d : s.segmentDefinitions().all()) {
-          if (!d.name().equals(name) && d.rule().contains("segment \"" + name + "\"")) {
-            throw new UserException("segment '" + d.name() + "' refers to '" + name + "'; change or delete it first");
-          }
-        }
-        if (!s.segmentDefinitions().delete(name)) {
+        // No server runs beside the CLI (the store's file is its own), so no feed tracks the segment but the store's flag.
+        if (!new SegmentDeletion(s, segment -> { }).delete(name)) {
           throw new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).unknownSegment(name);
         }
         out().println("deleted " + name);

@@ -2,6 +2,7 @@ package io.segmenta.cli;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -32,12 +33,8 @@ final class StoreOptions {
     return DuckDb.open(config());
   }
 
-  /**
-   * How long a store may go without events before a command given no {@code --as-of} reads it at its newest event
-   * instead of now: an imported file that ended years ago would otherwise answer every windowed rule with nothing,
-   * while a live shop (the server writing events) is always read now (docs/rule-language.md, "The instant").
-   */
-  static final Duration STALE_AFTER = Duration.ofDays(30);
+  /** How long a store may go without events before a command given no {@code --as-of} reads it at its newest event: {@link AsOfDefault}. */
+  static final Duration STALE_AFTER = AsOfDefault.STALE_AFTER;
 
   /** The instant a command runs at, and how it was chosen (for the "as of" line of its result). */
   record AsOf(Instant instant, String how) {}
@@ -50,7 +47,7 @@ final class StoreOptions {
     if (text == null) {
       Instant now = Instant.now();
       Instant last = store.profiles().stats().lastEvent();
-      return last != null && last.isBefore(now.minus(STALE_AFTER))
+      return AsOfDefault.stale(now, last)
           ? new AsOf(last, "latest event; the data ends over " + STALE_AFTER.toDays() + " days ago, --as-of now reads it today")
           : new AsOf(now, "now");
     }

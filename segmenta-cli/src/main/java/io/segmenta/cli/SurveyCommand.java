@@ -6,6 +6,7 @@ import io.segmenta.core.ingest.SourceRow;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.survey.SurveyJson;
 import io.segmenta.core.survey.Surveys;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -157,17 +158,7 @@ final class SurveyCommand implements Runnable {
         Surveys.CrossTab t = Surveys.crossTab(s, question, rules, report.asOf(s));
         PrintWriter out = out();
         if (report.format() == Output.Format.JSON) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("question", t.question());
-          m.put("answers", t.answers());
-          List<Map<String, Object>> rows = new ArrayList<>();
-          t.rows().forEach(r -> rows.add(Map.of("segment", r.segment(), "members", r.members(), "answered", r.answered(), "counts", r.counts())));
-          m.put("rows", rows);
-          m.put("chi_square", Output.jsonNumber(t.test().chiSquare()));
-          m.put("degrees_of_freedom", t.test().degreesOfFreedom());
-          m.put("p_value", Output.jsonNumber(t.test().pValue()));
-          m.put("diagnostic", t.test().diagnostic());
-          Output.json(out, m);
+          Output.json(out, SurveyJson.crossTab(t));
           return 0;
         }
         List<String> header = new ArrayList<>(List.of("segment", "members", "answered", "coverage"));

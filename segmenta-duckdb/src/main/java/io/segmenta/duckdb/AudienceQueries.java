@@ -33,6 +33,7 @@ import io.segmenta.core.rule.Measures;
 import java.util.BitSet;
 import java.util.function.BiConsumer;
 import io.segmenta.sql.SqlCompiler;
+import io.segmenta.core.consent.ConsentPolicy;
 
 /**
  * Segment rules run over all profiles at once: counts, pages of members, exports, columns for models, the
@@ -94,10 +95,10 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
     return computed;
   }
 
-  /** Whether a profile's consent allows a purpose: its latest choice, or without one, allowed only if opt-out. */
+  /** Whether a profile's consent allows a purpose, by {@link ConsentPolicy}. */
   private static String consented(Purpose purpose) {
-    return "COALESCE((SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
-        + "' ORDER BY c.ts DESC, c.granted LIMIT 1), " + !purpose.optIn + ")";
+    return ConsentPolicy.sqlAllowed(purpose, "(SELECT c.granted FROM consents c WHERE c.pkey = p.pkey AND c.purpose = '" + purpose.label()
+        + "' ORDER BY " + ConsentPolicy.sqlLatestFirst("c.ts", "c.granted") + " LIMIT 1)");
   }
 
   /** Identifiers packed by the queries as {@code kind US value RS kind US value ...} (see export and profileRows). */

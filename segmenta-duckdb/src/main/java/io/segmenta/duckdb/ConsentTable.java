@@ -14,6 +14,7 @@ import java.util.Map;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.privacy.Purpose;
 import java.util.Comparator;
+import io.segmenta.core.consent.ConsentPolicy;
 
 /**
  * The consent ledger table: changes only, one row per change of a purpose. Takes the store's lock ({@link Db}) as the store did.
@@ -46,8 +47,8 @@ final class ConsentTable implements ConsentLedger {
           }
         }
         List<ConsentRecord> sorted = new ArrayList<>(choices);
-        sorted.sort(Comparator.comparing(ConsentRecord::at));
-        try (PreparedStatement latest = db.conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY ts DESC LIMIT 1");
+        sorted.sort(ConsentPolicy.EFFECT_ORDER);
+        try (PreparedStatement latest = db.conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY " + ConsentPolicy.sqlLatestFirst("ts", "granted") + " LIMIT 1");
             PreparedStatement insert = db.conn.prepareStatement("INSERT INTO consents VALUES (?, ?, ?, ?, ?)")) {
           for (ConsentRecord c : sorted) {
             latest.setLong(1, pkey);

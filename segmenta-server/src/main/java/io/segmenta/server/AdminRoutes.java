@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.conversion.Conversions;
+import io.segmenta.core.conversion.ConversionsJson;
+import io.segmenta.core.deletion.SegmentDeletion;
+import io.segmenta.core.erasure.Erasures;
 import io.segmenta.core.experiment.Analysis;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.json.ExperimentJson;
@@ -27,6 +31,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.json.RuleJson;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.core.value.Instants;
 import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
@@ -37,6 +42,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -83,7 +89,7 @@ final class AdminRoutes {
         new Route("POST", "/admin/segments", Route.Access.ADMIN, "Create a segment (type-checked)", "{\"name\", \"rule\", \"description\"}", this::createSegment),
         new Route("GET", "/admin/segments/{name}", Route.Access.ADMIN, "One segment with its size", null, this::getSegment),
         new Route("PUT", "/admin/segments/{name}", Route.Access.ADMIN, "Replace a segment's rule", "{\"rule\", \"description\"}", this::putSegment),
-        new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment", null, this::deleteSegment),
+        new Route("DELETE", "/admin/segments/{name}", Route.Access.ADMIN, "Delete a segment; refused (409) while a segment, placement or experiment refers to it, naming them; real-time tracking stops", null, this::deleteSegment),
         new Route("GET", "/admin/segments/{name}/members", Route.Access.ADMIN, "Member ids, a page at a time (?offset, ?limit)", null, this::members),
         new Route("GET", "/admin/segments/{name}/export", Route.Access.ADMIN, "Every member with identifiers and traits (?traits=a,b) whose consent allows ?purpose (default analytics), as JSON lines", null, this::export),
         new Route("GET", "/admin/segments/{name}/changes", Route.Access.ADMIN,
@@ -112,7 +118,7 @@ final class AdminRoutes {
         new Route("GET", "/admin/experiments/{key}/analysis", Route.Access.ADMIN,
             "What won, how sure, for whom (?by=segment repeatable, ?sequential=true, ?correction=holm|bh|none, ?mde, ?asOf)", null, this::analysis),
         new Route("GET", "/admin/conversions", Route.Access.ADMIN,
-            "Conversion rate per segment over time (?goal, ?by repeatable, ?from, ?to, ?period=day|week|month)", null, this::conversions));
+            "Conversion rate per segment over time and over the whole range (?goal, ?by repeatable, default every saved segment, ?from, ?to exclusive, or ?asOf=now|latest|date|instant whose instant the range includes, ?period=day|week|month); the same JSON as segmenta conversions --format json", null, this::conversions));
   }
 
   private Segments segments() {
@@ -209,11 +215,13 @@ final class AdminRoutes {
 
   private void deleteSegment(Context ctx) {
     String name = ctx.pathParam("name");
-    if (store.membership().realtimeSegments().contains(name)) {
-      feed.untrack(name);
-      store.membership().setRealtime(name, false);
+    boolean deleted;
+    try {
+      deleted = new SegmentDeletion(store, feed::untrack).delete(name);
+    } catch (SegmentDeletion.InUse e) {
+      throw new Http.Failure(409, e.getMessage());
     }
-    if (!store.segmentDefinitions().delete(name)) {
+    if (!deleted) {
       throw new Http.Failure(404, "there is no segment '" + name + "'");
     }
     ctx.status(204);
@@ -349,30 +357,18 @@ final class AdminRoutes {
   }
 
   /**
-   * Erasure of a person: the profile named (by id, or every profile holding the identifier with {@code ?by=}) and
-   * every profile merged with it either way ({@link MergeClosure}), then nothing about them is left to decide,
-   * personalize or deliver: the real-time feed, the decision API and the webhook queues forget them before the
-   * rows go (so nothing is written back after) and again after (so nothing read meanwhile stays).
+   * Erasure of a person ({@link Erasures}: the profile named, by id or every holder of the identifier with
+   * {@code ?by=}, and every profile merged with it), with the real-time feed, the decision API and the webhook
+   * queues as the holders that forget them.
    */
   private void erase(Context ctx) {
-    String key = ctx.pathParam("id");
     String by = ctx.queryParam("by");
-    List<String> named = by == null ? List.of(key) : store.identities().holders(by.toLowerCase(Locale.ROOT), key);
-    if (named.isEmpty() || store.profiles().history(named.get(0)).isEmpty()) {
+    Erasures erasures = new Erasures(store, List.of((p, a) -> feed.forget(p), decisions::forget, (p, a) -> webhooks.forget(p)));
+    List<String> named = erasures.named(ctx.pathParam("id"), by);
+    if (named.isEmpty()) {
       throw new Http.Failure(404, by == null ? "there is no such profile" : "no profile has that " + by);
     }
-    Set<String> person = MergeClosure.of(store, named);
-    Set<String> anonymous = new TreeSet<>();
-    for (String id : person) {
-      store.profiles().history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
-    }
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
-    Erasure e = store.profiles().erase(person);
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
+    Erasure e = erasures.erase(named).erasure();
     ObjectNode o = Http.JSON.createObjectNode().put("erased", true).put("events", e.events()).put("orderLines", e.orderLines()).put("identifiers", e.identifiers());
     e.profileIds().forEach(o.putArray("profiles")::add);
     Http.json(ctx, 200, o);
@@ -391,8 +387,7 @@ final class AdminRoutes {
       choices.add(new ConsentRecord(Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
     store.consent().recordConsent(id, choices);
-    choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION).reduce((a, c) -> c)
-        .ifPresent(c -> decisions.consent(id, c.granted()));
+    decisions.consentRecorded(id, choices);
     Http.json(ctx, 200, consentJson(id));
   }
 
@@ -400,15 +395,7 @@ final class AdminRoutes {
     ObjectNode o = Http.JSON.createObjectNode();
     List<ConsentRecord> history = store.consent().consents(id);
     ObjectNode now = o.putObject("allowed");
-    for (Purpose p : Purpose.values()) {
-      Boolean latest = null;
-      for (ConsentRecord c : history) {
-        if (c.purpose() == p) {
-          latest = c.granted();
-        }
-      }
-      now.put(p.label(), p.allowed(latest));
-    }
+    ConsentPolicy.allowedAll(history).forEach((p, allowed) -> now.put(p.label(), allowed));
     ArrayNode h = o.putArray("history");
     history.forEach(c -> h.addObject().put("purpose", c.purpose().label()).put("granted", c.granted()).put("at", c.at().toString()).put("source", c.source()));
     return o;
@@ -560,32 +547,18 @@ final class AdminRoutes {
     } catch (IllegalArgumentException e) {
       throw new Http.Failure(400, "?period must be day, week or month, got '" + ctx.queryParam("period") + "'");
     }
-    Instant to = ctx.queryParam("to") == null ? clock.instant() : instant("to", ctx.queryParam("to"));
-    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), breakdown(ctx.queryParams("by")), instant("from", from), to, p);
-    ObjectNode o = Http.JSON.createObjectNode().put("goal", r.goal()).put("period", r.period().name().toLowerCase(Locale.ROOT));
-    ArrayNode cells = o.putArray("cells");
-    for (Conversions.Cell c : r.cells()) {
-      ObjectNode x = cells.addObject().put("from", c.from().toString()).put("until", c.until().toString());
-      if (c.segment() == null) {
-        x.putNull("segment");
-      } else {
-        x.put("segment", c.segment());
-      }
-      x.put("members", c.members()).put("converters", c.converters());
-    }
-    ArrayNode shares = o.putArray("shares");
-    for (Conversions.Share s : r.shares()) {
-      ObjectNode x = shares.addObject();
-      if (s.segment() == null) {
-        x.putNull("segment");
-      } else {
-        x.put("segment", s.segment());
-      }
-      x.put("converters", s.converters()).put("memberPeriods", s.memberPeriods());
-      if (Double.isFinite(s.index())) {
-        x.put("index", s.index());
-      }
-    }
-    Http.json(ctx, 200, o);
+    // As the CLI: ?to is exclusive, and without it the range ends just after the as-of instant (?asOf: now, latest,
+    // a date or an instant; by default now, or the newest event when the data ended long ago: AsOfDefault).
+    Instant asOf = ctx.queryParam("to") != null ? null : reportAsOf(ctx.queryParam("asOf"));
+    Instant to = asOf == null ? instant("to", ctx.queryParam("to")) : asOf.plus(1, ChronoUnit.MICROS);
+    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), Conversions.segments(store, segments(), ctx.queryParams("by")), instant("from", from), to, p);
+    Http.json(ctx, 200, ConversionsJson.of(r, asOf));
+  }
+
+  private Instant reportAsOf(String text) {
+    Instant now = clock.instant();
+    Instant last = store.profiles().stats().lastEvent();
+    return text == null ? AsOfDefault.of(now, last) : text.equals("now") ? now : text.equals("latest") ? (last == null ? now : last)
+        : text.length() == 10 ? instant("asOf", text).plus(1, ChronoUnit.DAYS).minus(1, ChronoUnit.MICROS) : instant("asOf", text);
   }
 }

@@ -1,14 +1,17 @@
 package io.segmenta.server;
 
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.personalize.Personalizer;
 import io.segmenta.core.personalize.ProfileIndex;
 import io.segmenta.core.personalize.Sessions;
+import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.ml.recommend.Recommender;
 import java.time.Clock;
@@ -203,9 +206,15 @@ final class Decisions implements AutoCloseable {
     }
   }
 
-  /** A consent choice for personalization reaches the index at once (a withdrawal must not wait for a reload). */
-  void consent(String profileId, boolean granted) {
-    current.get().index().setConsent(profileId, granted);
+  /**
+   * Recorded consent choices for personalization reach the index at once (a withdrawal must not wait for a reload).
+   * The index takes what {@link ConsentPolicy} makes of the whole stored history, not the last choice of the batch:
+   * a choice older than one already stored, or a grant tied with a withdrawal, must not turn personalization on.
+   */
+  void consentRecorded(String profileId, List<ConsentRecord> choices) {
+    if (choices.stream().anyMatch(c -> c.purpose() == Purpose.PERSONALIZATION)) {
+      current.get().index().setConsent(profileId, ConsentPolicy.allows(store.consent().consents(profileId), Purpose.PERSONALIZATION));
+    }
   }
 
   /**

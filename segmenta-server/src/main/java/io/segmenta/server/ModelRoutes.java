@@ -9,10 +9,12 @@ import io.segmenta.core.segment.Segments;
 import io.segmenta.ml.cluster.Segmentation;
 import io.segmenta.ml.cluster.SegmentationJson;
 import io.segmenta.ml.lookalike.Lookalikes;
+import io.segmenta.ml.lookalike.LookalikesJson;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.segmenta.core.survey.SurveyJson;
 import io.segmenta.core.survey.Surveys;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,20 +75,7 @@ final class ModelRoutes {
     if (rules.isEmpty()) {
       throw new Http.Failure(400, "give the segments to compare with ?by=");
     }
-    var t = Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant());
-    ObjectNode o = Http.JSON.createObjectNode().put("question", t.question());
-    t.answers().forEach(o.putArray("answers")::add);
-    var rows = o.putArray("rows");
-    for (var r : t.rows()) {
-      ObjectNode x = rows.addObject().put("segment", r.segment()).put("members", r.members()).put("answered", r.answered());
-      ObjectNode counts = x.putObject("counts");
-      r.counts().forEach(counts::put);
-    }
-    if (Double.isFinite(t.test().pValue())) {
-      o.put("chiSquare", t.test().chiSquare()).put("pValue", t.test().pValue());
-    }
-    o.put("degreesOfFreedom", t.test().degreesOfFreedom()).put("diagnostic", t.test().diagnostic());
-    Http.json(ctx, 200, o);
+    Http.json(ctx, 200, SurveyJson.crossTab(Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant())));
   }
 
   private static List<String> features(JsonNode b) {
@@ -125,26 +114,13 @@ final class ModelRoutes {
     }
     Instant at = asOf(b);
     String name = b.hasNonNull("name") ? b.get("name").asText() : seedText.matches("[a-z0-9_-]+") ? seedText.replace('-', '_') : "seed";
-    ObjectNode o = Http.JSON.createObjectNode();
-    if (b.path("evaluate").asBoolean(false)) {
-      var rec = o.putArray("recovery");
-      for (Lookalikes.Recovery x : Lookalikes.evaluate(store, at, seed, features(b), 0.5, 42)) {
-        rec.addObject().put("tier", x.share()).put("hidden", x.hidden()).put("found", x.found()).put("lift", x.lift());
-      }
-    }
+    List<Lookalikes.Recovery> recovery = b.path("evaluate").asBoolean(false) ? Lookalikes.evaluate(store, at, seed, features(b), 0.5, 42) : null;
     Lookalikes.Result r = Lookalikes.find(store, at, seedText, seed, like, features(b), name);
-    o.put("seed", r.seed()).put("seedMembers", r.seedMembers()).put("candidates", r.candidates()).put("scoreTrait", r.trait());
-    r.features().forEach(o.putArray("features")::add);
-    if (r.note() != null) {
-      o.put("note", r.note());
-    }
-    var tiers = o.putArray("tiers");
-    r.tiers().forEach(t -> tiers.addObject().put("tier", t.share()).put("size", t.size()).put("cut", t.cut()).put("rule", t.rule()));
-    if (b.hasNonNull("save")) {
+    String saved = b.hasNonNull("save") ? b.get("save").asText() : null;
+    if (saved != null) {
       Lookalikes.TierRule t = r.tiers().stream().filter(x -> Math.round(x.share() * 100) == tier).findFirst().orElseThrow();
-      segs.save(b.get("save").asText(), t.rule(), "lookalike of " + seedText + ", closest " + tier + " %");
-      o.put("saved", b.get("save").asText());
+      segs.save(saved, t.rule(), "lookalike of " + seedText + ", closest " + tier + " %");
     }
-    Http.json(ctx, 200, o);
+    Http.json(ctx, 200, LookalikesJson.of(at, recovery, r, saved));
   }
 }

@@ -28,7 +28,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import java.util.HashSet;
 import java.util.TreeSet;
@@ -213,8 +212,7 @@ public final class Server implements AutoCloseable {
           feedRef[0].forget(m.survivorId());
         });
       }
-    }, (id, choices) -> choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION)
-        .reduce((a, b) -> b).ifPresent(c -> decisions.consent(id, c.granted())));
+    }, decisions::consentRecorded);
     RealtimeFeed feed = new RealtimeFeed(store, o.clock());
     feedRef[0] = feed;
     Webhooks webhooks = new Webhooks(o.journalDir());

@@ -8,6 +8,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.Window;
+import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.time.DayOfWeek;
@@ -74,6 +76,19 @@ public final class Conversions {
       throw new UserException("a goal has no window of its own (each period is its window); remove it from '" + text + "'");
     }
     return m;
+  }
+
+  /**
+   * The segments a report breaks down by, the same for the CLI and the admin API: each of {@code by} (a saved
+   * segment's name or a rule, kept in the given order), or with none, every saved segment.
+   */
+  public static Map<String, Rule> segments(Store store, Segments saved, List<String> by) {
+    Map<String, Rule> out = new LinkedHashMap<>();
+    if (by.isEmpty()) {
+      store.segmentDefinitions().all().forEach(d -> out.put(d.name(), saved.ruleOf(d.name())));
+    }
+    by.forEach(x -> out.put(x, saved.ruleOf(x)));
+    return out;
   }
 
   public static Report track(Store store, Rule.MeasureRule goal, Map<String, Rule> segments, Instant from, Instant to, Period period) {

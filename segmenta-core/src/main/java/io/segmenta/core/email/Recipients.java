@@ -2,9 +2,9 @@ package io.segmenta.core.email;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.email.template.EmailRenderer;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
-import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
@@ -15,7 +15,6 @@ import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +47,7 @@ public final class Recipients {
       }
     }
     List<Recommendations.Item> items = recommendations == 0 ? List.of() : recs.recommend(profileId, List.of(), recommendations);
-    boolean consent = store.consent().consents(profileId).stream().filter(c -> c.purpose() == Purpose.EMAIL_MARKETING)
-        .max(Comparator.comparing(ConsentRecord::at)).map(ConsentRecord::granted).orElse(!Purpose.EMAIL_MARKETING.optIn);
+    boolean consent = ConsentPolicy.allows(store.consent().consents(profileId), Purpose.EMAIL_MARKETING);
     return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), consent);
   }
 }

@@ -1,5 +1,6 @@
 package io.segmenta.core.model;
 
+import io.segmenta.core.schema.Schema;
 import io.segmenta.core.value.Value;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,12 +14,13 @@ public record ProfileHistory(Profile profile, List<Event> events) {
   }
 
   /**
-   * The events of one type, with {@code order_line} read from the lines of orders: each line becomes an event at
-   * its order's time carrying the line's fields, as the stores expose it.
+   * The events of one type, with a type the schema calls derived ({@link Schema#derived}: {@code order_line}) read
+   * from the lines of orders: each line becomes an event at its order's time carrying the line's fields, as the
+   * stores expose it.
    */
   public List<Event> eventsOfType(String type) {
     List<Event> out = new ArrayList<>();
-    if (type.equals("order_line")) {
+    if (Schema.standard().derived(type)) {
       for (Event e : events) {
         if (!e.type().equals("order")) {
           continue;
@@ -35,7 +37,7 @@ public record ProfileHistory(Profile profile, List<Event> events) {
           p.put("discount", Value.of(l.discount()));
           p.put("line_total", Value.of(l.total()));
           p.put("currency", e.property("currency"));
-          out.add(new Event(e.id() + "#" + n++, e.profileId(), e.anonymousId(), "order_line", e.timestamp(), p, List.of()));
+          out.add(new Event(e.id() + "#" + n++, e.profileId(), e.anonymousId(), type, e.timestamp(), p, List.of()));
         }
       }
       return out;

@@ -1,12 +1,14 @@
 package io.segmenta.core.personalize;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.Decision;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Exposures;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.model.Event;
+import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.ParsedRule;
@@ -46,7 +48,7 @@ import io.segmenta.core.value.json.JsonValues;
  * cannot scan events within its budget. Saved as a segment they are precomputed, and real-time segments stay exact
  * as events arrive.
  *
- * <p>Consent: a known profile follows its recorded choice for {@link io.segmenta.core.privacy.Purpose#PERSONALIZATION}
+ * <p>Consent ({@link ConsentPolicy}): a known profile follows its recorded choice for {@link Purpose#PERSONALIZATION}
  * (opt-in, so no record means no); an identified visitor the index does not know yet is personalized only when the
  * request says the visitor consented; an anonymous visitor is personalized from the session's own clicks unless the
  * request says they declined. Without consent every placement shows its fallback, and no recommendations are made.
@@ -227,7 +229,7 @@ public final class Personalizer {
     List<Click> clicks = sessions.clicks(sessionKey);
     Intent intent = Intent.of(clicks, now);
     Interests interests = Interests.of(clicks, now, halfLife);
-    boolean consent = known ? index.consented(pos) : req.userId() != null ? Boolean.TRUE.equals(req.consent()) : !Boolean.FALSE.equals(req.consent());
+    boolean consent = known ? index.consented(pos) : ConsentPolicy.visitorAllows(Purpose.PERSONALIZATION, req.consent(), req.userId() != null);
     Map<String, Value> context = req.context().traits(intent, interests, known);
     Function<String, Value> lookup = name -> {
       Value v = context.get(name);

@@ -11,7 +11,7 @@ import java.util.Locale;
 public enum Purpose {
   ANALYTICS(false), PERSONALIZATION(true), EMAIL_MARKETING(true), ADVERTISING(true);
 
-  /** Whether the purpose needs an explicit grant; otherwise it is allowed until withdrawn. */
+  /** Whether the purpose needs an explicit grant; otherwise it is allowed until withdrawn (see {@code consent.ConsentPolicy}). */
   public final boolean optIn;
 
   Purpose(boolean optIn) {
@@ -20,11 +20,6 @@ public enum Purpose {
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Whether the purpose is allowed, given the latest recorded choice (null: none recorded). */
-  public boolean allowed(Boolean latest) {
-    return latest == null ? !optIn : latest;
   }
 
   /** Reads a purpose, also as consent tools name their categories (Marketing, Ads, Functional, ...). */

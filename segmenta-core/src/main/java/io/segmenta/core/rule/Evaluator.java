@@ -4,6 +4,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.schema.Schema;
 import io.segmenta.core.value.Value;
 import java.time.Duration;
 import java.time.Instant;

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import io.segmenta.core.schema.Schema;
 
 /**
  * The history measures of the reference semantics: one aggregate of a profile's events in a window, in one pass
@@ -34,7 +35,7 @@ final class HistoryMeasures {
     Set<Value> distinct = a.fn() == Measure.Fn.COUNT_DISTINCT ? new HashSet<>() : null;
     Map<Value, Integer> counts = a.fn() == Measure.Fn.MODE ? new HashMap<>() : null;
     Event firstWithValue = null;
-    boolean derived = a.eventType().equals("order_line");
+    boolean derived = Schema.standard().derived(a.eventType());
     for (Event e : derived ? history.eventsOfType(a.eventType()) : history.events()) {
       if ((!derived && !e.type().equals(a.eventType())) || !in.contains(e.timestamp())) {
         continue;

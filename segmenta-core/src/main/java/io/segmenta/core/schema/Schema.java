@@ -56,6 +56,15 @@ public final class Schema {
     return Optional.ofNullable(eventTypes.get(name));
   }
 
+  /**
+   * Whether events of the type are derived: read from other events, never sent (an {@code order_line} is a line of
+   * an {@code order}). The evaluators and the stores ask this, not the type's name.
+   */
+  public boolean derived(String eventType) {
+    EventTypeDef t = eventTypes.get(eventType);
+    return t != null && t.derived();
+  }
+
   public Collection<TraitDef> traits() {
     return traits.values();
   }
