@@ -1,7 +1,6 @@
 package io.segmenta.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -231,9 +230,7 @@ public final class Server implements AutoCloseable {
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     routes.addAll(new ViolationRoutes(store).routes());
-    routes.add(new Route("GET", "/admin/status", Route.Access.ADMIN,
-        "Background work: the journal's applied requests and events, failures, parked records, pending records and its last error", null,
-        ctx -> Http.json(ctx, 200, status(writer.status()))));
+    routes.addAll(new StatusRoutes(writer).routes());
     byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
@@ -379,17 +376,6 @@ public final class Server implements AutoCloseable {
   /** Calls {@code listener} with every batch of membership changes of real-time segments, as they are decided. */
   public void listen(Consumer<List<MembershipChange>> listener) {
     feed.listen(listener);
-  }
-
-  /** What {@code GET /admin/status} answers: counters and the last error of the journal's applier. */
-  static ObjectNode status(Journal.Status j) {
-    ObjectNode o = Http.JSON.createObjectNode();
-    ObjectNode n = o.putObject("journal").put("appliedRequests", j.appliedRequests()).put("appliedEvents", j.appliedEvents())
-        .put("failures", j.failures()).put("parked", j.parked()).put("pending", j.pending());
-    if (j.lastError() != null) {
-      n.put("lastError", j.lastError()).put("lastErrorAt", String.valueOf(j.lastErrorAt()));
-    }
-    return o;
   }
 
   /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */
