@@ -30,14 +30,14 @@ final class AdminRoutes {
   private final Store store;
   private final Clock clock;
   private final RealtimeFeed feed;
+  private final ProfileLifecycle lifecycle;
   private final Webhooks webhooks;
-  private final Decisions decisions;
 
-  AdminRoutes(Store store, Clock clock, RealtimeFeed feed, Webhooks webhooks, Decisions decisions) {
-    this.decisions = decisions;
+  AdminRoutes(Store store, Clock clock, RealtimeFeed feed, ProfileLifecycle lifecycle, Webhooks webhooks) {
     this.store = store;
     this.clock = clock;
     this.feed = feed;
+    this.lifecycle = lifecycle;
     this.webhooks = webhooks;
   }
 
@@ -46,7 +46,7 @@ final class AdminRoutes {
     all.addAll(new SegmentRoutes(store, clock, feed).routes());
     all.addAll(new ChangeRoutes(store, feed, webhooks).routes());
     all.addAll(new RuleRoutes(store, clock).routes());
-    all.addAll(new ProfileRoutes(store, clock, feed, webhooks, decisions).routes());
+    all.addAll(new ProfileRoutes(store, clock, lifecycle).routes());
     all.addAll(new ExperimentRoutes(store, clock).routes());
     all.addAll(new ConversionRoutes(store, clock).routes());
     return List.copyOf(all);

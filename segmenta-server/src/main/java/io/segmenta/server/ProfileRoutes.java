@@ -39,16 +39,12 @@ import java.util.TreeSet;
 final class ProfileRoutes {
   private final Store store;
   private final Clock clock;
-  private final RealtimeFeed feed;
-  private final Webhooks webhooks;
-  private final Decisions decisions;
+  private final ProfileLifecycle lifecycle;
 
-  ProfileRoutes(Store store, Clock clock, RealtimeFeed feed, Webhooks webhooks, Decisions decisions) {
+  ProfileRoutes(Store store, Clock clock, ProfileLifecycle lifecycle) {
     this.store = store;
     this.clock = clock;
-    this.feed = feed;
-    this.webhooks = webhooks;
-    this.decisions = decisions;
+    this.lifecycle = lifecycle;
   }
 
   List<Route> routes() {
@@ -83,8 +79,9 @@ final class ProfileRoutes {
   /**
    * Erasure of a person: the profile named (by id, or every profile holding the identifier with {@code ?by=}) and
    * every profile merged with it either way ({@link MergeClosure}), then nothing about them is left to decide,
-   * personalize or deliver: the real-time feed, the decision API and the webhook queues forget them before the
-   * rows go (so nothing is written back after) and again after (so nothing read meanwhile stays).
+   * personalize or deliver: the profile lifecycle tells the real-time feed, the decision API and the webhook queues
+   * ({@link ProfileEvent.Erased}) before the rows go (so nothing is written back after) and again after (so nothing
+   * read meanwhile stays).
    */
   private void erase(Context ctx) {
     String key = ctx.pathParam("id");
@@ -98,13 +95,9 @@ final class ProfileRoutes {
     for (String id : person) {
       store.history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id")).forEach(i -> anonymous.add(i.value())));
     }
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
+    lifecycle.publish(new ProfileEvent.Erased(person, anonymous));
     Erasure e = store.erase(person);
-    feed.forget(person);
-    decisions.forget(person, anonymous);
-    webhooks.forget(person);
+    lifecycle.publish(new ProfileEvent.Erased(person, anonymous));
     ObjectNode o = Http.JSON.createObjectNode().put("erased", true).put("events", e.events()).put("orderLines", e.orderLines()).put("identifiers", e.identifiers());
     e.profileIds().forEach(o.putArray("profiles")::add);
     Http.json(ctx, 200, o);
@@ -123,8 +116,7 @@ final class ProfileRoutes {
       choices.add(new ConsentRecord(Purpose.parse(f.getKey()), f.getValue().asBoolean(), now, "admin"));
     }
     store.recordConsent(id, choices);
-    choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION).reduce((a, c) -> c)
-        .ifPresent(c -> decisions.consent(id, c.granted()));
+    lifecycle.publish(new ProfileEvent.ConsentChanged(id, choices));
     Http.json(ctx, 200, consentJson(id));
   }
 

@@ -8,6 +8,7 @@ import io.segmenta.core.SegmentaException;
 import io.segmenta.core.ingest.SegmentSpec.Policy;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.rule.RuleException;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,8 +27,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import java.util.HashSet;
 import java.util.TreeSet;
@@ -198,27 +197,29 @@ public final class Server implements AutoCloseable {
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
-    Decisions decisions = new Decisions(store, o.clock(), o.decisionRefresh());
-    RealtimeFeed[] feedRef = new RealtimeFeed[1];
-    Journal writer = new Journal(store, o.journalDir(), b -> {
-      decisions.observe(b);
-      if (feedRef[0] != null) {
-        feedRef[0].accept(b);
-      }
-    }, merges -> {
-      if (feedRef[0] != null) {
-        merges.stream().filter(MergeRecord::applied).forEach(m -> {
-          feedRef[0].forget(m.mergedId());
-          feedRef[0].forget(m.survivorId());
-        });
-      }
-    }, (id, choices) -> choices.stream().filter(c -> c.purpose() == Purpose.PERSONALIZATION)
-        .reduce((a, b) -> b).ifPresent(c -> decisions.consent(id, c.granted())));
-    RealtimeFeed feed = new RealtimeFeed(store, o.clock());
-    feedRef[0] = feed;
-    Webhooks webhooks = new Webhooks(o.journalDir());
+    Clock clock = o.clock();
+    Path dir = o.journalDir();
+    // Every background job counts its work and failures in a worker of its own; GET /admin/status shows them all.
+    Worker journalWork = new Worker("journal", clock, dir.resolve("journal.parked"));
+    Worker realtimeWork = new Worker("realtime", clock, dir.resolve("realtime.parked"));
+    Worker historyWork = new Worker("membership-history", clock, dir.resolve("membership.parked"));
+    Worker exposureWork = new Worker("exposures", clock, dir.resolve("exposures.parked"));
+    Worker webhookWork = new Worker("webhooks", clock, dir.resolve("webhooks.parked"));
+    Worker reloadWork = new Worker("decisions", clock, null);
+    Worker lifecycleWork = new Worker("lifecycle", clock, null);
+    // What happens to profiles is published in one place; decisions, the real-time feed and webhooks subscribe (in
+    // this order: the feed is made once the journal has replayed, and webhooks hear of an erasure after the feed).
+    ProfileLifecycle lifecycle = new ProfileLifecycle(lifecycleWork);
+    Decisions decisions = new Decisions(store, clock, o.decisionRefresh(), reloadWork, exposureWork);
+    lifecycle.subscribe(decisions::on);
+    Journal writer = new Journal(store, dir, clock, lifecycle, journalWork);
+    RealtimeFeed feed = new RealtimeFeed(store, clock, realtimeWork, historyWork);
+    lifecycle.subscribe(feed::on);
+    Webhooks webhooks = new Webhooks(dir, webhookWork, Webhooks.FIRST_BACKOFF);
+    lifecycle.subscribe(webhooks::on);
     feed.listen(webhooks::publish);
     feed.listen(decisions::apply);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork);
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
@@ -226,11 +227,11 @@ public final class Server implements AutoCloseable {
     Cors cors = new Cors(o.corsOrigins(), tracking.stream().map(Route::path).collect(Collectors.toSet()),
         List.of("/v1/projects/", "/analytics.js/", "/analytics-next/"));
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
-    routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
+    routes.addAll(new AdminRoutes(store, o.clock(), feed, lifecycle, webhooks).routes());
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     routes.addAll(new ViolationRoutes(store).routes());
-    routes.addAll(new StatusRoutes(writer).routes());
+    routes.addAll(new StatusRoutes(writer, workers, dir).routes());
     byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
@@ -376,6 +377,15 @@ public final class Server implements AutoCloseable {
   /** Calls {@code listener} with every batch of membership changes of real-time segments, as they are decided. */
   public void listen(Consumer<List<MembershipChange>> listener) {
     feed.listen(listener);
+  }
+
+  /**
+   * What {@code segmenta status} prints for a data directory with no server running: the journal's records not yet
+   * applied and the parked files with their item counts, as JSON (the shape of {@code GET /admin/status}'s
+   * {@code journal.pending} and {@code parkedFiles}).
+   */
+  public static String offlineStatus(Path dataDir) throws IOException {
+    return StatusRoutes.offline(dataDir).toPrettyString();
   }
 
   /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */
