@@ -1,6 +1,7 @@
 package io.segmenta.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -58,9 +59,10 @@ final class ParkedFile {
   }
 
   /**
-   * Erasure reaches parked items too: drops every line that names one of {@code profileIds} anywhere in its item
-   * (as a {@code profileId}, {@code userId} or {@code profile_id} value, or an anonymous id), rewriting the file
-   * atomically.
+   * Erasure reaches parked items too: every object naming one of the ids (as a {@code profileId}, {@code userId} or
+   * {@code profile_id} value, or an anonymous id) is removed from the arrays of each item (a batch of changes or
+   * events keeps its other people's entries); a line whose item names them itself, or whose array they emptied, is
+   * removed. The file is rewritten atomically, and only if something changed.
    */
   static synchronized void forget(Path file, Collection<String> profileIds, Collection<String> anonymousIds) throws IOException {
     if (!Files.exists(file)) {
@@ -69,9 +71,10 @@ final class ParkedFile {
     List<JsonNode> keep = new ArrayList<>();
     boolean changed = false;
     for (JsonNode l : read(file)) {
-      if (names(l.path("item"), profileIds, anonymousIds)) {
-        changed = true;
-      } else {
+      JsonNode item = l.path("item");
+      Pruned p = names(item, profileIds, anonymousIds) ? Pruned.EMPTIED : prune(item, profileIds, anonymousIds);
+      changed |= p != Pruned.NONE;
+      if (p != Pruned.EMPTIED) {
         keep.add(l);
       }
     }
@@ -85,24 +88,42 @@ final class ParkedFile {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  private static boolean names(JsonNode n, Collection<String> ids, Collection<String> anonymous) {
-    if (n.isObject()) {
-      for (var it = n.fields(); it.hasNext(); ) {
-        var f = it.next();
-        String k = f.getKey();
-        if (f.getValue().isTextual() && ((k.equals("profileId") || k.equals("userId") || k.equals("profile_id")) && ids.contains(f.getValue().asText())
-            || (k.equals("anonymousId") || k.equals("anonymous_id")) && anonymous.contains(f.getValue().asText()))) {
-          return true;
-        }
-        if (names(f.getValue(), ids, anonymous)) {
-          return true;
+  private enum Pruned { NONE, PRUNED, EMPTIED }
+
+  /** Removes the array entries naming the ids, anywhere in {@code n}; EMPTIED if an array lost all its entries. */
+  private static Pruned prune(JsonNode n, Collection<String> ids, Collection<String> anonymous) {
+    Pruned out = Pruned.NONE;
+    if (n.isArray()) {
+      ArrayNode a = (ArrayNode) n;
+      int before = a.size();
+      for (int i = a.size() - 1; i >= 0; i--) {
+        if (names(a.get(i), ids, anonymous)) {
+          a.remove(i);
         }
       }
-    } else if (n.isArray()) {
-      for (JsonNode x : n) {
-        if (names(x, ids, anonymous)) {
-          return true;
-        }
+      if (a.size() < before) {
+        out = a.isEmpty() ? Pruned.EMPTIED : Pruned.PRUNED;
+      }
+    }
+    for (JsonNode x : n) {
+      Pruned p = prune(x, ids, anonymous);
+      out = p.compareTo(out) > 0 ? p : out;
+    }
+    return out;
+  }
+
+  /** Whether an object names one of the ids in its own fields. */
+  private static boolean names(JsonNode n, Collection<String> ids, Collection<String> anonymous) {
+    if (!n.isObject()) {
+      return false;
+    }
+    for (var it = n.fields(); it.hasNext(); ) {
+      var f = it.next();
+      String k = f.getKey();
+      String v = f.getValue().isTextual() ? f.getValue().asText() : null;
+      if (v != null && ((k.equals("profileId") || k.equals("userId") || k.equals("profile_id")) && ids.contains(v)
+          || (k.equals("anonymousId") || k.equals("anonymous_id")) && anonymous.contains(v))) {
+        return true;
       }
     }
     return false;

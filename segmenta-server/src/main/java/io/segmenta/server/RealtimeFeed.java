@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.port.MergeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
@@ -182,8 +183,7 @@ final class RealtimeFeed implements AutoCloseable {
     ArrayNode ps = item.putArray("profiles");
     Set<String> ids = new TreeSet<>();
     b.profiles().forEach(p -> ids.add(p.id()));
-    b.events().forEach(e -> ids.add(e.profileId() != null ? e.profileId() : e.anonymousId()));
-    ids.remove(null);
+    b.events().stream().map(e -> e.profileId() != null ? e.profileId() : e.anonymousId()).filter(Objects::nonNull).forEach(ids::add);
     ids.forEach(id -> ps.addObject().put("profileId", id));
     item.put("events", b.events().size());
     parkOrKeep(worker, item, f, () -> retries.add(new Retry(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Worker.MAX_BACKOFF_MILLIS), b,

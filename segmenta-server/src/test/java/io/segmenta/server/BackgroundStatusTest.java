@@ -1,0 +1,264 @@
+package io.segmenta.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.segmenta.core.model.Event;
+import io.segmenta.core.port.Store;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Background work fails for real and says so: a DuckDB store closed under a running server makes the journal's
+ * applier, the real-time feed, the membership history writer and the decision reloads fail; each retries, parks what
+ * it could not do with its cause, and {@code GET /admin/status} shows counters, the last error with its cause chain,
+ * stamped by the server's fixed clock, and the parked files. Nothing acknowledged is lost: every event is in the
+ * database or in {@code journal.parked}. A webhook receiver on loopback answering 500 gets its batch retried, then
+ * parked with the body to replay, and an erasure removes the person from the parked file.
+ */
+class BackgroundStatusTest {
+  static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+  static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  static final String ADMIN = "admin-key-status";
+
+  @TempDir
+  Path dir;
+
+  final HttpClient http = HttpClient.newHttpClient();
+
+  record Answer(int status, JsonNode body, String raw) {}
+
+  Answer send(int port, String method, String path, String auth, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", auth)
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body().isEmpty() ? null : Http.JSON.readTree(r.body()), r.body());
+  }
+
+  Answer admin(int port, String method, String path, String body) throws Exception {
+    return send(port, method, path, "Bearer " + ADMIN, body);
+  }
+
+  int track(int port, String user, String messageId) throws Exception {
+    return send(port, "POST", "/v1/track", "Basic " + Base64.getEncoder().encodeToString("wk:".getBytes(StandardCharsets.UTF_8)),
+        "{\"userId\": \"" + user + "\", \"messageId\": \"" + messageId + "\", \"event\": \"Product Viewed\", "
+            + "\"timestamp\": \"2025-05-31T10:00:00Z\", \"properties\": {\"product_id\": \"p1\"}}").status();
+  }
+
+  Server.Options options() {
+    return new Server.Options("127.0.0.1", 0, Set.of("wk"), ADMIN, CLOCK, dir, Duration.ofMillis(300));
+  }
+
+  static JsonNode worker(JsonNode status, String name) {
+    for (JsonNode w : status.get("background")) {
+      if (w.get("name").asText().equals(name)) {
+        return w;
+      }
+    }
+    throw new AssertionError("no worker '" + name + "' in " + status);
+  }
+
+  /** GET /admin/status until {@code done} holds (at most 30 s); the last answer. */
+  JsonNode statusUntil(int port, Predicate<JsonNode> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    JsonNode s;
+    do {
+      Answer a = admin(port, "GET", "/admin/status", null);
+      assertEquals(200, a.status(), a.raw());
+      s = a.body();
+      if (done.test(s)) {
+        return s;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("the status never got there: " + s.toPrettyString());
+  }
+
+  static void assertFailedFor(JsonNode w, String name) {
+    JsonNode e = w.get("lastError");
+    assertTrue(e != null && !e.isNull(), name + " has a last error: " + w);
+    assertEquals(NOW.toString(), e.get("at").asText(), name + "'s failure is stamped by the server's clock: " + w);
+    assertTrue(e.get("causes").size() >= 1 && !e.get("causes").get(0).asText().isEmpty(), name + " keeps the cause chain: " + w);
+    assertTrue(w.get("failed").asLong() >= 1, name + " counts failed attempts: " + w);
+  }
+
+  @Test
+  void closedStore_jobsRetryParkAndReport_nothingLost() throws Exception {
+    Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
+    // A first run stores "known" (a profile the next run's real-time feed must read from the store).
+    try (Server first = Server.start(store, options())) {
+      assertEquals(201, admin(first.port(), "POST", "/admin/segments",
+          "{\"name\": \"viewers\", \"rule\": \"count(product_view in last 30 days) >= 1\", \"realtime\": true}").status());
+      assertEquals(200, track(first.port(), "known", "m-known-1"));
+      first.flush();
+    }
+    try (Server server = Server.start(store, options())) {
+      int port = server.port();
+      JsonNode healthy = admin(port, "GET", "/admin/status", null).body();
+      for (String name : List.of("journal", "realtime", "membership-history", "exposures", "webhooks", "decisions", "lifecycle")) {
+        assertEquals(0, worker(healthy, name).get("failed").asLong(), name + " has not failed yet: " + healthy);
+      }
+      assertEquals(0, healthy.get("parkedFiles").size(), healthy.toPrettyString());
+
+      store.close();
+      // Acknowledged: the journal is a file of its own. The database behind it is gone.
+      assertEquals(200, track(port, "known", "m-known-2"));
+      assertEquals(200, track(port, "fresh", "m-fresh-1"));
+
+      JsonNode s = statusUntil(port, x -> x.get("journal").get("parked").asLong() >= 2
+          && worker(x, "realtime").get("parked").asLong() >= 1
+          && worker(x, "membership-history").get("parked").asLong() >= 1
+          && worker(x, "decisions").get("failed").asLong() >= 1);
+      JsonNode journal = worker(s, "journal");
+      assertFailedFor(journal, "journal");
+      assertEquals(2, journal.get("parked").asLong(), s.toPrettyString());
+      assertTrue(journal.get("retried").asLong() >= 2 * (Worker.ATTEMPTS - 1), "each record is retried before it is parked: " + journal);
+      assertEquals(2, s.get("journal").get("failures").asLong() / Journal.MAX_ATTEMPTS, "the journal's own counters agree: " + s.get("journal"));
+      JsonNode realtime = worker(s, "realtime");
+      assertFailedFor(realtime, "realtime");
+      assertEquals(Worker.ATTEMPTS - 1, realtime.get("retried").asLong(), "the batch is retried, then parked: " + realtime);
+      assertEquals(Worker.ATTEMPTS, realtime.get("failed").asLong(), realtime.toString());
+      JsonNode history = worker(s, "membership-history");
+      assertFailedFor(history, "membership-history");
+      assertEquals(Worker.ATTEMPTS - 1, history.get("retried").asLong(), history.toString());
+      assertFailedFor(worker(s, "decisions"), "decisions");
+      assertEquals("membership.parked", history.get("parkedIn").asText());
+      assertEquals(2, s.get("parkedFiles").get("journal.parked").asInt(), s.toPrettyString());
+      assertEquals(1, s.get("parkedFiles").get("realtime.parked").asInt(), s.toPrettyString());
+      assertEquals(1, s.get("parkedFiles").get("membership.parked").asInt(), s.toPrettyString());
+    }
+
+    // Nothing lost: what the database has, and what is parked, add up to every event acknowledged.
+    Set<String> events = new TreeSet<>();
+    try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()))) {
+      reopened.history("known").ifPresent(h -> h.events().forEach(e -> events.add(e.id())));
+    }
+    assertEquals(Set.of("m-known-1"), events, "the first run's event is stored");
+    for (Map.Entry<String, byte[]> p : JournalFile.parked(dir)) {
+      assertFalse(p.getKey().isBlank(), "a parked record keeps its cause");
+      JournalCodec.decode(p.getValue()).events().stream().map(Event::id).forEach(events::add);
+    }
+    assertEquals(Set.of("m-known-1", "m-known-2", "m-fresh-1"), events);
+    List<JsonNode> changes = ParkedFile.read(dir.resolve("membership.parked"));
+    JsonNode change = changes.get(0).get("item").get("changes").get(0);
+    assertEquals("fresh", change.get("profileId").asText());
+    assertEquals("entered", change.get("change").asText());
+    assertEquals(NOW.toString(), changes.get(0).get("at").asText());
+    JsonNode batch = ParkedFile.read(dir.resolve("realtime.parked")).get(0);
+    assertEquals("known", batch.get("item").get("profiles").get(0).get("profileId").asText());
+    assertTrue(batch.get("causes").size() >= 1, batch.toString());
+
+    // With no server, segmenta status reads the same files.
+    JsonNode offline = Http.JSON.readTree(Server.offlineStatus(dir));
+    assertFalse(offline.get("running").asBoolean());
+    assertEquals(2, offline.get("parkedFiles").get("journal.parked").asInt(), offline.toPrettyString());
+    assertEquals(0, offline.get("journal").get("pending").asInt(), offline.toPrettyString());
+  }
+
+  @Test
+  void webhookAnswering500_retriedThenParked_erasureRemovesThePerson() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", ex -> {
+      ex.getRequestBody().readAllBytes();
+      calls.incrementAndGet();
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    receiver.start();
+    Worker w = new Worker("webhooks", CLOCK, dir.resolve("webhooks.parked"));
+    try (Webhooks hooks = new Webhooks(dir, w, Duration.ofMillis(5))) {
+      Webhooks.Hook h = hooks.add("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", Set.of());
+      hooks.publish(List.of(new MembershipChange("p-anna", "vip", true, NOW, "event"), new MembershipChange("p-bo", "vip", true, NOW, "event")));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (w.status().parked() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      BackgroundStatus s = w.status();
+      assertEquals(2, s.parked(), s.toString());
+      // The delivery thread may take the two changes as one batch or as two (it can wake between them).
+      List<JsonNode> parked = ParkedFile.read(dir.resolve("webhooks.parked"));
+      int batches = parked.size();
+      assertTrue(batches == 1 || batches == 2, parked.toString());
+      assertEquals(Webhooks.ATTEMPTS * batches, calls.get(), "every attempt reached the receiver");
+      assertEquals(Webhooks.ATTEMPTS * batches, s.failed(), s.toString());
+      assertEquals((Webhooks.ATTEMPTS - 1) * batches, s.retried(), s.toString());
+      assertEquals(0, s.processed());
+      assertTrue(s.lastError().message().contains("HTTP 500"), s.lastError().message());
+      assertEquals(NOW, s.lastError().at());
+      assertEquals(2, hooks.list().get(0).get("parked").asLong(), hooks.list().toString());
+      assertEquals(List.of("p-anna", "p-bo"), parkedProfiles(parked));
+      for (JsonNode p : parked) {
+        assertEquals(h.id(), p.get("item").get("hook").asText());
+        assertEquals("IOException", p.get("causes").get(0).asText(), p.toString());
+      }
+
+      hooks.on(new ProfileEvent.Erased(Set.of("p-anna"), Set.of()));
+      assertEquals(List.of("p-bo"), parkedProfiles(ParkedFile.read(dir.resolve("webhooks.parked"))), "bo's change stays, anna's is gone");
+      assertFalse(Files.readString(dir.resolve("webhooks.parked")).contains("p-anna"));
+      hooks.on(new ProfileEvent.Erased(Set.of("p-bo"), Set.of()));
+      assertTrue(ParkedFile.read(dir.resolve("webhooks.parked")).isEmpty(), "a batch with nobody left is removed");
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  static List<String> parkedProfiles(List<JsonNode> parked) {
+    List<String> out = new ArrayList<>();
+    parked.forEach(p -> p.get("item").get("body").get("changes").forEach(c -> out.add(c.get("profileId").asText())));
+    return out.stream().sorted().toList();
+  }
+
+  @Test
+  void publish_failingSubscriber_othersStillHearAndPublisherIsTold() {
+    Worker w = new Worker("lifecycle", CLOCK, null);
+    ProfileLifecycle lifecycle = new ProfileLifecycle(w);
+    List<String> heard = new ArrayList<>();
+    lifecycle.subscribe(e -> heard.add("first"));
+    lifecycle.subscribe(e -> {
+      throw new IllegalStateException("a subscriber broke", new IOException("disk"));
+    });
+    lifecycle.subscribe(e -> heard.add("third"));
+    ProfileEvent.Erased erased = new ProfileEvent.Erased(Set.of("p1"), Set.of());
+    IllegalStateException thrown = null;
+    try {
+      lifecycle.publish(erased);
+    } catch (IllegalStateException e) {
+      thrown = e;
+    }
+    assertTrue(thrown != null, "the publisher hears of the failure");
+    assertEquals(List.of("first", "third"), heard, "every subscriber had the event, in order");
+    BackgroundStatus s = w.status();
+    assertEquals(1, s.failed());
+    assertEquals(List.of("IllegalStateException", "IOException"), s.lastError().causes());
+    assertEquals(NOW, s.lastError().at());
+  }
+}
