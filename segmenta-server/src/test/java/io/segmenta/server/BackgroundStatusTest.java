@@ -231,6 +231,25 @@ class BackgroundStatusTest {
     }
   }
 
+  @Test
+  void fixedClock_stampsMergesAndConsent() throws Exception {
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
+        Server server = Server.start(store, options())) {
+      String write = "Basic " + Base64.getEncoder().encodeToString("wk:".getBytes(StandardCharsets.UTF_8));
+      int port = server.port();
+      assertEquals(200, send(port, "POST", "/v1/identify", write, "{\"userId\": \"clock-old\", \"traits\": {\"email\": \"clock@example.com\"}}").status());
+      assertEquals(200, send(port, "POST", "/v1/identify", write, "{\"userId\": \"clock-new\", \"traits\": {\"email\": \"clock@example.com\"}}").status());
+      assertEquals(200, admin(port, "PUT", "/admin/profiles/clock-new/consent", "{\"advertising\": true}").status());
+      JsonNode p = admin(port, "GET", "/admin/profiles/clock-new", null).body();
+      assertEquals(1, p.get("merges").size(), p.toPrettyString());
+      assertEquals(NOW.toString(), p.get("merges").get(0).get("at").asText(), "the merge is stamped by the server's clock");
+      assertEquals(NOW.toString(), p.get("asOf").asText());
+      assertEquals(NOW.toString(), p.get("consent").get("history").get(0).get("at").asText());
+      JsonNode s = admin(port, "GET", "/admin/status", null).body();
+      assertTrue(worker(s, "lifecycle").get("processed").asLong() >= 3, "writes, the merge and the consent went through the lifecycle: " + s);
+    }
+  }
+
   static List<String> parkedProfiles(List<JsonNode> parked) {
     List<String> out = new ArrayList<>();
     parked.forEach(p -> p.get("item").get("body").get("changes").forEach(c -> out.add(c.get("profileId").asText())));
