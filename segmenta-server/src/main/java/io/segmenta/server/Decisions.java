@@ -147,8 +147,13 @@ final class Decisions implements AutoCloseable {
       throw new Http.Failure(503, "decisions are loading (placements, profiles, recommendations); retry in a few seconds");
     }
     Personalizer.Outcome o = current.get().decide(request, clock.instant());
-    exposures.addAll(o.exposures());
+    expose(o.exposures());
     return o;
+  }
+
+  /** Queues exposures for the writer (every second, off the request path). */
+  void expose(List<Event> made) {
+    exposures.addAll(made);
   }
 
   /** Whether the first load has finished. */

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -176,11 +175,6 @@ final class Webhooks implements AutoCloseable {
   private final AtomicLong published = new AtomicLong();
   /** Per erased profile, the number of the last change published before its erasure. */
   private final Map<String, Long> erasedThrough = new ConcurrentHashMap<>();
-
-  /** Webhooks counting in a worker of their own, parking in {@code webhooks.parked}. */
-  Webhooks(Path dataDir) {
-    this(dataDir, new Worker("webhooks", Clock.systemUTC(), dataDir.resolve("webhooks.parked")), FIRST_BACKOFF);
-  }
 
   /** Webhooks counting in {@code worker}, parking in its file, waiting {@code firstBackoff} before the first retry. */
   Webhooks(Path dataDir, Worker worker, Duration firstBackoff) {

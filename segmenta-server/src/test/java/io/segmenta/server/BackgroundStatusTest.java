@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.segmenta.core.ingest.Importer;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.port.Store;
 import io.segmenta.core.realtime.MembershipChange;
@@ -247,6 +248,42 @@ class BackgroundStatusTest {
       assertEquals(NOW.toString(), p.get("consent").get("history").get(0).get("at").asText());
       JsonNode s = admin(port, "GET", "/admin/status", null).body();
       assertTrue(worker(s, "lifecycle").get("processed").asLong() >= 3, "writes, the merge and the consent went through the lifecycle: " + s);
+    }
+  }
+
+  @Test
+  void closedStore_exposuresRetriedThenParked_replayableByImport() throws Exception {
+    Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
+    Worker reloads = new Worker("decisions", CLOCK, null);
+    Worker writer = new Worker("exposures", CLOCK, dir.resolve("exposures.parked"));
+    List<Event> made = List.of(
+        new Event("exp-1", "anna", null, "product_view", NOW, Map.of(), List.of(), Map.of()),
+        new Event("exp-2", null, "anon-bo", "product_view", NOW, Map.of(), List.of(), Map.of()));
+    try (Decisions decisions = new Decisions(store, CLOCK, Duration.ofHours(1), reloads, writer)) {
+      store.close();
+      decisions.expose(made);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (writer.status().parked() < 2 && System.nanoTime() < deadline) {
+        decisions.writeExposures();
+        Thread.sleep(20);
+      }
+      BackgroundStatus s = writer.status();
+      assertEquals(2, s.parked(), s.toString());
+      assertEquals(Worker.ATTEMPTS, s.failed(), s.toString());
+      assertEquals(Worker.ATTEMPTS - 1, s.retried(), s.toString());
+      assertEquals(0, s.backlog(), "nothing waits once parked: " + s);
+      assertEquals(NOW, s.lastError().at());
+      assertEquals("StoreException", s.lastError().causes().get(0), s.toString());
+    }
+    // Replayed as segmenta import reads event lines: both exposures reach the database.
+    Path lines = dir.resolve("replay.jsonl");
+    StringBuilder text = new StringBuilder();
+    ParkedFile.read(dir.resolve("exposures.parked")).forEach(p -> p.get("item").get("events").forEach(e -> text.append(e).append('\n')));
+    Files.writeString(lines, text);
+    try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()))) {
+      Importer.runJsonLines(lines, reopened, Importer.Options.strict());
+      assertEquals(List.of("exp-1"), reopened.history("anna").orElseThrow().events().stream().map(Event::id).toList());
+      assertEquals(2, reopened.stats().events(), "both exposures are back");
     }
   }
 
