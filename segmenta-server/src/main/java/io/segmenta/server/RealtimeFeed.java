@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.port.MergeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Objects;
+import io.segmenta.core.model.Event;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
@@ -182,9 +182,17 @@ final class RealtimeFeed implements AutoCloseable {
     ObjectNode item = Http.JSON.createObjectNode();
     ArrayNode ps = item.putArray("profiles");
     Set<String> ids = new TreeSet<>();
+    Set<String> anonymous = new TreeSet<>();
     b.profiles().forEach(p -> ids.add(p.id()));
-    b.events().stream().map(e -> e.profileId() != null ? e.profileId() : e.anonymousId()).filter(Objects::nonNull).forEach(ids::add);
+    for (Event e : b.events()) {
+      if (e.profileId() != null) {
+        ids.add(e.profileId());
+      } else {
+        anonymous.add(e.anonymousId());
+      }
+    }
     ids.forEach(id -> ps.addObject().put("profileId", id));
+    anonymous.forEach(id -> ps.addObject().put("anonymousId", id));
     item.put("events", b.events().size());
     parkOrKeep(worker, item, f, () -> retries.add(new Retry(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Worker.MAX_BACKOFF_MILLIS), b,
         Worker.ATTEMPTS)));
@@ -240,6 +248,9 @@ final class RealtimeFeed implements AutoCloseable {
     call(() -> {
       profileIds.forEach(engine::forget);
       unstored.removeIf(c -> profileIds.contains(c.profileId()));
+      // A batch waiting for its retry would decide them again: their events are erased, so it goes too.
+      retries.removeIf(r -> r.batch().profiles().stream().anyMatch(p -> profileIds.contains(p.id()))
+          || r.batch().events().stream().anyMatch(e -> profileIds.contains(e.profileId())));
     });
     try {
       historyWriter.submit(() -> { }).get();
