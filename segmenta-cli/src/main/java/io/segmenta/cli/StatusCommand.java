@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
         "decisions, lifecycle) what it processed, failed, retried, parked and has waiting, with its last error and cause chain;",
         "and the parked files of the data directory (items given up on after their retries, kept to read and replay).",
         "With --url it asks a running server (admin key from --admin-key or SEGMENTA_ADMIN_KEY); without, it reads --data-dir.",
-        "Exit code 0 when nothing failed and nothing is parked, 1 when something needs a look."})
+        "Exit code 0 when nothing failed and nothing is parked, 1 when something needs a look.",
+        "--requeue-journal moves journal.parked back into the journal (no server running) for the next serve to apply."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -47,11 +48,28 @@ final class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the status as JSON (the shape of GET /admin/status).")
   boolean json;
 
+  @Option(names = "--requeue-journal",
+      description = "Once the cause is fixed: move the journal's parked records back into the journal of --data-dir, for the next serve to apply.")
+  boolean requeue;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    if (requeue) {
+      if (url != null) {
+        throw new UserException("--requeue-journal works on a data directory no server runs on; stop the server and leave out --url");
+      }
+      Path dir = store.config().dataDir();
+      if (!Files.isDirectory(dir)) {
+        throw new UserException("--data-dir: no such directory " + dir);
+      }
+      // Opening the database fails while a server holds it: the journal must not change under a running server.
+      store.open().close();
+      int n = Server.requeueParkedJournal(dir);
+      out.printf("moved %,d parked record(s) back into the journal of %s; the next segmenta serve applies them%n", n, dir);
+    }
     JsonNode s = url != null ? fetch() : offline();
     if (json) {
       out.println(s.toPrettyString());

@@ -77,6 +77,13 @@ class StatusCliTest {
     assertEquals(0, ok.code(), ok.out() + ok.err());
     assertTrue(ok.out().contains("parked: nothing"), ok.out());
 
+    Result requeued = run("status", "--data-dir", clean.toString(), "--requeue-journal");
+    assertEquals(0, requeued.code(), requeued.out() + requeued.err());
+    assertTrue(requeued.out().contains("moved 0 parked record(s) back into the journal"), requeued.out());
+    Result both = run("status", "--url", "http://127.0.0.1:1", "--admin-key", "x", "--requeue-journal");
+    assertEquals(2, both.code(), both.out() + both.err());
+    assertTrue(both.err().contains("--requeue-journal works on a data directory no server runs on"), both.err());
+
     Result missing = run("status", "--data-dir", dir.resolve("nowhere").toString());
     assertEquals(2, missing.code(), missing.out() + missing.err());
     assertTrue(missing.err().contains("--data-dir: no such directory"), missing.err());

@@ -83,4 +83,38 @@ final class JournalFile {
     }
     return out;
   }
+
+  /**
+   * Moves the records parked in {@code dataDir} back into {@code journal.log}, for the next start to apply once their
+   * cause is fixed; only while no server runs on the directory. A torn tail of the log is cut first (its write was
+   * never acknowledged, and frames after it would not be read); the records are appended and forced before the
+   * parked file goes, so a crash between the two leaves a record in both, and applying a record twice changes
+   * nothing. Returns how many records were moved.
+   */
+  static int requeue(Path dataDir) throws IOException {
+    List<Map.Entry<String, byte[]>> parked = parked(dataDir);
+    if (parked.isEmpty()) {
+      return 0;
+    }
+    Path log = dataDir.resolve("journal.log");
+    long valid = 0;
+    if (Files.exists(log)) {
+      for (byte[] r : frames(Files.readAllBytes(log))) {
+        valid += 8 + r.length;
+      }
+    }
+    try (FileChannel out = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      out.truncate(valid);
+      out.position(valid);
+      for (Map.Entry<String, byte[]> p : parked) {
+        ByteBuffer buf = ByteBuffer.wrap(frame(p.getValue()));
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+      }
+      out.force(false);
+    }
+    Files.delete(dataDir.resolve("journal.parked"));
+    return parked.size();
+  }
 }

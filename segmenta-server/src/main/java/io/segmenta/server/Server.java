@@ -388,6 +388,14 @@ public final class Server implements AutoCloseable {
     return StatusRoutes.offline(dataDir).toPrettyString();
   }
 
+  /**
+   * Moves the journal's parked records back into the journal of a data directory no server runs on, so the next
+   * start applies them (once their cause is fixed); returns how many ({@code segmenta status --requeue-journal}).
+   */
+  public static int requeueParkedJournal(Path dataDir) throws IOException {
+    return JournalFile.requeue(dataDir);
+  }
+
   /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */
   public void flush() {
     writer.flush();

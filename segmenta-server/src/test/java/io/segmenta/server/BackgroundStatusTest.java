@@ -182,6 +182,17 @@ class BackgroundStatusTest {
     assertFalse(offline.get("running").asBoolean());
     assertEquals(2, offline.get("parkedFiles").get("journal.parked").asInt(), offline.toPrettyString());
     assertEquals(0, offline.get("journal").get("pending").asInt(), offline.toPrettyString());
+
+    // The cause fixed (the database is back), the parked records go back into the journal and the next start applies them.
+    assertEquals(2, Server.requeueParkedJournal(dir));
+    assertFalse(Files.exists(dir.resolve("journal.parked")));
+    assertEquals(2, Http.JSON.readTree(Server.offlineStatus(dir)).get("journal").get("pending").asInt());
+    try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
+        Server again = Server.start(reopened, options())) {
+      assertEquals(List.of("m-known-1", "m-known-2"), reopened.history("known").orElseThrow().events().stream().map(Event::id).sorted().toList());
+      assertEquals(List.of("m-fresh-1"), reopened.history("fresh").orElseThrow().events().stream().map(Event::id).toList());
+      assertEquals(0, admin(again.port(), "GET", "/admin/status", null).body().get("journal").get("parked").asLong());
+    }
   }
 
   @Test
