@@ -419,6 +419,17 @@ final class Journal implements AutoCloseable {
     return true;
   }
 
+  /** What the journal does with the profile lifecycle's events: an erased person leaves its parked records too. */
+  void on(ProfileEvent e) {
+    if (e instanceof ProfileEvent.Erased x) {
+      try {
+        JournalFile.forget(parkedFile.getParent(), x.profileIds(), x.anonymousIds());
+      } catch (IOException io) {
+        throw new UncheckedIOException("cannot erase from " + parkedFile.getFileName() + ": " + io.getMessage(), io);
+      }
+    }
+  }
+
   /** The applier as one of the server's background jobs. */
   Worker worker() {
     return worker;

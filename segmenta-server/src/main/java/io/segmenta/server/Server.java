@@ -213,6 +213,7 @@ public final class Server implements AutoCloseable {
     Decisions decisions = new Decisions(store, clock, o.decisionRefresh(), reloadWork, exposureWork);
     lifecycle.subscribe(decisions::on);
     Journal writer = new Journal(store, dir, clock, lifecycle, journalWork);
+    lifecycle.subscribe(writer::on);
     RealtimeFeed feed = new RealtimeFeed(store, clock, realtimeWork, historyWork);
     lifecycle.subscribe(feed::on);
     Webhooks webhooks = new Webhooks(dir, webhookWork, Webhooks.FIRST_BACKOFF);

@@ -183,14 +183,23 @@ class BackgroundStatusTest {
     assertEquals(2, offline.get("parkedFiles").get("journal.parked").asInt(), offline.toPrettyString());
     assertEquals(0, offline.get("journal").get("pending").asInt(), offline.toPrettyString());
 
-    // The cause fixed (the database is back), the parked records go back into the journal and the next start applies them.
-    assertEquals(2, Server.requeueParkedJournal(dir));
-    assertFalse(Files.exists(dir.resolve("journal.parked")));
-    assertEquals(2, Http.JSON.readTree(Server.offlineStatus(dir)).get("journal").get("pending").asInt());
+    // The database is back. Erasing "known" reaches the parked files too: its parked record and realtime batch go.
     try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
         Server again = Server.start(reopened, options())) {
-      assertEquals(List.of("m-known-1", "m-known-2"), reopened.history("known").orElseThrow().events().stream().map(Event::id).sorted().toList());
+      assertEquals(200, admin(again.port(), "DELETE", "/admin/profiles/known", null).status());
+    }
+    List<Map.Entry<String, byte[]>> left = JournalFile.parked(dir);
+    assertEquals(1, left.size(), "only fresh's record is left");
+    assertEquals(List.of("m-fresh-1"), JournalCodec.decode(left.get(0).getValue()).events().stream().map(Event::id).toList());
+    assertFalse(Files.readString(dir.resolve("realtime.parked")).contains("known"));
+    // The parked records go back into the journal, and the next start applies them.
+    assertEquals(1, Server.requeueParkedJournal(dir));
+    assertFalse(Files.exists(dir.resolve("journal.parked")));
+    assertEquals(1, Http.JSON.readTree(Server.offlineStatus(dir)).get("journal").get("pending").asInt());
+    try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
+        Server again = Server.start(reopened, options())) {
       assertEquals(List.of("m-fresh-1"), reopened.history("fresh").orElseThrow().events().stream().map(Event::id).toList());
+      assertTrue(reopened.history("known").isEmpty(), "the erased person does not come back with the replay");
       assertEquals(0, admin(again.port(), "GET", "/admin/status", null).body().get("journal").get("parked").asLong());
     }
   }
