@@ -39,6 +39,11 @@ record BackgroundStatus(String name, long processed, long failed, long retried, 
       return out;
     }
 
+    /** The cause chain as a log line says it: {@code StoreException <- SQLException}. */
+    static String chain(Throwable e) {
+      return String.join(" <- ", causes(e));
+    }
+
     /** The first message along the chain, cut to 500 characters, with its class. */
     static String message(Throwable e) {
       for (Throwable t = e; t != null; t = t.getCause()) {

@@ -280,7 +280,7 @@ final class Journal implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
-        LOG.error("journal write failed: {}", e.getClass().getSimpleName());
+        LOG.error("journal write failed: {}", BackgroundStatus.Failure.chain(e));
         group.forEach(p -> p.done().completeExceptionally(new Http.Failure(503, "the journal could not be written; send again")));
       }
     }
@@ -350,7 +350,7 @@ final class Journal implements AutoCloseable {
             channel.truncate(0);
             channel.force(false);
           } catch (IOException e) {
-            LOG.error("cannot empty the journal: {}", e.getClass().getSimpleName());
+            LOG.error("cannot empty the journal: {}", BackgroundStatus.Failure.chain(e));
           }
         }
       }
@@ -410,7 +410,7 @@ final class Journal implements AutoCloseable {
     try {
       JournalFile.append(parkedFile, JournalFile.parked(cause, record));
     } catch (IOException e) {
-      LOG.error("cannot park a journaled request in {}: {}", parkedFile.getFileName(), e.getClass().getSimpleName());
+      LOG.error("cannot park a journaled request in {}: {}", parkedFile.getFileName(), BackgroundStatus.Failure.chain(e));
       return false;
     }
     parked++;
@@ -538,7 +538,7 @@ final class Journal implements AutoCloseable {
       try {
         entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? JournalRecord.legacy(record, store.schema()) : JournalCodec.decode(record)));
       } catch (IOException | RuntimeException e) {
-        LOG.error("a journaled request cannot be read: {}", e.getClass().getSimpleName());
+        LOG.error("a journaled request cannot be read: {}", BackgroundStatus.Failure.chain(e));
         if (!park(record, "cannot be read: " + describe(e))) {
           throw new IOException("a journaled request can be neither read nor parked in " + parkedFile, e);
         }
@@ -591,7 +591,7 @@ final class Journal implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (IOException e) {
-        LOG.error("cannot close the journal: {}", e.getClass().getSimpleName());
+        LOG.error("cannot close the journal: {}", BackgroundStatus.Failure.chain(e));
       }
     }
   }

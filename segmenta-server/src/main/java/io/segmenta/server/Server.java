@@ -207,8 +207,9 @@ public final class Server implements AutoCloseable {
     Worker webhookWork = new Worker("webhooks", clock, dir.resolve("webhooks.parked"));
     Worker reloadWork = new Worker("decisions", clock, null);
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
-    // What happens to profiles is published in one place; decisions, the real-time feed and webhooks subscribe (in
-    // this order: the feed is made once the journal has replayed, and webhooks hear of an erasure after the feed).
+    // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
+    // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
+    // of an erasure after the feed, which publishes to them.
     ProfileLifecycle lifecycle = new ProfileLifecycle(lifecycleWork);
     Decisions decisions = new Decisions(store, clock, o.decisionRefresh(), reloadWork, exposureWork);
     lifecycle.subscribe(decisions::on);
@@ -282,12 +283,12 @@ public final class Server implements AutoCloseable {
         if (e.isUserError()) {
           Http.error(ctx, 400, e.getMessage(), List.of());
         } else {
-          LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, e.getClass().getSimpleName());
+          LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, BackgroundStatus.Failure.chain(e));
           Http.error(ctx, 500, "the server could not complete the request; nothing was stored", List.of());
         }
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, e.getClass().getSimpleName());
+        LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, BackgroundStatus.Failure.chain(e));
         Http.error(ctx, 500, "the server could not complete the request; nothing was stored", List.of());
       });
     }).start();

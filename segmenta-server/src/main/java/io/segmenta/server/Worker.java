@@ -80,7 +80,7 @@ final class Worker {
 
   /** Logs a failed attempt: the job, what happens next, and the cause chain; nothing from the data. */
   void log(Logger log, Throwable e, String next) {
-    log.warn("{} failed ({}): {}", name, next, String.join(" <- ", BackgroundStatus.Failure.causes(e)));
+    log.warn("{} failed ({}): {}", name, next, BackgroundStatus.Failure.chain(e));
   }
 
   /** How long to wait before attempt {@code attempt + 1} (the first retry after 100 ms, doubling, at most 5 s). */
