@@ -419,9 +419,35 @@ final class Journal implements AutoCloseable {
     return true;
   }
 
-  /** What the journal does with the profile lifecycle's events: an erased person leaves its parked records too. */
+  /**
+   * What the journal does with the profile lifecycle's events: an erased person leaves the records waiting for a
+   * retry (applied later, they would bring the person back) and the parked records. The bytes already in
+   * {@code journal.log} stay until the journal is emptied: a crash before that replays them.
+   */
   void on(ProfileEvent e) {
     if (e instanceof ProfileEvent.Erased x) {
+      applying.lock();
+      try {
+        synchronized (this) {
+          List<Entry> kept = new ArrayList<>();
+          for (Entry entry : unapplied) {
+            byte[] pruned = JournalFile.without(entry.bytes, x.profileIds(), x.anonymousIds());
+            if (pruned == entry.bytes) {
+              kept.add(entry);
+            } else if (pruned != null) {
+              Entry p = new Entry(pruned, JournalCodec.decode(pruned));
+              p.attempts = entry.attempts;
+              p.retryAt = entry.retryAt;
+              kept.add(p);
+            }
+          }
+          unapplied.clear();
+          unapplied.addAll(kept);
+          unappliedEvents = unapplied.stream().mapToInt(u -> u.record.events().size()).sum();
+        }
+      } finally {
+        applying.unlock();
+      }
       try {
         JournalFile.forget(parkedFile.getParent(), x.profileIds(), x.anonymousIds());
       } catch (IOException io) {

@@ -127,7 +127,7 @@ final class JournalFile {
   }
 
   /** The record without the ids (the same array if it holds none of them; null if nothing is left). */
-  private static byte[] without(byte[] record, Collection<String> ids, Collection<String> anonymous) {
+  static byte[] without(byte[] record, Collection<String> ids, Collection<String> anonymous) {
     if (record.length > 0 && record[0] == '{') {
       String text = new String(record, StandardCharsets.UTF_8);
       boolean names = ids.stream().anyMatch(id -> text.contains(Http.JSON.getNodeFactory().textNode(id).toString()))

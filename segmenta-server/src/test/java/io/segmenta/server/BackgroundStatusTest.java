@@ -307,6 +307,28 @@ class BackgroundStatusTest {
     }
   }
 
+  @Test
+  void erased_recordWaitingForItsRetry_isNotAppliedAfterwards() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
+    try (Store real = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()))) {
+      // The journal's own test store: the real one, refusing the write of one event as a database refuses a value.
+      Store store = JournalTest.refusing(real, Set.of("held"), refusals);
+      Journal j = new Journal(store, dir, CLOCK, new ProfileLifecycle(new Worker("lifecycle", CLOCK, null)), null);
+      j.write(JournalTest.track(store, "held", "erase-me", "{}"));
+      j.write(JournalTest.track(store, "kept", "stays", "{}"));
+      j.flush();
+      assertEquals(1, j.status().pending(), "the refused record waits for its retry: " + j.status());
+      assertTrue(refusals.get() >= 1);
+      j.on(new ProfileEvent.Erased(Set.of("erase-me"), Set.of()));
+      assertEquals(0, j.status().pending(), "the erased person's record is gone: " + j.status());
+      j.flush();
+      assertTrue(real.history("erase-me").isEmpty(), "nothing brings the erased person back");
+      assertEquals(List.of("kept"), JournalTest.eventIds(real, "stays"));
+      assertEquals(0, j.status().parked());
+      j.close();
+    }
+  }
+
   static List<String> parkedProfiles(List<JsonNode> parked) {
     List<String> out = new ArrayList<>();
     parked.forEach(p -> p.get("item").get("body").get("changes").forEach(c -> out.add(c.get("profileId").asText())));
