@@ -41,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * applier, the real-time feed, the membership history writer and the decision reloads fail; each retries, parks what
  * it could not do with its cause, and {@code GET /admin/status} shows counters, the last error with its cause chain,
  * stamped by the server's fixed clock, and the parked files. Nothing acknowledged is lost: every event is in the
- * database or in {@code journal.parked}. A webhook receiver on loopback answering 500 gets its batch retried, then
- * parked with the body to replay, and an erasure removes the person from the parked file.
+ * database or in {@code journal.parked}, which an erasure prunes and a requeue brings back for the next start. The
+ * exposure writer parks event lines {@code segmenta import} replays. A webhook receiver on loopback answering 500
+ * gets its batch retried, then parked with the body to replay. A lifecycle subscriber that fails neither stops the
+ * others nor goes unheard, and merges and consent are stamped by the injected clock.
  */
 class BackgroundStatusTest {
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
@@ -112,7 +114,7 @@ class BackgroundStatusTest {
   }
 
   @Test
-  void closedStore_jobsRetryParkAndReport_nothingLost() throws Exception {
+  void status_storeClosedUnderTheServer_jobsRetryParkReportAndLoseNothing() throws Exception {
     Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
     // A first run stores "known" (a profile the next run's real-time feed must read from the store).
     try (Server first = Server.start(store, options())) {
@@ -205,7 +207,7 @@ class BackgroundStatusTest {
   }
 
   @Test
-  void webhookAnswering500_retriedThenParked_erasureRemovesThePerson() throws Exception {
+  void publish_receiverAnswering500_retriedThenParkedAndErasable() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext("/hook", ex -> {
@@ -253,7 +255,7 @@ class BackgroundStatusTest {
   }
 
   @Test
-  void fixedClock_stampsMergesAndConsent() throws Exception {
+  void start_fixedClock_stampsMergesConsentAndProfiles() throws Exception {
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
         Server server = Server.start(store, options())) {
       String write = "Basic " + Base64.getEncoder().encodeToString("wk:".getBytes(StandardCharsets.UTF_8));
@@ -272,7 +274,7 @@ class BackgroundStatusTest {
   }
 
   @Test
-  void closedStore_exposuresRetriedThenParked_replayableByImport() throws Exception {
+  void writeExposures_storeClosed_retriedThenParkedForImport() throws Exception {
     Store store = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()));
     Worker reloads = new Worker("decisions", CLOCK, null);
     Worker writer = new Worker("exposures", CLOCK, dir.resolve("exposures.parked"));
@@ -308,7 +310,7 @@ class BackgroundStatusTest {
   }
 
   @Test
-  void erased_recordWaitingForItsRetry_isNotAppliedAfterwards() throws Exception {
+  void on_erasedWhileARecordWaitsForItsRetry_recordIsPruned() throws Exception {
     AtomicInteger refusals = new AtomicInteger();
     try (Store real = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()))) {
       // The journal's own test store: the real one, refusing the write of one event as a database refuses a value.
