@@ -58,6 +58,16 @@ final class ParkedFile {
     return out;
   }
 
+  /** How many items a parked file holds (its non-blank lines; none if there is no file), without parsing them. */
+  static long count(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+      return lines.filter(l -> !l.isBlank()).count();
+    }
+  }
+
   /**
    * Erasure reaches parked items too: every object naming one of the ids (as a {@code profileId}, {@code userId} or
    * {@code profile_id} value, or an anonymous id) is removed from the arrays of each item (a batch of changes or

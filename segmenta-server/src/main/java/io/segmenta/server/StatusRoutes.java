@@ -77,7 +77,7 @@ final class StatusRoutes {
         continue;
       }
       try {
-        o.put(name, name.equals("journal.parked") ? JournalFile.parked(dataDir).size() : ParkedFile.read(f).size());
+        o.put(name, name.equals("journal.parked") ? JournalFile.parked(dataDir).size() : ParkedFile.count(f));
       } catch (IOException | RuntimeException e) {
         o.put(name, -1);
       }
