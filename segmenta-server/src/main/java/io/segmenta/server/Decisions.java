@@ -32,6 +32,10 @@ import io.segmenta.core.personalize.Click;
 import io.segmenta.core.personalize.Intent;
 import io.segmenta.core.value.Value;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.privacy.Purpose;
+import java.io.IOException;
 
 /**
  * The decision API's live state: the current {@link Personalization} (placements compiled, profiles indexed),
@@ -40,7 +44,9 @@ import java.time.Instant;
  * decisions produce, written to the store in batches off the request path.
  *
  * <p>A reload that fails (a placement refers to a segment since deleted, say) keeps the previous state and is
- * reported in {@link #status}: decisions never stop because of an edit.
+ * reported in {@link #lastError()} and the {@code decisions} worker: decisions never stop because of an edit. Exposures
+ * the store refuses are kept and written again each second; after {@link Worker#ATTEMPTS} failures in a row they are
+ * parked in the {@code exposures} worker's file as event lines {@code segmenta import} reads, never dropped.
  */
 final class Decisions implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Decisions.class);
@@ -54,10 +60,23 @@ final class Decisions implements AutoCloseable {
   private final ConcurrentLinkedQueue<Event> exposures = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService scheduler;
   private volatile boolean loaded;
+  private final Worker reloads;
+  private final Worker exposureWriter;
+  /** Failed writes in a row of the exposures waiting; guarded by {@code this}. */
+  private int exposureAttempts;
 
+  /** Decisions counting their work in workers of their own that park nothing (tests of decisions alone). */
   Decisions(Store store, Clock clock, Duration refresh) {
+    this(store, clock, refresh, new Worker("decisions", clock, null), new Worker("exposures", clock, null));
+  }
+
+  /** Decisions counting reloads in {@code reloads} and exposure writes in {@code exposureWriter} (which parks in its file). */
+  Decisions(Store store, Clock clock, Duration refresh, Worker reloads, Worker exposureWriter) {
     this.store = store;
     this.clock = clock;
+    this.reloads = reloads;
+    this.exposureWriter = exposureWriter;
+    exposureWriter.backlog(exposures::size);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "segmenta-decisions");
       t.setDaemon(true);
@@ -80,8 +99,11 @@ final class Decisions implements AutoCloseable {
       LOG.info("decisions loaded: {} placements, {} profiles, recommender of {} products, in {} ms", p.personalizer().placements().size(),
           p.index().size(), r.provenance().products(), (System.nanoTime() - t0) / 1_000_000);
       return p;
-    } catch (SegmentaException e) {
-      lastError.set(e.getMessage());
+    } catch (RuntimeException e) {
+      if (e instanceof SegmentaException) {
+        lastError.set(e.getMessage());
+      }
+      reloads.failed(e);
       throw e;
     }
   }
@@ -97,8 +119,11 @@ final class Decisions implements AutoCloseable {
     }
     try {
       return load(r);
-    } catch (SegmentaException e) {
-      lastError.set(e.getMessage());
+    } catch (RuntimeException e) {
+      if (e instanceof SegmentaException) {
+        lastError.set(e.getMessage());
+      }
+      reloads.failed(e);
       throw e;
     }
   }
@@ -109,6 +134,7 @@ final class Decisions implements AutoCloseable {
     current.set(p);
     loaded = true;
     lastError.set(null);
+    reloads.processed(1);
     return p;
   }
 
@@ -116,7 +142,8 @@ final class Decisions implements AutoCloseable {
     try {
       reload();
     } catch (RuntimeException e) {
-      LOG.error("reloading decisions failed, the previous state stays: {}", e instanceof SegmentaException ? e.getMessage() : e.getClass().getSimpleName());
+      // The cause chain only: a rule's message can quote a value.
+      reloads.log(LOG, e, "reloading; the previous state stays until the next reload");
     }
   }
 
@@ -125,8 +152,13 @@ final class Decisions implements AutoCloseable {
       throw new Http.Failure(503, "decisions are loading (placements, profiles, recommendations); retry in a few seconds");
     }
     Personalizer.Outcome o = current.get().decide(request, clock.instant());
-    exposures.addAll(o.exposures());
+    expose(o.exposures());
     return o;
+  }
+
+  /** Queues exposures for the writer (every second, off the request path). */
+  void expose(List<Event> made) {
+    exposures.addAll(made);
   }
 
   /** Whether the first load has finished. */
@@ -206,6 +238,18 @@ final class Decisions implements AutoCloseable {
     }
   }
 
+  /** What decisions do with the profile lifecycle's events: sessions, consent for personalization, erasure. */
+  void on(ProfileEvent e) {
+    if (e instanceof ProfileEvent.Written w) {
+      observe(w.batch());
+    } else if (e instanceof ProfileEvent.ConsentChanged c) {
+      consentRecorded(c.profileId(), c.choices());
+    } else if (e instanceof ProfileEvent.Erased x) {
+      forget(x.profileIds(), x.anonymousIds());
+      RealtimeFeed.forgetParked(exposureWriter, x);
+    }
+  }
+
   /**
    * Recorded consent choices for personalization reach the index at once (a withdrawal must not wait for a reload).
    * The index takes what {@link ConsentPolicy} makes of the whole stored history, not the last choice of the batch:
@@ -241,10 +285,38 @@ final class Decisions implements AutoCloseable {
     if (!batch.isEmpty()) {
       try {
         store.profiles().write(new Batch(List.of(), batch));
+        exposureWriter.processed(batch.size());
+        exposureAttempts = 0;
       } catch (RuntimeException e) {
-        exposures.addAll(batch);
-        LOG.error("writing {} exposures failed, will retry: {}", batch.size(), e.getClass().getSimpleName());
+        BackgroundStatus.Failure f = exposureWriter.failed(e);
+        if (++exposureAttempts < Worker.ATTEMPTS || !park(batch, f)) {
+          exposures.addAll(batch);
+          exposureWriter.retried();
+          exposureWriter.log(LOG, e, batch.size() + " exposures, attempt " + exposureAttempts + " of " + Worker.ATTEMPTS + ", retrying in 1 s");
+        } else {
+          exposureWriter.log(LOG, e, batch.size() + " exposures, attempt " + exposureAttempts + " of " + Worker.ATTEMPTS + ", parked");
+          exposureAttempts = 0;
+        }
       }
+    }
+  }
+
+  /** Parks exposures as event lines; false if there is nowhere to park them, or the file cannot be written. */
+  private boolean park(List<Event> batch, BackgroundStatus.Failure f) {
+    if (exposureWriter.parkedIn() == null) {
+      return false;
+    }
+    try {
+      ArrayNode events = Http.JSON.createArrayNode();
+      for (Event e : batch) {
+        events.add(Http.JSON.readTree(Importer.toJsonLine(e)));
+      }
+      ParkedFile.append(exposureWriter.parkedIn(), f, Http.JSON.createObjectNode().set("events", events));
+      exposureWriter.parked(batch.size());
+      return true;
+    } catch (IOException io) {
+      exposureWriter.failed(io);
+      return false;
     }
   }
 
@@ -252,5 +324,13 @@ final class Decisions implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     writeExposures();
+    // What the store still refuses at shutdown is parked rather than lost with the process.
+    synchronized (this) {
+      List<Event> left = new ArrayList<>(exposures);
+      if (!left.isEmpty() && park(left, exposureWriter.status().lastError() != null ? exposureWriter.status().lastError()
+          : BackgroundStatus.Failure.of(new IllegalStateException("the server stopped before they were written"), clock.instant()))) {
+        exposures.clear();
+      }
+    }
   }
 }

@@ -20,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,17 +114,46 @@ final class Journal implements AutoCloseable {
   private volatile String lastError;
   private volatile Instant lastErrorAt;
 
-  /** {@code onDurable} sees each request's batch as soon as it is on disk (real-time segments start there). */
-  private final Consumer<Batch> onDurable;
-  private final Consumer<List<MergeRecord>> onMerge;
-  private final BiConsumer<String, List<ConsentRecord>> onConsent;
+  /**
+   * Hears of each request's batch as soon as it is on disk (real-time segments start there), and of consent choices
+   * and merges as they are applied.
+   */
+  private final ProfileLifecycle lifecycle;
+  private final Clock clock;
+  /** The applier's counters and last failure, as {@code GET /admin/status} shows them. */
+  private final Worker worker;
 
+  /** A journal telling three callbacks what happens (tests of the journal alone), on the system clock. */
   Journal(Store store, Path dataDir, Consumer<Batch> onDurable, Consumer<List<MergeRecord>> onMerge,
       BiConsumer<String, List<ConsentRecord>> onConsent) {
+    this(store, dataDir, Clock.systemUTC(), callbacks(onDurable, onMerge, onConsent), null);
+  }
+
+  private static ProfileLifecycle callbacks(Consumer<Batch> onDurable, Consumer<List<MergeRecord>> onMerge,
+      BiConsumer<String, List<ConsentRecord>> onConsent) {
+    ProfileLifecycle l = new ProfileLifecycle(new Worker("lifecycle", Clock.systemUTC(), null));
+    l.subscribe(e -> {
+      if (e instanceof ProfileEvent.Written w) {
+        onDurable.accept(w.batch());
+      } else if (e instanceof ProfileEvent.Merged m) {
+        onMerge.accept(m.merges());
+      } else if (e instanceof ProfileEvent.ConsentChanged c) {
+        onConsent.accept(c.profileId(), c.choices());
+      }
+    });
+    return l;
+  }
+
+  /**
+   * A journal in {@code dataDir} publishing to {@code lifecycle}, timing failures and merges by {@code clock}, counting
+   * in {@code worker} (null: a worker of its own, {@code journal}).
+   */
+  Journal(Store store, Path dataDir, Clock clock, ProfileLifecycle lifecycle, Worker worker) {
     this.store = store;
-    this.onConsent = onConsent;
-    this.onDurable = onDurable;
-    this.onMerge = onMerge;
+    this.clock = clock;
+    this.lifecycle = lifecycle;
+    this.worker = worker != null ? worker : new Worker("journal", clock, dataDir.resolve("journal.parked"));
+    this.worker.backlog(() -> status().pending());
     this.file = dataDir.resolve("journal.log");
     this.parkedFile = dataDir.resolve("journal.parked");
     try {
@@ -240,9 +270,9 @@ final class Journal implements AutoCloseable {
             continue;
           }
           try {
-            onDurable.accept(p.entry().record.batch());
+            lifecycle.publish(new ProfileEvent.Written(p.entry().record.batch()));
           } catch (RuntimeException observer) {
-            LOG.error("an observer of durable batches failed: {}", observer.getClass().getSimpleName());
+            // Counted and logged (cause chain) by the lifecycle's worker; the batch is durable and will be applied.
           }
         }
         group.forEach(p -> p.done().complete(null));
@@ -250,7 +280,7 @@ final class Journal implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (IOException | RuntimeException e) {
-        LOG.error("journal write failed: {}", e.getClass().getSimpleName());
+        LOG.error("journal write failed: {}", BackgroundStatus.Failure.chain(e));
         group.forEach(p -> p.done().completeExceptionally(new Http.Failure(503, "the journal could not be written; send again")));
       }
     }
@@ -271,7 +301,8 @@ final class Journal implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.error("applying the journal failed: {}; retrying", e.getClass().getSimpleName());
+        worker.failed(e);
+        worker.log(LOG, e, "applying the journal; trying again in " + APPLY_MILLIS + " ms");
       }
     }
   }
@@ -319,7 +350,7 @@ final class Journal implements AutoCloseable {
             channel.truncate(0);
             channel.force(false);
           } catch (IOException e) {
-            LOG.error("cannot empty the journal: {}", e.getClass().getSimpleName());
+            LOG.error("cannot empty the journal: {}", BackgroundStatus.Failure.chain(e));
           }
         }
       }
@@ -337,7 +368,9 @@ final class Journal implements AutoCloseable {
       apply(group.stream().map(e -> e.record).toList());
       done.addAll(group);
       appliedRequests += group.size();
-      appliedEvents += group.stream().mapToInt(e -> e.record.events().size()).sum();
+      int events = group.stream().mapToInt(e -> e.record.events().size()).sum();
+      appliedEvents += events;
+      worker.processed(events);
     } catch (RuntimeException e) {
       if (group.size() == 1) {
         failed(group.get(0), e, done);
@@ -353,13 +386,15 @@ final class Journal implements AutoCloseable {
     entry.attempts++;
     failures++;
     lastError = describe(cause);
-    lastErrorAt = Instant.now();
-    // Only the exception's class in the log: its message may quote the data.
-    LOG.warn("a journaled request failed to apply ({} of {} attempts): {}", entry.attempts, MAX_ATTEMPTS, cause.getClass().getSimpleName());
+    lastErrorAt = clock.instant();
+    worker.failed(cause);
+    // Only the cause chain's classes in the log: a message may quote the data.
+    worker.log(LOG, cause, "a journaled request, attempt " + entry.attempts + " of " + MAX_ATTEMPTS);
     if (entry.attempts >= MAX_ATTEMPTS && park(entry.bytes, lastError)) {
       done.add(entry);
       return;
     }
+    worker.retried();
     long backoff = Math.min(MAX_BACKOFF_MILLIS, BACKOFF_MILLIS << Math.min(20, entry.attempts - 1));
     entry.retryAt = millis() + backoff;
   }
@@ -375,12 +410,55 @@ final class Journal implements AutoCloseable {
     try {
       JournalFile.append(parkedFile, JournalFile.parked(cause, record));
     } catch (IOException e) {
-      LOG.error("cannot park a journaled request in {}: {}", parkedFile.getFileName(), e.getClass().getSimpleName());
+      LOG.error("cannot park a journaled request in {}: {}", parkedFile.getFileName(), BackgroundStatus.Failure.chain(e));
       return false;
     }
     parked++;
+    worker.parked(1);
     LOG.error("a journaled request was parked in {} after failing to apply; see status() for the last error", parkedFile.getFileName());
     return true;
+  }
+
+  /**
+   * What the journal does with the profile lifecycle's events: an erased person leaves the records waiting for a
+   * retry (applied later, they would bring the person back) and the parked records. The bytes already in
+   * {@code journal.log} stay until the journal is emptied: a crash before that replays them.
+   */
+  void on(ProfileEvent e) {
+    if (e instanceof ProfileEvent.Erased x) {
+      applying.lock();
+      try {
+        synchronized (this) {
+          List<Entry> kept = new ArrayList<>();
+          for (Entry entry : unapplied) {
+            byte[] pruned = JournalFile.without(entry.bytes, x.profileIds(), x.anonymousIds());
+            if (pruned == entry.bytes) {
+              kept.add(entry);
+            } else if (pruned != null) {
+              Entry p = new Entry(pruned, JournalCodec.decode(pruned));
+              p.attempts = entry.attempts;
+              p.retryAt = entry.retryAt;
+              kept.add(p);
+            }
+          }
+          unapplied.clear();
+          unapplied.addAll(kept);
+          unappliedEvents = unapplied.stream().mapToInt(u -> u.record.events().size()).sum();
+        }
+      } finally {
+        applying.unlock();
+      }
+      try {
+        JournalFile.forget(parkedFile.getParent(), x.profileIds(), x.anonymousIds());
+      } catch (IOException io) {
+        throw new UncheckedIOException("cannot erase from " + parkedFile.getFileName() + ": " + io.getMessage(), io);
+      }
+    }
+  }
+
+  /** The applier as one of the server's background jobs. */
+  Worker worker() {
+    return worker;
   }
 
   Status status() {
@@ -425,7 +503,7 @@ final class Journal implements AutoCloseable {
     for (JournalRecord r : records) {
       r.consents().forEach((id, choices) -> {
         store.consent().recordConsent(id, choices);
-        onConsent.accept(id, choices);
+        lifecycle.publish(new ProfileEvent.ConsentChanged(id, choices));
       });
       // Counted when applied, once per record: a record applied again (a replay after a crash) counts nothing more.
       if (!r.violations().isEmpty()) {
@@ -434,14 +512,14 @@ final class Journal implements AutoCloseable {
       }
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
-    List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), Instant.now());
+    List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), clock.instant());
     long refused = merges.stream().filter(m -> !m.applied()).count();
     if (refused > 0) {
       // No identifier in the log line: the merge log on the profile says which one.
       LOG.warn("{} merge(s) refused: an identifier shared by too many profiles (see the merge log of the profiles concerned)", refused);
     }
-    if (!merges.isEmpty() && onMerge != null) {
-      onMerge.accept(merges);
+    if (!merges.isEmpty()) {
+      lifecycle.publish(new ProfileEvent.Merged(merges));
     }
   }
 
@@ -486,7 +564,7 @@ final class Journal implements AutoCloseable {
       try {
         entries.add(new Entry(record, record.length > 0 && record[0] == '{' ? JournalRecord.legacy(record, store.catalog().schema()) : JournalCodec.decode(record)));
       } catch (IOException | RuntimeException e) {
-        LOG.error("a journaled request cannot be read: {}", e.getClass().getSimpleName());
+        LOG.error("a journaled request cannot be read: {}", BackgroundStatus.Failure.chain(e));
         if (!park(record, "cannot be read: " + describe(e))) {
           throw new IOException("a journaled request can be neither read nor parked in " + parkedFile, e);
         }
@@ -539,7 +617,7 @@ final class Journal implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (IOException e) {
-        LOG.error("cannot close the journal: {}", e.getClass().getSimpleName());
+        LOG.error("cannot close the journal: {}", BackgroundStatus.Failure.chain(e));
       }
     }
   }

@@ -1,13 +1,20 @@
 package io.segmenta.server;
 
+import io.segmenta.core.model.Event;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.ConsentRecord;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -50,7 +57,7 @@ final class JournalFile {
   }
 
   /** Appends one frame to {@code file} and forces it to disk. */
-  static void append(Path file, byte[] record) throws IOException {
+  static synchronized void append(Path file, byte[] record) throws IOException {
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buf = ByteBuffer.wrap(frame(record));
       while (buf.hasRemaining()) {
@@ -82,5 +89,99 @@ final class JournalFile {
       out.add(Map.entry(new String(why, StandardCharsets.UTF_8), record));
     }
     return out;
+  }
+
+  /**
+   * Erasure reaches {@code journal.parked}: each parked record loses the profiles, events and consent choices of the
+   * erased ids (and the events of their anonymous ids), and its violations (their examples may quote the person's
+   * values); a record left with nothing to write goes. A record in the first (JSON) format, which cannot be read
+   * without the schema, goes whole if it names one of the ids. The file is rewritten atomically, only if something
+   * changed.
+   */
+  static synchronized void forget(Path dataDir, Collection<String> ids, Collection<String> anonymous) throws IOException {
+    Path p = dataDir.resolve("journal.parked");
+    List<Map.Entry<String, byte[]>> parked = parked(dataDir);
+    if (parked.isEmpty()) {
+      return;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    boolean changed = false;
+    for (Map.Entry<String, byte[]> e : parked) {
+      byte[] kept = without(e.getValue(), ids, anonymous);
+      changed |= kept != e.getValue();
+      if (kept != null) {
+        out.writeBytes(frame(parked(e.getKey(), kept)));
+      }
+    }
+    if (changed) {
+      Path tmp = p.resolveSibling("journal.parked.tmp");
+      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+        while (b.hasRemaining()) {
+          c.write(b);
+        }
+        c.force(false);
+      }
+      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** The record without the ids (the same array if it holds none of them; null if nothing is left). */
+  static byte[] without(byte[] record, Collection<String> ids, Collection<String> anonymous) {
+    if (record.length > 0 && record[0] == '{') {
+      String text = new String(record, StandardCharsets.UTF_8);
+      boolean names = ids.stream().anyMatch(id -> text.contains(Http.JSON.getNodeFactory().textNode(id).toString()))
+          || anonymous.stream().anyMatch(id -> text.contains(Http.JSON.getNodeFactory().textNode(id).toString()));
+      return names ? null : record;
+    }
+    JournalRecord r = JournalCodec.decode(record);
+    List<Profile> profiles = r.profiles().stream().filter(x -> !ids.contains(x.id())).toList();
+    List<Event> events = r.events().stream()
+        .filter(x -> !(x.profileId() != null && ids.contains(x.profileId())) && !(x.anonymousId() != null && anonymous.contains(x.anonymousId())))
+        .toList();
+    Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>(r.consents());
+    consents.keySet().removeAll(ids);
+    if (profiles.size() == r.profiles().size() && events.size() == r.events().size() && consents.size() == r.consents().size()) {
+      return record;
+    }
+    if (profiles.isEmpty() && events.isEmpty() && consents.isEmpty()) {
+      return null;
+    }
+    return JournalCodec.encode(new JournalRecord(r.source(), r.receivedAt(), r.traits(), r.properties(), r.propertyTypes(), profiles, events,
+        consents, List.of()));
+  }
+
+  /**
+   * Moves the records parked in {@code dataDir} back into {@code journal.log}, for the next start to apply once their
+   * cause is fixed; only while no server runs on the directory. A torn tail of the log is cut first (its write was
+   * never acknowledged, and frames after it would not be read); the records are appended and forced before the
+   * parked file goes, so a crash between the two leaves a record in both, and applying a record twice changes
+   * nothing. Returns how many records were moved.
+   */
+  static int requeue(Path dataDir) throws IOException {
+    List<Map.Entry<String, byte[]>> parked = parked(dataDir);
+    if (parked.isEmpty()) {
+      return 0;
+    }
+    Path log = dataDir.resolve("journal.log");
+    long valid = 0;
+    if (Files.exists(log)) {
+      for (byte[] r : frames(Files.readAllBytes(log))) {
+        valid += 8 + r.length;
+      }
+    }
+    try (FileChannel out = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      out.truncate(valid);
+      out.position(valid);
+      for (Map.Entry<String, byte[]> p : parked) {
+        ByteBuffer buf = ByteBuffer.wrap(frame(p.getValue()));
+        while (buf.hasRemaining()) {
+          out.write(buf);
+        }
+      }
+      out.force(false);
+    }
+    Files.delete(dataDir.resolve("journal.parked"));
+    return parked.size();
   }
 }

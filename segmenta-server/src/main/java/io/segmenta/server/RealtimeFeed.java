@@ -24,6 +24,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.segmenta.core.port.MergeRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import io.segmenta.core.model.Event;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.Optional;
 import java.util.Set;
@@ -33,8 +42,16 @@ import java.util.concurrent.Future;
 
 /**
  * Runs {@link RealtimeSegments} for the server on one thread: durable tracking batches come in as soon as their
- * fsync returns, timers fire when windows pass, and every membership change is stored (the membership history)
- * and handed to the listeners (Server-Sent Events clients, webhooks).
+ * fsync returns (it subscribes to the {@link ProfileLifecycle}: writes, merges and erasures), timers fire when
+ * windows pass, and every membership change is stored (the membership history) and handed to the listeners
+ * (Server-Sent Events clients, webhooks, the decision index).
+ *
+ * <p>Nothing fails in silence: a batch the engine cannot decide (its store read fails, say) is retried with
+ * {@link Worker}'s backoff on this thread without holding up the batches after it, and after its last attempt
+ * parked in {@code realtime.parked} (the profiles it touched: their events are stored by the journal, and a restart
+ * decides their memberships again from the store). A history write that fails is retried on the writer's thread and
+ * then parked in {@code membership.parked} as the changes themselves, ready to replay. Both count in workers of
+ * their own ({@code realtime}, {@code membership-history}), shown by {@code GET /admin/status}.
  */
 final class RealtimeFeed implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RealtimeFeed.class);
@@ -46,10 +63,30 @@ final class RealtimeFeed implements AutoCloseable {
   private final List<Consumer<List<MembershipChange>>> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
   private volatile boolean closed;
+  private final Worker worker;
+  private final Worker history;
+  /** Batches waiting for a retry, by when (System.nanoTime()); only the feed's thread touches it. */
+  private final List<Retry> retries = new ArrayList<>();
+  private final AtomicLong historyBacklog = new AtomicLong();
 
+  private record Retry(long dueNanos, Batch batch, int attempt) {}
+
+  /** A feed whose failures are counted only (tests of the feed alone). */
   RealtimeFeed(Store store, Clock clock) {
+    this(store, clock, new Worker("realtime", clock, null), new Worker("membership-history", clock, null));
+  }
+
+  /**
+   * A feed counting its work in {@code worker} and its history writes in {@code history}; each parks in its
+   * worker's file ({@link Worker#parkedIn()}).
+   */
+  RealtimeFeed(Store store, Clock clock, Worker worker, Worker history) {
     this.store = store;
     this.clock = clock;
+    this.worker = worker;
+    this.history = history;
+    worker.backlog(() -> work.size() + retries.size());
+    history.backlog(historyBacklog::get);
     Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     // A profile's history is read from the store only if the store can have some: it existed at start, or it was
     // seen since and left the cache. A new visitor's first event costs no database read.
@@ -89,12 +126,103 @@ final class RealtimeFeed implements AutoCloseable {
     listeners.remove(l);
   }
 
+  /** What the feed does with the profile lifecycle's events. */
+  void on(ProfileEvent e) {
+    if (e instanceof ProfileEvent.Written w) {
+      accept(w.batch());
+    } else if (e instanceof ProfileEvent.Merged m) {
+      m.merges().stream().filter(MergeRecord::applied).forEach(x -> {
+        forget(x.mergedId());
+        forget(x.survivorId());
+      });
+    } else if (e instanceof ProfileEvent.Erased x) {
+      forget(x.profileIds());
+      forgetParked(worker, x);
+      forgetParked(history, x);
+    }
+  }
+
+  /** Erasure reaches what this feed parked, too. */
+  static void forgetParked(Worker w, ProfileEvent.Erased x) {
+    if (w.parkedIn() != null) {
+      try {
+        ParkedFile.forget(w.parkedIn(), x.profileIds(), x.anonymousIds());
+      } catch (IOException io) {
+        throw new UncheckedIOException("cannot erase from " + w.parkedIn().getFileName() + ": " + io.getMessage(), io);
+      }
+    }
+  }
+
   /** A durable batch: re-decides the profiles it touches. */
   void accept(Batch b) {
     // With no real-time segment there is nothing to decide (and histories are loaded when one is added).
     if (!b.isEmpty() && tracking) {
-      work.add(() -> publish(engine.onEvents(b.profiles(), b.events(), clock.instant())));
+      work.add(() -> decide(b, 1));
     }
+  }
+
+  /** Decides a batch on the feed's thread; a failure is retried later, then parked (never dropped). */
+  private void decide(Batch b, int attempt) {
+    try {
+      publish(engine.onEvents(b.profiles(), b.events(), clock.instant()));
+      worker.processed(b.events().size());
+    } catch (RuntimeException e) {
+      BackgroundStatus.Failure f = worker.failed(e);
+      if (attempt < Worker.ATTEMPTS) {
+        worker.retried();
+        worker.log(LOG, e, "a batch, attempt " + attempt + " of " + Worker.ATTEMPTS + ", retrying");
+        retries.add(new Retry(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Worker.backoff(attempt)), b, attempt + 1));
+      } else {
+        worker.log(LOG, e, "a batch, attempt " + attempt + " of " + Worker.ATTEMPTS + ", parking it");
+        park(b, f);
+      }
+    }
+  }
+
+  private void park(Batch b, BackgroundStatus.Failure f) {
+    ObjectNode item = Http.JSON.createObjectNode();
+    ArrayNode ps = item.putArray("profiles");
+    Set<String> ids = new TreeSet<>();
+    Set<String> anonymous = new TreeSet<>();
+    b.profiles().forEach(p -> ids.add(p.id()));
+    for (Event e : b.events()) {
+      if (e.profileId() != null) {
+        ids.add(e.profileId());
+      } else {
+        anonymous.add(e.anonymousId());
+      }
+    }
+    ids.forEach(id -> ps.addObject().put("profileId", id));
+    anonymous.forEach(id -> ps.addObject().put("anonymousId", id));
+    item.put("events", b.events().size());
+    parkOrKeep(worker, item, f, () -> retries.add(new Retry(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Worker.MAX_BACKOFF_MILLIS), b,
+        Worker.ATTEMPTS)));
+  }
+
+  /** Parks an item in the worker's file; if that fails too (or the worker has no file), {@code keep} holds on to it. */
+  private static void parkOrKeep(Worker w, JsonNode item, BackgroundStatus.Failure f, Runnable keep) {
+    if (w.parkedIn() != null) {
+      try {
+        ParkedFile.append(w.parkedIn(), f, item);
+        w.parked(1);
+        return;
+      } catch (IOException io) {
+        w.failed(io);
+        w.log(LOG, io, "cannot park; keeping the item to try again");
+      }
+    }
+    keep.run();
+  }
+
+  /** The batches whose retry is due, run now (on the feed's thread). */
+  private void retryDue() {
+    if (retries.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    List<Retry> due = retries.stream().filter(r -> r.dueNanos() - now <= 0).toList();
+    retries.removeAll(due);
+    due.forEach(r -> decide(r.batch(), r.attempt()));
   }
 
   /** Starts keeping a saved segment real-time (its current members from the batch engine). */
@@ -121,6 +249,9 @@ final class RealtimeFeed implements AutoCloseable {
     call(() -> {
       profileIds.forEach(engine::forget);
       unstored.removeIf(c -> profileIds.contains(c.profileId()));
+      // A batch waiting for its retry would decide them again: their events are erased, so it goes too.
+      retries.removeIf(r -> r.batch().profiles().stream().anyMatch(p -> profileIds.contains(p.id()))
+          || r.batch().events().stream().anyMatch(e -> profileIds.contains(e.profileId())));
     });
     try {
       historyWriter.submit(() -> { }).get();
@@ -160,17 +291,20 @@ final class RealtimeFeed implements AutoCloseable {
       try {
         Instant now = clock.instant();
         long wait = engine.nextTimer().map(t -> Math.max(0, Duration.between(now, t).toMillis())).orElse(1000L);
-        Runnable r = work.poll(Math.min(wait, unstored.isEmpty() ? 1000L : 100L), TimeUnit.MILLISECONDS);
+        Runnable r = work.poll(Math.min(wait, unstored.isEmpty() && retries.isEmpty() ? 1000L : 100L), TimeUnit.MILLISECONDS);
         if (r != null) {
           r.run();
         }
+        retryDue();
         publish(engine.advance(clock.instant()));
         storeChanges(false);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        LOG.error("real-time segments failed on a batch: {}", e.getClass().getSimpleName());
+        // Timers (windows passing) and calls from other threads; their callers see their own failures.
+        worker.failed(e);
+        worker.log(LOG, e, "a timer or call");
       }
     }
   }
@@ -191,7 +325,8 @@ final class RealtimeFeed implements AutoCloseable {
       List<MembershipChange> batch = List.copyOf(unstored);
       unstored.clear();
       storedAt = System.nanoTime();
-      Future<?> f = historyWriter.submit(() -> store.membership().recordMembershipChanges(batch));
+      historyBacklog.addAndGet(batch.size());
+      Future<?> f = historyWriter.submit(() -> record(batch));
       if (force) {
         try {
           f.get();
@@ -201,6 +336,49 @@ final class RealtimeFeed implements AutoCloseable {
           throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
       }
+    }
+  }
+
+  /**
+   * Stores changes in the membership history on the writer's thread: retried with backoff, then parked in the
+   * history worker's file as the changes themselves (the history API's form), so none is lost.
+   */
+  private void record(List<MembershipChange> batch) {
+    try {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          store.membership().recordMembershipChanges(batch);
+          history.processed(batch.size());
+          return;
+        } catch (RuntimeException e) {
+          BackgroundStatus.Failure f = history.failed(e);
+          if (attempt >= Worker.ATTEMPTS) {
+            history.log(LOG, e, batch.size() + " changes, attempt " + attempt + " of " + Worker.ATTEMPTS + ", parking them");
+            ObjectNode item = Http.JSON.createObjectNode();
+            ArrayNode a = item.putArray("changes");
+            batch.forEach(c -> a.add(Webhooks.json(c)));
+            if (history.parkedIn() != null) {
+              try {
+                ParkedFile.append(history.parkedIn(), f, item);
+                history.parked(batch.size());
+                return;
+              } catch (IOException io) {
+                history.failed(io);
+              }
+            }
+            history.log(LOG, e, "cannot park; retrying in " + Worker.MAX_BACKOFF_MILLIS + " ms");
+            attempt = Worker.ATTEMPTS - 1;
+          } else {
+            history.log(LOG, e, batch.size() + " changes, attempt " + attempt + " of " + Worker.ATTEMPTS + ", retrying");
+          }
+          history.retried();
+          Thread.sleep(Worker.backoff(attempt));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      historyBacklog.addAndGet(-batch.size());
     }
   }
 
@@ -214,7 +392,9 @@ final class RealtimeFeed implements AutoCloseable {
       try {
         l.accept(changes);
       } catch (RuntimeException e) {
-        LOG.error("a membership listener failed: {}", e.getClass().getSimpleName());
+        // The listener lost these changes (the history keeps them); counted, never silent.
+        worker.failed(e);
+        worker.log(LOG, e, "a membership listener");
       }
     }
   }

@@ -1,7 +1,6 @@
 package io.segmenta.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -9,6 +8,7 @@ import io.segmenta.core.SegmentaException;
 import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -198,26 +198,31 @@ public final class Server implements AutoCloseable {
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
     List<Route> routes = new ArrayList<>();
-    Decisions decisions = new Decisions(store, o.clock(), o.decisionRefresh());
-    RealtimeFeed[] feedRef = new RealtimeFeed[1];
-    Journal writer = new Journal(store, o.journalDir(), b -> {
-      decisions.observe(b);
-      if (feedRef[0] != null) {
-        feedRef[0].accept(b);
-      }
-    }, merges -> {
-      if (feedRef[0] != null) {
-        merges.stream().filter(MergeRecord::applied).forEach(m -> {
-          feedRef[0].forget(m.mergedId());
-          feedRef[0].forget(m.survivorId());
-        });
-      }
-    }, decisions::consentRecorded);
-    RealtimeFeed feed = new RealtimeFeed(store, o.clock());
-    feedRef[0] = feed;
-    Webhooks webhooks = new Webhooks(o.journalDir());
+    Clock clock = o.clock();
+    Path dir = o.journalDir();
+    // Every background job counts its work and failures in a worker of its own; GET /admin/status shows them all.
+    Worker journalWork = new Worker("journal", clock, dir.resolve("journal.parked"));
+    Worker realtimeWork = new Worker("realtime", clock, dir.resolve("realtime.parked"));
+    Worker historyWork = new Worker("membership-history", clock, dir.resolve("membership.parked"));
+    Worker exposureWork = new Worker("exposures", clock, dir.resolve("exposures.parked"));
+    Worker webhookWork = new Worker("webhooks", clock, dir.resolve("webhooks.parked"));
+    Worker reloadWork = new Worker("decisions", clock, null);
+    Worker lifecycleWork = new Worker("lifecycle", clock, null);
+    // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
+    // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
+    // of an erasure after the feed, which publishes to them.
+    ProfileLifecycle lifecycle = new ProfileLifecycle(lifecycleWork);
+    Decisions decisions = new Decisions(store, clock, o.decisionRefresh(), reloadWork, exposureWork);
+    lifecycle.subscribe(decisions::on);
+    Journal writer = new Journal(store, dir, clock, lifecycle, journalWork);
+    lifecycle.subscribe(writer::on);
+    RealtimeFeed feed = new RealtimeFeed(store, clock, realtimeWork, historyWork);
+    lifecycle.subscribe(feed::on);
+    Webhooks webhooks = new Webhooks(dir, webhookWork, Webhooks.FIRST_BACKOFF);
+    lifecycle.subscribe(webhooks::on);
     feed.listen(webhooks::publish);
     feed.listen(decisions::apply);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork);
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
@@ -225,13 +230,11 @@ public final class Server implements AutoCloseable {
     Cors cors = new Cors(o.corsOrigins(), tracking.stream().map(Route::path).collect(Collectors.toSet()),
         List.of("/v1/projects/", "/analytics.js/", "/analytics-next/"));
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
-    routes.addAll(new AdminRoutes(store, o.clock(), feed, webhooks, decisions).routes());
+    routes.addAll(new AdminRoutes(store, o.clock(), feed, lifecycle, webhooks).routes());
     routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     routes.addAll(new ViolationRoutes(store).routes());
-    routes.add(new Route("GET", "/admin/status", Route.Access.ADMIN,
-        "Background work: the journal's applied requests and events, failures, parked records, pending records and its last error", null,
-        ctx -> Http.json(ctx, 200, status(writer.status()))));
+    routes.addAll(new StatusRoutes(writer, workers, dir).routes());
     byte[] health = ("{\"status\":\"ok\",\"version\":\"" + VERSION + "\"}").getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
@@ -281,12 +284,12 @@ public final class Server implements AutoCloseable {
         if (e.isUserError()) {
           Http.error(ctx, 400, e.getMessage(), List.of());
         } else {
-          LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, e.getClass().getSimpleName());
+          LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, BackgroundStatus.Failure.chain(e));
           Http.error(ctx, 500, "the server could not complete the request; nothing was stored", List.of());
         }
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
-        LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, e.getClass().getSimpleName());
+        LOG.error("{} {} failed: {}", ctx.method(), ctx.endpoint() == null ? "?" : ctx.endpoint().path, BackgroundStatus.Failure.chain(e));
         Http.error(ctx, 500, "the server could not complete the request; nothing was stored", List.of());
       });
     }).start();
@@ -379,15 +382,21 @@ public final class Server implements AutoCloseable {
     feed.listen(listener);
   }
 
-  /** What {@code GET /admin/status} answers: counters and the last error of the journal's applier. */
-  static ObjectNode status(Journal.Status j) {
-    ObjectNode o = Http.JSON.createObjectNode();
-    ObjectNode n = o.putObject("journal").put("appliedRequests", j.appliedRequests()).put("appliedEvents", j.appliedEvents())
-        .put("failures", j.failures()).put("parked", j.parked()).put("pending", j.pending());
-    if (j.lastError() != null) {
-      n.put("lastError", j.lastError()).put("lastErrorAt", String.valueOf(j.lastErrorAt()));
-    }
-    return o;
+  /**
+   * What {@code segmenta status} prints for a data directory with no server running: the journal's records not yet
+   * applied and the parked files with their item counts, as JSON (the shape of {@code GET /admin/status}'s
+   * {@code journal.pending} and {@code parkedFiles}).
+   */
+  public static String offlineStatus(Path dataDir) throws IOException {
+    return StatusRoutes.offline(dataDir).toPrettyString();
+  }
+
+  /**
+   * Moves the journal's parked records back into the journal of a data directory no server runs on, so the next
+   * start applies them (once their cause is fixed); returns how many ({@code segmenta status --requeue-journal}).
+   */
+  public static int requeueParkedJournal(Path dataDir) throws IOException {
+    return JournalFile.requeue(dataDir);
   }
 
   /** Puts every acknowledged write into the database (tests and tools that read the store directly call it). */

@@ -39,14 +39,17 @@ import java.util.TreeSet;
  * Webhooks for membership changes: each subscriber gets POSTs of {@code {"changes": [...]}} (at most 500 a call)
  * for the segments it asked for, signed with HMAC-SHA256 of the body under its secret
  * ({@code X-Segmenta-Signature: sha256=<hex>}), in order. A failed delivery (no answer, or not 2xx) is retried with
- * exponential backoff (0.25 s doubling, 8 attempts, about a minute); then the batch is counted as dropped and the
- * next one is sent. Subscriptions are kept in {@code webhooks.json} in the data directory; changes waiting for
- * delivery are kept in memory only. A change about a profile erased after it was published is never delivered
- * (see {@link #forget}).
+ * exponential backoff (0.25 s doubling, 8 attempts, about a minute); then the batch is parked in
+ * {@code webhooks.parked} (the hook's id, its URL and the body as it would have been sent, to replay) and the next
+ * one is sent: nothing is dropped. Deliveries, failed attempts, retries and parked changes count in the
+ * {@code webhooks} worker. Subscriptions are kept in {@code webhooks.json} in the data directory; changes waiting for
+ * delivery are kept in memory only. A change about a profile erased after it was published is never delivered,
+ * and erasure removes it from the parked file too (see {@link #forget}).
  */
 final class Webhooks implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
   static final int ATTEMPTS = 8;
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
 
   record Hook(String id, String url, Set<String> segments, String secret) {}
 
@@ -58,7 +61,7 @@ final class Webhooks implements AutoCloseable {
     final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong retries = new AtomicLong();
-    final AtomicLong dropped = new AtomicLong();
+    final AtomicLong parked = new AtomicLong();
     final Thread thread;
     volatile boolean stopped;
     /**
@@ -101,7 +104,8 @@ final class Webhooks implements AutoCloseable {
     }
 
     void send(List<Queued> batch) throws InterruptedException {
-      long backoff = 250;
+      long backoff = firstBackoff.toMillis();
+      Throwable last = null;
       for (int attempt = 1; attempt <= ATTEMPTS && !stopped; attempt++) {
         // A profile erased while the batch waited (for a receiver that is down, say) is never delivered.
         batch.removeIf(Webhooks.this::erased);
@@ -116,21 +120,55 @@ final class Webhooks implements AutoCloseable {
           int code = http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
           if (code >= 200 && code < 300) {
             delivered.addAndGet(batch.size());
+            worker.processed(batch.size());
             return;
           }
+          last = new IOException("the receiver answered HTTP " + code);
         } catch (IOException | IllegalArgumentException e) {
-          // retried below
+          last = e;
         }
+        worker.failed(last);
+        if (attempt == ATTEMPTS || stopped) {
+          break;
+        }
+        worker.log(LOG, last, "webhook " + hook.id() + ", attempt " + attempt + " of " + ATTEMPTS + ", retrying");
         retries.incrementAndGet();
+        worker.retried();
         Thread.sleep(backoff);
         backoff *= 2;
       }
-      dropped.addAndGet(batch.size());
-      LOG.error("webhook {} dropped {} changes after {} attempts", hook.id(), batch.size(), ATTEMPTS);
+      if (last == null) {
+        return;
+      }
+      batch.removeIf(Webhooks.this::erased);
+      if (batch.isEmpty()) {
+        return;
+      }
+      // Parked, never dropped: written with the body a replay sends (a removed hook parks what it held, too).
+      ObjectNode item = Http.JSON.createObjectNode().put("hook", hook.id()).put("url", hook.url());
+      item.set("body", Http.JSON.createObjectNode().set("changes", body(batch, Http.JSON.createArrayNode())));
+      for (int tries = 1; ; tries++) {
+        try {
+          ParkedFile.append(parkedFile, BackgroundStatus.Failure.of(last, worker.clock().instant()), item);
+          break;
+        } catch (IOException io) {
+          worker.failed(io);
+          worker.log(LOG, io, "cannot park webhook " + hook.id() + "'s batch, trying again");
+          // Until the file can be written (a full disk, say): the thread holds the batch meanwhile.
+          Thread.sleep(Worker.backoff(tries));
+        }
+      }
+      parked.addAndGet(batch.size());
+      worker.parked(batch.size());
+      worker.log(LOG, last, "webhook " + hook.id() + ", " + batch.size() + " changes after " + ATTEMPTS + " attempts, parked");
     }
   }
 
   private final Path file;
+  private final Path parkedFile;
+  private final Worker worker;
+  /** The wait before the first retry; it doubles with each. */
+  private final Duration firstBackoff;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Map<String, Delivery> deliveries = new LinkedHashMap<>();
   /** Numbers published changes, so that an erasure can tell the changes made before it from later ones. */
@@ -138,7 +176,12 @@ final class Webhooks implements AutoCloseable {
   /** Per erased profile, the number of the last change published before its erasure. */
   private final Map<String, Long> erasedThrough = new ConcurrentHashMap<>();
 
-  Webhooks(Path dataDir) {
+  /** Webhooks counting in {@code worker}, parking in its file, waiting {@code firstBackoff} before the first retry. */
+  Webhooks(Path dataDir, Worker worker, Duration firstBackoff) {
+    this.worker = worker;
+    this.firstBackoff = firstBackoff;
+    this.parkedFile = worker.parkedIn() != null ? worker.parkedIn() : dataDir.resolve("webhooks.parked");
+    worker.backlog(this::queued);
     this.file = dataDir.resolve("webhooks.json");
     try {
       if (Files.exists(file)) {
@@ -188,9 +231,26 @@ final class Webhooks implements AutoCloseable {
     for (Delivery d : deliveries.values()) {
       ObjectNode o = a.addObject().put("id", d.hook.id()).put("url", d.hook.url());
       d.hook.segments().forEach(o.putArray("segments")::add);
-      o.put("queued", d.queue.size()).put("delivered", d.delivered.get()).put("retries", d.retries.get()).put("dropped", d.dropped.get());
+      o.put("queued", d.queue.size()).put("delivered", d.delivered.get()).put("retries", d.retries.get()).put("parked", d.parked.get());
     }
     return a;
+  }
+
+  /** Changes waiting for delivery, over all subscribers. */
+  private synchronized long queued() {
+    return deliveries.values().stream().mapToLong(d -> d.queue.size()).sum();
+  }
+
+  /** What webhooks do with the profile lifecycle's events: an erased person's changes are never delivered. */
+  void on(ProfileEvent e) {
+    if (e instanceof ProfileEvent.Erased x) {
+      forget(x.profileIds());
+      try {
+        ParkedFile.forget(parkedFile, x.profileIds(), x.anonymousIds());
+      } catch (IOException io) {
+        throw new UncheckedIOException("cannot erase from " + parkedFile.getFileName() + ": " + io.getMessage(), io);
+      }
+    }
   }
 
   /** Queues changes for every subscriber that wants their segment. */
@@ -263,9 +323,13 @@ final class Webhooks implements AutoCloseable {
 
   private static byte[] body(List<Queued> batch) {
     ObjectNode o = Http.JSON.createObjectNode();
-    ArrayNode a = o.putArray("changes");
-    batch.forEach(q -> a.add(json(q.change())));
+    body(batch, o.putArray("changes"));
     return o.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static ArrayNode body(List<Queued> batch, ArrayNode a) {
+    batch.forEach(q -> a.add(json(q.change())));
+    return a;
   }
 
   static String sign(String secret, byte[] body) {
