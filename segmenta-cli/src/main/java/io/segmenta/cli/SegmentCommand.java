@@ -8,6 +8,7 @@ import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.port.Member;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.store.Store;
+import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -32,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -425,10 +427,17 @@ final class SegmentCommand implements Runnable {
         resolved = StoreOptions.resolve(asOf, s);
         Instant at = resolved.instant();
         out().println("saved segments " + asOfLine());
+        // All sizes in one scan of the events (segmentTotals), not one query per segment: a shop with 13 saved
+        // segments paid 13 scans of its events on every call.
+        List<SegmentDefinition> saved = s.segmentDefinitions().all();
+        Map<String, Rule> rules = new LinkedHashMap<>();
+        for (SegmentDefinition d : saved) {
+          rules.put(d.name(), RuleText.parseRule(d.rule()));
+        }
+        SegmentTotals sizes = rules.isEmpty() ? null : s.audiences().segmentTotals(rules, at, List.of(), List.of());
         List<List<String>> rows = new ArrayList<>();
-        for (SegmentDefinition d : s.segmentDefinitions().all()) {
-          long n = s.audiences().run(new AudienceQuery.Count(RuleText.parseRule(d.rule()), at));
-          rows.add(List.of(d.name(), String.format("%,d", n), d.rule()));
+        for (SegmentDefinition d : saved) {
+          rows.add(List.of(d.name(), String.format("%,d", sizes.totals().get(d.name()).members()), d.rule()));
         }
         Charts.table(out(), List.of("segment", "members", "rule"), rows);
       }

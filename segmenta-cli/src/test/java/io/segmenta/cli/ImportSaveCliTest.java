@@ -85,6 +85,12 @@ class ImportSaveCliTest {
     assertTrue(list.out().matches("(?s).*gmail\\s+1\\s.*"), list.out());
     assertTrue(list.out().matches("(?s).*no-mail\\s+1\\s.*"), list.out());
     assertTrue(list.out().matches("(?s).*old-with-mail\\s+1\\s.*"), list.out());
+    // The list counts every segment in one scan; each size must be what counting that segment alone gives.
+    for (int i = 0; i < 10; i++) {
+      Result one = run("segment", "count", "age-" + i, "--as-of", "2025-01-01");
+      long alone = Long.parseLong(one.out().substring(0, one.out().indexOf(' ')).replace(",", ""));
+      assertTrue(list.out().matches("(?s).*\\bage-" + i + "\\s+" + alone + "\\s.*"), "age-" + i + " alone: " + one.out() + "\n" + list.out());
+    }
   }
 
   @Test

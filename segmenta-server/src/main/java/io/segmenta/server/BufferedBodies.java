@@ -51,6 +51,9 @@ import java.util.concurrent.CompletionException;
  * systems is UTF-8, and a mislabelled UTF-8 body is still read right.
  */
 final class BufferedBodies extends Handler.Wrapper {
+  /** The request attribute holding the decoded body ({@code byte[]}). */
+  static final String BODY = "segmenta.body";
+
   private final int maxBytes;
   private final Duration deadline;
   private final Cors cors;
@@ -102,6 +105,9 @@ final class BufferedBodies extends Handler.Wrapper {
                 : new Refusal(400, "the body could not be read: the connection ended early");
           }
           byte[] body = decode(raw, h.get(HttpHeader.CONTENT_ENCODING), h.get(HttpHeader.CONTENT_TYPE), maxBytes);
+          // The routes take the body from here: reading it again through the servlet stream copied it into a
+          // growing buffer on every request (about 5 % of /v1/batch's time in a profile).
+          request.setAttribute(BODY, body);
           if (!super.handle(replay(request, body, canonical(h, body)), response, callback)) {
             Response.writeError(request, response, callback, 404);
           }

@@ -81,7 +81,7 @@ final class Http {
    * it UTF-8; here it must be exactly one object, with nothing after it. Parsed once per request.
    */
   static JsonNode body(Context ctx, int maxBytes) {
-    byte[] bytes = ctx.bodyAsBytes();
+    byte[] bytes = ctx.attribute(BufferedBodies.BODY) instanceof byte[] b ? b : ctx.bodyAsBytes();
     if (bytes.length > maxBytes) {
       throw new Failure(413, "the body has " + bytes.length + " bytes; at most " + maxBytes + " are accepted here");
     }
