@@ -52,15 +52,6 @@ class ArchitectureTest {
   private static final String[] DOMAIN = {"io.segmenta.core", "io.segmenta.core.model", "io.segmenta.core.rule",
       "io.segmenta.core.schema", "io.segmenta.core.value"};
 
-  /**
-   * Dependencies known to close a package cycle today, allowed until they go: the fat {@code Store} port names
-   * records of the experiment and personalize features. Removed by the role ports (issue 13, helper h1), which move
-   * those reads to ports the features own; the merge deletes this list.
-   */
-  private static final DescribedPredicate<JavaClass> KNOWN_CYCLE_ORIGIN = resideInAPackage("io.segmenta.core.port");
-  private static final DescribedPredicate<JavaClass> KNOWN_CYCLE_TARGET =
-      resideInAnyPackage("io.segmenta.core.experiment", "io.segmenta.core.personalize");
-
   @BeforeAll
   static void importClasses() {
     classes = new ClassFileImporter()
@@ -100,21 +91,7 @@ class ArchitectureTest {
 
   @Test
   void packages_haveNoCycles() {
-    slices().matching("io.segmenta.(**)").should().beFreeOfCycles()
-        .ignoreDependency(KNOWN_CYCLE_ORIGIN, KNOWN_CYCLE_TARGET)
-        .check(classes);
-  }
-
-  @Test
-  void knownCycles_stillThere() {
-    // When the role ports land, this fails: then delete KNOWN_CYCLE_ORIGIN / KNOWN_CYCLE_TARGET and this test, so
-    // packages_haveNoCycles allows no exception at all.
-    boolean present = classes.stream().filter(KNOWN_CYCLE_ORIGIN)
-        .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
-        .anyMatch(d -> KNOWN_CYCLE_TARGET.test(d.getTargetClass()));
-    if (!present) {
-      throw new AssertionError("core.port no longer depends on core.experiment or core.personalize: remove the known-cycle allowance");
-    }
+    slices().matching("io.segmenta.(**)").should().beFreeOfCycles().check(classes);
   }
 
   @Test

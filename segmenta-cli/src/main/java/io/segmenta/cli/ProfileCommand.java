@@ -9,12 +9,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "profile", mixinStandardHelpOptions = true, description = "What is held about a person.",
     subcommands = {ProfileCommand.Erase.class})
 final class ProfileCommand implements Runnable {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Override
   public void run() {

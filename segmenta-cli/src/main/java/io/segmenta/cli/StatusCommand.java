@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The state of a server's background work for an operator: from a running server ({@code GET /admin/status}), or
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
         "--requeue-journal moves journal.parked back into the journal (no server running) for the next serve to apply."})
 final class StatusCommand implements Callable<Integer> {
   @Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  CommandSpec spec;
 
   @Mixin
   StoreOptions store;
