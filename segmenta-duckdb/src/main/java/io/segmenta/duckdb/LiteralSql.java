@@ -63,7 +63,7 @@ final class LiteralSql {
     if (v == null) {
       return "NULL";
     } else if (v instanceof String s) {
-      return "'" + s.replace("'", "''") + "'";
+      return text(s);
     } else if (v instanceof Double d) {
       return "CAST('" + d + "' AS DOUBLE)";
     } else if (v instanceof Long n) {
@@ -78,5 +78,21 @@ final class LiteralSql {
       return "DATE '" + d + "'";
     }
     throw new IllegalArgumentException("parameter of type " + v.getClass().getSimpleName() + " has no literal: " + v);
+  }
+
+  /**
+   * A string literal. DuckDB reads the query text as a C string, so a NUL character would end the query inside the
+   * literal (found by LiteralSqlTest's fuzzer): each NUL is written as {@code chr(0)}, concatenated.
+   */
+  private static String text(String s) {
+    if (s.indexOf('\0') < 0) {
+      return "'" + s.replace("'", "''") + "'";
+    }
+    StringBuilder out = new StringBuilder("(");
+    String[] parts = s.split("\0", -1);
+    for (int i = 0; i < parts.length; i++) {
+      out.append(i > 0 ? " || chr(0) || " : "").append('\'').append(parts[i].replace("'", "''")).append('\'');
+    }
+    return out.append(')').toString();
   }
 }

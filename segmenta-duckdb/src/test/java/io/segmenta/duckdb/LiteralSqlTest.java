@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,38 @@ class LiteralSqlTest {
     }
     assertEquals(bound(sql.toString(), texts), inlined(sql.toString(), texts));
     assertEquals(texts, inlined(sql.toString(), texts));
+  }
+
+  /**
+   * A seeded fuzzer over the characters that matter to SQL text (quotes of both kinds, backslashes, question marks,
+   * semicolons, comment starts, NUL and other control characters, letters outside ASCII and surrogate pairs): every
+   * string must come back exactly as bound, and the tables must still be there.
+   */
+  @Test
+  void inline_randomHostileText_readsAsTheBoundText() throws Exception {
+    String[] pieces = {"'", "''", "\"", "\\", "?", ";", "--", "/*", "*/", "\u0000", "\n", "\r", "\t", "\u001b", "E'", "$$", "ø", "😀",
+        "\u2028", "a", "DROP TABLE t", ")", "(", "%", "_", " "};
+    Random random = new Random(20261205);
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS fuzz_canary (x INTEGER)");
+    }
+    for (int round = 0; round < 400; round++) {
+      List<Object> texts = new ArrayList<>();
+      for (int k = 0; k < 5; k++) {
+        StringBuilder t = new StringBuilder();
+        int n = random.nextInt(12);
+        for (int i = 0; i < n; i++) {
+          t.append(pieces[random.nextInt(pieces.length)]);
+        }
+        texts.add(t.toString());
+      }
+      String sql = "SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR)";
+      assertEquals(texts, inlined(sql, texts), "round " + round);
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM fuzz_canary")) {
+      rs.next();
+      assertEquals(0, rs.getLong(1));
+    }
   }
 
   @Test
