@@ -27,13 +27,10 @@ import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.Server;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,9 +40,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.testkit.DataFiles;
 
 /**
  * One owner per concept, seen from both doors: the CLI and the admin API over real HTTP on loopback, each on a real
@@ -120,7 +117,7 @@ class OneOwnerTest {
       assertTrue(s.profiles().history("u-one-old").isPresent(), "the merged-away id came back");
     }
     for (String secret : SECRETS) {
-      assertFalse(filesHolding(data, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
+      assertFalse(DataFiles.holding(data, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
     }
   }
 
@@ -138,33 +135,11 @@ class OneOwnerTest {
       assertEquals(null, s.violationLog().violations(null, 10).get(0).example(), door + ": without its example");
     }
     for (String secret : SECRETS) {
-      assertEquals(List.of(), filesHolding(data, secret), door + ": " + secret + " is in no file after the erasure");
+      assertEquals(List.of(), DataFiles.holding(data, secret), door + ": " + secret + " is in no file after the erasure");
     }
-    assertFalse(filesHolding(data, "keep@example.org").isEmpty(), door + ": the other customer is still there");
+    assertFalse(DataFiles.holding(data, "keep@example.org").isEmpty(), door + ": the other customer is still there");
   }
 
-  static List<String> filesHolding(Path dir, String text) {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        byte[] b = Files.readAllBytes(f);
-        outer:
-        for (int i = 0; i + needle.length <= b.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (b[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          out.add(dir.relativize(f).toString());
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out;
-  }
 
   @Test
   void erase_cliAndApi_leaveNothingOfThePerson() throws Exception {

@@ -23,17 +23,13 @@ import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.testkit.DataFiles;
 
 /**
  * Erasing a person removes every row about them, including a profile merged away from them that came back with
@@ -47,27 +43,6 @@ class ErasureTest {
   @TempDir
   Path dir;
 
-  /** The data directory's files in which the text occurs, byte for byte. */
-  static List<String> filesHolding(Path dir, String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<String> out = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        byte[] b = Files.readAllBytes(f);
-        outer:
-        for (int i = 0; i + needle.length <= b.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (b[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          out.add(dir.relativize(f).toString());
-          break;
-        }
-      }
-    }
-    return out;
-  }
 
   private static Event order(String id, String profile, String anonymous, Instant at) {
     return new Event(id, profile, anonymous, "order", at, Map.of("order_id", Value.of(id + "-secret"), "revenue", Value.of(40)),
@@ -99,7 +74,7 @@ class ErasureTest {
       assertTrue(s.profiles().history("u-erase-old").isPresent(), "the merged-away id came back");
       s.close();
       for (String secret : secrets) {
-        assertFalse(filesHolding(dir, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
+        assertFalse(DataFiles.holding(dir, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
       }
     }
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "500MB", 2, Map.of()))) {
@@ -124,8 +99,8 @@ class ErasureTest {
       assertEquals(1, s.violationLog().violations(null, 10).size(), "the violation's count stays, without its example");
     }
     for (String secret : secrets) {
-      assertEquals(List.of(), filesHolding(dir, secret), secret + " is in no file after the erasure");
+      assertEquals(List.of(), DataFiles.holding(dir, secret), secret + " is in no file after the erasure");
     }
-    assertFalse(filesHolding(dir, "keep@example.org").isEmpty(), "the other customer is still there");
+    assertFalse(DataFiles.holding(dir, "keep@example.org").isEmpty(), "the other customer is still there");
   }
 }

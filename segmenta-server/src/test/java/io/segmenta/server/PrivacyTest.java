@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import io.segmenta.testkit.DataFiles;
 
 /** What the server shows of a person and what it forgets, over real HTTP on loopback with a real DuckDB file. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -137,27 +137,6 @@ class PrivacyTest {
     assertEquals(2, store.profiles().history("dup-7").orElseThrow().events().get(0).lines().size());
   }
 
-  /** The data directory's files in which the text occurs, byte for byte. */
-  static List<String> filesHolding(Path dir, String text) throws Exception {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<String> out = new ArrayList<>();
-    try (var files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        byte[] b = Files.readAllBytes(f);
-        outer:
-        for (int i = 0; i + needle.length <= b.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (b[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          out.add(dir.relativize(f).toString());
-          break;
-        }
-      }
-    }
-    return out;
-  }
 
   @Test
   void eraseByEmail_alsoErasesTheMergedAwayProfileAndItsLaterEvents() throws Exception {
@@ -175,7 +154,7 @@ class PrivacyTest {
     assertTrue(store.profiles().history("pv-old-secret").isPresent(), "the merged-away id is a profile again");
     List<String> secrets = List.of(email, "pv-old-secret", "pv-new-secret", "pv-anon-secret", "Mergeda", "pv-order-after-merge");
     for (String secret : secrets) {
-      assertFalse(filesHolding(dir, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
+      assertFalse(DataFiles.holding(dir, secret).isEmpty(), secret + " is on disk before the erasure (so the check below can fail)");
     }
     Answer a = admin("DELETE", "/admin/profiles/" + email + "?by=email");
     assertEquals(200, a.status(), a.raw());
@@ -185,7 +164,7 @@ class PrivacyTest {
     assertTrue(store.profiles().history("pv-new-secret").isEmpty());
     assertEquals(404, admin("GET", "/admin/profiles/" + email + "?by=email").status());
     for (String secret : secrets) {
-      assertEquals(List.of(), filesHolding(dir, secret), secret + " is in no file of the data directory");
+      assertEquals(List.of(), DataFiles.holding(dir, secret), secret + " is in no file of the data directory");
     }
   }
 
