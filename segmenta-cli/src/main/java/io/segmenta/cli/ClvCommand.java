@@ -44,7 +44,7 @@ final class ClvCommand extends ReportCommand implements Callable<Integer> {
     }
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      ClvScoring.Result r = ClvScoring.score(s, at, o);
+      ClvScoring.Result r = ClvScoring.score(s.activity(), s.scores(), at, o);
       ModelFit<BgNbd> p = r.purchases();
       ModelFit<GammaGamma> g = r.spend();
       Map<String, Object> doc = new LinkedHashMap<>();

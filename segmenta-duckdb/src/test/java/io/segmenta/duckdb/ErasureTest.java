@@ -103,7 +103,7 @@ class ErasureTest {
       }
     }
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "500MB", 2, Map.of()))) {
-      var person = MergeClosure.of(s, s.identities().holders("email", EMAIL));
+      var person = MergeClosure.of(s.identities(), s.identities().holders("email", EMAIL));
       assertEquals(List.of("u-erase-new", "u-erase-old"), person.stream().sorted().toList());
       long t0 = System.nanoTime();
       Erasure e = s.profiles().erase(person);

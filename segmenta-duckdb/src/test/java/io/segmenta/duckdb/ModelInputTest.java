@@ -109,8 +109,8 @@ class ModelInputTest {
     void read_numberAndProfilePaths_giveTheSameRows() {
       // Numbers only: read as columns. With a text trait: read profile by profile. The shared columns must agree.
       List<Rule> flags = List.of(SEED, DANES);
-      FeatureMatrix numbers = FeatureMatrix.read(store, AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children"), flags);
-      FeatureMatrix mixed = FeatureMatrix.read(store, AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children", "city"), flags);
+      FeatureMatrix numbers = FeatureMatrix.read(store.catalog(), store.audiences(), AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children"), flags);
+      FeatureMatrix mixed = FeatureMatrix.read(store.catalog(), store.audiences(), AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children", "city"), flags);
       assertTrue(mixed.features().size() > 3, mixed.features().toString());
       assertEquals(numbers.ids(), mixed.ids());
       assertEquals(numbers.incomplete(), mixed.incomplete());

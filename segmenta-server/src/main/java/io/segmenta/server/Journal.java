@@ -512,7 +512,7 @@ final class Journal implements AutoCloseable {
       }
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
-    List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), clock.instant());
+    List<MergeRecord> merges = Stitching.apply(store.profiles(), store.identities(), profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), clock.instant());
     long refused = merges.stream().filter(m -> !m.applied()).count();
     if (refused > 0) {
       // No identifier in the log line: the merge log on the profile says which one.
