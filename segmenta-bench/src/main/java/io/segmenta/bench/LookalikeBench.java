@@ -188,7 +188,7 @@ public final class LookalikeBench {
     }
     Lookalike.Model m = Lookalike.fit(z, isSeed, 1.0);
     double[] scores = Lookalike.scores(m, z);
-    store.scores().writeScores(ScoreProvenance.of("lookalike", asOf, "segmenta lookalike"), "lookalike_bench", ids.toArray(new String[0]), scores);
+    store.scores().writeScores(ScoreProvenance.of("lookalike", asOf, Clock.systemUTC(), "segmenta lookalike"), "lookalike_bench", ids.toArray(new String[0]), scores);
     return m;
   }
 }

@@ -21,6 +21,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -89,7 +90,7 @@ class ClvThroughSegmentaTest {
       assertEquals(0.793, Math.round(bg.a() * 1000) / 1000.0);
       assertEquals(2.426, Math.round(bg.b() * 1000) / 1000.0);
 
-      ClvScoring.Result result = ClvScoring.score(store.activity(), store.scores(), CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
+      ClvScoring.Result result = ClvScoring.score(store.activity(), store.scores(), CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7), Clock.systemUTC());
       assertEquals(2_357, result.scored());
       assertEquals(CALIBRATION_END, store.scores().scoredAt("clv_p_alive").orElseThrow());
       long risky = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END));

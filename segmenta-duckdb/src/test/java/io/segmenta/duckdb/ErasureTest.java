@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ class ErasureTest {
       s.identities().merge("u-erase-new", "u-erase-old", "same email", T.plusSeconds(120));
       // ...and a client that still sends the old id makes it a profile again, with an order after the merge.
       s.profiles().write(new Batch(List.of(), List.of(order("ord-after-merge", "u-erase-old", null, T.plusSeconds(180)))));
-      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
+      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), Clock.systemUTC(), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
       assertTrue(s.profiles().history("u-erase-old").isPresent(), "the merged-away id came back");
       s.close();
       for (String secret : secrets) {

@@ -169,7 +169,7 @@ class SegmentValueTest {
   @Test
   void rfm_scoresAndBuiltInSegments() {
     Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
-    Rfm.Result r = Rfm.score(store.audiences(), store.scores(), asOf, Rfm.Spec.standard(), segments);
+    Rfm.Result r = Rfm.score(store.audiences(), store.scores(), asOf, Rfm.Spec.standard(), segments, Clock.systemUTC());
     long customers = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("orders >= 1"), asOf));
     assertEquals(customers, r.rows().size());
     assertEquals(customers, r.groupSizes().values().stream().mapToLong(Long::longValue).sum());

@@ -11,6 +11,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,7 +139,7 @@ public final class Rfm {
    * Computes the standard quintile scores, stores them as score traits with their "as of", and saves the eleven
    * named groups as built-in segments.
    */
-  public static Result score(Audiences audiences, Scores scores, Instant asOf, Spec spec, Segments segments) {
+  public static Result score(Audiences audiences, Scores scores, Instant asOf, Spec spec, Segments segments, Clock clock) {
     checkArgument(spec.scores() == 5, "stored RFM scores and named groups use quintiles, got %s scores", spec.scores());
     Result result = compute(audiences, asOf, spec);
     Map<String, List<Value>> values = new LinkedHashMap<>();
@@ -148,7 +149,7 @@ public final class Rfm {
     }
     Map<String, String> parameters = Map.of("scores", String.valueOf(spec.scores()), "method", String.valueOf(spec.method()),
         "recency", String.valueOf(spec.recency()), "frequency", String.valueOf(spec.frequency()), "monetary", String.valueOf(spec.monetary()));
-    scores.writeScores(new ScoreProvenance("rfm", parameters, null, asOf, Instant.now(), "segmenta rfm"), TRAITS, values);
+    scores.writeScores(new ScoreProvenance("rfm", parameters, null, asOf, clock.instant(), "segmenta rfm"), TRAITS, values);
     for (String group : RfmGroups.NAMES) {
       segments.save(RfmGroups.segmentName(group), "rfm_group = \"" + group + "\"", "built-in RFM group (segmenta rfm)");
     }

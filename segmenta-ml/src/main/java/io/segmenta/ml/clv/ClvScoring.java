@@ -6,6 +6,7 @@ import io.segmenta.core.port.Activity;
 import io.segmenta.core.port.ScoreProvenance;
 import io.segmenta.core.port.Scores;
 import io.segmenta.core.value.Value;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class ClvScoring {
     return out;
   }
 
-  public static Result score(Activity activity, Scores scores, Instant asOf, Options o) {
+  public static Result score(Activity activity, Scores scores, Instant asOf, Options o, Clock clock) {
     List<PurchaseSummary> customers = summaries(activity, asOf, o);
     ModelFit<BgNbd> purchases = BgNbd.fit(customers);
     ModelFit<GammaGamma> spend = GammaGamma.fit(customers);
@@ -77,7 +78,7 @@ public final class ClvScoring {
     }
     Map<String, String> parameters = Map.of("event_type", o.eventType(), "value_property", o.valueProperty(),
         "unit_days", String.valueOf(o.unitDays()), "horizon_days", String.valueOf(o.horizonDays()));
-    scores.writeScores(new ScoreProvenance("clv", parameters, null, asOf, Instant.now(), "segmenta clv"), TRAITS, values);
+    scores.writeScores(new ScoreProvenance("clv", parameters, null, asOf, clock.instant(), "segmenta clv"), TRAITS, values);
     return new Result(asOf, purchases, spend, values.size());
   }
 }
