@@ -29,7 +29,7 @@ public final class ClvBench {
     List<PurchaseSummary> summaries;
     long t0 = System.nanoTime();
     try (Store store = DuckDb.open(config)) {
-      summaries = ClvScoring.summaries(store, SegmentBench.AS_OF, ClvScoring.Options.standard());
+      summaries = ClvScoring.summaries(store.activity(), SegmentBench.AS_OF, ClvScoring.Options.standard());
     }
     double summaryMs = (System.nanoTime() - t0) / 1e6;
     double[] fits = new double[3];

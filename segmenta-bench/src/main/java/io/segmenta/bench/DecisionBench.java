@@ -116,7 +116,7 @@ public final class DecisionBench {
         // The peer first, while the server idles: the same requests decided in process, on a Personalization
         // loaded from the same store.
         Personalization local = Personalization.load(store.catalog(), store.placementDefinitions(), store.experimentDefinitions(),
-            new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock), store.audiences(), Recommender.fromStore(store, asOf, Recommender.Options.DEFAULT),
+            new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock), store.audiences(), Recommender.fromStore(store.catalog(), store.activity(), asOf, Recommender.Options.DEFAULT),
             new Sessions(1_000_000, Duration.ofMinutes(30)), clock, x -> { });
         long[] inProcess = new long[Math.min(rate * seconds, 200_000)];
         for (int round = 0; round < 2; round++) {

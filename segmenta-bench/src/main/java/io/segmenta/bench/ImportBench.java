@@ -38,7 +38,7 @@ public final class ImportBench {
       ImportReport r;
       try (Store s = DuckDb.open(StoreConfig.resolve(dir, "4GB", Runtime.getRuntime().availableProcessors(), Map.of()));
           CsvSource src = new CsvSource(file, ',', '"', StandardCharsets.UTF_8, true)) {
-        r = Importer.run(src, Mapping.onlineRetail(), s, Importer.Options.strict());
+        r = Importer.run(src, Mapping.onlineRetail(), s.catalog(), s.profiles(), Importer.Options.strict());
       }
       ours[i] = (System.nanoTime() - t0) / 1e6;
       t0 = System.nanoTime();

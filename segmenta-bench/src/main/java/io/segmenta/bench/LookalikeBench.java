@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,7 +104,7 @@ public final class LookalikeBench {
     Rule constraint = RuleText.parseRule("return_rate < 0.3");
     StoreConfig config = StoreConfig.resolve(dir, "8GB", Runtime.getRuntime().availableProcessors(), Map.of());
     try (Store store = DuckDb.open(config); Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
-      Lookalikes.Result ours = Lookalikes.find(store, asOf, "big", seed, constraint, FEATURES, "bench");
+      Lookalikes.Result ours = Lookalikes.find(new Lookalikes.Sources(store.catalog(), store.audiences(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()), asOf, "big", seed, constraint, FEATURES, "bench");
       Lookalike.Model theirs = peer(store, c, asOf);
       for (int j = 0; j < theirs.weights().length; j++) {
         if (Math.abs(theirs.weights()[j] - ours.model().weights()[j]) > 1e-6) {
@@ -115,7 +116,7 @@ public final class LookalikeBench {
       double[] b = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        Lookalikes.find(store, asOf, "big", seed, constraint, FEATURES, "bench");
+        Lookalikes.find(new Lookalikes.Sources(store.catalog(), store.audiences(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()), asOf, "big", seed, constraint, FEATURES, "bench");
         a[i] = (System.nanoTime() - t0) / 1e6;
         t0 = System.nanoTime();
         peer(store, c, asOf);
@@ -187,7 +188,7 @@ public final class LookalikeBench {
     }
     Lookalike.Model m = Lookalike.fit(z, isSeed, 1.0);
     double[] scores = Lookalike.scores(m, z);
-    store.scores().writeScores(ScoreProvenance.of("lookalike", asOf, "segmenta lookalike"), "lookalike_bench", ids.toArray(new String[0]), scores);
+    store.scores().writeScores(ScoreProvenance.of("lookalike", asOf, Clock.systemUTC(), "segmenta lookalike"), "lookalike_bench", ids.toArray(new String[0]), scores);
     return m;
   }
 }

@@ -109,8 +109,8 @@ public final class ValueBench {
     try (Store store = DuckDb.open(config); Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
       System.out.printf("shop: %,d profiles, %,d events%n", store.profiles().stats().profiles(), store.profiles().stats().events());
       // Agreement first.
-      SegmentValue.Report report = SegmentValue.analyse(store, SegmentBench.AS_OF, rules, options);
-      Rfm.Result rfm = Rfm.compute(store, SegmentBench.AS_OF, Rfm.Spec.standard());
+      SegmentValue.Report report = SegmentValue.analyse(store.audiences(), store.scores(), SegmentBench.AS_OF, rules, options);
+      Rfm.Result rfm = Rfm.compute(store.audiences(), SegmentBench.AS_OF, Rfm.Spec.standard());
       Map<String, double[]> theirs = runPeer(c);
       for (SegmentValue.Worth w : report.segments()) {
         double[] t = theirs.get(w.name());
@@ -130,9 +130,9 @@ public final class ValueBench {
       double[] rfmMs = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        Rfm.compute(store, SegmentBench.AS_OF, Rfm.Spec.standard());
+        Rfm.compute(store.audiences(), SegmentBench.AS_OF, Rfm.Spec.standard());
         long t1 = System.nanoTime();
-        SegmentValue.analyse(store, SegmentBench.AS_OF, rules, options);
+        SegmentValue.analyse(store.audiences(), store.scores(), SegmentBench.AS_OF, rules, options);
         a[i] = (System.nanoTime() - t0) / 1e6;
         rfmMs[i] = (t1 - t0) / 1e6;
         t0 = System.nanoTime();

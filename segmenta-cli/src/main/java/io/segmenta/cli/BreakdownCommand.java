@@ -44,8 +44,8 @@ final class BreakdownCommand extends ReportCommand implements Callable<Integer> 
       Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Rule universe = segment == null ? null : segs.ruleOf(segment);
       Rule out = outcome == null ? null : segs.ruleOf(outcome);
-      Breakdown.Report r = Breakdown.run(s, report.asOf(s), by, segment, universe, outcome, out, bins);
-      List<String> saved = save == null ? List.of() : Breakdown.save(s, r, save, universe, Clock.systemUTC());
+      Breakdown.Report r = Breakdown.run(s.catalog(), s.audiences(), report.asOf(s), by, segment, universe, outcome, out, bins);
+      List<String> saved = save == null ? List.of() : Breakdown.save(s.catalog(), s.segmentDefinitions(), s.scores(), r, save, universe, Clock.systemUTC());
       print(out(), r, fmt, saved);
     }
     return 0;

@@ -45,8 +45,8 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UserException("--method must be kmeans or gmm, got '" + method + "'");
       }
-      Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed, m);
-      List<String> saved = save == null ? List.of() : Segmentation.saveRules(s, r, save, Clock.systemUTC());
+      Segmentation.Result r = Segmentation.run(s.catalog(), s.audiences(), report.asOf(s), features, 2, 8, k, seed, m);
+      List<String> saved = save == null ? List.of() : Segmentation.saveRules(s.catalog(), s.segmentDefinitions(), s.scores(), r, save, Clock.systemUTC());
       if (report.format() != Output.Format.JSON) {
         out().println("Clusters " + report.asOfLine());
       }

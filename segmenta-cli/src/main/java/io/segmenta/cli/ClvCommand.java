@@ -8,6 +8,7 @@ import io.segmenta.ml.clv.ClvScoring;
 import io.segmenta.ml.clv.GammaGamma;
 import io.segmenta.ml.clv.ModelFit;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ final class ClvCommand extends ReportCommand implements Callable<Integer> {
     }
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      ClvScoring.Result r = ClvScoring.score(s, at, o);
+      ClvScoring.Result r = ClvScoring.score(s.activity(), s.scores(), at, o, Clock.systemUTC());
       ModelFit<BgNbd> p = r.purchases();
       ModelFit<GammaGamma> g = r.spend();
       Map<String, Object> doc = new LinkedHashMap<>();

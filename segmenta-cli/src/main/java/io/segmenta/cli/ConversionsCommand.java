@@ -48,13 +48,13 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
     }
     Rule.MeasureRule g = Conversions.goal(goal);
     try (Store s = store.open()) {
-      Map<String, Rule> segments = Conversions.segments(s, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), by);
+      Map<String, Rule> segments = Conversions.segments(s.segmentDefinitions(), new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), by);
       Instant start = StoreOptions.instant("--from", from);
       // --to is exclusive; the as-of instant is included, as everywhere else (--as-of latest is the newest event,
       // which belongs in the last period), so the range ends just after it.
       Instant asOf = to != null ? null : report.asOf(s);
       Instant end = to != null ? StoreOptions.instant("--to", to) : asOf.plus(1, ChronoUnit.MICROS);
-      Conversions.Report r = Conversions.track(s, g, segments, start, end, p);
+      Conversions.Report r = Conversions.track(s.audiences(), g, segments, start, end, p);
       print(out(), r, asOf, report.format());
     }
     return 0;

@@ -78,7 +78,7 @@ final class DecideCommand extends StoreCommand implements Callable<Integer> {
     try (Store s = store.open()) {
       ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
       bar.update("building recommendations", 0, 1);
-      Recommender r = Recommender.fromStore(s, now, Recommender.Options.DEFAULT);
+      Recommender r = Recommender.fromStore(s.catalog(), s.activity(), now, Recommender.Options.DEFAULT);
       bar.update("building recommendations", 1, 1);
       long total = s.profiles().stats().profiles();
       Personalization p = Personalization.load(s.catalog(), s.placementDefinitions(), s.experimentDefinitions(),

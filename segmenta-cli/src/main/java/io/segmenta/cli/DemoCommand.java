@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
     GenerateCommand.write(shop, customers, files, true, bar);
     try (Store s = store.open()) {
       for (String f : List.of("profiles.jsonl.gz", "events.jsonl.gz")) {
-        ImportReport r = Importer.runJsonLines(files.resolve(f), s, new Importer.Options(false, null, bar));
+        ImportReport r = Importer.runJsonLines(files.resolve(f), s.catalog(), s.profiles(), new Importer.Options(false, null, bar));
         bar.finishLine();
         ImportCommand.print(out, r);
       }

@@ -58,7 +58,7 @@ final class EmailCommand implements Runnable {
       try (Store s = store.open()) {
         Clock clock = Clock.systemUTC();
         Recommender r = t.recommendations() > 0 ? ModelCache.recommender(s, store.config().dataDir(), clock.instant(), Recommender.Options.DEFAULT).model() : null;
-        Recipients.Lookup who = Recipients.of(s, profile, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
+        Recipients.Lookup who = Recipients.of(s.catalog(), s.profiles(), s.consent(), s.segmentDefinitions(), s.scores(), profile, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
         EmailRenderer.Email e = renderer.render(t, who.recipient());
         out.println("Subject: " + e.subject());
         if (!e.defaulted().isEmpty()) {

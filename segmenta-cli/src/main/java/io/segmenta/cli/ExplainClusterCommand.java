@@ -36,7 +36,7 @@ final class ExplainClusterCommand extends ReportCommand implements Callable<Inte
   @Override
   public Integer call() {
     try (Store s = store.open()) {
-      Segmentation.Result r = Segmentation.run(s, report.asOf(s), features, 2, 8, k, seed);
+      Segmentation.Result r = Segmentation.run(s.catalog(), s.audiences(), report.asOf(s), features, 2, 8, k, seed);
       if (cluster < 1 || cluster > r.k()) {
         throw new UserException("CLUSTER must be between 1 and " + r.k() + ", got " + cluster);
       }

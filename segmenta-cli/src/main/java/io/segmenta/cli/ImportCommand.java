@@ -88,11 +88,11 @@ final class ImportCommand implements Callable<Integer> {
         ImportReport r;
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guess(f);
         if (fmt.equals("jsonl")) {
-          r = Importer.runJsonLines(f, s, o);
+          r = Importer.runJsonLines(f, s.catalog(), s.profiles(), o);
         } else {
           Mapping m = mapping();
           try (RowSource src = fmt.equals("parquet") ? new ParquetSource(f) : csv(f, m)) {
-            r = Importer.run(src, m, s, o);
+            r = Importer.run(src, m, s.catalog(), s.profiles(), o);
           }
         }
         bar.finishLine();

@@ -54,9 +54,10 @@ final class LookalikeCommand extends ReportCommand implements Callable<Integer> 
       Rule seedRule = segs.ruleOf(seed);
       Rule like = constraint == null ? null : segs.ruleOf(constraint);
       Instant at = report.asOf(s);
-      List<Lookalikes.Recovery> recovery = evaluate ? Lookalikes.evaluate(s, at, seedRule, features, 0.5, 42) : null;
+      Lookalikes.Sources sources = new Lookalikes.Sources(s.catalog(), s.audiences(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
+      List<Lookalikes.Recovery> recovery = evaluate ? Lookalikes.evaluate(sources, at, seedRule, features, 0.5, 42) : null;
       String n = name != null ? name : seed.matches("[a-z0-9_-]+") ? seed.replace('-', '_') : "seed";
-      Lookalikes.Result r = Lookalikes.find(s, at, seed, seedRule, like, features, n);
+      Lookalikes.Result r = Lookalikes.find(sources, at, seed, seedRule, like, features, n);
       if (save != null) {
         Lookalikes.TierRule t = r.tiers().stream().filter(x -> Math.round(x.share() * 100) == tier).findFirst().orElseThrow();
         segs.save(save, t.rule(), "lookalike of " + seed + ", closest " + tier + " %");

@@ -56,7 +56,7 @@ final class ModelCache {
     if (kept != null) {
       return new Loaded(kept, true);
     }
-    Recommender built = Recommender.fromStore(store, asOf, options);
+    Recommender built = Recommender.fromStore(store.catalog(), store.activity(), asOf, options);
     write(file, key, built);
     return new Loaded(built, false);
   }

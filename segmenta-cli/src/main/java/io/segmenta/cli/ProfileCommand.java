@@ -37,7 +37,7 @@ final class ProfileCommand implements Runnable {
     public Integer call() {
       try (Store s = store.open()) {
         // No server runs beside the CLI (the store's file is its own): nothing else holds the person.
-        Erasure e = new Erasures(s, List.of()).erase(key, by).erasure();
+        Erasure e = new Erasures(s.profiles(), s.identities(), List.of()).erase(key, by).erasure();
         out().printf("erased %d profile(s): %d events, %d order lines, %d identifiers%n", e.profileIds().size(), e.events(), e.orderLines(), e.identifiers());
       }
       return 0;

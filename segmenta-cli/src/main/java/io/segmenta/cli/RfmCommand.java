@@ -38,7 +38,7 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      Rfm.Result r = Rfm.score(s, at, rfmSpec, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()));
+      Rfm.Result r = Rfm.score(s.audiences(), s.scores(), at, rfmSpec, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), Clock.systemUTC());
       Map<String, double[]> sums = new LinkedHashMap<>();
       RfmGroups.NAMES.forEach(g -> sums.put(g, new double[4]));
       for (Rfm.Row row : r.rows()) {

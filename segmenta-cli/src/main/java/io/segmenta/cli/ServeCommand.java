@@ -145,15 +145,16 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserException("--port must be between 0 and 65535, got " + port);
     }
     Server.Options options;
+    Clock clock = Clock.systemUTC();
     try {
       // Checked before the database opens: a typo in an option costs no start-up.
-      options = new Server.Options(host, port, writes, admin, Clock.systemUTC(), store.config().dataDir(),
+      options = new Server.Options(host, port, writes, admin, clock, store.config().dataDir(),
           refresh(decisionRefresh), named, Set.copyOf(corsOrigins), analyticsJs, publicUrl(publicUrl), refresh("--body-timeout", bodyTimeout),
           limits(schemaLimits));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
-    Store s = store.open();
+    Store s = store.open(clock);
     Server server;
     try {
       server = Server.start(s, options);

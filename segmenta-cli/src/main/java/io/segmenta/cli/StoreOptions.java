@@ -7,6 +7,7 @@ import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -31,6 +32,11 @@ final class StoreOptions {
 
   Store open() {
     return DuckDb.open(config());
+  }
+
+  /** The store, dating what it stamps by {@code clock} (the server's). */
+  Store open(Clock clock) {
+    return DuckDb.open(config(), clock);
   }
 
   /** How long a store may go without events before a command given no {@code --as-of} reads it at its newest event: {@link AsOfDefault}. */

@@ -73,7 +73,7 @@ final class SurveyCommand implements Runnable {
         readCsv(answers);
       }
       try (Store s = store.open()) {
-        Surveys.ImportReport r = Surveys.importAnswers(s, answers, fileName);
+        Surveys.ImportReport r = Surveys.importAnswers(s.catalog(), s.profiles(), s.consent(), answers, fileName);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s: %,d answers of %,d profiles imported as %s%n", file.getFileName(), r.answers(), r.profiles(), r.traits());
         if (!r.unmatched().isEmpty()) {
@@ -155,7 +155,7 @@ final class SurveyCommand implements Runnable {
         Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         Map<String, Rule> rules = new LinkedHashMap<>();
         by.forEach(x -> rules.put(x, segs.ruleOf(x)));
-        Surveys.CrossTab t = Surveys.crossTab(s, question, rules, report.asOf(s));
+        Surveys.CrossTab t = Surveys.crossTab(s.catalog(), s.audiences(), question, rules, report.asOf(s));
         PrintWriter out = out();
         if (report.format() == Output.Format.JSON) {
           Output.json(out, SurveyJson.crossTab(t));

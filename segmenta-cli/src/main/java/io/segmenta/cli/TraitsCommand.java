@@ -46,7 +46,7 @@ final class TraitsCommand extends ReportCommand implements Callable<Integer> {
     Output.Format fmt = report.format();
     try (Store s = store.open()) {
       Rule rule = segment == null ? null : new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment);
-      TraitSummaries.Report r = TraitSummaries.summarise(s, report.asOf(s), segment, rule, againstEveryone && segment != null, traits, top);
+      TraitSummaries.Report r = TraitSummaries.summarise(s.catalog(), s.audiences(), report.asOf(s), segment, rule, againstEveryone && segment != null, traits, top);
       print(out(), r, fmt);
     }
     return 0;

@@ -72,8 +72,8 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
         }
       }
       Instant at = report.asOf(s);
-      SegmentValue.Report r = SegmentValue.analyse(s, at, rules, o);
-      print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s, r), report.asOfLine());
+      SegmentValue.Report r = SegmentValue.analyse(s.audiences(), s.scores(), at, rules, o);
+      print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s.profiles(), r), report.asOfLine());
     }
     return 0;
   }

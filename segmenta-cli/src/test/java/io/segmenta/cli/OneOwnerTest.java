@@ -113,7 +113,7 @@ class OneOwnerTest {
       s.profiles().write(new Batch(List.of(new Profile("u-one-new", List.of(Identifier.email(EMAIL)), Map.of())), List.of()));
       s.identities().merge("u-one-new", "u-one-old", "same email", T.plusSeconds(120));
       s.profiles().write(new Batch(List.of(), List.of(order("ord-one-after", "u-one-old", null, T.plusSeconds(180)))));
-      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), "none"), "churn_score", new String[] {"u-one-old", "u-one-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
+      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), Clock.systemUTC(), "none"), "churn_score", new String[] {"u-one-old", "u-one-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
       assertTrue(s.profiles().history("u-one-old").isPresent(), "the merged-away id came back");
     }
     for (String secret : SECRETS) {

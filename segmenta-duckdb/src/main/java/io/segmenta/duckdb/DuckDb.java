@@ -1,6 +1,8 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.store.Store;
+import java.time.Clock;
+import java.util.Objects;
 
 /** Opens the embedded store: one DuckDB file in a data directory. */
 public final class DuckDb {
@@ -11,6 +13,14 @@ public final class DuckDb {
    * a {@link io.segmenta.core.UserException} that says which process holds it.
    */
   public static Store open(StoreConfig config) {
-    return DuckDbStore.open(config);
+    return open(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #open(StoreConfig)}, stamping what the store dates itself (a definition's {@code updated_at}) by
+   * {@code clock}: a server passes its injected clock.
+   */
+  public static Store open(StoreConfig config, Clock clock) {
+    return DuckDbStore.open(config, Objects.requireNonNull(clock, "clock"));
   }
 }

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
@@ -60,7 +61,7 @@ final class DuckDbStore implements Store {
   private final ActivityQueries activity;
   private final ExperimentQueries experiments;
 
-  private DuckDbStore(StoreConfig config, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
+  private DuckDbStore(StoreConfig config, Clock clock, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.db = new Db(config, conn, schema, facts);
     StagedWrites writes = new StagedWrites(db);
     this.schema = new SchemaTables(db);
@@ -68,8 +69,8 @@ final class DuckDbStore implements Store {
     this.merges = new MergeLog(db);
     this.consent = new ConsentTable(db, writes);
     this.segments = new SegmentTable(db);
-    this.experimentDefinitions = new JsonDefinitionTable<>(db, JsonDefinitionTable.EXPERIMENTS);
-    this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS);
+    this.experimentDefinitions = new JsonDefinitionTable<>(db, JsonDefinitionTable.EXPERIMENTS, clock);
+    this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS, clock);
     this.membership = new MembershipHistory(db);
     this.audiences = new AudienceQueries(db, new MaskTotals(db));
     this.scores = new ScoreColumns(db);
@@ -78,7 +79,7 @@ final class DuckDbStore implements Store {
     this.experiments = new ExperimentQueries(db);
   }
 
-  static DuckDbStore open(StoreConfig config) {
+  static DuckDbStore open(StoreConfig config, Clock clock) {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
@@ -99,7 +100,7 @@ final class DuckDbStore implements Store {
       } finally {
         c.setAutoCommit(true);
       }
-      return new DuckDbStore(config, c, schema, facts);
+      return new DuckDbStore(config, clock, c, schema, facts);
     } catch (SQLException | RuntimeException e) {
       try {
         c.close();

@@ -9,7 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -32,10 +32,13 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
 
   private final Db db;
   private final Kind<T> kind;
+  /** Stamps {@code updated_at}: the store's clock (the server's, when it opened the store). */
+  private final Clock clock;
 
-  JsonDefinitionTable(Db db, Kind<T> kind) {
+  JsonDefinitionTable(Db db, Kind<T> kind, Clock clock) {
     this.db = db;
     this.kind = kind;
+    this.clock = clock;
   }
 
   @Override
@@ -47,7 +50,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
         try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO " + kind.table() + " VALUES (?, ?, ?)")) {
           ps.setString(1, key);
           ps.setString(2, json);
-          ps.setObject(3, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+          ps.setObject(3, LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
           ps.executeUpdate();
         }
         return null;

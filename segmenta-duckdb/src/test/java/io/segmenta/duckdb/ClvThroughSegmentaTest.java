@@ -21,6 +21,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -60,14 +61,14 @@ class ClvThroughSegmentaTest {
         "timestamp.format = yyyyMMdd", "property.items = column4", "property.revenue = column5"));
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()));
         CsvSource src = new CsvSource(raw.get(), CsvSource.WHITESPACE, '"', StandardCharsets.UTF_8, false)) {
-      ImportReport r = Importer.run(src, m, store, Importer.Options.strict());
+      ImportReport r = Importer.run(src, m, store.catalog(), store.profiles(), Importer.Options.strict());
       assertEquals(6_919, r.accepted());
       assertEquals(2_357, store.profiles().stats().profiles());
       double total = store.audiences().totals(RuleText.parseRule("orders >= 0"), Instant.parse("1999-01-01T00:00:00Z"),
           List.of(((Rule.MeasureRule) RuleText.parseRule("sum(order.revenue) > 0")).measure())).sums().get(0);
       assertEquals(244_091.94, Math.round(total * 100) / 100.0, "the file's total value");
 
-      List<PurchaseSummary> ours = ClvScoring.summaries(store, CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
+      List<PurchaseSummary> ours = ClvScoring.summaries(store.activity(), CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
       Map<Integer, String[]> expected = new HashMap<>();
       List<String> lines = Files.readAllLines(published.get());
       for (String l : lines.subList(1, lines.size())) {
@@ -89,7 +90,7 @@ class ClvThroughSegmentaTest {
       assertEquals(0.793, Math.round(bg.a() * 1000) / 1000.0);
       assertEquals(2.426, Math.round(bg.b() * 1000) / 1000.0);
 
-      ClvScoring.Result result = ClvScoring.score(store, CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7));
+      ClvScoring.Result result = ClvScoring.score(store.activity(), store.scores(), CALIBRATION_END, new ClvScoring.Options("order", "revenue", 7, 39 * 7), Clock.systemUTC());
       assertEquals(2_357, result.scored());
       assertEquals(CALIBRATION_END, store.scores().scoredAt("clv_p_alive").orElseThrow());
       long risky = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("clv_churn_risk > 0.5"), CALIBRATION_END));

@@ -24,6 +24,7 @@ import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ class ErasureTest {
       s.identities().merge("u-erase-new", "u-erase-old", "same email", T.plusSeconds(120));
       // ...and a client that still sends the old id makes it a profile again, with an order after the merge.
       s.profiles().write(new Batch(List.of(), List.of(order("ord-after-merge", "u-erase-old", null, T.plusSeconds(180)))));
-      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
+      s.scores().writeScores(ScoreProvenance.of("test", T.plusSeconds(200), Clock.systemUTC(), "test"), "churn_score", new String[] {"u-erase-old", "u-erase-new", "keep-1"}, new double[] {0.1, 0.2, 0.3});
       assertTrue(s.profiles().history("u-erase-old").isPresent(), "the merged-away id came back");
       s.close();
       for (String secret : secrets) {
@@ -78,7 +79,7 @@ class ErasureTest {
       }
     }
     try (Store s = DuckDb.open(StoreConfig.resolve(dir, "500MB", 2, Map.of()))) {
-      var person = MergeClosure.of(s, s.identities().holders("email", EMAIL));
+      var person = MergeClosure.of(s.identities(), s.identities().holders("email", EMAIL));
       assertEquals(List.of("u-erase-new", "u-erase-old"), person.stream().sorted().toList());
       long t0 = System.nanoTime();
       Erasure e = s.profiles().erase(person);

@@ -204,7 +204,7 @@ class ExperimentDataTest {
       segments.put("dk", RuleText.parseRule("country = \"DK\""));
       segments.put("repeat", RuleText.parseRule("count(order) >= 2"));
       Instant from = START.minus(Duration.ofDays(20));
-      Conversions.Report r = Conversions.track(store,
+      Conversions.Report r = Conversions.track(store.audiences(),
           Conversions.goal("count(order where revenue > 40) >= 1"), segments, from, AS_OF,
           Conversions.Period.WEEK);
       assertTrue(r.cells().size() > 3 * 5);

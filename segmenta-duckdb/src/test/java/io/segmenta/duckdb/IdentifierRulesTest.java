@@ -49,7 +49,7 @@ class IdentifierRulesTest {
         "d,,,60", ""), StandardCharsets.UTF_8);
     try (CsvSource src = new CsvSource(f, ',', '"', StandardCharsets.UTF_8, true)) {
       Importer.run(src, Mapping.parse("m.map", "target = profiles\nid = id\nidentifier.email = mail\nidentifier.phone = mobile\ntrait.age = age"),
-          store, Importer.Options.strict());
+          store.catalog(), store.profiles(), Importer.Options.strict());
     }
   }
 

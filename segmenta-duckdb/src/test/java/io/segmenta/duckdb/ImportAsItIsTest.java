@@ -56,7 +56,7 @@ class ImportAsItIsTest {
 
   ImportReport run(Path file, char separator, Mapping m, Importer.Options o) {
     try (CsvSource src = new CsvSource(file, separator, '"', StandardCharsets.UTF_8, true)) {
-      return Importer.run(src, m, store, o);
+      return Importer.run(src, m, store.catalog(), store.profiles(), o);
     }
   }
 
@@ -161,7 +161,7 @@ class ImportAsItIsTest {
   void runJsonLines_repeatedEventIdIsReportedWithLines() throws Exception {
     Path f = write("events.jsonl", "{\"event_id\": \"e1\", \"profile_id\": \"c1\", \"type\": \"order\", \"timestamp\": \"2024-01-01T00:00:00Z\"}",
         "{\"event_id\": \"e1\", \"profile_id\": \"c1\", \"type\": \"order\", \"timestamp\": \"2024-01-02T00:00:00Z\"}");
-    ImportReport r = Importer.runJsonLines(f, store, Importer.Options.strict());
+    ImportReport r = Importer.runJsonLines(f, store.catalog(), store.profiles(), Importer.Options.strict());
     assertEquals(1, r.written().eventsWritten());
     assertEquals(1, r.duplicateRows());
     assertEquals(List.of("line 2 has the id of line 1 (e1)"), r.duplicateExamples());

@@ -60,7 +60,7 @@ class ImportTest {
   ImportReport csv(String file, Charset cs, Mapping m, Importer.Options o) {
     char sep = m.get("csv.separator", ",").charAt(0);
     try (CsvSource src = new CsvSource(resource(file), sep, '"', cs, true)) {
-      return Importer.run(src, m, store, o);
+      return Importer.run(src, m, store.catalog(), store.profiles(), o);
     }
   }
 
@@ -158,7 +158,7 @@ class ImportTest {
           w.write(Importer.toJsonLine(e) + "\n");
         }
       }
-      Importer.runJsonLines(file, store, Importer.Options.strict());
+      Importer.runJsonLines(file, store.catalog(), store.profiles(), Importer.Options.strict());
       try (Store direct = DuckDb.open(StoreConfig.resolve(dir.resolve("direct"), "1GB", 2, Map.of()))) {
         direct.profiles().write(new Batch(profiles, events));
         for (Profile p : profiles) {
@@ -171,7 +171,7 @@ class ImportTest {
     void runJsonLines_badFieldNamesLineAndField() throws Exception {
       Path file = dir.resolve("bad.jsonl");
       Files.writeString(file, "{\"profile_id\": \"a\", \"traits\": {\"age\": 3}}\n{\"profile_id\": \"b\", \"traits\": {\"age\": \"old\"}}\n{broken\n");
-      ImportException e = assertThrows(ImportException.class, () -> Importer.runJsonLines(file, store, Importer.Options.strict()));
+      ImportException e = assertThrows(ImportException.class, () -> Importer.runJsonLines(file, store.catalog(), store.profiles(), Importer.Options.strict()));
       assertTrue(e.getMessage().contains("bad.jsonl:2, column traits.age: expected a number"), e.getMessage());
       assertTrue(e.getMessage().contains("bad.jsonl:3: not valid JSON"), e.getMessage());
       assertEquals(0, store.profiles().stats().profiles());
@@ -189,7 +189,7 @@ class ImportTest {
       }
       ImportReport r;
       try (ParquetSource src = new ParquetSource(file)) {
-        r = Importer.run(src, Mapping.read(resource("events.map")), store, Importer.Options.strict());
+        r = Importer.run(src, Mapping.read(resource("events.map")), store.catalog(), store.profiles(), Importer.Options.strict());
       }
       assertEquals(10, r.accepted());
       assertEquals(10, store.profiles().stats().events());

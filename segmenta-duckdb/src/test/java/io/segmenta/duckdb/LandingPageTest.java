@@ -53,11 +53,11 @@ class LandingPageTest {
     Mapping country = Mapping.parse("countries.map", String.join("\n", "target = profiles", "id = user_id", "trait.country = country"));
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "2GB", 2, Map.of()))) {
       try (CsvSource src = new CsvSource(ab.get(), ',', '"', StandardCharsets.UTF_8, true)) {
-        ImportReport r = Importer.run(src, exposures, store, Importer.Options.strict());
+        ImportReport r = Importer.run(src, exposures, store.catalog(), store.profiles(), Importer.Options.strict());
         assertEquals(294_478, r.accepted());
       }
       try (CsvSource src = new CsvSource(countries.get(), ',', '"', StandardCharsets.UTF_8, true)) {
-        assertEquals(290_584, Importer.run(src, country, store, Importer.Options.strict()).accepted());
+        assertEquals(290_584, Importer.run(src, country, store.catalog(), store.profiles(), Importer.Options.strict()).accepted());
       }
       assertEquals(290_584, store.profiles().stats().profiles());
 

@@ -22,6 +22,7 @@ import io.segmenta.core.value.Value;
 import io.segmenta.ml.cluster.FeatureMatrix;
 import io.segmenta.testkit.RandomShop;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -109,8 +110,8 @@ class ModelInputTest {
     void read_numberAndProfilePaths_giveTheSameRows() {
       // Numbers only: read as columns. With a text trait: read profile by profile. The shared columns must agree.
       List<Rule> flags = List.of(SEED, DANES);
-      FeatureMatrix numbers = FeatureMatrix.read(store, AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children"), flags);
-      FeatureMatrix mixed = FeatureMatrix.read(store, AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children", "city"), flags);
+      FeatureMatrix numbers = FeatureMatrix.read(store.catalog(), store.audiences(), AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children"), flags);
+      FeatureMatrix mixed = FeatureMatrix.read(store.catalog(), store.audiences(), AS_OF, BUYERS, List.of("orders", "net_revenue", "has_children", "city"), flags);
       assertTrue(mixed.features().size() > 3, mixed.features().toString());
       assertEquals(numbers.ids(), mixed.ids());
       assertEquals(numbers.incomplete(), mixed.incomplete());
@@ -136,8 +137,8 @@ class ModelInputTest {
     @Test
     void writeScores_arrays_replaceEveryonesValue() {
       store.catalog().declareTrait(new TraitDef("model_input_score", ValueType.NUMBER, Family.SCORE, "test score"));
-      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
-      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, "test"), "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, Clock.systemUTC(), "test"), "model_input_score", new String[] {"r0001", "r0002"}, new double[] {0.25, 0.75});
+      store.scores().writeScores(ScoreProvenance.of("test", AS_OF, Clock.systemUTC(), "test"), "model_input_score", new String[] {"r0002", "r0003"}, new double[] {0.5, Double.NaN});
       Map<String, Value> read = new TreeMap<>();
       store.audiences().run(new AudienceQuery.Export(RuleText.parseRule("model_input_score exists or model_input_score missing"), AS_OF, List.of("model_input_score"), Purpose.ANALYTICS,
           m -> read.put(m.profileId(), m.traits().get("model_input_score"))));

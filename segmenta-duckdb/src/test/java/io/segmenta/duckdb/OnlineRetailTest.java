@@ -57,7 +57,7 @@ class OnlineRetailTest {
     }
     store = DuckDb.open(StoreConfig.resolve(dir, "2GB", 2, Map.of()));
     try (CsvSource src = new CsvSource(file.get(), ',', '"', StandardCharsets.UTF_8, true)) {
-      report = Importer.run(src, Mapping.onlineRetail(), store, Importer.Options.strict());
+      report = Importer.run(src, Mapping.onlineRetail(), store.catalog(), store.profiles(), Importer.Options.strict());
     }
     System.out.println("Online Retail import: " + report.rows() + " rows in " + report.took().toMillis() + " ms; " + report.notes());
   }
@@ -130,7 +130,7 @@ class OnlineRetailTest {
     Path file = SharedData.find(FILE).orElseThrow();
     ImportReport again;
     try (CsvSource src = new CsvSource(file, ',', '"', StandardCharsets.UTF_8, true)) {
-      again = Importer.run(src, Mapping.onlineRetail(), store, Importer.Options.strict());
+      again = Importer.run(src, Mapping.onlineRetail(), store.catalog(), store.profiles(), Importer.Options.strict());
     }
     assertEquals(0, again.written().eventsWritten());
     assertEquals(25_900, again.written().eventsDuplicate());

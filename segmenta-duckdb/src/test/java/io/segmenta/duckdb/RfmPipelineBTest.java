@@ -50,7 +50,7 @@ class RfmPipelineBTest {
     assumeTrue(file.isPresent(), SharedData.missing("data/online-retail"));
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "2GB", 2, Map.of()));
         CsvSource src = new CsvSource(file.get(), ',', '"', StandardCharsets.UTF_8, true)) {
-      ImportReport r = Importer.run(src, Mapping.withPairs(Mapping.onlineRetail(), List.of("line.dedupe=true")), store, Importer.Options.strict());
+      ImportReport r = Importer.run(src, Mapping.withPairs(Mapping.onlineRetail(), List.of("line.dedupe=true")), store.catalog(), store.profiles(), Importer.Options.strict());
       System.out.println(r.notes());
       String clean = " where unit_price != 0";
       // After pipeline B's cleaning: 392,692 lines of 4,338 customers.
@@ -63,7 +63,7 @@ class RfmPipelineBTest {
       Instant asOf = Instant.parse("2011-12-10T12:50:00Z");
       Rfm.Spec spec = new Rfm.Spec(measure("days_since(order_line" + clean + ")"), measure("count(order_line" + clean + ")"),
           measure("sum(order_line.line_total" + clean + ")"), RuleText.parseRule("count(order_line" + clean + ") >= 1"), 4, QuantileScores.Method.QCUT);
-      Rfm.Result result = Rfm.compute(store, asOf, spec);
+      Rfm.Result result = Rfm.compute(store.audiences(), asOf, spec);
       List<Rfm.Row> rows = result.rows();
       assertEquals(4_338, rows.size());
       assertEquals(2_048.688081, round6(rows.stream().mapToDouble(Rfm.Row::monetary).average().orElseThrow()));

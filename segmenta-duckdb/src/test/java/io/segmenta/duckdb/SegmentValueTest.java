@@ -58,7 +58,7 @@ class SegmentValueTest {
     SEGMENTS.put("lapsed", RuleText.parseRule("days_since(order) > 400 and days_since(session) > 400"));
     SEGMENTS.put("not-students", RuleText.parseRule("not (occupation = \"student\")"));
     Margins margins = new Margins(0.4, Map.of("luxury", 0.55, "electronics", 0.15), 4.0);
-    report = SegmentValue.analyse(store, asOf, SEGMENTS, SegmentValue.Options.standard().withWindow("in last 365 days").withMargins(margins));
+    report = SegmentValue.analyse(store.audiences(), store.scores(), asOf, SEGMENTS, SegmentValue.Options.standard().withWindow("in last 365 days").withMargins(margins));
     report.segments().forEach(w -> System.out.printf("%-13s n=%5d share=%5.1f%% gross=%,12.2f returned=%,11.2f rate=%5.1f%% profit=%,11.2f index=%.2f %s%n",
         w.name(), w.members(), 100 * w.customerShare(), w.grossRevenue(), w.returnedValue(), 100 * w.returnRate(), w.profit(), w.index(), w.flags()));
   }
@@ -169,7 +169,7 @@ class SegmentValueTest {
   @Test
   void rfm_scoresAndBuiltInSegments() {
     Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
-    Rfm.Result r = Rfm.score(store, asOf, Rfm.Spec.standard(), segments);
+    Rfm.Result r = Rfm.score(store.audiences(), store.scores(), asOf, Rfm.Spec.standard(), segments, Clock.systemUTC());
     long customers = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("orders >= 1"), asOf));
     assertEquals(customers, r.rows().size());
     assertEquals(customers, r.groupSizes().values().stream().mapToLong(Long::longValue).sum());

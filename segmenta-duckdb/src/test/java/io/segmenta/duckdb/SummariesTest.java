@@ -77,7 +77,7 @@ class SummariesTest {
 
   @Test
   void summarise_numbersMatchTheGeneratedProfiles() {
-    TraitSummaries.Report r = TraitSummaries.summarise(store, asOf, null, null, false, List.of("income", "age"), 5);
+    TraitSummaries.Report r = TraitSummaries.summarise(store.catalog(), store.audiences(), asOf, null, null, false, List.of("income", "age"), 5);
     assertEquals(CUSTOMERS, r.members());
     assertEquals(asOf, r.asOf());
     for (String name : List.of("income", "age")) {
@@ -104,7 +104,7 @@ class SummariesTest {
   void summarise_textTopValuesAreTheMostCommon() {
     Map<String, Long> expected = new HashMap<>();
     profiles.forEach(p -> expected.merge(((Value.Str) p.traits().get("country")).value(), 1L, Long::sum));
-    TraitSummaries.Summary s = trait(TraitSummaries.summarise(store, asOf, null, null, false, List.of("country"), 3), "country").segment();
+    TraitSummaries.Summary s = trait(TraitSummaries.summarise(store.catalog(), store.audiences(), asOf, null, null, false, List.of("country"), 3), "country").segment();
     assertEquals(expected.size(), s.distinct());
     assertEquals(3, s.top().size());
     long previous = Long.MAX_VALUE;
@@ -119,7 +119,7 @@ class SummariesTest {
   @Test
   void summarise_segmentBesideEveryone() {
     Rule students = RuleText.parseRule("occupation = \"student\"");
-    TraitSummaries.Report r = TraitSummaries.summarise(store, asOf, "students", students, true, List.of(), 5);
+    TraitSummaries.Report r = TraitSummaries.summarise(store.catalog(), store.audiences(), asOf, "students", students, true, List.of(), 5);
     long members = store.audiences().run(new AudienceQuery.Count(students, asOf));
     assertTrue(members > 50 && members < CUSTOMERS, "students: " + members);
     assertEquals(members, r.members());
@@ -137,21 +137,21 @@ class SummariesTest {
 
   @Test
   void summarise_computedTraitAgreesWithTheStoreTotals() {
-    TraitSummaries.Summary s = trait(TraitSummaries.summarise(store, asOf, null, null, false, List.of("orders"), 5), "orders").segment();
+    TraitSummaries.Summary s = trait(TraitSummaries.summarise(store.catalog(), store.audiences(), asOf, null, null, false, List.of("orders"), 5), "orders").segment();
     var totals = store.audiences().totals(new Rule.And(List.of()), asOf, List.of(RuleText.parseMeasure("count(order)")));
     assertEquals(totals.sums().get(0), s.numbers().mean() * s.present(), 1e-6);
   }
 
   @Test
   void summarise_unknownTraitIsNamed() {
-    UserException e = assertThrows(UserException.class, () -> TraitSummaries.summarise(store, asOf, null, null, false, List.of("incom"), 5));
+    UserException e = assertThrows(UserException.class, () -> TraitSummaries.summarise(store.catalog(), store.audiences(), asOf, null, null, false, List.of("incom"), 5));
     assertEquals("unknown trait 'incom'", e.getMessage());
   }
 
   @Test
   void run_groupRulesSelectTheirGroups() {
     Rule outcome = RuleText.parseRule("orders >= 2");
-    Breakdown.Report r = Breakdown.run(store, asOf, List.of("country"), null, null, "orders >= 2", outcome, 5);
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("country"), null, null, "orders >= 2", outcome, 5);
     assertEquals(CUSTOMERS, r.population());
     assertEquals(store.audiences().run(new AudienceQuery.Count(outcome, asOf)), r.outcomes());
     assertEquals(CUSTOMERS, r.groups().stream().mapToLong(Breakdown.Group::size).sum());
@@ -169,7 +169,7 @@ class SummariesTest {
 
   @Test
   void run_numberTraitCutAtQuantiles() {
-    Breakdown.Report r = Breakdown.run(store, asOf, List.of("income"), null, null, null, null, 4);
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("income"), null, null, null, null, 4);
     List<Breakdown.Group> bins = r.groups().stream().filter(g -> !g.labels().get(0).equals("(missing)")).toList();
     assertEquals(4, bins.size(), r.groups().toString());
     long present = generated("income").length;
@@ -184,7 +184,7 @@ class SummariesTest {
 
   @Test
   void run_pairWithoutOutcomeTestsTheTraitsAgainstEachOther() {
-    Breakdown.Report r = Breakdown.run(store, asOf, List.of("gender", "has_children"), null, null, null, null, 5);
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("gender", "has_children"), null, null, null, null, 5);
     assertEquals("gender x has_children", r.testOf());
     Map<String, Integer> g = new HashMap<>();
     Map<String, Integer> c = new HashMap<>();
@@ -205,8 +205,8 @@ class SummariesTest {
   @Test
   void save_makesOneValidSegmentPerGroupFromAnyValue() {
     Rule nordic = RuleText.parseRule("country in [\"DK\", \"SE\", \"NO\"]");
-    Breakdown.Report r = Breakdown.run(store, asOf, List.of("city"), "country in [\"DK\", \"SE\", \"NO\"]", nordic, null, null, 5);
-    List<String> saved = Breakdown.save(store, r, "By City!", nordic, Clock.fixed(asOf, ZoneOffset.UTC));
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("city"), "country in [\"DK\", \"SE\", \"NO\"]", nordic, null, null, 5);
+    List<String> saved = Breakdown.save(store.catalog(), store.segmentDefinitions(), store.scores(), r, "By City!", nordic, Clock.fixed(asOf, ZoneOffset.UTC));
     assertEquals(r.groups().size(), saved.size());
     assertEquals(saved.size(), saved.stream().distinct().count());
     assertTrue(saved.contains("by-city-kobenhavn"), saved.toString());
@@ -222,7 +222,7 @@ class SummariesTest {
 
   @Test
   void run_manyTextValuesKeepTheMostCommonAndGroupTheRest() {
-    Breakdown.Report r = Breakdown.run(store, asOf, List.of("postal_code"), null, null, null, null, 5);
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("postal_code"), null, null, null, null, 5);
     assertEquals(Breakdown.MAX_VALUES + 1, r.groups().size(), "the 20 most common and (other)");
     Breakdown.Group other = r.groups().get(Breakdown.MAX_VALUES);
     assertEquals(List.of("(other)"), other.labels());
@@ -233,7 +233,7 @@ class SummariesTest {
 
   @Test
   void run_listTraitIsRefusedWithItsType() {
-    UserException e = assertThrows(UserException.class, () -> Breakdown.run(store, asOf, List.of("interests"), null, null, null, null, 5));
+    UserException e = assertThrows(UserException.class, () -> Breakdown.run(store.catalog(), store.audiences(), asOf, List.of("interests"), null, null, null, null, 5));
     assertEquals("--by interests: a breakdown groups by a number, text or boolean trait; 'interests' is a list<string>", e.getMessage());
   }
 }

@@ -47,7 +47,7 @@ class TrackingStoreTest {
     t.newTraits().forEach(s.catalog()::declareTrait);
     t.newProperties().forEach((name, def) -> s.catalog().declareProperty(def, List.copyOf(t.newPropertyTypes().getOrDefault(name, Set.of()))));
     s.profiles().write(new Batch(t.profiles(), t.events()));
-    Stitching.apply(s, t.profiles(), NOW);
+    Stitching.apply(s.profiles(), s.identities(), t.profiles(), NOW);
     s.violationLog().recordViolations("web", t.violations(), NOW);
     return t;
   }
@@ -81,7 +81,7 @@ class TrackingStoreTest {
       Files.writeString(file, Importer.toJsonLine(e) + "\n");
       try (Store other = DuckDb.open(StoreConfig.resolve(dir.resolve("other"), "256MB", 1, Map.of()))) {
         declareSameNames(other);
-        Importer.runJsonLines(file, other, Importer.Options.strict());
+        Importer.runJsonLines(file, other.catalog(), other.profiles(), Importer.Options.strict());
         assertEquals(e.extras(), other.profiles().history("u-1").orElseThrow().events().get(0).extras(), "extras survive export and import");
       }
     }
@@ -122,7 +122,7 @@ class TrackingStoreTest {
         + "{\"event_id\": \"e2\", \"profile_id\": \"a\", \"type\": \"order\", \"timestamp\": \"+300000-01-01T00:00:00Z\"}\n");
     try (Store s = open()) {
       ImportException e = assertThrows(ImportException.class,
-          () -> Importer.runJsonLines(file, s, Importer.Options.strict()));
+          () -> Importer.runJsonLines(file, s.catalog(), s.profiles(), Importer.Options.strict()));
       assertTrue(e.getMessage().contains("events.jsonl:2, column timestamp: expected an instant between 1900-01-01T00:00:00Z and 2199-12-31T23:59:59Z"),
           e.getMessage());
       assertEquals(0, s.profiles().stats().events(), "nothing of a refused file is written");

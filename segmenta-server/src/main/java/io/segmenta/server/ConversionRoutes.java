@@ -53,7 +53,7 @@ final class ConversionRoutes {
     // a date or an instant; by default now, or the newest event when the data ended long ago: AsOfDefault).
     Instant asOf = ctx.queryParam("to") != null ? null : reportAsOf(ctx.queryParam("asOf"));
     Instant to = asOf == null ? instant("to", ctx.queryParam("to")) : asOf.plus(1, ChronoUnit.MICROS);
-    Conversions.Report r = Conversions.track(store, Conversions.goal(goal), Conversions.segments(store, segments(), ctx.queryParams("by")), instant("from", from), to, p);
+    Conversions.Report r = Conversions.track(store.audiences(), Conversions.goal(goal), Conversions.segments(store.segmentDefinitions(), segments(), ctx.queryParams("by")), instant("from", from), to, p);
     Http.json(ctx, 200, ConversionsJson.of(r, asOf));
   }
 

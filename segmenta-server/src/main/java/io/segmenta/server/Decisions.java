@@ -93,7 +93,7 @@ final class Decisions implements AutoCloseable {
   synchronized Personalization reload() {
     try {
       long t0 = System.nanoTime();
-      Recommender r = Recommender.fromStore(store, clock.instant(), Recommender.Options.DEFAULT);
+      Recommender r = Recommender.fromStore(store.catalog(), store.activity(), clock.instant(), Recommender.Options.DEFAULT);
       recommender.set(r);
       Personalization p = load(r);
       LOG.info("decisions loaded: {} placements, {} profiles, recommender of {} products, in {} ms", p.personalizer().placements().size(),

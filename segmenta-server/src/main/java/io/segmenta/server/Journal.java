@@ -13,6 +13,7 @@ import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.value.Value;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -98,7 +99,8 @@ final class Journal implements AutoCloseable {
   private final Store store;
   private final Path file;
   private final Path parkedFile;
-  private final FileChannel channel;
+  /** Appends to {@code journal.log}; replaced (under {@code this}) when an erasure rewrites the file. */
+  private FileChannel channel;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   /** Journaled, not yet in the database; guarded by {@code this}. */
   private final List<Entry> unapplied = new ArrayList<>();
@@ -421,8 +423,9 @@ final class Journal implements AutoCloseable {
 
   /**
    * What the journal does with the profile lifecycle's events: an erased person leaves the records waiting for a
-   * retry (applied later, they would bring the person back) and the parked records. The bytes already in
-   * {@code journal.log} stay until the journal is emptied: a crash before that replays them.
+   * retry (applied later, they would bring the person back) and the parked records. {@code journal.log} is
+   * rewritten to hold just the records still waiting, without the person: the file also keeps the bytes of records
+   * already applied until it empties, and a replay after a crash would apply them again and bring the person back.
    */
   void on(ProfileEvent e) {
     if (e instanceof ProfileEvent.Erased x) {
@@ -444,6 +447,7 @@ final class Journal implements AutoCloseable {
           unapplied.clear();
           unapplied.addAll(kept);
           unappliedEvents = unapplied.stream().mapToInt(u -> u.record.events().size()).sum();
+          rewrite();
         }
       } finally {
         applying.unlock();
@@ -453,6 +457,25 @@ final class Journal implements AutoCloseable {
       } catch (IOException io) {
         throw new UncheckedIOException("cannot erase from " + parkedFile.getFileName() + ": " + io.getMessage(), io);
       }
+    }
+  }
+
+  /**
+   * Replaces {@code journal.log} with the records still waiting, atomically, and appends to the new file from then
+   * on. Holds {@code this} (so no append runs meanwhile) and {@code applying} (so no record is being applied).
+   */
+  private void rewrite() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (Entry entry : unapplied) {
+      out.writeBytes(JournalFile.frame(entry.bytes));
+    }
+    try {
+      JournalFile.replace(file, out.toByteArray());
+      FileChannel old = channel;
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      old.close();
+    } catch (IOException io) {
+      throw new UncheckedIOException("cannot erase from " + file.getFileName() + ": " + io.getMessage(), io);
     }
   }
 
@@ -512,7 +535,7 @@ final class Journal implements AutoCloseable {
       }
     }
     // Profiles that turn out to be one person are merged once their identifiers are stored.
-    List<MergeRecord> merges = Stitching.apply(store, profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), clock.instant());
+    List<MergeRecord> merges = Stitching.apply(store.profiles(), store.identities(), profiles.values().stream().filter(p -> !p.identifiers().isEmpty()).toList(), clock.instant());
     long refused = merges.stream().filter(m -> !m.applied()).count();
     if (refused > 0) {
       // No identifier in the log line: the merge log on the profile says which one.

@@ -114,15 +114,29 @@ final class JournalFile {
       }
     }
     if (changed) {
-      Path tmp = p.resolveSibling("journal.parked.tmp");
-      try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
-        while (b.hasRemaining()) {
-          c.write(b);
-        }
-        c.force(false);
+      replace(p, out.toByteArray());
+    }
+  }
+
+  /**
+   * Replaces {@code file} with {@code content} so that a crash at any moment leaves the old file or the new one,
+   * never a mix and never the old bytes after the new ones were promised: the content is written beside it and
+   * forced, moved over it atomically, and the directory forced so the move itself survives a power cut.
+   */
+  static void replace(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer b = ByteBuffer.wrap(content);
+      while (b.hasRemaining()) {
+        c.write(b);
       }
-      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      c.force(false);
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException notOnThisPlatform) {
+      // Some platforms cannot open a directory; the atomic move is what matters there.
     }
   }
 

@@ -61,7 +61,7 @@ final class ModelRoutes {
           AdminRoutes.instant("answers[" + i + "].answeredAt", a.get("answeredAt").asText()), a.hasNonNull("purpose") ? a.get("purpose").asText() : null));
       i++;
     }
-    var r = Surveys.importAnswers(store, answers, b.path("source").asText("api"));
+    var r = Surveys.importAnswers(store.catalog(), store.profiles(), store.consent(), answers, b.path("source").asText("api"));
     ObjectNode o = Http.JSON.createObjectNode().put("answers", r.answers()).put("profiles", r.profiles());
     r.traits().forEach(o.putArray("traits")::add);
     r.unmatched().forEach(o.putArray("unmatched")::add);
@@ -75,7 +75,7 @@ final class ModelRoutes {
     if (rules.isEmpty()) {
       throw new Http.Failure(400, "give the segments to compare with ?by=");
     }
-    Http.json(ctx, 200, SurveyJson.crossTab(Surveys.crossTab(store, ctx.pathParam("question"), rules, clock.instant())));
+    Http.json(ctx, 200, SurveyJson.crossTab(Surveys.crossTab(store.catalog(), store.audiences(), ctx.pathParam("question"), rules, clock.instant())));
   }
 
   private static List<String> features(JsonNode b) {
@@ -97,8 +97,8 @@ final class ModelRoutes {
     if (k != null && (k < 2 || k > 20)) {
       throw new Http.Failure(400, "'k' must be between 2 and 20, got " + k);
     }
-    Segmentation.Result r = Segmentation.run(store, asOf(b), features(b), 2, 8, k, b.path("seed").asLong(42));
-    List<String> saved = b.hasNonNull("save") ? Segmentation.saveRules(store, r, b.get("save").asText(), clock) : List.of();
+    Segmentation.Result r = Segmentation.run(store.catalog(), store.audiences(), asOf(b), features(b), 2, 8, k, b.path("seed").asLong(42));
+    List<String> saved = b.hasNonNull("save") ? Segmentation.saveRules(store.catalog(), store.segmentDefinitions(), store.scores(), r, b.get("save").asText(), clock) : List.of();
     Http.json(ctx, 200, SegmentationJson.toJson(r, saved));
   }
 
@@ -113,9 +113,10 @@ final class ModelRoutes {
       throw new Http.Failure(400, "'tier' must be 1, 2, 5 or 10, got " + tier);
     }
     Instant at = asOf(b);
+    Lookalikes.Sources sources = new Lookalikes.Sources(store.catalog(), store.audiences(), store.segmentDefinitions(), store.scores(), clock);
     String name = b.hasNonNull("name") ? b.get("name").asText() : seedText.matches("[a-z0-9_-]+") ? seedText.replace('-', '_') : "seed";
-    List<Lookalikes.Recovery> recovery = b.path("evaluate").asBoolean(false) ? Lookalikes.evaluate(store, at, seed, features(b), 0.5, 42) : null;
-    Lookalikes.Result r = Lookalikes.find(store, at, seedText, seed, like, features(b), name);
+    List<Lookalikes.Recovery> recovery = b.path("evaluate").asBoolean(false) ? Lookalikes.evaluate(sources, at, seed, features(b), 0.5, 42) : null;
+    Lookalikes.Result r = Lookalikes.find(sources, at, seedText, seed, like, features(b), name);
     String saved = b.hasNonNull("save") ? b.get("save").asText() : null;
     if (saved != null) {
       Lookalikes.TierRule t = r.tiers().stream().filter(x -> Math.round(x.share() * 100) == tier).findFirst().orElseThrow();

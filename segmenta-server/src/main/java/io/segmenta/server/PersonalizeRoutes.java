@@ -271,7 +271,7 @@ final class PersonalizeRoutes {
     EmailTemplate t = EmailRenderer.parse(b.get("template").toString());
     String id = Http.text(b, "profileId");
     Recommender r = decisions.recommender();
-    Recipients.Lookup who = Recipients.of(store, id, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
+    Recipients.Lookup who = Recipients.of(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(), id, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
     EmailRenderer.Email e = renderer.render(t, who.recipient());
     ObjectNode o = Http.JSON.createObjectNode().put("profileId", id).put("subject", e.subject()).put("html", e.html())
         .put("emailConsent", who.emailConsent());

@@ -89,7 +89,7 @@ final class ProfileRoutes {
     String by = ctx.queryParam("by");
     // Everything in memory that holds the person (the real-time feed, the decision API, the webhook queues) hears
     // of the erasure through the lifecycle, before the rows go and again after (Erasures).
-    Erasures erasures = new Erasures(store, List.of((person, anonymous) -> lifecycle.publish(new ProfileEvent.Erased(person, anonymous))));
+    Erasures erasures = new Erasures(store.profiles(), store.identities(), List.of((person, anonymous) -> lifecycle.publish(new ProfileEvent.Erased(person, anonymous))));
     List<String> named = erasures.named(ctx.pathParam("id"), by);
     if (named.isEmpty()) {
       throw new Http.Failure(404, by == null ? "there is no such profile" : "no profile has that " + by);

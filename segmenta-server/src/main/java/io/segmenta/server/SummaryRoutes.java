@@ -44,7 +44,7 @@ final class SummaryRoutes {
     Rule rule = segment == null ? null : new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).ruleOf(segment);
     int top = Http.intParam(ctx, "top", 5, 1, 100);
     boolean everyone = Boolean.parseBoolean(ctx.queryParam("everyone"));
-    TraitSummaries.Report r = TraitSummaries.summarise(store, asOf(ctx), segment, rule, everyone && segment != null, ctx.queryParams("trait"), top);
+    TraitSummaries.Report r = TraitSummaries.summarise(store.catalog(), store.audiences(), asOf(ctx), segment, rule, everyone && segment != null, ctx.queryParams("trait"), top);
     Http.json(ctx, 200, SummaryJson.traits(r));
   }
 
@@ -56,7 +56,7 @@ final class SummaryRoutes {
     Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
     String segment = ctx.queryParam("segment");
     String outcome = ctx.queryParam("outcome");
-    Breakdown.Report r = Breakdown.run(store, asOf(ctx), by, segment, segment == null ? null : segs.ruleOf(segment), outcome,
+    Breakdown.Report r = Breakdown.run(store.catalog(), store.audiences(), asOf(ctx), by, segment, segment == null ? null : segs.ruleOf(segment), outcome,
         outcome == null ? null : segs.ruleOf(outcome), Http.intParam(ctx, "bins", 5, 2, 20));
     Http.json(ctx, 200, SummaryJson.breakdown(r, List.of()));
   }

@@ -303,7 +303,7 @@ class BackgroundStatusTest {
     ParkedFile.read(dir.resolve("exposures.parked")).forEach(p -> p.get("item").get("events").forEach(e -> text.append(e).append('\n')));
     Files.writeString(lines, text);
     try (Store reopened = DuckDb.open(StoreConfig.resolve(dir, "512MB", 1, Map.of()))) {
-      Importer.runJsonLines(lines, reopened, Importer.Options.strict());
+      Importer.runJsonLines(lines, reopened.catalog(), reopened.profiles(), Importer.Options.strict());
       assertEquals(List.of("exp-1"), reopened.profiles().history("anna").orElseThrow().events().stream().map(Event::id).toList());
       assertEquals(2, reopened.profiles().stats().events(), "both exposures are back");
     }

@@ -128,7 +128,7 @@ class ConsentAgreementTest {
       out.get(id).put("admin view", ok(send("GET", "/admin/profiles/" + id, "Bearer " + ADMIN, null)).get("consent").get("allowed").get(purpose.label()).asBoolean());
       out.get(id).put("policy over the stored history", ConsentPolicy.allows(store.consent().consents(id), purpose));
       if (purpose == Purpose.EMAIL_MARKETING) {
-        out.get(id).put("e-mail recipients", Recipients.of(store, id, Recommendations.NONE, 0, Clock.fixed(T, ZoneOffset.UTC)).emailConsent());
+        out.get(id).put("e-mail recipients", Recipients.of(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(), id, Recommendations.NONE, 0, Clock.fixed(T, ZoneOffset.UTC)).emailConsent());
         out.get(id).put("e-mail preview", ok(send("POST", "/admin/emails/preview", "Bearer " + ADMIN,
             "{\"template\": {\"key\": \"k\", \"subject\": \"s\", \"body\": \"b\"}, \"profileId\": \"" + id + "\"}")).get("emailConsent").asBoolean());
       }

@@ -211,4 +211,43 @@ class JournalTest {
       j.close();
     }
   }
+
+  @Test
+  void on_erasureWhileARecordWaitsForItsRetry_aReplayAfterACrashDoesNotBringThePersonBack() throws Exception {
+    AtomicInteger refusals = new AtomicInteger();
+    byte[] atTheCrash;
+    try (Store real = open()) {
+      Store store = refusing(real, Set.of("p1", "p2"), refusals);
+      Journal j = journalIn(store);
+      for (CompletableFuture<Void> a : List.of(
+          j.writeAsync(track(store, "a1", "gone", "{\"plan\": \"pro\"}")),
+          j.writeAsync(track(store, "p1", "gone", "{\"plan\": \"basic\"}")),
+          j.writeAsync(track(store, "p2", "keep", "{}")),
+          j.writeAsync(track(store, "k1", "keep", "{}")))) {
+        a.get(10, TimeUnit.SECONDS);
+      }
+      j.flush();
+      assertEquals(List.of("a1"), eventIds(real, "gone"), "the person's first record is in the database");
+      assertEquals(2, j.status().pending(), "p1 and p2 wait for their retry: " + j.status());
+
+      // The erasure use case's order: the holders forget, the store erases, the holders forget again. From the first
+      // forgetting on, journal.log holds no byte of the person (the applier may only shrink it later), so a kill -9
+      // at any moment after it leaves these bytes, or fewer, for the next start to replay.
+      j.on(new ProfileEvent.Erased(Set.of("gone"), Set.of()));
+      atTheCrash = Files.readAllBytes(dir.resolve("journal.log"));
+      assertEquals(0, j.status().parked(), "the records still waited for their retry when the person was erased: " + j.status());
+      assertEquals(1, j.status().pending(), "only keep's record still waits: " + j.status());
+      real.profiles().erase(Set.of("gone"));
+      j.on(new ProfileEvent.Erased(Set.of("gone"), Set.of()));
+      j.close();
+    }
+    Files.write(dir.resolve("journal.log"), atTheCrash);
+    try (Store store = open()) {
+      Journal j = journalIn(store);
+      assertEquals(List.of(), eventIds(store, "gone"), "a replay brings no record of the erased person back");
+      assertTrue(store.profiles().history("gone").isEmpty(), "nor the profile");
+      assertEquals(List.of("k1", "p2"), eventIds(store, "keep"), "the other person's waiting record survives the rewrite");
+      j.close();
+    }
+  }
 }

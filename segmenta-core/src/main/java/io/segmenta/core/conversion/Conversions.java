@@ -1,8 +1,10 @@
 package io.segmenta.core.conversion;
 
-import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -10,6 +12,7 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.Window;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -19,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.DayOfWeek;
 
 /**
  * Conversion tracking per segment over time. A goal is a condition on one aggregate, as a segment would write it
@@ -82,16 +84,16 @@ public final class Conversions {
    * The segments a report breaks down by, the same for the CLI and the admin API: each of {@code by} (a saved
    * segment's name or a rule, kept in the given order), or with none, every saved segment.
    */
-  public static Map<String, Rule> segments(Store store, Segments saved, List<String> by) {
+  public static Map<String, Rule> segments(Definitions<SegmentDefinition> definitions, Segments saved, List<String> by) {
     Map<String, Rule> out = new LinkedHashMap<>();
     if (by.isEmpty()) {
-      store.segmentDefinitions().all().forEach(d -> out.put(d.name(), saved.ruleOf(d.name())));
+      definitions.all().forEach(d -> out.put(d.name(), saved.ruleOf(d.name())));
     }
     by.forEach(x -> out.put(x, saved.ruleOf(x)));
     return out;
   }
 
-  public static Report track(Store store, Rule.MeasureRule goal, Map<String, Rule> segments, Instant from, Instant to, Period period) {
+  public static Report track(Audiences audiences, Rule.MeasureRule goal, Map<String, Rule> segments, Instant from, Instant to, Period period) {
     if (!from.isBefore(to)) {
       throw new UserException("the range must start before it ends, got " + from + " to " + to);
     }
@@ -109,13 +111,13 @@ public final class Conversions {
       Instant p1 = bounds.get(p + 1);
       Measure.Aggregate inPeriod = new Measure.Aggregate(a.fn(), a.eventType(), a.property(), a.filter(),
           new Window.Range(new Value.TimeValue(p0), new Value.TimeValue(p1)));
-      long[] conv = store.audiences().run(new AudienceQuery.Keys(new Rule.MeasureRule(inPeriod, goal.condition()), p1.minusNanos(1000)));
-      long[] all = store.audiences().run(new AudienceQuery.Keys(new Rule.And(List.of()), p0));
+      long[] conv = audiences.run(new AudienceQuery.Keys(new Rule.MeasureRule(inPeriod, goal.condition()), p1.minusNanos(1000)));
+      long[] all = audiences.run(new AudienceQuery.Keys(new Rule.And(List.of()), p0));
       cells.add(new Cell(p0, p1, null, all.length, intersection(all, conv)));
       memberPeriods[0] += all.length;
       converters[0] += intersection(all, conv);
       for (int s = 0; s < names.size(); s++) {
-        long[] members = store.audiences().run(new AudienceQuery.Keys(segments.get(names.get(s)), p0));
+        long[] members = audiences.run(new AudienceQuery.Keys(segments.get(names.get(s)), p0));
         long c = intersection(members, conv);
         cells.add(new Cell(p0, p1, names.get(s), members.length, c));
         memberPeriods[s + 1] += members.length;
@@ -127,11 +129,11 @@ public final class Conversions {
     Instant last = bounds.get(bounds.size() - 1);
     Measure.Aggregate inRange = new Measure.Aggregate(a.fn(), a.eventType(), a.property(), a.filter(),
         new Window.Range(new Value.TimeValue(first), new Value.TimeValue(last)));
-    long[] convRange = store.audiences().run(new AudienceQuery.Keys(new Rule.MeasureRule(inRange, goal.condition()), last.minusNanos(1000)));
-    long[] everyone = store.audiences().run(new AudienceQuery.Keys(new Rule.And(List.of()), first));
+    long[] convRange = audiences.run(new AudienceQuery.Keys(new Rule.MeasureRule(inRange, goal.condition()), last.minusNanos(1000)));
+    long[] everyone = audiences.run(new AudienceQuery.Keys(new Rule.And(List.of()), first));
     whole.add(new Cell(first, last, null, everyone.length, intersection(everyone, convRange)));
     for (String name : names) {
-      long[] members = store.audiences().run(new AudienceQuery.Keys(segments.get(name), first));
+      long[] members = audiences.run(new AudienceQuery.Keys(segments.get(name), first));
       whole.add(new Cell(first, last, name, members.length, intersection(members, convRange)));
     }
     List<Share> shares = new ArrayList<>();

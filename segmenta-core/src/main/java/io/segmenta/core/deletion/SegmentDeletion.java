@@ -5,8 +5,9 @@ import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Metric;
 import io.segmenta.core.personalize.Content;
 import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.realtime.MembershipLog;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
 import io.segmenta.core.rule.RuleText;
@@ -53,24 +54,31 @@ public final class SegmentDeletion {
     }
   }
 
-  private final Store store;
+  private final Definitions<SegmentDefinition> definitions;
+  private final Definitions<Placement> placements;
+  private final Definitions<Experiment> experiments;
+  private final MembershipLog membership;
   private final Consumer<String> untrack;
 
   /** Deletion over the store; {@code untrack} stops a running real-time feed tracking the segment (none for the CLI). */
-  public SegmentDeletion(Store store, Consumer<String> untrack) {
-    this.store = Objects.requireNonNull(store, "store");
+  public SegmentDeletion(Definitions<SegmentDefinition> definitions, Definitions<Placement> placements, Definitions<Experiment> experiments,
+      MembershipLog membership, Consumer<String> untrack) {
+    this.definitions = Objects.requireNonNull(definitions, "definitions");
+    this.placements = Objects.requireNonNull(placements, "placements");
+    this.experiments = Objects.requireNonNull(experiments, "experiments");
+    this.membership = Objects.requireNonNull(membership, "membership");
     this.untrack = Objects.requireNonNull(untrack, "untrack");
   }
 
   /** Everything that refers to the segment, in the order segments, placements, experiments. */
   public List<Referrer> referrers(String segment) {
     List<Referrer> out = new ArrayList<>();
-    for (SegmentDefinition d : store.segmentDefinitions().all()) {
+    for (SegmentDefinition d : definitions.all()) {
       if (!d.name().equals(segment) && SegmentReferences.in(parsed(d.rule()), segment)) {
         out.add(new Referrer("segment", d.name(), null));
       }
     }
-    for (Placement p : store.placementDefinitions().all()) {
+    for (Placement p : placements.all()) {
       List<Content> contents = new ArrayList<>(p.contents());
       contents.add(p.fallback());
       for (Content c : contents) {
@@ -79,7 +87,7 @@ public final class SegmentDeletion {
         }
       }
     }
-    for (Experiment e : store.experimentDefinitions().all()) {
+    for (Experiment e : experiments.all()) {
       List<String> where = new ArrayList<>();
       if (e.targeting() != null && (segment.equals(e.targeting().segment()) || SegmentReferences.in(e.targeting().condition(), segment))) {
         where.add("targeting");
@@ -104,18 +112,18 @@ public final class SegmentDeletion {
    * Returns whether there was such a segment.
    */
   public boolean delete(String segment) {
-    if (store.segmentDefinitions().find(segment).isEmpty()) {
+    if (definitions.find(segment).isEmpty()) {
       return false;
     }
     List<Referrer> referrers = referrers(segment);
     if (!referrers.isEmpty()) {
       throw new InUse(segment, referrers);
     }
-    if (store.membership().realtimeSegments().contains(segment)) {
+    if (membership.realtimeSegments().contains(segment)) {
       untrack.accept(segment);
-      store.membership().setRealtime(segment, false);
+      membership.setRealtime(segment, false);
     }
-    return store.segmentDefinitions().delete(segment);
+    return definitions.delete(segment);
   }
 
   /** A stored rule's tree; an empty rule (content for everyone) or one that no longer parses refers to nothing. */

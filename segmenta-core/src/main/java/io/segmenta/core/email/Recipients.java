@@ -1,12 +1,16 @@
 package io.segmenta.core.email;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.consent.ConsentPolicy;
+import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.ConsentLedger;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Profiles;
+import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentDefinition;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
@@ -30,9 +34,9 @@ public final class Recipients {
   /** The recipient, and whether its consent allows marketing e-mail (a preview shows it either way, and says so). */
   public record Lookup(EmailRenderer.Recipient recipient, boolean emailConsent) {}
 
-  public static Lookup of(Store store, String profileId, Recommendations recs, int recommendations, Clock clock) {
-    ProfileHistory h = store.profiles().history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
-    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).resolver());
+  public static Lookup of(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> definitions, Scores scores, String profileId, Recommendations recs, int recommendations, Clock clock) {
+    ProfileHistory h = profiles.history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
+    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(catalog, definitions, scores, clock).resolver());
     Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
     for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
       Value v = evaluator.measure(c.getValue(), h);
@@ -41,13 +45,13 @@ public final class Recipients {
       }
     }
     List<String> segments = new ArrayList<>();
-    for (SegmentDefinition s : store.segmentDefinitions().all()) {
-      if (evaluator.matches(new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).ruleOf(s.name()), h)) {
+    for (SegmentDefinition s : definitions.all()) {
+      if (evaluator.matches(new Segments(catalog, definitions, scores, clock).ruleOf(s.name()), h)) {
         segments.add(s.name());
       }
     }
     List<Recommendations.Item> items = recommendations == 0 ? List.of() : recs.recommend(profileId, List.of(), recommendations);
-    boolean consent = ConsentPolicy.allows(store.consent().consents(profileId), Purpose.EMAIL_MARKETING);
-    return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), consent);
+    boolean allowed = ConsentPolicy.allows(consent.consents(profileId), Purpose.EMAIL_MARKETING);
+    return new Lookup(new EmailRenderer.Recipient(profileId, traits, segments, items), allowed);
   }
 }

@@ -4,7 +4,8 @@ import io.segmenta.core.UserException;
 import io.segmenta.core.identity.MergeClosure;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.Erasure;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Identities;
+import io.segmenta.core.port.Profiles;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,7 @@ import java.util.TreeSet;
  * webhook deliveries) is told to forget them before the rows go, so nothing is written back after, and again after,
  * so nothing read meanwhile stays. The store then deletes the rows: profiles with their traits and scores,
  * identifiers, events (also those under the person's anonymous ids), order lines, consents, membership history, kept
- * aggregates, merge-log entries and violation examples holding their identifiers ({@link Store#erase}).
+ * aggregates, merge-log entries and violation examples holding their identifiers ({@link Profiles#erase}).
  */
 public final class Erasures {
   /** Something beside the store that holds data about people and must forget an erased one. */
@@ -39,12 +40,14 @@ public final class Erasures {
     }
   }
 
-  private final Store store;
+  private final Profiles profiles;
+  private final Identities identities;
   private final List<Holder> holders;
 
   /** An erasure over the store, telling {@code holders} (none for the CLI, which runs with no server) to forget. */
-  public Erasures(Store store, List<Holder> holders) {
-    this.store = Objects.requireNonNull(store, "store");
+  public Erasures(Profiles profiles, Identities identities, List<Holder> holders) {
+    this.profiles = Objects.requireNonNull(profiles, "profiles");
+    this.identities = Objects.requireNonNull(identities, "identities");
     this.holders = List.copyOf(holders);
   }
 
@@ -54,9 +57,9 @@ public final class Erasures {
    */
   public List<String> named(String key, String kind) {
     if (kind != null) {
-      return store.identities().holders(kind.toLowerCase(Locale.ROOT), key);
+      return identities.holders(kind.toLowerCase(Locale.ROOT), key);
     }
-    return store.profiles().history(key).isPresent() ? List.of(key) : List.of();
+    return profiles.history(key).isPresent() ? List.of(key) : List.of();
   }
 
   /** Erases the person the key names (see {@link #named}); a key naming nobody is refused, naming the key's kind. */
@@ -70,14 +73,14 @@ public final class Erasures {
 
   /** Erases the person of the given existing profiles, and every profile merged with them either way. */
   public Outcome erase(Collection<String> named) {
-    Set<String> person = MergeClosure.of(store, named);
+    Set<String> person = MergeClosure.of(identities, named);
     Set<String> anonymous = new TreeSet<>();
     for (String id : person) {
-      store.profiles().history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id"))
+      profiles.history(id).ifPresent(h -> h.profile().identifiers().stream().filter(i -> i.kind().equals("anonymous_id"))
           .map(Identifier::value).forEach(anonymous::add));
     }
     holders.forEach(h -> h.forget(person, anonymous));
-    Erasure e = store.profiles().erase(person);
+    Erasure e = profiles.erase(person);
     holders.forEach(h -> h.forget(person, anonymous));
     return new Outcome(person, anonymous, e);
   }

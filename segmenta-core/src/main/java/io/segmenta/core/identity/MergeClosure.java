@@ -1,7 +1,7 @@
 package io.segmenta.core.identity;
 
+import io.segmenta.core.port.Identities;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.store.Store;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -19,11 +19,11 @@ public final class MergeClosure {
   private MergeClosure() {}
 
   /** The ids, existing profiles or not, in the order they are reached (the given ones first). */
-  public static Set<String> of(Store store, Collection<String> profileIds) {
+  public static Set<String> of(Identities identities, Collection<String> profileIds) {
     Set<String> ids = new LinkedHashSet<>(profileIds);
     Deque<String> todo = new ArrayDeque<>(profileIds);
     while (!todo.isEmpty()) {
-      for (MergeRecord m : store.identities().merges(todo.poll())) {
+      for (MergeRecord m : identities.merges(todo.poll())) {
         if (m.applied()) {
           for (String id : new String[] {m.survivorId(), m.mergedId()}) {
             if (ids.add(id)) {

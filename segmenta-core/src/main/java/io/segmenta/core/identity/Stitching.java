@@ -2,8 +2,9 @@ package io.segmenta.core.identity;
 
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Identities;
 import io.segmenta.core.port.MergeRecord;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Profiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,27 +32,27 @@ public final class Stitching {
   private Stitching() {}
 
   /** Merges what the batch's profiles reveal; returns the log entries written (merges and refusals). */
-  public static List<MergeRecord> apply(Store store, List<Profile> profiles, Instant at) {
+  public static List<MergeRecord> apply(Profiles people, Identities identities, List<Profile> profiles, Instant at) {
     List<MergeRecord> out = new ArrayList<>();
     for (Profile p : profiles) {
       for (Identifier i : p.identifiers()) {
         if (i.kind().equals("anonymous_id")) {
-          if (!i.value().equals(p.id()) && store.profiles().history(i.value()).isPresent()) {
-            out.add(store.identities().merge(p.id(), i.value(), "alias: '" + i.value() + "' is '" + p.id() + "'", at));
+          if (!i.value().equals(p.id()) && people.history(i.value()).isPresent()) {
+            out.add(identities.merge(p.id(), i.value(), "alias: '" + i.value() + "' is '" + p.id() + "'", at));
           }
         } else if (MATCHING_KINDS.contains(i.kind())) {
-          String other = store.identities().holders(i.kind(), i.value()).stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
+          String other = identities.holders(i.kind(), i.value()).stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
           if (other == null) {
             continue;
           }
-          long before = store.identities().merges(null).stream().filter(m -> m.applied() && m.identifiers().contains(i)).count();
+          long before = identities.merges(null).stream().filter(m -> m.applied() && m.identifiers().contains(i)).count();
           if (before >= MAX_MERGES_PER_IDENTIFIER) {
             MergeRecord refused = new MergeRecord(p.id(), other, List.of(i), at,
                 "refused: " + i.kind() + " already merged " + before + " profiles; treated as shared", false);
-            store.identities().refuseMerge(refused);
+            identities.refuseMerge(refused);
             out.add(refused);
           } else {
-            out.add(store.identities().merge(p.id(), other, "same " + i.kind(), at));
+            out.add(identities.merge(p.id(), other, "same " + i.kind(), at));
           }
         }
       }

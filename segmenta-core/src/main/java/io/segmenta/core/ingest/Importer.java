@@ -9,7 +9,8 @@ import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Profiles;
 import io.segmenta.core.port.WriteResult;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
@@ -17,27 +18,27 @@ import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
-import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.core.value.Value;
+import io.segmenta.core.value.json.JsonValues;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
-import java.nio.charset.CharacterCodingException;
-import java.util.Locale;
 
 /**
  * Reads a whole file, checks every row against the schema, and only then writes everything in one atomic write.
@@ -58,11 +59,11 @@ public final class Importer {
   private Importer() {}
 
   /** Imports a tabular file (CSV, Parquet, ...) through a mapping. */
-  public static ImportReport run(RowSource source, Mapping mapping, Store store, Options options) {
+  public static ImportReport run(RowSource source, Mapping mapping, Catalog catalog, Profiles profiles, Options options) {
     long started = System.nanoTime();
     Path rejectTo = options.skipBadRows() ? rejectFile(source.path(), source.name(), options.rejectFile()) : null;
     Mapping.Target target = mapping.target();
-    Schema schema = withDeclarations(store.catalog().schema(), mapping, target);
+    Schema schema = withDeclarations(catalog.schema(), mapping, target);
     Cells cells = new Cells(source.name(), source.columns(), mapping);
     RowMapper mapper = switch (target) {
       case PROFILES -> new ProfileRows(cells, mapping, schema);
@@ -105,9 +106,9 @@ public final class Importer {
     }
     Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
     Batch batch = mapper.finish();
-    declare(store, schema);
+    declare(catalog, schema);
     options.progress().update("writing", 0, 1);
-    WriteResult written = store.profiles().write(batch);
+    WriteResult written = profiles.write(batch);
     options.progress().update("writing", 1, 1);
     return new ImportReport(source.name(), rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile,
         written, mapper.notes(), Duration.ofNanos(System.nanoTime() - started), mapper.duplicateRows(), mapper.duplicateExamples());
@@ -142,11 +143,11 @@ public final class Importer {
   }
 
   /** Declares in the store whatever {@code wanted} has beyond the store's schema. */
-  private static void declare(Store store, Schema wanted) {
-    Schema have = store.catalog().schema();
+  private static void declare(Catalog catalog, Schema wanted) {
+    Schema have = catalog.schema();
     for (TraitDef t : wanted.traits()) {
       if (have.trait(t.name()).isEmpty()) {
-        store.catalog().declareTrait(t);
+        catalog.declareTrait(t);
       }
     }
     for (PropertyDef p : wanted.properties()) {
@@ -158,7 +159,7 @@ public final class Importer {
         }
       }
       if (have.property(p.name()).isEmpty() || !types.isEmpty()) {
-        store.catalog().declareProperty(p, types);
+        catalog.declareProperty(p, types);
       }
     }
   }
@@ -216,11 +217,11 @@ public final class Importer {
    * ({@code {"event_id", "profile_id" | "anonymous_id", "type", "timestamp", "properties", "lines", "extras"}}), any other line
    * a profile ({@code {"profile_id", "identifiers": {kind: value}, "traits": {...}}}).
    */
-  public static ImportReport runJsonLines(Path file, Store store, Options options) {
+  public static ImportReport runJsonLines(Path file, Catalog catalog, Profiles people, Options options) {
     long started = System.nanoTime();
     String name = file.getFileName().toString();
     Path rejectTo = options.skipBadRows() ? rejectFile(file, name, options.rejectFile()) : null;
-    Schema schema = store.catalog().schema();
+    Schema schema = catalog.schema();
     Coerce coerce = Coerce.standard();
     List<Profile> profiles = new ArrayList<>();
     List<Event> events = new ArrayList<>();
@@ -300,7 +301,7 @@ public final class Importer {
       throw new ImportException(name, errors, bad);
     }
     Path rejectFile = bad > 0 ? writeRejects(rejectTo, errors, rejected) : null;
-    WriteResult written = store.profiles().write(new Batch(profiles, events));
+    WriteResult written = people.write(new Batch(profiles, events));
     return new ImportReport(name, rows, rows - bad, bad, errors.subList(0, Math.min(10, errors.size())), rejectFile, written,
         Map.of(), Duration.ofNanos(System.nanoTime() - started), duplicates, duplicateExamples);
   }

@@ -4,7 +4,6 @@ import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.Definitions;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.Schema;
 import io.segmenta.core.segment.Segments;

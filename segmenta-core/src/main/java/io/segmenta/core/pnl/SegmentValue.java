@@ -2,22 +2,24 @@ package io.segmenta.core.pnl;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Profiles;
+import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentTotals;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.value.Value;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import io.segmenta.core.value.Value;
-import java.util.BitSet;
-import java.util.Locale;
 
 /**
  * What each segment is worth: a P&L that counts returns, the index of revenue share to customer share, a ranking,
@@ -77,10 +79,10 @@ public final class SegmentValue {
    * profiles only (a CRM export, a survey) values every segment at 0, which reads as "worthless" rather than
    * "unknown". Empty when every figure stands.
    */
-  public static List<String> notes(Store store, Report r) {
+  public static List<String> notes(Profiles profiles, Report r) {
     List<String> notes = new ArrayList<>();
     if (r.everyone().members() > 0 && !(r.everyone().ordersPerCustomer() > 0)) {
-      long orders = store.profiles().stats().eventsByType().getOrDefault("order", 0L);
+      long orders = profiles.stats().eventsByType().getOrDefault("order", 0L);
       if (orders == 0) {
         notes.add("no orders in this store: revenue, returns, profit, AOV and CLV need orders; sizes and shares are shown");
       } else {
@@ -103,10 +105,10 @@ public final class SegmentValue {
     return r.everyone().members() > 0 && !(r.everyone().ordersPerCustomer() > 0);
   }
 
-  public static Report analyse(Store store, Instant asOf, Map<String, Rule> segments, Options o) {
+  public static Report analyse(Audiences audiences, Scores scores, Instant asOf, Map<String, Rule> segments, Options o) {
     List<String> categories = o.margins() == null ? List.of() : new ArrayList<>(o.margins().byCategory().keySet());
     List<Measure> measures = measures(o.window(), categories);
-    boolean scored = store.scores().scoredAt("clv_expected_value").isPresent();
+    boolean scored = scores.scoredAt("clv_expected_value").isPresent();
     List<String> traits = scored ? List.of("clv_expected_value") : List.of();
     // Everyone is one more segment of the same pass.
     String everyoneKey = "\u0000everyone";
@@ -118,7 +120,7 @@ public final class SegmentValue {
     spread.set(NET);
     spread.set(DAYS_SINCE_ORDER);
     spread.set(DAYS_SINCE_SESSION);
-    SegmentTotals st = store.audiences().segmentTotals(all, asOf, measures, traits, spread);
+    SegmentTotals st = audiences.segmentTotals(all, asOf, measures, traits, spread);
     Totals everyoneTotals = st.totals().get(everyoneKey);
     Worth everyone = worth("everyone", everyoneTotals, everyoneTotals, categories, o, asOf);
     List<Worth> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.segmenta.core.port;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -26,9 +27,9 @@ public record ScoreProvenance(String model, Map<String, String> parameters, Long
     parameters = Map.copyOf(new TreeMap<>(parameters));
   }
 
-  /** A model without parameters or randomness, run now for {@code asOf}. */
-  public static ScoreProvenance of(String model, Instant asOf, String command) {
-    return new ScoreProvenance(model, Map.of(), null, asOf, Instant.now(), command);
+  /** A model without parameters or randomness, run now by {@code clock} for {@code asOf}. */
+  public static ScoreProvenance of(String model, Instant asOf, Clock clock, String command) {
+    return new ScoreProvenance(model, Map.of(), null, asOf, clock.instant(), command);
   }
 
   /** For people: "model lookalike (seed 7, seed_segment=vip), computed 2025-...". */

@@ -3,13 +3,15 @@ package io.segmenta.core.rfm;
 import static io.segmenta.core.Preconditions.checkArgument;
 
 import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.ScoreProvenance;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Scores;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,10 +85,10 @@ public final class Rfm {
   }
 
   /** Scores everyone in the universe (customers whose three measures are all defined). */
-  public static Result compute(Store store, Instant asOf, Spec spec) {
+  public static Result compute(Audiences audiences, Instant asOf, Spec spec) {
     List<String> ids = new ArrayList<>();
     List<double[]> values = new ArrayList<>();
-    store.audiences().run(new AudienceQuery.Values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
+    audiences.run(new AudienceQuery.Values(spec.universe(), asOf, List.of(spec.recency(), spec.frequency(), spec.monetary()), (id, v) -> {
       if (v.get(0) instanceof Value.Num r && v.get(1) instanceof Value.Num f && v.get(2) instanceof Value.Num m) {
         ids.add(id);
         values.add(new double[] {r.value(), f.value(), m.value()});
@@ -137,17 +139,17 @@ public final class Rfm {
    * Computes the standard quintile scores, stores them as score traits with their "as of", and saves the eleven
    * named groups as built-in segments.
    */
-  public static Result score(Store store, Instant asOf, Spec spec, Segments segments) {
+  public static Result score(Audiences audiences, Scores scores, Instant asOf, Spec spec, Segments segments, Clock clock) {
     checkArgument(spec.scores() == 5, "stored RFM scores and named groups use quintiles, got %s scores", spec.scores());
-    Result result = compute(store, asOf, spec);
-    Map<String, List<Value>> scores = new LinkedHashMap<>();
+    Result result = compute(audiences, asOf, spec);
+    Map<String, List<Value>> values = new LinkedHashMap<>();
     for (Row row : result.rows()) {
-      scores.put(row.profileId(), List.of(Value.of(row.r()), Value.of(row.f()), Value.of(row.m()),
+      values.put(row.profileId(), List.of(Value.of(row.r()), Value.of(row.f()), Value.of(row.m()),
           Value.of("" + row.r() + row.f() + row.m()), Value.of(row.group())));
     }
     Map<String, String> parameters = Map.of("scores", String.valueOf(spec.scores()), "method", String.valueOf(spec.method()),
         "recency", String.valueOf(spec.recency()), "frequency", String.valueOf(spec.frequency()), "monetary", String.valueOf(spec.monetary()));
-    store.scores().writeScores(new ScoreProvenance("rfm", parameters, null, asOf, Instant.now(), "segmenta rfm"), TRAITS, scores);
+    scores.writeScores(new ScoreProvenance("rfm", parameters, null, asOf, clock.instant(), "segmenta rfm"), TRAITS, values);
     for (String group : RfmGroups.NAMES) {
       segments.save(RfmGroups.segmentName(group), "rfm_group = \"" + group + "\"", "built-in RFM group (segmenta rfm)");
     }

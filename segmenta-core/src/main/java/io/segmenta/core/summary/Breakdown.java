@@ -1,8 +1,12 @@
 package io.segmenta.core.summary;
 
-import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measures;
@@ -11,11 +15,11 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Numbers;
 import io.segmenta.core.value.Value;
 import io.segmenta.stats.ContingencyTest;
 import io.segmenta.stats.WilsonInterval;
-import io.segmenta.core.segment.Segments;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +55,7 @@ public final class Breakdown {
    * Breaks down the members of {@code universe} (null: everyone) by {@code by} (one or two traits), with the rate of
    * {@code outcome} (null: none) per group; numbers cut into {@code bins} quantile bins.
    */
-  public static Report run(Store store, Instant asOf, List<String> by, String segmentName, Rule universe, String outcomeText, Rule outcome, int bins) {
+  public static Report run(Catalog catalog, Audiences audiences, Instant asOf, List<String> by, String segmentName, Rule universe, String outcomeText, Rule outcome, int bins) {
     if (by.isEmpty() || by.size() > 2) {
       throw new UserException("--by takes one or two traits, got " + by.size());
     }
@@ -63,8 +67,8 @@ public final class Breakdown {
     }
     List<ValueType> types = new ArrayList<>();
     for (String t : by) {
-      TraitDef def = store.catalog().schema().trait(t).filter(d -> d.family() != Family.CONTEXT).orElseThrow(() -> new UserException("--by: unknown trait '" + t + "'"));
-      ValueType type = def.stored() ? def.type() : Measures.type(ComputedTraits.definition(t).orElseThrow(), store.catalog().schema());
+      TraitDef def = catalog.schema().trait(t).filter(d -> d.family() != Family.CONTEXT).orElseThrow(() -> new UserException("--by: unknown trait '" + t + "'"));
+      ValueType type = def.stored() ? def.type() : Measures.type(ComputedTraits.definition(t).orElseThrow(), catalog.schema());
       if (type != ValueType.NUMBER && type != ValueType.STRING && type != ValueType.BOOLEAN) {
         throw new UserException("--by " + t + ": a breakdown groups by a number, text or boolean trait; '" + t + "' is a " + type.label());
       }
@@ -80,7 +84,7 @@ public final class Breakdown {
     int outcomeBit = universe == null ? 0 : 1;
     List<Value[]> rows = new ArrayList<>();
     List<Boolean> met = new ArrayList<>();
-    store.audiences().run(new AudienceQuery.Rows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    audiences.run(new AudienceQuery.Rows(by, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || (universe != null && !row.segments().get(0))) {
         return;
       }
@@ -162,14 +166,14 @@ public final class Breakdown {
    * the same name is replaced, as a re-run should), its rule the group's within the breakdown's segment. Returns the
    * names, in the order of the groups.
    */
-  public static List<String> save(Store store, Report r, String prefix, Rule universe, Clock clock) {
+  public static List<String> save(Catalog catalog, Definitions<SegmentDefinition> definitions, Scores scores, Report r, String prefix, Rule universe, Clock clock) {
     if (prefix == null || SegmentNames.slug(prefix).equals("blank")) {
       throw new UserException("--save needs a prefix with a letter or digit, got '" + prefix + "'");
     }
     String within = universe == null ? null
-        : r.segment() != null && store.segmentDefinitions().find(r.segment().trim()).isPresent() ? "segment " + RuleText.print(Value.of(r.segment().trim()))
+        : r.segment() != null && definitions.find(r.segment().trim()).isPresent() ? "segment " + RuleText.print(Value.of(r.segment().trim()))
         : "(" + RuleText.print(universe) + ")";
-    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
+    Segments segments = new Segments(catalog, definitions, scores, clock);
     SegmentNames names = new SegmentNames(List.of());
     List<String> saved = new ArrayList<>();
     for (Group g : r.groups()) {

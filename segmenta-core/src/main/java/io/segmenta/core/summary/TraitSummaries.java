@@ -1,12 +1,14 @@
 package io.segmenta.core.summary;
 
+import io.segmenta.core.UserException;
 import io.segmenta.core.port.AudienceQuery;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Profiles;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.TraitDef;
-import io.segmenta.core.UserException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,13 +49,13 @@ public final class TraitSummaries {
    * Summarises {@code traits} (empty: every trait of the schema but request context) over the members of
    * {@code segment} (null: everyone), and over everyone beside it when {@code againstEveryone}.
    */
-  public static Report summarise(Store store, Instant asOf, String segmentName, Rule segment, boolean againstEveryone, List<String> traits, int topValues) {
+  public static Report summarise(Catalog catalog, Audiences audiences, Instant asOf, String segmentName, Rule segment, boolean againstEveryone, List<String> traits, int topValues) {
     List<TraitDef> defs = new ArrayList<>();
     if (traits.isEmpty()) {
-      store.catalog().schema().traits().stream().filter(t -> t.family() != Family.CONTEXT).forEach(defs::add);
+      catalog.schema().traits().stream().filter(t -> t.family() != Family.CONTEXT).forEach(defs::add);
     } else {
       for (String t : traits) {
-        defs.add(store.catalog().schema().trait(t).filter(d -> d.family() != Family.CONTEXT)
+        defs.add(catalog.schema().trait(t).filter(d -> d.family() != Family.CONTEXT)
             .orElseThrow(() -> new UserException("unknown trait '" + t + "'")));
       }
     }
@@ -67,7 +69,7 @@ public final class TraitSummaries {
     }
     long[] counts = new long[3];
     List<Rule> rules = segment == null ? List.of() : List.of(segment);
-    store.audiences().run(new AudienceQuery.Rows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
+    audiences.run(new AudienceQuery.Rows(names, List.of(), rules, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented()) {
         counts[2]++;
         return;

@@ -1,12 +1,15 @@
 package io.segmenta.core.survey;
 
-import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.ConsentLedger;
 import io.segmenta.core.port.ConsentRecord;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Profiles;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
@@ -69,7 +72,7 @@ public final class Surveys {
     return Character.isDigit(x.charAt(0)) ? "_" + x : x;
   }
 
-  public static ImportReport importAnswers(Store store, List<Answer> answers, String source) {
+  public static ImportReport importAnswers(Catalog catalog, Profiles people, ConsentLedger consent, List<Answer> answers, String source) {
     Map<String, Boolean> numeric = new LinkedHashMap<>();
     for (Answer a : answers) {
       if (!Instants.accepts(a.at())) {
@@ -79,8 +82,8 @@ public final class Surveys {
     }
     List<String> traits = new ArrayList<>();
     numeric.forEach((q, isNumber) -> {
-      store.catalog().declareTrait(new TraitDef(trait(q), isNumber ? ValueType.NUMBER : ValueType.STRING, Family.PSYCHOGRAPHIC, "survey answer: " + q + " (" + source + ")"));
-      store.catalog().declareTrait(new TraitDef(trait(q) + "_at", ValueType.TIMESTAMP, Family.PSYCHOGRAPHIC, "when '" + q + "' was answered"));
+      catalog.declareTrait(new TraitDef(trait(q), isNumber ? ValueType.NUMBER : ValueType.STRING, Family.PSYCHOGRAPHIC, "survey answer: " + q + " (" + source + ")"));
+      catalog.declareTrait(new TraitDef(trait(q) + "_at", ValueType.TIMESTAMP, Family.PSYCHOGRAPHIC, "when '" + q + "' was answered"));
       traits.add(trait(q));
     });
     List<String> unmatched = new ArrayList<>();
@@ -88,8 +91,8 @@ public final class Surveys {
     List<Event> events = new ArrayList<>();
     Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
     for (Answer a : answers) {
-      String id = a.kind().equals("profile") ? (store.profiles().history(a.respondent()).isPresent() ? a.respondent() : null)
-          : store.profiles().findProfile(a.kind(), a.respondent()).orElse(null);
+      String id = a.kind().equals("profile") ? (people.history(a.respondent()).isPresent() ? a.respondent() : null)
+          : people.findProfile(a.kind(), a.respondent()).orElse(null);
       if (id == null) {
         unmatched.add("line " + a.line() + ": no profile has " + a.kind() + " '" + a.respondent() + "'");
         continue;
@@ -110,8 +113,8 @@ public final class Surveys {
       });
       profiles.add(new Profile(id, List.of(), t));
     });
-    store.profiles().write(new Batch(profiles, events));
-    consents.forEach(store.consent()::recordConsent);
+    people.write(new Batch(profiles, events));
+    consents.forEach(consent::recordConsent);
     return new ImportReport(answers.size() - unmatched.size(), profiles.size(), traits, unmatched);
   }
 
@@ -124,19 +127,19 @@ public final class Surveys {
 
   public record CrossTab(String question, List<String> answers, List<Row> rows, ContingencyTest.Result test) {}
 
-  public static CrossTab crossTab(Store store, String question, Map<String, Rule> segments, Instant asOf) {
+  public static CrossTab crossTab(Catalog catalog, Audiences audiences, String question, Map<String, Rule> segments, Instant asOf) {
     String t = trait(question);
-    if (store.catalog().schema().trait(t).isEmpty()) {
+    if (catalog.schema().trait(t).isEmpty()) {
       throw new UserException("no survey answers to '" + question + "' were imported (no trait " + t + ")");
     }
     Set<String> values = new TreeSet<>();
     List<Row> rows = new ArrayList<>();
     for (Map.Entry<String, Rule> s : segments.entrySet()) {
-      long members = store.audiences().run(new AudienceQuery.Count(s.getValue(), asOf));
+      long members = audiences.run(new AudienceQuery.Count(s.getValue(), asOf));
       Map<String, Long> counts = new TreeMap<>();
       long answered = 0;
       Set<String> seen = new HashSet<>();
-      store.audiences().run(new AudienceQuery.Export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
+      audiences.run(new AudienceQuery.Export(new Rule.And(List.of(s.getValue(), RuleText.parseRule(t + " exists"))), asOf, List.of(t), Purpose.ANALYTICS, m -> {
         Value v = m.traits().get(t);
         if (v != null && !v.isNull() && seen.add(m.profileId())) {
           counts.merge(v.toString(), 1L, Long::sum);

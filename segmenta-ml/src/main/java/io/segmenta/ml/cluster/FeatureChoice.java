@@ -1,7 +1,8 @@
 package io.segmenta.ml.cluster;
 
 import io.segmenta.core.port.AudienceQuery;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.schema.Family;
@@ -36,19 +37,19 @@ public record FeatureChoice(List<String> features, Rule universe, String note) {
    * the stored traits, as above. {@code learnFrom} is the population whose orders decide (null: everyone);
    * {@code exclude} are traits that must not be features (those the seed rule reads: they would give it away).
    */
-  public static FeatureChoice choose(Store store, Instant asOf, List<String> requested, Rule learnFrom, Set<String> exclude) {
-    boolean computed = requested.stream().anyMatch(f -> store.catalog().schema().trait(f).map(t -> !t.stored()).orElse(false));
+  public static FeatureChoice choose(Catalog catalog, Audiences audiences, Instant asOf, List<String> requested, Rule learnFrom, Set<String> exclude) {
+    boolean computed = requested.stream().anyMatch(f -> catalog.schema().trait(f).map(t -> !t.stored()).orElse(false));
     if (!requested.equals(Segmentation.DEFAULT_FEATURES)) {
       return new FeatureChoice(requested, computed ? withOrders() : everyone(), null);
     }
     Rule population = learnFrom == null ? everyone() : learnFrom;
-    long all = store.audiences().run(new AudienceQuery.Count(population, asOf));
-    long withOrders = store.audiences().run(new AudienceQuery.Count(new Rule.And(List.of(population, withOrders())), asOf));
+    long all = audiences.run(new AudienceQuery.Count(population, asOf));
+    long withOrders = audiences.run(new AudienceQuery.Count(new Rule.And(List.of(population, withOrders())), asOf));
     if (all > 0 && withOrders * 2 >= all) {
       return new FeatureChoice(requested, withOrders(), null);
     }
     List<String> candidates = new ArrayList<>();
-    for (TraitDef t : store.catalog().schema().traits()) {
+    for (TraitDef t : catalog.schema().traits()) {
       if (t.stored() && DESCRIPTIVE.contains(t.family()) && !exclude.contains(t.name())
           && (t.type() == ValueType.NUMBER || t.type() == ValueType.BOOLEAN || t.type() == ValueType.STRING)) {
         candidates.add(t.name());
@@ -56,7 +57,7 @@ public record FeatureChoice(List<String> features, Rule universe, String note) {
     }
     List<String> chosen = new ArrayList<>();
     if (!candidates.isEmpty()) {
-      TraitSummaries.Report r = TraitSummaries.summarise(store, asOf, null, population, false, candidates, 1);
+      TraitSummaries.Report r = TraitSummaries.summarise(catalog, audiences, asOf, null, population, false, candidates, 1);
       for (TraitSummaries.Trait t : r.traits()) {
         TraitSummaries.Summary s = t.segment();
         boolean text = t.type().equals(ValueType.STRING.label());

@@ -1,9 +1,10 @@
 package io.segmenta.ml.cluster;
 
-import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.UserException;
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.NumberColumns;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measures;
@@ -37,24 +38,24 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
    * Features may be computed traits (measures over events), stored number or boolean traits, or stored text traits,
    * which become one column {@code trait=value} per common value (one-hot).
    */
-  public static FeatureMatrix read(Store store, Instant asOf, Rule universe, List<String> features) {
-    return read(store, asOf, universe, features, List.of());
+  public static FeatureMatrix read(Catalog catalog, Audiences audiences, Instant asOf, Rule universe, List<String> features) {
+    return read(catalog, audiences, asOf, universe, features, List.of());
   }
 
   /**
-   * As {@link #read(Store, Instant, Rule, List)}, also telling which rows meet each of the {@code flags} rules
+   * As {@link #read(Catalog, Audiences, Instant, Rule, List)}, also telling which rows meet each of the {@code flags} rules
    * ({@link #flags()}: bit {@code i} of {@code flags().get(k)}): one pass over the profiles gives the features and,
    * say, a seed segment's members. Customers who opted out of analytics are left out.
    */
-  public static FeatureMatrix read(Store store, Instant asOf, Rule universe, List<String> features, List<Rule> flagRules) {
+  public static FeatureMatrix read(Catalog catalog, Audiences audiences, Instant asOf, Rule universe, List<String> features, List<Rule> flagRules) {
     List<String> computed = new ArrayList<>();
     List<String> stored = new ArrayList<>();
     boolean numeric = true;
     for (String f : features) {
-      var def = store.catalog().schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
+      var def = catalog.schema().trait(f).orElseThrow(() -> new UserException("unknown trait '" + f + "'"));
       if (!def.stored()) {
         var measure = ComputedTraits.definition(f).orElseThrow(() -> new UserException("'" + f + "' has no definition"));
-        numeric &= Measures.type(measure, store.catalog().schema()) == ValueType.NUMBER;
+        numeric &= Measures.type(measure, catalog.schema()) == ValueType.NUMBER;
         computed.add(f);
       } else if (def.type() == ValueType.NUMBER || def.type() == ValueType.BOOLEAN || def.type() == ValueType.STRING) {
         numeric &= def.type() != ValueType.STRING;
@@ -63,7 +64,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
         throw new UserException("trait '" + f + "' is a " + def.type().label() + "; features are numbers, booleans, text or computed traits");
       }
     }
-    Rows rows = numeric ? numberRows(store, asOf, universe, computed, stored, flagRules) : profileRows(store, asOf, universe, computed, stored, flagRules);
+    Rows rows = numeric ? numberRows(catalog, audiences, asOf, universe, computed, stored, flagRules) : profileRows(catalog, audiences, asOf, universe, computed, stored, flagRules);
     return standardised(rows);
   }
 
@@ -71,10 +72,10 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   private record Rows(List<String> columns, List<String> ids, double[][] raw, List<BitSet> flags, long incomplete) {}
 
   /** Number and boolean features, read as columns: the quick way for the usual feature sets. */
-  private static Rows numberRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
+  private static Rows numberRows(Catalog catalog, Audiences audiences, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> columns = new ArrayList<>(computed);
     columns.addAll(stored);
-    NumberColumns nc = store.audiences().run(new AudienceQuery.Columns(universe, columns, flagRules, asOf, Purpose.ANALYTICS));
+    NumberColumns nc = audiences.run(new AudienceQuery.Columns(universe, columns, flagRules, asOf, Purpose.ANALYTICS));
     int d = columns.size();
     int[] complete = new int[nc.rows()];
     int kept = 0;
@@ -111,7 +112,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
   }
 
   /** Any features, text traits one-hot encoded, read profile by profile. */
-  private static Rows profileRows(Store store, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
+  private static Rows profileRows(Catalog catalog, Audiences audiences, Instant asOf, Rule universe, List<String> computed, List<String> stored, List<Rule> flagRules) {
     List<String> traits = new ArrayList<>(computed);
     traits.addAll(stored);
     List<Rule> segments = new ArrayList<>();
@@ -123,7 +124,7 @@ public record FeatureMatrix(List<String> features, List<String> ids, double[][] 
     List<BitSet> rowFlags = new ArrayList<>();
     Map<String, Map<String, Integer>> levelCounts = new LinkedHashMap<>();
     long[] incomplete = {0};
-    store.audiences().run(new AudienceQuery.Rows(traits, List.of(), segments, asOf, Purpose.ANALYTICS, row -> {
+    audiences.run(new AudienceQuery.Rows(traits, List.of(), segments, asOf, Purpose.ANALYTICS, row -> {
       if (!row.consented() || !row.segments().get(0)) {
         return;
       }

@@ -1,8 +1,14 @@
 package io.segmenta.ml.cluster;
 
 import io.segmenta.core.UserException;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Definitions;
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.segment.Segments;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
-import io.segmenta.core.segment.Segments;
-import java.time.Clock;
 
 /**
  * Segments proposed from the data: customers described by computed traits (by default the RFM measures, return
@@ -38,14 +42,14 @@ public final class Segmentation {
   public record Result(List<String> features, List<Boolean> logged, int customers, List<Candidate> candidates, int k,
       Clustering clustering, List<Profile> clusters, double fidelity, String note) {}
 
-  public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
-    return run(store, asOf, features, kMin, kMax, kFixed, seed, Method.KMEANS);
+  public static Result run(Catalog catalog, Audiences audiences, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed) {
+    return run(catalog, audiences, asOf, features, kMin, kMax, kFixed, seed, Method.KMEANS);
   }
 
   /** With k-means, k is proposed by the silhouette; with the mixture, by the BIC (the model's own criterion). */
-  public static Result run(Store store, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed, Method method) {
-    FeatureChoice choice = FeatureChoice.choose(store, asOf, features, null, Set.of());
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, choice.universe(), choice.features());
+  public static Result run(Catalog catalog, Audiences audiences, Instant asOf, List<String> features, int kMin, int kMax, Integer kFixed, long seed, Method method) {
+    FeatureChoice choice = FeatureChoice.choose(catalog, audiences, asOf, features, null, Set.of());
+    FeatureMatrix fm = FeatureMatrix.read(catalog, audiences, asOf, choice.universe(), choice.features());
     if (fm.ids().size() < 20) {
       throw new UserException("clustering needs at least 20 customers with every feature defined, found " + fm.ids().size() + " (features "
           + String.join(", ", choice.features()) + (choice.note() == null ? "" : "; " + choice.note()) + ")");
@@ -137,8 +141,8 @@ public final class Segmentation {
   }
 
   /** Saves each cluster's rule as the segment {@code prefix-1, prefix-2, ...}; returns the names saved. */
-  public static List<String> saveRules(Store store, Result r, String prefix, Clock clock) {
-    Segments segs = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);
+  public static List<String> saveRules(Catalog catalog, Definitions<SegmentDefinition> definitions, Scores scores, Result r, String prefix, Clock clock) {
+    Segments segs = new Segments(catalog, definitions, scores, clock);
     List<String> saved = new ArrayList<>();
     for (Profile p : r.clusters()) {
       if (p.explanation().rule() != null) {

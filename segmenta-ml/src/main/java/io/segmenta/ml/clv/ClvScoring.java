@@ -2,9 +2,11 @@ package io.segmenta.ml.clv;
 
 import static io.segmenta.core.Preconditions.checkArgument;
 
+import io.segmenta.core.port.Activity;
 import io.segmenta.core.port.ScoreProvenance;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Scores;
 import io.segmenta.core.value.Value;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,10 +46,10 @@ public final class ClvScoring {
   private ClvScoring() {}
 
   /** Every customer with a purchase up to {@code asOf}, summarised for the models in the unit of {@code o}. */
-  public static List<PurchaseSummary> summaries(Store store, Instant asOf, Options o) {
+  public static List<PurchaseSummary> summaries(Activity activity, Instant asOf, Options o) {
     List<PurchaseSummary> out = new ArrayList<>();
     double unitMillis = o.unitDays() * 86_400_000.0;
-    store.activity().purchaseDays(o.eventType(), o.valueProperty(), asOf, d -> {
+    activity.purchaseDays(o.eventType(), o.valueProperty(), asOf, d -> {
       int x = d.days() - 1;
       double tx = Duration.between(d.firstDay(), d.lastDay()).toMillis() / unitMillis;
       double t = Math.max(tx, Duration.between(d.firstDay(), asOf).toMillis() / unitMillis);
@@ -57,8 +59,8 @@ public final class ClvScoring {
     return out;
   }
 
-  public static Result score(Store store, Instant asOf, Options o) {
-    List<PurchaseSummary> customers = summaries(store, asOf, o);
+  public static Result score(Activity activity, Scores scores, Instant asOf, Options o, Clock clock) {
+    List<PurchaseSummary> customers = summaries(activity, asOf, o);
     ModelFit<BgNbd> purchases = BgNbd.fit(customers);
     ModelFit<GammaGamma> spend = GammaGamma.fit(customers);
     if (purchases.fitted().isEmpty()) {
@@ -67,16 +69,16 @@ public final class ClvScoring {
     BgNbd bg = purchases.model();
     GammaGamma gg = spend.model();
     double horizon = o.horizonDays() / o.unitDays();
-    Map<String, List<Value>> scores = new LinkedHashMap<>();
+    Map<String, List<Value>> values = new LinkedHashMap<>();
     for (PurchaseSummary c : customers) {
       double alive = bg.probabilityAlive(c.x(), c.tx(), c.T());
       double expected = bg.expectedPurchases(horizon, c.x(), c.tx(), c.T());
       Value value = gg == null ? Value.NULL : Value.of(expected * gg.expectedAverageSpend(c.x(), c.mbar()));
-      scores.put(c.profileId(), List.of(Value.of(alive), Value.of(1 - alive), Value.of(expected), value));
+      values.put(c.profileId(), List.of(Value.of(alive), Value.of(1 - alive), Value.of(expected), value));
     }
     Map<String, String> parameters = Map.of("event_type", o.eventType(), "value_property", o.valueProperty(),
         "unit_days", String.valueOf(o.unitDays()), "horizon_days", String.valueOf(o.horizonDays()));
-    store.scores().writeScores(new ScoreProvenance("clv", parameters, null, asOf, Instant.now(), "segmenta clv"), TRAITS, scores);
-    return new Result(asOf, purchases, spend, scores.size());
+    scores.writeScores(new ScoreProvenance("clv", parameters, null, asOf, clock.instant(), "segmenta clv"), TRAITS, values);
+    return new Result(asOf, purchases, spend, values.size());
   }
 }

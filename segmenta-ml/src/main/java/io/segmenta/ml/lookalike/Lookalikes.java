@@ -1,18 +1,23 @@
 package io.segmenta.ml.lookalike;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Catalog;
+import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.ScoreProvenance;
-import io.segmenta.core.store.Store;
+import io.segmenta.core.port.Scores;
+import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.Rules;
 import io.segmenta.core.schema.Family;
-import io.segmenta.core.segment.Segments;
 import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import io.segmenta.ml.cluster.FeatureChoice;
 import io.segmenta.ml.cluster.FeatureMatrix;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +26,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.math.BigDecimal;
 import java.util.SplittableRandom;
 
 /**
@@ -45,14 +50,32 @@ public final class Lookalikes {
   public record Result(String seed, int seedMembers, int candidates, List<TierRule> tiers, String trait, Lookalike.Model model, List<String> features,
       String note) {}
 
+
+  /**
+   * The roles of the store a lookalike reads and writes (the schema, audiences, saved segments, scores), with the
+   * clock that stamps the scores' provenance and resolves segment rules.
+   */
+  public record Sources(Catalog catalog, Audiences audiences, Definitions<SegmentDefinition> definitions, Scores scores, Clock clock) {
+    public Sources {
+      Objects.requireNonNull(catalog, "catalog");
+      Objects.requireNonNull(audiences, "audiences");
+      Objects.requireNonNull(definitions, "definitions");
+      Objects.requireNonNull(scores, "scores");
+      Objects.requireNonNull(clock, "clock");
+    }
+
+    Segments segments() {
+      return new Segments(catalog, definitions, scores, clock);
+    }
+  }
   /** How much of a hidden part of the seed each tier finds, against random (its share). */
   public record Recovery(double share, int hidden, int found, double lift) {}
 
-  public static Result find(Store store, Instant asOf, String seedName, Rule seed, Rule constraint, List<String> features, String name) {
+  public static Result find(Sources store, Instant asOf, String seedName, Rule seed, Rule constraint, List<String> features, String name) {
     // One pass over the profiles: the features, and whether each is in the seed and meets the constraint.
     List<Rule> flags = constraint == null ? List.of(seed) : List.of(seed, constraint);
     FeatureChoice choice = choose(store, asOf, seed, constraint, features);
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), flags);
+    FeatureMatrix fm = FeatureMatrix.read(store.catalog(), store.audiences(), asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), flags);
     boolean[] isSeed = new boolean[fm.ids().size()];
     boolean[] eligible = new boolean[isSeed.length];
     int seedCount = 0;
@@ -82,7 +105,7 @@ public final class Lookalikes {
     }
     String command = "segmenta lookalike '" + seedName + "'" + (constraint == null ? "" : " --like-but '" + RuleText.print(constraint) + "'")
         + " --name " + trait.substring("lookalike_".length());
-    store.scores().writeScores(new ScoreProvenance("lookalike", parameters, null, asOf, Instant.now(), command), trait, fm.ids().toArray(new String[0]), scores);
+    store.scores().writeScores(new ScoreProvenance("lookalike", parameters, null, asOf, store.clock().instant(), command), trait, fm.ids().toArray(new String[0]), scores);
     List<TierRule> tiers = new ArrayList<>();
     for (Lookalike.Tier t : Lookalike.tiers(scores, eligible, TIERS)) {
       double cut = t.members().length == 0 ? 1 : scores[t.members()[t.members().length - 1]];
@@ -94,9 +117,9 @@ public final class Lookalikes {
   }
 
   /** Hides {@code hiddenShare} of the seed (seeded), fits on the rest, and reports what each tier recovers. */
-  public static List<Recovery> evaluate(Store store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
+  public static List<Recovery> evaluate(Sources store, Instant asOf, Rule seed, List<String> features, double hiddenShare, long randomSeed) {
     FeatureChoice choice = choose(store, asOf, seed, null, features);
-    FeatureMatrix fm = FeatureMatrix.read(store, asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), List.of(seed));
+    FeatureMatrix fm = FeatureMatrix.read(store.catalog(), store.audiences(), asOf, RuleText.parseRule("count(order) >= 0"), choice.features(), List.of(seed));
     SplittableRandom r = new SplittableRandom(randomSeed);
     boolean[] visible = new boolean[fm.ids().size()];
     boolean[] hidden = new boolean[visible.length];
@@ -127,11 +150,11 @@ public final class Lookalikes {
   }
 
   /** The features: the defaults for this seed (trait features when most of it has no orders), never the traits its rules read. */
-  private static FeatureChoice choose(Store store, Instant asOf, Rule seed, Rule constraint, List<String> features) {
-    Set<String> read = new HashSet<>(Rules.traits(seed, new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).resolver()));
+  private static FeatureChoice choose(Sources store, Instant asOf, Rule seed, Rule constraint, List<String> features) {
+    Set<String> read = new HashSet<>(Rules.traits(seed, store.segments().resolver()));
     if (constraint != null) {
-      read.addAll(Rules.traits(constraint, new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).resolver()));
+      read.addAll(Rules.traits(constraint, store.segments().resolver()));
     }
-    return FeatureChoice.choose(store, asOf, features, seed, read);
+    return FeatureChoice.choose(store.catalog(), store.audiences(), asOf, features, seed, read);
   }
 }

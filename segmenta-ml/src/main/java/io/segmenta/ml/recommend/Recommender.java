@@ -4,6 +4,8 @@ import static io.segmenta.core.Preconditions.checkArgument;
 
 import io.segmenta.core.personalize.Click;
 import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.port.Activity;
+import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.Interaction;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -13,18 +15,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
-import io.segmenta.core.store.Store;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Product recommendations for a shop: personal ones from a customer's purchases (what they buy again, and what is
@@ -136,12 +137,12 @@ public final class Recommender implements Recommendations, Serializable {
    * Builds from a store: every purchased order line before {@code asOf}, and product views of the last
    * {@code 4 × halfLife} when the schema has {@code product_view} events.
    */
-  public static Recommender fromStore(Store store, Instant asOf, Options options) {
+  public static Recommender fromStore(Catalog catalog, Activity activity, Instant asOf, Options options) {
     List<Interaction> purchases = new ArrayList<>();
-    store.activity().interactions("order_line", Instant.EPOCH, asOf, purchases::add);
+    activity.interactions("order_line", Instant.EPOCH, asOf, purchases::add);
     List<Interaction> views = new ArrayList<>();
-    if (store.catalog().schema().eventType("product_view").isPresent()) {
-      store.activity().interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
+    if (catalog.schema().eventType("product_view").isPresent()) {
+      activity.interactions("product_view", asOf.minus(options.halfLife().multipliedBy(4)), asOf, views::add);
     }
     return build(purchases, views, asOf, options);
   }
