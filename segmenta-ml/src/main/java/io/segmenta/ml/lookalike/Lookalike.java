@@ -186,11 +186,61 @@ public final class Lookalike {
     return out;
   }
 
-  /** The k-th largest value (1-based), by sorting a copy: O(n log n) on primitives, no boxing. */
-  private static double kthLargest(double[] values, int k) {
-    double[] copy = values.clone();
-    Arrays.sort(copy);
-    return copy[copy.length - k];
+  /**
+   * The k-th largest value (1-based), by selection; reorders {@code values}. Why not a sort: one order statistic is
+   * needed, and Hoare's FIND (partition around a median-of-three pivot, keep the side holding the position) finds it
+   * in linear expected time, where sorting a copy of 614,516 candidate scores took a tenth of a lookalike. The
+   * partition is three-way, so runs of equal scores end the search at once, and it orders by {@link Double#compare}
+   * (NaN above everything, -0.0 below 0.0), the order {@link Arrays#sort(double[])} uses: the value is the one a sort
+   * would put at that position.
+   */
+  static double kthLargest(double[] values, int k) {
+    checkArgument(k >= 1 && k <= values.length, "k must be between 1 and %s, got %s", values.length, k);
+    int target = values.length - k;
+    int lo = 0;
+    int hi = values.length - 1;
+    while (lo < hi) {
+      double pivot = medianOfThree(values[lo], values[(lo + hi) >>> 1], values[hi]);
+      int lt = lo;
+      int gt = hi;
+      int i = lo;
+      while (i <= gt) {
+        int c = Double.compare(values[i], pivot);
+        if (c < 0) {
+          swap(values, lt++, i++);
+        } else if (c > 0) {
+          swap(values, i, gt--);
+        } else {
+          i++;
+        }
+      }
+      if (target < lt) {
+        hi = lt - 1;
+      } else if (target > gt) {
+        lo = gt + 1;
+      } else {
+        return values[target];
+      }
+    }
+    return values[target];
+  }
+
+  private static double medianOfThree(double a, double b, double c) {
+    if (Double.compare(a, b) > 0) {
+      double t = a;
+      a = b;
+      b = t;
+    }
+    if (Double.compare(b, c) > 0) {
+      b = c;
+    }
+    return Double.compare(a, b) > 0 ? a : b;
+  }
+
+  private static void swap(double[] v, int i, int j) {
+    double t = v[i];
+    v[i] = v[j];
+    v[j] = t;
   }
 
   /** The scores of every row under a model. */
