@@ -15,7 +15,7 @@ final class Numbers {
   }
 
   static String percent(double share) {
-    return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f %%", 100 * share) : "–";
+    return Double.isFinite(share) ? String.format(Locale.ROOT, "%.1f\u00a0%%", 100 * share) : "–";
   }
 
   static String ratio(double v) {

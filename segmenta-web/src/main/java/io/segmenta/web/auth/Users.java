@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ public final class Users {
 
   /** Every user, by name. */
   public synchronized List<User> list() {
-    return List.copyOf(current().values());
+    return current().values().stream().sorted(Comparator.comparing(User::name)).toList();
   }
 
   public synchronized Optional<User> find(String name) {
@@ -125,7 +127,7 @@ public final class Users {
         }
         read.put(f[0], new User(f[0], Role.parse(f[1]), f[2]));
       }
-      users = Map.copyOf(read);
+      users = Collections.unmodifiableMap(read);
       readAt = t;
       readSize = size;
       return users;
