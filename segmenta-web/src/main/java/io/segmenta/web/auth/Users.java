@@ -37,7 +37,7 @@ public final class Users {
 
   private final Path file;
   private final Passwords passwords;
-  private final String dummyHash;
+  private String dummyHash;
   private Map<String, User> users = Map.of();
   private FileTime readAt;
   private long readSize = -1;
@@ -45,8 +45,6 @@ public final class Users {
   Users(Path file, Passwords passwords) {
     this.file = file;
     this.passwords = passwords;
-    // Unknown names are checked against this, so a login takes as long whether or not the user exists.
-    this.dummyHash = passwords.hash("not a password of anyone".toCharArray());
   }
 
   /** The users of a data directory (the file need not exist yet). */
@@ -66,10 +64,16 @@ public final class Users {
   /** The user whose name and password these are; empty for a wrong password or an unknown name alike. */
   public Optional<User> authenticate(String name, char[] password) {
     User u;
+    String against;
     synchronized (this) {
       u = current().get(name);
+      // Unknown names are checked against a hash of nothing, so a login takes as long whether or not the user exists.
+      if (u == null && dummyHash == null) {
+        dummyHash = passwords.hash("not a password of anyone".toCharArray());
+      }
+      against = u == null ? dummyHash : u.passwordHash();
     }
-    boolean ok = passwords.verify(password, u == null ? dummyHash : u.passwordHash());
+    boolean ok = passwords.verify(password, against);
     return ok && u != null ? Optional.of(u) : Optional.empty();
   }
 
