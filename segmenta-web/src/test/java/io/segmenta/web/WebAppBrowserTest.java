@@ -181,6 +181,16 @@ class WebAppBrowserTest {
         "csrf", sessionToken));
     assertEquals(400, bad.statusCode());
     assertTrue(bad.body().contains("role must be viewer, marketer or admin, got &#39;boss&#39;"), bad.body());
+    HttpResponse<String> added = post(http, "/settings/users", session, Map.of("name", "eve", "role", "viewer", "password", "eve password 12",
+        "csrf", sessionToken));
+    assertEquals(200, added.statusCode(), added.body());
+    assertTrue(added.body().contains("added eve as viewer"), added.body());
+    HttpResponse<String> shortOne = post(http, "/settings/users", session, Map.of("name", "fay", "role", "viewer", "password", "short",
+        "csrf", sessionToken));
+    assertEquals(400, shortOne.statusCode());
+    assertTrue(shortOne.body().contains("a password needs at least 10 characters, got 5"), shortOne.body());
+    HttpResponse<String> removed = post(http, "/settings/users/remove", session, Map.of("name", "eve", "csrf", sessionToken));
+    assertTrue(removed.body().contains("removed eve"), removed.body());
     // Behind a TLS proxy the session cookie is Secure.
     HttpResponse<String> form2 = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("X-Forwarded-Proto", "https").build(),
         HttpResponse.BodyHandlers.ofString());
