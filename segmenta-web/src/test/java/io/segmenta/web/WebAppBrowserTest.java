@@ -189,7 +189,15 @@ class WebAppBrowserTest {
         "csrf", sessionToken));
     assertEquals(400, shortOne.statusCode());
     assertTrue(shortOne.body().contains("a password needs at least 10 characters, got 5"), shortOne.body());
+    // Eve signs in; removing her ends her session at its next request.
+    HttpResponse<String> eveIn = post(http, "/login", loginCookie, Map.of("name", "eve", "password", "eve password 12", "csrf", token));
+    assertEquals(303, eveIn.statusCode(), eveIn.body());
+    String eve = cookie(eveIn, Auth.SESSION_COOKIE);
+    assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Cookie", eve).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
     HttpResponse<String> removed = post(http, "/settings/users/remove", session, Map.of("name", "eve", "csrf", sessionToken));
+    assertEquals(303, http.send(HttpRequest.newBuilder(URI.create(base + "/")).header("Cookie", eve).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode(), "a removed user's session has ended");
     assertTrue(removed.body().contains("removed eve"), removed.body());
     // Behind a TLS proxy the session cookie is Secure.
     HttpResponse<String> form2 = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("X-Forwarded-Proto", "https").build(),
