@@ -44,7 +44,8 @@ class ArchitectureTest {
     MAY_USE.put("testkit", Set.of("core", "stats"));
     MAY_USE.put("duckdb", Set.of("core", "stats", "sql"));
     MAY_USE.put("server", Set.of("core", "stats", "sql", "ml"));
-    MAY_USE.put("cli", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "testkit"));
+    MAY_USE.put("web", Set.of("core", "stats", "sql", "ml", "server"));
+    MAY_USE.put("cli", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "web", "testkit"));
     MAY_USE.put("bench", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "testkit"));
   }
 
@@ -62,7 +63,7 @@ class ArchitectureTest {
 
   @Test
   void classes_imported_coverEveryModule() {
-    for (String module : List.of("stats", "core", "ml", "testkit", "duckdb", "server", "cli", "bench")) {
+    for (String module : List.of("stats", "core", "ml", "testkit", "duckdb", "server", "web", "cli", "bench")) {
       boolean found = classes.stream().anyMatch(c -> c.getPackageName().startsWith("io.segmenta." + module));
       if (!found) {
         throw new AssertionError("no class of module " + module + " was imported: the rules below would pass vacuously");
@@ -128,7 +129,8 @@ class ArchitectureTest {
 
   @Test
   void templates_onlyInTheTemplatePackage() {
-    noClasses().that().resideOutsideOfPackage("io.segmenta.core.email.template..")
+    // E-mail templates in core, the web app's pages in segmenta-web's view package.
+    noClasses().that().resideOutsideOfPackages("io.segmenta.core.email.template..", "io.segmenta.web.view..")
         .should().dependOnClassesThat().resideInAPackage("io.pebbletemplates..")
         .check(classes);
   }
@@ -177,7 +179,7 @@ class ArchitectureTest {
 
   @Test
   void server_knowsNoEngine() {
-    noClasses().that().resideInAPackage("io.segmenta.server..")
+    noClasses().that().resideInAnyPackage("io.segmenta.server..", "io.segmenta.web..")
         .should().dependOnClassesThat().resideInAnyPackage("io.segmenta.duckdb..", "org.duckdb..", "java.sql..")
         .because("the server is handed a Store; the CLI opens it (segmenta-duckdb is a test dependency of the server)")
         .check(classes);

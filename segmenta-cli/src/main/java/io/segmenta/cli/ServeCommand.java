@@ -5,6 +5,8 @@ import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.store.Store;
 import io.segmenta.server.Server;
 import io.segmenta.server.Source;
+import io.segmenta.web.WebApp;
+import io.segmenta.web.auth.Users;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.security.SecureRandom;
@@ -26,8 +28,8 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Run the live server: Segment's tracking API (/v1/track, /v1/batch, ...), /v1/decide, the admin API",
-        "(/admin/...) and /openapi.json, over the embedded database. Stop it with Ctrl-C.",
+    description = {"Run the live server: the web app (/), Segment's tracking API (/v1/track, /v1/batch, ...), /v1/decide, the admin API",
+        "(/admin/...) and /openapi.json, over the embedded database. Stop it with Ctrl-C. Web users: segmenta user add.",
         "Keys come from the options or SEGMENTA_WRITE_KEYS (comma-separated) and SEGMENTA_ADMIN_KEY; missing ones are generated and printed.",
         "Browsers: analytics.js posts to the same server (CORS, see --cors-origin) and can load from it (--analytics-js); see docs/tracking.md."})
 final class ServeCommand implements Callable<Integer> {
@@ -157,7 +159,8 @@ final class ServeCommand implements Callable<Integer> {
     Store s = store.open(clock);
     Server server;
     try {
-      server = Server.start(s, options);
+      // The web app is composed here: the server only offers the hook.
+      server = Server.start(s, options, List.of(new WebApp(s, Users.in(store.config().dataDir()), Clock.systemUTC())));
     } catch (IllegalArgumentException e) {
       s.close();
       throw new UserException(e.getMessage());
@@ -166,6 +169,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
     out.printf("segmenta is serving %s on http://%s:%d (API: /openapi.json)%n", store.config().dataDir(), host, server.port());
+    out.printf("web app: http://%s:%d/%s%n", host, server.port(),
+        Users.in(store.config().dataDir()).list().isEmpty() ? " (no users yet: segmenta user add NAME --role admin)" : "");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,7 @@ package io.segmenta.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
@@ -195,8 +196,25 @@ public final class Server implements AutoCloseable {
     this.webhooks = webhooks;
   }
 
+  /**
+   * Routes another module serves beside the API, such as the web app (segmenta-web): the server knows nothing of
+   * them but hands each its Javalin configuration once the API's routes are in, so the API's paths win.
+   */
+  public interface Extension {
+    /**
+     * Adds routes to {@code config}. {@code freshReads} makes every write acknowledged so far readable (the journal
+     * applied, membership changes decided), as the admin API does before each read.
+     */
+    void install(JavalinConfig config, Runnable freshReads);
+  }
+
   /** Starts listening; port 0 picks a free one (see {@link #port()}). */
   public static Server start(Store store, Options o) {
+    return start(store, o, List.of());
+  }
+
+  /** Starts listening, with the routes of {@code extensions} served beside the API's. */
+  public static Server start(Store store, Options o, List<Extension> extensions) {
     List<Route> routes = new ArrayList<>();
     Clock clock = o.clock();
     Path dir = o.journalDir();
@@ -277,6 +295,13 @@ public final class Server implements AutoCloseable {
           case "DELETE" -> config.routes.delete(r.path(), h);
           default -> throw new IllegalStateException("unsupported method " + r.method());
         }
+      }
+      Runnable freshReads = () -> {
+        writer.flush();
+        feed.flush();
+      };
+      for (Extension e : extensions) {
+        e.install(config, freshReads);
       }
       config.routes.exception(Http.Failure.class, (e, ctx) -> Http.error(ctx, e.status, e.getMessage(), e.problems));
       config.routes.exception(RuleException.class, (e, ctx) -> Http.error(ctx, 400, e.getMessage(), List.of()));

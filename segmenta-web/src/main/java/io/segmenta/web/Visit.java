@@ -1,0 +1,11 @@
+package io.segmenta.web;
+
+import io.javalin.http.Context;
+import io.segmenta.core.store.Store;
+import io.segmenta.web.auth.Sessions;
+import io.segmenta.web.auth.User;
+import io.segmenta.web.auth.Users;
+import java.time.Instant;
+
+/** One request of a signed-in user: the store, the app's users, the instant pages read it at, the user and the session, and the HTTP exchange. */
+record Visit(Store store, Users users, Instant asOf, User user, Sessions.Session session, Context ctx) {}
