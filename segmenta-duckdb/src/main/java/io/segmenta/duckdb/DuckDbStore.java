@@ -27,6 +27,8 @@ import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
 import java.util.function.Function;
 import io.segmenta.sql.SqlCompiler;
@@ -53,6 +55,8 @@ final class DuckDbStore implements Store {
   private final SegmentTable segments;
   private final JsonDefinitionTable<Experiment> experimentDefinitions;
   private final JsonDefinitionTable<Placement> placements;
+  private final JsonDefinitionTable<Journey> journeys;
+  private final JourneyTable journeyLog;
   private final MembershipHistory membership;
   private final AudienceQueries audiences;
   private final ScoreColumns scores;
@@ -70,6 +74,8 @@ final class DuckDbStore implements Store {
     this.segments = new SegmentTable(db);
     this.experimentDefinitions = new JsonDefinitionTable<>(db, JsonDefinitionTable.EXPERIMENTS);
     this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS);
+    this.journeys = new JsonDefinitionTable<>(db, JsonDefinitionTable.JOURNEYS);
+    this.journeyLog = new JourneyTable(db);
     this.membership = new MembershipHistory(db);
     this.audiences = new AudienceQueries(db, new MaskTotals(db));
     this.scores = new ScoreColumns(db);
@@ -175,6 +181,16 @@ final class DuckDbStore implements Store {
   @Override
   public Definitions<Experiment> experimentDefinitions() {
     return experimentDefinitions;
+  }
+
+  @Override
+  public Definitions<Journey> journeyDefinitions() {
+    return journeys;
+  }
+
+  @Override
+  public JourneyLog journeyLog() {
+    return journeyLog;
   }
 
   @Override
