@@ -75,7 +75,7 @@ public final class JourneyEngine {
   private final Object entering = new Object();
 
   public JourneyEngine(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, Scores scores,
-      Definitions<Journey> journeys, JourneyLog log, Mailer mailer, Function<String, String> unsubscribeUrl, Clock clock) {
+      Definitions<Journey> journeys, JourneyLog log, Mailer mailer /* null: sends are skipped */, Function<String, String> unsubscribeUrl, Clock clock) {
     this.catalog = catalog;
     this.profiles = profiles;
     this.consent = consent;
@@ -146,6 +146,11 @@ public final class JourneyEngine {
       case ALWAYS -> true;
       case AFTER -> !e.lastEnteredAt().plus(r.after()).isAfter(now);
     };
+  }
+
+  /** Whether any run is due now. */
+  public boolean hasDue() {
+    return !log.due(clock.instant(), 1).isEmpty();
   }
 
   /** Takes the steps of up to {@code limit} due runs. */
@@ -246,6 +251,9 @@ public final class JourneyEngine {
     Optional<SendState> state = log.send(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
       return "sent_before_restart";
+    }
+    if (mailer == null) {
+      return "no mail transport configured";
     }
     if (!ConsentPolicy.allows(consent.consents(run.profileId()), Purpose.EMAIL_MARKETING)) {
       return "no e-mail marketing consent";
