@@ -94,18 +94,9 @@ final class JourneyRoutes {
       throw new Http.Failure(400, "journey '" + key + "' has " + problems.size() + " problem(s)", problems);
     }
     Optional<Journey> old = store.journeyDefinitions().find(key);
-    Journey saved = versioned(j, old);
+    Journey saved = j.savedOver(old);
     store.journeyDefinitions().save(saved);
     Http.json(ctx, old.isPresent() ? 200 : 201, JourneyJson.toJson(saved));
-  }
-
-  /** The journey as saved: version 1 when new, the old version when nothing changed, else one more. */
-  static Journey versioned(Journey j, Optional<Journey> old) {
-    if (old.isEmpty()) {
-      return j.withVersion(1);
-    }
-    Journey same = j.withVersion(old.get().version());
-    return JourneyJson.print(same).equals(JourneyJson.print(old.get())) ? same : j.withVersion(old.get().version() + 1);
   }
 
   private void delete(Context ctx) {

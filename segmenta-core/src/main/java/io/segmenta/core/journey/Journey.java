@@ -45,6 +45,18 @@ public record Journey(String key, int version, String description, Trigger trigg
     return steps.get(0);
   }
 
+  /**
+   * This journey as saved over {@code old}: version 1 when new, the old version when nothing else changed, and one
+   * more than the old version otherwise (runs in flight then move to it, see {@link JourneyEngine}).
+   */
+  public Journey savedOver(Optional<Journey> old) {
+    if (old.isEmpty()) {
+      return withVersion(1);
+    }
+    Journey same = withVersion(old.get().version());
+    return same.equals(old.get()) ? same : withVersion(old.get().version() + 1);
+  }
+
   public Journey withVersion(int v) {
     return new Journey(key, v, description, trigger, steps, goal, exits, reentry, caps, templates);
   }

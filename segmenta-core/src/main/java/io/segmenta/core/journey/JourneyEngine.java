@@ -163,9 +163,14 @@ public final class JourneyEngine {
       runs++;
       try {
         sent += advance(r);
+      } catch (Retried e) {
+        failed++;
+        last = (RuntimeException) e.getCause();
       } catch (RuntimeException e) {
+        // Anything but a delivery (a rule that cannot be evaluated, a store that refused): the same backoff and limit.
         failed++;
         last = e;
+        giveUpOrRetry(r, r.step(), e, clock.instant());
       }
     }
     return new Tick(runs, sent, failed, last);
@@ -286,15 +291,28 @@ public final class JourneyEngine {
     try {
       mailer.send(new Mailer.Message(messageId(key), to, email.subject(), html, headers));
     } catch (RuntimeException e) {
-      if (run.attempts() + 1 >= ATTEMPTS) {
-        log.end(run, record(run, m.id(), "failed", "delivery failed " + ATTEMPTS + " times: " + e.getClass().getSimpleName(), now));
-      } else {
-        log.retry(run, now.plus(backoff(run.attempts())));
-      }
-      throw e;
+      giveUpOrRetry(run, m.id(), e, now);
+      throw new Retried(e);
     }
     log.sent(key, clock.instant());
     return "sent";
+  }
+
+  /** A failure already counted against its run (retried later, or the run ended). */
+  private static final class Retried extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Retried(RuntimeException cause) {
+      super(cause);
+    }
+  }
+
+  private void giveUpOrRetry(Run run, String step, RuntimeException e, Instant now) {
+    if (run.attempts() + 1 >= ATTEMPTS) {
+      log.end(run, record(run, step, "failed", "failed " + ATTEMPTS + " times: " + e.getClass().getSimpleName(), now));
+    } else {
+      log.retry(run, now.plus(backoff(run.attempts())));
+    }
   }
 
   /** 1 s doubling to 5 min between delivery attempts. */
