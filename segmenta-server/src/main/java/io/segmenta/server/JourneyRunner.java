@@ -30,6 +30,7 @@ final class JourneyRunner {
   private final JourneyEngine engine;
   private final Worker worker;
   private final Runnable flush;
+  private final Duration tick;
   private final Queue<Event> events = new ConcurrentLinkedQueue<>();
   private final Queue<MembershipChange> changes = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -42,7 +43,12 @@ final class JourneyRunner {
     this.engine = engine;
     this.worker = worker;
     this.flush = flush;
+    this.tick = tick;
     worker.backlog(() -> events.size() + changes.size());
+  }
+
+  /** Starts taking due steps; called once the server listens, so a server that failed to start leaves no thread behind. */
+  void start() {
     thread.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
   }
 

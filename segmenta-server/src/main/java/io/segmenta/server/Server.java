@@ -314,6 +314,7 @@ public final class Server implements AutoCloseable {
       });
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
+    journeys.start();
     base.compareAndSet(null, "http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + app.port());
     return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
   }

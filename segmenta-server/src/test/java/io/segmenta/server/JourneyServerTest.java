@@ -283,6 +283,25 @@ class JourneyServerTest {
   }
 
   @Test
+  void erasure_duringAWait_removesThePersonFromEveryJourney() throws Exception {
+    open(smtp());
+    saveJourney("never");
+    customer("er-1", true);
+    customer("er-2", true);
+    order("er-1", "o-er-1");
+    order("er-2", "o-er-2");
+    await(() -> outcomes("er-1").contains("pause:waiting(PT1S)") && outcomes("er-2").contains("pause:waiting(PT1S)"), "both wait");
+    Answer erased = admin("DELETE", "/admin/profiles/er-1", null);
+    assertEquals(200, erased.status(), erased.raw());
+    assertEquals(List.of(), outcomes("er-1"));
+    assertEquals(0, store.journeyLog().entries("post_purchase", "er-1").count());
+    await(() -> ended("er-2"), "the other person's run ended");
+    Thread.sleep(5 * TICK.toMillis());
+    assertEquals(List.of("er-2@example.com"), recipients(mail.getReceivedMessages()));
+    assertEquals(List.of(), outcomes("er-1"), "nothing was written about the erased person afterwards");
+  }
+
+  @Test
   void check_namesTheStepOfEachMistake() throws Exception {
     open(smtp());
     String bad = """
