@@ -302,6 +302,22 @@ class JourneyServerTest {
   }
 
   @Test
+  void frequencyCap_secondEmailWithinThePeriod_isSkippedWithItsReason() throws Exception {
+    open(smtp());
+    Answer a = admin("PUT", "/admin/journeys/post_purchase", POST_PURCHASE.formatted("always")
+        .replace("\"reentry\"", "\"caps\": [{\"channel\": \"email\", \"max\": 1, \"per\": \"PT1H\"}], \"reentry\""));
+    assertEquals(201, a.status(), a.raw());
+    customer("fc-1", true);
+    order("fc-1", "o-fc-1");
+    await(() -> ended("fc-1"), "the first run ended");
+    order("fc-1", "o-fc-2");
+    await(() -> store.journeyLog().entries("post_purchase", "fc-1").count() == 2 && ended("fc-1"), "the second run ended");
+    assertEquals(1, mail.getReceivedMessages().length);
+    List<String> o = outcomes("fc-1");
+    assertEquals("thanks:skipped(frequency cap: 1 per PT1H)", o.get(o.size() - 1), o.toString());
+  }
+
+  @Test
   void check_namesTheStepOfEachMistake() throws Exception {
     open(smtp());
     String bad = """
