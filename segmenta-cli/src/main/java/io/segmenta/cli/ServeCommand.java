@@ -3,7 +3,9 @@ package io.segmenta.cli;
 import io.segmenta.core.UserException;
 import io.segmenta.core.ingest.segment.SegmentSpec;
 import io.segmenta.core.store.Store;
+import io.segmenta.server.JourneySettings;
 import io.segmenta.server.Server;
+import io.segmenta.server.SmtpMailer;
 import io.segmenta.server.Source;
 import io.segmenta.web.WebApp;
 import io.segmenta.web.auth.Users;
@@ -73,6 +75,19 @@ final class ServeCommand implements Callable<Integer> {
       description = "The address browsers reach this server at, e.g. https://t.shop.example (default: as each request names it).")
   String publicUrl;
 
+  @Option(names = "--smtp", paramLabel = "HOST:PORT",
+      description = "The SMTP server journeys send e-mail through, e.g. smtp.shop.example:587 (default: none, sends are skipped and say so).")
+  String smtp;
+
+  @Option(names = "--mail-from", paramLabel = "ADDRESS", description = "The From address of journey e-mail (needed with --smtp).")
+  String mailFrom;
+
+  @Option(names = "--smtp-user", description = "The SMTP login; its password is read from the environment variable SEGMENTA_SMTP_PASSWORD.")
+  String smtpUser;
+
+  @Option(names = "--smtp-starttls", description = "Upgrade the SMTP connection with STARTTLS.")
+  boolean smtpStartTls;
+
   @Option(names = "--body-timeout", defaultValue = "20s",
       description = "How long a client may take to send a request body before it gets 408, e.g. 20s (default 20s).")
   String bodyTimeout;
@@ -111,6 +126,23 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return new SegmentSpec.Policy(false, names, perType, properties, traits);
+  }
+
+  /** The mail transport of journeys, from --smtp and --mail-from (none without --smtp). */
+  private JourneySettings journeys() {
+    if (smtp == null) {
+      return JourneySettings.NO_MAIL;
+    }
+    int colon = smtp.lastIndexOf(':');
+    if (colon <= 0 || !smtp.substring(colon + 1).matches("[0-9]{1,5}")) {
+      throw new UserException("--smtp is HOST:PORT, e.g. smtp.shop.example:587, got '" + smtp + "'");
+    }
+    try {
+      return new JourneySettings(new SmtpMailer(new SmtpMailer.Settings(smtp.substring(0, colon), Integer.parseInt(smtp.substring(colon + 1)),
+          mailFrom, smtpUser, smtpUser == null ? null : System.getenv("SEGMENTA_SMTP_PASSWORD"), smtpStartTls)), JourneySettings.NO_MAIL.tick());
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage() + " (--smtp, --mail-from)");
+    }
   }
 
   @Override
@@ -156,11 +188,12 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage());
     }
+    JourneySettings journeys = journeys();
     Store s = store.open(clock);
     Server server;
     try {
       // The web app is composed here: the server only offers the hook.
-      server = Server.start(s, options, List.of(new WebApp(s, Users.in(store.config().dataDir()), Clock.systemUTC())));
+      server = Server.start(s, options, journeys, List.of(new WebApp(s, Users.in(store.config().dataDir()), clock)));
     } catch (IllegalArgumentException e) {
       s.close();
       throw new UserException(e.getMessage());

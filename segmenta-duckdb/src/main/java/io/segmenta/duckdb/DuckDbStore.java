@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
 import java.util.function.Function;
 import io.segmenta.sql.SqlCompiler;
@@ -54,6 +56,8 @@ final class DuckDbStore implements Store {
   private final SegmentTable segments;
   private final JsonDefinitionTable<Experiment> experimentDefinitions;
   private final JsonDefinitionTable<Placement> placements;
+  private final JsonDefinitionTable<Journey> journeys;
+  private final JourneyTable journeyLog;
   private final MembershipHistory membership;
   private final AudienceQueries audiences;
   private final ScoreColumns scores;
@@ -71,6 +75,8 @@ final class DuckDbStore implements Store {
     this.segments = new SegmentTable(db);
     this.experimentDefinitions = new JsonDefinitionTable<>(db, JsonDefinitionTable.EXPERIMENTS, clock);
     this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS, clock);
+    this.journeys = new JsonDefinitionTable<>(db, JsonDefinitionTable.JOURNEYS, clock);
+    this.journeyLog = new JourneyTable(db);
     this.membership = new MembershipHistory(db);
     this.audiences = new AudienceQueries(db, new MaskTotals(db));
     this.scores = new ScoreColumns(db);
@@ -176,6 +182,16 @@ final class DuckDbStore implements Store {
   @Override
   public Definitions<Experiment> experimentDefinitions() {
     return experimentDefinitions;
+  }
+
+  @Override
+  public Definitions<Journey> journeyDefinitions() {
+    return journeys;
+  }
+
+  @Override
+  public JourneyLog journeyLog() {
+    return journeyLog;
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.segmenta.duckdb;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.json.ExperimentJson;
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.json.JourneyJson;
 import io.segmenta.core.personalize.Placement;
 import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.Definitions;
@@ -28,6 +30,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
   record Kind<T>(String table, Function<T, String> key, Function<T, String> print, Function<String, T> parse) {}
 
   static final Kind<Experiment> EXPERIMENTS = new Kind<>("experiments", Experiment::key, ExperimentJson::print, ExperimentJson::parse);
+  static final Kind<Journey> JOURNEYS = new Kind<>("journeys", Journey::key, JourneyJson::print, JourneyJson::parse);
   static final Kind<Placement> PLACEMENTS = new Kind<>("placements", Placement::key, PlacementJson::print, PlacementJson::parse);
 
   private final Db db;

@@ -51,6 +51,9 @@ final class PersonDeletion {
       long identifiers = st.executeUpdate("DELETE FROM identifiers WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM consents WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM membership_changes WHERE profile_id IN (SELECT profile_id FROM _erase_ids)");
+      for (String journeyTable : JourneyTable.TABLES) {
+        st.executeUpdate("DELETE FROM " + journeyTable + " WHERE profile_id IN (SELECT profile_id FROM _erase_ids)");
+      }
       st.executeUpdate("DELETE FROM merge_log WHERE survivor IN (SELECT profile_id FROM _erase_ids) OR merged IN (SELECT profile_id FROM _erase_ids)");
       st.executeUpdate("DELETE FROM profile_facts WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       List<String> removed = new ArrayList<>();

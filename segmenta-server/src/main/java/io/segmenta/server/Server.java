@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
 import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
+import io.segmenta.core.journey.JourneyEngine;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import io.segmenta.core.realtime.MembershipChange;
 import java.util.HashSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -186,9 +188,12 @@ public final class Server implements AutoCloseable {
   private final RealtimeFeed feed;
   private final Webhooks webhooks;
   private final Decisions decisions;
+  private final JourneyRunner journeys;
 
-  private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions) {
+  private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions,
+      JourneyRunner journeys) {
     this.decisions = decisions;
+    this.journeys = journeys;
     this.app = app;
     this.routes = routes;
     this.writer = writer;
@@ -208,13 +213,23 @@ public final class Server implements AutoCloseable {
     void install(JavalinConfig config, Runnable freshReads);
   }
 
-  /** Starts listening; port 0 picks a free one (see {@link #port()}). */
+  /** Starts listening; port 0 picks a free one (see {@link #port()}). Journeys run without a mail transport (sends skipped). */
   public static Server start(Store store, Options o) {
-    return start(store, o, List.of());
+    return start(store, o, JourneySettings.NO_MAIL, List.of());
   }
 
   /** Starts listening, with the routes of {@code extensions} served beside the API's. */
   public static Server start(Store store, Options o, List<Extension> extensions) {
+    return start(store, o, JourneySettings.NO_MAIL, extensions);
+  }
+
+  /** Starts listening, with journeys sending through {@code journeys}' mailer. */
+  public static Server start(Store store, Options o, JourneySettings journeySettings) {
+    return start(store, o, journeySettings, List.of());
+  }
+
+  /** Starts listening, with journeys sending through {@code journeySettings}' mailer and the routes of {@code extensions}. */
+  public static Server start(Store store, Options o, JourneySettings journeySettings, List<Extension> extensions) {
     List<Route> routes = new ArrayList<>();
     Clock clock = o.clock();
     Path dir = o.journalDir();
@@ -226,6 +241,7 @@ public final class Server implements AutoCloseable {
     Worker webhookWork = new Worker("webhooks", clock, dir.resolve("webhooks.parked"));
     Worker reloadWork = new Worker("decisions", clock, null);
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
+    Worker journeyWork = new Worker("journeys", clock, null);
     // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
     // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
     // of an erasure after the feed, which publishes to them.
@@ -240,7 +256,15 @@ public final class Server implements AutoCloseable {
     lifecycle.subscribe(webhooks::on);
     feed.listen(webhooks::publish);
     feed.listen(decisions::apply);
-    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork);
+    // Journeys: unsubscribe links need the server's address, known once it listens (port 0 picks one).
+    AtomicReference<String> base = new AtomicReference<>(o.publicUrl() == null ? null : o.publicUrl().toString().replaceAll("/+$", ""));
+    UnsubscribeLinks links = new UnsubscribeLinks(o.adminKey(), base::get);
+    JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
+        store.journeyDefinitions(), store.journeyLog(), journeySettings.mailer(), links::url, clock);
+    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
+    lifecycle.subscribe(journeys::on);
+    feed.listen(journeys::membership);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork);
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
@@ -257,6 +281,7 @@ public final class Server implements AutoCloseable {
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
+    routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -319,7 +344,9 @@ public final class Server implements AutoCloseable {
       });
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
-    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions);
+    journeys.start();
+    base.compareAndSet(null, "http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + app.port());
+    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
   }
 
   private static Handler guarded(Route r, Options o, Journal journal, Supplier<RealtimeFeed> feedOf) {
@@ -436,6 +463,7 @@ public final class Server implements AutoCloseable {
 
   @Override
   public void close() {
+    journeys.close();
     app.stop();
     writer.close();
     feed.close();

@@ -27,7 +27,7 @@ final class HomePage {
   private HomePage() {}
 
   static Map<String, Object> load(Visit v) {
-    SegmentValue.Report r = SegmentValue.analyse(v.store(), v.asOf(), Map.of(), SegmentValue.Options.standard());
+    SegmentValue.Report r = SegmentValue.analyse(v.store().audiences(), v.store().scores(), v.asOf(), Map.of(), SegmentValue.Options.standard());
     SegmentValue.Worth all = r.everyone();
     Map<String, Object> m = new HashMap<>();
     m.put("customers", Numbers.count(all.members()));
@@ -36,7 +36,7 @@ final class HomePage {
     m.put("netRevenue", Numbers.money(all.netRevenue()));
     m.put("returned", Numbers.money(all.returnedValue()));
     m.put("returnRate", Numbers.percent(all.returnRate()));
-    m.put("notes", SegmentValue.notes(v.store(), r));
+    m.put("notes", SegmentValue.notes(v.store().profiles(), r));
 
     YearMonth last = YearMonth.from(v.asOf().atZone(ZoneOffset.UTC));
     List<YearMonth> months = new ArrayList<>();

@@ -34,7 +34,7 @@ final class SegmentsPage {
     }
     List<Map<String, Object>> rows = new ArrayList<>();
     if (!rules.isEmpty()) {
-      SegmentValue.Report r = SegmentValue.analyse(v.store(), v.asOf(), rules, SegmentValue.Options.standard().withWindow(WINDOW));
+      SegmentValue.Report r = SegmentValue.analyse(v.store().audiences(), v.store().scores(), v.asOf(), rules, SegmentValue.Options.standard().withWindow(WINDOW));
       for (SegmentValue.Worth w : r.segments()) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", w.name());
@@ -51,7 +51,7 @@ final class SegmentsPage {
         row.put("rule", text.get(w.name()));
         rows.add(row);
       }
-      m.put("notes", SegmentValue.notes(v.store(), r));
+      m.put("notes", SegmentValue.notes(v.store().profiles(), r));
     } else {
       m.put("notes", List.of());
     }

@@ -2,6 +2,8 @@ package io.segmenta.core.store;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentReads;
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
 import io.segmenta.core.port.Activity;
 import io.segmenta.core.port.Audiences;
@@ -45,6 +47,12 @@ public interface Store extends AutoCloseable {
 
   /** Placements of the decision API, by key. */
   Definitions<Placement> placementDefinitions();
+
+  /** Journeys, by key. */
+  Definitions<Journey> journeyDefinitions();
+
+  /** Where each person is in each journey, the steps taken or skipped, and the idempotency keys of sends. */
+  JourneyLog journeyLog();
 
   /** Real-time segments and their membership history. */
   MembershipLog membership();
