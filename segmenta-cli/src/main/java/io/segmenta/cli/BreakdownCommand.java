@@ -40,7 +40,7 @@ final class BreakdownCommand extends ReportCommand implements Callable<Integer> 
   @Override
   public Integer call() {
     Output.Format fmt = report.format();
-    try (Store s = store.open()) {
+    try (Store s = save == null ? store.openReadOnly() : store.open()) {
       Segments segs = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
       Rule universe = segment == null ? null : segs.ruleOf(segment);
       Rule out = outcome == null ? null : segs.ruleOf(outcome);

@@ -55,7 +55,7 @@ final class EmailCommand implements Runnable {
       EmailRenderer renderer = new EmailRenderer();
       renderer.check(t);
       PrintWriter out = spec.commandLine().getOut();
-      try (Store s = store.open()) {
+      try (Store s = store.openReadOnly()) {
         Clock clock = Clock.systemUTC();
         Recommender r = t.recommendations() > 0 ? ModelCache.recommender(s, store.config().dataDir(), clock.instant(), Recommender.Options.DEFAULT).model() : null;
         Recipients.Lookup who = Recipients.of(s.catalog(), s.profiles(), s.consent(), s.segmentDefinitions(), s.scores(), profile, r == null ? Recommendations.NONE : r, t.recommendations(), clock);

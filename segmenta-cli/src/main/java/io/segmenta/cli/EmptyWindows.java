@@ -9,6 +9,7 @@ import io.segmenta.core.rule.Window;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Says when a rule's time windows fall where the store has no events, and what to do. Why: a rule evaluated years
@@ -20,14 +21,19 @@ final class EmptyWindows {
   private EmptyWindows() {}
 
   /** Notes (without the "note: " prefix) for the windows of {@code rule} at {@code at}; none when all can hold events. */
-  static List<String> notes(Rule rule, Instant at, StoreStats stats, SegmentResolver segments) {
+  static List<String> notes(Rule rule, Instant at, Supplier<StoreStats> span, SegmentResolver segments) {
     List<Window.Interval> windows = new ArrayList<>();
     Rules.leaves(rule, segments, r -> {
       if (r instanceof Rule.MeasureRule m) {
         collect(m.measure(), at, windows);
       }
     });
-    if (windows.isEmpty() || stats.lastEvent() == null) {
+    if (windows.isEmpty()) {
+      return List.of();
+    }
+    // Read only for a rule with windows: the statistics cost a scan of the events.
+    StoreStats stats = span.get();
+    if (stats.lastEvent() == null) {
       return List.of();
     }
     List<String> notes = new ArrayList<>();

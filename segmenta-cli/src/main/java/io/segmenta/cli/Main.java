@@ -40,6 +40,9 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // picocli looks for Groovy's Closure class when it first builds a command: a miss that reads every jar of the
+    // class path on each call. Segmenta's annotations hold no closures.
+    System.setProperty("picocli.disable.closures", "true");
     PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), true, UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
     System.setOut(out);
@@ -52,8 +55,29 @@ public final class Main implements Runnable {
     CommandLine cl = commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
-    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Main::commandList);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+    cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, new CommandList());
+    cl.setExecutionExceptionHandler(new Failures(err));
+    cl.setParameterExceptionHandler(new Mistakes(err));
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  // The handlers are classes, not lambdas: a lambda implementing one of picocli's interfaces (compiled for Java 5) is
+  // linked when the class-data archive is dumped, and that keeps picocli's CommandLine, its largest class, out of the
+  // archive ("Old class has been linked"); every call then parsed and verified it again.
+
+  /** A user's mistake as one line (exit 2); a fault as one line, with its stack trace only under SEGMENTA_DEBUG=1 (exit 3). */
+  private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    private final PrintWriter err;
+
+    Failures(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
       Throwable t = e;
       if (t instanceof SegmentaException s && s.isUserError()) {
         err.println("segmenta: " + s.getMessage());
@@ -66,17 +90,32 @@ public final class Main implements Runnable {
         err.println("(run with SEGMENTA_DEBUG=1 to see where it happened)");
       }
       return 3;
-    });
-    cl.setParameterExceptionHandler((e, a) -> {
+    }
+  }
+
+  /** A mistake on the command line: picocli's message and where to read more (exit 2). */
+  private static final class Mistakes implements CommandLine.IParameterExceptionHandler {
+    private final PrintWriter err;
+
+    Mistakes(PrintWriter err) {
+      this.err = err;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException e, String[] args) {
       err.println("segmenta: " + e.getMessage());
       CommandLine c = e.getCommandLine();
       err.println("try '" + c.getCommandSpec().qualifiedName() + " --help'");
       return 2;
-    });
-    int code = cl.execute(args);
-    out.flush();
-    err.flush();
-    return code;
+    }
+  }
+
+  /** {@link #commandList}, as the help's section renderer. */
+  private static final class CommandList implements CommandLine.IHelpSectionRenderer {
+    @Override
+    public String render(Help help) {
+      return commandList(help);
+    }
   }
 
   /** The command line with the command {@code args} name, or with every command (for help, or a mistyped name). */

@@ -73,7 +73,7 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     ProgressBar bar = new ProgressBar(spec.commandLine().getErr());
-    try (Store s = store.open()) {
+    try (Store s = store.openReadOnly()) {
       Instant now = Clock.systemUTC().instant();
       if (evaluate) {
         if (split == null) {

@@ -93,14 +93,14 @@ final class SegmentCommand implements Runnable {
 
     /** Opens the store, resolves RULE (a saved name, text or JSON) and the as-of instant, and runs the action. */
     int withRule(String rule, RuleAction action) throws IOException {
-      try (Store s = store.open()) {
+      try (Store s = store.openReadOnly()) {
         Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         Rule r = segments.ruleOf(rule);
         resolved = StoreOptions.resolve(asOf, s);
         Instant at = resolved.instant();
         PrintWriter err = spec.commandLine().getErr();
         Output.notes(err, segments.scoreNotes(r, at));
-        Output.notes(err, EmptyWindows.notes(r, at, s.profiles().stats(), segments.resolver()));
+        Output.notes(err, EmptyWindows.notes(r, at, s.profiles()::stats, segments.resolver()));
         action.run(s, r, at);
       }
       return 0;
@@ -114,7 +114,7 @@ final class SegmentCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Store s = store.open()) {
+      try (Store s = store.openReadOnly()) {
         ParsedRule p = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).check(rule);
         out().println("ok: " + RuleText.print(p.rule()));
         out().println("json: " + RuleJson.print(p.rule()));
@@ -423,7 +423,7 @@ final class SegmentCommand implements Runnable {
   static final class ListSegments extends RuleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-      try (Store s = store.open()) {
+      try (Store s = store.openReadOnly()) {
         resolved = StoreOptions.resolve(asOf, s);
         Instant at = resolved.instant();
         out().println("saved segments " + asOfLine());

@@ -30,7 +30,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (Store s = store.open()) {
+    try (Store s = store.openReadOnly()) {
       StoreStats st = s.profiles().stats();
       out.printf("database: %s%n", store.config().databaseFile());
       out.printf("profiles: %,d   events: %,d   order lines: %,d%n", st.profiles(), st.events(), st.orderLines());

@@ -34,6 +34,14 @@ final class StoreOptions {
     return DuckDb.open(config());
   }
 
+  /**
+   * The store for a command that only reads it: read-only when the file allows (calls that only read may then run
+   * side by side), else as {@link #open()}.
+   */
+  Store openReadOnly() {
+    return DuckDb.openReadOnly(config());
+  }
+
   /** The store, dating what it stamps by {@code clock} (the server's). */
   Store open(Clock clock) {
     return DuckDb.open(config(), clock);
@@ -50,29 +58,34 @@ final class StoreOptions {
    * {@link #STALE_AFTER} ago) at its newest event; every other text as {@link #asOf(String, Store)}.
    */
   static AsOf resolve(String text, Store store) {
+    // The newest event only, not the store's statistics: their counts per event type cost a scan on every call.
+    Instant last = store.profiles().lastEvent();
     if (text == null) {
       Instant now = Instant.now();
-      Instant last = store.profiles().stats().lastEvent();
       return AsOfDefault.stale(now, last)
           ? new AsOf(last, "latest event; the data ends over " + STALE_AFTER.toDays() + " days ago, --as-of now reads it today")
           : new AsOf(now, "now");
     }
-    Instant at = asOf(text, store);
+    Instant at = asOf(text, last);
     return new AsOf(at, switch (text) {
-      case "now" -> store.profiles().stats().lastEvent() != null && store.profiles().stats().lastEvent().isBefore(at.minus(STALE_AFTER))
-          ? "now; the newest event is " + store.profiles().stats().lastEvent() + ": --as-of latest reads the data where it ends" : "now";
-      case "latest" -> store.profiles().stats().lastEvent() == null ? "now: no events yet" : "latest event";
+      case "now" -> last != null && last.isBefore(at.minus(STALE_AFTER))
+          ? "now; the newest event is " + last + ": --as-of latest reads the data where it ends" : "now";
+      case "latest" -> last == null ? "now: no events yet" : "latest event";
       default -> text.length() == 10 ? "the end of " + text + ", UTC" : "as given";
     });
   }
 
   /** {@code now}, {@code latest} (the newest event), a date (its end, UTC) or an ISO instant. */
   static Instant asOf(String text, Store store) {
+    return text != null && text.equals("latest") ? asOf(text, store.profiles().lastEvent()) : asOf(text, (Instant) null);
+  }
+
+  /** As {@link #asOf(String, Store)}, given the time of the newest event (read only for {@code latest}). */
+  private static Instant asOf(String text, Instant last) {
     if (text == null || text.equals("now")) {
       return Instant.now();
     }
     if (text.equals("latest")) {
-      Instant last = store.profiles().stats().lastEvent();
       return last == null ? Instant.now() : last;
     }
     Instant at;

@@ -44,7 +44,7 @@ final class TraitsCommand extends ReportCommand implements Callable<Integer> {
       throw new UserException("--top must be between 1 and 100, got " + top);
     }
     Output.Format fmt = report.format();
-    try (Store s = store.open()) {
+    try (Store s = store.openReadOnly()) {
       Rule rule = segment == null ? null : new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment);
       TraitSummaries.Report r = TraitSummaries.summarise(s.catalog(), s.audiences(), report.asOf(s), segment, rule, againstEveryone && segment != null, traits, top);
       print(out(), r, fmt);

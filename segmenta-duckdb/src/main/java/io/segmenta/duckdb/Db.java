@@ -26,7 +26,10 @@ import io.segmenta.sql.SqlCompiler;
  * interleave with another.
  */
 final class Db {
-  private static final ObjectMapper EXTRAS = new ObjectMapper();
+  /** Made on first use: Jackson's set-up cost a few milliseconds of every CLI call, and most never read extras. */
+  private static final class Extras {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   final StoreConfig config;
   /** Replaced only by {@link FileCompaction#compact()}, under this object's lock. */
@@ -38,6 +41,8 @@ final class Db {
   /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
   final ProfileKeys keys = new ProfileKeys();
   long profilesVersion;
+  /** Opened read-only ({@link DuckDbStore#openReadOnly}): nothing to checkpoint at close. */
+  boolean readOnly;
 
   Db(StoreConfig config, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.config = config;
@@ -99,7 +104,7 @@ final class Db {
       return Map.of();
     }
     try {
-      return ((Value.ObjectValue) JsonValues.fromJson(EXTRAS.readTree(json))).fields();
+      return ((Value.ObjectValue) JsonValues.fromJson(Extras.MAPPER.readTree(json))).fields();
     } catch (IOException | ClassCastException e) {
       throw new StoreException("an event's extras are not a JSON object: " + e.getClass().getSimpleName(), e);
     }

@@ -23,4 +23,12 @@ public final class DuckDb {
   public static Store open(StoreConfig config, Clock clock) {
     return DuckDbStore.open(config, Objects.requireNonNull(clock, "clock"));
   }
+
+  /**
+   * The store for a command that only reads: opened read-only when the file is already this version's (other
+   * read-only opens may then run beside it), else as {@link #open(StoreConfig)}. Writing through it fails.
+   */
+  public static Store openReadOnly(StoreConfig config) {
+    return DuckDbStore.openReadOnly(config, Clock.systemUTC());
+  }
 }

@@ -21,13 +21,15 @@ import io.segmenta.core.schema.Schema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import io.segmenta.core.journey.Journey;
 import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
@@ -46,6 +48,7 @@ import io.segmenta.sql.SqlCompiler;
  * connection under one lock ({@link Db}): DuckDB parallelises each query internally.
  */
 final class DuckDbStore implements Store {
+  private static final Driver DRIVER = new DuckDBDriver();
   private static final Pattern LOCK = Pattern.compile("Could not set lock on file \"([^\"]+)\".*?\\(PID (\\d+)\\)", Pattern.DOTALL);
 
   private final Db db;
@@ -91,7 +94,7 @@ final class DuckDbStore implements Store {
     } catch (IOException e) {
       throw new UserException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage());
     }
-    DuckDBConnection c = connect(config);
+    DuckDBConnection c = connect(config, false);
     try {
       Schema schema = SchemaTables.createOrLoad(c);
       FactsTable facts = FactsTable.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
@@ -108,23 +111,78 @@ final class DuckDbStore implements Store {
       }
       return new DuckDbStore(config, clock, c, schema, facts);
     } catch (SQLException | RuntimeException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the original failure is what matters
-      }
-      if (e instanceof UserException u) {
-        throw u;
-      }
-      throw new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+      throw closing(c, config, e);
     }
   }
 
-  /** A connection with the store's settings (memory, threads, UTC) and its macros. */
-  static DuckDBConnection connect(StoreConfig config) {
+  /**
+   * The store opened read-only, for a command that only reads: other read-only opens of the same file may run beside
+   * it (DuckDB takes a shared lock), nothing is checkpointed at close, and the table script is not run. When the file
+   * does not exist yet, or its tables or kept aggregates are not this version's, or it cannot be opened read-only,
+   * the store is opened for writing instead (which brings the file up to date), so a caller always gets a store.
+   */
+  static DuckDbStore openReadOnly(StoreConfig config, Clock clock) {
+    if (!Files.isRegularFile(config.databaseFile())) {
+      return open(config, clock);
+    }
     DuckDBConnection c;
     try {
-      c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile());
+      c = connect(config, true);
+    } catch (UserException e) {
+      // Held by a writer, or opened for writing in this process: a writing open says so, or shares that instance.
+      return open(config, clock);
+    }
+    try {
+      if (SchemaTables.current(c)) {
+        Schema schema = SchemaTables.load(c);
+        FactsTable facts = FactsTable.of(schema, new SqlCompiler(schema, DuckDbDialect.INSTANCE, SegmentResolver.NONE));
+        if (facts.current(c)) {
+          DuckDbStore store = new DuckDbStore(config, clock, c, schema, facts);
+          store.db.readOnly = true;
+          return store;
+        }
+      }
+    } catch (SQLException | RuntimeException e) {
+      throw closing(c, config, e);
+    }
+    quietly(c);
+    return open(config, clock);
+  }
+
+  private static RuntimeException closing(DuckDBConnection c, StoreConfig config, Exception e) {
+    quietly(c);
+    if (e instanceof UserException u) {
+      return u;
+    }
+    return new StoreException("cannot prepare the database " + config.databaseFile() + ": " + e.getMessage(), e);
+  }
+
+  private static void quietly(DuckDBConnection c) {
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // the original failure is what matters
+    }
+  }
+
+  /** A connection for writing with the store's settings (memory, threads, UTC) and its macros. */
+  static DuckDBConnection connect(StoreConfig config) {
+    return connect(config, false);
+  }
+
+  /**
+   * A connection with the store's settings (memory, threads, UTC) and its macros, read-only or not. The driver is
+   * asked directly, not through DriverManager: its first use looks for drivers in every jar of the
+   * class path (a CLI call opened all 64 of them for that).
+   */
+  static DuckDBConnection connect(StoreConfig config, boolean readOnly) {
+    DuckDBConnection c;
+    Properties props = new Properties();
+    if (readOnly) {
+      props.setProperty("duckdb.read_only", "true");
+    }
+    try {
+      c = (DuckDBConnection) DRIVER.connect("jdbc:duckdb:" + config.databaseFile(), props);
     } catch (SQLException e) {
       Matcher m = LOCK.matcher(String.valueOf(e.getMessage()));
       if (m.find()) {
@@ -133,21 +191,20 @@ final class DuckDbStore implements Store {
       }
       throw new UserException("cannot open the database " + config.databaseFile() + ": " + e.getMessage(), e);
     }
+    // One script rather than one statement each: every statement sent costs the driver's round trip.
+    StringBuilder setup = new StringBuilder()
+        .append("SET memory_limit = '").append(config.memoryLimit().replace("'", "")).append("';\n")
+        .append("SET threads = ").append(config.threads()).append(";\n")
+        .append("SET preserve_insertion_order = false;\n")
+        .append("SET TimeZone = 'UTC'");
+    for (String macro : DuckDbDialect.INSTANCE.setup()) {
+      setup.append(";\n").append(macro);
+    }
     try (Statement s = c.createStatement()) {
-      s.execute("SET memory_limit = '" + config.memoryLimit().replace("'", "") + "'");
-      s.execute("SET threads = " + config.threads());
-      s.execute("SET preserve_insertion_order = false");
-      s.execute("SET TimeZone = 'UTC'");
-      for (String macro : DuckDbDialect.INSTANCE.setup()) {
-        s.execute(macro);
-      }
+      s.execute(setup.toString());
       return c;
     } catch (SQLException e) {
-      try {
-        c.close();
-      } catch (SQLException ignored) {
-        // the original failure is what matters
-      }
+      quietly(c);
       throw SqlFailures.of("cannot prepare the database " + config.databaseFile() + ": ", e);
     }
   }
@@ -241,8 +298,10 @@ final class DuckDbStore implements Store {
     synchronized (db) {
       try {
         if (!db.conn.isClosed()) {
-          try (Statement st = db.conn.createStatement()) {
-            st.execute("CHECKPOINT");
+          if (!db.readOnly) {
+            try (Statement st = db.conn.createStatement()) {
+              st.execute("CHECKPOINT");
+            }
           }
           db.conn.close();
         }

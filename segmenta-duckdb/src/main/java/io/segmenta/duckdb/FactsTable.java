@@ -54,17 +54,25 @@ final class FactsTable {
 
   /** Builds the table from all events when it is missing or was built from other definitions. */
   void ensure(Connection c) throws SQLException {
-    String current = meta(c, SIGNATURE_KEY);
-    boolean exists;
-    try (Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_name = 'profile_facts' AND table_schema = 'main'")) {
-      rs.next();
-      exists = rs.getLong(1) > 0;
+    if (!current(c)) {
+      rebuild(c);
     }
-    if (exists && kept.signature().equals(current)) {
-      return;
+  }
+
+  /** Whether the table exists and was built from these definitions (a read-only open needs it). */
+  boolean current(Connection c) throws SQLException {
+    if (!kept.signature().equals(meta(c, SIGNATURE_KEY))) {
+      return false;
     }
-    rebuild(c);
+    // Asked of the table itself, not of information_schema.tables (a view that cost about 15 ms on every open).
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pkey FROM profile_facts LIMIT 0")) {
+      return true;
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("does not exist")) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Recomputes every profile's kept values from the events. */

@@ -4,7 +4,6 @@ import io.segmenta.core.journey.JourneyLog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -32,7 +31,7 @@ final class JourneyTable implements JourneyLog {
     this.db = db;
   }
 
-  static void create(Statement s) throws SQLException {
+  static void create(DdlScript s) {
     s.execute("CREATE TABLE IF NOT EXISTS journey_runs(journey VARCHAR NOT NULL, profile_id VARCHAR NOT NULL, entry INTEGER NOT NULL,"
         + " version INTEGER NOT NULL, step VARCHAR NOT NULL, due_at TIMESTAMP, attempts INTEGER NOT NULL, entered_at TIMESTAMP NOT NULL)");
     s.execute("CREATE TABLE IF NOT EXISTS journey_steps(journey VARCHAR NOT NULL, profile_id VARCHAR NOT NULL, entry INTEGER NOT NULL,"

@@ -84,6 +84,19 @@ final class ProfileTables implements Profiles {
   }
 
   @Override
+  public Instant lastEvent() {
+    synchronized (db) {
+      try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(ts) FROM events")) {
+        rs.next();
+        LocalDateTime last = rs.getObject(1, LocalDateTime.class);
+        return last == null ? null : last.toInstant(ZoneOffset.UTC);
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not read the time of the newest event: ", e);
+      }
+    }
+  }
+
+  @Override
   public Map<String, Long> propertyValues(String property, int limit) {
     synchronized (db) {
       PropertyDef p = db.schema.property(property).orElseThrow(() -> new UserException("unknown event property '" + property + "'"));

@@ -31,9 +31,49 @@ final class SchemaTables implements Catalog {
     this.db = db;
   }
 
+  /** Creates or upgrades the tables when they are not this version's, then loads the schema. */
   static Schema createOrLoad(Connection c) throws SQLException {
+    DdlScript script = script();
+    if (!current(c, script)) {
+      script.run(c);
+    }
+    return load(c);
+  }
+
+  /** Key in {@code meta} of the table script the database was last brought up to. */
+  static final String DDL_KEY = "ddl";
+
+  /**
+   * Whether the database's tables are this version's: the script recorded when they were last created or upgraded
+   * is this one. A read-only open needs it (it cannot run the script); a writing one skips the script when it holds.
+   */
+  static boolean current(Connection c) throws SQLException {
+    return current(c, script());
+  }
+
+  private static boolean current(Connection c, DdlScript script) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      ps.setString(1, DDL_KEY);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() && script.text().equals(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      // A new file has no meta table yet.
+      if (String.valueOf(e.getMessage()).contains("does not exist")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The tables of this version, as one script: {@code CREATE TABLE IF NOT EXISTS} and {@code ADD COLUMN IF NOT EXISTS}
+   * for every table and standard column, so that it also upgrades a database made by an older version.
+   */
+  private static DdlScript script() {
     Schema std = Schema.standard();
-    try (Statement s = c.createStatement()) {
+    DdlScript s = new DdlScript();
+    {
       s.execute("CREATE TABLE IF NOT EXISTS meta(key VARCHAR PRIMARY KEY, value VARCHAR)");
       s.execute("INSERT OR IGNORE INTO meta VALUES ('format', '1')");
       s.execute("CREATE TABLE IF NOT EXISTS schema_traits(name VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, family VARCHAR NOT NULL, description VARCHAR)");
@@ -75,7 +115,12 @@ final class SchemaTables implements Catalog {
       s.execute("CREATE TABLE IF NOT EXISTS membership_changes(profile_id VARCHAR NOT NULL, segment VARCHAR NOT NULL, entered BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, cause VARCHAR NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS consents(pkey BIGINT NOT NULL, purpose VARCHAR NOT NULL, granted BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL)");
     }
-    Schema schema = std;
+    return s;
+  }
+
+  /** The schema the database holds: the standard one with its declared traits, properties and event types. */
+  static Schema load(Connection c) throws SQLException {
+    Schema schema = Schema.standard();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, type, family, description FROM schema_traits ORDER BY name")) {
       while (rs.next()) {
         schema = schema.withTrait(new TraitDef(rs.getString(1), ValueType.parse(rs.getString(2)), Family.parse(rs.getString(3)), rs.getString(4)));

@@ -1,6 +1,7 @@
 package io.segmenta.core.port;
 
 import io.segmenta.core.model.ProfileHistory;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,11 @@ public interface Profiles {
   WriteResult write(Batch batch);
 
   StoreStats stats();
+
+  /** The time of the newest event, or null when there is none: {@link StoreStats#lastEvent()} without the counts. */
+  default Instant lastEvent() {
+    return stats().lastEvent();
+  }
 
   /**
    * The values of an event property over every event that carries it (known customers and guests alike), most
