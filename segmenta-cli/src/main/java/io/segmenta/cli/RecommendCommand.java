@@ -103,7 +103,8 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
         items = segment == null ? r.popular(n, f, Set.of())
             : r.popularAmong(s.audiences().run(new AudienceQuery.Page(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment), now, 0, Integer.MAX_VALUE)), n, f);
       } else if (profile != null) {
-        if (s.profiles().history(profile).isEmpty()) {
+        // Whether it exists, not its history: reading one profile's events scans the events table.
+        if (!s.profiles().exists(profile)) {
           throw new UserException("there is no profile '" + profile + "'");
         }
         items = r.personal(profile, n, f);

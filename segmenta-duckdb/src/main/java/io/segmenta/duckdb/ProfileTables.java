@@ -84,6 +84,20 @@ final class ProfileTables implements Profiles {
   }
 
   @Override
+  public boolean exists(String profileId) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT 1 FROM profiles WHERE profile_id = ?")) {
+        ps.setString(1, profileId);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not look up profile " + profileId + ": ", e);
+      }
+    }
+  }
+
+  @Override
   public Instant lastEvent() {
     synchronized (db) {
       try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(ts) FROM events")) {

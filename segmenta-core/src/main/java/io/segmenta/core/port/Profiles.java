@@ -29,6 +29,11 @@ public interface Profiles {
   /** A profile with all its events, for in-memory evaluation and for looking at one person. */
   Optional<ProfileHistory> history(String profileId);
 
+  /** Whether a profile with this id exists: {@link #history} without reading the events. */
+  default boolean exists(String profileId) {
+    return history(profileId).isPresent();
+  }
+
   /** The id of the profile an identifier (kind and value, e.g. email) belongs to, if any. */
   Optional<String> findProfile(String kind, String value);
 
