@@ -21,8 +21,9 @@ import java.time.Instant;
 /**
  * The recommender model kept beside the database between CLI calls, so that {@code recommend} and {@code email
  * preview} do not rebuild it every time (seconds on a real shop). The file holds a format version and a key of
- * what the model was built from: the store's event and order-line counts and its first and last event, and the
- * options. Any import, erasure or new order changes the key, and the model is rebuilt.
+ * what the model was built from: the store's profile, event and order-line counts and its first and last event, and
+ * the options. Any import, erasure, merge of two profiles or new order changes the key, and the model is rebuilt.
+ * Not seen: anonymous events linked to a profile with nothing else changing (only the server links them).
  *
  * <p>A model is built as of an instant (the CLI's "now"), and a later instant can change it in two ways: orders
  * of the last {@code trending} period count as trending, and product views of the last {@code 4 × halfLife}
@@ -36,11 +37,12 @@ import java.time.Instant;
  */
 final class ModelCache {
   static final String FILE = "recommender.model";
-  private static final int VERSION = 1;
+  /** 2: the key holds the number of profiles (a merge moves one's purchases to another and removes it). */
+  private static final int VERSION = 2;
 
-  record Key(int version, long events, long orderLines, Instant firstEvent, Instant lastEvent, Recommender.Options options) implements Serializable {
+  record Key(int version, long profiles, long events, long orderLines, Instant firstEvent, Instant lastEvent, Recommender.Options options) implements Serializable {
     static Key of(StoreStats st, Recommender.Options options) {
-      return new Key(VERSION, st.events(), st.orderLines(), st.firstEvent(), st.lastEvent(), options);
+      return new Key(VERSION, st.profiles(), st.events(), st.orderLines(), st.firstEvent(), st.lastEvent(), options);
     }
   }
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segmenta.core.store.Store;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +76,21 @@ class ModelCacheTest {
   }
 
   @Test
+  void recommend_afterAMergeOfTwoCustomers_rebuilds() {
+    Result first = run("recommend", "c0000002", "-n", "5");
+    assertEquals(0, first.code(), first.err());
+    Result kept = run("recommend", "c0000002", "-n", "5");
+    assertTrue(kept.out().contains("recommender kept from an earlier call"), kept.out());
+    // A merge moves c0000003's purchases to c0000002: the counts of events and lines stay, the histories do not.
+    try (Store s = DuckDb.open(StoreConfig.resolve(data, "1GB", 2, Map.of()))) {
+      s.identities().merge("c0000002", "c0000003", "test: the same person", Instant.parse("2025-06-30T00:00:00Z"));
+    }
+    Result after = run("recommend", "c0000002", "-n", "5");
+    assertEquals(0, after.code(), after.err());
+    assertTrue(after.out().contains("recommender built in"), "a merge rebuilds: " + after.out());
+  }
+
+  @Test
   void recommend_unreadableFileIsRebuiltNotAnError() throws Exception {
     Files.writeString(data.resolve(ModelCache.FILE), "not a model");
     Result r = run("recommend", "--popular", "-n", "3");
@@ -83,9 +102,9 @@ class ModelCacheTest {
   void sameModel_onlyWhenNothingFallsIntoTheTimeWindows() {
     Recommender.Options o = Recommender.Options.DEFAULT;
     Instant built = Instant.parse("2026-01-01T00:00:00Z");
-    ModelCache.Key old = new ModelCache.Key(1, 10, 20, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"), o);
+    ModelCache.Key old = new ModelCache.Key(2, 5, 10, 20, Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"), o);
     assertTrue(ModelCache.sameModel(old, built, built.plus(Duration.ofDays(3))), "data a year old: no window holds any of it");
-    ModelCache.Key recent = new ModelCache.Key(1, 10, 20, Instant.parse("2024-01-01T00:00:00Z"), built.minus(Duration.ofDays(10)), o);
+    ModelCache.Key recent = new ModelCache.Key(2, 5, 10, 20, Instant.parse("2024-01-01T00:00:00Z"), built.minus(Duration.ofDays(10)), o);
     assertFalse(ModelCache.sameModel(recent, built, built.plus(Duration.ofDays(3))), "orders of the last 30 days are trending");
     assertTrue(ModelCache.sameModel(recent, built, built), "the same instant is the same model");
     assertFalse(ModelCache.sameModel(old, built, built.minus(Duration.ofDays(1))), "an earlier instant would see fewer orders");
