@@ -104,6 +104,8 @@ public final class Main implements Runnable {
     @Override
     public int handleParseException(CommandLine.ParameterException e, String[] args) {
       err.println("segmenta: " + e.getMessage());
+      // A mistyped command or option: picocli's nearest names ("Did you mean: segment?").
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       CommandLine c = e.getCommandLine();
       err.println("try '" + c.getCommandSpec().qualifiedName() + " --help'");
       return 2;
@@ -149,12 +151,17 @@ public final class Main implements Runnable {
     return table.toString();
   }
 
-  /** Up to the first full stop that ends a sentence (followed by a space or the end), or the whole text. */
+  /**
+   * Up to the first full stop that ends a sentence (followed by a space or the end), or the whole text. Not a stop:
+   * one after an abbreviation, the dots of an ellipsis ("Champions ... Lost"), or one inside parentheses.
+   */
   static String firstSentence(String text) {
     String t = text.replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").trim();
     for (int i = t.indexOf(". "); i >= 0; i = t.indexOf(". ", i + 1)) {
       String before = t.substring(0, i);
-      if (!before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs") && !before.endsWith("etc")) {
+      boolean ellipsis = before.endsWith(".");
+      boolean inParentheses = before.chars().filter(c -> c == '(').count() > before.chars().filter(c -> c == ')').count();
+      if (!ellipsis && !inParentheses && !before.endsWith("e.g") && !before.endsWith("i.e") && !before.endsWith("vs") && !before.endsWith("etc")) {
         return before + ".";
       }
     }

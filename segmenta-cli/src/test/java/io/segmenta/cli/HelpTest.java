@@ -97,13 +97,28 @@ class HelpTest {
     assertTrue(entries.size() > 15, list);
     for (String e : entries) {
       assertTrue(e.endsWith(".") || e.endsWith(".)") || e.startsWith("help "), "cut: " + e);
+      assertFalse(e.endsWith("...") || e.endsWith(".. ."), "cut at an ellipsis: " + e);
+      assertEquals(e.chars().filter(c -> c == '(').count(), e.chars().filter(c -> c == ')').count(), "cut inside parentheses: " + e);
     }
     assertTrue(r.out().contains("value") && r.out().contains("the overlap between segments."), r.out());
+  }
+
+  @Test
+  void mistypedCommandOrOption_suggestsTheNearestName() {
+    Result command = run(List.of("segmnt", "list"));
+    assertEquals(2, command.code());
+    assertTrue(command.err().contains("Did you mean") && command.err().contains("segment"), command.err());
+    Result option = run(List.of("segment", "count", "orders >= 1", "--as-off", "latest"));
+    assertEquals(2, option.code());
+    assertTrue(option.err().contains("--as-of"), option.err());
   }
 
   @Test
   void firstSentence_stopsAtTheFirstFullStopNotAtAbbreviations() {
     assertEquals("Score things, e.g. RFM.", Main.firstSentence("Score things, e.g. RFM. Then more."));
     assertEquals("No stop at all", Main.firstSentence("No stop   at all"));
+    assertEquals("Store named groups (Champions ... Lost) with their as-of.",
+        Main.firstSentence("Store named groups (Champions ... Lost) with their as-of. Recency: days."));
+    assertEquals("Groups (a. b. c) and more.", Main.firstSentence("Groups (a. b. c) and more. Then."));
   }
 }
