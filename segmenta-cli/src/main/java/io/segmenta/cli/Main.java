@@ -20,8 +20,8 @@ import picocli.CommandLine.Help.TextTable;
 
 /**
  * The {@code segmenta} command. A user's mistake prints one clear line (exit 2); a fault prints one line too and
- * a stack trace only with SEGMENTA_DEBUG=1 (exit 3). Output is UTF-8 whatever the locale: under LANG=C or POSIX the
- * JVM would otherwise write every non-ASCII id as '?'.
+ * a stack trace only with SEGMENTA_DEBUG=1 (exit 3). Output and arguments are UTF-8 whatever the locale: under LANG=C or
+ * POSIX the JVM would otherwise write and read every non-ASCII id as '?' ({@link Utf8Arguments}).
  */
 @Command(name = "segmenta", mixinStandardHelpOptions = true, version = "segmenta 0.1.0",
     description = "Customer segmentation for online shops: import customers and orders, write segments, count and export them.")
@@ -47,7 +47,7 @@ public final class Main implements Runnable {
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
     System.setOut(out);
     System.setErr(err);
-    System.exit(run(args, new PrintWriter(new OutputStreamWriter(out, UTF_8), true), new PrintWriter(new OutputStreamWriter(err, UTF_8), true)));
+    System.exit(run(Utf8Arguments.of(args), new PrintWriter(new OutputStreamWriter(out, UTF_8), true), new PrintWriter(new OutputStreamWriter(err, UTF_8), true)));
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */

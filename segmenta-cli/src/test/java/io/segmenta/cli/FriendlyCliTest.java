@@ -77,4 +77,22 @@ class FriendlyCliTest {
     assertEquals(0, p.exitValue(), text);
     assertTrue(text.contains("city = \"København 东京\""), text);
   }
+
+  @Test
+  void main_readsUtf8ArgumentsUnderAPosixLocale() throws Exception {
+    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    // The shell writes the rule's bytes as UTF-8 (printf's octal escapes), whatever the locale of this JVM.
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
+        "exec \"$0\" -cp \"$1\" io.segmenta.cli.Main segment check \"$(printf 'city = \"K\\303\\270benhavn\"')\" --data-dir \"$2\"",
+        java.toString(), System.getProperty("java.class.path"), dir.resolve("posix-args").toString());
+    pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+    pb.environment().put("LC_ALL", "POSIX");
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    String text = new String(out, UTF_8);
+    assertEquals(0, p.exitValue(), text);
+    assertTrue(text.contains("city = \"København\""), text);
+  }
 }
