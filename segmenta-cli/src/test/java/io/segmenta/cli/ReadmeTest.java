@@ -128,6 +128,22 @@ class ReadmeTest {
         (cpu() - cpu0) / 1_000_000_000);
   }
 
+  @Test
+  void readme_everyBlockWithACommandIsOneThisTestRuns() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    // Only ```sh blocks are run: a command in a block fenced otherwise would be skipped without a word.
+    Matcher m = Pattern.compile("```([a-z]*)\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    int blocks = 0;
+    while (m.find()) {
+      blocks++;
+      boolean commands = m.group(2).lines().anyMatch(l -> l.strip().startsWith("./segmenta") || l.strip().startsWith("segmenta "));
+      assertFalse(commands && !m.group(1).equals("sh"), "a block of commands not fenced as ```sh, so not run:\n" + m.group(2));
+    }
+    assertTrue(blocks >= 3, "README.md's code blocks: " + blocks);
+    assertEquals(commands(readme).size(), commands(readme).stream().filter(c -> c.startsWith("./segmenta") || c.startsWith("export ")
+        || c.startsWith("unset ") || c.startsWith("./run-tests")).count(), "every line of a ```sh block is a command this test knows");
+  }
+
   private static long cpu() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }

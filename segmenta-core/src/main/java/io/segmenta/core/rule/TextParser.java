@@ -46,6 +46,11 @@ final class TextParser {
     }
     Rule r = p.expr();
     if (p.peek().kind() != Kind.END) {
+      if (p.startsWindow() || p.peek().is("where")) {
+        // "count(order) >= 2 in last 90 days": the window (or filter) is the aggregate's, not the rule's.
+        throw p.error(p.peek(), "'" + p.peek().text() + "' goes inside an aggregate's parentheses, as in count(order "
+            + p.peek().text() + " ...) >= 1, not after the comparison");
+      }
       throw p.error(p.peek(), "unexpected " + describe(p.peek()) + " after a complete rule; join conditions with 'and' or 'or'");
     }
     return new ParsedRule(r, p.map);
@@ -232,6 +237,10 @@ final class TextParser {
     Window window = null;
     while (true) {
       if (filter == null && accept("where")) {
+        if (startsWindow() || peek().is(")")) {
+          throw error(peek(), "expected a condition after 'where', as in count(order where revenue > 100 in last 30 days), but found "
+              + describe(peek()));
+        }
         filter = expr();
       } else if (window == null && startsWindow()) {
         window = window();

@@ -56,6 +56,24 @@ class HintsTest {
   }
 
   @Test
+  void parse_windowAfterTheComparison_pointsAtItAndSaysWhereItGoes() {
+    RuleException e = assertThrows(RuleException.class, () -> RuleText.parse("count(order) >= 2 in last 90 days"));
+    assertEquals(19, e.column());
+    assertTrue(e.reason().startsWith("'in' goes inside an aggregate's parentheses"), e.reason());
+    RuleException where = assertThrows(RuleException.class, () -> RuleText.parse("count(order) >= 2 where revenue > 10"));
+    assertTrue(where.reason().startsWith("'where' goes inside an aggregate's parentheses"), where.reason());
+  }
+
+  @Test
+  void parse_whereWithoutACondition_saysSoAtTheWindow() {
+    RuleException e = assertThrows(RuleException.class, () -> RuleText.parse("count(order where in last 90 days) >= 2"));
+    assertEquals(19, e.column());
+    assertTrue(e.reason().startsWith("expected a condition after 'where'"), e.reason());
+    RuleException empty = assertThrows(RuleException.class, () -> RuleText.parse("count(order where) >= 2"));
+    assertTrue(empty.reason().startsWith("expected a condition after 'where'") && empty.reason().endsWith("')'"), empty.reason());
+  }
+
+  @Test
   void parse_doubleEqualsSuggestsEquals() {
     RuleException e = assertThrows(RuleException.class, () -> RuleText.parse("age > 3 and country == \"DK\""));
     assertEquals(21, e.column(), e.getMessage());
