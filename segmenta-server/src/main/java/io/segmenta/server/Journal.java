@@ -34,6 +34,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -111,6 +113,12 @@ final class Journal implements AutoCloseable {
   private final ReentrantLock applying = new ReentrantLock();
   private final Thread writer;
   private final Thread applier;
+  /** Publishes each durable group to the lifecycle and answers its requests (see {@link #acknowledge}). */
+  private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "segmenta-journal-acks");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
   private volatile long appliedRequests;
   private volatile long appliedEvents;
@@ -267,20 +275,11 @@ final class Journal implements AutoCloseable {
           }
           notifyAll();
         }
-        // Observers see the batch before the sender hears back, so a client that reads right after its write
-        // (a page asking for a decision after tracking a view) sees what it wrote. The batch is durable either way:
-        // an observer's failure must not turn into a 503 that makes the client send it twice.
-        for (Pending p : group) {
-          if (p.entry() == null) {
-            continue;
-          }
-          try {
-            lifecycle.publish(new ProfileEvent.Written(p.entry().record.batch()));
-          } catch (RuntimeException observer) {
-            // Counted and logged (cause chain) by the lifecycle's worker; the batch is durable and will be applied.
-          }
-        }
-        group.forEach(p -> p.done().complete(null));
+        // The group's observers and answers go to the acknowledging thread, so this one starts the next append and
+        // fsync at once: a pipeline, as group commit in databases overlaps the next flush with the last one's
+        // answers. Publishing and answering the whole group used to take about half of this thread's time.
+        List<Pending> durable = List.copyOf(group);
+        acks.execute(() -> acknowledge(durable));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -289,6 +288,26 @@ final class Journal implements AutoCloseable {
         group.forEach(p -> p.done().completeExceptionally(new Http.Failure(503, "the journal could not be written; send again")));
       }
     }
+  }
+
+  /**
+   * Observers see the batch before the sender hears back, so a client that reads right after its write (a page
+   * asking for a decision after tracking a view) sees what it wrote. The batch is durable either way: an
+   * observer's failure must not turn into a 503 that makes the client send it twice. One thread, in the order the
+   * groups reached the disk, so a {@link #flush()} marker is answered after every batch before it was published.
+   */
+  private void acknowledge(List<Pending> group) {
+    for (Pending p : group) {
+      if (p.entry() == null) {
+        continue;
+      }
+      try {
+        lifecycle.publish(new ProfileEvent.Written(p.entry().record.batch()));
+      } catch (RuntimeException observer) {
+        // Counted and logged (cause chain) by the lifecycle's worker; the batch is durable and will be applied.
+      }
+    }
+    group.forEach(p -> p.done().complete(null));
   }
 
   private void applyLoop() {
@@ -636,6 +655,8 @@ final class Journal implements AutoCloseable {
       closed = true;
       try {
         writer.join(TimeUnit.SECONDS.toMillis(30));
+        acks.shutdown();
+        acks.awaitTermination(30, TimeUnit.SECONDS);
         applier.interrupt();
         applier.join(TimeUnit.SECONDS.toMillis(30));
         applyNow();
