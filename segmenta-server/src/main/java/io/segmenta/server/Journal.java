@@ -273,7 +273,9 @@ final class Journal implements AutoCloseable {
               unappliedEvents += p.entry().record.events().size();
             }
           }
-          notifyAll();
+          if (unappliedEvents >= APPLY_EVENTS) {
+            notifyAll();
+          }
         }
         // The group's observers and answers go to the acknowledging thread, so this one starts the next append and
         // fsync at once: a pipeline, as group commit in databases overlaps the next flush with the last one's
@@ -310,16 +312,23 @@ final class Journal implements AutoCloseable {
     group.forEach(p -> p.done().complete(null));
   }
 
+  /**
+   * Applies once every {@link #APPLY_MILLIS}, sooner when {@link #APPLY_EVENTS} wait or a record's retry is due.
+   * Why not after every append: each apply has a cost of its own (staging tables, anti-joins against the stored
+   * events and identifiers, a commit), so applying each small group as it reached the disk (what the writer's wake-up
+   * after every group did) cost about twice the CPU per event of one apply a second (docs/BENCHMARKS.md, issue 12);
+   * the writer now wakes this thread only when a full load waits.
+   */
   private void applyLoop() {
+    long next = millis() + APPLY_MILLIS;
     while (!closed) {
       try {
         synchronized (this) {
-          long now = millis();
-          boolean due = unapplied.stream().anyMatch(e -> e.retryAt <= now);
-          if (unappliedEvents < APPLY_EVENTS || !due) {
-            wait(pause(now));
+          for (long now = millis(); !closed && !due(now, next); now = millis()) {
+            wait(pause(now, next));
           }
         }
+        next = millis() + APPLY_MILLIS;
         applyNow();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -331,15 +340,26 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Until the next apply: {@link #APPLY_MILLIS}, or sooner when a record's retry is due. Holds {@code this}. */
-  private long pause(long now) {
-    long next = now + APPLY_MILLIS;
+  /** Whether a record can be applied now and it is time: the period is over, a full load waits, or a retry is due. Holds {@code this}. */
+  private boolean due(long now, long next) {
+    boolean time = now >= next || unappliedEvents >= APPLY_EVENTS;
     for (Entry e : unapplied) {
-      if (e.attempts > 0) {
-        next = Math.min(next, e.retryAt);
+      if (e.retryAt <= now && (time || e.attempts > 0)) {
+        return true;
       }
     }
-    return Math.max(1, next - now);
+    return false;
+  }
+
+  /** Until the next apply is due ({@code next}), or sooner when a record's retry is due. Holds {@code this}. */
+  private long pause(long now, long next) {
+    long until = next > now ? next : now + APPLY_MILLIS;
+    for (Entry e : unapplied) {
+      if (e.attempts > 0) {
+        until = Math.min(until, e.retryAt);
+      }
+    }
+    return Math.max(1, until - now);
   }
 
   private static long millis() {
@@ -364,7 +384,9 @@ final class Journal implements AutoCloseable {
         due = unapplied.stream().filter(e -> e.retryAt <= now).toList();
       }
       Set<Entry> done = Collections.newSetFromMap(new IdentityHashMap<>());
-      attempt(due, done);
+      for (List<Entry> run : runs(due)) {
+        attempt(run, done);
+      }
       synchronized (this) {
         unapplied.removeIf(done::contains);
         unappliedEvents = unapplied.stream().mapToInt(x -> x.record.events().size()).sum();
@@ -381,6 +403,26 @@ final class Journal implements AutoCloseable {
     } finally {
       applying.unlock();
     }
+  }
+
+  /**
+   * The records in runs that apply as they would one after the other: a record whose profiles carry identifiers
+   * (an identify, an alias) may merge profiles, and merges are decided per write ({@link Stitching}), so such a
+   * record ends its run. Records of events alone (nearly all, under load) share one write.
+   */
+  private static List<List<Entry>> runs(List<Entry> records) {
+    List<List<Entry>> runs = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).record.profiles().stream().anyMatch(p -> !p.identifiers().isEmpty())) {
+        runs.add(records.subList(from, i + 1));
+        from = i + 1;
+      }
+    }
+    if (from < records.size()) {
+      runs.add(records.subList(from, records.size()));
+    }
+    return runs;
   }
 
   /** Applies {@code group} at once; if the database refuses, each half on its own, down to single records. */
@@ -633,7 +675,8 @@ final class Journal implements AutoCloseable {
         if (unapplied.isEmpty()) {
           break;
         }
-        wait = pause(millis());
+        long now = millis();
+        wait = pause(now, now + APPLY_MILLIS);
       }
       Thread.sleep(wait);
     }
