@@ -1,9 +1,12 @@
 package io.segmenta.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.segmenta.core.ingest.segment.SegmentSpec;
+import io.segmenta.core.port.Batch;
 import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -23,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -225,6 +229,34 @@ public final class TrackingBench {
     }
   }
 
+  /**
+   * What the journal's applier pays per event for one write into DuckDB, by the size of the write: {@code rounds}
+   * writes of {@code size} tracked events each (the batch bench's events, translated as the route does), timed by
+   * the process's CPU. The same store grows throughout, as it does under the applier.
+   */
+  static void applyCost(Store store, int size, int rounds) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    long n = 0;
+    double total = 0;
+    for (int r = 0; r < rounds; r++) {
+      List<JsonNode> messages = new ArrayList<>(size);
+      for (int i = 0; i < size; i++, n++) {
+        messages.add(json.readTree("{\"type\": \"track\", \"userId\": \"u" + (n % 50_000) + "\", \"messageId\": \"a-" + size + "-" + n
+            + "\", \"event\": \"Product Viewed\", \"properties\": {\"product_id\": \"p" + (n % 997) + "\", \"category\": \"shoes\", \"price\": 49.5}}"));
+      }
+      SegmentSpec.Translation t = SegmentSpec.translate(messages, null, true, store.catalog().schema(), Instant.now(), SegmentSpec.Policy.LENIENT);
+      store.catalog().declare(t.newTraits(), t.newProperties().values(), t.newPropertyTypes());
+      long cpu0 = processCpuNanos();
+      store.profiles().write(new Batch(t.profiles(), t.events()));
+      double us = (processCpuNanos() - cpu0) / 1e3 / size;
+      if (r > 0) {
+        total += us; // the first write of a size also warms up
+      }
+    }
+    System.out.printf("apply: writes of %,d events: %.1f us of CPU per event (mean of %d writes; %,d events stored after)%n", size, total / (rounds - 1),
+        rounds - 1, store.profiles().stats().events());
+  }
+
   /** CPU time of this whole process (every thread, and DuckDB's native ones), in nanoseconds. */
   static long processCpuNanos() {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -256,6 +288,13 @@ public final class TrackingBench {
     AtomicLong counter = new AtomicLong();
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()));
         Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(KEY), "bench-admin-key", Clock.systemUTC(), dir))) {
+      if (only.equals("apply")) {
+        // The applier's write on its own, small and large (no HTTP): --only apply
+        for (int size : List.of(3_000, 35_000, 100_000)) {
+          applyCost(store, size, Math.max(3, 600_000 / size / 2));
+        }
+        return;
+      }
       if (SegmentBench.arg(args, "--generator", "java").equals("wrk") && only.equals("batch")) {
         int conns = Integer.parseInt(SegmentBench.arg(args, "--connections", "8"));
         // Enough prepared gzip bodies for 1,500 requests a second on the server (3x what the target needs).
