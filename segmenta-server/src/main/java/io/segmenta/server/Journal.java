@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * cause, so later records still apply and a restart never fails. {@link #status()} counts all of it. Reads that must
  * see every acknowledged write call {@link #flush()} first.
  *
- * <p>Over 500 lines: the writer, the applier, the replay and the erasure of a person from the file share the
+ * <p>Over 500 lines: the writer (with its acknowledging thread), the applier, the replay and the erasure of a person from the file share the
  * unapplied records and both locks (an erasure rewrites {@code journal.log} while holding them, so nothing is appended
  * or applied meanwhile), and are kept in one class so that nothing else can touch them. What needs no lock already
  * stands apart: the record format ({@link JournalCodec}), the file operations ({@link JournalFile}), the counts
