@@ -34,6 +34,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * cause, so later records still apply and a restart never fails. {@link #status()} counts all of it. Reads that must
  * see every acknowledged write call {@link #flush()} first.
  *
- * <p>Over 500 lines: the writer, the applier, the replay and the erasure of a person from the file share the
+ * <p>Over 500 lines: the writer (with its acknowledging thread), the applier, the replay and the erasure of a person from the file share the
  * unapplied records and both locks (an erasure rewrites {@code journal.log} while holding them, so nothing is appended
  * or applied meanwhile), and are kept in one class so that nothing else can touch them. What needs no lock already
  * stands apart: the record format ({@link JournalCodec}), the file operations ({@link JournalFile}), the counts
@@ -111,6 +113,12 @@ final class Journal implements AutoCloseable {
   private final ReentrantLock applying = new ReentrantLock();
   private final Thread writer;
   private final Thread applier;
+  /** Publishes each durable group to the lifecycle and answers its requests (see {@link #acknowledge}). */
+  private final ExecutorService acks = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "segmenta-journal-acks");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
   private volatile long appliedRequests;
   private volatile long appliedEvents;
@@ -265,22 +273,15 @@ final class Journal implements AutoCloseable {
               unappliedEvents += p.entry().record.events().size();
             }
           }
-          notifyAll();
-        }
-        // Observers see the batch before the sender hears back, so a client that reads right after its write
-        // (a page asking for a decision after tracking a view) sees what it wrote. The batch is durable either way:
-        // an observer's failure must not turn into a 503 that makes the client send it twice.
-        for (Pending p : group) {
-          if (p.entry() == null) {
-            continue;
-          }
-          try {
-            lifecycle.publish(new ProfileEvent.Written(p.entry().record.batch()));
-          } catch (RuntimeException observer) {
-            // Counted and logged (cause chain) by the lifecycle's worker; the batch is durable and will be applied.
+          if (unappliedEvents >= APPLY_EVENTS) {
+            notifyAll();
           }
         }
-        group.forEach(p -> p.done().complete(null));
+        // The group's observers and answers go to the acknowledging thread, so this one starts the next append and
+        // fsync at once: a pipeline, as group commit in databases overlaps the next flush with the last one's
+        // answers. Publishing and answering the whole group used to take about half of this thread's time.
+        List<Pending> durable = List.copyOf(group);
+        acks.execute(() -> acknowledge(durable));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -291,16 +292,43 @@ final class Journal implements AutoCloseable {
     }
   }
 
+  /**
+   * Observers see the batch before the sender hears back, so a client that reads right after its write (a page
+   * asking for a decision after tracking a view) sees what it wrote. The batch is durable either way: an
+   * observer's failure must not turn into a 503 that makes the client send it twice. One thread, in the order the
+   * groups reached the disk, so a {@link #flush()} marker is answered after every batch before it was published.
+   */
+  private void acknowledge(List<Pending> group) {
+    for (Pending p : group) {
+      if (p.entry() == null) {
+        continue;
+      }
+      try {
+        lifecycle.publish(new ProfileEvent.Written(p.entry().record.batch()));
+      } catch (RuntimeException observer) {
+        // Counted and logged (cause chain) by the lifecycle's worker; the batch is durable and will be applied.
+      }
+    }
+    group.forEach(p -> p.done().complete(null));
+  }
+
+  /**
+   * Applies once every {@link #APPLY_MILLIS}, sooner when {@link #APPLY_EVENTS} wait or a record's retry is due.
+   * Why not after every append: each apply has a cost of its own (staging tables, anti-joins against the stored
+   * events and identifiers, a commit), so applying each small group as it reached the disk (what the writer's wake-up
+   * after every group did) cost about twice the CPU per event of one apply a second (docs/BENCHMARKS.md, issue 12);
+   * the writer now wakes this thread only when a full load waits.
+   */
   private void applyLoop() {
+    long next = millis() + APPLY_MILLIS;
     while (!closed) {
       try {
         synchronized (this) {
-          long now = millis();
-          boolean due = unapplied.stream().anyMatch(e -> e.retryAt <= now);
-          if (unappliedEvents < APPLY_EVENTS || !due) {
-            wait(pause(now));
+          for (long now = millis(); !closed && !due(now, next); now = millis()) {
+            wait(pause(now, next));
           }
         }
+        next = millis() + APPLY_MILLIS;
         applyNow();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -312,15 +340,26 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Until the next apply: {@link #APPLY_MILLIS}, or sooner when a record's retry is due. Holds {@code this}. */
-  private long pause(long now) {
-    long next = now + APPLY_MILLIS;
+  /** Whether a record can be applied now and it is time: the period is over, a full load waits, or a retry is due. Holds {@code this}. */
+  private boolean due(long now, long next) {
+    boolean time = now >= next || unappliedEvents >= APPLY_EVENTS;
     for (Entry e : unapplied) {
-      if (e.attempts > 0) {
-        next = Math.min(next, e.retryAt);
+      if (e.retryAt <= now && (time || e.attempts > 0)) {
+        return true;
       }
     }
-    return Math.max(1, next - now);
+    return false;
+  }
+
+  /** Until the next apply is due ({@code next}), or sooner when a record's retry is due. Holds {@code this}. */
+  private long pause(long now, long next) {
+    long until = next > now ? next : now + APPLY_MILLIS;
+    for (Entry e : unapplied) {
+      if (e.attempts > 0) {
+        until = Math.min(until, e.retryAt);
+      }
+    }
+    return Math.max(1, until - now);
   }
 
   private static long millis() {
@@ -345,7 +384,9 @@ final class Journal implements AutoCloseable {
         due = unapplied.stream().filter(e -> e.retryAt <= now).toList();
       }
       Set<Entry> done = Collections.newSetFromMap(new IdentityHashMap<>());
-      attempt(due, done);
+      for (List<Entry> run : runs(due)) {
+        attempt(run, done);
+      }
       synchronized (this) {
         unapplied.removeIf(done::contains);
         unappliedEvents = unapplied.stream().mapToInt(x -> x.record.events().size()).sum();
@@ -362,6 +403,26 @@ final class Journal implements AutoCloseable {
     } finally {
       applying.unlock();
     }
+  }
+
+  /**
+   * The records in runs that apply as they would one after the other: a record whose profiles carry identifiers
+   * (an identify, an alias) may merge profiles, and merges are decided per write ({@link Stitching}), so such a
+   * record ends its run. Records of events alone (nearly all, under load) share one write.
+   */
+  private static List<List<Entry>> runs(List<Entry> records) {
+    List<List<Entry>> runs = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < records.size(); i++) {
+      if (records.get(i).record.profiles().stream().anyMatch(p -> !p.identifiers().isEmpty())) {
+        runs.add(records.subList(from, i + 1));
+        from = i + 1;
+      }
+    }
+    if (from < records.size()) {
+      runs.add(records.subList(from, records.size()));
+    }
+    return runs;
   }
 
   /** Applies {@code group} at once; if the database refuses, each half on its own, down to single records. */
@@ -614,7 +675,8 @@ final class Journal implements AutoCloseable {
         if (unapplied.isEmpty()) {
           break;
         }
-        wait = pause(millis());
+        long now = millis();
+        wait = pause(now, now + APPLY_MILLIS);
       }
       Thread.sleep(wait);
     }
@@ -636,6 +698,8 @@ final class Journal implements AutoCloseable {
       closed = true;
       try {
         writer.join(TimeUnit.SECONDS.toMillis(30));
+        acks.shutdown();
+        acks.awaitTermination(30, TimeUnit.SECONDS);
         applier.interrupt();
         applier.join(TimeUnit.SECONDS.toMillis(30));
         applyNow();

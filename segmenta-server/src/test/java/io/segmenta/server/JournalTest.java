@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,6 +92,56 @@ class JournalTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (j.status().parked() < parked && System.nanoTime() < deadline) {
       Thread.sleep(20);
+    }
+  }
+
+  /** The real store, counting its profile writes (each apply of the journal is one, or one per run). */
+  static Store counting(Store real, AtomicInteger writes) {
+    Profiles profiles = (Profiles) Proxy.newProxyInstance(Profiles.class.getClassLoader(), new Class<?>[] {Profiles.class}, (proxy, m, args) -> {
+      if (m.getName().equals("write")) {
+        writes.incrementAndGet();
+      }
+      try {
+        return m.invoke(real.profiles(), args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
+      if (m.getName().equals("profiles")) {
+        return profiles;
+      }
+      try {
+        return m.invoke(real, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  @Test
+  void writeAsync_groupsAQuarterSecondApart_applyOnceASecond() throws Exception {
+    AtomicInteger writes = new AtomicInteger();
+    try (Store real = open()) {
+      Store store = counting(real, writes);
+      Journal j = journalIn(store);
+      List<String> ids = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 12; i++) {
+        // Each is its own group, a quarter of a second after the last: time enough for an apply of its own.
+        j.writeAsync(track(store, "g" + i, "u-cadence", "{}")).get(10, TimeUnit.SECONDS);
+        ids.add("g" + i);
+        Thread.sleep(250);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      int applied = writes.get();
+      j.flush();
+      assertEquals(ids.stream().sorted().toList(), eventIds(real, "u-cadence"), "every acknowledged record is applied");
+      // Once a second (at most one more for the first period's rounding), not after every group as the applier did
+      // when each group woke it: then each of the twelve was a write of its own.
+      assertTrue(applied <= seconds + 1 && applied < 12, "applied in " + applied + " writes over " + seconds + " s");
+      assertEquals(0, j.status().pending(), j.status().toString());
+      j.close();
     }
   }
 
