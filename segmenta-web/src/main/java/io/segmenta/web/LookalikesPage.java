@@ -42,7 +42,7 @@ final class LookalikesPage {
   static String find(Visit v) {
     String seedText = value(v.ctx().formParam("seed"));
     if (seedText.isEmpty()) {
-      throw new UserException("field 'seed' is required: a segment name or a rule");
+      throw new UserException("field 'seed' is required (text)");
     }
     String constraintText = value(v.ctx().formParam("likeBut"));
     Segments segs = segments(v);
