@@ -9,7 +9,10 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.testkit.ExampleSegments;
 import io.segmenta.testkit.ShopGenerator;
+import io.segmenta.web.auth.Role;
+import io.segmenta.web.auth.Users;
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,8 +51,15 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--customers", defaultValue = "20000", description = "Size of the demo shop (default 20000).")
   int customers;
 
+  @Option(names = "--serve", description = {"Then serve the web app over the demo shop at once (as segmenta serve), with a first admin user",
+      "'admin' made and its password printed when the data directory has no web users yet."})
+  boolean serve;
+
+  @Option(names = "--port", defaultValue = "8088", description = "The port --serve listens on (default 8088).")
+  int port;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ShopGenerator shop = ShopGenerator.standard();
@@ -84,6 +94,37 @@ final class DemoCommand implements Callable<Integer> {
       out.println("  ./segmenta segment count 'segment \"big-spenders\" and not segment \"high-returners\"' --as-of latest");
       out.println("  ./segmenta segment export luxury-buyers --traits first_name,city --as-of latest -o luxury.csv");
     }
-    return 0;
+    out.println();
+    if (!serve) {
+      out.printf("The web app over this shop: ./segmenta serve --data-dir %s, then open http://127.0.0.1:%d/ (or run ./segmenta demo --serve)%n",
+          store.config().dataDir(), port);
+      return 0;
+    }
+    Users users = Users.in(store.config().dataDir());
+    if (users.list().isEmpty()) {
+      String password = password();
+      users.add("admin", Role.ADMIN, password.toCharArray());
+      out.println("web user made: admin, password " + password + " (more with segmenta user add)");
+    }
+    out.flush();
+    ServeCommand s = new ServeCommand();
+    s.spec = spec;
+    s.store = store;
+    s.host = "127.0.0.1";
+    s.port = port;
+    s.decisionRefresh = "5m";
+    s.bodyTimeout = "20s";
+    return s.call();
+  }
+
+  /** A first password: 16 characters from an alphabet without look-alikes. */
+  private static String password() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    SecureRandom r = new SecureRandom();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 16; i++) {
+      b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+    }
+    return b.toString();
   }
 }

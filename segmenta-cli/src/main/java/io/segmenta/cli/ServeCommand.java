@@ -206,12 +206,21 @@ final class ServeCommand implements Callable<Integer> {
         Users.in(store.config().dataDir()).list().isEmpty() ? " (no users yet: segmenta user add NAME --role admin)" : "");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread hook = new Thread(() -> {
       server.close();
       s.close();
       stopped.countDown();
-    }, "segmenta-shutdown"));
-    stopped.await();
+    }, "segmenta-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Stopped by its caller (segmenta demo --serve in a test) rather than by Ctrl-C: close as the hook would.
+      Runtime.getRuntime().removeShutdownHook(hook);
+      server.close();
+      s.close();
+      throw e;
+    }
     return 0;
   }
 

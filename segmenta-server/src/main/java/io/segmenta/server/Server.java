@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.journey.JourneyEngine;
 import io.segmenta.core.store.Store;
@@ -178,7 +179,8 @@ public final class Server implements AutoCloseable {
           found = s;
         }
       }
-      return Optional.ofNullable(found);
+      // Then the keys made while serving (the web app's settings), which a revocation takes away at once.
+      return found != null ? Optional.of(found) : WriteKeys.in(journalDir).source(key);
     }
   }
 
@@ -211,6 +213,9 @@ public final class Server implements AutoCloseable {
      * applied, membership changes decided), as the admin API does before each read.
      */
     void install(JavalinConfig config, Runnable freshReads);
+
+    /** Hands over what the decision API serves now (null before its first load), for pages that preview decisions. */
+    default void decisions(Supplier<Personalization> current) {}
   }
 
   /** Starts listening; port 0 picks a free one (see {@link #port()}). Journeys run without a mail transport (sends skipped). */
@@ -326,6 +331,7 @@ public final class Server implements AutoCloseable {
         feed.flush();
       };
       for (Extension e : extensions) {
+        e.decisions(() -> decisions.loaded() ? decisions.state() : null);
         e.install(config, freshReads);
       }
       config.routes.exception(Http.Failure.class, (e, ctx) -> Http.error(ctx, e.status, e.getMessage(), e.problems));

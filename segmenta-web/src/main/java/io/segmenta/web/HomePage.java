@@ -26,7 +26,23 @@ final class HomePage {
 
   private HomePage() {}
 
+  /**
+   * The page: the figures and this week's changes, each a background job keyed by what it reads, so the page answers
+   * at once over a large shop and fills in (a small shop's figures are ready within the short wait).
+   */
   static Map<String, Object> load(Visit v) {
+    Map<String, Object> m = new HashMap<>();
+    String data = Jobs.dataKey(v);
+    m.put("figures", v.services().jobs().start("home|" + data, "totals and trend over every customer", p -> {
+      p.step("totals, and four measures for each of " + MONTHS + " months in one query");
+      return figures(v);
+    }).await(Jobs.SHORT_WAIT).view());
+    m.put("week", v.services().jobs().start("week|" + data, "what changed this week", p -> WeekChanges.load(v, p))
+        .await(Jobs.SHORT_WAIT).view());
+    return m;
+  }
+
+  static Map<String, Object> figures(Visit v) {
     SegmentValue.Report r = SegmentValue.analyse(v.store().audiences(), v.store().scores(), v.asOf(), Map.of(), SegmentValue.Options.standard());
     SegmentValue.Worth all = r.everyone();
     Map<String, Object> m = new HashMap<>();

@@ -26,4 +26,23 @@ final class Numbers {
   static String json(double v) {
     return Double.isFinite(v) ? Double.toString(v) : "null";
   }
+
+  /** A JSON string: quotes, backslashes and control characters escaped (the page escapes it again as an attribute). */
+  static String jsonText(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
 }

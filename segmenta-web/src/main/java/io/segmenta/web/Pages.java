@@ -14,12 +14,25 @@ final class Pages {
     return List.of(
         new Page("/", "home", "Home", Role.VIEWER, HomePage::load),
         new Page("/segments", "segments", "Segments", Role.VIEWER, SegmentsPage::load),
-        new Page("/settings/users", "users", "Users", Role.ADMIN, UsersPage::load));
+        new Page("/value", "value", "Value", Role.VIEWER, ValuePage::load),
+        new Page("/clusters", "clusters", "Clusters", Role.MARKETER, ClustersPage::load),
+        new Page("/lookalikes", "lookalikes", "Lookalikes", Role.MARKETER, LookalikesPage::load),
+        new Page("/conversions", "conversions", "Conversions", Role.VIEWER, ConversionsPage::load),
+        new Page("/surveys", "surveys", "Surveys", Role.VIEWER, SurveysPage::load),
+        new Page("/personalization", "personalization", "Personalization", Role.VIEWER, PersonalizationPage::load),
+        new Page("/settings/users", "users", "Users", Role.ADMIN, UsersPage::load),
+        new Page("/settings/keys", "keys", "Write keys", Role.ADMIN, KeysPage::load));
   }
 
   static List<Action> actions() {
     return List.of(
         new Action("/settings/users", "/settings/users", UsersPage::add),
-        new Action("/settings/users/remove", "/settings/users", UsersPage::remove));
+        new Action("/settings/users/remove", "/settings/users", UsersPage::remove),
+        new Action("/clusters", "/clusters", ClustersPage::propose),
+        new Action("/clusters/save", "/clusters", ClustersPage::save),
+        new Action("/lookalikes", "/lookalikes", LookalikesPage::find),
+        new Action("/lookalikes/save", "/lookalikes", LookalikesPage::save),
+        new Action("/settings/keys", "/settings/keys", KeysPage::create),
+        new Action("/settings/keys/revoke", "/settings/keys", KeysPage::revoke));
   }
 }

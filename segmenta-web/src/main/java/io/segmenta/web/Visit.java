@@ -7,5 +7,5 @@ import io.segmenta.web.auth.User;
 import io.segmenta.web.auth.Users;
 import java.time.Instant;
 
-/** One request of a signed-in user: the store, the app's users, the instant pages read it at, the user and the session, and the HTTP exchange. */
-record Visit(Store store, Users users, Instant asOf, User user, Sessions.Session session, Context ctx) {}
+/** One request of a signed-in user: the store, the app's users, the instant pages read it at, the user and the session, the HTTP exchange, and the services of the app. */
+record Visit(Store store, Users users, Instant asOf, User user, Sessions.Session session, Context ctx, Services services) {}

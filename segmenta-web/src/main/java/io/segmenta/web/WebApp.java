@@ -4,9 +4,11 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.UserException;
+import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.server.Server;
+import io.segmenta.server.WriteKeys;
 import io.segmenta.web.auth.LoginThrottle;
 import io.segmenta.web.auth.Role;
 import io.segmenta.web.auth.Sessions;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +46,8 @@ public final class WebApp implements Server.Extension {
   private final Assets assets = new Assets();
   private final Auth auth;
   private final List<Page> pages = Pages.all();
+  private final Jobs jobs = new Jobs();
+  private volatile Supplier<Personalization> decisions = () -> null;
 
   public WebApp(Store store, Users users, Clock clock) {
     this(store, users, clock, LoginThrottle.standard(clock));
@@ -53,6 +58,11 @@ public final class WebApp implements Server.Extension {
     this.users = users;
     this.clock = clock;
     this.auth = new Auth(users, new Sessions(clock), throttle, templates);
+  }
+
+  @Override
+  public void decisions(Supplier<Personalization> current) {
+    this.decisions = current;
   }
 
   @Override
@@ -109,7 +119,11 @@ public final class WebApp implements Server.Extension {
 
   private Optional<Visit> visit(Context ctx, boolean post) {
     Optional<SignedIn> v = auth.signedIn(ctx, post);
-    return v.map(x -> new Visit(store, users, asOf(), x.user(), x.session(), ctx));
+    return v.map(x -> new Visit(store, users, asOf(), x.user(), x.session(), ctx, services()));
+  }
+
+  private Services services() {
+    return new Services(jobs, decisions, WriteKeys.in(users.directory()));
   }
 
   private Instant asOf() {
@@ -141,6 +155,10 @@ public final class WebApp implements Server.Extension {
     m.put("role", v.user().role().label());
     m.put("csrf", v.session().csrf());
     m.put("asOf", v.asOf().toString());
+    m.put("masked", Masking.of(v).masked());
+    // Where a page's background part asks again (htmx polling): the page with its query; after a form, the page itself.
+    String query = v.ctx().queryString();
+    m.put("self", path + ("GET".equals(v.ctx().method().name()) && query != null ? "?" + query : ""));
     m.put("notice", "");
     m.put("error", "");
     return m;

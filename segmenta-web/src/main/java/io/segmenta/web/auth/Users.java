@@ -52,6 +52,11 @@ public final class Users {
     return new Users(dataDir.resolve(FILE), new Passwords());
   }
 
+  /** The data directory the users file is in (the app keeps its other settings files there too). */
+  public Path directory() {
+    return file.toAbsolutePath().getParent();
+  }
+
   /** Every user, by name. */
   public synchronized List<User> list() {
     return current().values().stream().sorted(Comparator.comparing(User::name)).toList();

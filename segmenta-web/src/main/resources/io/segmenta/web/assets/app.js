@@ -2,7 +2,9 @@
 // session's CSRF token on every htmx request. No inline scripts: the Content-Security-Policy allows none.
 (function () {
   'use strict';
-  var charts = {
+  // Other pages' charts register in window.SegmentaCharts (charts.js, loaded first).
+  var charts = window.SegmentaCharts = window.SegmentaCharts || {};
+  Object.assign(charts, {
     trend: function (el, d) {
       var c = echarts.init(el, null, { renderer: 'svg' });
       c.setOption({
@@ -20,7 +22,7 @@
       });
       window.addEventListener('resize', function () { c.resize(); });
     }
-  };
+  });
   function draw(root) {
     (root || document).querySelectorAll('[data-chart]').forEach(function (el) {
       if (el.dataset.drawn) { return; }
