@@ -3,6 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.segmenta.core.erasure.Erasures;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
@@ -211,6 +212,11 @@ public final class Server implements AutoCloseable {
      * applied, membership changes decided), as the admin API does before each read.
      */
     void install(JavalinConfig config, Runnable freshReads);
+
+    /** As above, with what must hear of an erasure the extension runs: the server's in-memory holders, through its lifecycle. */
+    default void install(JavalinConfig config, Runnable freshReads, Erasures.Holder erased) {
+      install(config, freshReads);
+    }
   }
 
   /** Starts listening; port 0 picks a free one (see {@link #port()}). Journeys run without a mail transport (sends skipped). */
@@ -326,7 +332,7 @@ public final class Server implements AutoCloseable {
         feed.flush();
       };
       for (Extension e : extensions) {
-        e.install(config, freshReads);
+        e.install(config, freshReads, (person, anonymous) -> lifecycle.publish(new ProfileEvent.Erased(person, anonymous)));
       }
       config.routes.exception(Http.Failure.class, (e, ctx) -> Http.error(ctx, e.status, e.getMessage(), e.problems));
       config.routes.exception(RuleException.class, (e, ctx) -> Http.error(ctx, 400, e.getMessage(), List.of()));

@@ -15,6 +15,7 @@ final class Assets {
   static final String ECHARTS = "echarts-5.3.1.min.js";
   static final String APP_JS = "app-1.js";
   static final String APP_CSS = "app-1.css";
+  static final String EXPERIMENTS_JS = "experiments-1.js";
 
   private record Asset(byte[] bytes, String type) {}
 
@@ -22,7 +23,8 @@ final class Assets {
       HTMX, new Asset(read("META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js"), "text/javascript"),
       ECHARTS, new Asset(read("META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js"), "text/javascript"),
       APP_JS, new Asset(read("io/segmenta/web/assets/app.js"), "text/javascript"),
-      APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"));
+      APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"),
+      EXPERIMENTS_JS, new Asset(read("io/segmenta/web/assets/experiments.js"), "text/javascript"));
 
   void serve(Context ctx) {
     Asset a = byName.get(ctx.pathParam("name"));

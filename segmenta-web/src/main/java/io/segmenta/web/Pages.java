@@ -14,12 +14,24 @@ final class Pages {
     return List.of(
         new Page("/", "home", "Home", Role.VIEWER, HomePage::load),
         new Page("/segments", "segments", "Segments", Role.VIEWER, SegmentsPage::load),
-        new Page("/settings/users", "users", "Users", Role.ADMIN, UsersPage::load));
+        new Page("/settings/users", "users", "Users", Role.ADMIN, UsersPage::load),
+        new Page("/profiles", "profiles", "Profiles", Role.VIEWER, ProfilesPage::search),
+        new Page("/profiles/{id}", "profile", null, Role.VIEWER, ProfilesPage::profile),
+        new Page("/profiles/{id}/why/{segment}", "profile-why", null, Role.VIEWER, ProfilesPage::why),
+        new Page("/profiles/{id}/erase", "profile-erase", null, Role.ADMIN, ProfilesPage::confirmErase),
+        new Page("/experiments", "experiments", "Experiments", Role.VIEWER, ExperimentsPage::list),
+        new Page("/experiments/{key}", "experiment", null, Role.VIEWER, ExperimentsPage::report));
   }
 
   static List<Action> actions() {
     return List.of(
         new Action("/settings/users", "/settings/users", UsersPage::add),
-        new Action("/settings/users/remove", "/settings/users", UsersPage::remove));
+        new Action("/settings/users/remove", "/settings/users", UsersPage::remove),
+        new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase));
+  }
+
+  /** Files handed over as attachments. */
+  static List<Download> downloads() {
+    return List.of(new Download("/profiles/{id}/export", Role.ADMIN, ProfileExport::make));
   }
 }
