@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class WhyTest {
@@ -147,7 +148,7 @@ class WhyTest {
   void explain_randomTrees_agreeWithEvaluator() {
     List<String> leaves = List.of("age >= 30", "age < 20", "country = \"DK\"", "country in [\"SE\", \"NO\"]", "count(order in last 90 days) >= 2",
         "sum(order.revenue) between 100 and 300", "net_revenue > 500", "identifier.email exists", "days_since(order) <= 30");
-    java.util.Random r = new java.util.Random(18);
+    Random r = new Random(18);
     Evaluator ev = Evaluator.strict(AS_OF, SegmentResolver.NONE);
     for (int i = 0; i < 500; i++) {
       Rule rule = RuleText.parseRule(tree(r, leaves, 3));
@@ -158,7 +159,7 @@ class WhyTest {
     }
   }
 
-  private static String tree(java.util.Random r, List<String> leaves, int depth) {
+  private static String tree(Random r, List<String> leaves, int depth) {
     int k = depth == 0 ? 3 : r.nextInt(5);
     if (k >= 3) {
       return leaves.get(r.nextInt(leaves.size()));
