@@ -49,6 +49,7 @@ final class AdminRoutes {
     all.addAll(new ProfileRoutes(store, clock, lifecycle).routes());
     all.addAll(new ExperimentRoutes(store, clock).routes());
     all.addAll(new ConversionRoutes(store, clock).routes());
+    all.addAll(new WhyRoutes(store, clock).routes());
     return List.copyOf(all);
   }
 

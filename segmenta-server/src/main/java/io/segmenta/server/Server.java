@@ -3,6 +3,7 @@ package io.segmenta.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.segmenta.core.erasure.Erasures;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
@@ -216,6 +217,11 @@ public final class Server implements AutoCloseable {
 
     /** Hands over what the decision API serves now (null before its first load), for pages that preview decisions. */
     default void decisions(Supplier<Personalization> current) {}
+
+    /** As above, with what must hear of an erasure the extension runs: the server's in-memory holders, through its lifecycle. */
+    default void install(JavalinConfig config, Runnable freshReads, Erasures.Holder erased) {
+      install(config, freshReads);
+    }
   }
 
   /** Starts listening; port 0 picks a free one (see {@link #port()}). Journeys run without a mail transport (sends skipped). */
@@ -332,7 +338,7 @@ public final class Server implements AutoCloseable {
       };
       for (Extension e : extensions) {
         e.decisions(() -> decisions.loaded() ? decisions.state() : null);
-        e.install(config, freshReads);
+        e.install(config, freshReads, (person, anonymous) -> lifecycle.publish(new ProfileEvent.Erased(person, anonymous)));
       }
       config.routes.exception(Http.Failure.class, (e, ctx) -> Http.error(ctx, e.status, e.getMessage(), e.problems));
       config.routes.exception(RuleException.class, (e, ctx) -> Http.error(ctx, 400, e.getMessage(), List.of()));

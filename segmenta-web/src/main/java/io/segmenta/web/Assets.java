@@ -16,6 +16,7 @@ final class Assets {
   static final String APP_JS = "app-1.js";
   static final String APP_CSS = "app-1.css";
   static final String CHARTS_JS = "charts-1.js";
+  static final String EXPERIMENTS_JS = "experiments-1.js";
 
   private record Asset(byte[] bytes, String type) {}
 
@@ -25,6 +26,7 @@ final class Assets {
       APP_JS, new Asset(read("io/segmenta/web/assets/app.js"), "text/javascript"),
       APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"),
       CHARTS_JS, new Asset(read("io/segmenta/web/assets/charts.js"), "text/javascript"));
+      EXPERIMENTS_JS, new Asset(read("io/segmenta/web/assets/experiments.js"), "text/javascript"));
 
   void serve(Context ctx) {
     Asset a = byName.get(ctx.pathParam("name"));

@@ -14,6 +14,12 @@ final class Pages {
     return List.of(
         new Page("/", "home", "Home", Role.VIEWER, HomePage::load),
         new Page("/segments", "segments", "Segments", Role.VIEWER, SegmentsPage::load),
+        new Page("/profiles", "profiles", "Profiles", Role.VIEWER, ProfilesPage::search),
+        new Page("/profiles/{id}", "profile", null, Role.VIEWER, ProfilesPage::profile),
+        new Page("/profiles/{id}/why/{segment}", "profile-why", null, Role.VIEWER, ProfilesPage::why),
+        new Page("/profiles/{id}/erase", "profile-erase", null, Role.ADMIN, ProfilesPage::confirmErase),
+        new Page("/experiments", "experiments", "Experiments", Role.VIEWER, ExperimentsPage::list),
+        new Page("/experiments/{key}", "experiment", null, Role.VIEWER, ExperimentsPage::report),
         new Page("/value", "value", "Value", Role.VIEWER, ValuePage::load),
         new Page("/clusters", "clusters", "Clusters", Role.MARKETER, ClustersPage::load),
         new Page("/lookalikes", "lookalikes", "Lookalikes", Role.MARKETER, LookalikesPage::load),
@@ -33,6 +39,12 @@ final class Pages {
         new Action("/lookalikes", "/lookalikes", LookalikesPage::find),
         new Action("/lookalikes/save", "/lookalikes", LookalikesPage::save),
         new Action("/settings/keys", "/settings/keys", KeysPage::create),
-        new Action("/settings/keys/revoke", "/settings/keys", KeysPage::revoke));
+        new Action("/settings/keys/revoke", "/settings/keys", KeysPage::revoke),
+        new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase));
+  }
+
+  /** Files handed over as attachments. */
+  static List<Download> downloads() {
+    return List.of(new Download("/profiles/{id}/export", Role.ADMIN, ProfileExport::make));
   }
 }

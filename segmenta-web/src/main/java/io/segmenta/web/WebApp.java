@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.UserException;
+import io.segmenta.core.erasure.Erasures;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.value.AsOfDefault;
@@ -60,6 +61,15 @@ public final class WebApp implements Server.Extension {
     this.auth = new Auth(users, new Sessions(clock), throttle, templates);
   }
 
+  /** What must hear of an erasure made through the app (the server's lifecycle, once installed). */
+  private volatile Erasures.Holder erased = (person, anonymous) -> { };
+
+  @Override
+  public void install(JavalinConfig config, Runnable freshReads, Erasures.Holder erased) {
+    this.erased = erased;
+    install(config, freshReads);
+  }
+
   @Override
   public void decisions(Supplier<Personalization> current) {
     this.decisions = current;
@@ -76,6 +86,9 @@ public final class WebApp implements Server.Extension {
     }
     for (Action a : Pages.actions()) {
       config.routes.post(a.path(), guarded(ctx -> act(a, ctx, freshReads)));
+    }
+    for (Download d : Pages.downloads()) {
+      config.routes.get(d.path(), guarded(ctx -> download(d, ctx, freshReads)));
     }
   }
 
@@ -117,9 +130,24 @@ public final class WebApp implements Server.Extension {
     }
   }
 
+  /** A file for a signed-in user of the role it needs, as an attachment. */
+  private void download(Download d, Context ctx, Runnable freshReads) {
+    Optional<Visit> visit = visit(ctx, false);
+    if (visit.isEmpty()) {
+      return;
+    }
+    if (!visit.get().user().role().atLeast(d.needs())) {
+      refuse(ctx, visit.get(), d.needs(), d.path());
+      return;
+    }
+    freshReads.run();
+    Download.File f = d.maker().make(visit.get());
+    ctx.header("Content-Disposition", "attachment; filename=\"" + f.name() + "\"").contentType(f.type()).result(f.bytes());
+  }
+
   private Optional<Visit> visit(Context ctx, boolean post) {
     Optional<SignedIn> v = auth.signedIn(ctx, post);
-    return v.map(x -> new Visit(store, users, asOf(), x.user(), x.session(), ctx, services()));
+    return v.map(x -> new Visit(store, users, asOf(), x.user(), x.session(), ctx, services(), erased));
   }
 
   private Services services() {
@@ -132,7 +160,7 @@ public final class WebApp implements Server.Extension {
 
   private void refuse(Context ctx, Visit v, Role needed, String what) {
     Map<String, Object> model = new HashMap<>(layout(v, "", "Not allowed"));
-    model.put("message", "the page " + what + " needs the role " + needed.label() + "; you are signed in as a " + v.user().role().label());
+    model.put("message", "the page " + (what == null ? ctx.path() : what) + " needs the role " + needed.label() + "; you are signed in as a " + v.user().role().label());
     html(ctx.status(403), templates.render("error", model));
   }
 

@@ -26,7 +26,7 @@
   function draw(root) {
     (root || document).querySelectorAll('[data-chart]').forEach(function (el) {
       if (el.dataset.drawn) { return; }
-      var kind = charts[el.dataset.chart];
+      var kind = charts[el.dataset.chart] || (window.segmentaCharts || {})[el.dataset.chart];
       if (kind && window.echarts) {
         kind(el, JSON.parse(el.dataset.series));
         el.dataset.drawn = 'yes';
