@@ -15,6 +15,9 @@ final class Assets {
   static final String ECHARTS = "echarts-5.3.1.min.js";
   static final String APP_JS = "app-1.js";
   static final String APP_CSS = "app-1.css";
+  static final String BUILDER_JS = "builder-1.js";
+  static final String SEGMENT_JS = "segment-1.js";
+  static final String BUILDER_CSS = "builder-1.css";
 
   private record Asset(byte[] bytes, String type) {}
 
@@ -22,7 +25,10 @@ final class Assets {
       HTMX, new Asset(read("META-INF/resources/webjars/htmx.org/2.0.8/dist/htmx.min.js"), "text/javascript"),
       ECHARTS, new Asset(read("META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js"), "text/javascript"),
       APP_JS, new Asset(read("io/segmenta/web/assets/app.js"), "text/javascript"),
-      APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"));
+      APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"),
+      BUILDER_JS, new Asset(read("io/segmenta/web/assets/builder.js"), "text/javascript"),
+      SEGMENT_JS, new Asset(read("io/segmenta/web/assets/segment.js"), "text/javascript"),
+      BUILDER_CSS, new Asset(read("io/segmenta/web/assets/builder.css"), "text/css"));
 
   void serve(Context ctx) {
     Asset a = byName.get(ctx.pathParam("name"));

@@ -67,6 +67,20 @@ public final class WebApp implements Server.Extension {
     for (Action a : Pages.actions()) {
       config.routes.post(a.path(), guarded(ctx -> act(a, ctx, freshReads)));
     }
+    for (Download d : Pages.downloads()) {
+      config.routes.get(d.path(), guarded(ctx -> download(d, ctx, freshReads)));
+    }
+  }
+
+  /** A file for the signed-in user of the right role, written by its {@link Download.Writer}. */
+  private void download(Download d, Context ctx, Runnable freshReads) {
+    Optional<Visit> visit = visit(ctx, false);
+    if (visit.isPresent() && !visit.get().user().role().atLeast(d.needs())) {
+      refuse(ctx, visit.get(), d.needs(), d.path());
+    } else if (visit.isPresent()) {
+      freshReads.run();
+      d.writer().write(visit.get());
+    }
   }
 
   /** A page for the signed-in user: its model, the layout's (navigation, user, CSRF token), rendered. */
@@ -101,6 +115,9 @@ public final class WebApp implements Server.Extension {
     }
     try {
       String done = a.handler().apply(v);
+      if (ctx.statusCode() / 100 == 3) {
+        return; // the action sent the browser on (to what it made)
+      }
       show(page, ctx, freshReads, Map.of("notice", done), 200);
     } catch (UserException e) {
       show(page, ctx, freshReads, Map.of("error", e.getMessage()), 400);
