@@ -19,6 +19,7 @@ import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.TypeChecker;
 import io.segmenta.core.rule.Window;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.segment.BeforeSaving;
 import io.segmenta.core.value.json.JsonValues;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -113,12 +114,20 @@ final class SegmentCommand implements Runnable {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
+    @Option(names = "--preview", description = "Also show, before saving: the size after each top-level condition (a funnel), the size reachable per consent purpose, and the cost (rows scanned, time); sampled above "
+        + "100,000 profiles, and said so.")
+    boolean preview;
+
     @Override
     public Integer call() {
       try (Store s = store.openReadOnly()) {
         ParsedRule p = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).check(rule);
         out().println("ok: " + RuleText.print(p.rule()));
         out().println("json: " + RuleJson.print(p.rule()));
+        if (preview) {
+          resolved = StoreOptions.resolve(asOf, s);
+          PreviewOutput.print(out(), BeforeSaving.of(s.audiences(), s.profiles().stats().profiles(), p.rule(), resolved.instant()), asOfLine());
+        }
       }
       return 0;
     }

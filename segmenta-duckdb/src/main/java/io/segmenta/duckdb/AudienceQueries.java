@@ -26,6 +26,7 @@ import io.segmenta.core.Preconditions;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.port.ProfileRow;
 import io.segmenta.core.port.Totals;
+import io.segmenta.core.port.FunnelCounts;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measure;
@@ -324,6 +325,11 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
   @Override
   public NumberColumns columns(AudienceQuery.Columns q) {
     return numberColumns(q.universe(), q.traits(), q.flags(), q.asOf(), q.purpose());
+  }
+
+  @Override
+  public FunnelCounts funnel(AudienceQuery.Funnel q) {
+    return FunnelQuery.run(db, q);
   }
 
   @Override

@@ -64,7 +64,7 @@ public final class SqlCompiler {
     return dialect;
   }
 
-  private RuleSql walk(Instant asOf) {
+  RuleSql walk(Instant asOf) {
     return new RuleSql(schema, dialect, segments, facts, factsThrough, asOf);
   }
 

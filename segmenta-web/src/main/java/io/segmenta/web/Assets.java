@@ -17,6 +17,9 @@ final class Assets {
   static final String APP_CSS = "app-1.css";
   static final String CHARTS_JS = "charts-1.js";
   static final String EXPERIMENTS_JS = "experiments-1.js";
+  static final String BUILDER_JS = "builder-1.js";
+  static final String SEGMENT_JS = "segment-1.js";
+  static final String BUILDER_CSS = "builder-1.css";
 
   private record Asset(byte[] bytes, String type) {}
 
@@ -25,8 +28,11 @@ final class Assets {
       ECHARTS, new Asset(read("META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js"), "text/javascript"),
       APP_JS, new Asset(read("io/segmenta/web/assets/app.js"), "text/javascript"),
       APP_CSS, new Asset(read("io/segmenta/web/assets/app.css"), "text/css"),
-      CHARTS_JS, new Asset(read("io/segmenta/web/assets/charts.js"), "text/javascript"));
-      EXPERIMENTS_JS, new Asset(read("io/segmenta/web/assets/experiments.js"), "text/javascript"));
+      CHARTS_JS, new Asset(read("io/segmenta/web/assets/charts.js"), "text/javascript"),
+      EXPERIMENTS_JS, new Asset(read("io/segmenta/web/assets/experiments.js"), "text/javascript"),
+      BUILDER_JS, new Asset(read("io/segmenta/web/assets/builder.js"), "text/javascript"),
+      SEGMENT_JS, new Asset(read("io/segmenta/web/assets/segment.js"), "text/javascript"),
+      BUILDER_CSS, new Asset(read("io/segmenta/web/assets/builder.css"), "text/css"));
 
   void serve(Context ctx) {
     Asset a = byName.get(ctx.pathParam("name"));

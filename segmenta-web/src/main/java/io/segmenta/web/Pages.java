@@ -14,6 +14,10 @@ final class Pages {
     return List.of(
         new Page("/", "home", "Home", Role.VIEWER, HomePage::load),
         new Page("/segments", "segments", "Segments", Role.VIEWER, SegmentsPage::load),
+        new Page("/segments/new", "builder", null, Role.MARKETER, BuilderPage::load),
+        new Page("/segments/new/check", "builder-check", null, Role.MARKETER, BuilderPage::check),
+        new Page("/segments/new/members", "builder-members", null, Role.MARKETER, BuilderPage::members),
+        new Page("/segments/{name}", "segment", null, Role.VIEWER, SegmentPage::load),
         new Page("/profiles", "profiles", "Profiles", Role.VIEWER, ProfilesPage::search),
         new Page("/profiles/{id}", "profile", null, Role.VIEWER, ProfilesPage::profile),
         new Page("/profiles/{id}/why/{segment}", "profile-why", null, Role.VIEWER, ProfilesPage::why),
@@ -40,11 +44,16 @@ final class Pages {
         new Action("/lookalikes/save", "/lookalikes", LookalikesPage::save),
         new Action("/settings/keys", "/settings/keys", KeysPage::create),
         new Action("/settings/keys/revoke", "/settings/keys", KeysPage::revoke),
-        new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase));
+        new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase),
+        new Action("/segments/new", "/segments/new", BuilderPage::save),
+        new Action("/segments/new/check", "/segments/new/check", v -> ""),
+        new Action("/segments/new/members", "/segments/new/members", v -> ""));
   }
 
-  /** Files handed over as attachments. */
+  /** Files rather than pages (each checked for its role as a page is). */
   static List<Download> downloads() {
-    return List.of(new Download("/profiles/{id}/export", Role.ADMIN, ProfileExport::make));
+    return List.of(
+        new Download("/segments/{name}/members.csv", Role.MARKETER, SegmentPage::csv),
+        new Download("/profiles/{id}/export", Role.ADMIN, Download.whole(ProfileExport::make)));
   }
 }

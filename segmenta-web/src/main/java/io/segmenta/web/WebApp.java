@@ -92,6 +92,17 @@ public final class WebApp implements Server.Extension {
     }
   }
 
+  /** A file for the signed-in user of the right role, written by its {@link Download.Writer}. */
+  private void download(Download d, Context ctx, Runnable freshReads) {
+    Optional<Visit> visit = visit(ctx, false);
+    if (visit.isPresent() && !visit.get().user().role().atLeast(d.needs())) {
+      refuse(ctx, visit.get(), d.needs(), d.path());
+    } else if (visit.isPresent()) {
+      freshReads.run();
+      d.writer().write(visit.get());
+    }
+  }
+
   /** A page for the signed-in user: its model, the layout's (navigation, user, CSRF token), rendered. */
   private void show(Page p, Context ctx, Runnable freshReads, Map<String, Object> extra, int status) {
     Optional<Visit> visit = visit(ctx, false);
@@ -124,25 +135,13 @@ public final class WebApp implements Server.Extension {
     }
     try {
       String done = a.handler().apply(v);
+      if (ctx.statusCode() / 100 == 3) {
+        return; // the action sent the browser on (to what it made)
+      }
       show(page, ctx, freshReads, Map.of("notice", done), 200);
     } catch (UserException e) {
       show(page, ctx, freshReads, Map.of("error", e.getMessage()), 400);
     }
-  }
-
-  /** A file for a signed-in user of the role it needs, as an attachment. */
-  private void download(Download d, Context ctx, Runnable freshReads) {
-    Optional<Visit> visit = visit(ctx, false);
-    if (visit.isEmpty()) {
-      return;
-    }
-    if (!visit.get().user().role().atLeast(d.needs())) {
-      refuse(ctx, visit.get(), d.needs(), d.path());
-      return;
-    }
-    freshReads.run();
-    Download.File f = d.maker().make(visit.get());
-    ctx.header("Content-Disposition", "attachment; filename=\"" + f.name() + "\"").contentType(f.type()).result(f.bytes());
   }
 
   private Optional<Visit> visit(Context ctx, boolean post) {

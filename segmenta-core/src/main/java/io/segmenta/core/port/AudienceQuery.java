@@ -37,6 +37,8 @@ public sealed interface AudienceQuery<R> {
     void rows(Rows q);
 
     NumberColumns columns(Columns q);
+
+    FunnelCounts funnel(Funnel q);
   }
 
   /** How many profiles the rule selects at {@code asOf}. */
@@ -117,6 +119,23 @@ public sealed interface AudienceQuery<R> {
     @Override
     public NumberColumns accept(Engine engine) {
       return engine.columns(this);
+    }
+  }
+
+  /**
+   * For a rule being written (issue 18, "before saving"): in one pass over the profiles (all, or a one-in-{@code
+   * modulus} sample by key when {@code modulus > 1}), how many meet the first step, the first two, ... all of them,
+   * and how many of those meeting all allow each purpose; with the engine's count of rows scanned and the time taken.
+   */
+  record Funnel(List<Rule> steps, Instant asOf, int modulus, List<Purpose> purposes) implements AudienceQuery<FunnelCounts> {
+    public Funnel {
+      steps = List.copyOf(steps);
+      purposes = List.copyOf(purposes);
+    }
+
+    @Override
+    public FunnelCounts accept(Engine engine) {
+      return engine.funnel(this);
     }
   }
 }
