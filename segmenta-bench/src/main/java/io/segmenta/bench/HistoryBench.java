@@ -54,7 +54,7 @@ public final class HistoryBench {
         long start = System.nanoTime();
         List<Recomputed> runs = history.recompute(History.endOf(last.minusDays(d)));
         long ms = (System.nanoTime() - start) / 1_000_000;
-        long moved = runs.stream().mapToLong(r -> d == days - 1 ? 0 : r.entered() + r.left()).sum();
+        long moved = d == days - 1 ? 0 : runs.stream().mapToLong(r -> r.entered() + r.left()).sum();
         long members = runs.stream().mapToLong(Recomputed::members).sum();
         System.out.printf("day %s: recompute %,d ms, %,d members in 20 segments, %,d entered or left%n", last.minusDays(d), ms, members, moved);
         if (d != days - 1) {
