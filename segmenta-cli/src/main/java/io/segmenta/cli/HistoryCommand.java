@@ -136,7 +136,7 @@ final class HistoryCommand {
 
     private static void print(PrintWriter out, History.Report r) {
       List<SizePoint> known = r.sizes().stream().filter(p -> p.size() >= 0).toList();
-      out.printf("%s, %s to %s (sizes at each day's end, UTC)%n", r.segment(), day(r.sizes().get(0).at()), day(r.sizes().get(r.sizes().size() - 1).at()));
+      out.printf("%s, %s to %s (sizes at each day's end, UTC)%n", r.segment(), dayOf(r.sizes().get(0).at()), dayOf(r.sizes().get(r.sizes().size() - 1).at()));
       if (known.isEmpty()) {
         out.println("  no history for these days: run 'segmenta segment recompute' daily, or add --backfill");
       } else {
@@ -150,7 +150,7 @@ final class HistoryCommand {
       }
       List<List<String>> rows = new ArrayList<>();
       for (Flow f : r.flows()) {
-        rows.add(List.of(day(f.from()) + " .. " + day(f.until().minusSeconds(1)), String.format("+%,d", f.inflow()), String.format("-%,d", f.outflow())));
+        rows.add(List.of(dayOf(f.from()) + " .. " + dayOf(f.until().minusSeconds(1)), String.format("+%,d", f.inflow()), String.format("-%,d", f.outflow())));
       }
       out.println();
       Charts.table(out, List.of("period", "in", "out"), rows);
@@ -168,7 +168,7 @@ final class HistoryCommand {
       }
     }
 
-    private static LocalDate day(Instant t) {
+    private static LocalDate dayOf(Instant t) {
       return t.atOffset(ZoneOffset.UTC).toLocalDate();
     }
   }

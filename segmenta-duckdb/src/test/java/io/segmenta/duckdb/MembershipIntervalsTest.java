@@ -136,8 +136,9 @@ class MembershipIntervalsTest {
     assertTrue(went.stream().allMatch(d -> d.leavers() <= outflow), String.valueOf(went));
     assertTrue(went.stream().mapToLong(Destination::leavers).sum() >= outflow, String.valueOf(went));
     assertTrue(outflow > 0);
-    // A recent buyer who stops buying becomes a lapsed one only after 120 days; recent-or-lapsed keeps some.
-    assertTrue(went.stream().anyMatch(d -> "recent-or-lapsed".equals(d.segment())), String.valueOf(went));
+    // A recent buyer who stops buying is lapsed only after 120 days: leaving recent-buyers leaves recent-or-lapsed too.
+    assertTrue(went.stream().noneMatch(d -> "recent-or-lapsed".equals(d.segment())), String.valueOf(went));
+    assertTrue(went.stream().anyMatch(d -> "big-spenders".equals(d.segment())), String.valueOf(went));
   }
 
   @Test

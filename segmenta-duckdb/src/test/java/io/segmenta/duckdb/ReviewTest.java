@@ -104,6 +104,7 @@ class ReviewTest {
   }
 
   @Test
+  @Order(1)
   void findings_eachReasonOnTheSegmentBuiltForIt() {
     List<Finding> f = review().findings(NOW, NOW.minus(Duration.ofDays(2)));
     assertTrue(reasons(f, "tiny").contains(Finding.Reason.TOO_SMALL), String.valueOf(f));
@@ -122,6 +123,7 @@ class ReviewTest {
   }
 
   @Test
+  @Order(2)
   void findings_oldDataIsStale() {
     List<Finding> f = review().findings(NOW, NOW.minus(Duration.ofDays(20)));
     assertTrue(f.stream().filter(x -> x.reason() == Finding.Reason.STALE).map(Finding::segment).collect(Collectors.toSet())
@@ -130,6 +132,7 @@ class ReviewTest {
   }
 
   @Test
+  @Order(3)
   void alerts_keptOncePerSegmentReasonAndDay() {
     Alert a = new Alert(NOW, "tiny", Finding.Reason.TOO_SMALL, "10 members");
     assertEquals(List.of(a), store.alerts().raise(List.of(a)));

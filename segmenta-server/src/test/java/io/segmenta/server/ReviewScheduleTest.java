@@ -91,13 +91,20 @@ class ReviewScheduleTest {
 
   @Test
   void digest_waitsForItsDay() throws Exception {
-    Clock sunday = Clock.fixed(MONDAY.minus(Duration.ofDays(1)), ZoneOffset.UTC);
-    try (ReviewSchedule s = new ReviewSchedule(store, sunday, new Worker("history-review", sunday, null), List::of,
-        new SmtpMailer(new SmtpMailer.Settings("127.0.0.1", mail.getSmtp().getPort(), "segmenta@example.com", null, null, false)),
-        new ReviewSchedule.Settings(Duration.ofDays(1), "team@example.com", DayOfWeek.MONDAY), () -> { })) {
+    Instant tuesday = MONDAY.plus(Duration.ofDays(1));
+    SmtpMailer smtp = new SmtpMailer(new SmtpMailer.Settings("127.0.0.1", mail.getSmtp().getPort(), "segmenta@example.com", null, null, false));
+    ReviewSchedule.Settings wednesdays = new ReviewSchedule.Settings(Duration.ofDays(1), "team@example.com", DayOfWeek.WEDNESDAY);
+    Clock before = Clock.fixed(tuesday, ZoneOffset.UTC);
+    try (ReviewSchedule s = new ReviewSchedule(store, before, new Worker("history-review", before, null), List::of, smtp, wednesdays, () -> { })) {
       s.digest();
     }
-    assertEquals(0, mail.getReceivedMessages().length);
+    assertEquals(0, mail.getReceivedMessages().length, "not before its day");
+    Clock on = Clock.fixed(tuesday.plus(Duration.ofDays(1)), ZoneOffset.UTC);
+    try (ReviewSchedule s = new ReviewSchedule(store, on, new Worker("history-review", on, null), List::of, smtp, wednesdays, () -> { })) {
+      s.digest();
+    }
+    assertEquals(1, mail.getReceivedMessages().length, "on its day");
+    assertEquals("Segmenta review, week 2025-W27: 0 segment findings", mail.getReceivedMessages()[0].getSubject());
   }
 
   @Test
@@ -145,32 +152,32 @@ class ReviewScheduleTest {
   @Test
   void routes_reviewAndHistoryOverHttp() throws Exception {
     store.segmentDefinitions().save(new SegmentDefinition("nobody", "age > 500", "", MONDAY));
-    try (Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_1"), "adm_1", Clock.systemUTC(), dir))) {
+    try (Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_review_1"), "adm_review_1", Clock.systemUTC(), dir))) {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + server.port();
-      HttpResponse<String> review = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/review")).header("Authorization", "Bearer adm_1").build(),
+      HttpResponse<String> review = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/review")).header("Authorization", "Bearer adm_review_1").build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, review.statusCode(), review.body());
       JsonNode findings = JSON.readTree(review.body()).get("findings");
       List<String> reasons = new ArrayList<>();
       findings.forEach(f -> reasons.add(f.get("segment").asText() + ":" + f.get("reason").asText()));
       assertTrue(reasons.containsAll(List.of("nobody:too_small", "nobody:never_acted_on", "nobody:stale")), reasons.toString());
-      HttpResponse<String> recompute = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/history/recompute")).header("Authorization", "Bearer adm_1")
+      HttpResponse<String> recompute = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/history/recompute")).header("Authorization", "Bearer adm_review_1")
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, recompute.statusCode(), recompute.body());
       assertEquals("nobody", JSON.readTree(recompute.body()).get("recomputed").get(0).get("segment").asText());
       HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/segments/nobody/history?from=yesterday"))
-          .header("Authorization", "Bearer adm_1").build(), HttpResponse.BodyHandlers.ofString());
+          .header("Authorization", "Bearer adm_review_1").build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(400, bad.statusCode());
       assertTrue(bad.body().contains("'from'") && bad.body().contains("yesterday"), bad.body());
       HttpResponse<String> history = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/segments/nobody/history?period=1"))
-          .header("Authorization", "Bearer adm_1").build(), HttpResponse.BodyHandlers.ofString());
+          .header("Authorization", "Bearer adm_review_1").build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, history.statusCode(), history.body());
       JsonNode sizes = JSON.readTree(history.body()).get("sizes");
       assertEquals(91, sizes.size());
       assertEquals("history", sizes.get(90).get("source").asText());
       assertEquals(0, sizes.get(90).get("size").asLong());
-      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/status")).header("Authorization", "Bearer adm_1").build(),
+      HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/status")).header("Authorization", "Bearer adm_review_1").build(),
           HttpResponse.BodyHandlers.ofString());
       assertTrue(status.body().contains("history-review"), status.body());
     }
