@@ -34,7 +34,8 @@ public final class Main implements Runnable {
       RfmCommand.class, ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class,
       UserCommand.class, StatusCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, JourneyCommand.class, DecideCommand.class,
       RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class,
-      ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, ProfileCommand.class);
+      ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, ProfileCommand.class,
+      ReviewCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -54,7 +54,7 @@ import picocli.CommandLine;
     description = {"Write, check and run segments. RULE is a rule in the text syntax (docs/rule-language.md), a JSON rule, or the name of a saved segment."},
     subcommands = {SegmentCommand.Check.class, SegmentCommand.Explain.class, SegmentCommand.Count.class, SegmentCommand.Members.class,
         SegmentCommand.Preview.class, SegmentCommand.Export.class, SegmentCommand.Save.class, SegmentCommand.ListSegments.class, SegmentCommand.Delete.class,
-        SegmentWhyCommand.class})
+        SegmentWhyCommand.class, HistoryCommand.Show.class, HistoryCommand.Recompute.class})
 final class SegmentCommand implements Runnable {
   @Spec
   CommandLine.Model.CommandSpec spec;

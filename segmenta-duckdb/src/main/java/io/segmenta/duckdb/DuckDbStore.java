@@ -15,7 +15,9 @@ import io.segmenta.core.port.Identities;
 import io.segmenta.core.port.Profiles;
 import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.ViolationLog;
+import io.segmenta.core.history.SegmentHistory;
 import io.segmenta.core.realtime.MembershipLog;
+import io.segmenta.core.review.AlertLog;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.Schema;
 import java.io.IOException;
@@ -43,7 +45,7 @@ import io.segmenta.sql.SqlCompiler;
  *
  * <p>A facade: it opens the file and hands out its roles, each a package-private class of one concept ({@link
  * SchemaTables}, {@link StagedWrites}, {@link ProfileTables}, {@link MergeLog}, {@link ConsentTable}, {@link
- * FileCompaction}, {@link SegmentTable}, {@link JsonDefinitionTable}, {@link MembershipHistory}, {@link AudienceQueries}, {@link MaskTotals},
+ * FileCompaction}, {@link SegmentTable}, {@link JsonDefinitionTable}, {@link MembershipHistory}, {@link MembershipIntervals}, {@link AlertTable}, {@link AudienceQueries}, {@link MaskTotals},
  * {@link ScoreColumns}, {@link ViolationTable}, {@link ActivityQueries}, {@link ExperimentQueries}). They share one
  * connection under one lock ({@link Db}): DuckDB parallelises each query internally.
  */
@@ -62,6 +64,8 @@ final class DuckDbStore implements Store {
   private final JsonDefinitionTable<Journey> journeys;
   private final JourneyTable journeyLog;
   private final MembershipHistory membership;
+  private final MembershipIntervals history;
+  private final AlertTable alerts;
   private final AudienceQueries audiences;
   private final ScoreColumns scores;
   private final ViolationTable violations;
@@ -80,7 +84,9 @@ final class DuckDbStore implements Store {
     this.placements = new JsonDefinitionTable<>(db, JsonDefinitionTable.PLACEMENTS, clock);
     this.journeys = new JsonDefinitionTable<>(db, JsonDefinitionTable.JOURNEYS, clock);
     this.journeyLog = new JourneyTable(db);
-    this.membership = new MembershipHistory(db);
+    this.history = new MembershipIntervals(db);
+    this.membership = new MembershipHistory(db, history);
+    this.alerts = new AlertTable(db);
     this.audiences = new AudienceQueries(db, new MaskTotals(db));
     this.scores = new ScoreColumns(db);
     this.violations = new ViolationTable(db);
@@ -259,6 +265,16 @@ final class DuckDbStore implements Store {
   @Override
   public MembershipLog membership() {
     return membership;
+  }
+
+  @Override
+  public SegmentHistory history() {
+    return history;
+  }
+
+  @Override
+  public AlertLog alerts() {
+    return alerts;
   }
 
   @Override

@@ -17,13 +17,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Which segments are real-time, and the history of membership changes they keep. Takes the store's lock ({@link Db}) as the store did.
+ * Which segments are real-time, and the history of membership changes they keep (as changes for the feed's stream,
+ * and as stays in {@link MembershipIntervals}). Takes the store's lock ({@link Db}) as the store did.
  */
 final class MembershipHistory implements MembershipLog {
   private final Db db;
+  private final MembershipIntervals intervals;
 
-  MembershipHistory(Db db) {
+  MembershipHistory(Db db, MembershipIntervals intervals) {
     this.db = db;
+    this.intervals = intervals;
   }
 
   // ---- real-time segments
@@ -68,6 +71,8 @@ final class MembershipHistory implements MembershipLog {
             a.beginRow().append(c.profileId()).append(c.segment()).append(c.entered()).append(LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC)).append(c.cause()).endRow();
           }
         }
+        // The same changes as stays, so real-time and batch segments answer history questions alike.
+        intervals.apply(changes);
         return null;
       });
     }

@@ -51,6 +51,7 @@ final class PersonDeletion {
       long identifiers = st.executeUpdate("DELETE FROM identifiers WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM consents WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       st.executeUpdate("DELETE FROM membership_changes WHERE profile_id IN (SELECT profile_id FROM _erase_ids)");
+      st.executeUpdate("DELETE FROM membership_intervals WHERE pkey IN (SELECT pkey FROM _erase_keys)");
       for (String journeyTable : JourneyTable.TABLES) {
         st.executeUpdate("DELETE FROM " + journeyTable + " WHERE profile_id IN (SELECT profile_id FROM _erase_ids)");
       }

@@ -112,6 +112,8 @@ final class SchemaTables implements Catalog {
       JourneyTable.create(s);
       s.execute("CREATE TABLE IF NOT EXISTS realtime_segments(name VARCHAR PRIMARY KEY)");
       s.execute("CREATE TABLE IF NOT EXISTS merge_log(survivor VARCHAR NOT NULL, merged VARCHAR NOT NULL, identifiers VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, reason VARCHAR NOT NULL, applied BOOLEAN NOT NULL)");
+      MembershipIntervals.create(s);
+      AlertTable.create(s);
       s.execute("CREATE TABLE IF NOT EXISTS membership_changes(profile_id VARCHAR NOT NULL, segment VARCHAR NOT NULL, entered BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, cause VARCHAR NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS consents(pkey BIGINT NOT NULL, purpose VARCHAR NOT NULL, granted BOOLEAN NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL)");
     }

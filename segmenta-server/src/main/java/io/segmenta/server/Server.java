@@ -192,6 +192,7 @@ public final class Server implements AutoCloseable {
   private final Webhooks webhooks;
   private final Decisions decisions;
   private final JourneyRunner journeys;
+  private ReviewSchedule reviews;
 
   private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions,
       JourneyRunner journeys) {
@@ -253,6 +254,7 @@ public final class Server implements AutoCloseable {
     Worker reloadWork = new Worker("decisions", clock, null);
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
     Worker journeyWork = new Worker("journeys", clock, null);
+    Worker reviewWork = new Worker("history-review", clock, null);
     // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
     // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
     // of an erasure after the feed, which publishes to them.
@@ -275,7 +277,10 @@ public final class Server implements AutoCloseable {
     JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
-    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork, reviewWork);
+    // Issue 18: the batch segments' membership history, the review and its alerts, on a schedule of their own.
+    ReviewSchedule reviews = new ReviewSchedule(store, clock, reviewWork, webhooks::hooks, journeySettings.mailer(), ReviewSchedule.Settings.fromEnvironment(),
+        () -> { writer.flush(); feed.flush(); });
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
@@ -293,6 +298,7 @@ public final class Server implements AutoCloseable {
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
     routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
+    routes.addAll(new HistoryRoutes(store, o.clock(), reviews).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -357,8 +363,11 @@ public final class Server implements AutoCloseable {
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
     journeys.start();
+    reviews.start();
     base.compareAndSet(null, "http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + app.port());
-    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
+    Server server = new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
+    server.reviews = reviews;
+    return server;
   }
 
   private static Handler guarded(Route r, Options o, Journal journal, Supplier<RealtimeFeed> feedOf) {
@@ -475,6 +484,7 @@ public final class Server implements AutoCloseable {
 
   @Override
   public void close() {
+    reviews.close();
     journeys.close();
     app.stop();
     writer.close();

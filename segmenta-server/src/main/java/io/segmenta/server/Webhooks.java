@@ -236,6 +236,11 @@ final class Webhooks implements AutoCloseable {
     return a;
   }
 
+  /** The subscriptions, for senders that sign the same way (the review's alerts, {@link ReviewSchedule}). */
+  synchronized List<Hook> hooks() {
+    return deliveries.values().stream().map(d -> d.hook).toList();
+  }
+
   /** Changes waiting for delivery, over all subscribers. */
   private synchronized long queued() {
     return deliveries.values().stream().mapToLong(d -> d.queue.size()).sum();

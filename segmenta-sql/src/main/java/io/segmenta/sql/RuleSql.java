@@ -42,16 +42,27 @@ final class RuleSql {
   /** The column type of numbers, to which ratios and differences cast their terms. */
   private final String number;
   private final Deque<String> refs = new ArrayDeque<>();
+  /** The instant this walk's windows and days-since end at: the plan's, or an earlier one sharing its scans. */
+  private final Instant asOf;
 
   RuleSql(Schema schema, Dialect dialect, SegmentResolver segments, Facts facts, Instant factsThrough, Instant asOf) {
+    this(schema, dialect, segments, facts, asOf,
+        new RulePlan(asOf, facts != null && factsThrough != null && factsThrough.isBefore(asOf.plusNanos(1000))));
+  }
+
+  /**
+   * A walk at {@code asOf} adding its aggregates to {@code plan}, which ends at or after it: walks at several instants
+   * then share one grouped scan per table, each aggregate bounded by its own window (see {@link SqlCompiler#sizesAt}).
+   */
+  RuleSql(Schema schema, Dialect dialect, SegmentResolver segments, Facts facts, Instant asOf, RulePlan plan) {
     this.schema = schema;
     this.dialect = dialect;
     this.segments = segments;
     this.facts = facts;
     this.conditions = new ConditionSql(dialect);
     this.number = dialect.sqlType(ValueType.NUMBER);
-    Instant end = asOf.plusNanos(1000);
-    this.plan = new RulePlan(asOf, facts != null && factsThrough != null && factsThrough.isBefore(end));
+    this.asOf = asOf;
+    this.plan = plan;
   }
 
   /** A two-valued predicate: whether the SQL expression's value meets the condition. */
@@ -241,7 +252,7 @@ final class RuleSql {
     if (source == Source.EVENTS) {
       plan.types.add(a.eventType());
     }
-    Window.Interval in = a.window().resolve(plan.asOf);
+    Window.Interval in = a.window().resolve(asOf);
     RulePlan.RowFilter filter = new RulePlan.RowFilter(source, source == Source.EVENTS ? a.eventType() : null, in.from(),
         in.until().isBefore(plan.end) ? in.until() : null,
         a.filter() == null ? null : conditions.within(true, () -> rule(a.filter(), new Scope(source, et))));
@@ -277,7 +288,7 @@ final class RuleSql {
       case COUNT, SUM, COUNT_DISTINCT -> Frag.of("COALESCE(" + ref + ", 0)");
       case DAYS_SINCE, DAYS_SINCE_FIRST -> {
         Frag f = new Frag();
-        f.add(dialect.daysBetween(ref, dialect.param(ValueType.TIMESTAMP))).params.add(ParamValues.timestamp(plan.asOf));
+        f.add(dialect.daysBetween(ref, dialect.param(ValueType.TIMESTAMP))).params.add(ParamValues.timestamp(asOf));
         yield f;
       }
       case MODE -> Frag.of(dialect.mostFrequent(ref));

@@ -164,6 +164,30 @@ public final class SqlCompiler {
     return scans.render(b.plan, columns, Frag.of("true"), null, List.of());
   }
 
+  /**
+   * {@code SELECT count(*) FILTER (WHERE <rule as of t1>), count(*) FILTER (WHERE <rule as of t2>), ...}: the rule's
+   * size at each instant, in the order given, from one grouped scan per event table.
+   *
+   * <p>Why one scan: a rule's value as of t depends only on events before t and on the windows t resolves. So
+   * each instant's walk adds its aggregates, bounded by that instant's windows, as more FILTER-ed columns of one
+   * shared scan (which reaches to the latest instant), and each instant's predicate is a FILTER of one count over
+   * the profiles. Sizes at a year of days read the events once, rather than once per day; the kept aggregates
+   * ({@code profile_facts}) hold only the present, so they are not read.
+   */
+  public SqlQuery sizesAt(Rule rule, List<Instant> asOfs) {
+    if (asOfs.isEmpty()) {
+      throw new IllegalArgumentException("sizes need at least one as-of instant");
+    }
+    Instant latest = asOfs.stream().max(Instant::compareTo).orElseThrow();
+    RulePlan plan = new RulePlan(latest, false);
+    Frag columns = new Frag();
+    for (int i = 0; i < asOfs.size(); i++) {
+      RuleSql b = new RuleSql(schema, dialect, segments, facts, asOfs.get(i), plan);
+      columns.add(i > 0 ? ", " : "").add("count(*) FILTER (WHERE ").add(b.rule(rule, null)).add(") AS _n" + i);
+    }
+    return scans.render(plan, columns, Frag.of("true"), null, List.of());
+  }
+
   /** {@code SELECT count(*), sum(measure 1), ... FROM profiles p ... WHERE <rule>}. */
   public SqlQuery totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
     RuleSql b = walk(asOf);

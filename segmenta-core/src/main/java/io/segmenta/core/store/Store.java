@@ -2,6 +2,7 @@ package io.segmenta.core.store;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentReads;
+import io.segmenta.core.history.SegmentHistory;
 import io.segmenta.core.journey.Journey;
 import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
@@ -16,6 +17,7 @@ import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.ViolationLog;
 import io.segmenta.core.realtime.MembershipLog;
+import io.segmenta.core.review.AlertLog;
 
 /**
  * Where profiles, events and definitions live, and where segment rules run over all profiles at once: the
@@ -56,6 +58,12 @@ public interface Store extends AutoCloseable {
 
   /** Real-time segments and their membership history. */
   MembershipLog membership();
+
+  /** Membership history of every saved segment: stays, sizes over time, flows, past sizes from the events. */
+  SegmentHistory history();
+
+  /** The review's alerts, kept for the web app. */
+  AlertLog alerts();
 
   /** Segment rules run over everyone: counts, members, exports, totals. */
   Audiences audiences();
