@@ -21,7 +21,7 @@ final class AlertTable implements AlertLog {
     this.db = db;
   }
 
-  static void create(Statement s) throws SQLException {
+  static void create(DdlScript s) {
     s.execute("CREATE TABLE IF NOT EXISTS review_alerts(raised_at TIMESTAMP NOT NULL, segment VARCHAR NOT NULL, reason VARCHAR NOT NULL, detail VARCHAR NOT NULL)");
   }
 

@@ -51,7 +51,7 @@ final class MembershipIntervals implements SegmentHistory {
     this.db = db;
   }
 
-  static void create(Statement s) throws SQLException {
+  static void create(DdlScript s) {
     s.execute("CREATE TABLE IF NOT EXISTS membership_intervals(segment VARCHAR NOT NULL, pkey BIGINT NOT NULL, entered TIMESTAMP NOT NULL,"
         + " left_at TIMESTAMP, enter_cause VARCHAR NOT NULL, exit_cause VARCHAR)");
     s.execute("CREATE TABLE IF NOT EXISTS history_runs(segment VARCHAR NOT NULL, run_at TIMESTAMP NOT NULL, members BIGINT NOT NULL,"
