@@ -67,7 +67,7 @@ class WhyRoutesTest {
 
         HttpResponse<String> unknown = get(http, base + "/admin/segments/repeet/why/" + store.profiles().profileIds().get(0), "admin-key-w");
         assertEquals(404, unknown.statusCode());
-        assertTrue(unknown.body().contains("there is no saved segment named 'repeet'; did you mean 'repeat'"), unknown.body());
+        assertTrue(unknown.body().contains("there is no saved segment named 'repeet' (did you mean 'repeat'?)"), unknown.body());
         HttpResponse<String> nobody = get(http, base + "/admin/segments/repeat/why/nobody", "admin-key-w");
         assertEquals(404, nobody.statusCode());
         assertTrue(nobody.body().contains("there is no profile with id 'nobody'"), nobody.body());
