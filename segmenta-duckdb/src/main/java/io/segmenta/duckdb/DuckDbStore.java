@@ -28,6 +28,10 @@ import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
+import io.segmenta.core.campaign.Campaign;
+import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.RunHistory;
+import io.segmenta.core.destination.SyncState;
 import io.segmenta.core.journey.Journey;
 import io.segmenta.core.journey.JourneyLog;
 import io.segmenta.core.personalize.Placement;
@@ -64,6 +68,10 @@ final class DuckDbStore implements Store {
   private final ViolationTable violations;
   private final ActivityQueries activity;
   private final ExperimentQueries experiments;
+  private final JsonDefinitionTable<Destination> destinations;
+  private final JsonDefinitionTable<Campaign> campaigns;
+  private final DestinationStateTable syncState;
+  private final DestinationRunTable destinationRuns;
 
   private DuckDbStore(StoreConfig config, Clock clock, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.db = new Db(config, conn, schema, facts);
@@ -83,6 +91,10 @@ final class DuckDbStore implements Store {
     this.violations = new ViolationTable(db);
     this.activity = new ActivityQueries(db);
     this.experiments = new ExperimentQueries(db);
+    this.destinations = new JsonDefinitionTable<>(db, JsonDefinitionTable.DESTINATIONS, clock);
+    this.campaigns = new JsonDefinitionTable<>(db, JsonDefinitionTable.CAMPAIGNS, clock);
+    this.syncState = new DestinationStateTable(db);
+    this.destinationRuns = new DestinationRunTable(db);
   }
 
   static DuckDbStore open(StoreConfig config, Clock clock) {
@@ -227,6 +239,26 @@ final class DuckDbStore implements Store {
   @Override
   public ExperimentReads experimentReads() {
     return experiments;
+  }
+
+  @Override
+  public Definitions<Destination> destinationDefinitions() {
+    return destinations;
+  }
+
+  @Override
+  public SyncState syncState() {
+    return syncState;
+  }
+
+  @Override
+  public RunHistory destinationRuns() {
+    return destinationRuns;
+  }
+
+  @Override
+  public Definitions<Campaign> campaignDefinitions() {
+    return campaigns;
   }
 
   /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */
