@@ -8,6 +8,7 @@ import io.javalin.http.Handler;
 import io.segmenta.core.SegmentaException;
 import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.journey.JourneyEngine;
+import io.segmenta.core.destination.Syncs;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
 import java.io.IOException;
@@ -189,9 +190,11 @@ public final class Server implements AutoCloseable {
   private final Webhooks webhooks;
   private final Decisions decisions;
   private final JourneyRunner journeys;
+  private final DestinationRunner destinations;
 
   private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions,
-      JourneyRunner journeys) {
+      JourneyRunner journeys, DestinationRunner destinations) {
+    this.destinations = destinations;
     this.decisions = decisions;
     this.journeys = journeys;
     this.app = app;
@@ -242,6 +245,7 @@ public final class Server implements AutoCloseable {
     Worker reloadWork = new Worker("decisions", clock, null);
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
     Worker journeyWork = new Worker("journeys", clock, null);
+    Worker destinationWork = new Worker("destinations", clock, null);
     // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
     // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
     // of an erasure after the feed, which publishes to them.
@@ -264,7 +268,12 @@ public final class Server implements AutoCloseable {
     JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
-    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork);
+    Syncs destinationSyncs = DestinationSyncs.of(store, clock, null);
+    DestinationRunner destinations = new DestinationRunner(store, destinationSyncs, destinationWork, clock);
+    lifecycle.subscribe(destinations::on);
+    feed.listen(destinations::membership);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork,
+        destinationWork);
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());
@@ -282,6 +291,7 @@ public final class Server implements AutoCloseable {
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
     routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
+    routes.addAll(new DestinationRoutes(store, destinationSyncs).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -345,8 +355,9 @@ public final class Server implements AutoCloseable {
     }).start();
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
     journeys.start();
+    destinations.start();
     base.compareAndSet(null, "http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + app.port());
-    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
+    return new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys, destinations);
   }
 
   private static Handler guarded(Route r, Options o, Journal journal, Supplier<RealtimeFeed> feedOf) {
@@ -463,6 +474,7 @@ public final class Server implements AutoCloseable {
 
   @Override
   public void close() {
+    destinations.close();
     journeys.close();
     app.stop();
     writer.close();
