@@ -20,6 +20,7 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,7 +164,7 @@ class DestinationSyncTest {
         try (var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM destination_state WHERE profile_id = 'p12' OR profile_id IS NULL")) {
           rs.next();
           return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
           throw new IllegalStateException(e);
         }
       });
