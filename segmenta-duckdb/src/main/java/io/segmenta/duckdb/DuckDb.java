@@ -1,6 +1,11 @@
 package io.segmenta.duckdb;
 
 import io.segmenta.core.store.Store;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -30,5 +35,15 @@ public final class DuckDb {
    */
   public static Store openReadOnly(StoreConfig config) {
     return DuckDbStore.openReadOnly(config, Clock.systemUTC());
+  }
+
+  /** Converts a CSV file with a header line to Parquet (all columns text), through an in-memory DuckDB: destinations' Parquet files. */
+  public static void csvToParquet(Path csv, Path parquet) {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      st.execute("COPY (SELECT * FROM read_csv('" + csv.toString().replace("'", "''") + "', header = true, all_varchar = true)) TO '"
+          + parquet.toString().replace("'", "''") + "' (FORMAT parquet)");
+    } catch (SQLException e) {
+      throw SqlFailures.of("could not write the parquet file " + parquet + ": ", e);
+    }
   }
 }

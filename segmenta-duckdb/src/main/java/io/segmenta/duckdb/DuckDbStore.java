@@ -31,6 +31,10 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
+import io.segmenta.core.campaign.Campaign;
+import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.RunHistory;
+import io.segmenta.core.destination.SyncState;
 import org.duckdb.DuckDBDriver;
 import io.segmenta.core.journey.Journey;
 import io.segmenta.core.journey.JourneyLog;
@@ -71,6 +75,10 @@ final class DuckDbStore implements Store {
   private final ViolationTable violations;
   private final ActivityQueries activity;
   private final ExperimentQueries experiments;
+  private final JsonDefinitionTable<Destination> destinations;
+  private final JsonDefinitionTable<Campaign> campaigns;
+  private final DestinationStateTable syncState;
+  private final DestinationRunTable destinationRuns;
 
   private DuckDbStore(StoreConfig config, Clock clock, DuckDBConnection conn, Schema schema, FactsTable facts) throws SQLException {
     this.db = new Db(config, conn, schema, facts);
@@ -92,6 +100,10 @@ final class DuckDbStore implements Store {
     this.violations = new ViolationTable(db);
     this.activity = new ActivityQueries(db);
     this.experiments = new ExperimentQueries(db);
+    this.destinations = new JsonDefinitionTable<>(db, JsonDefinitionTable.DESTINATIONS, clock);
+    this.campaigns = new JsonDefinitionTable<>(db, JsonDefinitionTable.CAMPAIGNS, clock);
+    this.syncState = new DestinationStateTable(db);
+    this.destinationRuns = new DestinationRunTable(db);
   }
 
   static DuckDbStore open(StoreConfig config, Clock clock) {
@@ -300,6 +312,26 @@ final class DuckDbStore implements Store {
   @Override
   public ExperimentReads experimentReads() {
     return experiments;
+  }
+
+  @Override
+  public Definitions<Destination> destinationDefinitions() {
+    return destinations;
+  }
+
+  @Override
+  public SyncState syncState() {
+    return syncState;
+  }
+
+  @Override
+  public RunHistory destinationRuns() {
+    return destinationRuns;
+  }
+
+  @Override
+  public Definitions<Campaign> campaignDefinitions() {
+    return campaigns;
   }
 
   /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */

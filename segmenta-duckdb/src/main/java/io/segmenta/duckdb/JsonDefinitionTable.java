@@ -1,5 +1,9 @@
 package io.segmenta.duckdb;
 
+import io.segmenta.core.campaign.Campaign;
+import io.segmenta.core.campaign.json.CampaignJson;
+import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.json.DestinationJson;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.journey.Journey;
@@ -31,6 +35,8 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
 
   static final Kind<Experiment> EXPERIMENTS = new Kind<>("experiments", Experiment::key, ExperimentJson::print, ExperimentJson::parse);
   static final Kind<Journey> JOURNEYS = new Kind<>("journeys", Journey::key, JourneyJson::print, JourneyJson::parse);
+  static final Kind<Destination> DESTINATIONS = new Kind<>("destinations", Destination::key, DestinationJson::print, DestinationJson::parse);
+  static final Kind<Campaign> CAMPAIGNS = new Kind<>("campaigns", Campaign::key, CampaignJson::print, CampaignJson::parse);
   static final Kind<Placement> PLACEMENTS = new Kind<>("placements", Placement::key, PlacementJson::print, PlacementJson::parse);
 
   private final Db db;

@@ -110,6 +110,10 @@ final class SchemaTables implements Catalog {
       s.execute("CREATE TABLE IF NOT EXISTS placements(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
       s.execute("CREATE TABLE IF NOT EXISTS journeys(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
       JourneyTable.create(s);
+      s.execute("CREATE TABLE IF NOT EXISTS destinations(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
+      s.execute("CREATE TABLE IF NOT EXISTS campaigns(key VARCHAR PRIMARY KEY, definition VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)");
+      DestinationStateTable.create(s);
+      DestinationRunTable.create(s);
       s.execute("CREATE TABLE IF NOT EXISTS realtime_segments(name VARCHAR PRIMARY KEY)");
       s.execute("CREATE TABLE IF NOT EXISTS merge_log(survivor VARCHAR NOT NULL, merged VARCHAR NOT NULL, identifiers VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, reason VARCHAR NOT NULL, applied BOOLEAN NOT NULL)");
       MembershipIntervals.create(s);

@@ -10,6 +10,7 @@ import io.segmenta.core.SegmentaException;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.ingest.segment.SegmentSpec.Policy;
 import io.segmenta.core.journey.JourneyEngine;
+import io.segmenta.core.destination.Syncs;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.RuleException;
 import java.io.IOException;
@@ -193,9 +194,11 @@ public final class Server implements AutoCloseable {
   private final Decisions decisions;
   private final JourneyRunner journeys;
   private ReviewSchedule reviews;
+  private final DestinationRunner destinations;
 
   private Server(Javalin app, List<Route> routes, Journal writer, RealtimeFeed feed, Webhooks webhooks, Decisions decisions,
-      JourneyRunner journeys) {
+      JourneyRunner journeys, DestinationRunner destinations) {
+    this.destinations = destinations;
     this.decisions = decisions;
     this.journeys = journeys;
     this.app = app;
@@ -255,6 +258,7 @@ public final class Server implements AutoCloseable {
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
     Worker journeyWork = new Worker("journeys", clock, null);
     Worker reviewWork = new Worker("history-review", clock, null);
+    Worker destinationWork = new Worker("destinations", clock, null);
     // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
     // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
     // of an erasure after the feed, which publishes to them.
@@ -277,7 +281,12 @@ public final class Server implements AutoCloseable {
     JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
-    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork, reviewWork);
+    Syncs destinationSyncs = DestinationSyncs.of(store, clock, null);
+    DestinationRunner destinations = new DestinationRunner(store, destinationSyncs, destinationWork, clock);
+    lifecycle.subscribe(destinations::on);
+    feed.listen(destinations::membership);
+    List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork, reviewWork,
+        destinationWork);
     // Issue 18: the batch segments' membership history, the review and its alerts, on a schedule of their own.
     ReviewSchedule reviews = new ReviewSchedule(store, clock, reviewWork, webhooks::hooks, journeySettings.mailer(), ReviewSchedule.Settings.fromEnvironment(),
         () -> { writer.flush(); feed.flush(); });
@@ -299,6 +308,7 @@ public final class Server implements AutoCloseable {
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
     routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
     routes.addAll(new HistoryRoutes(store, o.clock(), reviews).routes());
+    routes.addAll(new DestinationRoutes(store, destinationSyncs).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
@@ -364,8 +374,9 @@ public final class Server implements AutoCloseable {
     LOG.info("listening on {}:{} ({} routes)", o.host(), app.port(), routes.size());
     journeys.start();
     reviews.start();
+    destinations.start();
     base.compareAndSet(null, "http://" + (o.host().contains(":") ? "[" + o.host() + "]" : o.host()) + ":" + app.port());
-    Server server = new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys);
+    Server server = new Server(app, List.copyOf(routes), writer, feed, webhooks, decisions, journeys, destinations);
     server.reviews = reviews;
     return server;
   }
@@ -485,6 +496,7 @@ public final class Server implements AutoCloseable {
   @Override
   public void close() {
     reviews.close();
+    destinations.close();
     journeys.close();
     app.stop();
     writer.close();

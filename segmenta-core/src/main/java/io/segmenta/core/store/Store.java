@@ -1,5 +1,9 @@
 package io.segmenta.core.store;
 
+import io.segmenta.core.campaign.Campaign;
+import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.RunHistory;
+import io.segmenta.core.destination.SyncState;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.ExperimentReads;
 import io.segmenta.core.history.SegmentHistory;
@@ -79,6 +83,18 @@ public interface Store extends AutoCloseable {
 
   /** The experiment analysis's reads. */
   ExperimentReads experimentReads();
+
+  /** Destinations (segments synced to channels), by key. */
+  Definitions<Destination> destinationDefinitions();
+
+  /** What the last sync of each destination sent. */
+  SyncState syncState();
+
+  /** The runs of destinations. */
+  RunHistory destinationRuns();
+
+  /** Campaigns, by key. */
+  Definitions<Campaign> campaignDefinitions();
 
   @Override
   void close();

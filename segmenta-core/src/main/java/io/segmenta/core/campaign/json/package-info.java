@@ -1,0 +1,2 @@
+/** The JSON form of campaigns: {@link io.segmenta.core.campaign.json.CampaignJson}. */
+package io.segmenta.core.campaign.json;
