@@ -260,8 +260,8 @@ public final class Server implements AutoCloseable {
     AtomicReference<String> base = new AtomicReference<>(o.publicUrl() == null ? null : o.publicUrl().toString().replaceAll("/+$", ""));
     UnsubscribeLinks links = new UnsubscribeLinks(o.adminKey(), base::get);
     JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
-        store.journeyDefinitions(), store.journeyLog(), journeySettings.mailer(), links::url, clock);
-    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
+        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions), links::url, clock);
+    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick(), clock);
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
     List<Worker> workers = List.of(journalWork, realtimeWork, historyWork, exposureWork, webhookWork, reloadWork, lifecycleWork, journeyWork);
@@ -281,7 +281,7 @@ public final class Server implements AutoCloseable {
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
-    routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
+    routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links, writer::flush).routes());
     List<Route> documented = List.copyOf(routes);
     byte[] openApi = OpenApi.document(documented, VERSION).toPrettyString().getBytes(StandardCharsets.UTF_8);
     routes.add(new Route("GET", "/openapi.json", Route.Access.PUBLIC, "This document", null,
