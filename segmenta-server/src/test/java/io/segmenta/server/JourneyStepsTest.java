@@ -190,16 +190,16 @@ class JourneyStepsTest {
   }
 
   @Test
-  void quietHours_andWaitUntil_deferToTheProfilesTimeOfDay() throws Exception {
-    LocalTime now = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+  void quietHours_aSendInsideThem_isDeferredToTheirEnd() throws Exception {
     customer("qh-1", "");
-    // Quiet for the next 2 seconds in UTC: the send waits until the quiet hours end.
+    LocalTime now = LocalTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    // Quiet for the next 10 seconds in UTC (the profile has no timezone trait): the send waits until they end.
     save("{\"key\": \"quiet\", \"trigger\": {\"event\": \"order\"}, \"quiet_hours\": {\"from\": \"" + now.minusHours(1) + "\", \"to\": \""
-        + now.plusSeconds(3) + "\"}, \"steps\": [{\"id\": \"hi\", \"send_email\": \"hi\"}], " + TEMPLATE + "}");
+        + now.plusSeconds(10) + "\"}, \"steps\": [{\"id\": \"hi\", \"send_email\": \"hi\"}], " + TEMPLATE + "}");
     http.order("qh-1", "o-qh-1");
     JourneyServerTest.await(() -> outcomes("quiet", "qh-1").size() == 2, "deferred");
     assertEquals(0, mail.getReceivedMessages().length);
-    assertTrue(outcomes("quiet", "qh-1").get(1).startsWith("hi:deferred(quiet hours until " + now.plusSeconds(3)), outcomes("quiet", "qh-1").toString());
+    assertTrue(outcomes("quiet", "qh-1").get(1).startsWith("hi:deferred(quiet hours until " + now.plusSeconds(10)), outcomes("quiet", "qh-1").toString());
     JourneyServerTest.await(() -> ended("quiet", "qh-1"), "sent after the quiet hours");
     assertEquals(1, mail.getReceivedMessages().length);
   }

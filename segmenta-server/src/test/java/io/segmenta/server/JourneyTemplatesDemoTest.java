@@ -98,7 +98,7 @@ class JourneyTemplatesDemoTest {
         // 2025-07-01 01:00 in Stockholm: the schedules fire now and wait for 10:00; the order's journey waits 2 h, then quiet hours.
         http.track("/v1/track", "{\"userId\": \"" + buyer + "\", \"messageId\": \"m-demo-1\", \"event\": \"Order Completed\", \"properties\":"
             + " {\"order_id\": \"demo-1\", \"revenue\": 40, \"products\": [{\"product_id\": \"" + product + "\", \"price\": 40}]}}");
-        JourneyServerTest.await(() -> store.journeyLog().entries("post_purchase", buyer).count() == 1
+        awaitLong(() -> store.journeyLog().entries("post_purchase", buyer).count() == 1
             && store.journeyLog().lastFired("lapsed_reengagement").isPresent() && store.journeyLog().lastFired("loyalty_most_valuable").isPresent(),
             "the order entered and both schedules fired");
         long lapsed = store.journeyLog().outcomes("lapsed_reengagement", Duration.ofDays(1)).size();
