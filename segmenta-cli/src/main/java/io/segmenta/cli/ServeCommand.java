@@ -130,8 +130,10 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The mail transport of journeys, from --smtp and --mail-from (none without --smtp). */
   private JourneySettings journeys() {
+    // Webhook steps sign with this secret (docs/journeys.md); without it they are skipped and say so.
+    String hookSecret = System.getenv("SEGMENTA_JOURNEY_WEBHOOK_SECRET");
     if (smtp == null) {
-      return JourneySettings.NO_MAIL;
+      return new JourneySettings(null, JourneySettings.NO_MAIL.tick(), hookSecret);
     }
     int colon = smtp.lastIndexOf(':');
     if (colon <= 0 || !smtp.substring(colon + 1).matches("[0-9]{1,5}")) {
@@ -139,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     try {
       return new JourneySettings(new SmtpMailer(new SmtpMailer.Settings(smtp.substring(0, colon), Integer.parseInt(smtp.substring(colon + 1)),
-          mailFrom, smtpUser, smtpUser == null ? null : System.getenv("SEGMENTA_SMTP_PASSWORD"), smtpStartTls)), JourneySettings.NO_MAIL.tick());
+          mailFrom, smtpUser, smtpUser == null ? null : System.getenv("SEGMENTA_SMTP_PASSWORD"), smtpStartTls)), JourneySettings.NO_MAIL.tick(),
+          hookSecret);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage() + " (--smtp, --mail-from)");
     }

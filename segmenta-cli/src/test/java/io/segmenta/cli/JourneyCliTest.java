@@ -54,4 +54,38 @@ class JourneyCliTest {
     assertEquals(0, list.code(), list.err());
     assertTrue(list.out().contains("post_purchase") && list.out().contains("2"), list.out());
   }
+
+  @Test
+  void pauseActivateStatus_showTheStateAndTheMeasures() throws Exception {
+    Path f = dir.resolve("post_purchase.json");
+    Files.writeString(f, JOURNEY.replace("{\"id\": \"pause\", \"wait\": \"PT2H\", \"next\": \"thanks\"}",
+        "{\"id\": \"pause\", \"wait\": \"PT2H\", \"next\": \"ab\"}, {\"id\": \"ab\", \"split\": {\"holdout\": 10}, \"next\": \"thanks\"}"));
+    assertEquals(0, run("journey", "save", f.toString()).code());
+    assertEquals("journey post_purchase is paused", run("journey", "pause", "post_purchase").out().strip());
+    assertTrue(run("journey", "list").out().contains("paused"));
+    CliTest.Result status = run("journey", "status", "post_purchase");
+    assertEquals(0, status.code(), status.err());
+    assertTrue(status.out().contains("journey post_purchase, version 1, paused") && status.out().contains("entered 0"), status.out());
+    assertTrue(status.out().contains("conversion lift: "), status.out());
+    assertEquals("journey post_purchase is active", run("journey", "activate", "post_purchase").out().strip());
+    CliTest.Result json = run("journey", "status", "post_purchase", "--json", "--window", "P7D");
+    assertTrue(json.out().contains("\"state\" : \"active\"") && json.out().contains("\"window\" : \"PT168H\""), json.out());
+    CliTest.Result bad = run("journey", "status", "post_purchase", "--window", "soon");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--window") && bad.err().contains("soon"), bad.err());
+    assertEquals(2, run("journey", "pause", "nope").code());
+  }
+
+  @Test
+  void templates_install_savesTheSegmentsAndTheThreeJourneys() throws Exception {
+    CliTest.Result list = run("journey", "templates");
+    assertTrue(list.out().contains("post_purchase: ") && list.out().contains("lapsed_reengagement: ") && list.out().contains("loyalty_most_valuable: "),
+        list.out());
+    CliTest.Result install = run("journey", "templates", "--install");
+    assertEquals(0, install.code(), install.err());
+    assertTrue(install.out().contains("saved segment most-valuable") && install.out().contains("saved journey loyalty_most_valuable, version 1"),
+        install.out());
+    CliTest.Result print = run("journey", "templates", "--print", "post_purchase");
+    assertTrue(print.out().contains("\"recommendations\": 3"), print.out());
+  }
 }

@@ -4,6 +4,8 @@ import io.segmenta.core.journey.JourneyLog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -36,6 +38,11 @@ final class JourneyTable implements JourneyLog {
         + " version INTEGER NOT NULL, step VARCHAR NOT NULL, due_at TIMESTAMP, attempts INTEGER NOT NULL, entered_at TIMESTAMP NOT NULL)");
     s.execute("CREATE TABLE IF NOT EXISTS journey_steps(journey VARCHAR NOT NULL, profile_id VARCHAR NOT NULL, entry INTEGER NOT NULL,"
         + " step VARCHAR NOT NULL, outcome VARCHAR NOT NULL, reason VARCHAR, ts TIMESTAMP NOT NULL)");
+    // Added after the first slice: when a run reached its step (a wait for a rule times out from there).
+    s.execute("ALTER TABLE journey_runs ADD COLUMN IF NOT EXISTS step_since TIMESTAMP");
+    // The id of the event that caused the run (event triggers), so a catch-up after a crash enters no event twice.
+    s.execute("ALTER TABLE journey_runs ADD COLUMN IF NOT EXISTS cause VARCHAR");
+    s.execute("CREATE TABLE IF NOT EXISTS journey_states(journey VARCHAR NOT NULL, paused BOOLEAN NOT NULL, last_fired TIMESTAMP)");
     s.execute("CREATE TABLE IF NOT EXISTS journey_sends(key VARCHAR NOT NULL, journey VARCHAR NOT NULL, profile_id VARCHAR NOT NULL,"
         + " channel VARCHAR NOT NULL, state VARCHAR NOT NULL, claimed_at TIMESTAMP NOT NULL, sent_at TIMESTAMP)");
   }
@@ -59,9 +66,32 @@ final class JourneyTable implements JourneyLog {
   }
 
   @Override
-  public void enter(Run run, StepRecord entered) {
+  public List<Missed> missed(String journey, String eventType, Instant since) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT e.event_id, p.profile_id FROM events e JOIN profiles p ON p.pkey = e.pkey"
+          + " WHERE e.type = ? AND e.ts >= ? AND NOT EXISTS (SELECT 1 FROM journey_runs r WHERE r.journey = ? AND r.cause = e.event_id)"
+          + " ORDER BY e.ts, e.event_id")) {
+        ps.setString(1, eventType);
+        ps.setObject(2, ldt(since));
+        ps.setString(3, journey);
+        List<Missed> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Missed(rs.getString(1), rs.getString(2)));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not find the events journey " + journey + " may have missed: ", e);
+      }
+    }
+  }
+
+  @Override
+  public void enter(Run run, StepRecord entered, String cause) {
     write(() -> {
-      try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_runs VALUES (?, ?, ?, ?, ?, ?, 0, ?)")) {
+      try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_runs(journey, profile_id, entry, version, step, due_at, attempts,"
+          + " entered_at, step_since, cause) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
         ps.setString(1, run.journey());
         ps.setString(2, run.profileId());
         ps.setInt(3, run.entry());
@@ -69,6 +99,8 @@ final class JourneyTable implements JourneyLog {
         ps.setString(5, run.step());
         ps.setObject(6, ldt(run.dueAt()));
         ps.setObject(7, ldt(entered.at()));
+        ps.setObject(8, ldt(entered.at()));
+        ps.setString(9, cause);
         ps.executeUpdate();
       }
       insert(entered);
@@ -78,15 +110,17 @@ final class JourneyTable implements JourneyLog {
   @Override
   public List<Run> due(Instant now, int limit) {
     synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT journey, profile_id, entry, version, step, due_at, attempts FROM journey_runs"
-          + " WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, journey, profile_id LIMIT ?")) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT journey, profile_id, entry, version, step, due_at, attempts,"
+          + " COALESCE(step_since, entered_at), entered_at FROM journey_runs WHERE due_at IS NOT NULL AND due_at <= ?"
+          + " AND journey NOT IN (SELECT journey FROM journey_states WHERE paused) ORDER BY due_at, journey, profile_id LIMIT ?")) {
         ps.setObject(1, ldt(now));
         ps.setInt(2, limit);
         List<Run> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                instant(rs.getObject(6, LocalDateTime.class)), rs.getInt(7)));
+                instant(rs.getObject(6, LocalDateTime.class)), rs.getInt(7), instant(rs.getObject(8, LocalDateTime.class)),
+                instant(rs.getObject(9, LocalDateTime.class))));
           }
         }
         return out;
@@ -99,7 +133,7 @@ final class JourneyTable implements JourneyLog {
   @Override
   public void move(Run run, String step, Instant dueAt, StepRecord record) {
     write(() -> {
-      update(run, step, dueAt, 0);
+      update(run, step, dueAt, 0, record.at());
       insert(record);
     });
   }
@@ -107,27 +141,137 @@ final class JourneyTable implements JourneyLog {
   @Override
   public void end(Run run, StepRecord record) {
     write(() -> {
-      update(run, run.step(), null, run.attempts());
+      update(run, run.step(), null, run.attempts(), record.at());
       insert(record);
     });
   }
 
   @Override
   public void retry(Run run, Instant dueAt) {
-    write(() -> update(run, run.step(), dueAt, run.attempts() + 1));
+    write(() -> update(run, run.step(), dueAt, run.attempts() + 1, run.since()));
   }
 
-  private void update(Run run, String step, Instant dueAt, int attempts) throws SQLException {
-    try (PreparedStatement ps = db.conn.prepareStatement(
-        "UPDATE journey_runs SET step = ?, due_at = ?, attempts = ?, version = ? WHERE journey = ? AND profile_id = ? AND entry = ?")) {
+  @Override
+  public void postpone(Run run, Instant dueAt) {
+    write(() -> update(run, run.step(), dueAt, run.attempts(), run.since()));
+  }
+
+  /** Moves a run; {@code step_since} changes only when the step does (the expressions of SET read the old row). */
+  private void update(Run run, String step, Instant dueAt, int attempts, Instant now) throws SQLException {
+    try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_runs SET step_since = CASE WHEN step = ? THEN COALESCE(step_since, entered_at)"
+        + " ELSE ? END, step = ?, due_at = ?, attempts = ?, version = ? WHERE journey = ? AND profile_id = ? AND entry = ?")) {
       ps.setString(1, step);
-      ps.setObject(2, dueAt == null ? null : ldt(dueAt));
-      ps.setInt(3, attempts);
-      ps.setInt(4, run.version());
-      ps.setString(5, run.journey());
-      ps.setString(6, run.profileId());
-      ps.setInt(7, run.entry());
+      ps.setObject(2, now == null ? null : ldt(now));
+      ps.setString(3, step);
+      ps.setObject(4, dueAt == null ? null : ldt(dueAt));
+      ps.setInt(5, attempts);
+      ps.setInt(6, run.version());
+      ps.setString(7, run.journey());
+      ps.setString(8, run.profileId());
+      ps.setInt(9, run.entry());
       ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public boolean paused(String journey) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT bool_or(paused) FROM journey_states WHERE journey = ?")) {
+        ps.setString(1, journey);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getBoolean(1);
+        }
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not read the state of journey " + journey + ": ", e);
+      }
+    }
+  }
+
+  @Override
+  public void pause(String journey, boolean paused) {
+    write(() -> {
+      state(journey);
+      try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_states SET paused = ? WHERE journey = ?")) {
+        ps.setBoolean(1, paused);
+        ps.setString(2, journey);
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public Optional<Instant> lastFired(String journey) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT max(last_fired) FROM journey_states WHERE journey = ?")) {
+        ps.setString(1, journey);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return Optional.ofNullable(instant(rs.getObject(1, LocalDateTime.class)));
+        }
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not read the schedule of journey " + journey + ": ", e);
+      }
+    }
+  }
+
+  @Override
+  public void fired(String journey, Instant at) {
+    write(() -> {
+      state(journey);
+      try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_states SET last_fired = ? WHERE journey = ?")) {
+        ps.setObject(1, ldt(at));
+        ps.setString(2, journey);
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Adds the journey's state row (active, never fired) if it has none. */
+  private void state(String journey) throws SQLException {
+    try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_states SELECT ?, false, NULL"
+        + " WHERE NOT EXISTS (SELECT 1 FROM journey_states WHERE journey = ?)")) {
+      ps.setString(1, journey);
+      ps.setString(2, journey);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Every entry with its held-out and goal flags (from the step records) and the net revenue of the profile's orders
+   * less its returns from entry to entry + window, in one grouped query over the events of the journey's profiles.
+   */
+  @Override
+  public List<Outcome> outcomes(String journey, Duration window) {
+    String revenue = db.schema.property("revenue").isPresent() ? "e.revenue" : "0";
+    String value = db.schema.property("value").isPresent() ? "e.value" : "0";
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement("WITH r AS (SELECT profile_id, entry, entered_at, due_at IS NOT NULL AS running"
+          + " FROM journey_runs WHERE journey = ?),"
+          + " s AS (SELECT profile_id, entry, bool_or(outcome = 'held_out') AS held_out, bool_or(outcome = 'goal') AS goal FROM journey_steps"
+          + " WHERE journey = ? GROUP BY ALL),"
+          + " m AS (SELECT r.profile_id, r.entry, sum(CASE WHEN e.type = 'order' THEN COALESCE(" + revenue + ", 0)"
+          + " WHEN e.type = 'return' THEN -COALESCE(" + value + ", 0) ELSE 0 END) AS net,"
+          + " count(*) FILTER (WHERE e.type = 'order') AS orders FROM r JOIN profiles p ON p.profile_id = r.profile_id"
+          + " JOIN events e ON e.pkey = p.pkey AND e.type IN ('order', 'return') AND e.ts >= r.entered_at AND e.ts < r.entered_at + ?::INTERVAL"
+          + " GROUP BY ALL)"
+          + " SELECT r.profile_id, r.entry, r.entered_at, r.running, COALESCE(s.held_out, false), COALESCE(s.goal, false), COALESCE(m.net, 0),"
+          + " COALESCE(m.orders, 0)"
+          + " FROM r LEFT JOIN s USING (profile_id, entry) LEFT JOIN m USING (profile_id, entry) ORDER BY r.entered_at, r.profile_id, r.entry")) {
+        ps.setString(1, journey);
+        ps.setString(2, journey);
+        ps.setString(3, window.toSeconds() + " seconds");
+        List<Outcome> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new Outcome(rs.getString(1), rs.getInt(2), instant(rs.getObject(3, LocalDateTime.class)), rs.getBoolean(4), rs.getBoolean(5),
+                rs.getBoolean(6), rs.getInt(8), rs.getDouble(7)));
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not measure journey " + journey + ": ", e);
+      }
     }
   }
 
@@ -229,7 +373,8 @@ final class JourneyTable implements JourneyLog {
   @Override
   public Map<String, Long> counts(String journey) {
     synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT step || '/' || outcome, count(*) FROM journey_steps WHERE journey = ?"
+      try (PreparedStatement ps = db.conn.prepareStatement("SELECT step || '/' || outcome || CASE WHEN outcome = 'skipped'"
+          + " THEN ' (' || COALESCE(reason, '') || ')' ELSE '' END, count(*) FROM journey_steps WHERE journey = ?"
           + " GROUP BY 1 ORDER BY 1")) {
         ps.setString(1, journey);
         Map<String, Long> out = new LinkedHashMap<>();

@@ -7,12 +7,16 @@ import io.javalin.http.Context;
 import io.segmenta.core.journey.Journey;
 import io.segmenta.core.journey.JourneyCheck;
 import io.segmenta.core.journey.JourneyLog;
+import io.segmenta.core.journey.JourneyReport;
+import io.segmenta.core.journey.json.JourneyReportJson;
 import io.segmenta.core.journey.json.JourneyJson;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,12 +31,14 @@ final class JourneyRoutes {
   private final Clock clock;
   private final ProfileLifecycle lifecycle;
   private final UnsubscribeLinks links;
+  private final Runnable flush;
 
-  JourneyRoutes(Store store, Clock clock, ProfileLifecycle lifecycle, UnsubscribeLinks links) {
+  JourneyRoutes(Store store, Clock clock, ProfileLifecycle lifecycle, UnsubscribeLinks links, Runnable flush) {
     this.store = store;
     this.clock = clock;
     this.lifecycle = lifecycle;
     this.links = links;
+    this.flush = flush;
   }
 
   List<Route> routes() {
@@ -46,6 +52,13 @@ final class JourneyRoutes {
             this::put),
         new Route("DELETE", "/admin/journeys/{key}", Route.Access.ADMIN, "Delete a journey; runs in flight end at their next step", null,
             this::delete),
+        new Route("POST", "/admin/journeys/{key}/activate", Route.Access.ADMIN, "Check the journey again and let it take entries and"
+            + " steps (400 with the problems, each naming its step)", null, this::activate),
+        new Route("POST", "/admin/journeys/{key}/pause", Route.Access.ADMIN, "Pause a journey: no entries, no steps; its runs wait where"
+            + " they are until it is activated", null, this::pause),
+        new Route("GET", "/admin/journeys/{key}/status", Route.Access.ADMIN, "A journey measured: entered, in progress, sent, skipped by"
+            + " reason, goal, net revenue after entry within ?window= (ISO-8601, default P30D), and lift against the holdout with 95 %"
+            + " intervals", null, this::status),
         new Route("GET", "/admin/journeys/{key}/profiles/{id}", Route.Access.ADMIN, "What happened to one profile in a journey: every step,"
             + " taken or skipped, with its reason", null, this::profile),
         new Route("GET", "/v1/unsubscribe", Route.Access.PUBLIC, "The unsubscribe link of journey e-mails: a confirmation page", null,
@@ -62,7 +75,8 @@ final class JourneyRoutes {
   private void list(Context ctx) {
     ArrayNode a = Http.JSON.createArrayNode();
     for (Journey j : store.journeyDefinitions().all()) {
-      ObjectNode o = a.addObject().put("key", j.key()).put("version", j.version()).put("description", j.description());
+      ObjectNode o = a.addObject().put("key", j.key()).put("version", j.version()).put("description", j.description())
+          .put("state", store.journeyLog().paused(j.key()) ? "paused" : "active");
       ObjectNode c = o.putObject("counts");
       store.journeyLog().counts(j.key()).forEach(c::put);
     }
@@ -105,6 +119,40 @@ final class JourneyRoutes {
       throw new Http.Failure(404, "there is no journey '" + key + "'");
     }
     Http.json(ctx, 200, Http.JSON.createObjectNode().put("deleted", key));
+  }
+
+  private void activate(Context ctx) {
+    Journey j = journey(ctx);
+    List<String> problems = checker().problems(j);
+    if (!problems.isEmpty()) {
+      throw new Http.Failure(400, "journey '" + j.key() + "' has " + problems.size() + " problem(s)", problems);
+    }
+    store.journeyLog().pause(j.key(), false);
+    Http.json(ctx, 200, Http.JSON.createObjectNode().put("key", j.key()).put("state", "active"));
+  }
+
+  private void pause(Context ctx) {
+    Journey j = journey(ctx);
+    store.journeyLog().pause(j.key(), true);
+    Http.json(ctx, 200, Http.JSON.createObjectNode().put("key", j.key()).put("state", "paused"));
+  }
+
+  private void status(Context ctx) {
+    Journey j = journey(ctx);
+    String w = ctx.queryParam("window");
+    Duration window;
+    try {
+      window = w == null ? Duration.ofDays(30) : Duration.parse(w);
+    } catch (DateTimeParseException e) {
+      throw new Http.Failure(400, "window must be an ISO-8601 duration like P30D, got '" + w + "'");
+    }
+    if (window.isNegative() || window.isZero()) {
+      throw new Http.Failure(400, "window must be positive, got '" + w + "'");
+    }
+    flush.run();
+    ObjectNode o = JourneyReportJson.toJson(JourneyReport.of(j, store.journeyLog(), window));
+    o.put("state", store.journeyLog().paused(j.key()) ? "paused" : "active");
+    Http.json(ctx, 200, o);
   }
 
   private void profile(Context ctx) {

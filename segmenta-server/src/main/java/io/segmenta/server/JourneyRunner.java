@@ -2,8 +2,12 @@ package io.segmenta.server;
 
 import io.segmenta.core.journey.JourneyEngine;
 import io.segmenta.core.model.Event;
+import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.ml.recommend.Recommender;
 import io.segmenta.core.realtime.MembershipChange;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -26,11 +30,14 @@ import org.slf4j.LoggerFactory;
 final class JourneyRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JourneyRunner.class);
   private static final int BATCH = 500;
+  /** How far before its checkpoint a catch-up looks, for clocks that differ and events that arrive late. */
+  static final Duration CATCH_UP_MARGIN = Duration.ofMinutes(10);
 
   private final JourneyEngine engine;
   private final Worker worker;
   private final Runnable flush;
   private final Duration tick;
+  private final Clock clock;
   private final Queue<Event> events = new ConcurrentLinkedQueue<>();
   private final Queue<MembershipChange> changes = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,8 +46,9 @@ final class JourneyRunner {
     return t;
   });
 
-  JourneyRunner(JourneyEngine engine, Worker worker, Runnable flush, Duration tick) {
+  JourneyRunner(JourneyEngine engine, Worker worker, Runnable flush, Duration tick, Clock clock) {
     this.engine = engine;
+    this.clock = clock;
     this.worker = worker;
     this.flush = flush;
     this.tick = tick;
@@ -49,7 +57,24 @@ final class JourneyRunner {
 
   /** Starts taking due steps; called once the server listens, so a server that failed to start leaves no thread behind. */
   void start() {
+    thread.execute(this::catchUp);
     thread.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Enters what a crash lost between the journal's acknowledgement and the journey thread (see {@link JourneyEngine#catchUp}). */
+  private void catchUp() {
+    try {
+      int n;
+      synchronized (this) {
+        n = engine.catchUp(CATCH_UP_MARGIN);
+      }
+      if (n > 0) {
+        LOG.info("journeys: {} entries made after a restart from events stored before it", n);
+      }
+    } catch (RuntimeException e) {
+      worker.failed(e);
+      worker.log(LOG, e, "journey catch-up failed; entries the last run may have lost are not made");
+    }
   }
 
   void on(ProfileEvent e) {
@@ -68,12 +93,29 @@ final class JourneyRunner {
     }
   }
 
+  /**
+   * Where the engine sends: the settings' mailer, webhooks signed with the settings' secret, and recommendations from
+   * the decisions' recommender (none until it is built): with the order that triggered a run, what is bought or viewed
+   * together with its products; otherwise the profile's own.
+   */
+  static JourneyEngine.Channels channels(JourneySettings settings, Decisions decisions) {
+    Recommendations recs = (profileId, session, n) -> {
+      Recommender r = decisions.recommender();
+      if (r == null) {
+        return List.of();
+      }
+      return session.isEmpty() ? r.recommend(profileId, session, n) : r.forSession(session, n, Recommender.Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
+    };
+    return new JourneyEngine.Channels(settings.mailer(), settings.webhookSecret() == null ? null : new JourneyWebhooks(settings.webhookSecret()), recs);
+  }
+
   void membership(List<MembershipChange> batch) {
     changes.addAll(batch);
   }
 
   /** Enters what was queued; under the lock erasure takes, so an erased person is not entered again afterwards. */
   private synchronized void enterQueued() {
+    Instant through = clock.instant();
     List<Event> ev = new ArrayList<>();
     for (Event e; (e = events.poll()) != null; ) {
       ev.add(e);
@@ -89,6 +131,7 @@ final class JourneyRunner {
       if (!ch.isEmpty()) {
         engine.onMembership(ch);
       }
+      engine.considered(through, !ev.isEmpty());
     } catch (RuntimeException e) {
       // Tried again at the next tick; a profile already entered is not entered twice (one run at a time).
       events.addAll(ev);
@@ -100,6 +143,9 @@ final class JourneyRunner {
   private void tick() {
     try {
       enterQueued();
+      synchronized (this) {
+        engine.schedule();
+      }
       if (!engine.hasDue()) {
         return;
       }

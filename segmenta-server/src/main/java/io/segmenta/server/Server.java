@@ -277,8 +277,8 @@ public final class Server implements AutoCloseable {
     AtomicReference<String> base = new AtomicReference<>(o.publicUrl() == null ? null : o.publicUrl().toString().replaceAll("/+$", ""));
     UnsubscribeLinks links = new UnsubscribeLinks(o.adminKey(), base::get);
     JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
-        store.journeyDefinitions(), store.journeyLog(), journeySettings.mailer(), links::url, clock);
-    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick());
+        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions), links::url, clock);
+    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick(), clock);
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
     Syncs destinationSyncs = DestinationSyncs.of(store, clock, null);
@@ -306,7 +306,7 @@ public final class Server implements AutoCloseable {
     routes.add(new Route("GET", "/health", Route.Access.PUBLIC, "Liveness: answers 200 while the server takes requests", null,
         ctx -> ctx.header("Cache-Control", "no-store").contentType("application/json").result(health)));
     routes.addAll(new SummaryRoutes(store, o.clock()).routes());
-    routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links).routes());
+    routes.addAll(new JourneyRoutes(store, o.clock(), lifecycle, links, writer::flush).routes());
     routes.addAll(new HistoryRoutes(store, o.clock(), reviews).routes());
     routes.addAll(new DestinationRoutes(store, destinationSyncs).routes());
     List<Route> documented = List.copyOf(routes);

@@ -7,6 +7,9 @@ import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.schema.Schema;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
 import io.segmenta.core.segment.Segments;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,11 +18,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a journey before it is saved, and names the step of every mistake: unknown templates, segments, event types
- * and properties; rules that do not parse or type-check; next steps that do not exist; steps no path reaches; and
+ * Checks a journey before it is saved or activated, and names the step of every mistake: unknown templates, segments,
+ * event types, properties and traits (a date trait that is not a date; a trait set that is computed or of another
+ * type); rules that do not parse or type-check; next steps that do not exist; steps no path reaches; and
  * steps from which no path reaches an end (a loop with no way out never ends).
  *
  * <p>Why two graph walks: reachability is a walk forward from the first step; "ends" is a walk backward from every
@@ -53,6 +58,10 @@ public final class JourneyCheck {
       }
     } else if (j.trigger() instanceof Trigger.OnSegment s && definitions.find(s.segment()).isEmpty()) {
       out.add(where + ", trigger: unknown segment '" + s.segment() + "'");
+    } else if (j.trigger() instanceof Trigger.OnSchedule s && definitions.find(s.segment()).isEmpty()) {
+      out.add(where + ", trigger: unknown segment '" + s.segment() + "'");
+    } else if (j.trigger() instanceof Trigger.OnDate d) {
+      dateTrait(d.trait(), where + ", trigger", out);
     }
     rule(j.goal(), where + ", goal", out);
     for (int i = 0; i < j.exits().size(); i++) {
@@ -76,6 +85,19 @@ public final class JourneyCheck {
       }
       if (s instanceof Step.Branch b) {
         rule(b.rule(), at, out);
+      } else if (s instanceof Step.WaitFor w) {
+        rule(w.rule(), at, out);
+      } else if (s instanceof Step.WaitForDate w) {
+        dateTrait(w.trait(), at, out);
+      } else if (s instanceof Step.SetTraits t) {
+        for (Map.Entry<String, Value> e : t.traits().entrySet()) {
+          Optional<TraitDef> d = schema.trait(e.getKey());
+          if (d.isEmpty() || !d.get().stored()) {
+            out.add(at + ": " + (d.isEmpty() ? "unknown trait '" : "trait '") + e.getKey() + (d.isEmpty() ? "'" : "' is computed, not stored"));
+          } else if (!e.getValue().isNull() && !d.get().type().accepts(e.getValue())) {
+            out.add(at + ": trait '" + e.getKey() + "' is " + d.get().type() + ", got " + e.getValue());
+          }
+        }
       } else if (s instanceof Step.SendEmail m && !j.templates().containsKey(m.template())) {
         out.add(at + ": unknown template '" + m.template() + "'; the journey's templates: " + j.templates().keySet());
       }
@@ -101,6 +123,15 @@ public final class JourneyCheck {
     List<String> p = problems(j);
     if (!p.isEmpty()) {
       throw new UserException(String.join("; ", p));
+    }
+  }
+
+  private void dateTrait(String trait, String at, List<String> out) {
+    Optional<TraitDef> d = schema.trait(trait);
+    if (d.isEmpty()) {
+      out.add(at + ": unknown trait '" + trait + "'");
+    } else if (d.get().type() != ValueType.DATE && d.get().type() != ValueType.TIMESTAMP) {
+      out.add(at + ": trait '" + trait + "' is " + d.get().type() + ", not a date or timestamp");
     }
   }
 

@@ -1,15 +1,14 @@
 package io.segmenta.core.journey;
 
-import io.segmenta.core.SegmentaException;
-import io.segmenta.core.consent.ConsentPolicy;
-import io.segmenta.core.email.template.EmailRenderer;
-import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.journey.JourneyLog.Run;
-import io.segmenta.core.journey.JourneyLog.SendState;
 import io.segmenta.core.journey.JourneyLog.StepRecord;
 import io.segmenta.core.model.Event;
-import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
 import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.personalize.Recommendations;
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.ConsentLedger;
 import io.segmenta.core.port.Definitions;
@@ -18,25 +17,22 @@ import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
-import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
-import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Moves people through journeys. Entering is driven by the caller (events written, membership changes); everything
@@ -50,7 +46,12 @@ import java.util.function.Function;
  * left is delivery accepted by the SMTP server and the process killed before the mark, milliseconds wide.
  *
  * <p>Edits: a run carries the version it entered with; when the journey changed, it continues at the step of the same
- * id in the new version, or ends ("step removed") if there is none.
+ * id in the new version, or ends ("step removed") if there is none. A run waiting (a duration, a time, a date) keeps
+ * the instant it is due at, computed when it began to wait; a wait for a rule checks the new rule and the new timeout
+ * from when it began.
+ *
+ * <p>Date and schedule triggers are {@link #schedule}: each journey's last firing is kept in the log, so a restart
+ * neither repeats a day nor skips one (a firing missed while the server was down happens at the next start).
  */
 public final class JourneyEngine {
   public static final String CHANNEL = "email";
@@ -61,43 +62,90 @@ public final class JourneyEngine {
   /** What one tick did. */
   public record Tick(int runs, int sent, int failed, RuntimeException lastFailure) {}
 
+  /**
+   * Where sends go: e-mail (null: skipped, "no mail transport configured"), webhooks (null: skipped) and the
+   * recommendations e-mails show (null: none).
+   */
+  public record Channels(Mailer mailer, WebhookPoster webhooks, Recommendations recommendations) {
+    public static final Channels NONE = new Channels(null, null, null);
+  }
+
   private final Catalog catalog;
   private final Profiles profiles;
-  private final ConsentLedger consent;
   private final Definitions<SegmentDefinition> segmentDefinitions;
   private final Scores scores;
+  private final Audiences audiences;
   private final Definitions<Journey> journeys;
   private final JourneyLog log;
-  private final Mailer mailer;
-  private final Function<String, String> unsubscribeUrl;
+  private final Sends sends;
   private final Clock clock;
-  private final EmailRenderer renderer = new EmailRenderer();
   private final Object entering = new Object();
 
   public JourneyEngine(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, Scores scores,
-      Definitions<Journey> journeys, JourneyLog log, Mailer mailer /* null: sends are skipped */, Function<String, String> unsubscribeUrl, Clock clock) {
+      Audiences audiences, Definitions<Journey> journeys, JourneyLog log, Channels channels, Function<String, String> unsubscribeUrl, Clock clock) {
     this.catalog = catalog;
     this.profiles = profiles;
-    this.consent = consent;
     this.segmentDefinitions = segmentDefinitions;
     this.scores = scores;
+    this.audiences = audiences;
     this.journeys = journeys;
     this.log = log;
-    this.mailer = mailer;
-    this.unsubscribeUrl = unsubscribeUrl;
+    this.sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, clock);
     this.clock = clock;
+  }
+
+  private List<Journey> active(Class<? extends Trigger> kind) {
+    return journeys.all().stream().filter(j -> kind.isInstance(j.trigger()) && !log.paused(j.key())).toList();
   }
 
   /** Enters the known profiles of {@code events} into the journeys their events trigger; returns the entries made. */
   public int onEvents(List<Event> events) {
-    List<Journey> all = journeys.all().stream().filter(j -> j.trigger() instanceof Trigger.OnEvent).toList();
+    List<Journey> all = active(Trigger.OnEvent.class);
     int n = 0;
     for (Event e : events) {
       if (e.profileId() == null) {
         continue;
       }
       for (Journey j : all) {
-        if (((Trigger.OnEvent) j.trigger()).matches(e.type(), e.properties()) && enter(j, e.profileId(), "event " + e.type())) {
+        if (((Trigger.OnEvent) j.trigger()).matches(e.type(), e.properties()) && enter(j, e.profileId(), "event " + e.type(), e.id())) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Records that every event published before {@code through} was offered to the event-triggered journeys (their
+   * checkpoint for {@link #catchUp}). Journeys without a checkpoint get one even when no event came.
+   */
+  public void considered(Instant through, boolean events) {
+    for (Journey j : active(Trigger.OnEvent.class)) {
+      if (events || log.lastFired(j.key()).isEmpty()) {
+        log.fired(j.key(), through);
+      }
+    }
+  }
+
+  /**
+   * Enters what a crash may have lost: events of each event-triggered journey's type stored since its checkpoint less
+   * {@code margin} (for clocks and late events) that caused no run. Why this is needed: entries are made by the journey
+   * thread from events queued in memory when the journal acknowledged them, and the journal neither republishes on
+   * replay nor keeps applied records; the events are in the store, so the store is asked. An event refused then by the
+   * re-entry setting is offered again and refused again, unless its re-entry is "always" and the run that blocked it
+   * has ended since (within the margin). Returns the entries made.
+   */
+  public int catchUp(Duration margin) {
+    int n = 0;
+    for (Journey j : active(Trigger.OnEvent.class)) {
+      Optional<Instant> through = log.lastFired(j.key());
+      if (through.isEmpty()) {
+        continue;
+      }
+      Trigger.OnEvent t = (Trigger.OnEvent) j.trigger();
+      for (JourneyLog.Missed m : log.missed(j.key(), t.eventType(), through.get().minus(margin))) {
+        Optional<Event> e = profiles.history(m.profileId()).flatMap(h -> h.events().stream().filter(x -> x.id().equals(m.eventId())).findFirst());
+        if (e.isPresent() && t.matches(e.get().type(), e.get().properties()) && enter(j, m.profileId(), "event " + t.eventType(), m.eventId())) {
           n++;
         }
       }
@@ -107,7 +155,7 @@ public final class JourneyEngine {
 
   /** Enters profiles into the journeys their segment entries and exits trigger; returns the entries made. */
   public int onMembership(List<MembershipChange> changes) {
-    List<Journey> all = journeys.all().stream().filter(j -> j.trigger() instanceof Trigger.OnSegment).toList();
+    List<Journey> all = active(Trigger.OnSegment.class);
     int n = 0;
     for (MembershipChange c : changes) {
       for (Journey j : all) {
@@ -121,6 +169,61 @@ public final class JourneyEngine {
     return n;
   }
 
+  /**
+   * Fires the date and schedule triggers that are due: a date trigger once a day at its time (the profiles whose date
+   * trait returns that day), a schedule at its first run and every period after (the segment's members then).
+   * Returns the entries made.
+   */
+  public int schedule() {
+    Instant now = clock.instant();
+    int n = 0;
+    for (Journey j : journeys.all()) {
+      if (!(j.trigger() instanceof Trigger.OnDate) && !(j.trigger() instanceof Trigger.OnSchedule) || log.paused(j.key())) {
+        continue;
+      }
+      Optional<Instant> last = log.lastFired(j.key());
+      if (j.trigger() instanceof Trigger.OnDate d) {
+        Instant today = LocalTimes.next(now.minus(Duration.ofDays(1)), d.at(), j.zone());
+        Instant due = today.isAfter(now) ? LocalTimes.next(now.minus(Duration.ofDays(2)), d.at(), j.zone()) : today;
+        if (last.isPresent() && !last.get().isBefore(due)) {
+          continue;
+        }
+        LocalDate day = due.atZone(j.zone()).toLocalDate();
+        List<String> who = new ArrayList<>();
+        audiences.run(new AudienceQuery.Rows(List.of(d.trait()), List.of(), List.of(), now, Purpose.EMAIL_MARKETING, row -> {
+          if (LocalTimes.anniversary(LocalTimes.day(row.traits().get(0), j.zone()), day)) {
+            who.add(row.id());
+          }
+        }));
+        for (String id : who) {
+          n += enter(j, id, "date " + d.trait() + " " + day) ? 1 : 0;
+        }
+        log.fired(j.key(), due);
+      } else {
+        Trigger.OnSchedule s = (Trigger.OnSchedule) j.trigger();
+        if (last.isPresent() && last.get().plus(s.every()).isAfter(now)) {
+          continue;
+        }
+        Rule rule = new Segments(catalog, segmentDefinitions, scores, clock).ruleOf(s.segment());
+        for (long offset = 0; ; offset += PAGE) {
+          List<String> page = audiences.run(new AudienceQuery.Page(rule, now, offset, PAGE));
+          for (String id : page) {
+            n += enter(j, id, "schedule " + s.segment()) ? 1 : 0;
+          }
+          if (page.size() < PAGE) {
+            break;
+          }
+        }
+        // The next firing counts from when this one was due, so the schedule does not drift by the tick.
+        Instant due = last.isEmpty() ? now : last.get().plus(s.every().multipliedBy(Duration.between(last.get(), now).dividedBy(s.every())));
+        log.fired(j.key(), due);
+      }
+    }
+    return n;
+  }
+
+  private static final int PAGE = 10_000;
+
   /** Removes erased people from every journey. */
   public void erase(Collection<String> profileIds) {
     log.erase(profileIds);
@@ -128,14 +231,18 @@ public final class JourneyEngine {
 
   /** Enters one profile, unless a run of it is in progress or the re-entry setting refuses. */
   public boolean enter(Journey j, String profileId, String cause) {
+    return enter(j, profileId, cause, null);
+  }
+
+  private boolean enter(Journey j, String profileId, String cause, String eventId) {
     Instant now = clock.instant();
     synchronized (entering) {
       JourneyLog.Entries e = log.entries(j.key(), profileId);
       if (e.running() || (e.count() > 0 && !mayReenter(j.reentry(), e, now))) {
         return false;
       }
-      Run r = new Run(j.key(), profileId, e.count() + 1, j.version(), j.first().id(), now, 0);
-      log.enter(r, new StepRecord(j.key(), profileId, r.entry(), j.first().id(), "entered", cause, now));
+      Run r = new Run(j.key(), profileId, e.count() + 1, j.version(), j.first().id(), now, 0, now, now);
+      log.enter(r, new StepRecord(j.key(), profileId, r.entry(), j.first().id(), "entered", cause, now), eventId);
       return true;
     }
   }
@@ -176,7 +283,7 @@ public final class JourneyEngine {
     return new Tick(runs, sent, failed, last);
   }
 
-  /** Takes a run's steps until it waits or ends; returns the e-mails it sent. Throws when a delivery failed. */
+  /** Takes a run's steps until it waits or ends; returns what it delivered. Throws when a delivery failed. */
   private int advance(Run run) {
     Instant now = clock.instant();
     Optional<Journey> found = journeys.find(run.journey());
@@ -186,7 +293,7 @@ public final class JourneyEngine {
     }
     Journey j = found.get();
     if (j.version() != run.version()) {
-      run = new Run(run.journey(), run.profileId(), run.entry(), j.version(), run.step(), run.dueAt(), run.attempts());
+      run = run.withVersion(j.version());
     }
     Optional<ProfileHistory> h = profiles.history(run.profileId());
     if (h.isEmpty()) {
@@ -205,6 +312,7 @@ public final class JourneyEngine {
         return 0;
       }
     }
+    ZoneId zone = LocalTimes.zone(h.get().profile(), j.zone());
     int sent = 0;
     for (int taken = 0; taken < MAX_STEPS_PER_TICK; taken++) {
       Optional<Step> at = j.step(run.step());
@@ -218,6 +326,32 @@ public final class JourneyEngine {
       if (s instanceof Step.Wait w) {
         log.move(run, w.then(), now.plus(w.duration()), record(run, s.id(), "waiting", w.duration().toString(), now));
         return sent;
+      } else if (s instanceof Step.WaitUntil w) {
+        log.move(run, w.then(), LocalTimes.next(now, w.time(), zone), record(run, s.id(), "waiting", "until " + w.time() + " " + zone, now));
+        return sent;
+      } else if (s instanceof Step.WaitForDate w) {
+        LocalDate day = LocalTimes.day(h.get().profile().traits().getOrDefault(w.trait(), Value.NULL), zone);
+        Instant due = day == null ? null : day.atTime(w.at()).atZone(zone).toInstant();
+        if (due != null && due.isAfter(now)) {
+          log.move(run, w.then(), due, record(run, s.id(), "waiting", "until " + w.trait() + " " + day + " " + w.at() + " " + zone, now));
+          return sent;
+        }
+        next = w.then();
+        rec = record(run, s.id(), "waited", day == null ? "no date in " + w.trait() : w.trait() + " " + day + " has passed", now);
+      } else if (s instanceof Step.WaitFor w) {
+        boolean holds = evaluator.matches(segments.ruleOf(w.rule()), h.get());
+        Instant deadline = run.since().plus(w.timeout());
+        if (holds) {
+          next = w.yes();
+          rec = record(run, s.id(), "waited", "rule held", now);
+        } else if (!now.isBefore(deadline)) {
+          next = w.no();
+          rec = record(run, s.id(), "timed_out", "after " + w.timeout(), now);
+        } else {
+          Instant again = now.plus(w.poll());
+          log.postpone(run, again.isAfter(deadline) ? deadline : again);
+          return sent;
+        }
       } else if (s instanceof Step.Exit) {
         log.end(run, record(run, s.id(), "exited", "exit step", now));
         return sent;
@@ -232,70 +366,50 @@ public final class JourneyEngine {
         }
         next = sp.then();
         rec = record(run, s.id(), "split", "treatment", now);
+      } else if (s instanceof Step.SetTraits t) {
+        profiles.write(new Batch(List.of(new Profile(run.profileId(), List.of(), t.traits())), List.of()));
+        next = t.then();
+        rec = record(run, s.id(), "set", String.join(",", new TreeSet<>(t.traits().keySet())), now);
+      } else if (s instanceof Step.Webhook w) {
+        Run current = run;
+        Sends.Outcome o = deliver(run, s.id(), () -> sends.webhook(j, current, w, now));
+        sent += o.delivered() ? 1 : 0;
+        next = w.then();
+        rec = sendRecord(run, s.id(), o, now);
       } else {
         Step.SendEmail m = (Step.SendEmail) s;
-        String outcome = send(j, run, m, h.get(), evaluator, segments, now);
-        sent += outcome.equals("sent") ? 1 : 0;
+        if (j.quietHours() != null && j.quietHours().contains(now.atZone(zone).toLocalTime())) {
+          Instant after = LocalTimes.next(now, j.quietHours().to(), zone);
+          log.move(run, s.id(), after, record(run, s.id(), "deferred", "quiet hours until " + j.quietHours().to() + " " + zone, now));
+          return sent;
+        }
+        Run current = run;
+        Sends.Outcome o = deliver(run, s.id(), () -> sends.email(j, current, m, h.get(), evaluator, segments, now));
+        sent += o.delivered() ? 1 : 0;
         next = m.then();
-        rec = record(run, s.id(), outcome.equals("sent") || outcome.equals("sent_before_restart") ? outcome : "skipped",
-            outcome.equals("sent") || outcome.equals("sent_before_restart") ? null : outcome, now);
+        rec = sendRecord(run, s.id(), o, now);
       }
       if (next == null) {
         log.end(run, rec);
         return sent;
       }
       log.move(run, next, now, rec);
-      run = new Run(run.journey(), run.profileId(), run.entry(), run.version(), next, now, 0);
+      run = run.at(next, now);
     }
     return sent;
   }
 
-  /** Sends one e-mail: "sent", "sent_before_restart", or the reason it was skipped. Throws when delivery failed. */
-  private String send(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Segments segments, Instant now) {
-    String key = String.join("/", j.key(), Integer.toString(run.version()), run.profileId(), m.id(), Integer.toString(run.entry()));
-    Optional<SendState> state = log.send(key);
-    if (state.isPresent() && state.get() == SendState.SENT) {
-      return "sent_before_restart";
-    }
-    if (mailer == null) {
-      return "no mail transport configured";
-    }
-    if (!ConsentPolicy.allows(consent.consents(run.profileId()), Purpose.EMAIL_MARKETING)) {
-      return "no e-mail marketing consent";
-    }
-    String to = address(h);
-    if (to == null) {
-      return "no e-mail address";
-    }
-    for (Journey.FrequencyCap cap : j.caps()) {
-      if (log.sentSince(run.profileId(), CHANNEL, now.minus(cap.per())) >= cap.max()) {
-        return "frequency cap: " + cap.max() + " per " + cap.per();
-      }
-    }
-    EmailTemplate t = j.templates().get(m.template());
-    String unsubscribe = unsubscribeUrl.apply(run.profileId());
-    EmailRenderer.Email email;
+  private Sends.Outcome deliver(Run run, String step, Supplier<Sends.Outcome> send) {
     try {
-      email = renderer.render(t, recipient(h, evaluator, unsubscribe));
-    } catch (SegmentaException e) {
-      return "template failed: " + e.getMessage();
-    }
-    if (state.isEmpty()) {
-      log.claim(key, j.key(), run.profileId(), CHANNEL, now);
-    }
-    String html = email.html().contains(unsubscribe) ? email.html()
-        : email.html() + "\n<p style=\"font-size:small\"><a href=\"" + unsubscribe + "\">Unsubscribe</a></p>";
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("List-Unsubscribe", "<" + unsubscribe + ">");
-    headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-    try {
-      mailer.send(new Mailer.Message(messageId(key), to, email.subject(), html, headers));
+      return send.get();
     } catch (RuntimeException e) {
-      giveUpOrRetry(run, m.id(), e, now);
+      giveUpOrRetry(run, step, e, clock.instant());
       throw new Retried(e);
     }
-    log.sent(key, clock.instant());
-    return "sent";
+  }
+
+  private static StepRecord sendRecord(Run run, String step, Sends.Outcome o, Instant now) {
+    return o.sent() ? record(run, step, o.result(), null, now) : record(run, step, "skipped", o.result(), now);
   }
 
   /** A failure already counted against its run (retried later, or the run ended). */
@@ -320,52 +434,15 @@ public final class JourneyEngine {
     return Duration.ofSeconds(Math.min(300, 1L << Math.min(attempts, 9)));
   }
 
-  private EmailRenderer.Recipient recipient(ProfileHistory h, Evaluator evaluator, String unsubscribe) {
-    Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
-    for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
-      Value v = evaluator.measure(c.getValue(), h);
-      if (!v.isNull()) {
-        traits.put(c.getKey(), v);
-      }
-    }
-    traits.put("unsubscribe_url", Value.of(unsubscribe));
-    List<String> in = new ArrayList<>();
-    Segments segments = new Segments(catalog, segmentDefinitions, scores, clock);
-    for (SegmentDefinition s : segmentDefinitions.all()) {
-      if (evaluator.matches(segments.ruleOf(s.name()), h)) {
-        in.add(s.name());
-      }
-    }
-    return new EmailRenderer.Recipient(h.profile().id(), traits, in, List.of());
-  }
-
-  private static String address(ProfileHistory h) {
-    for (Identifier i : h.profile().identifiers()) {
-      if (i.kind().equals("email")) {
-        return i.value();
-      }
-    }
-    Value v = h.profile().traits().get("email");
-    return v instanceof Value.Str s && s.value().contains("@") ? s.value() : null;
-  }
-
   /** A stable bucket 0..99 of (journey, profile, entry), so a holdout is reproducible. */
-  private static int bucket(Run r) {
-    byte[] d = sha256(r.journey() + "/" + r.profileId() + "/" + r.entry());
+  static int bucket(Run r) {
+    byte[] d = Sends.sha256(r.journey() + "/" + r.profileId() + "/" + r.entry());
     return Math.floorMod(((d[0] & 0xff) << 8) | (d[1] & 0xff), 100);
   }
 
   /** A Message-ID from the idempotency key (hashed: no profile id in a header). */
   static String messageId(String key) {
-    return "<" + HexFormat.of().formatHex(sha256(key), 0, 16) + "@journeys.segmenta>";
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sends.messageId(key);
   }
 
   private static StepRecord record(Run run, String step, String outcome, String reason, Instant at) {

@@ -1,5 +1,6 @@
 package io.segmenta.core.journey;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -13,8 +14,26 @@ import java.util.Optional;
  */
 public interface JourneyLog {
 
-  /** A profile's way through one entry of a journey: at {@code step}, due at {@code dueAt}; {@code attempts} failed sends. */
-  record Run(String journey, String profileId, int entry, int version, String step, Instant dueAt, int attempts) {}
+  /**
+   * A profile's way through one entry of a journey: at {@code step} since {@code since}, due at {@code dueAt};
+   * {@code attempts} failed sends; entered at {@code enteredAt}.
+   */
+  record Run(String journey, String profileId, int entry, int version, String step, Instant dueAt, int attempts, Instant since, Instant enteredAt) {
+    /** The same run at {@code next} (a new step since {@code now}, or the same one), due at {@code now}, no failed attempt. */
+    public Run at(String next, Instant now) {
+      return new Run(journey, profileId, entry, version, next, now, 0, next.equals(step) ? since : now, enteredAt);
+    }
+
+    public Run withVersion(int v) {
+      return new Run(journey, profileId, entry, v, step, dueAt, attempts, since, enteredAt);
+    }
+  }
+
+  /**
+   * One entry as measured: whether it is still running, was held out by a split, reached the goal while in the journey,
+   * and the orders and net revenue (orders less returns) of the profile from its entry to the end of the window.
+   */
+  record Outcome(String profileId, int entry, Instant enteredAt, boolean running, boolean heldOut, boolean goal, int orders, double revenue) {}
 
   /** What happened at a step: {@code outcome} (entered, waited, branched, sent, skipped, held_out, goal, exited, ...) and why. */
   record StepRecord(String journey, String profileId, int entry, String step, String outcome, String reason, Instant at) {}
@@ -29,7 +48,18 @@ public interface JourneyLog {
   Entries entries(String journey, String profileId);
 
   /** Starts a run (entry number {@code run.entry()}), due at once. */
-  void enter(Run run, StepRecord entered);
+  default void enter(Run run, StepRecord entered) {
+    enter(run, entered, null);
+  }
+
+  /** Starts a run caused by the event {@code cause} (its id; null for other triggers), due at once. */
+  void enter(Run run, StepRecord entered, String cause);
+
+  /** An event that may have been missed: of the trigger's type, stored since a time, and the cause of no run of the journey. */
+  record Missed(String eventId, String profileId) {}
+
+  /** Events of {@code eventType} (of known profiles) at or after {@code since} that caused no run of {@code journey}. */
+  List<Missed> missed(String journey, String eventType, Instant since);
 
   /** Runs due at or before {@code now}, earliest first. */
   List<Run> due(Instant now, int limit);
@@ -42,6 +72,22 @@ public interface JourneyLog {
 
   /** Counts a failed attempt at the run's step and makes it due again at {@code dueAt}. */
   void retry(Run run, Instant dueAt);
+
+  /** Makes the run due again at {@code dueAt} at the same step, recording nothing (a rule checked again later). */
+  void postpone(Run run, Instant dueAt);
+
+  /** Paused journeys take no entries and no steps; their runs wait where they are. */
+  boolean paused(String journey);
+
+  void pause(String journey, boolean paused);
+
+  /** When a date or schedule trigger of the journey last entered people. */
+  Optional<Instant> lastFired(String journey);
+
+  void fired(String journey, Instant at);
+
+  /** Every entry of the journey, measured with revenue from entry to entry + {@code window}. */
+  List<Outcome> outcomes(String journey, Duration window);
 
   Optional<SendState> send(String key);
 
@@ -57,7 +103,7 @@ public interface JourneyLog {
   /** What happened to the profile in the journey, oldest first. */
   List<StepRecord> history(String journey, String profileId);
 
-  /** For each step of the journey, the number of records per outcome ("step/outcome" → count). */
+  /** For each step of the journey, the number of records per outcome ("step/outcome", skips with their reason: "step/skipped (reason)"). */
   Map<String, Long> counts(String journey);
 
   /** Removes the profiles from every journey: runs, step records and send keys. */

@@ -13,7 +13,13 @@ import io.segmenta.core.journey.Step;
 import io.segmenta.core.journey.Trigger;
 import io.segmenta.core.value.Value;
 import io.segmenta.core.value.json.JsonValues;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,11 +35,18 @@ import java.util.TreeSet;
  * The JSON form of a journey:
  * <pre>{@code
  * {"key": "post_purchase", "version": 1, "description": "...",
- *  "trigger": {"event": "order", "where": {"currency": "EUR"}}      (or {"segment": "vip", "on": "enter"|"exit"}),
+ *  "trigger": {"event": "order", "where": {"currency": "EUR"}}      (or {"segment": "vip", "on": "enter"|"exit"},
+ *              {"segment": "lapsed", "every": "P7D"}, {"date": "birth_date", "at": "09:00"}),
+ *  "timezone": "Europe/Berlin", "quiet_hours": {"from": "21:00", "to": "08:00"},
  *  "steps": [{"id": "pause", "wait": "PT2H", "next": "thanks"},
  *            {"id": "thanks", "send_email": "thank_you", "next": "done"},
  *            {"id": "vip", "branch": "segment vip", "yes": "a", "no": "b"},
  *            {"id": "ab", "split": {"holdout": 10}, "next": "thanks"},
+ *            {"id": "nine", "wait_until": "09:00", "next": "..."},
+ *            {"id": "bday", "wait_until_date": "birth_date", "at": "09:00", "next": "..."},
+ *            {"id": "bought", "wait_for": "orders >= 2", "timeout": "P7D", "yes": "...", "no": "..."},
+ *            {"id": "hook", "webhook": "https://example.com/hook", "next": "..."},
+ *            {"id": "tier", "set_trait": {"loyalty_tier": "gold"}, "next": "..."},
  *            {"id": "done", "exit": true}],
  *  "goal": "orders >= 2", "exits": ["..."],
  *  "reentry": "never" | "always" | "P30D",
@@ -45,9 +58,12 @@ import java.util.TreeSet;
  */
 public final class JourneyJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("key", "version", "description", "trigger", "steps", "goal", "exits", "reentry", "caps", "templates");
-  private static final Set<String> STEP_KINDS = Set.of("wait", "branch", "split", "send_email", "exit");
-  private static final Set<String> STEP_FIELDS = Set.of("id", "wait", "branch", "split", "send_email", "exit", "next", "yes", "no");
+  private static final Set<String> FIELDS = Set.of("key", "version", "description", "trigger", "steps", "goal", "exits", "reentry", "caps", "templates",
+      "timezone", "quiet_hours");
+  private static final Set<String> STEP_KINDS = Set.of("wait", "wait_until", "wait_until_date", "wait_for", "branch", "split", "send_email",
+      "webhook", "set_trait", "exit");
+  private static final Set<String> STEP_FIELDS = Set.of("id", "wait", "wait_until", "wait_until_date", "at", "wait_for", "timeout", "branch", "split",
+      "send_email", "webhook", "set_trait", "exit", "next", "yes", "no");
 
   private JourneyJson() {}
 
@@ -90,7 +106,8 @@ public final class JourneyJson {
         templates.put(t.getKey(), EmailRenderer.parse(o.toString()));
       }
       return new Journey(key, n.path("version").asInt(1), n.path("description").asText(null), trigger(n.path("trigger"), where), steps,
-          n.path("goal").isTextual() ? n.path("goal").asText() : null, exits, reentry(n.path("reentry"), where), caps, templates);
+          n.path("goal").isTextual() ? n.path("goal").asText() : null, exits, reentry(n.path("reentry"), where), caps, templates,
+          zone(n.path("timezone"), where), quietHours(n.path("quiet_hours"), where));
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage().startsWith("journey") ? e.getMessage() : where + ": " + e.getMessage());
     }
@@ -100,7 +117,13 @@ public final class JourneyJson {
     if (!t.isObject()) {
       throw new UserException(where + ": 'trigger' must be an object with 'event' or 'segment'");
     }
-    known(t, Set.of("event", "where", "segment", "on"), where + ", trigger");
+    known(t, Set.of("event", "where", "segment", "on", "every", "date", "at"), where + ", trigger");
+    if (t.has("date")) {
+      return new Trigger.OnDate(t.path("date").asText(), t.has("at") ? time(t.path("at"), where + ", trigger 'at'") : null);
+    }
+    if (t.has("segment") && t.has("every")) {
+      return new Trigger.OnSchedule(t.path("segment").asText(), duration(t.path("every"), where + ", trigger 'every'"));
+    }
     if (t.has("event")) {
       Map<String, Value> w = new LinkedHashMap<>();
       t.path("where").fields().forEachRemaining(e -> w.put(e.getKey(), JsonValues.fromJson(e.getValue())));
@@ -113,7 +136,7 @@ public final class JourneyJson {
       }
       return new Trigger.OnSegment(t.path("segment").asText(), on.equals("enter"));
     }
-    throw new UserException(where + ": the trigger needs 'event' or 'segment'");
+    throw new UserException(where + ": the trigger needs 'event', 'segment' (with 'on' or 'every') or 'date'");
   }
 
   private static Step step(JsonNode s, String where) {
@@ -130,6 +153,20 @@ public final class JourneyJson {
     String next = s.path("next").isTextual() ? s.path("next").asText() : null;
     return switch (kinds.get(0)) {
       case "wait" -> new Step.Wait(id, duration(s.path("wait"), at), need(next, at));
+      case "wait_until" -> new Step.WaitUntil(id, time(s.path("wait_until"), at), need(next, at));
+      case "wait_until_date" -> new Step.WaitForDate(id, s.path("wait_until_date").asText(null), s.has("at") ? time(s.path("at"), at + " 'at'") : null,
+          need(next, at));
+      case "wait_for" -> new Step.WaitFor(id, s.path("wait_for").asText(null), duration(s.path("timeout"), at + " 'timeout'"),
+          need(s.path("yes").asText(null), at + " yes"), need(s.path("no").asText(null), at + " no"));
+      case "webhook" -> new Step.Webhook(id, url(s.path("webhook"), at), next);
+      case "set_trait" -> {
+        if (!s.path("set_trait").isObject()) {
+          throw new UserException(at + ": 'set_trait' is an object of traits and values, like {\"loyalty_tier\": \"gold\"}");
+        }
+        Map<String, Value> traits = new LinkedHashMap<>();
+        s.path("set_trait").fields().forEachRemaining(e -> traits.put(e.getKey(), JsonValues.fromJson(e.getValue())));
+        yield new Step.SetTraits(id, traits, next);
+      }
       case "branch" -> new Step.Branch(id, s.path("branch").asText(null), need(s.path("yes").asText(null), at + " yes"),
           need(s.path("no").asText(null), at + " no"));
       case "split" -> {
@@ -156,6 +193,41 @@ public final class JourneyJson {
       return Journey.Reentry.ALWAYS;
     }
     return new Journey.Reentry(Journey.Reentry.Mode.AFTER, duration(r, where + ", reentry"));
+  }
+
+  private static LocalTime time(JsonNode t, String where) {
+    try {
+      return LocalTime.parse(t.asText());
+    } catch (DateTimeParseException e) {
+      throw new UserException(where + ": a time of day is HH:MM like 09:00, got '" + t.asText() + "'");
+    }
+  }
+
+  private static URI url(JsonNode u, String where) {
+    try {
+      return new URI(u.asText());
+    } catch (URISyntaxException e) {
+      throw new UserException(where + ": 'webhook' is an http(s) URL, got '" + u.asText() + "'");
+    }
+  }
+
+  private static ZoneId zone(JsonNode z, String where) {
+    if (z.isMissingNode() || z.isNull()) {
+      return null;
+    }
+    try {
+      return ZoneId.of(z.asText());
+    } catch (DateTimeException e) {
+      throw new UserException(where + ": 'timezone' is an IANA time zone like Europe/Berlin, got '" + z.asText() + "'");
+    }
+  }
+
+  private static Journey.QuietHours quietHours(JsonNode q, String where) {
+    if (q.isMissingNode() || q.isNull()) {
+      return null;
+    }
+    known(q, Set.of("from", "to"), where + ", quiet_hours");
+    return new Journey.QuietHours(time(q.path("from"), where + ", quiet_hours 'from'"), time(q.path("to"), where + ", quiet_hours 'to'"));
   }
 
   private static Duration duration(JsonNode d, String where) {
@@ -197,6 +269,12 @@ public final class JourneyJson {
     } else if (j.trigger() instanceof Trigger.OnSegment s) {
       t.put("segment", s.segment());
       t.put("on", s.entering() ? "enter" : "exit");
+    } else if (j.trigger() instanceof Trigger.OnSchedule s) {
+      t.put("segment", s.segment());
+      t.put("every", s.every().toString());
+    } else if (j.trigger() instanceof Trigger.OnDate d) {
+      t.put("date", d.trait());
+      t.put("at", d.at().toString());
     }
     ArrayNode steps = o.putArray("steps");
     for (Step s : j.steps()) {
@@ -205,6 +283,29 @@ public final class JourneyJson {
       if (s instanceof Step.Wait w) {
         n.put("wait", w.duration().toString());
         n.put("next", w.then());
+      } else if (s instanceof Step.WaitUntil w) {
+        n.put("wait_until", w.time().toString());
+        n.put("next", w.then());
+      } else if (s instanceof Step.WaitForDate w) {
+        n.put("wait_until_date", w.trait());
+        n.put("at", w.at().toString());
+        n.put("next", w.then());
+      } else if (s instanceof Step.WaitFor w) {
+        n.put("wait_for", w.rule());
+        n.put("timeout", w.timeout().toString());
+        n.put("yes", w.yes());
+        n.put("no", w.no());
+      } else if (s instanceof Step.Webhook w) {
+        n.put("webhook", w.url().toString());
+        if (w.then() != null) {
+          n.put("next", w.then());
+        }
+      } else if (s instanceof Step.SetTraits st) {
+        ObjectNode tr = n.putObject("set_trait");
+        new TreeMap<>(st.traits()).forEach((k, v) -> tr.set(k, JsonValues.toJson(v)));
+        if (st.then() != null) {
+          n.put("next", st.then());
+        }
       } else if (s instanceof Step.Branch b) {
         n.put("branch", b.rule());
         n.put("yes", b.yes());
@@ -227,6 +328,12 @@ public final class JourneyJson {
     if (!j.exits().isEmpty()) {
       ArrayNode e = o.putArray("exits");
       j.exits().forEach(e::add);
+    }
+    if (!j.zone().equals(ZoneOffset.UTC)) {
+      o.put("timezone", j.zone().getId());
+    }
+    if (j.quietHours() != null) {
+      o.putObject("quiet_hours").put("from", j.quietHours().from().toString()).put("to", j.quietHours().to().toString());
     }
     Journey.Reentry r = j.reentry();
     o.put("reentry", r.mode() == Journey.Reentry.Mode.AFTER ? r.after().toString() : r.mode().name().toLowerCase(Locale.ROOT));
