@@ -22,7 +22,7 @@ final class DestinationRunTable implements RunHistory {
     this.db = db;
   }
 
-  static void create(Statement s) throws SQLException {
+  static void create(DdlScript s) {
     s.execute("CREATE TABLE IF NOT EXISTS destination_runs(destination VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL,"
         + " finished_at TIMESTAMP NOT NULL, dry_run BOOLEAN NOT NULL, status VARCHAR NOT NULL, members BIGINT NOT NULL,"
         + " added BIGINT NOT NULL, removed BIGINT NOT NULL, failed BIGINT NOT NULL, reason VARCHAR, attempts INTEGER NOT NULL)");

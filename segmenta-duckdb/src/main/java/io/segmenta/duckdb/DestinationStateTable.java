@@ -29,7 +29,7 @@ final class DestinationStateTable implements SyncState {
     this.db = db;
   }
 
-  static void create(Statement s) throws SQLException {
+  static void create(DdlScript s) {
     s.execute("CREATE TABLE IF NOT EXISTS destination_state(destination VARCHAR NOT NULL, fingerprint BIGINT NOT NULL,"
         + " profile_id VARCHAR, kept VARCHAR NOT NULL)");
   }
