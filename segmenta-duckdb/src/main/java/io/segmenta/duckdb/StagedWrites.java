@@ -52,20 +52,24 @@ final class StagedWrites {
         dropStaging();
         throw SqlFailures.of("could not stage the batch: ", e);
       }
+      boolean written = false;
       try {
+        // The staging tables are dropped inside the transaction, so the drops share its one commit; only a write that
+        // failed drops them again (after a good one that was nine more statements, each its own commit, dropping nothing).
         WriteResult r = db.transaction(() -> {
-          try {
-            return merge(batch, traits, props, carried);
-          } finally {
-            dropStaging();
-          }
+          WriteResult done = merge(batch, traits, props, carried);
+          dropStaging();
+          return done;
         });
         if (r.profilesCreated() > 0) {
           db.profilesVersion++;
         }
+        written = true;
         return r;
       } finally {
-        dropStaging();
+        if (!written) {
+          dropStaging();
+        }
         db.factsMoved();
       }
     }
