@@ -98,6 +98,25 @@ final class StagedWrites {
     return out;
   }
 
+  /** The stored traits some profile of the batch gives a value to, in the schema's order. */
+  static List<TraitDef> givenTraits(Batch batch, List<TraitDef> traits) {
+    Set<String> given = new HashSet<>();
+    for (Profile pr : batch.profiles()) {
+      for (Map.Entry<String, Value> t : pr.traits().entrySet()) {
+        if (!t.getValue().isNull()) {
+          given.add(t.getKey());
+        }
+      }
+    }
+    List<TraitDef> out = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (given.contains(t.name())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   /** Whether no event id occurs twice in the batch (then the in-batch deduplication can be skipped). */
   static boolean distinctIds(Batch batch) {
     Set<String> ids = new HashSet<>(batch.events().size() * 2);
@@ -193,15 +212,20 @@ final class StagedWrites {
       st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
           + "SELECT profile_id FROM s_events WHERE profile_id IS NOT NULL UNION ALL SELECT profile_id FROM s_identifiers) x "
           + "WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.profile_id = x.profile_id)");
-      long updated = 0;
-      if (!traits.isEmpty()) {
+      // Every stored profile the batch names counts as updated, but only the rows given a trait are rewritten, and
+      // only in the traits the batch gives: a batch of tracks names thousands of profiles and gives no trait.
+      long updated = traits.isEmpty() ? 0 : Db.scalar(st, "SELECT count(*) FROM s_p s WHERE s.profile_id NOT IN (SELECT profile_id FROM s_ids)");
+      List<TraitDef> givenTraits = givenTraits(batch, traits);
+      if (!givenTraits.isEmpty()) {
         StringBuilder u = new StringBuilder("UPDATE profiles SET ");
-        for (int i = 0; i < traits.size(); i++) {
-          String c = Columns.quote(traits.get(i).name());
+        StringBuilder any = new StringBuilder();
+        for (int i = 0; i < givenTraits.size(); i++) {
+          String c = Columns.quote(givenTraits.get(i).name());
           u.append(i > 0 ? ", " : "").append(c).append(" = COALESCE(s.").append(c).append(", profiles.").append(c).append(")");
+          any.append(i > 0 ? " OR s." : "s.").append(c).append(" IS NOT NULL");
         }
-        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id");
-        updated = st.executeUpdate(u.toString());
+        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id AND (").append(any).append(")");
+        st.executeUpdate(u.toString());
       }
       StringBuilder cols = new StringBuilder();
       StringBuilder vals = new StringBuilder();
