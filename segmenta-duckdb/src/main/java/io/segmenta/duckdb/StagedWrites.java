@@ -17,7 +17,10 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -42,29 +45,87 @@ final class StagedWrites {
       Schema s = db.schema;
       List<TraitDef> traits = SchemaTables.storedTraits(s);
       List<PropertyDef> props = SchemaTables.eventProperties(s);
+      List<PropertyDef> carried = carried(batch, props);
       try {
-        stage(batch, traits, props);
+        stage(batch, traits, carried);
       } catch (SQLException e) {
         dropStaging();
         throw SqlFailures.of("could not stage the batch: ", e);
       }
+      boolean written = false;
       try {
+        // The staging tables are dropped inside the transaction, so the drops share its one commit; only a write that
+        // failed drops them again (after a good one that was nine more statements, each its own commit, dropping nothing).
         WriteResult r = db.transaction(() -> {
-          try {
-            return merge(traits, props);
-          } finally {
-            dropStaging();
-          }
+          WriteResult done = merge(batch, traits, props, carried);
+          dropStaging();
+          return done;
         });
         if (r.profilesCreated() > 0) {
           db.profilesVersion++;
         }
+        written = true;
         return r;
       } finally {
-        dropStaging();
+        if (!written) {
+          dropStaging();
+        }
         db.factsMoved();
       }
     }
+  }
+
+  /**
+   * The event properties some event of the batch gives a value to, in the schema's order. Only these are staged:
+   * the appender's cost is per value, and a batch of one event type would otherwise append a null for every
+   * property of every other type (21 of 33 values for a product view); the rest are nulls in {@code s_new}.
+   */
+  static List<PropertyDef> carried(Batch batch, List<PropertyDef> props) {
+    Set<String> given = new HashSet<>();
+    for (Event ev : batch.events()) {
+      for (Map.Entry<String, Value> p : ev.properties().entrySet()) {
+        if (!p.getValue().isNull()) {
+          given.add(p.getKey());
+        }
+      }
+    }
+    List<PropertyDef> out = new ArrayList<>();
+    for (PropertyDef p : props) {
+      if (given.contains(p.name())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** The stored traits some profile of the batch gives a value to, in the schema's order. */
+  static List<TraitDef> givenTraits(Batch batch, List<TraitDef> traits) {
+    Set<String> given = new HashSet<>();
+    for (Profile pr : batch.profiles()) {
+      for (Map.Entry<String, Value> t : pr.traits().entrySet()) {
+        if (!t.getValue().isNull()) {
+          given.add(t.getKey());
+        }
+      }
+    }
+    List<TraitDef> out = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (given.contains(t.name())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Whether no event id occurs twice in the batch (then the in-batch deduplication can be skipped). */
+  static boolean distinctIds(Batch batch) {
+    Set<String> ids = new HashSet<>(batch.events().size() * 2);
+    for (Event ev : batch.events()) {
+      if (!ids.add(ev.id())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void stage(Batch batch, List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
@@ -139,7 +200,7 @@ final class StagedWrites {
     }
   }
 
-  private WriteResult merge(List<TraitDef> traits, List<PropertyDef> props) throws SQLException {
+  private WriteResult merge(Batch batch, List<TraitDef> traits, List<PropertyDef> props, List<PropertyDef> carried) throws SQLException {
     try (Statement st = db.conn.createStatement()) {
       // Several rows of one profile in a batch merge as they would one after the other: per trait, the last value given.
       StringBuilder merged = new StringBuilder("CREATE OR REPLACE TEMP TABLE s_p AS SELECT max(_seq) AS _seq, profile_id");
@@ -151,15 +212,20 @@ final class StagedWrites {
       st.execute("CREATE OR REPLACE TEMP TABLE s_ids AS SELECT DISTINCT profile_id FROM (SELECT profile_id FROM s_p UNION ALL "
           + "SELECT profile_id FROM s_events WHERE profile_id IS NOT NULL UNION ALL SELECT profile_id FROM s_identifiers) x "
           + "WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.profile_id = x.profile_id)");
-      long updated = 0;
-      if (!traits.isEmpty()) {
+      // Every stored profile the batch names counts as updated, but only the rows given a trait are rewritten, and
+      // only in the traits the batch gives: a batch of tracks names thousands of profiles and gives no trait.
+      long updated = traits.isEmpty() ? 0 : Db.scalar(st, "SELECT count(*) FROM s_p s WHERE s.profile_id NOT IN (SELECT profile_id FROM s_ids)");
+      List<TraitDef> givenTraits = givenTraits(batch, traits);
+      if (!givenTraits.isEmpty()) {
         StringBuilder u = new StringBuilder("UPDATE profiles SET ");
-        for (int i = 0; i < traits.size(); i++) {
-          String c = Columns.quote(traits.get(i).name());
+        StringBuilder any = new StringBuilder();
+        for (int i = 0; i < givenTraits.size(); i++) {
+          String c = Columns.quote(givenTraits.get(i).name());
           u.append(i > 0 ? ", " : "").append(c).append(" = COALESCE(s.").append(c).append(", profiles.").append(c).append(")");
+          any.append(i > 0 ? " OR s." : "s.").append(c).append(" IS NOT NULL");
         }
-        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id");
-        updated = st.executeUpdate(u.toString());
+        u.append(" FROM s_p s WHERE profiles.profile_id = s.profile_id AND (").append(any).append(")");
+        st.executeUpdate(u.toString());
       }
       StringBuilder cols = new StringBuilder();
       StringBuilder vals = new StringBuilder();
@@ -172,23 +238,37 @@ final class StagedWrites {
           + " FROM s_ids i LEFT JOIN s_p s ON s.profile_id = i.profile_id");
       st.executeUpdate("INSERT INTO identifiers SELECT DISTINCT i.kind, i.value, p.pkey FROM s_identifiers i JOIN profiles p ON p.profile_id = i.profile_id "
           + "WHERE NOT EXISTS (SELECT 1 FROM identifiers x WHERE x.kind = i.kind AND x.value = i.value AND x.pkey = p.pkey)");
-      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT * FROM s_events s QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY _seq) = 1");
-      // A join (not IN over all events) lets the optimiser build its hash table on the small staged side.
-      st.execute("CREATE OR REPLACE TEMP TABLE s_dup AS SELECT n.event_id FROM s_new n JOIN events e ON e.event_id = n.event_id");
-      st.executeUpdate("DELETE FROM s_new WHERE event_id IN (SELECT event_id FROM s_dup)");
+      // Events already stored (a join, not IN over all events, lets the optimiser build its hash table on the small
+      // staged side), then s_new: the staged events that are new, the first copy of an id staged twice (skipped when
+      // the batch's ids are distinct, which Java sees for less than the window costs), every property column of the
+      // events table (those no event of the batch gives are nulls), in one statement.
+      st.execute("CREATE OR REPLACE TEMP TABLE s_dup AS SELECT DISTINCT n.event_id FROM s_events n JOIN events e ON e.event_id = n.event_id");
+      Set<String> given = new HashSet<>();
+      for (PropertyDef p : carried) {
+        given.add(p.name());
+      }
       StringBuilder pc = new StringBuilder();
       StringBuilder pv = new StringBuilder();
+      StringBuilder all = new StringBuilder("s._seq, s.event_id, s.profile_id, s.anonymous_id, s.type, s.ts, s._extras");
       for (PropertyDef p : props) {
-        pc.append(", ").append(Columns.quote(p.name()));
-        pv.append(", s.").append(Columns.quote(p.name()));
+        String c = Columns.quote(p.name());
+        pc.append(", ").append(c);
+        pv.append(", s.").append(c);
+        all.append(", ").append(given.contains(p.name()) ? "s." + c : "CAST(NULL AS " + Columns.sqlType(p.type()) + ") AS " + c);
       }
-      long staged;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_events")) {
-        rs.next();
-        staged = rs.getLong(1);
-      }
+      st.execute("CREATE OR REPLACE TEMP TABLE s_new AS SELECT " + all + " FROM s_events s WHERE s.event_id NOT IN (SELECT event_id FROM s_dup)"
+          + (distinctIds(batch) ? "" : " QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s._seq) = 1"));
+      long staged = batch.events().size();
       // An event without a profile id belongs to the profile its anonymous id is linked to, if any (identity
-      // stitching); the link with the smallest key wins, so an event never lands twice.
+      // stitching); the link with the smallest key wins, so an event never lands twice. The links are looked up
+      // once, for the batch's anonymous events only, rather than grouped over all identifiers by each of the three
+      // statements that join them.
+      boolean anonymous = false;
+      for (Event ev : batch.events()) {
+        anonymous |= ev.profileId() == null && ev.anonymousId() != null;
+      }
+      st.execute("CREATE OR REPLACE TEMP TABLE s_anon AS SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND "
+          + (anonymous ? "value IN (SELECT anonymous_id FROM s_new WHERE profile_id IS NULL)" : "false") + " GROUP BY value");
       String owner = owner("s");
       long written = st.executeUpdate("INSERT INTO events (event_id, pkey, anonymous_id, type, ts, _extras" + pc + ") SELECT s.event_id, COALESCE(p.pkey, a.pkey), s.anonymous_id, s.type, s.ts, s._extras" + pv
           + " FROM s_new s" + owner);
@@ -199,15 +279,18 @@ final class StagedWrites {
           + "SELECT s.event_id, l.line_no, s.type, COALESCE(p.pkey, a.pkey), s.ts, s.order_id, l.product_id, l.product_name, l.category, l.quantity, l.unit_price, l.discount, "
           + "l.quantity * l.unit_price - l.discount, s.currency FROM s_lines l JOIN s_new s ON s._seq = l._seq" + owner);
       // Anonymous ids linked by this batch: their earlier anonymous events become the profile's.
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM s_identifiers WHERE kind = 'anonymous_id'")) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          String linked = "(SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND value IN (SELECT value FROM s_identifiers WHERE kind = 'anonymous_id') GROUP BY value)";
-          // Anonymous events about to become a profile's add their share to its kept aggregates.
-          db.facts.add(db.conn, db.facts.aggregate("a.pkey", "events e JOIN " + linked + " a ON e.anonymous_id = a.value", "e.pkey IS NULL"));
-          st.executeUpdate("UPDATE order_lines SET pkey = a.pkey FROM events e, " + linked + " a WHERE order_lines.pkey IS NULL AND order_lines.event_id = e.event_id AND e.pkey IS NULL AND e.anonymous_id = a.value");
-          st.executeUpdate("UPDATE events SET pkey = a.pkey FROM " + linked + " a WHERE events.pkey IS NULL AND events.anonymous_id = a.value");
+      boolean links = false;
+      for (Profile pr : batch.profiles()) {
+        for (Identifier id : pr.identifiers()) {
+          links |= id.kind().equals("anonymous_id");
         }
+      }
+      if (links) {
+        String linked = "(SELECT value, min(pkey) AS pkey FROM identifiers WHERE kind = 'anonymous_id' AND value IN (SELECT value FROM s_identifiers WHERE kind = 'anonymous_id') GROUP BY value)";
+        // Anonymous events about to become a profile's add their share to its kept aggregates.
+        db.facts.add(db.conn, db.facts.aggregate("a.pkey", "events e JOIN " + linked + " a ON e.anonymous_id = a.value", "e.pkey IS NULL"));
+        st.executeUpdate("UPDATE order_lines SET pkey = a.pkey FROM events e, " + linked + " a WHERE order_lines.pkey IS NULL AND order_lines.event_id = e.event_id AND e.pkey IS NULL AND e.anonymous_id = a.value");
+        st.executeUpdate("UPDATE events SET pkey = a.pkey FROM " + linked + " a WHERE events.pkey IS NULL AND events.anonymous_id = a.value");
       }
       return new WriteResult(created, updated, written, staged - written, lines);
     }
@@ -215,13 +298,12 @@ final class StagedWrites {
 
   /** Joins giving staged rows (alias {@code s}) their owner's key: {@code COALESCE(p.pkey, a.pkey)}. */
   private static String owner(String s) {
-    return " LEFT JOIN profiles p ON p.profile_id = " + s + ".profile_id LEFT JOIN (SELECT value, min(pkey) AS pkey FROM identifiers"
-        + " WHERE kind = 'anonymous_id' GROUP BY value) a ON " + s + ".profile_id IS NULL AND a.value = " + s + ".anonymous_id";
+    return " LEFT JOIN profiles p ON p.profile_id = " + s + ".profile_id LEFT JOIN s_anon a ON " + s + ".profile_id IS NULL AND a.value = " + s + ".anonymous_id";
   }
 
   private void dropStaging() {
     try (Statement st = db.conn.createStatement()) {
-      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new", "s_dup")) {
+      for (String t : List.of("s_profiles", "s_identifiers", "s_events", "s_lines", "s_p", "s_ids", "s_new", "s_dup", "s_anon")) {
         st.execute("DROP TABLE IF EXISTS temp.main." + t);
       }
     } catch (SQLException ignored) {
