@@ -34,8 +34,8 @@ final class ReviewCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (Store s = store.open()) {
       Instant now = Clock.systemUTC().instant();
-      SegmentDeletion deletion = new SegmentDeletion(s.segmentDefinitions(), s.placementDefinitions(), s.experimentDefinitions(), s.membership(), x -> { });
-      Review review = new Review(s.segmentDefinitions(), s.audiences(), s.history(), Uses.of(deletion, s.journeyDefinitions()), Review.Settings.DEFAULT);
+      SegmentDeletion deletion = s.segmentDeletion(x -> { });
+      Review review = new Review(s.segmentDefinitions(), s.audiences(), s.history(), Uses.of(deletion), Review.Settings.DEFAULT);
       List<Finding> findings = review.findings(now, s.profiles().stats().lastEvent());
       if (findings.isEmpty()) {
         out.println("no segment needs a look");

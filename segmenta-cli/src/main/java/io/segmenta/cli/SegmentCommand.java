@@ -464,7 +464,7 @@ final class SegmentCommand implements Runnable {
     public Integer call() {
       try (Store s = store.open()) {
         // No server runs beside the CLI (the store's file is its own), so no feed tracks the segment but the store's flag.
-        if (!new SegmentDeletion(s.segmentDefinitions(), s.placementDefinitions(), s.experimentDefinitions(), s.membership(), segment -> { }).delete(name)) {
+        if (!s.segmentDeletion(segment -> { }).delete(name)) {
           throw new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).unknownSegment(name);
         }
         out().println("deleted " + name);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.destination.json.DestinationJson;
+import io.segmenta.core.journey.json.JourneyJson;
+import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.experiment.json.ExperimentJson;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
@@ -181,17 +184,25 @@ class OneOwnerTest {
       s.membership().setRealtime("vip", true);
       s.placementDefinitions().save(PlacementJson.parse("{\"key\": \"hero\", \"contents\": [{\"key\": \"for_vips\", \"rule\": \"segment vip\"}], \"fallback\": {\"key\": \"default\"}}"));
       s.experimentDefinitions().save(ExperimentJson.parse("{\"key\": \"banner\", \"variants\": [\"control\", \"big\"], \"segment\": \"vip\"}"));
+      s.journeyDefinitions().save(JourneyJson.parse("{\"key\": \"welcome_vip\", \"trigger\": {\"segment\": \"vip\", \"on\": \"enter\"},"
+          + " \"steps\": [{\"id\": \"again\", \"branch\": \"segment vip\", \"yes\": \"done\", \"no\": \"done\"}, {\"id\": \"done\", \"exit\": true}]}"));
+      s.destinationDefinitions().save(DestinationJson.parse("{\"key\": \"vip_files\", \"segment\": \"vip\", \"kind\": \"csv\","
+          + " \"settings\": {\"folder\": \"out\"}}"));
+      s.history().recompute(Map.of("vip", RuleText.parseRule("orders >= 1")), T, Set.of());
     }
   }
 
   static final String REFERRERS = "segment 'vip_fans' refers to 'vip'; placement 'hero' (content 'for_vips') refers to 'vip';"
-      + " experiment 'banner' (targeting) refers to 'vip'; change or delete them first";
+      + " experiment 'banner' (targeting) refers to 'vip'; journey 'welcome_vip' (trigger, branch 'again') refers to 'vip';"
+      + " destination 'vip_files' (its audience) refers to 'vip'; change or delete them first";
 
   static void unrefer(Path data) {
     try (Store s = open(data)) {
       s.segmentDefinitions().delete("vip_fans");
       s.placementDefinitions().delete("hero");
       s.experimentDefinitions().delete("banner");
+      s.journeyDefinitions().delete("welcome_vip");
+      s.destinationDefinitions().delete("vip_files");
     }
   }
 
@@ -199,6 +210,7 @@ class OneOwnerTest {
     try (Store s = open(data)) {
       assertTrue(s.segmentDefinitions().find("vip").isEmpty(), door);
       assertFalse(s.membership().realtimeSegments().contains("vip"), door + ": real-time tracking stopped");
+      assertTrue(s.history().historySince("vip").isEmpty(), door + ": its membership history went with it");
       assertTrue(s.segmentDefinitions().find("quoted").isPresent() && s.segmentDefinitions().find("vip_old").isPresent(), door);
     }
   }

@@ -121,9 +121,8 @@ final class ReviewSchedule implements AutoCloseable {
 
   List<Finding> findings() {
     fresh.run();
-    SegmentDeletion deletion = new SegmentDeletion(store.segmentDefinitions(), store.placementDefinitions(), store.experimentDefinitions(),
-        store.membership(), x -> { });
-    Review review = new Review(store.segmentDefinitions(), store.audiences(), store.history(), Uses.of(deletion, store.journeyDefinitions()),
+    SegmentDeletion deletion = store.segmentDeletion(x -> { });
+    Review review = new Review(store.segmentDefinitions(), store.audiences(), store.history(), Uses.of(deletion),
         Review.Settings.DEFAULT);
     return review.findings(clock.instant(), store.profiles().stats().lastEvent());
   }

@@ -127,7 +127,7 @@ final class SegmentRoutes {
     String name = ctx.pathParam("name");
     boolean deleted;
     try {
-      deleted = new SegmentDeletion(store.segmentDefinitions(), store.placementDefinitions(), store.experimentDefinitions(), store.membership(), feed::untrack).delete(name);
+      deleted = store.segmentDeletion(feed::untrack).delete(name);
     } catch (SegmentDeletion.InUse e) {
       throw new Http.Failure(409, e.getMessage());
     }

@@ -255,64 +255,14 @@ final class SegmentPage {
     return String.join(", ", parts);
   }
 
-  /** What refers to the segment: other segments, placements and experiments as deletion finds them, and journeys. */
+  /** What refers to the segment, as deletion finds it: segments, placements, experiments, journeys, destinations, campaigns. */
   private static List<Map<String, String>> uses(Visit v, String name) {
     List<Map<String, String>> out = new ArrayList<>();
-    SegmentDeletion deletion = new SegmentDeletion(v.store().segmentDefinitions(), v.store().placementDefinitions(), v.store().experimentDefinitions(),
-        v.store().membership(), s -> { });
-    for (SegmentDeletion.Referrer r : deletion.referrers(name)) {
+    for (SegmentDeletion.Referrer r : v.store().segmentDeletion(s -> { }).referrers(name)) {
       out.add(Map.of("kind", r.kind(), "name", r.name(), "where", r.where() == null ? "its rule" : r.where(),
           "href", r.kind().equals("segment") ? "/segments/" + enc(r.name()) : ""));
     }
-    for (Journey j : v.store().journeyDefinitions().all()) {
-      List<String> where = new ArrayList<>();
-      if (j.trigger() instanceof Trigger.OnSegment t && t.segment().equals(name)) {
-        where.add("trigger");
-      }
-      if (refers(j.goal(), name)) {
-        where.add("goal");
-      }
-      for (String x : j.exits()) {
-        if (refers(x, name)) {
-          where.add("exit");
-        }
-      }
-      for (Step s : j.steps()) {
-        if (s instanceof Step.Branch b && refers(b.rule(), name)) {
-          where.add("branch '" + b.id() + "'");
-        }
-      }
-      if (!where.isEmpty()) {
-        out.add(Map.of("kind", "journey", "name", j.key(), "where", String.join(", ", where), "href", ""));
-      }
-    }
     return out;
-  }
-
-  private static boolean refers(String rule, String name) {
-    if (rule == null || rule.isBlank()) {
-      return false;
-    }
-    try {
-      return refers(RuleText.parseRule(rule), name);
-    } catch (UserException e) {
-      return false;
-    }
-  }
-
-  private static boolean refers(Rule r, String name) {
-    if (r instanceof Rule.SegmentRef s) {
-      return s.name().equals(name);
-    } else if (r instanceof Rule.And a) {
-      return a.rules().stream().anyMatch(x -> refers(x, name));
-    } else if (r instanceof Rule.Or o) {
-      return o.rules().stream().anyMatch(x -> refers(x, name));
-    } else if (r instanceof Rule.Nor n) {
-      return n.rules().stream().anyMatch(x -> refers(x, name));
-    } else if (r instanceof Rule.Not n) {
-      return refers(n.rule(), name);
-    }
-    return false;
   }
 
   /** The members as CSV: profile id and identifiers, those whose consent allows analytics (as {@code segment export}). */

@@ -1,6 +1,7 @@
 package io.segmenta.core.store;
 
 import io.segmenta.core.campaign.Campaign;
+import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.destination.Destination;
 import io.segmenta.core.destination.RunHistory;
 import io.segmenta.core.destination.SyncState;
@@ -22,6 +23,7 @@ import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.ViolationLog;
 import io.segmenta.core.realtime.MembershipLog;
 import io.segmenta.core.review.AlertLog;
+import java.util.function.Consumer;
 
 /**
  * Where profiles, events and definitions live, and where segment rules run over all profiles at once: the
@@ -98,4 +100,10 @@ public interface Store extends AutoCloseable {
 
   @Override
   void close();
+
+  /** Deleting segments, and what refers to one, over this store's roles; {@code untrack} stops a running feed's tracking. */
+  default SegmentDeletion segmentDeletion(Consumer<String> untrack) {
+    return new SegmentDeletion(new SegmentDeletion.Referring(segmentDefinitions(), placementDefinitions(), experimentDefinitions(),
+        journeyDefinitions(), destinationDefinitions(), campaignDefinitions()), membership(), history(), untrack);
+  }
 }
