@@ -40,7 +40,6 @@ import java.util.Set;
  * identifiers, stored traits and event properties; what Segmenta computes is shown.
  */
 final class ProfilesPage {
-  static final String MASK = "•••";
   /** The identifier kinds "any identifier" tries, after the profile id. */
   static final List<String> KINDS = List.of("email", "phone", "user_id", "anonymous_id", "customer_id");
   static final int TIMELINE = 100;
@@ -48,7 +47,7 @@ final class ProfilesPage {
   private ProfilesPage() {}
 
   static boolean masked(Visit v) {
-    return !v.user().role().atLeast(Role.MARKETER);
+    return Masking.of(v).masked();
   }
 
   /** The search form and its results: ?q= a value, ?by= an identifier kind, "id", or empty for any. */
@@ -107,7 +106,7 @@ final class ProfilesPage {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("name", name);
       row.put("family", family.label());
-      row.put("value", mask ? MASK : RuleText.print(value));
+      row.put("value", mask ? Masking.MASK : RuleText.print(value));
       traits.add(row);
     });
     m.put("traits", traits);
@@ -139,7 +138,7 @@ final class ProfilesPage {
       row.put("at", e.timestamp().toString());
       row.put("type", e.type());
       StringBuilder props = new StringBuilder();
-      e.properties().forEach((k, val) -> props.append(props.length() == 0 ? "" : ", ").append(k).append(" = ").append(mask ? MASK : RuleText.print(val)));
+      e.properties().forEach((k, val) -> props.append(props.length() == 0 ? "" : ", ").append(k).append(" = ").append(mask ? Masking.MASK : RuleText.print(val)));
       row.put("properties", props.toString());
       row.put("lines", e.lines().size());
       timeline.add(row);
@@ -158,7 +157,7 @@ final class ProfilesPage {
     List<Map<String, Object>> merges = new ArrayList<>();
     for (MergeRecord r : v.store().identities().merges(h.profile().id())) {
       merges.add(Map.of("survivor", r.survivorId(), "merged", r.mergedId(), "at", r.at().toString(), "reason", r.reason(), "applied", r.applied(),
-          "identifiers", r.identifiers().stream().map(i -> i.kind() + ":" + (mask ? MASK : i.value())).toList()));
+          "identifiers", r.identifiers().stream().map(i -> i.kind() + ":" + (mask ? Masking.MASK : i.value())).toList()));
     }
     m.put("merges", merges);
     return m;
@@ -212,7 +211,7 @@ final class ProfilesPage {
   static List<String> identifiers(ProfileHistory h, boolean mask) {
     List<String> out = new ArrayList<>();
     for (Identifier i : h.profile().identifiers()) {
-      out.add(i.kind() + ": " + (mask ? MASK : i.value()));
+      out.add(i.kind() + ": " + (mask ? Masking.MASK : i.value()));
     }
     return out;
   }

@@ -59,7 +59,7 @@ final class WhyView {
     List<String> out = new ArrayList<>();
     for (Miss m : t.closestMiss()) {
       boolean personal = mask && !m.subject().contains("(") && ComputedTraits.definition(m.subject()).isEmpty();
-      out.add(personal ? m.subject() + " is " + ProfilesPage.MASK + "; needs " + m.needs() : m.sentence());
+      out.add(personal ? m.subject() + " is " + Masking.MASK + "; needs " + m.needs() : m.sentence());
     }
     return out;
   }
@@ -86,7 +86,7 @@ final class WhyView {
     } else if (s instanceof Step.TraitCheck c) {
       label = c.text();
       boolean personal = mask && c.source() != Step.Source.COMPUTED;
-      value = c.trait() + " = " + (personal && !c.values().isEmpty() ? ProfilesPage.MASK : TraceText.values(c.values()));
+      value = c.trait() + " = " + (personal && !c.values().isEmpty() ? Masking.MASK : TraceText.values(c.values()));
       detail = c.source() == Step.Source.COMPUTED ? "computed as " + c.definition()
           : c.source() == Step.Source.IDENTIFIER ? "identifiers of the profile" : "stored trait";
     } else {
