@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,7 +112,8 @@ class JourneyTemplatesDemoTest {
           JsonNode l = status(http, "lapsed_reengagement");
           return !store.journeyLog().entries("post_purchase", buyer).running() && status(http, "loyalty_most_valuable").get("in_progress").asLong() == 0
               && count(l, "ab/") + l.get("goal").asLong() == l.get("entered").asLong() && count(l, "miss_you/") == count(l, "ab/split");
-        }, "every due step was taken");
+        }, () -> "every due step was taken; post_purchase running " + store.journeyLog().entries("post_purchase", buyer).running()
+            + ", lapsed " + status(http, "lapsed_reengagement") + ", loyalty " + status(http, "loyalty_most_valuable"));
         Map<String, Integer> subjects = new HashMap<>();
         String related = null;
         for (MimeMessage m : mail.getReceivedMessages()) {
@@ -135,10 +137,15 @@ class JourneyTemplatesDemoTest {
 
   /** Hundreds of runs fall due at once here: a longer wait than {@link JourneyServerTest#await} (the machine may be busy). */
   static void awaitLong(BooleanSupplier condition, String what) throws InterruptedException {
+    awaitLong(condition, () -> what);
+  }
+
+  /** As above, with the state at the time out in the message. */
+  static void awaitLong(BooleanSupplier condition, Supplier<String> what) throws InterruptedException {
     long until = System.nanoTime() + Duration.ofSeconds(240).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > until) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out waiting until " + what.get());
       }
       Thread.sleep(200);
     }
