@@ -105,6 +105,10 @@ class JourneyTemplatesDemoTest {
         long lapsed = store.journeyLog().outcomes("lapsed_reengagement", Duration.ofDays(1)).size();
         long loyal = store.journeyLog().outcomes("loyalty_most_valuable", Duration.ofDays(1)).size();
         assertTrue(lapsed >= 20 && loyal >= 5, "entered: lapsed " + lapsed + ", loyalty " + loyal);
+        // Every entry must have reached its morning wait before the clock moves: a run that reaches it after the move
+        // waits, rightly, for the next morning.
+        awaitLong(() -> waitingForMorning(http, "lapsed_reengagement") && waitingForMorning(http, "loyalty_most_valuable"),
+            () -> "every entry waits for the morning: lapsed " + status(http, "lapsed_reengagement") + ", loyalty " + status(http, "loyalty_most_valuable"));
         Thread.sleep(10 * JourneyServerTest.TICK.toMillis());
         assertEquals(0, mail.getReceivedMessages().length, "nothing before 10:00 and outside the quiet hours");
         clock.now.set(Instant.parse("2025-07-01T08:00:30Z"));
@@ -149,6 +153,12 @@ class JourneyTemplatesDemoTest {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** Whether every entry of the journey waits at its "morning" step. */
+  static boolean waitingForMorning(JourneyServerTest http, String key) {
+    JsonNode s = status(http, key);
+    return count(s, "morning/waiting") == s.get("entered").asLong();
   }
 
   /** The records of the status' steps whose "step/outcome" starts with {@code prefix}. */
