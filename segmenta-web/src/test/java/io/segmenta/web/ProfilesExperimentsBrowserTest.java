@@ -3,7 +3,6 @@ package io.segmenta.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.Metric;
@@ -40,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -113,12 +111,7 @@ class ProfilesExperimentsBrowserTest {
 
   @Test
   void walk_experimentReportProfileWhyAndErasure() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    Process deps = new ProcessBuilder("bash", "scripts/browser-deps").directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("deps.log").toFile()).start();
-    boolean installed = deps.waitFor(10, TimeUnit.MINUTES) && deps.exitValue() == 0;
-    assumeTrue(installed, "Chromium and chromedriver could not be installed (scripts/browser-deps): " + Files.readString(dir.resolve("deps.log")));
-    ChromeDriver d = WebAppBrowserTest.driver();
+    ChromeDriver d = WebAppBrowserTest.chromium(dir);
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(90));
       signIn(d, "ann", ADMIN_PASSWORD);

@@ -2,7 +2,6 @@ package io.segmenta.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.port.AudienceQuery;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,12 +91,7 @@ class SegmentBuilderBrowserTest {
   }
 
   private static ChromeDriver browser() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    Process deps = new ProcessBuilder("bash", "scripts/browser-deps").directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("deps.log").toFile()).start();
-    boolean installed = deps.waitFor(10, TimeUnit.MINUTES) && deps.exitValue() == 0;
-    assumeTrue(installed, "Chromium and chromedriver could not be installed (scripts/browser-deps): " + Files.readString(dir.resolve("deps.log")));
-    return WebAppBrowserTest.driver();
+    return WebAppBrowserTest.chromium(dir);
   }
 
   @Test

@@ -95,12 +95,7 @@ class WebAppBrowserTest {
 
   @Test
   void walk_inChromium_signsInDrawsHomeListsSegmentsAndRefuses() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    Process deps = new ProcessBuilder("bash", "scripts/browser-deps").directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("deps.log").toFile()).start();
-    boolean installed = deps.waitFor(10, TimeUnit.MINUTES) && deps.exitValue() == 0;
-    assumeTrue(installed, "Chromium and chromedriver could not be installed (scripts/browser-deps): " + Files.readString(dir.resolve("deps.log")));
-    ChromeDriver d = driver();
+    ChromeDriver d = WebAppBrowserTest.chromium(dir);
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
       d.get(base + "/");
@@ -245,6 +240,19 @@ class WebAppBrowserTest {
 
   private static void shot(ChromeDriver d, String name) throws Exception {
     Files.copy(d.getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /**
+   * Headless Chromium for a browser test: installs Debian's chromium and chromedriver first (scripts/browser-deps, its
+   * output in {@code dir/deps.log}) and skips the test, saying why, where they cannot be installed.
+   */
+  static ChromeDriver chromium(Path dir) throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    Process deps = new ProcessBuilder("bash", "scripts/browser-deps").directory(root.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("deps.log").toFile()).start();
+    boolean installed = deps.waitFor(10, TimeUnit.MINUTES) && deps.exitValue() == 0;
+    assumeTrue(installed, "Chromium and chromedriver could not be installed (scripts/browser-deps): " + Files.readString(dir.resolve("deps.log")));
+    return driver();
   }
 
   static ChromeDriver driver() {

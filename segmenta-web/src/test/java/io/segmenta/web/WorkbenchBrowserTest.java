@@ -3,7 +3,6 @@ package io.segmenta.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.realtime.MembershipChange;
@@ -33,7 +32,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -115,12 +113,7 @@ class WorkbenchBrowserTest {
 
   @Test
   void walk_inChromium_everyWorkbenchPageDrawsAndSaves() throws Exception {
-    Path root = Path.of("").toAbsolutePath().getParent();
-    Process deps = new ProcessBuilder("bash", "scripts/browser-deps").directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("deps.log").toFile()).start();
-    boolean installed = deps.waitFor(10, TimeUnit.MINUTES) && deps.exitValue() == 0;
-    assumeTrue(installed, "Chromium and chromedriver could not be installed (scripts/browser-deps): " + Files.readString(dir.resolve("deps.log")));
-    ChromeDriver d = WebAppBrowserTest.driver();
+    ChromeDriver d = WebAppBrowserTest.chromium(dir);
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(120));
       signIn(d, "ann", ADMIN_PASSWORD);
