@@ -43,6 +43,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -236,6 +237,8 @@ class WebAppBrowserTest {
     n.sendKeys(name);
     d.findElement(By.id("password")).sendKeys(password);
     d.findElement(By.id("sign-in")).click();
+    // The answer is a new page: read nothing before the old form is gone (else a stale element, or the last answer).
+    new WebDriverWait(d, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(n));
   }
 
   private static void shot(ChromeDriver d, String name) throws Exception {
