@@ -142,7 +142,7 @@ final class JourneyCommand implements Runnable {
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true, description = {"A journey measured: entered, in progress, sent, skipped by",
-      "reason, goal, net revenue after entry within the window, and lift against the holdout with 95 % intervals."})
+      "reason, goal, net revenue after entry within the window, and lift against the holdout with 95 %% intervals."})
   static final class Status extends StoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KEY", description = "The journey's key.")
     String key;

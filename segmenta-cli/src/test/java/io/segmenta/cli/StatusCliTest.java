@@ -46,13 +46,14 @@ class StatusCliTest {
       String url = "http://127.0.0.1:" + server.port();
       Result r = run("status", "--url", url, "--admin-key", "admin-status-key");
       assertEquals(0, r.code(), r.out() + r.err());
-      for (String job : List.of("journal", "realtime", "membership-history", "exposures", "webhooks", "decisions", "lifecycle", "journeys")) {
+      for (String job : List.of("journal", "realtime", "membership-history", "exposures", "webhooks", "decisions", "lifecycle", "journeys",
+          "history-review", "destinations")) {
         assertTrue(r.out().contains(job), job + " is listed:\n" + r.out());
       }
       assertTrue(r.out().contains("parked: nothing"), r.out());
       Result json = run("status", "--url", url, "--admin-key", "admin-status-key", "--json");
       JsonNode s = new ObjectMapper().readTree(json.out());
-      assertEquals(8, s.get("background").size(), json.out());
+      assertEquals(10, s.get("background").size(), json.out());
 
       Result wrong = run("status", "--url", url, "--admin-key", "not-the-key");
       assertEquals(2, wrong.code(), wrong.out() + wrong.err());
