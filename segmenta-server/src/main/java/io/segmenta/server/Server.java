@@ -17,11 +17,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -177,7 +175,7 @@ public final class Server implements AutoCloseable {
     Optional<Source> source(String key) {
       Source found = null;
       for (Source s : sources) {
-        if (constantTimeEquals(key, s.writeKey())) {
+        if (Credentials.constantTimeEquals(key, s.writeKey())) {
           found = s;
         }
       }
@@ -386,7 +384,7 @@ public final class Server implements AutoCloseable {
       return r.handler();
     }
     return ctx -> {
-      String header = key(ctx);
+      String header = Credentials.key(ctx);
       // Browsers (analytics.js, sendBeacon) and Segment's Java library send the write key in the body instead.
       String key = header == null && r.access() == Route.Access.WRITE ? bodyKey(ctx) : header;
       if (key == null) {
@@ -395,7 +393,7 @@ public final class Server implements AutoCloseable {
             ? "send the write key as the user name of HTTP Basic authentication, or as the field writeKey of the body"
             : "send the admin key as a Bearer token");
       }
-      boolean admin = constantTimeEquals(key, o.adminKey());
+      boolean admin = Credentials.constantTimeEquals(key, o.adminKey());
       Optional<Source> source = o.source(key);
       boolean write = source.isPresent();
       source.ifPresent(s -> ctx.attribute(SOURCE, s));
@@ -428,33 +426,6 @@ public final class Server implements AutoCloseable {
     }
     JsonNode k = Http.body(ctx, MAX_BODY).get("writeKey");
     return k != null && k.isTextual() && !k.asText().isEmpty() ? k.asText() : null;
-  }
-
-  /** The key of a request: Basic's user name, or a Bearer token. */
-  static String key(Context ctx) {
-    String h = ctx.header("Authorization");
-    if (h == null) {
-      return null;
-    }
-    if (h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      String k = h.substring(7).trim();
-      return k.isEmpty() ? null : k;
-    }
-    if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
-      try {
-        String decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = decoded.indexOf(':');
-        String user = colon < 0 ? decoded : decoded.substring(0, colon);
-        return user.isEmpty() ? null : user;
-      } catch (IllegalArgumentException e) {
-        throw new Http.Failure(401, "the Basic credentials are not valid base64");
-      }
-    }
-    return null;
-  }
-
-  static boolean constantTimeEquals(String a, String b) {
-    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   public int port() {
