@@ -19,7 +19,8 @@ import java.util.HashSet;
  * bounded so that no input, however hostile, ends in anything but a {@link RuleException}.
  *
  * <p>Over 500 lines: one recursive-descent parser for one grammar, a method per production, with the error messages
- * that point at the token; cutting it would split the grammar across files.
+ * that point at the token; cutting it would split the grammar across files. The hints for a window or filter written
+ * after the comparison (614 lines with them) belong to the productions they repair, so they stay beside them.
  */
 final class TextParser {
   static final int MAX_DEPTH = 100;
