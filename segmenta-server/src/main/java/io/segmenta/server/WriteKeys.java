@@ -1,23 +1,12 @@
 package io.segmenta.server;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,13 +35,30 @@ public final class WriteKeys {
   /** A key as listed: never the key, only its first characters. */
   public record Key(String name, boolean strict, Instant created, String hash, String prefix) {}
 
-  private final Path file;
-  private Map<String, Key> byHash = Map.of();
-  private FileTime readAt;
-  private long readSize = -1;
+  private final SecretFile<Key> file;
 
   private WriteKeys(Path file) {
-    this.file = file;
+    this.file = new SecretFile<>(file, HEADER, new SecretFile.Format<>() {
+      @Override
+      public int fields() {
+        return 5;
+      }
+
+      @Override
+      public String expected() {
+        return "name, strictness, created, hash and prefix";
+      }
+
+      @Override
+      public Key parse(String[] f) {
+        return new Key(f[0], f[1].equals("strict"), Instant.parse(f[2]), f[3], f[4]);
+      }
+
+      @Override
+      public List<String> format(Key k) {
+        return List.of(k.name(), k.strict() ? "strict" : "lenient", k.created().toString(), k.hash(), k.prefix());
+      }
+    }, Key::hash);
   }
 
   /** The registry of a data directory (the file need not exist yet). */
@@ -102,63 +108,11 @@ public final class WriteKeys {
   }
 
   private Map<String, Key> current() {
-    try {
-      FileTime t = Files.getLastModifiedTime(file);
-      long size = Files.size(file);
-      if (t.equals(readAt) && size == readSize) {
-        return byHash;
-      }
-      Map<String, Key> read = new LinkedHashMap<>();
-      int n = 0;
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        n++;
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        if (f.length != 5) {
-          throw new StoreException(file + " line " + n + ": expected name, strictness, created, hash and prefix separated by tabs", null);
-        }
-        read.put(f[3], new Key(f[0], f[1].equals("strict"), Instant.parse(f[2]), f[3], f[4]));
-      }
-      byHash = Collections.unmodifiableMap(read);
-      readAt = t;
-      readSize = size;
-      return byHash;
-    } catch (NoSuchFileException e) {
-      byHash = Map.of();
-      readAt = null;
-      readSize = -1;
-      return byHash;
-    } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    return file.rows();
   }
 
   private void write(Map<String, Key> all) {
-    List<String> lines = new ArrayList<>();
-    lines.add(HEADER);
-    for (Key k : all.values()) {
-      lines.add(k.name() + "\t" + (k.strict() ? "strict" : "lenient") + "\t" + k.created() + "\t" + k.hash() + "\t" + k.prefix());
-    }
-    Path tmp = file.resolveSibling(FILE + ".tmp");
-    try {
-      Files.createDirectories(file.getParent());
-      Files.deleteIfExists(tmp);
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      Files.write(tmp, lines, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-    readAt = null;
-    current();
+    file.write(all.values());
   }
 
   private static String sha256(String key) {

@@ -1,19 +1,8 @@
 package io.segmenta.web.auth;
 
-import io.segmenta.core.StoreException;
 import io.segmenta.core.UserException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.segmenta.server.SecretFile;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +24,32 @@ public final class Users {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._@-]{0,63}");
   private static final String HEADER = "# segmenta web users: name, role, PBKDF2 password hash (segmenta user add|list|remove)";
 
-  private final Path file;
+  private final SecretFile<User> file;
   private final Passwords passwords;
   private String dummyHash;
-  private Map<String, User> users = Map.of();
-  private FileTime readAt;
-  private long readSize = -1;
 
   Users(Path file, Passwords passwords) {
-    this.file = file;
+    this.file = new SecretFile<>(file, HEADER, new SecretFile.Format<>() {
+      @Override
+      public int fields() {
+        return 3;
+      }
+
+      @Override
+      public String expected() {
+        return "name, role and hash";
+      }
+
+      @Override
+      public User parse(String[] f) {
+        return new User(f[0], Role.parse(f[1]), f[2]);
+      }
+
+      @Override
+      public List<String> format(User u) {
+        return List.of(u.name(), u.role().label(), u.passwordHash());
+      }
+    }, User::name);
     this.passwords = passwords;
   }
 
@@ -54,7 +60,7 @@ public final class Users {
 
   /** The data directory the users file is in (the app keeps its other settings files there too). */
   public Path directory() {
-    return file.toAbsolutePath().getParent();
+    return file.file().toAbsolutePath().getParent();
   }
 
   /** Every user, by name. */
@@ -115,65 +121,12 @@ public final class Users {
     }
   }
 
-  /** The users as the file holds them now: read again whenever its time or size changed (the CLI may have edited it). */
+  /** The users as the file holds them now (read again whenever the CLI changed it). */
   private Map<String, User> current() {
-    try {
-      FileTime t = Files.getLastModifiedTime(file);
-      long size = Files.size(file);
-      if (t.equals(readAt) && size == readSize) {
-        return users;
-      }
-      Map<String, User> read = new LinkedHashMap<>();
-      int n = 0;
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        n++;
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        String[] f = line.split("\t", -1);
-        if (f.length != 3) {
-          throw new StoreException(file + " line " + n + ": expected name, role and hash separated by tabs", null);
-        }
-        read.put(f[0], new User(f[0], Role.parse(f[1]), f[2]));
-      }
-      users = Collections.unmodifiableMap(read);
-      readAt = t;
-      readSize = size;
-      return users;
-    } catch (NoSuchFileException e) {
-      users = Map.of();
-      readAt = null;
-      readSize = -1;
-      return users;
-    } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
-    }
+    return file.rows();
   }
 
-  /** Writes the whole file beside it, owner-only, then moves it into place: a reader sees the old file or the new one. */
   private void write(Map<String, User> all) {
-    List<String> lines = new ArrayList<>();
-    lines.add(HEADER);
-    for (User u : all.values()) {
-      lines.add(u.name() + "\t" + u.role().label() + "\t" + u.passwordHash());
-    }
-    Path tmp = file.resolveSibling(FILE + ".tmp");
-    try {
-      Files.createDirectories(file.getParent());
-      Files.deleteIfExists(tmp);
-      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      Files.write(tmp, lines, StandardCharsets.UTF_8);
-      try {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new StoreException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-    readAt = null;
-    current();
+    file.write(all.values());
   }
 }
