@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -144,6 +146,62 @@ class WebAppBrowserTest {
       assertTrue(d.findElement(By.id("login-error")).getText().startsWith("too many failed sign-ins for this user or from this address"),
           d.findElement(By.id("login-error")).getText());
       shot(d, "06-login-rate-limited");
+    } finally {
+      d.quit();
+    }
+  }
+
+  /**
+   * Every page of the navigation (and a segment's, a profile's and the builder), as an admin, at a laptop's and a
+   * tablet's width: every visible control has an accessible name (a label, aria-label or its text), none is taken out
+   * of the keyboard's reach (tabindex -1 on a control), and the page is no wider than the window (wide tables scroll
+   * inside their own box). The issue asks for labels and keyboard use for every control, on a laptop and a tablet.
+   */
+  @Test
+  void everyPage_atLaptopAndTabletWidths_hasNamedReachableControlsAndFits() throws Exception {
+    List<String> paths = new ArrayList<>(Pages.all().stream().filter(p -> p.title() != null && !p.path().contains("{"))
+        .map(Page::path).toList());
+    String someone = store.profiles().profileIds().get(0);
+    paths.addAll(List.of("/segments/new", "/segments/students", "/profiles/" + URLEncoder.encode(someone, StandardCharsets.UTF_8)));
+    ChromeDriver d = WebAppBrowserTest.chromium(dir);
+    try {
+      signIn(d, "ann", ADMIN_PASSWORD);
+      List<String> problems = new ArrayList<>();
+      for (int[] size : new int[][] {{1366, 768}, {768, 1024}}) {
+        d.manage().window().setSize(new Dimension(size[0], size[1]));
+        for (String path : paths) {
+          d.get(base + path);
+          new WebDriverWait(d, Duration.ofSeconds(60)).until(x -> "complete".equals(d.executeScript("return document.readyState")));
+          Object found = d.executeScript("""
+              const out = [];
+              const visible = e => e.offsetParent !== null || e.getClientRects().length > 0;
+              for (const e of document.querySelectorAll('input, select, textarea, button, a[href], [role=button]')) {
+                if (e.type === 'hidden' || !visible(e)) continue;
+                const name = (e.labels && e.labels.length ? [...e.labels].map(l => l.textContent).join(' ') : '')
+                  || e.getAttribute('aria-label') || (e.getAttribute('aria-labelledby') || '').split(' ')
+                    .map(id => (document.getElementById(id) || {}).textContent || '').join(' ')
+                  || (['BUTTON', 'A'].includes(e.tagName) || e.getAttribute('role') === 'button' ? e.textContent : '')
+                  || (e.type === 'submit' || e.type === 'button' ? e.value : '') || e.getAttribute('title') || '';
+                const what = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.name ? '[name=' + e.name + ']' : '');
+                if (!name.trim()) out.push('unnamed ' + what);
+                // A tab of a tab list may leave the Tab key's order when one tab of its list stays in it: arrows move
+                // between tabs (WAI-ARIA's tabs pattern, "roving tabindex").
+                const roving = e.getAttribute('role') === 'tab' && e.closest('[role=tablist]')
+                  && e.closest('[role=tablist]').querySelector('[role=tab]:not([tabindex="-1"])');
+                if (e.getAttribute('tabindex') === '-1' && !roving) out.push('out of keyboard reach ' + what);
+              }
+              const wide = document.documentElement.scrollWidth - window.innerWidth;
+              if (wide > 4) out.push('wider than the window by ' + wide + ' px');
+              return out;""");
+          for (Object problem : (List<?>) found) {
+            problems.add(size[0] + "px " + path + ": " + problem);
+          }
+          if (size[0] < 1000) {
+            shot(d, "tablet" + path.replaceAll("[^a-z0-9]+", "-"));
+          }
+        }
+      }
+      assertTrue(problems.isEmpty(), problems.size() + " problems:\n" + String.join("\n", problems));
     } finally {
       d.quit();
     }
