@@ -43,6 +43,10 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
 
   @Override
   public Optional<SegmentDefinition> find(String name) {
+    List<SegmentDefinition> kept = db.savedSegments;
+    if (kept != null) {
+      return kept.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
     synchronized (db) {
       try (PreparedStatement ps = db.conn.prepareStatement("SELECT name, rule, description, updated_at FROM segments WHERE name = ?")) {
         ps.setString(1, name);

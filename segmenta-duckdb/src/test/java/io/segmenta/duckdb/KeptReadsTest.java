@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
+import io.segmenta.core.personalize.Placement;
+import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.StoreStats;
@@ -15,12 +17,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store's statistics and its saved segments are kept between reads (the web app reads them on every page) and are
- * read again after every write that changes them: a write of events, a merge, an erasure, a segment saved or deleted.
+ * The store's statistics, its saved segments and its JSON definitions are kept between reads (the web app reads them on every page) and are
+ * read again after every write that changes them: a write of events, a merge, an erasure, a segment or a placement
+ * saved or deleted.
  * Each test reads first (so a copy is kept), writes, and checks the next read sees the write.
  */
 class KeptReadsTest {
@@ -104,6 +108,29 @@ class KeptReadsTest {
           s.segmentDefinitions().all().stream().map(SegmentDefinition::rule).toList());
       s.segmentDefinitions().delete("active");
       assertEquals(List.of("buyers"), s.segmentDefinitions().all().stream().map(SegmentDefinition::name).toList());
+      assertEquals(Optional.empty(), s.segmentDefinitions().find("active"), "found in the kept list: gone");
+      assertEquals("count(order) >= 2", s.segmentDefinitions().find("buyers").orElseThrow().rule());
     }
+  }
+
+  @Test
+  void all_ofPlacements_afterSaveAndDelete_listsTheChange() {
+    try (Store s = open()) {
+      assertEquals(List.of(), s.placementDefinitions().all());
+      s.placementDefinitions().save(placement("home_hero", "Welcome"));
+      assertEquals(List.of("home_hero"), s.placementDefinitions().all().stream().map(Placement::key).toList());
+      s.placementDefinitions().save(placement("cart", "Also buy"));
+      s.placementDefinitions().save(placement("home_hero", "Welcome back"));
+      List<Placement> all = s.placementDefinitions().all();
+      assertEquals(List.of("cart", "home_hero"), all.stream().map(Placement::key).toList());
+      assertEquals(placement("home_hero", "Welcome back"), all.get(1));
+      s.placementDefinitions().delete("cart");
+      assertEquals(List.of("home_hero"), s.placementDefinitions().all().stream().map(Placement::key).toList());
+    }
+  }
+
+  private static Placement placement(String key, String headline) {
+    return PlacementJson.parse("{\"key\": \"" + key + "\", \"strategy\": \"first_match\", \"contents\": [], "
+        + "\"fallback\": {\"key\": \"default\", \"payload\": {\"headline\": \"" + headline + "\"}}}");
   }
 }

@@ -10,6 +10,8 @@ import io.segmenta.core.rule.RuleText;
 import io.segmenta.ml.clv.ClvScoring;
 import io.segmenta.web.auth.Role;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,32 +42,35 @@ final class ClvPage {
     Optional<Jobs.Job> fit = v.services().jobs().latest(OWNER);
     m.put("fitStarted", fit.isPresent());
     m.put("fit", fit.map(Jobs.Job::view).orElse(Map.of()));
-    boolean fitting = fit.isPresent() && !fit.get().done();
-    m.put("polling", fitting);
-    Optional<ScoreProvenance> made = v.store().scores().provenance(VALUE);
-    m.put("scored", made.isPresent());
-    m.put("job", Map.of());
-    if (made.isEmpty()) {
-      return m;
-    }
-    ScoreProvenance p = made.get();
-    m.put("modelAsOf", p.asOf() == null ? "" : p.asOf().toString().substring(0, 10));
-    m.put("computedAt", p.computedAt() == null ? "" : p.computedAt().toString());
-    m.put("horizon", p.parameters().getOrDefault("horizon_days", "?"));
+    // The clv_* scores change only through a fit (here, or `segmenta clv` before the server opened the store): the
+    // summary's key names the last fit this app finished, by the instant it stamped on the scores. Everything that
+    // reads the store runs in the job, so the page never waits behind another job's long query.
+    String fitted = fit.flatMap(Jobs.Job::result).map(r -> String.valueOf(((Map<?, ?>) r).get("computedAt"))).orElse("-");
     Map<String, Rule> rules = new LinkedHashMap<>();
     for (SegmentDefinition d : v.store().segmentDefinitions().all()) {
       rules.put(d.name(), RuleText.parseRule(d.rule()));
     }
-    String key = "clv|" + p.computedAt() + "|" + Jobs.dataKey(v);
+    String key = "clv|" + fitted + "|" + Jobs.dataKey(v);
     Jobs.Job job = v.services().jobs().start(key, "summarising the predictions of " + rules.size() + " segments", progress -> {
+      progress.step("reading the model's provenance");
+      Optional<ScoreProvenance> made = v.store().scores().provenance(VALUE);
+      if (made.isEmpty()) {
+        return Map.of("scored", false);
+      }
+      ScoreProvenance p = made.get();
       progress.step("the predictions over everyone");
       Totals all = v.store().audiences().totals(new Rule.And(List.of()), v.asOf(), List.of(), ClvScoring.TRAITS);
       progress.step("the predictions over " + rules.size() + " segments in one query");
       SegmentTotals each = rules.isEmpty() ? null : v.store().audiences().segmentTotals(rules, v.asOf(), List.of(), ClvScoring.TRAITS);
-      return model(all, rules.isEmpty() ? Map.of() : each.totals(), rules.keySet());
+      Map<String, Object> out = model(all, rules.isEmpty() ? Map.of() : each.totals(), rules.keySet());
+      out.put("scored", true);
+      out.put("modelAsOf", p.asOf() == null ? "" : p.asOf().toString().substring(0, 10));
+      out.put("computedAt", p.computedAt() == null ? "" : p.computedAt().toString());
+      out.put("horizon", p.parameters().getOrDefault("horizon_days", "?"));
+      return out;
     }).await(Jobs.SHORT_WAIT);
     m.put("job", job.view());
-    m.put("polling", fitting || !job.done());
+    m.put("polling", fit.isPresent() && !fit.get().done() || !job.done());
     return m;
   }
 
@@ -131,12 +136,14 @@ final class ClvPage {
     String key = "clv-fit|" + Jobs.dataKey(v);
     v.services().jobs().start(key, "fitting the CLV model", p -> {
       p.step("summarising every customer's purchases, fitting BG/NBD and Gamma-Gamma, storing the predictions");
-      ClvScoring.Result r = ClvScoring.score(v.store().activity(), v.store().scores(), v.asOf(), ClvScoring.Options.standard(), Clock.systemUTC());
+      Instant at = Clock.systemUTC().instant();
+      ClvScoring.Result r = ClvScoring.score(v.store().activity(), v.store().scores(), v.asOf(), ClvScoring.Options.standard(), Clock.fixed(at, ZoneOffset.UTC));
       if (r.scored() == 0) {
         throw new UserException("the CLV model could not be fitted: " + r.purchases().diagnostic());
       }
       return Map.of("scored", Numbers.count(r.scored()), "customers", Numbers.count(r.purchases().customers()),
-          "repeat", Numbers.count(r.purchases().repeatBuyers()), "spend", r.spend().fitted().isPresent() ? "" : r.spend().diagnostic());
+          "repeat", Numbers.count(r.purchases().repeatBuyers()), "spend", r.spend().fitted().isPresent() ? "" : r.spend().diagnostic(),
+          "computedAt", at.toString());
     });
     v.services().jobs().remember(OWNER, key);
     return "fitting the CLV model in the background; the summaries appear below when ready";

@@ -136,6 +136,7 @@ class PagesOverHttpTest {
   @Test
   void clv_afterTheFit_showsEachSegmentsPredictedValue() throws Exception {
     String viewer = signIn("vic");
+    assertTrue(filled("/clv", viewer).contains("id=\"no-clv\""), "no predictions before the fit");
     String refused = post("/clv", viewer, "");
     assertTrue(refused.contains("fitting the CLV model needs the role marketer"), refused);
 
