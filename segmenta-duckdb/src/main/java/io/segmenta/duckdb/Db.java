@@ -1,6 +1,8 @@
 package io.segmenta.duckdb;
 
 import java.time.Instant;
+import java.util.List;
+import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.schema.Schema;
 import org.duckdb.DuckDBConnection;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +43,13 @@ final class Db {
   /** Profile ids by key for bulk reads, and a counter of writes that added or removed profiles. */
   final ProfileKeys keys = new ProfileKeys();
   long profilesVersion;
+  /**
+   * Bumped (under this object's lock) by every write that can change the rows of profiles, events or order lines:
+   * staged writes, merges, erasures. {@link ProfileTables#stats()} keeps its counts while it is unchanged.
+   */
+  volatile long generation;
+  /** The saved segments in name order as {@link SegmentTable#all()} last read them; null after a save or a delete. */
+  volatile List<SegmentDefinition> savedSegments;
   /** Opened read-only ({@link DuckDbStore#openReadOnly}): nothing to checkpoint at close. */
   boolean readOnly;
 

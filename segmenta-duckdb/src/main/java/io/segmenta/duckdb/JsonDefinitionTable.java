@@ -43,6 +43,11 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
   private final Kind<T> kind;
   /** Stamps {@code updated_at}: the store's clock (the server's, when it opened the store). */
   private final Clock clock;
+  /**
+   * Every definition in key order as {@link #all()} last read it, until the next save or delete (null: read again).
+   * Kept so that pages and the decision API list definitions without waiting for the store's lock behind a long query.
+   */
+  private volatile List<T> kept;
 
   JsonDefinitionTable(Db db, Kind<T> kind, Clock clock) {
     this.db = db;
@@ -55,6 +60,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
     String key = kind.key().apply(definition);
     String json = kind.print().apply(definition);
     synchronized (db) {
+      kept = null;
       db.transaction(() -> {
         try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO " + kind.table() + " VALUES (?, ?, ?)")) {
           ps.setString(1, key);
@@ -84,6 +90,19 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
 
   @Override
   public List<T> all() {
+    List<T> k = kept;
+    if (k != null) {
+      return k;
+    }
+    synchronized (db) {
+      if (kept == null) {
+        kept = List.copyOf(read());
+      }
+      return kept;
+    }
+  }
+
+  private List<T> read() {
     synchronized (db) {
       List<T> out = new ArrayList<>();
       try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT definition FROM " + kind.table() + " ORDER BY key")) {
@@ -100,6 +119,7 @@ final class JsonDefinitionTable<T> implements Definitions<T> {
   @Override
   public boolean delete(String key) {
     synchronized (db) {
+      kept = null;
       return db.transaction(() -> {
         try (PreparedStatement ps = db.conn.prepareStatement("DELETE FROM " + kind.table() + " WHERE key = ?")) {
           ps.setString(1, key);

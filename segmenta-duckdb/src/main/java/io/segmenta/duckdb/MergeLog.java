@@ -73,6 +73,7 @@ final class MergeLog implements Identities {
         MergeRecord r = new MergeRecord(survivorId, mergedId, moved, at, reason, true);
         insertMerge(r);
         db.profilesVersion++;
+        db.generation++;
         return r;
       });
     }

@@ -54,8 +54,36 @@ final class ProfileTables implements Profiles {
 
   // ---- reading
 
+  /** The statistics as of a write generation of the store ({@link Db#generation}). */
+  private record Kept(long generation, StoreStats stats) {}
+
+  /** The last statistics counted; valid while no write has bumped the store's generation since. */
+  private volatile Kept kept;
+
+  /**
+   * Counts over every event cost a scan of the events table (about a second over 25M events on a busy machine), and the
+   * web app reads them for every page's as-of; so they are kept until the next write that can change them. A valid
+   * copy is returned without the store's lock, so a page is not held up behind a long query of a background job.
+   */
   @Override
   public StoreStats stats() {
+    Kept k = kept;
+    if (k != null && k.generation() == db.generation) {
+      return k.stats();
+    }
+    synchronized (db) {
+      k = kept;
+      long generation = db.generation;
+      if (k != null && k.generation() == generation) {
+        return k.stats();
+      }
+      StoreStats s = count();
+      kept = new Kept(generation, s);
+      return s;
+    }
+  }
+
+  private StoreStats count() {
     synchronized (db) {
       try (Statement st = db.conn.createStatement()) {
         long profiles = Db.scalar(st, "SELECT count(*) FROM profiles");
@@ -99,6 +127,10 @@ final class ProfileTables implements Profiles {
 
   @Override
   public Instant lastEvent() {
+    Kept k = kept;
+    if (k != null && k.generation() == db.generation) {
+      return k.stats().lastEvent();
+    }
     synchronized (db) {
       try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(ts) FROM events")) {
         rs.next();
@@ -251,6 +283,7 @@ final class ProfileTables implements Profiles {
         throw new UserException("there is no profile " + profileIds.stream().map(id -> "'" + id + "'").collect(Collectors.joining(" or ")));
       }
       db.profilesVersion++;
+      db.generation++;
       db.factsMoved();
       compaction.compact();
       return done;

@@ -27,6 +27,7 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
   @Override
   public SegmentDefinition save(SegmentDefinition d) {
     synchronized (db) {
+      db.savedSegments = null;
       return db.transaction(() -> {
         try (PreparedStatement ps = db.conn.prepareStatement("INSERT OR REPLACE INTO segments VALUES (?, ?, ?, ?)")) {
           ps.setString(1, d.name());
@@ -42,6 +43,10 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
 
   @Override
   public Optional<SegmentDefinition> find(String name) {
+    List<SegmentDefinition> kept = db.savedSegments;
+    if (kept != null) {
+      return kept.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
     synchronized (db) {
       try (PreparedStatement ps = db.conn.prepareStatement("SELECT name, rule, description, updated_at FROM segments WHERE name = ?")) {
         ps.setString(1, name);
@@ -58,8 +63,26 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
     return new SegmentDefinition(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC));
   }
 
+  /**
+   * Kept in {@link Db#savedSegments} until the next save or delete, and returned without the store's lock while kept:
+   * every page of the web app keys its background work on the saved segments, and must not wait behind a long query.
+   */
   @Override
   public List<SegmentDefinition> all() {
+    List<SegmentDefinition> kept = db.savedSegments;
+    if (kept != null) {
+      return kept;
+    }
+    synchronized (db) {
+      if (db.savedSegments != null) {
+        return db.savedSegments;
+      }
+      db.savedSegments = List.copyOf(read());
+      return db.savedSegments;
+    }
+  }
+
+  private List<SegmentDefinition> read() {
     synchronized (db) {
       List<SegmentDefinition> out = new ArrayList<>();
       try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT name, rule, description, updated_at FROM segments ORDER BY name")) {
@@ -76,6 +99,7 @@ final class SegmentTable implements Definitions<SegmentDefinition> {
   @Override
   public boolean delete(String name) {
     synchronized (db) {
+      db.savedSegments = null;
       return db.transaction(() -> {
         try (PreparedStatement ps = db.conn.prepareStatement("DELETE FROM segments WHERE name = ?")) {
           ps.setString(1, name);

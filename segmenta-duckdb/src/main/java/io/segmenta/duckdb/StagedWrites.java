@@ -70,6 +70,7 @@ final class StagedWrites {
         if (!written) {
           dropStaging();
         }
+        db.generation++;
         db.factsMoved();
       }
     }

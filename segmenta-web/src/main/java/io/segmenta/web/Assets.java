@@ -15,7 +15,7 @@ final class Assets {
   static final String ECHARTS = "echarts-5.3.1.min.js";
   static final String APP_JS = "app-1.js";
   static final String APP_CSS = "app-1.css";
-  static final String CHARTS_JS = "charts-1.js";
+  static final String CHARTS_JS = "charts-2.js";
   static final String EXPERIMENTS_JS = "experiments-1.js";
   static final String BUILDER_JS = "builder-1.js";
   static final String SEGMENT_JS = "segment-1.js";

@@ -25,6 +25,7 @@ final class Pages {
         new Page("/experiments", "experiments", "Experiments", Role.VIEWER, ExperimentsPage::list),
         new Page("/experiments/{key}", "experiment", null, Role.VIEWER, ExperimentsPage::report),
         new Page("/value", "value", "Value", Role.VIEWER, ValuePage::load),
+        new Page("/clv", "clv", "CLV", Role.VIEWER, ClvPage::load),
         new Page("/clusters", "clusters", "Clusters", Role.MARKETER, ClustersPage::load),
         new Page("/lookalikes", "lookalikes", "Lookalikes", Role.MARKETER, LookalikesPage::load),
         new Page("/conversions", "conversions", "Conversions", Role.VIEWER, ConversionsPage::load),
@@ -38,6 +39,7 @@ final class Pages {
     return List.of(
         new Action("/settings/users", "/settings/users", UsersPage::add),
         new Action("/settings/users/remove", "/settings/users", UsersPage::remove),
+        new Action("/clv", "/clv", ClvPage::fit),
         new Action("/clusters", "/clusters", ClustersPage::propose),
         new Action("/clusters/save", "/clusters", ClustersPage::save),
         new Action("/lookalikes", "/lookalikes", LookalikesPage::find),

@@ -36,13 +36,23 @@ final class ValuePage {
       m.put("job", Map.of());
       return m;
     }
-    m.put("job", v.services().jobs().start("value|" + Jobs.dataKey(v), "ranking " + rules.size() + " segments", p -> {
+    m.put("job", valuation(v, rules).await(Jobs.SHORT_WAIT).view());
+    return m;
+  }
+
+  /**
+   * The valuation of the saved segments in the background, shared with the Segments page (the same analysis over
+   * the same window): its value is this page's model, with the {@link SegmentValue.Report} itself under "report".
+   */
+  static Jobs.Job valuation(Visit v, Map<String, Rule> rules) {
+    return v.services().jobs().start("value|" + Jobs.dataKey(v), "valuing " + rules.size() + " segments", p -> {
       p.step("valuing " + rules.size() + " segments in one query");
       SegmentValue.Report r = SegmentValue.analyse(v.store().audiences(), v.store().scores(), v.asOf(), rules,
           SegmentValue.Options.standard().withWindow(WINDOW));
-      return model(r, SegmentValue.notes(v.store().profiles(), r));
-    }).await(Jobs.SHORT_WAIT).view());
-    return m;
+      Map<String, Object> m = model(r, SegmentValue.notes(v.store().profiles(), r));
+      m.put("report", r);
+      return m;
+    });
   }
 
   static Map<String, Object> model(SegmentValue.Report r, List<String> notes) {

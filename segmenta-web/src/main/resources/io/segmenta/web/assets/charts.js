@@ -1,4 +1,4 @@
-// Charts of the Value, Clusters, Lookalikes, Conversions, Surveys and Home (this week) views, registered for app.js,
+// Charts of the Value, CLV, Clusters, Lookalikes, Conversions, Surveys and Home (this week) views, registered for app.js,
 // which draws every [data-chart] element from its data-series attribute (ECharts, SVG, no animation).
 (function () {
   'use strict';
@@ -25,6 +25,18 @@
         symbolSize: function (v) { return 12 + 48 * Math.sqrt(Math.max(0, v[2] || 0) / max); },
         label: { show: true, formatter: function (p) { return p.data.name; }, position: 'top', fontSize: 11 }
       }]
+    });
+  };
+  // CLV page: each segment's total expected value (bars) and expected value per customer (line, right axis).
+  charts.clv = function (el, d) {
+    chart(el, {
+      tooltip: { trigger: 'axis' },
+      legend: { data: ['Total expected value', 'Per customer'] },
+      grid: { left: 90, right: 80, top: 40, bottom: 70 },
+      xAxis: { type: 'category', data: d.segments, axisLabel: { rotate: 30, fontSize: 10 } },
+      yAxis: [{ type: 'value', name: 'Total' }, { type: 'value', name: 'Per customer' }],
+      series: [{ name: 'Total expected value', type: 'bar', data: d.total, itemStyle: { color: '#2456c7' } },
+        { name: 'Per customer', type: 'line', yAxisIndex: 1, data: d.mean, itemStyle: { color: '#1e6b3a' } }]
     });
   };
   charts.clusters = function (el, d) {
