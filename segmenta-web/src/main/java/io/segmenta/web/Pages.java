@@ -31,6 +31,17 @@ final class Pages {
         new Page("/conversions", "conversions", "Conversions", Role.VIEWER, ConversionsPage::load),
         new Page("/surveys", "surveys", "Surveys", Role.VIEWER, SurveysPage::load),
         new Page("/personalization", "personalization", "Personalization", Role.VIEWER, PersonalizationPage::load),
+        new Page("/journeys", "journeys", "Journeys", Role.VIEWER, JourneysPage::list),
+        new Page("/journeys/new", "journeys", null, Role.MARKETER, JourneysPage::list),
+        new Page("/journeys/{key}", "journey", null, Role.VIEWER, JourneysPage::page),
+        new Page("/journeys/{key}/manage", "journey", null, Role.MARKETER, JourneysPage::page),
+        new Page("/destinations", "destinations", "Audiences", Role.VIEWER, DestinationsPage::list),
+        new Page("/destinations/new", "destination-new", null, Role.MARKETER, DestinationsPage::form),
+        new Page("/destinations/{key}", "destination", null, Role.VIEWER, DestinationsPage::page),
+        new Page("/destinations/{key}/run", "destination", null, Role.MARKETER, DestinationsPage::page),
+        new Page("/segments/{name}/history", "segment-history", null, Role.VIEWER, ReviewPage::history),
+        new Page("/segments/{name}/history/manage", "segment-history", null, Role.MARKETER, ReviewPage::history),
+        new Page("/review", "review", "Review", Role.VIEWER, ReviewPage::review),
         new Page("/settings/users", "users", "Users", Role.ADMIN, UsersPage::load),
         new Page("/settings/keys", "keys", "Write keys", Role.ADMIN, KeysPage::load));
   }
@@ -49,7 +60,14 @@ final class Pages {
         new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase),
         new Action("/segments/new", "/segments/new", BuilderPage::save),
         new Action("/segments/new/check", "/segments/new/check", v -> ""),
-        new Action("/segments/new/members", "/segments/new/members", v -> ""));
+        new Action("/segments/new/members", "/segments/new/members", v -> ""),
+        new Action("/journeys/new", "/journeys/new", JourneysPage::create),
+        new Action("/journeys/{key}/activate", "/journeys/{key}/manage", JourneysPage::activate),
+        new Action("/journeys/{key}/pause", "/journeys/{key}/manage", JourneysPage::pause),
+        new Action("/destinations/new", "/destinations/new", DestinationsPage::add),
+        new Action("/destinations/{key}/dry-run", "/destinations/{key}/run", DestinationsPage::dryRun),
+        new Action("/destinations/{key}/sync", "/destinations/{key}/run", DestinationsPage::sync),
+        new Action("/segments/{name}/history/backfill", "/segments/{name}/history/manage", ReviewPage::backfill));
   }
 
   /** Files rather than pages (each checked for its role as a page is). */
