@@ -5,6 +5,7 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.ml.recommend.Recommender;
 import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,9 +107,9 @@ final class JourneyRunner {
   /**
    * Where the engine sends: the settings' mailer, webhooks signed with the settings' secret, and recommendations from
    * the decisions' recommender (none until it is built): with the order that triggered a run, what is bought or viewed
-   * together with its products; otherwise the profile's own.
+   * together with its products; otherwise the profile's own; and the store's destinations for audience steps.
    */
-  static JourneyEngine.Channels channels(JourneySettings settings, Decisions decisions) {
+  static JourneyEngine.Channels channels(JourneySettings settings, Decisions decisions, Store store, Clock clock) {
     Recommendations recs = (profileId, session, n) -> {
       Recommender r = decisions.recommender();
       if (r == null) {
@@ -116,7 +117,11 @@ final class JourneyRunner {
       }
       return session.isEmpty() ? r.recommend(profileId, session, n) : r.forSession(session, n, Recommender.Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
     };
-    return new JourneyEngine.Channels(settings.mailer(), settings.webhookSecret() == null ? null : new JourneyWebhooks(settings.webhookSecret()), recs);
+    // Audience steps reach the destinations through the channels their syncs use, secrets from the environment.
+    JourneyEngine.Destinations destinations = new JourneyEngine.Destinations(store.destinationDefinitions(), store.syncState(),
+        new Channels(System::getenv, null, clock));
+    return new JourneyEngine.Channels(settings.mailer(), settings.webhookSecret() == null ? null : new JourneyWebhooks(settings.webhookSecret()), recs,
+        destinations);
   }
 
   void membership(List<MembershipChange> batch) {
