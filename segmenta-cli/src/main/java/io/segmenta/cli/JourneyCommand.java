@@ -54,7 +54,7 @@ final class JourneyCommand implements Runnable {
 
   static List<String> problems(Store s, Journey j) {
     return new JourneyCheck(s.catalog().schema(), new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()),
-        s.segmentDefinitions()).problems(j);
+        s.segmentDefinitions(), s.destinationDefinitions()).problems(j);
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Check a journey file against the store: each problem names its step.")

@@ -69,7 +69,7 @@ final class JourneyRoutes {
 
   private JourneyCheck checker() {
     return new JourneyCheck(store.catalog().schema(), new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock),
-        store.segmentDefinitions());
+        store.segmentDefinitions(), store.destinationDefinitions());
   }
 
   private void list(Context ctx) {

@@ -5,16 +5,19 @@ import io.segmenta.core.model.Event;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.ml.recommend.Recommender;
 import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * removes the person from every journey) and from the real-time feed's membership changes, and one thread that takes
  * the due steps every {@code tick}. Written events and membership changes are only queued where they are published
  * (the journal's writer thread is on the path of every tracking acknowledgement and must not wait for the database);
- * the journey thread enters them at its next tick. Before a tick with due runs it flushes the journal, so a step reads the events
+ * the journey thread enters them at its next tick, many per transaction. At start it catches up what a crash lost:
+ * events that caused no run, and segment changes that the journeys' kept copies of their segments' members lack. Before a tick with due runs it flushes the journal, so a step reads the events
  * that triggered it. Counts and failures go to the {@code journeys} {@link Worker} (GET /admin/status); a delivery that
  * failed is retried by the engine's backoff and, after {@link JourneyEngine#ATTEMPTS}, ends its run as failed.
  */
@@ -38,6 +42,7 @@ final class JourneyRunner {
   private final Runnable flush;
   private final Duration tick;
   private final Clock clock;
+  private final Supplier<Set<String>> realtime;
   private final Queue<Event> events = new ConcurrentLinkedQueue<>();
   private final Queue<MembershipChange> changes = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,6 +52,12 @@ final class JourneyRunner {
   });
 
   JourneyRunner(JourneyEngine engine, Worker worker, Runnable flush, Duration tick, Clock clock) {
+    this(engine, worker, flush, tick, clock, Set::of);
+  }
+
+  /** {@code realtime}: the real-time segments, whose changes feed segment triggers (see {@link JourneyEngine#watch}). */
+  JourneyRunner(JourneyEngine engine, Worker worker, Runnable flush, Duration tick, Clock clock, Supplier<Set<String>> realtime) {
+    this.realtime = realtime;
     this.engine = engine;
     this.clock = clock;
     this.worker = worker;
@@ -66,7 +77,7 @@ final class JourneyRunner {
     try {
       int n;
       synchronized (this) {
-        n = engine.catchUp(CATCH_UP_MARGIN);
+        n = engine.catchUp(CATCH_UP_MARGIN, realtime.get());
       }
       if (n > 0) {
         LOG.info("journeys: {} entries made after a restart from events stored before it", n);
@@ -96,9 +107,9 @@ final class JourneyRunner {
   /**
    * Where the engine sends: the settings' mailer, webhooks signed with the settings' secret, and recommendations from
    * the decisions' recommender (none until it is built): with the order that triggered a run, what is bought or viewed
-   * together with its products; otherwise the profile's own.
+   * together with its products; otherwise the profile's own; and the store's destinations for audience steps.
    */
-  static JourneyEngine.Channels channels(JourneySettings settings, Decisions decisions) {
+  static JourneyEngine.Channels channels(JourneySettings settings, Decisions decisions, Store store, Clock clock) {
     Recommendations recs = (profileId, session, n) -> {
       Recommender r = decisions.recommender();
       if (r == null) {
@@ -106,7 +117,11 @@ final class JourneyRunner {
       }
       return session.isEmpty() ? r.recommend(profileId, session, n) : r.forSession(session, n, Recommender.Filter.NONE.withMaxPerCategory(Math.max(2, n / 2)));
     };
-    return new JourneyEngine.Channels(settings.mailer(), settings.webhookSecret() == null ? null : new JourneyWebhooks(settings.webhookSecret()), recs);
+    // Audience steps reach the destinations through the channels their syncs use, secrets from the environment.
+    JourneyEngine.Destinations destinations = new JourneyEngine.Destinations(store.destinationDefinitions(), store.syncState(),
+        new Channels(System::getenv, null, clock));
+    return new JourneyEngine.Channels(settings.mailer(), settings.webhookSecret() == null ? null : new JourneyWebhooks(settings.webhookSecret()), recs,
+        destinations);
   }
 
   void membership(List<MembershipChange> batch) {
@@ -132,6 +147,8 @@ final class JourneyRunner {
         engine.onMembership(ch);
       }
       engine.considered(through, !ev.isEmpty());
+      // After the queued changes, so those that came before a journey kept its segment's members are entered as they came.
+      engine.watch(realtime.get());
     } catch (RuntimeException e) {
       // Tried again at the next tick; a profile already entered is not entered twice (one run at a time).
       events.addAll(ev);

@@ -275,8 +275,9 @@ public final class Server implements AutoCloseable {
     AtomicReference<String> base = new AtomicReference<>(o.publicUrl() == null ? null : o.publicUrl().toString().replaceAll("/+$", ""));
     UnsubscribeLinks links = new UnsubscribeLinks(o.adminKey(), base::get);
     JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
-        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions), links::url, clock);
-    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick(), clock);
+        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions, store, clock), links::url, clock);
+    JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick(), clock,
+        store.membership()::realtimeSegments);
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
     Syncs destinationSyncs = DestinationSyncs.of(store, clock, null);

@@ -4,6 +4,7 @@ import io.segmenta.core.SegmentaException;
 import io.segmenta.core.UserException;
 import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.email.template.EmailTemplate;
+import io.segmenta.core.destination.Destination;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.schema.Schema;
@@ -23,7 +24,7 @@ import java.util.Set;
 
 /**
  * Checks a journey before it is saved or activated, and names the step of every mistake: unknown templates, segments,
- * event types, properties and traits (a date trait that is not a date; a trait set that is computed or of another
+ * event types, properties, destinations (audience steps) and traits (a date trait that is not a date; a trait set that is computed or of another
  * type); rules that do not parse or type-check; next steps that do not exist; steps no path reaches; and
  * steps from which no path reaches an end (a loop with no way out never ends).
  *
@@ -35,12 +36,19 @@ public final class JourneyCheck {
   private final Schema schema;
   private final Segments segments;
   private final Definitions<SegmentDefinition> definitions;
+  private final Definitions<Destination> destinations;
   private final EmailRenderer renderer = new EmailRenderer();
 
+  /** A check that does not look audience steps' destinations up (they are checked when the step runs). */
   public JourneyCheck(Schema schema, Segments segments, Definitions<SegmentDefinition> definitions) {
+    this(schema, segments, definitions, null);
+  }
+
+  public JourneyCheck(Schema schema, Segments segments, Definitions<SegmentDefinition> definitions, Definitions<Destination> destinations) {
     this.schema = schema;
     this.segments = segments;
     this.definitions = definitions;
+    this.destinations = destinations;
   }
 
   /** Every problem, each naming its place; empty when the journey may be saved. */
@@ -97,6 +105,12 @@ public final class JourneyCheck {
           } else if (!e.getValue().isNull() && !d.get().type().accepts(e.getValue())) {
             out.add(at + ": trait '" + e.getKey() + "' is " + d.get().type() + ", got " + e.getValue());
           }
+        }
+      } else if (s instanceof Step.Audience a && destinations != null) {
+        Optional<Destination> d = destinations.find(a.destination());
+        String problem = d.isEmpty() ? "unknown destination '" + a.destination() + "'" : AudienceSteps.unfit(d.get());
+        if (problem != null) {
+          out.add(at + ": " + problem);
         }
       } else if (s instanceof Step.SendEmail m && !j.templates().containsKey(m.template())) {
         out.add(at + ": unknown template '" + m.template() + "'; the journey's templates: " + j.templates().keySet());

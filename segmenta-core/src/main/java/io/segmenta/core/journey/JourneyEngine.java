@@ -1,5 +1,8 @@
 package io.segmenta.core.journey;
 
+import io.segmenta.core.destination.Channel;
+import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.SyncState;
 import io.segmenta.core.journey.JourneyLog.Run;
 import io.segmenta.core.journey.JourneyLog.StepRecord;
 import io.segmenta.core.model.Event;
@@ -28,9 +31,15 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -63,12 +72,20 @@ public final class JourneyEngine {
   public record Tick(int runs, int sent, int failed, RuntimeException lastFailure) {}
 
   /**
-   * Where sends go: e-mail (null: skipped, "no mail transport configured"), webhooks (null: skipped) and the
-   * recommendations e-mails show (null: none).
+   * Where sends go: e-mail (null: skipped, "no mail transport configured"), webhooks (null: skipped), the
+   * recommendations e-mails show (null: none) and the destinations of audience steps (null: skipped).
    */
-  public record Channels(Mailer mailer, WebhookPoster webhooks, Recommendations recommendations) {
+  public record Channels(Mailer mailer, WebhookPoster webhooks, Recommendations recommendations, Destinations destinations) {
     public static final Channels NONE = new Channels(null, null, null);
+
+    /** Channels without destinations: audience steps are skipped ("no destinations configured"). */
+    public Channels(Mailer mailer, WebhookPoster webhooks, Recommendations recommendations) {
+      this(mailer, webhooks, recommendations, null);
+    }
   }
+
+  /** Where audience steps go: the destinations by key, their kept sync state, and a channel for each (see {@code AudienceSteps}). */
+  public record Destinations(Definitions<Destination> definitions, SyncState state, Function<Destination, Channel> channels) {}
 
   private final Catalog catalog;
   private final Profiles profiles;
@@ -78,6 +95,8 @@ public final class JourneyEngine {
   private final Definitions<Journey> journeys;
   private final JourneyLog log;
   private final Sends sends;
+  private final AudienceSteps audienceSteps;
+  private final SegmentTriggers segmentTriggers;
   private final Clock clock;
   private final Object entering = new Object();
 
@@ -91,7 +110,9 @@ public final class JourneyEngine {
     this.journeys = journeys;
     this.log = log;
     this.sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, clock);
+    this.audienceSteps = new AudienceSteps(consent, log, channels.destinations(), clock);
     this.clock = clock;
+    this.segmentTriggers = new SegmentTriggers(journeys, log, () -> new Segments(catalog, segmentDefinitions, scores, clock), audiences, clock, entering);
   }
 
   private List<Journey> active(Class<? extends Trigger> kind) {
@@ -101,18 +122,18 @@ public final class JourneyEngine {
   /** Enters the known profiles of {@code events} into the journeys their events trigger; returns the entries made. */
   public int onEvents(List<Event> events) {
     List<Journey> all = active(Trigger.OnEvent.class);
-    int n = 0;
+    Admissions a = new Admissions(log, clock, entering);
     for (Event e : events) {
       if (e.profileId() == null) {
         continue;
       }
       for (Journey j : all) {
-        if (((Trigger.OnEvent) j.trigger()).matches(e.type(), e.properties()) && enter(j, e.profileId(), "event " + e.type(), e.id())) {
-          n++;
+        if (((Trigger.OnEvent) j.trigger()).matches(e.type(), e.properties())) {
+          a.offer(j, e.profileId(), "event " + e.type(), e.id());
         }
       }
     }
-    return n;
+    return a.admit();
   }
 
   /**
@@ -128,15 +149,24 @@ public final class JourneyEngine {
   }
 
   /**
-   * Enters what a crash may have lost: events of each event-triggered journey's type stored since its checkpoint less
-   * {@code margin} (for clocks and late events) that caused no run. Why this is needed: entries are made by the journey
-   * thread from events queued in memory when the journal acknowledged them, and the journal neither republishes on
-   * replay nor keeps applied records; the events are in the store, so the store is asked. An event refused then by the
-   * re-entry setting is offered again and refused again, unless its re-entry is "always" and the run that blocked it
-   * has ended since (within the margin). Returns the entries made.
+   * Enters what a crash may have lost, for both kinds of trigger that are fed from memory. Returns the entries made.
+   *
+   * <p>Events: those of each event-triggered journey's type stored since its checkpoint less {@code margin} (for
+   * clocks and late events) that caused no run. Why this is needed: entries are made by the journey thread from events
+   * queued in memory when the journal acknowledged them, and the journal neither republishes on replay nor keeps
+   * applied records; the events are in the store, so the store is asked. An event refused then by the re-entry setting
+   * is offered again and refused again, unless its re-entry is "always" and the run that blocked it has ended since
+   * (within the margin).
+   *
+   * <p>Segments: each segment-triggered journey keeps its own copy of its segment's members ({@link #onMembership});
+   * the members now (the store's answer to the segment's rule) less that copy entered while the process was down or
+   * in changes it lost, and the copy less the members now left. Those differences are the changes a crash lost
+   * (whether queued in memory, or decided by the real-time feed and never stored), made now, once: the copy is updated
+   * in the same transaction as the entries. A change that entered and left again, both lost, leaves no difference and
+   * is not made. Only segments in {@code realtime} are watched (others publish no change).
    */
-  public int catchUp(Duration margin) {
-    int n = 0;
+  public int catchUp(Duration margin, Set<String> realtime) {
+    Admissions a = new Admissions(log, clock, entering);
     for (Journey j : active(Trigger.OnEvent.class)) {
       Optional<Instant> through = log.lastFired(j.key());
       if (through.isEmpty()) {
@@ -145,28 +175,25 @@ public final class JourneyEngine {
       Trigger.OnEvent t = (Trigger.OnEvent) j.trigger();
       for (JourneyLog.Missed m : log.missed(j.key(), t.eventType(), through.get().minus(margin))) {
         Optional<Event> e = profiles.history(m.profileId()).flatMap(h -> h.events().stream().filter(x -> x.id().equals(m.eventId())).findFirst());
-        if (e.isPresent() && t.matches(e.get().type(), e.get().properties()) && enter(j, m.profileId(), "event " + t.eventType(), m.eventId())) {
-          n++;
+        if (e.isPresent() && t.matches(e.get().type(), e.get().properties())) {
+          a.offer(j, m.profileId(), "event " + t.eventType(), m.eventId());
         }
       }
     }
-    return n;
+    return a.admit() + segmentTriggers.catchUp(realtime);
+  }
+
+  /**
+   * Starts keeping the members of each segment-triggered journey's segment (a new journey, or one whose trigger
+   * changed segment), see {@link SegmentTriggers#watch}.
+   */
+  public void watch(Set<String> realtime) {
+    segmentTriggers.watch(realtime);
   }
 
   /** Enters profiles into the journeys their segment entries and exits trigger; returns the entries made. */
   public int onMembership(List<MembershipChange> changes) {
-    List<Journey> all = active(Trigger.OnSegment.class);
-    int n = 0;
-    for (MembershipChange c : changes) {
-      for (Journey j : all) {
-        Trigger.OnSegment t = (Trigger.OnSegment) j.trigger();
-        if (t.segment().equals(c.segment()) && t.entering() == c.entered()
-            && enter(j, c.profileId(), (c.entered() ? "entered " : "left ") + c.segment())) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return segmentTriggers.onMembership(changes);
   }
 
   /**
@@ -195,9 +222,11 @@ public final class JourneyEngine {
             who.add(row.id());
           }
         }));
+        Admissions a = new Admissions(log, clock, entering);
         for (String id : who) {
-          n += enter(j, id, "date " + d.trait() + " " + day) ? 1 : 0;
+          a.offer(j, id, "date " + d.trait() + " " + day, null);
         }
+        n += a.admit();
         log.fired(j.key(), due);
       } else {
         Trigger.OnSchedule s = (Trigger.OnSchedule) j.trigger();
@@ -207,9 +236,11 @@ public final class JourneyEngine {
         Rule rule = new Segments(catalog, segmentDefinitions, scores, clock).ruleOf(s.segment());
         for (long offset = 0; ; offset += PAGE) {
           List<String> page = audiences.run(new AudienceQuery.Page(rule, now, offset, PAGE));
+          Admissions a = new Admissions(log, clock, entering);
           for (String id : page) {
-            n += enter(j, id, "schedule " + s.segment()) ? 1 : 0;
+            a.offer(j, id, "schedule " + s.segment(), null);
           }
+          n += a.admit();
           if (page.size() < PAGE) {
             break;
           }
@@ -231,23 +262,12 @@ public final class JourneyEngine {
 
   /** Enters one profile, unless a run of it is in progress or the re-entry setting refuses. */
   public boolean enter(Journey j, String profileId, String cause) {
-    return enter(j, profileId, cause, null);
+    Admissions a = new Admissions(log, clock, entering);
+    a.offer(j, profileId, cause, null);
+    return a.admit() == 1;
   }
 
-  private boolean enter(Journey j, String profileId, String cause, String eventId) {
-    Instant now = clock.instant();
-    synchronized (entering) {
-      JourneyLog.Entries e = log.entries(j.key(), profileId);
-      if (e.running() || (e.count() > 0 && !mayReenter(j.reentry(), e, now))) {
-        return false;
-      }
-      Run r = new Run(j.key(), profileId, e.count() + 1, j.version(), j.first().id(), now, 0, now, now);
-      log.enter(r, new StepRecord(j.key(), profileId, r.entry(), j.first().id(), "entered", cause, now), eventId);
-      return true;
-    }
-  }
-
-  private static boolean mayReenter(Journey.Reentry r, JourneyLog.Entries e, Instant now) {
+  static boolean mayReenter(Journey.Reentry r, JourneyLog.Entries e, Instant now) {
     return switch (r.mode()) {
       case NEVER -> false;
       case ALWAYS -> true;
@@ -370,6 +390,12 @@ public final class JourneyEngine {
         profiles.write(new Batch(List.of(new Profile(run.profileId(), List.of(), t.traits())), List.of()));
         next = t.then();
         rec = record(run, s.id(), "set", String.join(",", new TreeSet<>(t.traits().keySet())), now);
+      } else if (s instanceof Step.Audience a) {
+        Run current = run;
+        Sends.Outcome o = deliver(run, s.id(), () -> audienceSteps.run(j, current, a, h.get(), now));
+        sent += o.delivered() ? 1 : 0;
+        next = a.then();
+        rec = sendRecord(run, s.id(), o, now);
       } else if (s instanceof Step.Webhook w) {
         Run current = run;
         Sends.Outcome o = deliver(run, s.id(), () -> sends.webhook(j, current, w, now));

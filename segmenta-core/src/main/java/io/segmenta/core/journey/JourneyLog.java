@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The durable state of journeys, a role port the store implements: one run per (journey, profile, entry) with the step
@@ -54,6 +55,30 @@ public interface JourneyLog {
 
   /** Starts a run caused by the event {@code cause} (its id; null for other triggers), due at once. */
   void enter(Run run, StepRecord entered, String cause);
+
+  /** One run to start: the run, its "entered" record, and the id of the event that caused it (null for other triggers). */
+  record Entry(Run run, StepRecord entered, String cause) {}
+
+  /**
+   * Whether a profile is a member of the journey's trigger segment, as the journey last saw it: the journey keeps its
+   * own copy of its segment's members, so that changes a crash lost show as a difference after a restart.
+   */
+  record Membership(String journey, String profileId, boolean member) {}
+
+  /** The entries of each of {@code profileIds} into the journey (profiles that never entered are absent). */
+  Map<String, Entries> entries(String journey, Collection<String> profileIds);
+
+  /** Starts runs, due at once, and updates kept memberships, in one transaction: all of it or none. */
+  void enter(List<Entry> entries, List<Membership> memberships);
+
+  /** The segment whose members the journey keeps (empty: it keeps none yet). */
+  Optional<String> watched(String journey);
+
+  /** Replaces the kept members of the journey by {@code members} of {@code segment}. */
+  void watch(String journey, String segment, Collection<String> members);
+
+  /** The kept members of the journey among {@code profileIds} (null: all of them). */
+  Set<String> members(String journey, Collection<String> profileIds);
 
   /** An event that may have been missed: of the trigger's type, stored since a time, and the cause of no run of the journey. */
   record Missed(String eventId, String profileId) {}

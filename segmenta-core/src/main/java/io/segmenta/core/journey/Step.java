@@ -156,6 +156,23 @@ public sealed interface Step {
     }
   }
 
+  /**
+   * Adds the profile to ({@code add}) or removes it from the audience of the destination {@code destination}
+   * ({@code core.destination}): the change is delivered to its channel at once and kept in the destination's sync
+   * state, as a sync would (see {@code AudienceSteps}).
+   */
+  record Audience(String id, String destination, boolean add, String then) implements Step {
+    public Audience {
+      valid(id);
+      checkArgument(destination != null && !destination.isBlank(), "step '%s': %s needs a destination", id, add ? "add_to_audience" : "remove_from_audience");
+    }
+
+    @Override
+    public List<String> next() {
+      return then == null ? List.of() : List.of(then);
+    }
+  }
+
   /** Ends the journey. */
   record Exit(String id) implements Step {
     public Exit {

@@ -47,6 +47,7 @@ import java.util.TreeSet;
  *            {"id": "bought", "wait_for": "orders >= 2", "timeout": "P7D", "yes": "...", "no": "..."},
  *            {"id": "hook", "webhook": "https://example.com/hook", "next": "..."},
  *            {"id": "tier", "set_trait": {"loyalty_tier": "gold"}, "next": "..."},
+ *            {"id": "ads", "add_to_audience": "vip-meta", "next": "..."}    (or "remove_from_audience": a destination),
  *            {"id": "done", "exit": true}],
  *  "goal": "orders >= 2", "exits": ["..."],
  *  "reentry": "never" | "always" | "P30D",
@@ -61,9 +62,9 @@ public final class JourneyJson {
   private static final Set<String> FIELDS = Set.of("key", "version", "description", "trigger", "steps", "goal", "exits", "reentry", "caps", "templates",
       "timezone", "quiet_hours");
   private static final Set<String> STEP_KINDS = Set.of("wait", "wait_until", "wait_until_date", "wait_for", "branch", "split", "send_email",
-      "webhook", "set_trait", "exit");
+      "webhook", "set_trait", "add_to_audience", "remove_from_audience", "exit");
   private static final Set<String> STEP_FIELDS = Set.of("id", "wait", "wait_until", "wait_until_date", "at", "wait_for", "timeout", "branch", "split",
-      "send_email", "webhook", "set_trait", "exit", "next", "yes", "no");
+      "send_email", "webhook", "set_trait", "add_to_audience", "remove_from_audience", "exit", "next", "yes", "no");
 
   private JourneyJson() {}
 
@@ -174,6 +175,8 @@ public final class JourneyJson {
         yield new Step.Split(id, s.path("split").path("holdout").asInt(0), need(next, at));
       }
       case "send_email" -> new Step.SendEmail(id, s.path("send_email").asText(null), next);
+      case "add_to_audience" -> new Step.Audience(id, s.path("add_to_audience").asText(null), true, next);
+      case "remove_from_audience" -> new Step.Audience(id, s.path("remove_from_audience").asText(null), false, next);
       default -> new Step.Exit(id);
     };
   }
@@ -313,6 +316,11 @@ public final class JourneyJson {
       } else if (s instanceof Step.Split sp) {
         n.putObject("split").put("holdout", sp.holdoutPercent());
         n.put("next", sp.then());
+      } else if (s instanceof Step.Audience a) {
+        n.put(a.add() ? "add_to_audience" : "remove_from_audience", a.destination());
+        if (a.then() != null) {
+          n.put("next", a.then());
+        }
       } else if (s instanceof Step.SendEmail m) {
         n.put("send_email", m.template());
         if (m.then() != null) {

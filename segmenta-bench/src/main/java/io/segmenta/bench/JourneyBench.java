@@ -1,0 +1,241 @@
+package io.segmenta.bench;
+
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.JourneyEngine;
+import io.segmenta.core.journey.Mailer;
+import io.segmenta.core.journey.WebhookPoster;
+import io.segmenta.core.journey.json.JourneyJson;
+import io.segmenta.core.model.Identifier;
+import io.segmenta.core.model.Profile;
+import io.segmenta.core.port.Batch;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.segment.Segments;
+import io.segmenta.core.store.Store;
+import io.segmenta.core.value.Value;
+import io.segmenta.duckdb.DuckDb;
+import io.segmenta.duckdb.StoreConfig;
+import io.segmenta.server.JourneySettings;
+import io.segmenta.server.Server;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Journeys at the sizes issue 16 names, each beside a peer in the same run.
+ *
+ * <p>Segment entry: {@code --profiles} people (100,000) enter a segment at once; the journey's one step calls a
+ * webhook (a send claimed by its idempotency key, like an e-mail, without the consent ledger 100,000 people would
+ * need). Measured: the time to schedule everyone (the entries written, many per transaction), then steps per second
+ * while the engine's ticks take every run, and trigger to send at p50 and p99 (from the moment the changes were handed
+ * to the engine to each delivery). The peer enters {@code --peer-profiles} people one transaction per person (the
+ * engine's entering before issue 16's batches), compared as entries per second.
+ *
+ * <p>Orders: {@code --rate} orders a second (1,000: a {@code /v1/batch} of 10 every 10 ms over loopback, each a new
+ * customer with e-mail consent) for {@code --seconds}, into a post-purchase journey that sends one e-mail through an
+ * in-memory mailer (the SMTP relay is not what is measured), the journey thread ticking every {@code --tick-ms}.
+ * Measured: order to send at p50 and p99 and sends per second; the peer is the acknowledgement of the same requests
+ * (request to durable 200), as in {@link RealtimeBench}.
+ *
+ * <pre>java -Xmx8g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
+ *     io.segmenta.bench.JourneyBench --data-dir /work/bench/journey --profiles 100000 --peer-profiles 10000 --rate 1000 --seconds 20</pre>
+ */
+public final class JourneyBench {
+  private JourneyBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(SegmentBench.arg(args, "--data-dir", "target/bench-journey"));
+    int profiles = Integer.parseInt(SegmentBench.arg(args, "--profiles", "100000"));
+    int peerProfiles = Integer.parseInt(SegmentBench.arg(args, "--peer-profiles", "10000"));
+    int rate = Integer.parseInt(SegmentBench.arg(args, "--rate", "1000"));
+    int seconds = Integer.parseInt(SegmentBench.arg(args, "--seconds", "20"));
+    int tickMs = Integer.parseInt(SegmentBench.arg(args, "--tick-ms", "100"));
+    segmentEntry(dir.resolve("segment"), profiles, Math.min(peerProfiles, profiles));
+    orders(dir.resolve("orders"), rate, seconds, tickMs);
+  }
+
+  static void segmentEntry(Path dir, int n, int peerN) throws Exception {
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve("segmenta.duckdb"));
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()))) {
+      store.catalog().declareTrait(new TraitDef("tier", ValueType.STRING, Family.CUSTOM, "bench"));
+      for (int from = 0; from < n; from += 10_000) {
+        List<Profile> ps = new ArrayList<>();
+        for (int i = from; i < Math.min(n, from + 10_000); i++) {
+          ps.add(new Profile("p" + i, List.of(new Identifier("email", "p" + i + "@example.com")), Map.of("tier", Value.of("silver"))));
+        }
+        store.profiles().write(new Batch(ps, List.of()));
+      }
+      Clock clock = Clock.systemUTC();
+      new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock).save("vip", "tier = \"gold\"", "bench");
+      store.journeyDefinitions().save(JourneyJson.parse("{\"key\": \"vip_batch\", \"trigger\": {\"segment\": \"vip\", \"on\": \"enter\"},"
+          + " \"steps\": [{\"id\": \"hook\", \"webhook\": \"http://127.0.0.1:9/hook\"}]}"));
+      Journey peer = store.journeyDefinitions().save(JourneyJson.parse("{\"key\": \"vip_single\", \"trigger\": {\"event\": \"order\"},"
+          + " \"steps\": [{\"id\": \"hook\", \"webhook\": \"http://127.0.0.1:9/hook\"}]}"));
+      Map<String, Long> delivered = new ConcurrentHashMap<>();
+      WebhookPoster poster = (url, key, body) -> delivered.put(key.split("/")[2], System.nanoTime());
+      JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
+          store.audiences(), store.journeyDefinitions(), store.journeyLog(), new JourneyEngine.Channels(null, poster, null), id -> "http://x/u", clock);
+      engine.watch(Set.of("vip"));
+      List<MembershipChange> changes = new ArrayList<>();
+      Instant now = clock.instant();
+      for (int i = 0; i < n; i++) {
+        changes.add(new MembershipChange("p" + i, "vip", true, now, "bench"));
+      }
+      long t0 = System.nanoTime();
+      int entered = engine.onMembership(changes);
+      long t1 = System.nanoTime();
+      // The peer: one transaction per person, the same profiles (their first entry into another journey).
+      long p0 = System.nanoTime();
+      int peerEntered = 0;
+      for (int i = 0; i < peerN; i++) {
+        peerEntered += engine.enter(peer, "p" + i, "bench") ? 1 : 0;
+      }
+      long p1 = System.nanoTime();
+      double batchRate = entered / ((t1 - t0) / 1e9);
+      double singleRate = peerEntered / ((p1 - p0) / 1e9);
+      System.out.printf("segment entry: %,d entered in %.2f s (%,.0f entries/s), one transaction per %,d%n", entered, (t1 - t0) / 1e9, batchRate,
+          5_000);
+      System.out.printf("peer, one transaction per person: %,d entered in %.2f s (%,.0f entries/s); batches are %.1f x faster%n", peerEntered,
+          (p1 - p0) / 1e9, singleRate, batchRate / singleRate);
+      // The steps: the peer's runs are due too, and are taken in the same ticks; only the segment journey's sends count.
+      long s0 = System.nanoTime();
+      int runs = 0;
+      for (JourneyEngine.Tick t; (t = engine.tick(500)).runs() > 0; ) {
+        runs += t.runs();
+      }
+      long s1 = System.nanoTime();
+      long[] lat = new long[n];
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        Long at = delivered.get("p" + i);
+        if (at != null) {
+          lat[k++] = at - t0;
+        }
+      }
+      long[] sorted = Arrays.copyOf(lat, k);
+      Arrays.sort(sorted);
+      System.out.printf("steps: %,d runs in %.2f s (%,.0f runs/s, each a webhook step with its key claimed and marked)%n", runs, (s1 - s0) / 1e9,
+          runs / ((s1 - s0) / 1e9));
+      System.out.printf("trigger -> send (all %,d entering at once): p50 %.0f ms, p99 %.0f ms; %,d of %,d sent%n", n, RealtimeBench.pct(sorted, 50),
+          RealtimeBench.pct(sorted, 99), k, n);
+    }
+  }
+
+  static void orders(Path dir, int rate, int seconds, int tickMs) throws Exception {
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve("segmenta.duckdb"));
+    int perBatch = 10;
+    int customers = rate * (seconds + 3) + 1_000;
+    Map<String, Long> ordered = new ConcurrentHashMap<>();
+    List<Long> sendLatency = Collections.synchronizedList(new ArrayList<>());
+    List<Long> ackLatency = Collections.synchronizedList(new ArrayList<>());
+    AtomicLong measuringFrom = new AtomicLong(Long.MAX_VALUE);
+    AtomicLong sends = new AtomicLong();
+    Mailer mailer = m -> {
+      long at = System.nanoTime();
+      sends.incrementAndGet();
+      Long t = ordered.remove(m.to().substring(0, m.to().indexOf('@')));
+      if (t != null && t >= measuringFrom.get()) {
+        sendLatency.add(at - t);
+      }
+    };
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()));
+        Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk"), "bench-admin-key", Clock.systemUTC(), dir),
+            new JourneySettings(mailer, Duration.ofMillis(tickMs)))) {
+      String base = "http://127.0.0.1:" + server.port();
+      String admin = "Bearer bench-admin-key";
+      String write = "Basic " + Base64.getEncoder().encodeToString("wk:".getBytes(StandardCharsets.UTF_8));
+      for (int from = 0; from < customers; from += 500) {
+        StringBuilder b = new StringBuilder("{\"batch\": [");
+        for (int i = from; i < Math.min(customers, from + 500); i++) {
+          b.append(i > from ? "," : "").append("{\"type\": \"identify\", \"userId\": \"c").append(i).append("\", \"traits\": {\"email\": \"c").append(i)
+              .append("@example.com\"}, \"context\": {\"consent\": {\"categoryPreferences\": {\"email_marketing\": true}}}}");
+        }
+        call(http, "POST", base + "/v1/batch", write, b.append("]}").toString(), 200);
+      }
+      call(http, "PUT", base + "/admin/journeys/thanks", admin, "{\"key\": \"thanks\", \"trigger\": {\"event\": \"order\"}, \"steps\": [{\"id\": \"mail\","
+          + " \"send_email\": \"thanks\"}], \"templates\": {\"thanks\": {\"subject\": \"Thank you\", \"body\": \"<p>Thank you for your order.</p>\"}}}", -1);
+      ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
+      AtomicLong next = new AtomicLong();
+      AtomicLong failed = new AtomicLong();
+      Runnable send = () -> {
+        StringBuilder b = new StringBuilder("{\"batch\": [");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < perBatch; i++) {
+          long c = next.getAndIncrement();
+          if (c >= customers) {
+            return;
+          }
+          ids.add("c" + c);
+          b.append(i > 0 ? "," : "").append("{\"type\": \"track\", \"userId\": \"c").append(c).append("\", \"event\": \"Order Completed\","
+              + " \"properties\": {\"order_id\": \"o").append(c).append("\", \"revenue\": 25}}");
+        }
+        long t0 = System.nanoTime();
+        ids.forEach(id -> ordered.put(id, t0));
+        try {
+          int code = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/batch")).header("Authorization", write).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(b.append("]}").toString())).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (code != 200) {
+            failed.incrementAndGet();
+          } else if (t0 >= measuringFrom.get()) {
+            ackLatency.add(System.nanoTime() - t0);
+          }
+        } catch (Exception e) {
+          failed.incrementAndGet();
+        }
+      };
+      long period = 1_000_000L * perBatch / rate;
+      load.scheduleAtFixedRate(send, 0, period, TimeUnit.MICROSECONDS);
+      Thread.sleep(3000);
+      measuringFrom.set(System.nanoTime());
+      long s0 = sends.get();
+      Thread.sleep(seconds * 1000L);
+      long s1 = sends.get();
+      load.shutdown();
+      load.awaitTermination(10, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!ordered.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      long[] lat = sendLatency.stream().mapToLong(Long::longValue).sorted().toArray();
+      long[] ack = ackLatency.stream().mapToLong(Long::longValue).sorted().toArray();
+      System.out.printf("orders: %,d a second for %d s (tick %d ms); %d failed requests; %,d sends measured, %,d orders without a send%n", rate,
+          seconds, tickMs, failed.get(), lat.length, ordered.size());
+      System.out.printf("order -> send: p50 %.0f ms, p99 %.0f ms; %,.0f sends/s while ordering%n", RealtimeBench.pct(lat, 50), RealtimeBench.pct(lat, 99),
+          (s1 - s0) / (double) seconds);
+      System.out.printf("peer, request -> durable 200: p50 %.1f ms, p99 %.1f ms; ratio of p99s %.1f%n", RealtimeBench.pct(ack, 50),
+          RealtimeBench.pct(ack, 99), RealtimeBench.pct(lat, 99) / RealtimeBench.pct(ack, 99));
+    }
+  }
+
+  private static void call(HttpClient http, String method, String url, String auth, String body, int expected) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    if (expected > 0 ? r.statusCode() != expected : r.statusCode() / 100 != 2) {
+      throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+}
