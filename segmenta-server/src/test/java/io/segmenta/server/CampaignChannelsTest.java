@@ -185,4 +185,34 @@ class CampaignChannelsTest {
     out.sort(null);
     return out;
   }
+
+  @Test
+  void campaignRoutes_badInput_clearErrorsNamingTheField() throws Exception {
+    store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "256MB", 1, Map.of()));
+    new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("danes", "country = \"DK\"", "");
+    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir));
+    String auth = "Bearer " + ADMIN;
+    JsonNode r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"nobody\", \"email_template\": \"t\"}");
+    assertEquals(400, r.get("status").asInt());
+    assertTrue(r.toString().contains("segment: there is no saved segment 'nobody'"), r.toString());
+    r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"priority\": 1.5, \"email_template\": \"t\"}");
+    assertEquals(400, r.get("status").asInt());
+    assertTrue(r.toString().contains("'priority' must be a whole number"), r.toString());
+    r = send("PUT", "/admin/campaigns/y", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"email_template\": \"t\"}");
+    assertEquals(400, r.get("status").asInt());
+    assertTrue(r.toString().contains("does not match the path"), r.toString());
+    r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"web\": {\"placement\": \"nowhere\"}}");
+    assertEquals(400, r.get("status").asInt());
+    assertTrue(r.toString().contains("web.placement: there is no placement 'nowhere'"), r.toString());
+    assertEquals(404, send("GET", "/admin/campaigns/x", auth, null).get("status").asInt());
+    assertEquals(404, send("DELETE", "/admin/campaigns/x", auth, null).get("status").asInt());
+    admin("PUT", "/admin/destinations/ads_x", "{\"key\": \"ads_x\", \"segment\": \"danes\", \"kind\": \"file\", \"campaign\": \"x\","
+        + " \"settings\": {\"folder\": \"" + dir.resolve("o").toString().replace("\\", "/") + "\", \"format\": \"csv\"}}");
+    admin("PUT", "/admin/campaigns/x", "{\"key\": \"x\", \"segment\": \"danes\", \"ad_destination\": \"ads_x\"}");
+    r = send("DELETE", "/admin/campaigns/x", auth, null);
+    assertEquals(409, r.get("status").asInt());
+    assertTrue(r.toString().contains("ads_x"), r.toString());
+    int status = send("GET", "/admin/campaigns", "Bearer " + WRITE, null).get("status").asInt();
+    assertTrue(status == 401 || status == 403, "a write key opens no admin route: " + status);
+  }
 }
