@@ -3,6 +3,7 @@ package io.segmenta.cli;
 import io.segmenta.core.UserException;
 import io.segmenta.core.audience.GoogleNormaliser;
 import io.segmenta.core.audience.MailchimpHash;
+import io.segmenta.core.audience.MetaCustomerFile;
 import io.segmenta.core.audience.MetaNormaliser;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.AudienceQuery;
@@ -43,7 +44,8 @@ final class AudienceCommand implements Runnable {
   @Command(name = "export", mixinStandardHelpOptions = true,
       description = {"Write a saved segment's members as the file a channel's upload screen takes, with only the people whose consent",
           "allows the channel's purpose (advertising for meta and google, e-mail marketing for mailchimp and csv):",
-          "  meta       email,phone: SHA-256 of Meta's normalisation (phone digits with the country code, no '+')",
+          "  meta       Meta's customer-list file: email x3, phone x3, fn, ln, ct, st, zip, country, dob, doby, gen, age,",
+          "             each SHA-256 of Meta's normalisation (phone digits with the country code, no '+')",
           "  google     Email,Phone (Customer Match template): SHA-256 of Google's normalisation (E.164 phones)",
           "  mailchimp  Email Address,Tags (the import file; the tag is the segment's name)",
           "  csv        email"})
@@ -69,6 +71,7 @@ final class AudienceCommand implements Runnable {
       Purpose purpose = f.equals("meta") || f.equals("google") ? Purpose.ADVERTISING : Purpose.EMAIL_MARKETING;
       MetaNormaliser meta = new MetaNormaliser(callingCode);
       GoogleNormaliser google = new GoogleNormaliser(callingCode);
+      MetaCustomerFile metaFile = new MetaCustomerFile(meta);
       Path part = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".part");
       long[] counts = new long[2];
       try (Store s = store.open(); Writer w = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
@@ -77,14 +80,16 @@ final class AudienceCommand implements Runnable {
         }
         Rule rule = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).ruleOf(segment);
         w.write(switch (f) {
-          case "meta" -> "email,phone\n";
+          case "meta" -> String.join(",", MetaCustomerFile.HEADER) + "\n";
           case "google" -> "Email,Phone\n";
           case "mailchimp" -> "Email Address,Tags\n";
           default -> "email\n";
         });
-        s.audiences().run(new AudienceQuery.Export(rule, Instant.now(), List.of(), purpose, m -> {
+        List<String> traits = f.equals("meta") ? MetaCustomerFile.TRAITS.stream().filter(t -> s.catalog().schema().trait(t).isPresent()).toList()
+            : List.of();
+        s.audiences().run(new AudienceQuery.Export(rule, Instant.now(), traits, purpose, m -> {
           String line = switch (f) {
-            case "meta" -> hashed(meta.email(first(m, "email")).map(MetaNormaliser::hash), meta.phone(first(m, "phone")).map(MetaNormaliser::hash));
+            case "meta" -> Optional.ofNullable(metaFile.row(m)).map(r -> String.join(",", r)).orElse(null);
             case "google" -> hashed(google.email(first(m, "email")).map(GoogleNormaliser::hash),
                 google.phone(first(m, "phone")).map(GoogleNormaliser::hash));
             case "mailchimp" -> MailchimpHash.email(first(m, "email")).map(e -> FileCsv.field(e) + "," + FileCsv.field(segment)).orElse(null);

@@ -33,7 +33,7 @@ public final class Main implements Runnable {
   static final List<Class<?>> COMMANDS = List.of(DemoCommand.class, ImportCommand.class, SegmentCommand.class, ValueCommand.class,
       RfmCommand.class, ClvCommand.class, CohortsCommand.class, ExperimentCommand.class, ConversionsCommand.class, ServeCommand.class,
       UserCommand.class, StatusCommand.class, ClusterCommand.class, ExplainClusterCommand.class, PlacementCommand.class, JourneyCommand.class, DecideCommand.class,
-      AudienceCommand.class, DestinationCommand.class,
+      AudienceCommand.class, DestinationCommand.class, CampaignCommand.class,
       RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class,
       ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, ProfileCommand.class,
       ReviewCommand.class);

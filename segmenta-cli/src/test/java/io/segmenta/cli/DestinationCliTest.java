@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,9 @@ class DestinationCliTest {
   private void shop() {
     try (Store s = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "500MB", 2, Map.of()))) {
       s.profiles().write(new Batch(List.of(
-          new Profile("a", List.of(Identifier.email("Ann.Lee+news@GMAIL.com"), Identifier.phone("+45 12 34 56 78")), Map.of("country", Value.of("DK"))),
+          new Profile("a", List.of(Identifier.email("Ann.Lee+news@GMAIL.com"), Identifier.phone("+45 12 34 56 78")), Map.of("country", Value.of("DK"),
+              "first_name", Value.of("Ann"), "last_name", Value.of("Lee-Smith"), "city", Value.of("Aarhus C"), "postal_code", Value.of("8000"),
+              "birth_date", Value.of(LocalDate.of(1990, 2, 3)), "gender", Value.of("Female"), "age", Value.of(35))),
           new Profile("b", List.of(Identifier.email("bo@example.com")), Map.of("country", Value.of("DK"))),
           new Profile("c", List.of(Identifier.email("cy@example.com")), Map.of("country", Value.of("SE")))), List.of()));
       Instant t = Instant.parse("2025-01-01T00:00:00Z");
@@ -82,5 +85,60 @@ class DestinationCliTest {
     CliTest.Result history = run("destination", "history", "danes_mail");
     assertEquals(3, history.out().strip().split("\n").length, history.out());
     assertTrue(run("destination", "list").out().contains("danes_mail"));
+  }
+
+  // Meta's customer-list guide: the column names; each value normalised by Meta's rules and hashed.
+  @Test
+  void audienceExport_meta_fullCustomerListColumns() throws Exception {
+    shop();
+    Path f = dir.resolve("meta.csv");
+    CliTest.Result r = run("audience", "export", "danes", "--format", "meta", "-o", f.toString());
+    assertEquals(0, r.code(), r.err());
+    List<String> lines = Files.readAllLines(f);
+    assertEquals("email,email,email,phone,phone,phone,fn,ln,ct,st,zip,country,dob,doby,gen,age", lines.get(0));
+    // Only "a" consented to advertising.
+    assertEquals(2, lines.size(), lines.toString());
+    String[] row = lines.get(1).split(",", -1);
+    assertEquals(16, row.length);
+    assertEquals(Digests.sha256Hex("ann.lee+news@gmail.com"), row[0]); // Meta keeps dots and +tags, unlike Google
+    assertEquals("", row[1]);
+    assertEquals(Digests.sha256Hex("4512345678"), row[3]);
+    assertEquals(Digests.sha256Hex("ann"), row[6]);
+    assertEquals(Digests.sha256Hex("leesmith"), row[7]);
+    assertEquals(Digests.sha256Hex("aarhusc"), row[8]);
+    assertEquals("", row[9]);
+    assertEquals(Digests.sha256Hex("8000"), row[10]);
+    assertEquals(Digests.sha256Hex("dk"), row[11]);
+    assertEquals(Digests.sha256Hex("19900203"), row[12]);
+    assertEquals(Digests.sha256Hex("1990"), row[13]);
+    assertEquals(Digests.sha256Hex("f"), row[14]);
+    assertEquals(Digests.sha256Hex("35"), row[15]);
+  }
+
+  @Test
+  void campaign_addListShowRemove_checksWhatItNames() throws Exception {
+    shop();
+    Path def = dir.resolve("c.json");
+    Files.writeString(def, "{\"key\": \"winter\", \"segment\": \"danes\", \"priority\": 10, \"email_template\": \"winter_mail\"}");
+    CliTest.Result add = run("campaign", "add", def.toString());
+    assertEquals(0, add.code(), add.err());
+    assertTrue(add.out().contains("saved campaign winter: segment danes, priority 10, channels email"), add.out());
+    Path low = dir.resolve("low.json");
+    Files.writeString(low, "{\"key\": \"all_year\", \"segment\": \"danes\", \"priority\": 1, \"email_template\": \"basic\"}");
+    assertEquals(0, run("campaign", "add", low.toString()).code());
+    String list = run("campaign", "list").out();
+    assertTrue(list.indexOf("winter") >= 0 && list.indexOf("winter") < list.indexOf("all_year"), list);
+    CliTest.Result show = run("campaign", "show", "winter");
+    assertTrue(show.out().contains("\"email_template\" : \"winter_mail\""), show.out());
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"key\": \"x\", \"segment\": \"swedes\", \"email_template\": \"t\"}");
+    CliTest.Result refused = run("campaign", "add", bad.toString());
+    assertEquals(2, refused.code());
+    assertTrue(refused.err().contains("there is no saved segment 'swedes'"), refused.err());
+    Files.writeString(bad, "{\"key\": \"x\", \"segment\": \"danes\", \"ad_destination\": \"nope\"}");
+    assertTrue(run("campaign", "add", bad.toString()).err().contains("ad_destination: there is no destination 'nope'"));
+    assertEquals(0, run("campaign", "remove", "winter").code());
+    assertTrue(run("campaign", "remove", "winter").err().contains("there is no campaign 'winter'"));
+    assertTrue(run("campaign", "list").out().contains("all_year"));
   }
 }

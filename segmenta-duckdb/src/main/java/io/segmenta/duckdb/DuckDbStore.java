@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 import io.segmenta.core.campaign.Campaign;
 import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.ParquetFiles;
 import io.segmenta.core.destination.RunHistory;
 import io.segmenta.core.destination.SyncState;
 import org.duckdb.DuckDBDriver;
@@ -332,6 +333,11 @@ final class DuckDbStore implements Store {
   @Override
   public Definitions<Campaign> campaignDefinitions() {
     return campaigns;
+  }
+
+  @Override
+  public ParquetFiles parquetFiles() {
+    return DuckDb::csvToParquet;
   }
 
   /** Runs SQL directly on the store's connection: for tests and benchmarks that compare with hand-written SQL. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,6 +60,8 @@ final class Decisions implements AutoCloseable {
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final ConcurrentLinkedQueue<Event> exposures = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService scheduler;
+  /** Run after each load, on the loading thread (campaign choices reload with the decisions). */
+  private final List<Runnable> afterLoad = new CopyOnWriteArrayList<>();
   private volatile boolean loaded;
   private final Worker reloads;
   private final Worker exposureWriter;
@@ -135,7 +138,13 @@ final class Decisions implements AutoCloseable {
     loaded = true;
     lastError.set(null);
     reloads.processed(1);
+    afterLoad.forEach(Runnable::run);
     return p;
+  }
+
+  /** Runs {@code r} after each load from now on. */
+  void afterLoad(Runnable r) {
+    afterLoad.add(r);
   }
 
   private void reloadQuietly() {

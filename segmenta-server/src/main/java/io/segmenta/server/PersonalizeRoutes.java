@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.campaign.Campaign;
 import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.email.template.EmailTemplate;
 import io.segmenta.core.email.Recipients;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -42,12 +44,14 @@ final class PersonalizeRoutes {
   private final Store store;
   private final Clock clock;
   private final Decisions decisions;
+  private final CampaignChoices campaigns;
   private final EmailRenderer renderer = new EmailRenderer();
 
-  PersonalizeRoutes(Store store, Clock clock, Decisions decisions) {
+  PersonalizeRoutes(Store store, Clock clock, Decisions decisions, CampaignChoices campaigns) {
     this.store = store;
     this.clock = clock;
     this.decisions = decisions;
+    this.campaigns = campaigns;
   }
 
   List<Route> routes() {
@@ -126,8 +130,36 @@ final class PersonalizeRoutes {
         g.writeString(i);
       }
       g.writeEndArray();
+      // The person's campaign (issue 17): the same arbitration as their e-mails and ad audiences. The web shows it only
+      // with consent to personalization, in the placement of its web variant, in place of that placement's content.
+      Campaign.Web web = null;
+      Optional<Campaign> campaign = o.known() ? campaigns.of(o.profileId()) : Optional.empty();
+      if (campaign.isPresent() && campaign.get().web() != null && o.personalized()) {
+        web = campaign.get().web();
+        g.writeObjectFieldStart("campaign");
+        g.writeStringField("key", campaign.get().key());
+        g.writeNumberField("priority", campaign.get().priority());
+        g.writeStringField("placement", web.placement());
+        g.writeEndObject();
+      } else {
+        g.writeNullField("campaign");
+      }
       g.writeArrayFieldStart("decisions");
       for (Personalizer.Choice ch : o.choices()) {
+        if (web != null && ch.placement().equals(web.placement())) {
+          g.writeStartObject();
+          g.writeStringField("placement", ch.placement());
+          g.writeStringField("content", "campaign:" + campaign.get().key());
+          g.writeBooleanField("fallback", false);
+          g.writeStringField("reason", "campaign " + campaign.get().key() + ": the highest-priority campaign this person is in and consents to,"
+              + " the same in every channel");
+          g.writeFieldName("payload");
+          g.writeRawValue(web.payload());
+          g.writeArrayFieldStart("items");
+          g.writeEndArray();
+          g.writeEndObject();
+          continue;
+        }
         g.writeStartObject();
         g.writeStringField("placement", ch.placement());
         g.writeStringField("content", ch.content());

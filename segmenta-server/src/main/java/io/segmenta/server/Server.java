@@ -275,12 +275,13 @@ public final class Server implements AutoCloseable {
     AtomicReference<String> base = new AtomicReference<>(o.publicUrl() == null ? null : o.publicUrl().toString().replaceAll("/+$", ""));
     UnsubscribeLinks links = new UnsubscribeLinks(o.adminKey(), base::get);
     JourneyEngine engine = new JourneyEngine(store.catalog(), store.profiles(), store.consent(), store.segmentDefinitions(), store.scores(),
-        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions, store, clock), links::url, clock);
+        store.audiences(), store.journeyDefinitions(), store.journeyLog(), JourneyRunner.channels(journeySettings, decisions, store, clock), links::url, clock,
+        store.campaignDefinitions());
     JourneyRunner journeys = new JourneyRunner(engine, journeyWork, writer::flush, journeySettings.tick(), clock,
         store.membership()::realtimeSegments);
     lifecycle.subscribe(journeys::on);
     feed.listen(journeys::membership);
-    Syncs destinationSyncs = DestinationSyncs.of(store, clock, null);
+    Syncs destinationSyncs = DestinationSyncs.of(store, clock, store.parquetFiles()::fromCsv);
     DestinationRunner destinations = new DestinationRunner(store, destinationSyncs, destinationWork, clock);
     lifecycle.subscribe(destinations::on);
     feed.listen(destinations::membership);
@@ -297,7 +298,12 @@ public final class Server implements AutoCloseable {
         List.of("/v1/projects/", "/analytics.js/", "/analytics-next/"));
     routes.addAll(new DecisionRoutes(store, o.clock()).routes());
     routes.addAll(new AdminRoutes(store, o.clock(), feed, lifecycle, webhooks).routes());
-    routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions).routes());
+    CampaignChoices campaignChoices = new CampaignChoices(store, clock);
+    decisions.afterLoad(campaignChoices::reloadQuietly);
+    lifecycle.subscribe(campaignChoices::on);
+    feed.listen(campaignChoices::membership);
+    routes.addAll(new PersonalizeRoutes(store, o.clock(), decisions, campaignChoices).routes());
+    routes.addAll(new CampaignRoutes(store, campaignChoices).routes());
     routes.addAll(new ModelRoutes(store, o.clock()).routes());
     routes.addAll(new ViolationRoutes(store).routes());
     routes.addAll(new StatusRoutes(writer, workers, dir).routes());

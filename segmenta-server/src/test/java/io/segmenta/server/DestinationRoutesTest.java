@@ -21,8 +21,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +76,41 @@ class DestinationRoutesTest {
         assertTrue(call(server, "GET", "/admin/status", null).toString().contains("destinations"));
         assertEquals(204, call(server, "DELETE", "/admin/destinations/danes_file", null).get("status").asInt());
         assertEquals(0, store.syncState().fingerprints("danes_file").length);
+      } finally {
+        server.close();
+      }
+    }
+  }
+
+  // The server knows no engine: Parquet is written through the store's (Store.parquetFiles), and read back here by DuckDB.
+  @Test
+  void fileDestination_parquet_writtenFromTheServer() throws Exception {
+    try (Store store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "256MB", 1, Map.of()))) {
+      store.profiles().write(new Batch(List.of(new Profile("a", List.of(Identifier.email("a@example.com")), Map.of("country", Value.of("DK"))),
+          new Profile("b", List.of(Identifier.phone("+45 12 34 56 78")), Map.of("country", Value.of("DK"))),
+          new Profile("c", List.of(Identifier.email("c@example.com")), Map.of("country", Value.of("SE")))), List.of()));
+      new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("danes", "country = \"DK\"", "");
+      Server server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_test_123"), "admin_secret_456", Clock.systemUTC(), dir));
+      try {
+        Path out = dir.resolve("out");
+        String def = "{\"key\": \"danes_pq\", \"segment\": \"danes\", \"kind\": \"file\", \"settings\": {\"folder\": \""
+            + out.toString().replace("\\", "/") + "\", \"format\": \"parquet\"}}";
+        assertEquals(200, call(server, "PUT", "/admin/destinations/danes_pq", def).get("status").asInt());
+        JsonNode run = call(server, "POST", "/admin/destinations/danes_pq/sync", null);
+        assertEquals("ok", run.at("/body/status").asText(), run.toString());
+        Path file = out.resolve("danes_pq.parquet");
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT profile_id, email, phone FROM read_parquet('" + file.toString().replace("'", "''")
+                + "') ORDER BY profile_id")) {
+          while (rs.next()) {
+            rows.add(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+          }
+        }
+        assertEquals(List.of("a|a@example.com|null", "b|null|+45 12 34 56 78"), rows);
+        try (var files = Files.list(out)) {
+          assertEquals(List.of("danes_pq.parquet"), files.map(f -> f.getFileName().toString()).toList(), "no part files left behind");
+        }
       } finally {
         server.close();
       }

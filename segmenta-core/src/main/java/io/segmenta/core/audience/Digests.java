@@ -19,9 +19,19 @@ public final class Digests {
     return hex("MD5", text);
   }
 
+  // One digest per thread and algorithm: a sync hashes a million identifiers, and looking the provider up each time
+  // costs more than hashing a short address. digest() resets the instance, so a reused one starts clean.
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> digest("SHA-256"));
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> digest("MD5"));
+
   private static String hex(String algorithm, String text) {
+    MessageDigest d = (algorithm.equals("SHA-256") ? SHA256 : MD5).get();
+    return HEX.formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static MessageDigest digest(String algorithm) {
     try {
-      return HEX.formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no " + algorithm, e);
     }

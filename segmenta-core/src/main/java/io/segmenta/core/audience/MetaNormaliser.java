@@ -1,6 +1,7 @@
 package io.segmenta.core.audience;
 
 import java.text.Normalizer;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -51,6 +52,26 @@ public final class MetaNormaliser {
   /** CT: lower case, no punctuation, no spaces. */
   public Optional<String> city(String raw) {
     return letters(raw);
+  }
+
+  /** ST: lower case, no punctuation, no spaces (a US state as its two-letter code when given so). */
+  public Optional<String> state(String raw) {
+    return letters(raw);
+  }
+
+  /** DOB as Meta hashes it: YYYYMMDD. */
+  public static String dateOfBirth(LocalDate d) {
+    return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+  }
+
+  /** DOBY: the year of birth, YYYY. */
+  public static String yearOfBirth(LocalDate d) {
+    return String.format("%04d", d.getYear());
+  }
+
+  /** Age: whole years as digits; out of 0..130 is left out. */
+  public Optional<String> age(double years) {
+    return Double.isFinite(years) && years >= 0 && years <= 130 ? Optional.of(Long.toString((long) Math.floor(years))) : Optional.empty();
   }
 
   public Optional<String> zip(String raw, String country) {

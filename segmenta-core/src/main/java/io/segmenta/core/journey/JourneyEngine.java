@@ -1,5 +1,6 @@
 package io.segmenta.core.journey;
 
+import io.segmenta.core.campaign.Campaign;
 import io.segmenta.core.destination.Channel;
 import io.segmenta.core.destination.Destination;
 import io.segmenta.core.destination.SyncState;
@@ -102,6 +103,13 @@ public final class JourneyEngine {
 
   public JourneyEngine(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, Scores scores,
       Audiences audiences, Definitions<Journey> journeys, JourneyLog log, Channels channels, Function<String, String> unsubscribeUrl, Clock clock) {
+    this(catalog, profiles, consent, segmentDefinitions, scores, audiences, journeys, log, channels, unsubscribeUrl, clock, null);
+  }
+
+  /** As above, with the campaigns whose arbitration picks the template of a campaign's e-mail step (null: none; see {@link Sends}). */
+  public JourneyEngine(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, Scores scores,
+      Audiences audiences, Definitions<Journey> journeys, JourneyLog log, Channels channels, Function<String, String> unsubscribeUrl, Clock clock,
+      Definitions<Campaign> campaigns) {
     this.catalog = catalog;
     this.profiles = profiles;
     this.segmentDefinitions = segmentDefinitions;
@@ -109,7 +117,7 @@ public final class JourneyEngine {
     this.audiences = audiences;
     this.journeys = journeys;
     this.log = log;
-    this.sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, clock);
+    this.sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, clock, campaigns);
     this.audienceSteps = new AudienceSteps(consent, log, channels.destinations(), clock);
     this.clock = clock;
     this.segmentTriggers = new SegmentTriggers(journeys, log, () -> new Segments(catalog, segmentDefinitions, scores, clock), audiences, clock, entering);

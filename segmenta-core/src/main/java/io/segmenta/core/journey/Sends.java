@@ -1,6 +1,8 @@
 package io.segmenta.core.journey;
 
 import io.segmenta.core.SegmentaException;
+import io.segmenta.core.campaign.Arbitration;
+import io.segmenta.core.campaign.Campaign;
 import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.email.template.EmailRenderer;
 import io.segmenta.core.email.template.EmailTemplate;
@@ -40,6 +42,12 @@ import java.util.function.Function;
  * again under the same key, so the Message-ID or the webhook's Idempotency-Key lets the receiver drop a copy.
  * Consent and frequency caps are decided at the moment of sending. Delivery failures are thrown, for the engine's
  * backoff.
+ *
+ * <p>Campaigns (issue 17, "one message per person"): a step whose template is some campaign's e-mail template is a
+ * campaign step. It sends the template of the campaign {@link Arbitration} gives the person for e-mail (decided with
+ * the evaluator on their history and {@link ConsentPolicy} on their consent, the rule the decision API and ad
+ * audiences apply), when the journey holds that template; otherwise it is skipped with the reason, so a person never
+ * gets a campaign e-mail other than their campaign's. Steps of other templates send as written.
  */
 final class Sends {
   /** What a send ended as: "sent", "sent_before_restart", or the reason it was skipped. */
@@ -56,9 +64,11 @@ final class Sends {
   private final Function<String, String> unsubscribeUrl;
   private final Clock clock;
   private final EmailRenderer renderer = new EmailRenderer();
+  private final Definitions<Campaign> campaigns;
 
   Sends(ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, JourneyLog log, JourneyEngine.Channels channels,
-      Function<String, String> unsubscribeUrl, Clock clock) {
+      Function<String, String> unsubscribeUrl, Clock clock, Definitions<Campaign> campaigns) {
+    this.campaigns = campaigns;
     this.consent = consent;
     this.segmentDefinitions = segmentDefinitions;
     this.log = log;
@@ -93,7 +103,27 @@ final class Sends {
         return new Outcome("frequency cap: " + cap.max() + " per " + cap.per(), false);
       }
     }
-    EmailTemplate t = j.templates().get(m.template());
+    String template = m.template();
+    if (campaigns != null) {
+      List<Campaign> all = campaigns.all();
+      if (all.stream().anyMatch(c -> m.template().equals(c.emailTemplate()))) {
+        Optional<Campaign> won;
+        try {
+          won = new Arbitration(all).forChannel(Campaign.Channel.EMAIL, segment -> evaluator.matches(segments.ruleOf(segment), h),
+              p -> ConsentPolicy.allows(consent.consents(run.profileId()), p));
+        } catch (SegmentaException e) {
+          return new Outcome("campaign arbitration failed: " + e.getMessage(), false);
+        }
+        if (won.isEmpty()) {
+          return new Outcome("campaign: no campaign's e-mail is this person's", false);
+        }
+        if (!j.templates().containsKey(won.get().emailTemplate())) {
+          return new Outcome("campaign " + won.get().key() + " is this person's, and this journey has no template " + won.get().emailTemplate(), false);
+        }
+        template = won.get().emailTemplate();
+      }
+    }
+    EmailTemplate t = j.templates().get(template);
     String unsubscribe = unsubscribeUrl.apply(run.profileId());
     EmailRenderer.Email email;
     try {

@@ -3,6 +3,7 @@ package io.segmenta.core.store;
 import io.segmenta.core.campaign.Campaign;
 import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.destination.Destination;
+import io.segmenta.core.destination.ParquetFiles;
 import io.segmenta.core.destination.RunHistory;
 import io.segmenta.core.destination.SyncState;
 import io.segmenta.core.experiment.Experiment;
@@ -97,6 +98,9 @@ public interface Store extends AutoCloseable {
 
   /** Campaigns, by key. */
   Definitions<Campaign> campaignDefinitions();
+
+  /** The engine's Parquet writer, for file destinations. */
+  ParquetFiles parquetFiles();
 
   @Override
   void close();

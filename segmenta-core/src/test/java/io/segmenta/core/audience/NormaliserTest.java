@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.LocalDate;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,20 @@ class NormaliserTest {
 
   private String hashG(String raw) {
     return GoogleNormaliser.hash(google.email(raw).orElseThrow());
+  }
+
+  // Meta's additional identifiers of the customer-list file: dob as YYYYMMDD, doby as YYYY, gen as m or f, st and ct
+  // lower case without punctuation or spaces, age in whole years.
+  @Test
+  void metaAdditionalIdentifiers_normalisedAsTheGuideSays() {
+    assertEquals("19970216", MetaNormaliser.dateOfBirth(LocalDate.of(1997, 2, 16)));
+    assertEquals("1997", MetaNormaliser.yearOfBirth(LocalDate.of(1997, 2, 16)));
+    assertEquals(Optional.of("f"), meta.gender("F"));
+    assertEquals(Optional.of("m"), meta.gender("Male"));
+    assertEquals(Optional.of("newyork"), meta.state("New York"));
+    assertEquals(Optional.of("ny"), meta.state("NY"));
+    assertEquals(Optional.of("35"), meta.age(35.7));
+    assertEquals(Optional.empty(), meta.age(-1));
+    assertEquals(Optional.empty(), meta.age(Double.NaN));
   }
 }
