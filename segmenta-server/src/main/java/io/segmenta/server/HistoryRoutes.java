@@ -52,6 +52,9 @@ final class HistoryRoutes {
             "Records every batch segment's membership difference now (the server also does this on its schedule)", null, this::recompute),
         new Route("GET", "/admin/review", Route.Access.ADMIN,
             "The segments to revisit and why: stale, shrinking or growing fast, drifting, too small, overlapping heavily, never acted on", null, this::review),
+        new Route("POST", "/admin/review/run", Route.Access.ADMIN,
+            "Runs the scheduled review now: records the batch segments' history, keeps new findings as alerts, posts them to the webhooks (retried, then parked) and"
+                + " mails the weekly digest if due; answers the alerts raised and the history-review job's counters and last error", null, this::run),
         new Route("GET", "/admin/review/alerts", Route.Access.ADMIN,
             "The stored review alerts, newest first (?since day or instant, default 30 days ago; ?limit)", null, this::alerts));
   }
@@ -149,6 +152,12 @@ final class HistoryRoutes {
     for (Recomputed r : schedule.recomputeNow()) {
       a.addObject().put("segment", r.segment()).put("at", r.at().toString()).put("members", r.members()).put("entered", r.entered()).put("left", r.left());
     }
+    Http.json(ctx, 200, o);
+  }
+
+  private void run(Context ctx) {
+    ObjectNode o = ReviewSchedule.json(schedule.runOnce());
+    o.set("job", StatusRoutes.json(schedule.status()));
     Http.json(ctx, 200, o);
   }
 

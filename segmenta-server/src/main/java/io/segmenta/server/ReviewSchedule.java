@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.deletion.SegmentDeletion;
@@ -13,11 +14,18 @@ import io.segmenta.core.review.Review;
 import io.segmenta.core.review.Uses;
 import io.segmenta.core.store.Store;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -38,7 +46,21 @@ import java.util.function.Supplier;
  * as {@link Webhooks} signs: {@code {"alerts": [...]}} to every hook whose segments include the alert's, or to hooks
  * with no segments), and once a week (the first run on or after {@code digestDay}) mails the week's alerts as a
  * digest through the journeys' mailer when a recipient is set. Counts and failures go to its {@link Worker}
- * ({@code history-review} in {@code GET /admin/status}); a failed run is tried again at the next.
+ * ({@code history-review} in {@code GET /admin/status}: {@code processed} counts segments recomputed, alert posts
+ * delivered and digests sent); a failed run is tried again at the next.
+ *
+ * <p>Alert posts follow the workers' one rule ({@link Worker#backoff}: 100 ms doubling, {@link Worker#ATTEMPTS}
+ * attempts): each failed attempt counts as failed with its error as the status's last error (the hook's id and the
+ * answer, never its URL: it may hold a token), each retry as retried; after the last attempt the post is parked in
+ * the worker's parked file ({@code alerts.parked} in the server), with the hook's id and URL and the body to replay.
+ *
+ * <p>The digest's week is kept in {@code digestState} (a small JSON file in the data directory, replaced atomically),
+ * so a restart neither sends a week's digest twice nor skips it: the state is written as {@code sending} before the
+ * mail goes and as {@code sent} after, so a crash in between sends that week's digest again at the next check, with
+ * the same Message-ID (derived from the week), which mail systems use to drop the duplicate; and the digest is due at
+ * start as well as at every run, so restarts more often than {@code every} cannot starve it. A digest covers the
+ * alerts since the last one was sent (at most five weeks back; a week the server was down for entirely gets no mail
+ * of its own, its alerts go in the next).
  */
 final class ReviewSchedule implements AutoCloseable {
   /** How often, and where the digest goes (null: no digest) and on which day. */
@@ -82,10 +104,17 @@ final class ReviewSchedule implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  /** The ISO week (year * 100 + week) the last digest went out in. */
-  private volatile int digestWeek;
+  private final Path digestState;
+  /** The digest's kept state: the week last sent (year * 100 + week, 0: none) and when, and the week being sent. */
+  private DigestState digestWeek;
 
-  ReviewSchedule(Store store, Clock clock, Worker worker, Supplier<List<Webhooks.Hook>> hooks, Mailer mailer, Settings settings, Runnable fresh) {
+  /** What {@code digestState} holds. */
+  record DigestState(int sentWeek, Instant sentAt, int sendingWeek) {
+    static final DigestState NONE = new DigestState(0, null, 0);
+  }
+
+  ReviewSchedule(Store store, Clock clock, Worker worker, Supplier<List<Webhooks.Hook>> hooks, Mailer mailer, Settings settings, Path digestState,
+      Runnable fresh) {
     this.store = store;
     this.clock = clock;
     this.worker = worker;
@@ -93,25 +122,42 @@ final class ReviewSchedule implements AutoCloseable {
     this.mailer = mailer;
     this.settings = settings;
     this.fresh = fresh;
+    this.digestState = digestState;
+    this.digestWeek = readState(digestState);
   }
 
   /** Starts the schedule: the first run one period after start, so a restart does not recompute at once. */
   void start() {
     long ms = settings.every().toMillis();
     thread.scheduleAtFixedRate(this::runOnce, ms, ms, TimeUnit.MILLISECONDS);
+    // The digest is due at start too: a server restarted more often than every period would never send it.
+    thread.execute(() -> {
+      try {
+        digest();
+      } catch (RuntimeException e) {
+        worker.failed(e);
+      }
+    });
   }
 
-  /** One scheduled run; a failure is counted and left for the next run. */
-  void runOnce() {
+  /** One scheduled run; answers the alerts it raised (none when it failed: a failure is counted and left for the next run). */
+  List<Alert> runOnce() {
     try {
       List<Recomputed> runs = recomputeNow();
       worker.processed(runs.size());
       List<Alert> raised = store.alerts().raise(findings().stream().map(f -> Alert.of(f, clock.instant())).toList());
       deliver(raised);
       digest();
+      return raised;
     } catch (RuntimeException e) {
       worker.failed(e);
+      return List.of();
     }
+  }
+
+  /** The worker's counters and last error, as {@code GET /admin/status} shows them. */
+  BackgroundStatus status() {
+    return worker.status();
   }
 
   synchronized List<Recomputed> recomputeNow() {
@@ -127,43 +173,126 @@ final class ReviewSchedule implements AutoCloseable {
     return review.findings(clock.instant(), store.profiles().stats().lastEvent());
   }
 
-  /** Posts new alerts to each subscriber that wants their segment, signed with its secret; a failure is counted. */
+  /**
+   * Posts new alerts to each subscriber that wants their segment, signed with its secret; a failed attempt is
+   * retried after {@link Worker#backoff}, and after {@link Worker#ATTEMPTS} the post is parked.
+   */
   void deliver(List<Alert> alerts) {
     for (Webhooks.Hook h : hooks.get()) {
       List<Alert> wanted = alerts.stream().filter(a -> h.segments().isEmpty() || h.segments().contains(a.segment())).toList();
       if (wanted.isEmpty()) {
         continue;
       }
-      byte[] body = json(wanted).toString().getBytes(StandardCharsets.UTF_8);
+      ObjectNode payload = json(wanted);
+      byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
       HttpRequest req = HttpRequest.newBuilder(URI.create(h.url())).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
           .header("X-Segmenta-Signature", "sha256=" + Webhooks.sign(h.secret(), body)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      try {
-        HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() / 100 != 2) {
-          worker.failed(new IOException("alert webhook answered " + r.statusCode()));
+      BackgroundStatus.Failure last = null;
+      for (int attempt = 1; attempt <= Worker.ATTEMPTS; attempt++) {
+        try {
+          HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() / 100 == 2) {
+            worker.processed(1);
+            last = null;
+            break;
+          }
+          last = worker.failed(new IOException("alert webhook " + h.id() + " answered " + r.statusCode() + " (attempt " + attempt + " of " + Worker.ATTEMPTS + ")"));
+        } catch (IOException e) {
+          last = worker.failed(new IOException("alert webhook " + h.id() + " could not be reached (attempt " + attempt + " of " + Worker.ATTEMPTS + ")", e));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
         }
-      } catch (IOException e) {
-        worker.failed(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        if (attempt < Worker.ATTEMPTS) {
+          worker.retried();
+          try {
+            Thread.sleep(Worker.backoff(attempt));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+      if (last != null) {
+        park(h, payload, last);
       }
     }
   }
 
-  /** Mails the week's alerts once per ISO week, on or after the digest day, when a recipient is set. */
-  void digest() {
+  private void park(Webhooks.Hook h, ObjectNode payload, BackgroundStatus.Failure why) {
+    worker.parked(1);
+    if (worker.parkedIn() == null) {
+      return;
+    }
+    ObjectNode item = Http.JSON.createObjectNode().put("hook", h.id()).put("url", h.url());
+    item.set("body", payload);
+    try {
+      ParkedFile.append(worker.parkedIn(), why, item);
+    } catch (IOException e) {
+      worker.failed(e);
+    }
+  }
+
+  /**
+   * Mails the alerts since the last digest once per ISO week, on or after the digest day, when a recipient is set;
+   * the week is kept in {@code digestState} before and after the mail goes (see the class comment).
+   */
+  synchronized void digest() {
     if (settings.digestTo() == null) {
       return;
     }
-    LocalDate today = LocalDate.ofInstant(clock.instant(), clock.getZone());
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, clock.getZone());
     int week = today.get(IsoFields.WEEK_BASED_YEAR) * 100 + today.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
-    if (week == digestWeek || today.getDayOfWeek().getValue() < settings.digestDay().getValue()) {
+    DigestState kept = digestWeek;
+    if (week == kept.sentWeek() || today.getDayOfWeek().getValue() < settings.digestDay().getValue()) {
       return;
     }
-    Instant since = clock.instant().minus(Duration.ofDays(7));
+    Instant weekAgo = now.minus(Duration.ofDays(7));
+    Instant since = weekAgo;
+    if (kept.sentAt() != null && kept.sentAt().isBefore(weekAgo)) {
+      Instant fiveWeeksAgo = now.minus(Duration.ofDays(35));
+      since = kept.sentAt().isBefore(fiveWeeksAgo) ? fiveWeeksAgo : kept.sentAt();
+    }
+    writeState(new DigestState(kept.sentWeek(), kept.sentAt(), week));
     mailer.send(Digest.of(store.alerts().alerts(since, 1000), today, settings.digestTo()));
-    digestWeek = week;
+    writeState(new DigestState(week, now, 0));
+    worker.processed(1);
+  }
+
+  /** The kept digest state; none when the file is absent. A damaged file is an error naming it, not a fresh start. */
+  static DigestState readState(Path file) {
+    if (!Files.exists(file)) {
+      return DigestState.NONE;
+    }
+    try {
+      JsonNode j = Http.JSON.readTree(file.toFile());
+      JsonNode at = j.path("sentAt");
+      return new DigestState(j.path("sentWeek").asInt(0), at.isTextual() ? Instant.parse(at.asText()) : null, j.path("sendingWeek").asInt(0));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("the review digest's state in " + file + " cannot be read (" + e.getClass().getSimpleName()
+          + "); fix or remove it (removing it may send this week's digest again)", e);
+    }
+  }
+
+  private void writeState(DigestState s) {
+    ObjectNode o = Http.JSON.createObjectNode().put("sentWeek", s.sentWeek()).put("sendingWeek", s.sendingWeek());
+    if (s.sentAt() != null) {
+      o.put("sentAt", s.sentAt().toString());
+    }
+    Path tmp = digestState.resolveSibling(digestState.getFileName() + ".tmp");
+    try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      c.write(ByteBuffer.wrap(o.toString().getBytes(StandardCharsets.UTF_8)));
+      c.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the review digest's state " + tmp + ": " + e.getMessage(), e);
+    }
+    try {
+      Files.move(tmp, digestState, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replace the review digest's state " + digestState + ": " + e.getMessage(), e);
+    }
+    digestWeek = s;
   }
 
   static ObjectNode json(List<Alert> alerts) {

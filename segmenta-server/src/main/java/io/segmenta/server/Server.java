@@ -255,7 +255,7 @@ public final class Server implements AutoCloseable {
     Worker reloadWork = new Worker("decisions", clock, null);
     Worker lifecycleWork = new Worker("lifecycle", clock, null);
     Worker journeyWork = new Worker("journeys", clock, null);
-    Worker reviewWork = new Worker("history-review", clock, null);
+    Worker reviewWork = new Worker("history-review", clock, dir.resolve("alerts.parked"));
     Worker destinationWork = new Worker("destinations", clock, null);
     // What happens to profiles is published in one place; decisions, the journal (its parked records), the real-time
     // feed and webhooks subscribe, in this order: the feed is made once the journal has replayed, and webhooks hear
@@ -289,7 +289,7 @@ public final class Server implements AutoCloseable {
         destinationWork);
     // Issue 18: the batch segments' membership history, the review and its alerts, on a schedule of their own.
     ReviewSchedule reviews = new ReviewSchedule(store, clock, reviewWork, webhooks::hooks, journeySettings.mailer(), ReviewSchedule.Settings.fromEnvironment(),
-        () -> { writer.flush(); feed.flush(); });
+        dir.resolve("review-digest.json"), () -> { writer.flush(); feed.flush(); });
     List<Route> tracking = new TrackingRoutes(store, o.clock(), writer, o.schemaLimits()).routes();
     routes.addAll(tracking);
     AnalyticsJsAssets assets = new AnalyticsJsAssets(o.analyticsJs(), k -> o.source(k).isPresent(), o.publicUrl());

@@ -16,7 +16,7 @@ import java.util.List;
 final class StatusRoutes {
   /** The files background work parks items in, in the data directory. */
   static final List<String> PARKED_FILES = List.of("journal.parked", "realtime.parked", "membership.parked", "exposures.parked",
-      "webhooks.parked");
+      "webhooks.parked", "alerts.parked");
 
   private final Journal writer;
   private final List<Worker> workers;
