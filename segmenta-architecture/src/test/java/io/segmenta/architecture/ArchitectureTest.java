@@ -46,6 +46,7 @@ class ArchitectureTest {
     MAY_USE.put("server", Set.of("core", "stats", "sql", "ml"));
     MAY_USE.put("web", Set.of("core", "stats", "sql", "ml", "server"));
     MAY_USE.put("cli", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "web", "testkit"));
+    MAY_USE.put("spark", Set.of("core", "stats", "sql"));
     MAY_USE.put("bench", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "web", "testkit"));
   }
 
@@ -83,6 +84,19 @@ class ArchitectureTest {
           .because("modules depend downwards only: " + e.getKey() + " may use " + e.getValue());
       rule.check(classes);
     }
+  }
+
+  @Test
+  void spark_onlyInTheSparkModule() {
+    // Spark's 327 MB of jars stay off every other module's class path (the CLI starts in a fraction of a second);
+    // segmenta-spark is the one module that names it, and nothing names segmenta-spark.
+    if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.segmenta.spark"))) {
+      throw new AssertionError("no class of module spark was imported: the rule below would pass vacuously");
+    }
+    noClasses().that().resideOutsideOfPackage("io.segmenta.spark..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.segmenta.spark..")
+        .because("Apache Spark is segmenta-spark's dependency alone (docs/lake.md, issue 19)")
+        .check(classes);
   }
 
   @Test

@@ -36,7 +36,8 @@ public final class Main implements Runnable {
       AudienceCommand.class, DestinationCommand.class, CampaignCommand.class,
       RecommendCommand.class, EmailCommand.class, LookalikeCommand.class, TraitsCommand.class, BreakdownCommand.class, SurveyCommand.class,
       ImportSurveyCommand.class, GenerateCommand.class, StatsCommand.class, ProfileCommand.class,
-      ReviewCommand.class);
+      ReviewCommand.class,
+      ExportStoreCommand.class);
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

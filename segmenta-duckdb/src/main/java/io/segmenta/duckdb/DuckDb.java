@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
 /** Opens the embedded store: one DuckDB file in a data directory. */
@@ -35,6 +36,16 @@ public final class DuckDb {
    */
   public static Store openReadOnly(StoreConfig config) {
     return DuckDbStore.openReadOnly(config, Clock.systemUTC());
+  }
+
+  /**
+   * Writes the store in the Parquet lake layout of docs/lake.md into {@code dir} (new or empty), the layout the
+   * Spark engine and a shop's own pipeline share; returns the rows written per table.
+   */
+  public static Map<String, Long> exportParquet(StoreConfig config, Path dir) {
+    try (DuckDbStore store = DuckDbStore.openReadOnly(config, Clock.systemUTC())) {
+      return store.withConnection(c -> LakeExport.write(c, dir));
+    }
   }
 
   /** Converts a CSV file with a header line to Parquet (all columns text), through an in-memory DuckDB: destinations' Parquet files. */
