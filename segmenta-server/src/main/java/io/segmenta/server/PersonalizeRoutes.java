@@ -57,7 +57,8 @@ final class PersonalizeRoutes {
   List<Route> routes() {
     return List.of(
         new Route("POST", "/v1/personalize", Route.Access.WRITE,
-            "What each placement shows this visitor now, and why (segments, traits, context, session intent and interests, consent)",
+            "What each placement shows this visitor now, and why (segments, traits, context, session intent and interests, consent),"
+                + " and their campaign (one across channels), whose web variant fills its placement",
             "{\"userId\" | \"anonymousId\", \"placements\": [...], \"context\": {\"page\": {\"url\", \"referrer\"}, \"campaign\": {\"source\", \"medium\", \"name\"},"
                 + " \"device\": {\"type\"}, \"leadMagnet\", \"consent\": {\"categoryPreferences\": {\"personalization\": bool}}},"
                 + " \"clicks\": [{\"kind\", \"url\", \"category\", \"productId\", \"timestamp\"}]}", this::personalize),

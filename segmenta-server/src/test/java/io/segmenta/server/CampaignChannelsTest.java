@@ -107,13 +107,16 @@ class CampaignChannelsTest {
     store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "512MB", 1, Map.of()));
     // both: in Aarhus (campaign a, priority 10) and a Dane (campaign b, priority 5); dane: only b's segment;
     // noads: in both segments, but its consent allows neither ads nor the site, only e-mail.
-    store.profiles().write(new Batch(List.of(person("both", "Aarhus"), person("dane", "Odense"), person("noads", "Aarhus")), List.of()));
+    // swede: in neither segment, so the journey's campaign step skips them.
+    Profile swede = new Profile("swede", List.of(Identifier.email("swede@example.com")), Map.of("country", Value.of("SE"), "city", Value.of("Malmö")));
+    store.profiles().write(new Batch(List.of(person("both", "Aarhus"), person("dane", "Odense"), person("noads", "Aarhus"), swede), List.of()));
     Instant t = Instant.parse("2025-01-01T00:00:00Z");
     for (String id : List.of("both", "dane")) {
       store.consent().recordConsent(id, List.of(new ConsentRecord(Purpose.ADVERTISING, true, t, "test"),
           new ConsentRecord(Purpose.EMAIL_MARKETING, true, t, "test"), new ConsentRecord(Purpose.PERSONALIZATION, true, t, "test")));
     }
     store.consent().recordConsent("noads", List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, t, "test")));
+    store.consent().recordConsent("swede", List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, t, "test")));
     Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
     segments.save("aarhus", "city = \"Aarhus\"", "");
     segments.save("danes", "country = \"DK\"", "");
@@ -151,7 +154,7 @@ class CampaignChannelsTest {
 
     // The e-mails.
     String auth = "Basic " + Base64.getEncoder().encodeToString((WRITE + ":").getBytes(StandardCharsets.UTF_8));
-    for (String id : List.of("both", "dane", "noads")) {
+    for (String id : List.of("both", "dane", "noads", "swede")) {
       JsonNode r = send("POST", "/v1/track", auth, "{\"userId\": \"" + id + "\", \"messageId\": \"m-" + id + "\", \"event\": \"Order Completed\","
           + " \"properties\": {\"order_id\": \"o-" + id + "\", \"revenue\": 30}}");
       assertEquals(200, r.get("status").asInt(), r.toString());
@@ -165,6 +168,11 @@ class CampaignChannelsTest {
       mails.put(m.getAllRecipients()[0].toString().replace("@example.com", ""), m.getSubject());
     }
     assertEquals(Map.of("both", "Aarhus days", "dane", "Danish week", "noads", "Aarhus days"), mails);
+    until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (mailStep("swede").isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(25);
+    }
+    assertEquals(List.of("skipped:campaign: no campaign's e-mail is this person's"), mailStep("swede"));
 
     // The ad audiences.
     for (String c : List.of("a", "b")) {
@@ -174,6 +182,19 @@ class CampaignChannelsTest {
     List<String> inB = ids(dir.resolve("ads/ads_b.csv"));
     assertEquals(List.of("both"), inA);
     assertEquals(List.of("dane"), inB);
+
+    // A withdrawal does not wait for the next reload: noads' e-mail consent was what made campaign a theirs.
+    admin("PUT", "/admin/profiles/noads/consent", "{\"email_marketing\": false}");
+    until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!admin("GET", "/admin/campaigns/of/noads", null).get("campaign").isNull() && System.nanoTime() < until) {
+      Thread.sleep(25);
+    }
+    assertTrue(admin("GET", "/admin/campaigns/of/noads", null).get("campaign").isNull());
+  }
+
+  List<String> mailStep(String profileId) {
+    return store.journeyLog().history("thanks", profileId).stream().filter(r -> r.step().equals("mail") && !r.outcome().equals("entered"))
+        .map(r -> r.outcome() + ":" + r.reason()).toList();
   }
 
   static List<String> ids(Path csv) throws Exception {
