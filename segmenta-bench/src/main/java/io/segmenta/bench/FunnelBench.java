@@ -25,6 +25,10 @@ import java.util.Map;
  *
  * <pre>java -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
  *     io.segmenta.bench.FunnelBench --data-dir /tmp/bench-1m --runs 7</pre>
+ *
+ * <p>{@code --exact-up-to N} (default {@link BeforeSaving#EXACT_UP_TO}) lowers the population above which the preview
+ * samples, so a small shop checks the sampled path too (a 20,000-customer shop with {@code --exact-up-to 2000}
+ * samples 1 in 10, as the 1M shop does by default).
  */
 public final class FunnelBench {
   private FunnelBench() {}
@@ -38,6 +42,7 @@ public final class FunnelBench {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(SegmentBench.arg(args, "--data-dir", "target/bench-1000000"));
     int runs = Integer.parseInt(SegmentBench.arg(args, "--runs", "7"));
+    long exactUpTo = Long.parseLong(SegmentBench.arg(args, "--exact-up-to", Long.toString(BeforeSaving.EXACT_UP_TO)));
     StoreConfig config = StoreConfig.resolve(dir, SegmentBench.arg(args, "--memory-limit", "8GB"), Runtime.getRuntime().availableProcessors(), Map.of());
     try (Store store = DuckDb.open(config)) {
       Instant asOf = store.profiles().stats().lastEvent();
@@ -47,7 +52,7 @@ public final class FunnelBench {
       for (String text : TYPED) {
         Rule rule = RuleText.parseRule(text);
         // Warm-up: one of each, and the answers compared.
-        BeforeSaving.Report sampled = BeforeSaving.of(store.audiences(), population, rule, asOf);
+        BeforeSaving.Report sampled = BeforeSaving.of(store.audiences(), population, rule, asOf, exactUpTo);
         long exact = store.audiences().run(new AudienceQuery.Count(rule, asOf));
         BeforeSaving.of(store.audiences(), population, rule, asOf, Long.MAX_VALUE);
         List<Long> preview = new ArrayList<>();
@@ -55,7 +60,7 @@ public final class FunnelBench {
         List<Long> funnel = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
           long t0 = System.nanoTime();
-          sampled = BeforeSaving.of(store.audiences(), population, rule, asOf);
+          sampled = BeforeSaving.of(store.audiences(), population, rule, asOf, exactUpTo);
           long t1 = System.nanoTime();
           store.audiences().run(new AudienceQuery.Count(rule, asOf));
           long t2 = System.nanoTime();

@@ -94,6 +94,7 @@ public final class Review {
           for (Drift.Shift s : d.shifts()) {
             if (s.stability().computed() && s.stability().psi() >= PopulationStability.MODERATE_FROM) {
               detail.append(String.format(Locale.ROOT, " %s PSI %.3f", s.column().trait(), s.stability().psi()));
+              mostMoved(s).ifPresent(bin -> detail.append(", most in '").append(bin).append("'"));
             }
           }
           out.add(new Finding(name, Finding.Reason.DRIFTING, detail.toString()));
@@ -130,6 +131,19 @@ public final class Review {
           + " days ago"));
     }
     return Optional.empty();
+  }
+
+  /** A category column's bin that moved the index most (numbers' decile bins are not named). */
+  private static Optional<String> mostMoved(Drift.Shift s) {
+    double[] parts = s.stability().contributions();
+    if (s.bins().size() != parts.length || parts.length == 0) {
+      return Optional.empty();
+    }
+    int most = 0;
+    for (int i = 1; i < parts.length; i++) {
+      most = parts[i] > parts[most] ? i : most;
+    }
+    return Optional.of(s.bins().get(most));
   }
 
   /** The size at {@code t}: from the history or its backfill, else from the events. */
