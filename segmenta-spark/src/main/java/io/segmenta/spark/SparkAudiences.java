@@ -6,7 +6,9 @@ import io.segmenta.sql.SparkDialect;
 import io.segmenta.sql.SqlCompiler;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -44,6 +46,83 @@ public final class SparkAudiences {
       out.add(r.getString(0));
     }
     return out;
+  }
+
+  /**
+   * The members of each rule at its own as-of, as {@link #members} lists them, from one Spark job: the rules' queries
+   * joined by {@code UNION ALL}, each row tagged with its rule's index. Why: on a small lake a Spark query costs
+   * its planning and the scheduling of its stages far more than its scans, so many audiences are asked at once (the
+   * differential test asks twenty rules per job).
+   */
+  public List<List<String>> membersOfEach(List<Rule> rules, List<Instant> asOfs) {
+    if (rules.size() != asOfs.size()) {
+      throw new IllegalArgumentException("asOfs: " + asOfs.size() + " instants for " + rules.size() + " rules");
+    }
+    List<List<String>> out = new ArrayList<>();
+    if (rules.isEmpty()) {
+      return out;
+    }
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < rules.size(); i++) {
+      SqlCompiler.SqlQuery q = compiler.select(rules.get(i), asOfs.get(i), "p.profile_id", null, List.of());
+      sql.append(i > 0 ? " UNION ALL " : "").append("SELECT ").append(i).append(" AS _r, _q").append(i).append(".profile_id FROM (")
+          .append(SparkLiterals.inline(q.sql(), q.params())).append(") _q").append(i);
+      out.add(new ArrayList<>());
+    }
+    for (Row r : lake.session().sql(sql.toString()).collectAsList()) {
+      out.get(r.getInt(0)).add(r.getString(1));
+    }
+    out.forEach(Collections::sort);
+    return out;
+  }
+
+  /** Segment sizes and pairwise overlaps: {@code both[i][j]} members shared by segments i and j, sizes on the diagonal. */
+  public record Overlaps(List<String> names, long[][] both) {
+    public Overlaps {
+      names = List.copyOf(names);
+    }
+
+    /** The size of segment {@code i}. */
+    public long size(int i) {
+      return both[i][i];
+    }
+  }
+
+  /**
+   * The sizes and overlaps of many segments at one as-of from one scan, as the embedded store's segment totals
+   * compute them: {@link SqlCompiler#membershipMasks} gives each profile a bit per segment, grouping by the masks
+   * leaves a row per combination of segments that occurs, and each segment's size and each pair's overlap are exact
+   * sums over those rows (no row per profile and segment reaches the driver).
+   */
+  public Overlaps overlaps(Map<String, Rule> segments, Instant asOf) {
+    List<String> names = new ArrayList<>(segments.keySet());
+    int n = names.size();
+    int masks = SqlCompiler.maskColumns(n);
+    SqlCompiler.SqlQuery q = compiler.membershipMasks(new ArrayList<>(segments.values()), asOf, List.of(), List.of());
+    StringBuilder cols = new StringBuilder();
+    StringBuilder any = new StringBuilder();
+    for (int m = 0; m < masks; m++) {
+      cols.append(m > 0 ? ", " : "").append("_sm").append(m);
+      any.append(m > 0 ? " OR " : "").append("_sm").append(m).append(" <> 0");
+    }
+    String sql = "SELECT " + cols + ", count(*) FROM (" + SparkLiterals.inline(q.sql(), q.params()) + ") _m WHERE " + any + " GROUP BY " + cols;
+    long[][] both = new long[n][n];
+    int[] in = new int[n];
+    for (Row r : lake.session().sql(sql).collectAsList()) {
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if ((r.getLong(i / SqlCompiler.MASK_BITS) >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
+          in[k++] = i;
+        }
+      }
+      long c = r.getLong(masks);
+      for (int a = 0; a < k; a++) {
+        for (int b = 0; b < k; b++) {
+          both[in[a]][in[b]] += c;
+        }
+      }
+    }
+    return new Overlaps(names, both);
   }
 
   /** The Spark SQL that lists the rule's members, literals written in: what {@link #members} runs. */

@@ -13,6 +13,9 @@ import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.testkit.RandomShop;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.segmenta.core.port.SegmentTotals;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +35,8 @@ class SparkDifferentialTest {
   private static final int CUSTOMERS = 250;
   /** Rules compared in the suite; -Dsegmenta.spark.differential.rules=600 for the contract's full count. */
   private static final int RULES = Integer.getInteger("segmenta.spark.differential.rules", 120);
+  /** Rules per Spark job ({@link SparkAudiences#membersOfEach}). */
+  private static final int BATCH = 20;
 
   @TempDir
   static Path dir;
@@ -55,23 +60,63 @@ class SparkDifferentialTest {
   }
 
   @Test
-  void members_randomRules_sameAsDuckDb() {
+  void membersOfEach_randomRules_sameAsDuckDb() {
     RandomShop random = new RandomShop(20251122);
-    int nonTrivial = 0;
+    List<Rule> rules = new ArrayList<>();
+    List<Instant> asOfs = new ArrayList<>();
     for (int i = 0; i < RULES; i++) {
-      Rule rule = random.rule();
+      rules.add(random.rule());
       Instant drawn = random.asOf();
-      Instant asOf = i % 3 == 0 ? RandomShop.END.plusSeconds(86_400) : drawn;
-      List<String> expected = store.audiences().run(new AudienceQuery.Page(rule, asOf, 0, Integer.MAX_VALUE));
-      List<String> actual = spark.members(rule, asOf);
-      String text = RuleText.print(rule);
-      int n = i;
-      assertEquals(expected, actual, () -> "rule #" + n + " at " + asOf + ": " + text + "\n"
-          + spark.sql(rule, asOf));
-      if (!expected.isEmpty() && expected.size() < CUSTOMERS) {
-        nonTrivial++;
+      asOfs.add(i % 3 == 0 ? RandomShop.END.plusSeconds(86_400) : drawn);
+    }
+    int nonTrivial = 0;
+    for (int from = 0; from < RULES; from += BATCH) {
+      int to = Math.min(RULES, from + BATCH);
+      List<List<String>> actual = spark.membersOfEach(rules.subList(from, to), asOfs.subList(from, to));
+      for (int i = from; i < to; i++) {
+        Rule rule = rules.get(i);
+        Instant asOf = asOfs.get(i);
+        List<String> expected = store.audiences().run(new AudienceQuery.Page(rule, asOf, 0, Integer.MAX_VALUE));
+        int n = i;
+        assertEquals(expected, actual.get(i - from), () -> "rule #" + n + " at " + asOf + ": " + RuleText.print(rule) + "\n" + spark.sql(rule, asOf));
+        if (!expected.isEmpty() && expected.size() < CUSTOMERS) {
+          nonTrivial++;
+        }
       }
     }
     assertTrue(nonTrivial > RULES / 3, "only " + nonTrivial + " of " + RULES + " rules split the population");
+  }
+
+  @Test
+  void countAndMembers_oneRule_sameAsDuckDb() {
+    // The single-rule paths (one job each) over a rule with a window, a property filter and a trait.
+    Rule rule = RuleText.parseRule("count(order_line where category = \"kids\" in last 365 days) >= 1 or age < 30");
+    Instant asOf = RandomShop.END;
+    List<String> expected = store.audiences().run(new AudienceQuery.Page(rule, asOf, 0, Integer.MAX_VALUE));
+    assertTrue(!expected.isEmpty() && expected.size() < CUSTOMERS, expected::toString);
+    assertEquals(expected, spark.members(rule, asOf));
+    assertEquals(expected.size(), spark.count(rule, asOf));
+    assertEquals((long) store.audiences().run(new AudienceQuery.Count(rule, asOf)), spark.count(rule, asOf));
+  }
+
+  @Test
+  void overlaps_exampleSegments_sameAsDuckDbTotals() {
+    // Seven of the random rules as segments, after the last event (DuckDB then reads its kept aggregates).
+    RandomShop random = new RandomShop(99);
+    Map<String, Rule> segments = new LinkedHashMap<>();
+    for (int i = 0; i < 7; i++) {
+      segments.put("s" + i, random.rule());
+    }
+    Instant asOf = RandomShop.END.plusSeconds(86_400);
+    SegmentTotals expected = store.audiences().segmentTotals(segments, asOf, List.of(), List.of());
+    SparkAudiences.Overlaps actual = spark.overlaps(segments, asOf);
+    assertEquals(expected.names(), actual.names());
+    for (int i = 0; i < segments.size(); i++) {
+      for (int j = 0; j < segments.size(); j++) {
+        long duck = i <= j ? expected.both()[i][j] : expected.both()[j][i];
+        assertEquals(duck, actual.both()[i][j], "overlap of " + i + " and " + j);
+      }
+    }
+    assertTrue(segments.keySet().stream().anyMatch(s -> actual.size(List.copyOf(segments.keySet()).indexOf(s)) > 0), "every segment is empty");
   }
 }

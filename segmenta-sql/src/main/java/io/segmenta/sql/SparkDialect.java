@@ -19,6 +19,8 @@ import java.util.List;
  *       missing element; DuckDB's list functions skip missing elements, so the lists are filtered first;</li>
  *   <li>the mode is Spark's own {@code mode(x, true)} (deterministic: the smallest of tied values), so the
  *       "histogram" aggregate is already the most frequent value;</li>
+ *   <li>list sizes are {@code array_size}: with ANSI mode off, {@code size(NULL)} is -1 rather than missing (the
+ *       differential test's {@code interests not in ignoring case [...]} selected profiles without interests);</li>
  *   <li>regular expressions use {@code RLIKE} (Java's {@code Pattern.find}, as the evaluator does).</li>
  * </ul>
  */
@@ -61,7 +63,7 @@ public final class SparkDialect implements Dialect {
 
   @Override
   public String listHasAny(String list, String otherList) {
-    return "(size(array_intersect(filter(" + list + ", _ha -> _ha IS NOT NULL), " + otherList + ")) > 0)";
+    return "(array_size(array_intersect(filter(" + list + ", _ha -> _ha IS NOT NULL), " + otherList + ")) > 0)";
   }
 
   @Override
