@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * its background part has filled in (polled every 200 ms as htmx does, until no part asks again), and the median
  * answer of {@code --runs} later loads. The peer is the sign-in form in the same run, which reads nothing of the store:
  * a page's ratio to it is what the store's reads add. A cluster proposal is timed the same way (the form's answer,
- * then until the proposal is shown). Times are answers over loopback: server time plus well under a millisecond.
+ * then until the proposal is shown), and so is a CLV fit, after which the CLV page is timed again. Times are answers
+ * over loopback: server time plus well under a millisecond.
  *
  * <pre>cp -r /tmp/bench-1m /tmp/bench-1m-pages
  * java -Xmx12g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
@@ -41,7 +42,7 @@ import java.util.regex.Pattern;
 public final class PageBench {
   private PageBench() {}
 
-  static final List<String> PAGES = List.of("/", "/segments", "/value", "/clusters", "/lookalikes", "/conversions", "/surveys",
+  static final List<String> PAGES = List.of("/", "/segments", "/value", "/clv", "/clusters", "/lookalikes", "/conversions", "/surveys",
       "/personalization", "/settings/users", "/settings/keys");
   static final String PASSWORD = "bench password 1";
   static final Pattern POLLING = Pattern.compile("hx-trigger=\"load delay");
@@ -88,6 +89,18 @@ public final class PageBench {
         }
         double filled = fill(http, base, "/clusters", session, t0);
         timings.add(new Timing("POST /clusters (propose)", answer, filled, Double.NaN));
+        // A CLV fit (stores every customer's clv_* scores): the form's answer, until the summaries are shown, then the page.
+        long f0 = System.nanoTime();
+        HttpResponse<String> fit = http.send(HttpRequest.newBuilder(URI.create(base + "/clv")).header("Cookie", session)
+            .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        double fitAnswer = (System.nanoTime() - f0) / 1e6;
+        if (fit.statusCode() != 200) {
+          throw new IllegalStateException("POST /clv answered " + fit.statusCode());
+        }
+        timings.add(new Timing("POST /clv (fit)", fitAnswer, fill(http, base, "/clv", session, f0), Double.NaN));
+        Timing clv = time(http, base, "/clv", session, runs);
+        timings.add(new Timing("/clv (after the fit)", clv.first(), clv.filled(), clv.warm()));
         double floor = timings.get(0).warm();
         System.out.println("| page | first answer (ms) | filled in after (ms) | later answers, median (ms) | ratio to sign-in form |");
         System.out.println("|---|---:|---:|---:|---:|");

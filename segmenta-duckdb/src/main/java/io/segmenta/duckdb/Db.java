@@ -3,6 +3,7 @@ package io.segmenta.duckdb;
 import java.time.Instant;
 import java.util.List;
 import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.schema.Schema;
 import org.duckdb.DuckDBConnection;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,6 +49,11 @@ final class Db {
    * staged writes, merges, erasures. {@link ProfileTables#stats()} keeps its counts while it is unchanged.
    */
   volatile long generation;
+  /** The statistics as of a generation (null: none counted yet); read and replaced by {@link ProfileTables#stats()}. */
+  volatile KeptStats keptStats;
+
+  /** {@link StoreStats} counted at a write generation: valid while {@link #generation} is unchanged. */
+  record KeptStats(long generation, StoreStats stats) {}
   /** The saved segments in name order as {@link SegmentTable#all()} last read them; null after a save or a delete. */
   volatile List<SegmentDefinition> savedSegments;
   /** Opened read-only ({@link DuckDbStore#openReadOnly}): nothing to checkpoint at close. */

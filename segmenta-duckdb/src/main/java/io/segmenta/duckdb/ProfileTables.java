@@ -54,31 +54,27 @@ final class ProfileTables implements Profiles {
 
   // ---- reading
 
-  /** The statistics as of a write generation of the store ({@link Db#generation}). */
-  private record Kept(long generation, StoreStats stats) {}
-
-  /** The last statistics counted; valid while no write has bumped the store's generation since. */
-  private volatile Kept kept;
-
   /**
    * Counts over every event cost a scan of the events table (about a second over 25M events on a busy machine), and the
    * web app reads them for every page's as-of; so they are kept until the next write that can change them. A valid
-   * copy is returned without the store's lock, so a page is not held up behind a long query of a background job.
+   * copy is returned without the store's lock, so a page is not held up behind a long query of a background job. A
+   * write of new events carries a kept copy forward itself ({@link StagedWrites}), so live tracking does not make
+   * every page count again.
    */
   @Override
   public StoreStats stats() {
-    Kept k = kept;
+    Db.KeptStats k = db.keptStats;
     if (k != null && k.generation() == db.generation) {
       return k.stats();
     }
     synchronized (db) {
-      k = kept;
+      k = db.keptStats;
       long generation = db.generation;
       if (k != null && k.generation() == generation) {
         return k.stats();
       }
       StoreStats s = count();
-      kept = new Kept(generation, s);
+      db.keptStats = new Db.KeptStats(generation, s);
       return s;
     }
   }
@@ -127,7 +123,7 @@ final class ProfileTables implements Profiles {
 
   @Override
   public Instant lastEvent() {
-    Kept k = kept;
+    Db.KeptStats k = db.keptStats;
     if (k != null && k.generation() == db.generation) {
       return k.stats().lastEvent();
     }

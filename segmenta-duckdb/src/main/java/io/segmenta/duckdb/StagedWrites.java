@@ -5,6 +5,7 @@ import io.segmenta.core.model.Identifier;
 import io.segmenta.core.model.OrderLine;
 import io.segmenta.core.model.Profile;
 import io.segmenta.core.port.Batch;
+import io.segmenta.core.port.StoreStats;
 import io.segmenta.core.port.WriteResult;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
@@ -14,9 +15,11 @@ import io.segmenta.core.value.Value;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,15 +68,44 @@ final class StagedWrites {
           db.profilesVersion++;
         }
         written = true;
+        carryStats(batch, r);
         return r;
       } finally {
         if (!written) {
           dropStaging();
+          db.generation++;
         }
-        db.generation++;
         db.factsMoved();
       }
     }
+  }
+
+  /**
+   * Moves the store to its next write generation, carrying the kept statistics ({@link ProfileTables#stats()}) forward
+   * when the write's effect on them is known from the batch alone: every event of the batch was new (none skipped as
+   * already stored or as a second copy), so each adds one to its type, and their times (at DuckDB's microseconds)
+   * widen the span. Otherwise the kept copy lapses and the next read counts again.
+   */
+  private void carryStats(Batch batch, WriteResult r) {
+    Db.KeptStats k = db.keptStats;
+    long next = db.generation + 1;
+    if (k != null && k.generation() == db.generation && r.eventsWritten() == batch.events().size()) {
+      StoreStats s = k.stats();
+      Map<String, Long> byType = new HashMap<>(s.eventsByType());
+      Instant first = s.firstEvent();
+      Instant last = s.lastEvent();
+      boolean exact = true;
+      for (Event ev : batch.events()) {
+        byType.merge(ev.type(), 1L, Long::sum);
+        Instant at = ev.timestamp();
+        exact &= at.getNano() % 1000 == 0;
+        first = first == null || at.isBefore(first) ? at : first;
+        last = last == null || at.isAfter(last) ? at : last;
+      }
+      db.keptStats = exact ? new Db.KeptStats(next, new StoreStats(s.profiles() + r.profilesCreated(), s.events() + r.eventsWritten(),
+          s.orderLines() + r.linesWritten(), byType, first, last)) : null;
+    }
+    db.generation = next;
   }
 
   /**

@@ -66,7 +66,7 @@ final class ClvPage {
       out.put("scored", true);
       out.put("modelAsOf", p.asOf() == null ? "" : p.asOf().toString().substring(0, 10));
       out.put("computedAt", p.computedAt() == null ? "" : p.computedAt().toString());
-      out.put("horizon", p.parameters().getOrDefault("horizon_days", "?"));
+      out.put("horizon", p.parameters().getOrDefault("horizon_days", "?").replaceAll("\\.0$", ""));
       return out;
     }).await(Jobs.SHORT_WAIT);
     m.put("job", job.view());

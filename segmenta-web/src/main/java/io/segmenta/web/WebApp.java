@@ -77,6 +77,9 @@ public final class WebApp implements Server.Extension {
 
   @Override
   public void install(JavalinConfig config, Runnable freshReads) {
+    // Every page's as-of reads the store's statistics, which the store keeps between writes: count them now, in the
+    // background, so the first visitor of a large shop does not wait for the count.
+    jobs.start("warm-up", "counting the store", p -> store.profiles().stats());
     config.routes.get("/assets/{name}", assets::serve);
     config.routes.get("/login", guarded(auth::loginForm));
     config.routes.post("/login", guarded(auth::login));

@@ -32,8 +32,8 @@
     chart(el, {
       tooltip: { trigger: 'axis' },
       legend: { data: ['Total expected value', 'Per customer'] },
-      grid: { left: 90, right: 80, top: 40, bottom: 70 },
-      xAxis: { type: 'category', data: d.segments, axisLabel: { rotate: 30, fontSize: 10 } },
+      grid: { left: 30, right: 30, top: 50, bottom: 10, containLabel: true },
+      xAxis: { type: 'category', data: d.segments, axisLabel: { rotate: 30, fontSize: 10, interval: 0 } },
       yAxis: [{ type: 'value', name: 'Total' }, { type: 'value', name: 'Per customer' }],
       series: [{ name: 'Total expected value', type: 'bar', data: d.total, itemStyle: { color: '#2456c7' } },
         { name: 'Per customer', type: 'line', yAxisIndex: 1, data: d.mean, itemStyle: { color: '#1e6b3a' } }]
