@@ -78,7 +78,7 @@ final class DestinationsPage {
     r.put("kind", d.kind().label());
     r.put("purpose", d.purpose().label().replace('_', ' '));
     r.put("exclusion", d.exclusion());
-    r.put("schedule", (d.every() == null ? "on demand" : "every " + d.every()) + (d.onChange() ? ", and on each change" : ""));
+    r.put("schedule", (d.every() == null ? "on demand" : "every " + JourneysPage.words(d.every())) + (d.onChange() ? ", and on each change" : ""));
     r.put("campaign", d.campaign() == null ? "" : d.campaign());
     return r;
   }
