@@ -337,7 +337,13 @@ class JourneysAudiencesReviewPagesTest {
   @Test
   void review_listsAlertsFindingsAndDriftPerSegment() throws Exception {
     store.alerts().raise(List.of(new Alert(Instant.now(), "travellers", Finding.Reason.SHRINKING, "40 members, 90 90 days ago (-56%)")));
+    // Everyone: enough members in both periods for the index to be computed (fewer than 200 show a dash).
+    new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("everyone", "not (age < 0)", "");
     String page = until(viewer, "/review", "id=\"drift\"");
+    Matcher everyone = Pattern.compile("href=\"/segments/everyone/history\">everyone</a></th>(.*?)</tr>", Pattern.DOTALL).matcher(page.substring(page.indexOf("id=\"drift\"")));
+    assertTrue(everyone.find(), page);
+    assertTrue(Pattern.compile("class=\"psi (stable|moderate|major)\">\\d\\.\\d{3}<").matcher(everyone.group(1)).find(),
+        "the index is computed for a large segment: " + everyone.group(1));
     assertTrue(page.contains("40 members, 90 90 days ago (-56%)"), "the stored alert is listed: " + page);
     assertTrue(page.contains("id=\"findings\"") || page.contains("id=\"no-findings\""), page);
     for (String name : SAVED) {
