@@ -13,6 +13,7 @@ import io.segmenta.web.auth.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -85,7 +86,7 @@ final class DestinationsPage {
 
   private static Map<String, Object> run(Run r, Masking mask) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("started", r.startedAt().toString());
+    m.put("started", r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC"));
     m.put("seconds", String.format(Locale.ROOT, "%.1f", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0));
     m.put("status", r.status() == Run.Status.DRY_RUN ? "dry run" : r.status().name().toLowerCase(Locale.ROOT));
     m.put("failedRun", r.status() == Run.Status.FAILED);
