@@ -37,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DestinationsPage {
   static final int RUNS = 50;
   private static final AtomicLong RUN_NUMBER = new AtomicLong();
-  /** One {@link Syncs} per store, so two runs of one destination started from the app wait for each other. */
+  /**
+   * One {@link Syncs} per store: the server's own ({@link #use}), so a run started here waits for the server's scheduled
+   * run of the same destination (two at once would both add the same entries to the kept state); else one of the app's.
+   */
   private static final Map<Store, Syncs> SYNCS = Collections.synchronizedMap(new WeakHashMap<>());
   /** The settings a form offers: every kind's, in the kinds' order, and the calling code the ad platforms may use. */
   static final List<String> SETTINGS;
@@ -52,6 +55,11 @@ final class DestinationsPage {
   }
 
   private DestinationsPage() {}
+
+  /** Runs from the app go through the server's syncs of {@code store}. */
+  static void use(Store store, Syncs syncs) {
+    SYNCS.put(store, syncs);
+  }
 
   static Map<String, Object> list(Visit v) {
     List<Map<String, Object>> rows = new ArrayList<>();
