@@ -220,6 +220,9 @@ public final class Server implements AutoCloseable {
     /** Hands over what the decision API serves now (null before its first load), for pages that preview decisions. */
     default void decisions(Supplier<Personalization> current) {}
 
+    /** Hands over the server's destination syncs, so a sync started by the extension waits for the server's own runs of it. */
+    default void destinations(Syncs syncs) {}
+
     /** As above, with what must hear of an erasure the extension runs: the server's in-memory holders, through its lifecycle. */
     default void install(JavalinConfig config, Runnable freshReads, Erasures.Holder erased) {
       install(config, freshReads);
@@ -359,6 +362,7 @@ public final class Server implements AutoCloseable {
       };
       for (Extension e : extensions) {
         e.decisions(() -> decisions.loaded() ? decisions.state() : null);
+        e.destinations(destinationSyncs);
         e.install(config, freshReads, (person, anonymous) -> lifecycle.publish(new ProfileEvent.Erased(person, anonymous)));
       }
       config.routes.exception(Http.Failure.class, (e, ctx) -> Http.error(ctx, e.status, e.getMessage(), e.problems));

@@ -13,6 +13,7 @@ import io.segmenta.web.auth.Role;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -36,7 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DestinationsPage {
   static final int RUNS = 50;
   private static final AtomicLong RUN_NUMBER = new AtomicLong();
-  /** One {@link Syncs} per store, so two runs of one destination started from the app wait for each other. */
+  /**
+   * One {@link Syncs} per store: the server's own ({@link #use}), so a run started here waits for the server's scheduled
+   * run of the same destination (two at once would both add the same entries to the kept state); else one of the app's.
+   */
   private static final Map<Store, Syncs> SYNCS = Collections.synchronizedMap(new WeakHashMap<>());
   /** The settings a form offers: every kind's, in the kinds' order, and the calling code the ad platforms may use. */
   static final List<String> SETTINGS;
@@ -51,6 +55,11 @@ final class DestinationsPage {
   }
 
   private DestinationsPage() {}
+
+  /** Runs from the app go through the server's syncs of {@code store}. */
+  static void use(Store store, Syncs syncs) {
+    SYNCS.put(store, syncs);
+  }
 
   static Map<String, Object> list(Visit v) {
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -78,14 +87,14 @@ final class DestinationsPage {
     r.put("kind", d.kind().label());
     r.put("purpose", d.purpose().label().replace('_', ' '));
     r.put("exclusion", d.exclusion());
-    r.put("schedule", (d.every() == null ? "on demand" : "every " + d.every()) + (d.onChange() ? ", and on each change" : ""));
+    r.put("schedule", (d.every() == null ? "on demand" : "every " + JourneysPage.words(d.every())) + (d.onChange() ? ", and on each change" : ""));
     r.put("campaign", d.campaign() == null ? "" : d.campaign());
     return r;
   }
 
   private static Map<String, Object> run(Run r, Masking mask) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("started", r.startedAt().toString());
+    m.put("started", r.startedAt().truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC"));
     m.put("seconds", String.format(Locale.ROOT, "%.1f", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0));
     m.put("status", r.status() == Run.Status.DRY_RUN ? "dry run" : r.status().name().toLowerCase(Locale.ROOT));
     m.put("failedRun", r.status() == Run.Status.FAILED);

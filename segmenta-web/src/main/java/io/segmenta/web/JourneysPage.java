@@ -105,9 +105,9 @@ final class JourneysPage {
     m.put("trigger", trigger(j.trigger()));
     m.put("goalRule", j.goal() == null ? "" : j.goal());
     m.put("exits", j.exits());
-    m.put("reentry", j.reentry().mode().name().toLowerCase(Locale.ROOT) + (j.reentry().after() == null ? "" : " " + j.reentry().after()));
-    m.put("window", window.toDays() + " days");
-    m.put("windowValue", window.toString());
+    m.put("reentry", j.reentry().mode().name().toLowerCase(Locale.ROOT) + (j.reentry().after() == null ? "" : " " + words(j.reentry().after())));
+    m.put("window", words(window));
+    m.put("windowValue", iso(window));
     m.put("entered", Numbers.count(r.entered()));
     m.put("inProgress", Numbers.count(r.inProgress()));
     m.put("sent", Numbers.count(r.sent()));
@@ -119,8 +119,9 @@ final class JourneysPage {
     for (Map.Entry<String, Long> e : r.steps().entrySet()) {
       String o = outcome(e.getKey());
       if (o.startsWith("skipped")) {
-        String reason = o.length() > "skipped".length() ? o.substring("skipped".length()).trim().replaceAll("^\\(|\\)$", "") : "no reason recorded";
-        skips.add(Map.of("step", e.getKey().substring(0, e.getKey().indexOf('/')), "reason", reason, "count", Numbers.count(e.getValue())));
+        String reason = o.substring("skipped".length()).trim().replaceAll("^\\(|\\)$", "");
+        skips.add(Map.of("step", e.getKey().substring(0, e.getKey().indexOf('/')), "reason", reason.isBlank() ? "no reason recorded" : reason,
+            "count", Numbers.count(e.getValue())));
       }
     }
     m.put("skips", skips);
@@ -151,6 +152,23 @@ final class JourneysPage {
       throw new UserException("window must be between 1 and 366 days, got '" + w + "'");
     }
     return d;
+  }
+
+  /** A duration as people say it: "14 days", "2 hours", "90 minutes", else its ISO-8601 form. */
+  static String words(Duration d) {
+    if (d.toSeconds() % 86_400 == 0) {
+      return d.toDays() + (d.toDays() == 1 ? " day" : " days");
+    } else if (d.toSeconds() % 3600 == 0) {
+      return d.toHours() + (d.toHours() == 1 ? " hour" : " hours");
+    } else if (d.toSeconds() % 60 == 0) {
+      return d.toMinutes() + (d.toMinutes() == 1 ? " minute" : " minutes");
+    }
+    return d.toString();
+  }
+
+  /** A duration in ISO-8601 with whole days as days (P30D rather than Java's PT720H), as the window field takes it. */
+  static String iso(Duration d) {
+    return d.toSeconds() % 86_400 == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   private static Map<String, String> arm(String label, JourneyReport.Arm a) {
@@ -226,7 +244,7 @@ final class JourneysPage {
 
   private static String does(Step s) {
     if (s instanceof Step.Wait w) {
-      return "waits " + w.duration();
+      return "waits " + words(w.duration());
     } else if (s instanceof Step.WaitUntil w) {
       return "until " + w.time() + " in the person's time zone";
     } else if (s instanceof Step.WaitForDate w) {
@@ -255,7 +273,7 @@ final class JourneysPage {
     } else if (t instanceof Trigger.OnDate d) {
       return "every year on " + d.trait() + " at " + d.at();
     } else if (t instanceof Trigger.OnSchedule s) {
-      return "everyone in segment " + s.segment() + ", every " + s.every();
+      return "everyone in segment " + s.segment() + ", every " + words(s.every());
     }
     return t.toString();
   }

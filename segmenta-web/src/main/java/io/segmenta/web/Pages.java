@@ -48,6 +48,13 @@ final class Pages {
 
   static List<Action> actions() {
     return List.of(
+        new Action("/journeys/new", "/journeys/new", JourneysPage::create),
+        new Action("/journeys/{key}/activate", "/journeys/{key}/manage", JourneysPage::activate),
+        new Action("/journeys/{key}/pause", "/journeys/{key}/manage", JourneysPage::pause),
+        new Action("/destinations/new", "/destinations/new", DestinationsPage::add),
+        new Action("/destinations/{key}/dry-run", "/destinations/{key}/run", DestinationsPage::dryRun),
+        new Action("/destinations/{key}/sync", "/destinations/{key}/run", DestinationsPage::sync),
+        new Action("/segments/{name}/history/backfill", "/segments/{name}/history/manage", ReviewPage::backfill),
         new Action("/settings/users", "/settings/users", UsersPage::add),
         new Action("/settings/users/remove", "/settings/users", UsersPage::remove),
         new Action("/clv", "/clv", ClvPage::fit),
@@ -60,14 +67,7 @@ final class Pages {
         new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase),
         new Action("/segments/new", "/segments/new", BuilderPage::save),
         new Action("/segments/new/check", "/segments/new/check", v -> ""),
-        new Action("/segments/new/members", "/segments/new/members", v -> ""),
-        new Action("/journeys/new", "/journeys/new", JourneysPage::create),
-        new Action("/journeys/{key}/activate", "/journeys/{key}/manage", JourneysPage::activate),
-        new Action("/journeys/{key}/pause", "/journeys/{key}/manage", JourneysPage::pause),
-        new Action("/destinations/new", "/destinations/new", DestinationsPage::add),
-        new Action("/destinations/{key}/dry-run", "/destinations/{key}/run", DestinationsPage::dryRun),
-        new Action("/destinations/{key}/sync", "/destinations/{key}/run", DestinationsPage::sync),
-        new Action("/segments/{name}/history/backfill", "/segments/{name}/history/manage", ReviewPage::backfill));
+        new Action("/segments/new/members", "/segments/new/members", v -> ""));
   }
 
   /** Files rather than pages (each checked for its role as a page is). */

@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.segmenta.core.UserException;
+import io.segmenta.core.destination.Syncs;
 import io.segmenta.core.erasure.Erasures;
 import io.segmenta.core.personalize.Personalization;
 import io.segmenta.core.store.Store;
@@ -73,6 +74,11 @@ public final class WebApp implements Server.Extension {
   @Override
   public void decisions(Supplier<Personalization> current) {
     this.decisions = current;
+  }
+
+  @Override
+  public void destinations(Syncs syncs) {
+    DestinationsPage.use(store, syncs);
   }
 
   @Override

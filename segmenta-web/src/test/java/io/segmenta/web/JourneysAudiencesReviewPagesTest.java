@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.destination.Destination;
 import io.segmenta.core.history.History;
+import io.segmenta.core.journey.Journey;
+import io.segmenta.core.journey.JourneyLog;
+import io.segmenta.core.journey.json.JourneyTemplates;
 import io.segmenta.core.review.Alert;
 import io.segmenta.core.review.Finding;
 import io.segmenta.core.segment.Segments;
@@ -165,6 +168,52 @@ class JourneysAudiencesReviewPagesTest {
   }
 
   @Test
+  void journey_withRuns_showsCountsSkipsByReasonAndTheHoldoutsLift() throws Exception {
+    Journey t = JourneyTemplates.journey("post_purchase");
+    store.journeyLog().pause("pp_measured", true); // paused: the server's runner leaves the runs below where they are
+    store.journeyDefinitions().save(new Journey("pp_measured", 1, t.description(), t.trigger(), t.steps(), t.goal(), t.exits(), t.reentry(),
+        t.caps(), t.templates(), t.zone(), t.quietHours()));
+    JourneyLog log = store.journeyLog();
+    Instant at = store.profiles().stats().lastEvent().minus(Duration.ofDays(60));
+    int heldOut = 0;
+    int running = 0;
+    int sent = 0;
+    int skipped = 0;
+    for (int i = 0; i < 40; i++) {
+      String id = ShopGenerator.profileId(i);
+      JourneyLog.Run run = new JourneyLog.Run("pp_measured", id, 1, 1, "pause", at, 0, at, at);
+      log.enter(run, new JourneyLog.StepRecord("pp_measured", id, 1, "pause", "entered", null, at));
+      if (i % 10 == 0) {
+        log.end(run, new JourneyLog.StepRecord("pp_measured", id, 1, "ab", "held_out", null, at.plusSeconds(60)));
+        heldOut++;
+      } else if (i % 7 == 0) {
+        running++;
+      } else if (i % 3 == 0) {
+        log.end(run, new JourneyLog.StepRecord("pp_measured", id, 1, "related", "skipped", "no e-mail consent", at.plusSeconds(120)));
+        skipped++;
+      } else {
+        log.end(run, new JourneyLog.StepRecord("pp_measured", id, 1, "related", "sent", null, at.plusSeconds(120)));
+        sent++;
+      }
+    }
+    HttpResponse<String> page = get(viewer, "/journeys/pp_measured?window=P30D");
+    assertEquals(200, page.statusCode(), page.body());
+    String b = page.body();
+    assertTrue(b.contains("id=\"entered\">40<"), b);
+    assertTrue(b.contains("id=\"in-progress\">" + running + "<"), b);
+    assertTrue(b.contains("id=\"sent\">" + sent + "<"), b);
+    assertTrue(b.contains("id=\"held-out\">" + heldOut + "<"), b);
+    assertTrue(b.contains("<th scope=\"row\">related</th><td>no e-mail consent</td><td>" + skipped + "</td>"), "skips by reason: " + b);
+    assertTrue(b.contains("<li>sent: " + sent + "</li>"), "the step's outcomes in the flow");
+    Matcher arms = Pattern.compile("<th scope=\"row\">Treated</th><td>(\\d+)</td>.*?<th scope=\"row\">Held out</th><td>(\\d+)</td>", Pattern.DOTALL).matcher(b);
+    assertTrue(arms.find(), b);
+    assertEquals(40, Integer.parseInt(arms.group(1)) + Integer.parseInt(arms.group(2)), "every entry counts in its arm");
+    assertTrue(b.contains("Conversion, relative"), b);
+    String list = get(viewer, "/journeys").body();
+    assertTrue(list.contains("href=\"/journeys/pp_measured\""), list);
+  }
+
+  @Test
   void destinations_addFormShowsEachMistakeBesideItsField() throws Exception {
     assertEquals(403, get(viewer, "/destinations/new").statusCode(), "a viewer may not add destinations");
     Map<String, String> form = new LinkedHashMap<>();
@@ -288,7 +337,13 @@ class JourneysAudiencesReviewPagesTest {
   @Test
   void review_listsAlertsFindingsAndDriftPerSegment() throws Exception {
     store.alerts().raise(List.of(new Alert(Instant.now(), "travellers", Finding.Reason.SHRINKING, "40 members, 90 90 days ago (-56%)")));
+    // Everyone: enough members in both periods for the index to be computed (fewer than 200 show a dash).
+    new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("everyone", "not (age < 0)", "");
     String page = until(viewer, "/review", "id=\"drift\"");
+    Matcher everyone = Pattern.compile("href=\"/segments/everyone/history\">everyone</a></th>(.*?)</tr>", Pattern.DOTALL).matcher(page.substring(page.indexOf("id=\"drift\"")));
+    assertTrue(everyone.find(), page);
+    assertTrue(Pattern.compile("class=\"psi (stable|moderate|major)\">\\d\\.\\d{3}<").matcher(everyone.group(1)).find(),
+        "the index is computed for a large segment: " + everyone.group(1));
     assertTrue(page.contains("40 members, 90 90 days ago (-56%)"), "the stored alert is listed: " + page);
     assertTrue(page.contains("id=\"findings\"") || page.contains("id=\"no-findings\""), page);
     for (String name : SAVED) {
