@@ -44,14 +44,30 @@ public final class Evaluator {
   private final Instant asOf;
   private final SegmentResolver segments;
   private final Map<String, List<Value>> savedGroups;
+  /** The store's schema when known: then a bare identifier kind with no trait of its name reads identifiers. */
+  private final Schema schema;
   /** Windows resolved at this evaluator's as-of; a rule's windows are few, its evaluations many. */
   private final Map<Window, Window.Interval> intervals = new ConcurrentHashMap<>();
 
   public Evaluator(Semantics semantics, Instant asOf, SegmentResolver segments, Map<String, List<Value>> savedGroups) {
+    this(semantics, asOf, segments, savedGroups, null);
+  }
+
+  private Evaluator(Semantics semantics, Instant asOf, SegmentResolver segments, Map<String, List<Value>> savedGroups, Schema schema) {
     this.semantics = Objects.requireNonNull(semantics, "semantics");
     this.asOf = Objects.requireNonNull(asOf, "asOf");
     this.segments = Objects.requireNonNull(segments, "segments");
     this.savedGroups = Map.copyOf(savedGroups);
+    this.schema = schema;
+  }
+
+  /**
+   * Strict semantics at {@code asOf}, reading a bare identifier kind ({@code email exists}) as the SQL compiler does
+   * under the same schema (see {@link IdentifierField}); without the schema a rule must name identifiers with their
+   * prefix, as a checked and saved rule does.
+   */
+  public static Evaluator strict(Instant asOf, SegmentResolver segments, Schema schema) {
+    return new Evaluator(Semantics.STRICT, asOf, segments, Map.of(), Objects.requireNonNull(schema, "schema"));
   }
 
   /** The evaluator segments use: strict semantics at {@code asOf}. */
@@ -204,8 +220,11 @@ public final class Evaluator {
     } else if (r instanceof Rule.Not n) {
       return !rule(n.rule(), scope, refs);
     } else if (r instanceof Rule.Field f) {
-      if (scope.history() != null && scope.event() == null && IdentifierField.is(f.path())) {
-        return identifier(f.condition(), IdentifierField.kind(f.path()).orElse(""), scope.history().profile());
+      if (scope.history() != null && scope.event() == null) {
+        Optional<String> kind = IdentifierField.kind(f.path(), schema);
+        if (kind.isPresent() || IdentifierField.is(f.path())) {
+          return identifier(f.condition(), kind.orElse(""), scope.history().profile());
+        }
       }
       if (scope.history() != null && scope.event() == null) {
         Optional<Measure> computed = ComputedTraits.definition(f.path());
