@@ -63,13 +63,21 @@ final class ClusterCommand extends ReportCommand implements Callable<Integer> {
     if (r.note() != null) {
       out.println("note: " + r.note());
     }
-    out.printf(Locale.ROOT, "%,d customers, features %s (logged: %s)%n", r.customers(), r.features(), r.logged());
+    // The skewed features taken as logarithms, by name: a list of 27 true/false said little.
+    List<String> logged = new ArrayList<>();
+    for (int i = 0; i < r.features().size() && i < r.logged().size(); i++) {
+      if (r.logged().get(i)) {
+        logged.add(r.features().get(i));
+      }
+    }
+    out.printf(Locale.ROOT, "%,d customers, features %s%s%n", r.customers(), r.features(),
+        logged.isEmpty() ? " (none skewed enough to be logged)" : " (logged: " + String.join(", ", logged) + ")");
     List<List<String>> c = new ArrayList<>();
     for (Segmentation.Candidate x : r.candidates()) {
       c.add(List.of(Integer.toString(x.k()), Output.money(x.inertia()), String.format(Locale.ROOT, "%.3f", x.silhouette()),
-          String.format(Locale.ROOT, "%.1f", x.calinskiHarabasz()), Double.isNaN(x.bic()) ? "-" : Output.money(x.bic()), x.k() == r.k() ? "<- chosen" : ""));
+          String.format(Locale.ROOT, "%.1f", x.calinskiHarabasz()), Double.isNaN(x.bic()) ? "-" : Output.money(x.bic()), x.k() == r.k() ? "<-" : ""));
     }
-    Charts.table(out, List.of("k", "inertia", "silhouette", "Calinski-Harabasz", "BIC", ""), c);
+    Charts.table(out, List.of("k", "inertia", "silhouette", "Calinski-Harabasz", "BIC", "chosen"), c);
     out.println();
     List<Charts.Bar> bars = new ArrayList<>();
     for (Segmentation.Profile p : r.clusters()) {

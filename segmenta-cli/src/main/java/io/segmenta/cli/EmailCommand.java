@@ -13,10 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import io.segmenta.core.ingest.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import io.segmenta.core.personalize.Recommendations;
 import picocli.CommandLine;
+import org.unbescape.html.HtmlEscape;
 
 @Command(name = "email", mixinStandardHelpOptions = true,
     description = {"Personal e-mails from Pebble templates: traits, computed traits, segment blocks and recommendation slots.",
@@ -42,23 +48,53 @@ final class EmailCommand implements Runnable {
     @Option(names = "--html", description = "Write the body to this file instead of printing it.")
     Path html;
 
+    /**
+     * Three strands run at once, as a call spends its time in three places of about equal size (docs/BENCHMARKS.md,
+     * "email preview under a second"): the template (JSON, two Pebble engines, the check), the kept recommender
+     * (a 3 MB file on the demo shop, read while the store opens and checked against its key after), and the store
+     * (open, the profile's history, its segments). Errors keep their order: a bad template is reported first.
+     */
     @Override
     public Integer call() {
-      EmailTemplate t;
+      ExecutorService pool = Executors.newFixedThreadPool(2, task -> {
+        Thread th = new Thread(task, "email-preview");
+        th.setDaemon(true);
+        return th;
+      });
       try {
-        t = EmailRenderer.parse(Files.readString(template, StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UserException("cannot read " + template + ": " + e.getMessage());
-      } catch (UserException e) {
-        throw new UserException(template + ": " + e.getMessage());
+        return preview(pool);
+      } finally {
+        pool.shutdownNow();
       }
-      EmailRenderer renderer = new EmailRenderer();
-      renderer.check(t);
+    }
+
+    private Integer preview(ExecutorService pool) {
+      CompletableFuture<EmailTemplate> parsed = CompletableFuture.supplyAsync(this::readTemplate, pool);
+      Path dataDir = store.config().dataDir();
+      CompletableFuture<ModelCache.Kept> kept = parsed.thenApplyAsync(t -> t.recommendations() > 0 ? ModelCache.read(dataDir) : null, pool);
+      CompletableFuture<EmailRenderer> checked = parsed.thenApplyAsync(t -> {
+        EmailRenderer r = new EmailRenderer();
+        r.check(t);
+        // unbescape builds its HTML5 tables at the first escape (~34 ms): here, not on the render's path.
+        HtmlEscape.escapeHtml5("<");
+        return r;
+      }, pool);
+      Store opened;
+      try {
+        opened = store.openReadOnly();
+      } catch (RuntimeException e) {
+        join(checked);
+        throw e;
+      }
       PrintWriter out = spec.commandLine().getOut();
-      try (Store s = store.openReadOnly()) {
+      try (Store s = opened) {
+        EmailTemplate t = join(parsed);
+        EmailRenderer renderer = join(checked);
         Clock clock = Clock.systemUTC();
-        Recommender r = t.recommendations() > 0 ? ModelCache.recommender(s, store.config().dataDir(), clock.instant(), Recommender.Options.DEFAULT).model() : null;
-        Recipients.Lookup who = Recipients.of(s.catalog(), s.profiles(), s.consent(), s.segmentDefinitions(), s.scores(), profile, r == null ? Recommendations.NONE : r, t.recommendations(), clock);
+        // Asked for last (after the history and segments), so the kept model has had that long to be read.
+        Recommendations recs = t.recommendations() == 0 ? Recommendations.NONE : (id, session, n) -> ModelCache.recommender(s, dataDir, clock.instant(),
+            Recommender.Options.DEFAULT, () -> join(kept), Progress.NONE).model().recommend(id, session, n);
+        Recipients.Lookup who = Recipients.of(s.catalog(), s.profiles(), s.consent(), s.segmentDefinitions(), s.scores(), profile, recs, t.recommendations(), clock);
         EmailRenderer.Email e = renderer.render(t, who.recipient());
         out.println("Subject: " + e.subject());
         if (!e.defaulted().isEmpty()) {
@@ -80,6 +116,31 @@ final class EmailCommand implements Runnable {
         }
       }
       return 0;
+    }
+
+    private EmailTemplate readTemplate() {
+      try {
+        return EmailRenderer.parse(Files.readString(template, StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UserException("cannot read " + template + ": " + e.getMessage());
+      } catch (UserException e) {
+        throw new UserException(template + ": " + e.getMessage());
+      }
+    }
+
+    /** The strand's value, or the exception it ended with, as thrown where the strand began. */
+    private static <T> T join(CompletableFuture<T> f) {
+      try {
+        return f.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw e;
+      }
     }
   }
 }

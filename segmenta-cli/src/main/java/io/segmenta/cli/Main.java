@@ -46,11 +46,24 @@ public final class Main implements Runnable {
     // picocli looks for Groovy's Closure class when it first builds a command: a miss that reads every jar of the
     // class path on each call. Segmenta's annotations hold no closures.
     System.setProperty("picocli.disable.closures", "true");
+    // DuckDB's native library is mapped and linked beside picocli's reading of the command line, not in the first
+    // connection: ~30 ms of every call that opens a store (docs/BENCHMARKS.md, "email preview under a second").
+    Thread duckDb = new Thread(Main::loadDuckDb, "duckdb-load");
+    duckDb.setDaemon(true);
+    duckDb.start();
     PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), true, UTF_8);
     PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, UTF_8);
     System.setOut(out);
     System.setErr(err);
     System.exit(run(Utf8Arguments.of(args), new PrintWriter(new OutputStreamWriter(out, UTF_8), true), new PrintWriter(new OutputStreamWriter(err, UTF_8), true)));
+  }
+
+  private static void loadDuckDb() {
+    try {
+      Class.forName("org.duckdb.DuckDBNative");
+    } catch (ClassNotFoundException | LinkageError e) {
+      // The first connection loads it again and reports what is wrong.
+    }
   }
 
   /** Runs the command line with the given output streams; returns the exit code. */

@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.core.ingest.Progress;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.StoreStats;
 import io.segmenta.ml.recommend.Recommender;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * The recommender model kept beside the database between CLI calls, so that {@code recommend} and {@code email
@@ -49,17 +51,39 @@ final class ModelCache {
   /** What a call got: the model, and whether it came from the file. */
   record Loaded(Recommender model, boolean reused) {}
 
+  /** What the file holds, read without the store: a call may read it while the store opens (see {@code email preview}). */
+  record Kept(Key key, Recommender model) {}
+
+  /** The stage a progress line shows while a kept model is read and found current. */
+  static final String LOADING = "loading kept recommender";
+  /** The stage a progress line shows while the model is built (no kept one, or the data changed). */
+  static final String BUILDING = "building recommender";
+
   private ModelCache() {}
 
   static Loaded recommender(Store store, Path dataDir, Instant asOf, Recommender.Options options) {
+    return recommender(store, dataDir, asOf, options, () -> read(dataDir), Progress.NONE);
+  }
+
+  static Loaded recommender(Store store, Path dataDir, Instant asOf, Recommender.Options options, Progress progress) {
+    return recommender(store, dataDir, asOf, options, () -> read(dataDir), progress);
+  }
+
+  /**
+   * The kept model when {@code kept} gives one built from the data the store holds now, else a new one (written for
+   * the next call). The progress line names what happens: loading the kept model, or building one.
+   */
+  static Loaded recommender(Store store, Path dataDir, Instant asOf, Recommender.Options options, Supplier<Kept> kept, Progress progress) {
     Key key = Key.of(store.profiles().stats(), options);
-    Path file = dataDir.resolve(FILE);
-    Recommender kept = read(file, key, asOf);
-    if (kept != null) {
-      return new Loaded(kept, true);
+    Kept k = kept.get();
+    if (k != null && key.equals(k.key()) && sameModel(key, k.model().provenance().asOf(), asOf)) {
+      progress.update(LOADING, 1, 1);
+      return new Loaded(k.model(), true);
     }
+    progress.update(BUILDING, 0, 1);
     Recommender built = Recommender.fromStore(store.catalog(), store.activity(), asOf, options);
-    write(file, key, built);
+    write(dataDir.resolve(FILE), key, built);
+    progress.update(BUILDING, 1, 1);
     return new Loaded(built, false);
   }
 
@@ -76,17 +100,19 @@ final class ModelCache {
     return key.lastEvent().isBefore(builtAt.minus(widest));
   }
 
-  private static Recommender read(Path file, Key key, Instant asOf) {
+  /** The file's key and model, or null when there is none, or it is of another format version or unreadable. */
+  static Kept read(Path dataDir) {
+    Path file = dataDir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return null;
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16); ObjectInputStream o = new ObjectInputStream(in)) {
       o.setObjectInputFilter(ModelCache::admit);
-      if (o.readInt() != VERSION || !key.equals(o.readObject())) {
+      if (o.readInt() != VERSION) {
         return null;
       }
-      Recommender r = (Recommender) o.readObject();
-      return sameModel(key, r.provenance().asOf(), asOf) ? r : null;
+      Key key = (Key) o.readObject();
+      return new Kept(key, (Recommender) o.readObject());
     } catch (IOException | ClassNotFoundException | ClassCastException | IllegalArgumentException e) {
       return null;
     }

@@ -51,6 +51,11 @@ final class Output {
     notes.forEach(n -> err.println("note: " + n));
   }
 
+  /** Warnings on standard error: what a rule does that its author may not have meant. */
+  static void warnings(PrintWriter err, List<String> warnings) {
+    warnings.forEach(w -> err.println("warning: " + w));
+  }
+
   /** A number for people: thousands separators, two decimals, "-" when undefined. */
   static String money(double v) {
     return Double.isNaN(v) ? "-" : String.format("%,.2f", v);

@@ -91,10 +91,9 @@ final class RecommendCommand extends StoreCommand implements Callable<Integer> {
         out.print(Evaluation.table(r));
         return 0;
       }
-      bar.update("building recommendations", 0, 1);
-      ModelCache.Loaded loaded = ModelCache.recommender(s, store.config().dataDir(), now, Recommender.Options.DEFAULT);
+      // The progress line says which it is: the kept model loaded, or a new one built (ModelCache).
+      ModelCache.Loaded loaded = ModelCache.recommender(s, store.config().dataDir(), now, Recommender.Options.DEFAULT, bar);
       Recommender r = loaded.model();
-      bar.update("building recommendations", 1, 1);
       Set<String> out0 = unavailable == null ? Set.of() : readIds(unavailable);
       Recommender.Filter f = new Recommender.Filter(onlyNew, category, minPrice == null ? Double.NaN : minPrice, maxPrice == null ? Double.NaN : maxPrice,
           out0.isEmpty() ? null : id -> !out0.contains(id), perCategory);

@@ -10,6 +10,7 @@ import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -101,6 +102,7 @@ final class SegmentCommand implements Runnable {
         resolved = StoreOptions.resolve(asOf, s);
         Instant at = resolved.instant();
         PrintWriter err = spec.commandLine().getErr();
+        Output.warnings(err, segments.warnings(r));
         Output.notes(err, segments.scoreNotes(r, at));
         Output.notes(err, EmptyWindows.notes(r, at, s.profiles()::stats, segments.resolver()));
         action.run(s, r, at);
@@ -121,8 +123,10 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() {
       try (Store s = store.openReadOnly()) {
-        ParsedRule p = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).check(rule);
+        Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
+        ParsedRule p = segments.check(rule);
         out().println("ok: " + RuleText.print(p.rule()));
+        Output.warnings(spec.commandLine().getErr(), segments.warnings(p.rule()));
         out().println("json: " + RuleJson.print(p.rule()));
         if (preview) {
           resolved = StoreOptions.resolve(asOf, s);
@@ -386,8 +390,10 @@ final class SegmentCommand implements Runnable {
         throw new UserException("segment save needs NAME and RULE, or --file FILE");
       }
       try (Store s = store.open()) {
-        SegmentDefinition d = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()).save(name, rule, description);
+        Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
+        SegmentDefinition d = segments.save(name, rule, description);
         out().println("saved " + d.name() + ": " + d.rule());
+        Output.warnings(spec.commandLine().getErr(), segments.warnings(RuleText.parseRule(d.rule())));
       }
       return 0;
     }
@@ -421,7 +427,10 @@ final class SegmentCommand implements Runnable {
         Instant now = Clock.systemUTC().instant();
         for (SegmentFile.Entry e : entries) {
           String kept = s.segmentDefinitions().find(e.name()).map(SegmentDefinition::description).orElse("");
-          s.segmentDefinitions().save(new SegmentDefinition(e.name(), RuleText.print(e.rule()), kept, now));
+          // Saved as checked: bare identifier names written out (email exists -> identifier.email exists).
+          Rule resolved = IdentifierField.resolve(e.rule(), s.catalog().schema());
+          s.segmentDefinitions().save(new SegmentDefinition(e.name(), RuleText.print(resolved), kept, now));
+          Output.warnings(spec.commandLine().getErr(), IdentifierField.shadowed(resolved, s.catalog().schema()));
         }
         out().printf("saved %d segments from %s: %s%n", entries.size(), source, String.join(", ", inFile.keySet()));
       }

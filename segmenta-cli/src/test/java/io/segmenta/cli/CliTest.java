@@ -423,6 +423,28 @@ class CliTest {
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().startsWith("Subject: Hi "), r.out());
       assertTrue(r.out().contains("orders</p><i>"), r.out());
+      // The template, the kept model and the store are read at once; their errors still come as a user's mistakes.
+      Result nobody = run(with("email", "preview", "--template", t.toString(), "--profile", "c9999999"));
+      assertEquals(2, nobody.code());
+      assertTrue(nobody.err().contains("there is no profile 'c9999999'"), nobody.err());
+      Path bad = dir.resolve("bad.json");
+      Files.writeString(bad, "{\"key\": \"bad\", \"subject\": \"Hi {{ first_name \", \"body\": \"x\"}");
+      Result broken = run(with("email", "preview", "--template", bad.toString(), "--profile", "c9999999"));
+      assertEquals(2, broken.code());
+      assertTrue(broken.err().contains("template 'bad', subject"), "the template's error comes first: " + broken.err());
+      assertFalse(broken.err().contains("Exception"), broken.err());
+    }
+
+    @Test
+    @Order(4)
+    void segmentCheck_bareIdentifier_isWrittenOut() {
+      Result r = run(with("segment", "check", "email exists and phone missing"));
+      assertEquals(0, r.code(), r.err());
+      assertTrue(r.out().contains("ok: identifier.email exists and identifier.phone missing"), r.out());
+      Result c = run(with("segment", "count", "email exists"));
+      Result p = run(with("segment", "count", "identifier.email exists"));
+      assertEquals(0, c.code(), c.err());
+      assertEquals(p.out(), c.out(), "the bare name counts what the prefixed one counts");
     }
 
     /** The examples the README and docs/personalization.md point at work as written. */

@@ -56,11 +56,13 @@ class ModelCacheTest {
     Result first = run("recommend", "c0000001", "-n", "5");
     assertEquals(0, first.code(), first.err());
     assertTrue(first.out().contains("recommender built in"), first.out());
+    assertTrue(first.err().contains(ModelCache.BUILDING) && !first.err().contains(ModelCache.LOADING), "the progress line says it builds: " + first.err());
     assertTrue(Files.isRegularFile(data.resolve(ModelCache.FILE)));
 
     Result second = run("recommend", "c0000001", "-n", "5");
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("recommender kept from an earlier call"), second.out());
+    assertTrue(second.err().contains(ModelCache.LOADING) && !second.err().contains("building"), "the progress line says it loads the kept model: " + second.err());
     assertEquals(table(first), table(second), "the kept model recommends the same");
 
     Path order = dir.resolve("order.jsonl");

@@ -11,6 +11,11 @@ import io.segmenta.core.ingest.Mapping;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.IdentifierField;
+import io.segmenta.core.schema.Family;
+import io.segmenta.core.schema.TraitDef;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -107,15 +112,60 @@ class IdentifierRulesTest {
     assertEquals(List.of("a", "b", "d"), members("identifier.email exists"));
   }
 
+  /** The members of a rule with bare identifier names: SQL and the evaluator given the schema agree. */
+  List<String> bareMembers(String text) {
+    Rule rule = RuleText.parseRule(text);
+    new TypeChecker(store.catalog().schema(), SegmentResolver.NONE).check(RuleText.parse(text));
+    List<String> sql = store.audiences().run(new AudienceQuery.Page(rule, AT, 0, 100));
+    List<String> memory = new ArrayList<>();
+    Evaluator e = Evaluator.strict(AT, SegmentResolver.NONE, store.catalog().schema());
+    for (String id : store.profiles().profileIds()) {
+      if (e.matches(rule, store.profiles().history(id).orElseThrow())) {
+        memory.add(id);
+      }
+    }
+    assertEquals(memory, sql, "SQL and memory disagree on " + text);
+    return sql;
+  }
+
+  @Test
+  void members_bareIdentifierNames_readTheIdentifiers() {
+    assertEquals(members("identifier.email exists"), bareMembers("email exists"));
+    assertEquals(List.of("a"), bareMembers("email ends with \"@gmail.com\""));
+    assertEquals(List.of("b", "d"), bareMembers("phone missing"));
+    assertEquals(List.of("b"), bareMembers("email contains \"example\" and age > 35"));
+    assertEquals(List.of("b", "c", "d"), bareMembers("not email ends with \"@gmail.com\""));
+    Rule written = IdentifierField.resolve(RuleText.parseRule("email exists and phone missing"), store.catalog().schema());
+    assertEquals("identifier.email exists and identifier.phone missing", RuleText.print(written), "a checked rule is kept written out");
+    assertTrue(IdentifierField.shadowed(written, store.catalog().schema()).isEmpty());
+  }
+
+  @Test
+  void members_aTraitOfTheSameNameWins_withAWarning() {
+    store.catalog().declareTrait(new TraitDef("phone", ValueType.STRING, Family.CONTACT, "a phone typed into a form"));
+    store.profiles().write(new Batch(List.of(new Profile("d", List.of(), Map.of("phone", Value.of("+45 9999")))), List.of()));
+    assertEquals(List.of("d"), bareMembers("phone exists"), "the trait, not the identifiers (a and c hold phone identifiers)");
+    assertEquals(List.of("c"), members("identifier.phone starts with \"+45 2\""), "the prefix still reads the identifiers");
+    Rule rule = RuleText.parseRule("phone exists");
+    assertEquals(rule, IdentifierField.resolve(rule, store.catalog().schema()), "left as the trait");
+    List<String> warnings = IdentifierField.shadowed(rule, store.catalog().schema());
+    assertEquals(1, warnings.size());
+    assertTrue(warnings.get(0).contains("'phone' reads the trait phone") && warnings.get(0).contains("identifier.phone"), warnings.get(0));
+  }
+
   @Test
   void check_unknownTraitPointsAtTheIdentifierAndBadKindIsNamed() {
     TypeChecker checker = new TypeChecker(store.catalog().schema(), SegmentResolver.NONE);
-    RuleException e = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("email exists")));
-    assertTrue(e.getMessage().contains("unknown trait 'email'; an identifier is read as identifier.email (e.g. identifier.email exists)"), e.getMessage());
+    RuleException e = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("user_id exists")));
+    assertTrue(e.getMessage().contains("unknown trait 'user_id'; an identifier is read as identifier.user_id (e.g. identifier.user_id exists)"), e.getMessage());
+    RuleException typo = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("emial exists")));
+    assertTrue(typo.getMessage().contains("unknown trait 'emial'"), "a name that is no kind Segmenta stores stays an error: " + typo.getMessage());
     ParsedRule bad = RuleText.parse("identifier.E_mail exists");
     RuleException k = assertThrows(RuleException.class, () -> checker.check(bad));
     assertTrue(k.getMessage().contains("'identifier.E_mail' names no identifier kind"), k.getMessage());
     RuleException cmp = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("identifier.email > 3")));
     assertTrue(cmp.getMessage().contains("expected"), cmp.getMessage());
+    RuleException bareCmp = assertThrows(RuleException.class, () -> checker.check(RuleText.parse("email > 3")));
+    assertTrue(bareCmp.getMessage().contains("expected"), bareCmp.getMessage());
   }
 }

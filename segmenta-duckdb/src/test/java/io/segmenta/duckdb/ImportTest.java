@@ -136,6 +136,11 @@ class ImportTest {
       assertTrue(e.getMessage().startsWith("m.map:4: column 'when' is not in the file; its columns are id, customer, kind, at, total"), e.getMessage());
       var k = assertThrows(UserException.class, () -> Mapping.parse("m.map", "target = events\ntrait.age = A\nproprety.x = y"));
       assertTrue(k.getMessage().startsWith("m.map:3: unknown mapping key 'proprety.x'"), k.getMessage());
+      // Other tools' words for the CSV dialect, and misspellings of a fixed key, point at ours.
+      var d = assertThrows(UserException.class, () -> Mapping.parse("m.map", "target = profiles\ndelimiter = ;"));
+      assertTrue(d.getMessage().startsWith("m.map:2: unknown mapping key 'delimiter' (did you mean 'csv.separator'?)"), d.getMessage());
+      var t = assertThrows(UserException.class, () -> Mapping.parse("m.map", "target = profiles\ntimestamp.fromat = dd/MM/yyyy"));
+      assertTrue(t.getMessage().contains("(did you mean 'timestamp.format'?)"), t.getMessage());
     }
   }
 

@@ -177,6 +177,10 @@ final class RuleSql {
       if (scope == null && IdentifierField.is(f.path())) {
         return identifier(f.condition(), IdentifierField.kind(f.path()).orElseThrow(() -> RuleException.general("'" + f.path() + "' names no identifier kind")));
       }
+      if (scope == null && IdentifierField.kind(f.path(), schema).isPresent()) {
+        // A bare kind with no trait of that name (email exists), read as the evaluator reads it under this schema.
+        return identifier(f.condition(), f.path());
+      }
       if (scope == null) {
         TraitDef t = schema.trait(f.path()).orElseThrow(() -> RuleException.general("unknown trait '" + f.path() + "'"));
         if (!t.stored()) {

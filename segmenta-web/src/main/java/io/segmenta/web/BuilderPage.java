@@ -1,5 +1,7 @@
 package io.segmenta.web;
 
+import java.util.TreeSet;
+import io.segmenta.core.rule.IdentifierField;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -194,6 +196,12 @@ final class BuilderPage {
     for (TraitDef t : s.traits()) {
       if (t.family() != Family.CONTEXT) {
         traits.addObject().put("name", t.name()).put("type", t.type().label()).put("family", t.family().label());
+      }
+    }
+    // The identifiers a rule may name bare (email exists) where no trait has the name: see IdentifierField.
+    for (String kind : new TreeSet<>(IdentifierField.BARE)) {
+      if (IdentifierField.kind(kind, s).isPresent()) {
+        traits.addObject().put("name", kind).put("type", "string").put("family", "identifier");
       }
     }
     ArrayNode events = o.putArray("events");

@@ -15,6 +15,7 @@ import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
@@ -36,7 +37,8 @@ public final class Recipients {
 
   public static Lookup of(Catalog catalog, Profiles profiles, ConsentLedger consent, Definitions<SegmentDefinition> definitions, Scores scores, String profileId, Recommendations recs, int recommendations, Clock clock) {
     ProfileHistory h = profiles.history(profileId).orElseThrow(() -> new UserException("there is no profile '" + profileId + "'"));
-    Evaluator evaluator = Evaluator.strict(clock.instant(), new Segments(catalog, definitions, scores, clock).resolver());
+    Segments saved = new Segments(catalog, definitions, scores, clock);
+    Evaluator evaluator = Evaluator.strict(clock.instant(), saved.resolver());
     Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
     for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
       Value v = evaluator.measure(c.getValue(), h);
@@ -45,8 +47,9 @@ public final class Recipients {
       }
     }
     List<String> segments = new ArrayList<>();
+    // The rules as listed: looking each one up again by name was one query per saved segment.
     for (SegmentDefinition s : definitions.all()) {
-      if (evaluator.matches(new Segments(catalog, definitions, scores, clock).ruleOf(s.name()), h)) {
+      if (evaluator.matches(RuleText.parseRule(s.rule()), h)) {
         segments.add(s.name());
       }
     }

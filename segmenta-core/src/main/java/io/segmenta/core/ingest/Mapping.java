@@ -1,5 +1,6 @@
 package io.segmenta.core.ingest;
 
+import io.segmenta.core.rule.NearestName;
 import io.segmenta.core.UserException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ public final class Mapping {
         throw new UserException(where + ": '" + key + "' needs a value");
       }
     } else if (!FIXED_KEYS.contains(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
-      throw new UserException(where + ": unknown mapping key '" + key + "'; see docs/import.md for the keys");
+      throw new UserException(where + ": unknown mapping key '" + key + "'" + keyHint(key) + "; see docs/import.md for the keys");
     }
     e.put(key, value);
     l.put(key, line);
@@ -188,5 +189,25 @@ public final class Mapping {
         "declare.property.country = string",
         "property.country = Country",
         "profile.trait.country = Country"));
+  }
+
+  /**
+   * "did you mean" for a mapping key: the words other tools use for the CSV dialect (pandas' {@code sep} and
+   * {@code delimiter}, {@code encoding}), then the nearest fixed key by spelling.
+   */
+  private static String keyHint(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    String word = k.contains(".") ? k.substring(k.lastIndexOf('.') + 1) : k;
+    String known = switch (word) {
+      case "delimiter", "separator", "sep", "delim" -> "csv.separator";
+      case "quote", "quotechar", "quote_char" -> "csv.quote";
+      case "encoding", "charset" -> "csv.encoding";
+      case "header", "has_header" -> "csv.header";
+      default -> null;
+    };
+    if (known != null) {
+      return " (did you mean '" + known + "'?)";
+    }
+    return NearestName.hint(key, new TreeSet<>(FIXED_KEYS));
   }
 }

@@ -199,7 +199,7 @@ public final class Personalizer {
       collect(n.rule(), decision, saved, traits, segments, where);
     } else if (r instanceof Rule.SegmentRef s) {
       segments.put(s.name(), saved.find(s.name()).orElseThrow());
-    } else if (r instanceof Rule.Field f && IdentifierField.is(f.path())) {
+    } else if (r instanceof Rule.Field f && (IdentifierField.is(f.path()) || IdentifierField.kind(f.path(), decision).isPresent())) {
       throw new UserException(where + ": '" + RuleText.print(r) + "' reads identifiers, which a decision does not load;"
           + " save it as a segment and write 'segment NAME' here");
     } else if (r instanceof Rule.Field f) {

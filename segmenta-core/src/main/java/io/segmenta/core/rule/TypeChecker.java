@@ -92,10 +92,13 @@ public final class TypeChecker {
           throw map.error(f, "'" + f.path() + "' names no identifier kind: write identifier.<kind> with a lower_snake_case kind, e.g. identifier.email");
         }
         type = ValueType.STRING;
+      } else if (IdentifierField.kind(f.path(), schema).isPresent()) {
+        // A bare identifier kind with no trait of that name (email exists): see IdentifierField.
+        type = ValueType.STRING;
       } else {
         Optional<TraitDef> t = schema.trait(f.path());
         if (t.isEmpty()) {
-          String hint = List.of("email", "phone", "user_id").contains(f.path())
+          String hint = List.of("user_id", "customer_id", "crm_id").contains(f.path())
               ? "; an identifier is read as identifier." + f.path() + " (e.g. identifier." + f.path() + " exists)"
               : suggestion(f.path()) + "; declare it in the schema first";
           throw map.error(f, "unknown trait '" + f.path() + "'" + hint);

@@ -5,6 +5,7 @@ import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.Scores;
+import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.NearestName;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
@@ -53,11 +54,19 @@ public final class Segments {
     };
   }
 
-  /** Parses and type-checks a rule given as text or JSON. */
+  /**
+   * Parses and type-checks a rule given as text or JSON; bare identifier names come back written out
+   * ({@code email exists} as {@code identifier.email exists}, see {@link IdentifierField}).
+   */
   public ParsedRule check(String rule) {
     ParsedRule parsed = parse(rule);
     new TypeChecker(catalog.schema(), resolver()).check(parsed);
-    return parsed;
+    return IdentifierField.resolve(parsed, catalog.schema());
+  }
+
+  /** Warnings about a checked rule: bare names that read a trait where an identifier of that name was maybe meant. */
+  public List<String> warnings(Rule rule) {
+    return IdentifierField.shadowed(rule, catalog.schema());
   }
 
   /** A saved segment's rule when {@code ruleOrName} names one, otherwise the checked rule it spells. */
@@ -128,7 +137,8 @@ public final class Segments {
     }
     ParsedRule parsed = parse(rule);
     new TypeChecker(catalog.schema(), resolver()).check(name, parsed);
-    return definitions.save(new SegmentDefinition(probe.name(), RuleText.print(parsed.rule()), description, probe.updatedAt()));
+    Rule resolved = IdentifierField.resolve(parsed.rule(), catalog.schema());
+    return definitions.save(new SegmentDefinition(probe.name(), RuleText.print(resolved), description, probe.updatedAt()));
   }
 
   private static boolean isName(String s) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.ParsedRule;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.json.RuleJson;
@@ -85,5 +86,61 @@ public abstract class DifferentialContract extends StoreContract {
     }
     // The generator must produce rules that split the population, or the test proves little.
     assertTrue(nonTrivial > RULES / 3, "only " + nonTrivial + " of " + RULES + " rules split the population");
+  }
+  /**
+   * Identifiers written bare ({@code email exists} for {@code identifier.email exists}, as a marketer writes them): with
+   * no trait of the name in the schema, the evaluator given the schema and the SQL compiler read the identifiers, and
+   * select what the prefixed rule selects; the checker accepts the bare rule and writes it out as the prefixed one.
+   */
+  @Test
+  void sqlAndMemory_bareIdentifierNames_selectWhatThePrefixedRuleSelects() {
+    RandomShop random = new RandomShop(20260605);
+    TypeChecker checker = new TypeChecker(store.catalog().schema(), SegmentResolver.NONE);
+    int withIdentifiers = 0;
+    int nonTrivial = 0;
+    for (int i = 0; i < RULES / 3; i++) {
+      Rule prefixed = random.rule();
+      Rule bare = bare(prefixed);
+      Instant asOf = random.asOf();
+      if (bare.equals(prefixed)) {
+        continue;
+      }
+      withIdentifiers++;
+      String text = RuleText.print(bare);
+      checker.check(new ParsedRule(bare, SourceMap.none()));
+      assertEquals(prefixed, IdentifierField.resolve(bare, store.catalog().schema()), "written out: " + text);
+      assertEquals(bare, RuleText.parseRule(text), "text round trip: " + text);
+      Evaluator evaluator = Evaluator.strict(asOf, SegmentResolver.NONE, store.catalog().schema());
+      Evaluator plain = Evaluator.strict(asOf, SegmentResolver.NONE);
+      List<String> expected = new ArrayList<>();
+      for (ProfileHistory h : histories) {
+        boolean in = evaluator.matches(bare, h);
+        assertEquals(plain.matches(prefixed, h), in, () -> "bare vs prefixed in memory for " + h.profile().id() + ": " + text);
+        if (in) {
+          expected.add(h.profile().id());
+        }
+      }
+      assertEquals(expected, members(store, bare, asOf, 0, Integer.MAX_VALUE), () -> "bare identifiers at " + asOf + ": " + text);
+      if (!expected.isEmpty() && expected.size() < histories.size()) {
+        nonTrivial++;
+      }
+    }
+    assertTrue(withIdentifiers > 10 && nonTrivial > withIdentifiers / 4, withIdentifiers + " rules read identifiers, " + nonTrivial + " split the population");
+  }
+
+  /** The rule with {@code identifier.email} and {@code identifier.phone} at the profile's level written bare. */
+  private static Rule bare(Rule r) {
+    if (r instanceof Rule.And a) {
+      return new Rule.And(a.rules().stream().map(DifferentialContract::bare).toList());
+    } else if (r instanceof Rule.Or o) {
+      return new Rule.Or(o.rules().stream().map(DifferentialContract::bare).toList());
+    } else if (r instanceof Rule.Nor n) {
+      return new Rule.Nor(n.rules().stream().map(DifferentialContract::bare).toList());
+    } else if (r instanceof Rule.Not n) {
+      return new Rule.Not(bare(n.rule()));
+    } else if (r instanceof Rule.Field f && IdentifierField.is(f.path())) {
+      return new Rule.Field(IdentifierField.kind(f.path()).orElseThrow(), f.condition());
+    }
+    return r;
   }
 }
