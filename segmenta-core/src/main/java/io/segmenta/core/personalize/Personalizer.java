@@ -1,5 +1,7 @@
 package io.segmenta.core.personalize;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.UserException;
 import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.experiment.Assignment;
@@ -61,6 +63,7 @@ public final class Personalizer {
   private final Map<String, Rule> segments;
   private final Duration halfLife;
   private final Evaluator evaluator = Evaluator.strict(Instant.EPOCH, SegmentResolver.NONE);
+  private static final ObjectMapper PAYLOADS = new ObjectMapper();
   private static final String FIRST_MATCHED = "first content whose rule matched";
   private static final String FIRST_FOR_EVERYONE = "first content whose rule matched (for everyone)";
   private static final String NONE_MATCHED = "no content's rule matched: default content";
@@ -107,6 +110,27 @@ public final class Personalizer {
    */
   public record Outcome(String profileId, boolean known, boolean personalized, Intent intent, String topInterest,
       List<String> interests, List<Choice> choices, List<Event> exposures) {}
+
+  /**
+   * Content that takes a placement over for one person before any strategy runs: a campaign's web variant (issue 17),
+   * decided by the campaign arbitration, which this package does not know. A placement taken over runs no strategy, so
+   * its experiment neither assigns nor exposes the person: they do not see its variants, and an exposure would count
+   * them in the analysis with content they never saw.
+   *
+   * @param source what takes over, as the choice's content ({@code campaign:KEY})
+   * @param payloadJson the content's payload as JSON text
+   * @param reason why, for the choice's reason
+   */
+  public record Takeover(String placement, String source, String payloadJson, String reason) {
+    public Takeover {
+      Objects.requireNonNull(placement, "placement");
+      Objects.requireNonNull(source, "source");
+      payloadJson = payloadJson == null ? "{}" : payloadJson;
+    }
+  }
+
+  /** No placement is ever taken over. */
+  public static final Function<String, Optional<Takeover>> NO_TAKEOVER = id -> Optional.empty();
 
   private Personalizer(List<Compiled> placements, Function<String, Optional<Experiment>> experiments, List<String> traits,
       Map<String, Rule> segments, Duration halfLife) {
@@ -216,6 +240,16 @@ public final class Personalizer {
 
   /** The choices for one request at {@code now}. */
   public Outcome decide(Request req, ProfileIndex index, Sessions sessions, Recommendations recs, Instant now) {
+    return decide(req, index, sessions, recs, now, NO_TAKEOVER);
+  }
+
+  /**
+   * The choices for one request at {@code now}, where a known, consenting profile's placement named by
+   * {@code takeovers} (asked with the profile id) shows that content instead: no strategy, no holdout and no
+   * experiment runs there, and so no exposure is recorded for it. This is the one place exposures are decided.
+   */
+  public Outcome decide(Request req, ProfileIndex index, Sessions sessions, Recommendations recs, Instant now,
+      Function<String, Optional<Takeover>> takeovers) {
     int pos = req.userId() != null ? index.find(req.userId()) : index.findAnonymous(req.anonymousId());
     boolean known = pos >= 0;
     String profileId = known ? index.id(pos) : req.userId();
@@ -252,11 +286,14 @@ public final class Personalizer {
     List<Choice> choices = new ArrayList<>(wanted.size());
     List<Event> exposures = new ArrayList<>();
     String recommendFor = known && consent ? profileId : null;
+    Takeover takeover = known && consent ? takeovers.apply(profileId).orElse(null) : null;
     for (Compiled c : wanted) {
       Placement p = c.placement();
       Choice choice;
       if (!consent) {
         choice = fallback(c, "no consent for personalization: default content", List.of());
+      } else if (takeover != null && takeover.placement().equals(p.key())) {
+        choice = takenOver(p, takeover);
       } else if (p.holdout() > 0 && Assignment.hash(p.key() + "-holdout", unit, 2).orElse(1) < p.holdout()) {
         choice = fallback(c, "holdout: " + Math.round(p.holdout() * 100) + " % of visitors see the default, to measure what personalization adds",
             items(p.fallback(), recs, null, List.of()));
@@ -331,6 +368,24 @@ public final class Personalizer {
     }
     Candidate cand = c.byKey().get(d.variantKey());
     return chosen(p, cand, "experiment '" + e.key() + "', variant '" + d.variantKey() + "'", d.variantKey(), recs, who, clicks);
+  }
+
+  /** A placement shown the takeover's content; an experiment placement says the person is held out of it, unexposed. */
+  private static Choice takenOver(Placement p, Takeover t) {
+    String reason = t.reason();
+    if (p.strategy() == Placement.Strategy.EXPERIMENT) {
+      reason += "; not exposed to experiment '" + p.experiment() + "': " + t.source() + " holds this person out of it";
+    }
+    return new Choice(p.key(), t.source(), payload(t), t.payloadJson(), false, reason, null, null,
+        List.of());
+  }
+
+  private static Value payload(Takeover t) {
+    try {
+      return JsonValues.fromJson(PAYLOADS.readTree(t.payloadJson()));
+    } catch (JsonProcessingException e) {
+      throw new UserException("the payload of " + t.source() + " is not JSON: " + e.getOriginalMessage());
+    }
   }
 
   private boolean eligible(Candidate c, Function<String, Value> lookup, Predicate<String> memberOf) {
