@@ -39,6 +39,10 @@ final class Pages {
         new Page("/destinations/new", "destination-new", null, Role.MARKETER, DestinationsPage::form),
         new Page("/destinations/{key}", "destination", null, Role.VIEWER, DestinationsPage::page),
         new Page("/destinations/{key}/run", "destination", null, Role.MARKETER, DestinationsPage::page),
+        new Page("/campaigns", "campaigns", "Campaigns", Role.VIEWER, CampaignsPage::list),
+        new Page("/campaigns/new", "campaign-new", null, Role.MARKETER, CampaignsPage::form),
+        new Page("/campaigns/{key}", "campaign", null, Role.VIEWER, CampaignsPage::page),
+        new Page("/campaigns/{key}/manage", "campaign", null, Role.MARKETER, CampaignsPage::page),
         new Page("/segments/{name}/history", "segment-history", null, Role.VIEWER, ReviewPage::history),
         new Page("/segments/{name}/history/manage", "segment-history", null, Role.MARKETER, ReviewPage::history),
         new Page("/review", "review", "Review", Role.VIEWER, ReviewPage::review),
@@ -67,6 +71,8 @@ final class Pages {
         new Action("/destinations/new", "/destinations/new", DestinationsPage::add),
         new Action("/destinations/{key}/dry-run", "/destinations/{key}/run", DestinationsPage::dryRun),
         new Action("/destinations/{key}/sync", "/destinations/{key}/run", DestinationsPage::sync),
+        new Action("/campaigns/new", "/campaigns/new", CampaignsPage::add),
+        new Action("/campaigns/{key}/remove", "/campaigns/{key}/manage", CampaignsPage::remove),
         new Action("/segments/{name}/history/backfill", "/segments/{name}/history/manage", ReviewPage::backfill));
   }
 
