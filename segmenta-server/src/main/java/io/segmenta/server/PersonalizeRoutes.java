@@ -20,6 +20,7 @@ import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.personalize.RequestContext;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Value;
 import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.ByteArrayOutputStream;
@@ -185,7 +186,13 @@ final class PersonalizeRoutes {
 
   /** A campaign's web variant as the decision's takeover of its placement. */
   static Personalizer.Takeover takeover(Campaign c) {
-    return new Personalizer.Takeover(c.web().placement(), "campaign:" + c.key(), c.web().payload(), "campaign " + c.key()
+    Value payload;
+    try {
+      payload = JsonValues.fromJson(Http.JSON.readTree(c.web().payload()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Personalizer.Takeover(c.web().placement(), "campaign:" + c.key(), payload, c.web().payload(), "campaign " + c.key()
         + ": the highest-priority campaign this person is in and consents to, the same in every channel");
   }
 

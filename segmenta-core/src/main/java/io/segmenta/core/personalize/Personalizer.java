@@ -1,7 +1,5 @@
 package io.segmenta.core.personalize;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.UserException;
 import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.experiment.Assignment;
@@ -63,7 +61,6 @@ public final class Personalizer {
   private final Map<String, Rule> segments;
   private final Duration halfLife;
   private final Evaluator evaluator = Evaluator.strict(Instant.EPOCH, SegmentResolver.NONE);
-  private static final ObjectMapper PAYLOADS = new ObjectMapper();
   private static final String FIRST_MATCHED = "first content whose rule matched";
   private static final String FIRST_FOR_EVERYONE = "first content whose rule matched (for everyone)";
   private static final String NONE_MATCHED = "no content's rule matched: default content";
@@ -118,13 +115,14 @@ public final class Personalizer {
    * them in the analysis with content they never saw.
    *
    * @param source what takes over, as the choice's content ({@code campaign:KEY})
-   * @param payloadJson the content's payload as JSON text
+   * @param payload the content's payload, and {@code payloadJson} the same as JSON text (handed to the page as is)
    * @param reason why, for the choice's reason
    */
-  public record Takeover(String placement, String source, String payloadJson, String reason) {
+  public record Takeover(String placement, String source, Value payload, String payloadJson, String reason) {
     public Takeover {
       Objects.requireNonNull(placement, "placement");
       Objects.requireNonNull(source, "source");
+      payload = payload == null ? Value.NULL : payload;
       payloadJson = payloadJson == null ? "{}" : payloadJson;
     }
   }
@@ -376,16 +374,8 @@ public final class Personalizer {
     if (p.strategy() == Placement.Strategy.EXPERIMENT) {
       reason += "; not exposed to experiment '" + p.experiment() + "': " + t.source() + " holds this person out of it";
     }
-    return new Choice(p.key(), t.source(), payload(t), t.payloadJson(), false, reason, null, null,
+    return new Choice(p.key(), t.source(), t.payload(), t.payloadJson(), false, reason, null, null,
         List.of());
-  }
-
-  private static Value payload(Takeover t) {
-    try {
-      return JsonValues.fromJson(PAYLOADS.readTree(t.payloadJson()));
-    } catch (JsonProcessingException e) {
-      throw new UserException("the payload of " + t.source() + " is not JSON: " + e.getOriginalMessage());
-    }
   }
 
   private boolean eligible(Candidate c, Function<String, Value> lookup, Predicate<String> memberOf) {
