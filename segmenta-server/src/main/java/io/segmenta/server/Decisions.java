@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -157,10 +159,15 @@ final class Decisions implements AutoCloseable {
   }
 
   Personalizer.Outcome decide(Personalizer.Request request) {
+    return decide(request, Personalizer.NO_TAKEOVER);
+  }
+
+  /** Decides, with placements taken over for some people (their campaign's): those expose nobody to an experiment. */
+  Personalizer.Outcome decide(Personalizer.Request request, Function<String, Optional<Personalizer.Takeover>> takeovers) {
     if (!loaded) {
       throw new Http.Failure(503, "decisions are loading (placements, profiles, recommendations); retry in a few seconds");
     }
-    Personalizer.Outcome o = current.get().decide(request, clock.instant());
+    Personalizer.Outcome o = current.get().decide(request, clock.instant(), takeovers);
     expose(o.exposures());
     return o;
   }

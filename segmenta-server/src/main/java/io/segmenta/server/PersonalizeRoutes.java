@@ -20,6 +20,7 @@ import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.personalize.RequestContext;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.segment.Segments;
+import io.segmenta.core.value.Value;
 import io.segmenta.core.value.json.JsonValues;
 import io.segmenta.ml.recommend.Recommender;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Personalization over HTTP: {@code POST /v1/personalize} under a write key (what a page or an e-mail block shows,
@@ -114,8 +116,14 @@ final class PersonalizeRoutes {
     RequestContext rc = new RequestContext(c.path("page").path("url").asText(null), c.path("page").path("referrer").asText(null),
         c.path("campaign").path("source").asText(null), c.path("campaign").path("medium").asText(null), c.path("campaign").path("name").asText(null),
         c.path("device").path("type").asText(null), c.path("leadMagnet").asText(null));
+    // The person's campaign (issue 17): the same arbitration as their e-mails and ad audiences. Its web variant takes
+    // its placement over inside the decision, so an experiment running there neither assigns nor exposes the person.
+    AtomicReference<Optional<Campaign>> taken = new AtomicReference<>(Optional.empty());
     Personalizer.Outcome o = decisions.decide(new Personalizer.Request(b.path("userId").asText(null), b.path("anonymousId").asText(null), rc, list,
-        personalization, placements));
+        personalization, placements), id -> {
+          taken.set(campaigns.of(id).filter(x -> x.web() != null));
+          return taken.get().map(PersonalizeRoutes::takeover);
+        });
     // Streamed, with each payload's JSON rendered once at compile time: the decision endpoint's allocation per
     // request is what its GC pauses (and so its tail latency) come from.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
@@ -131,36 +139,19 @@ final class PersonalizeRoutes {
         g.writeString(i);
       }
       g.writeEndArray();
-      // The person's campaign (issue 17): the same arbitration as their e-mails and ad audiences. The web shows it only
-      // with consent to personalization, in the placement of its web variant, in place of that placement's content.
-      Campaign.Web web = null;
-      Optional<Campaign> campaign = o.known() ? campaigns.of(o.profileId()) : Optional.empty();
-      if (campaign.isPresent() && campaign.get().web() != null && o.personalized()) {
-        web = campaign.get().web();
+      // The web shows the campaign only with consent to personalization (the decision asked for it only then).
+      if (taken.get().isPresent()) {
+        Campaign campaign = taken.get().get();
         g.writeObjectFieldStart("campaign");
-        g.writeStringField("key", campaign.get().key());
-        g.writeNumberField("priority", campaign.get().priority());
-        g.writeStringField("placement", web.placement());
+        g.writeStringField("key", campaign.key());
+        g.writeNumberField("priority", campaign.priority());
+        g.writeStringField("placement", campaign.web().placement());
         g.writeEndObject();
       } else {
         g.writeNullField("campaign");
       }
       g.writeArrayFieldStart("decisions");
       for (Personalizer.Choice ch : o.choices()) {
-        if (web != null && ch.placement().equals(web.placement())) {
-          g.writeStartObject();
-          g.writeStringField("placement", ch.placement());
-          g.writeStringField("content", "campaign:" + campaign.get().key());
-          g.writeBooleanField("fallback", false);
-          g.writeStringField("reason", "campaign " + campaign.get().key() + ": the highest-priority campaign this person is in and consents to,"
-              + " the same in every channel");
-          g.writeFieldName("payload");
-          g.writeRawValue(web.payload());
-          g.writeArrayFieldStart("items");
-          g.writeEndArray();
-          g.writeEndObject();
-          continue;
-        }
         g.writeStartObject();
         g.writeStringField("placement", ch.placement());
         g.writeStringField("content", ch.content());
@@ -191,6 +182,18 @@ final class PersonalizeRoutes {
       throw new UncheckedIOException(e);
     }
     ctx.status(200).contentType("application/json").result(bytes.toByteArray());
+  }
+
+  /** A campaign's web variant as the decision's takeover of its placement. */
+  static Personalizer.Takeover takeover(Campaign c) {
+    Value payload;
+    try {
+      payload = JsonValues.fromJson(Http.JSON.readTree(c.web().payload()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Personalizer.Takeover(c.web().placement(), "campaign:" + c.key(), payload, c.web().payload(), "campaign " + c.key()
+        + ": the highest-priority campaign this person is in and consents to, the same in every channel");
   }
 
   private static void items(ArrayNode a, List<Recommendations.Item> items) {

@@ -39,6 +39,10 @@ final class Pages {
         new Page("/destinations/new", "destination-new", null, Role.MARKETER, DestinationsPage::form),
         new Page("/destinations/{key}", "destination", null, Role.VIEWER, DestinationsPage::page),
         new Page("/destinations/{key}/run", "destination", null, Role.MARKETER, DestinationsPage::page),
+        new Page("/campaigns", "campaigns", "Campaigns", Role.VIEWER, CampaignsPage::list),
+        new Page("/campaigns/new", "campaign-new", null, Role.MARKETER, CampaignsPage::form),
+        new Page("/campaigns/{key}", "campaign", null, Role.VIEWER, CampaignsPage::page),
+        new Page("/campaigns/{key}/manage", "campaign", null, Role.MARKETER, CampaignsPage::page),
         new Page("/segments/{name}/history", "segment-history", null, Role.VIEWER, ReviewPage::history),
         new Page("/segments/{name}/history/manage", "segment-history", null, Role.MARKETER, ReviewPage::history),
         new Page("/review", "review", "Review", Role.VIEWER, ReviewPage::review),
@@ -67,7 +71,9 @@ final class Pages {
         new Action("/profiles/{id}/erase", "/profiles/{id}/erase", ProfilesPage::erase),
         new Action("/segments/new", "/segments/new", BuilderPage::save),
         new Action("/segments/new/check", "/segments/new/check", v -> ""),
-        new Action("/segments/new/members", "/segments/new/members", v -> ""));
+        new Action("/segments/new/members", "/segments/new/members", v -> ""),
+        new Action("/campaigns/new", "/campaigns/new", CampaignsPage::add),
+        new Action("/campaigns/{key}/remove", "/campaigns/{key}/manage", CampaignsPage::remove));
   }
 
   /** Files rather than pages (each checked for its role as a page is). */

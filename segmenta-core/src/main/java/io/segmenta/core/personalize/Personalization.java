@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -57,6 +58,11 @@ public final class Personalization {
 
   public Personalizer.Outcome decide(Personalizer.Request request, Instant now) {
     return personalizer.decide(request, index, sessions, recommendations, now);
+  }
+
+  /** As {@link #decide(Personalizer.Request, Instant)}, with placements a person's campaign takes over (no exposure there). */
+  public Personalizer.Outcome decide(Personalizer.Request request, Instant now, Function<String, Optional<Personalizer.Takeover>> takeovers) {
+    return personalizer.decide(request, index, sessions, recommendations, now, takeovers);
   }
 
   public Personalizer personalizer() {

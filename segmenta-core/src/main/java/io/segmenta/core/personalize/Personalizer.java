@@ -108,6 +108,28 @@ public final class Personalizer {
   public record Outcome(String profileId, boolean known, boolean personalized, Intent intent, String topInterest,
       List<String> interests, List<Choice> choices, List<Event> exposures) {}
 
+  /**
+   * Content that takes a placement over for one person before any strategy runs: a campaign's web variant (issue 17),
+   * decided by the campaign arbitration, which this package does not know. A placement taken over runs no strategy, so
+   * its experiment neither assigns nor exposes the person: they do not see its variants, and an exposure would count
+   * them in the analysis with content they never saw.
+   *
+   * @param source what takes over, as the choice's content ({@code campaign:KEY})
+   * @param payload the content's payload, and {@code payloadJson} the same as JSON text (handed to the page as is)
+   * @param reason why, for the choice's reason
+   */
+  public record Takeover(String placement, String source, Value payload, String payloadJson, String reason) {
+    public Takeover {
+      Objects.requireNonNull(placement, "placement");
+      Objects.requireNonNull(source, "source");
+      payload = payload == null ? Value.NULL : payload;
+      payloadJson = payloadJson == null ? "{}" : payloadJson;
+    }
+  }
+
+  /** No placement is ever taken over. */
+  public static final Function<String, Optional<Takeover>> NO_TAKEOVER = id -> Optional.empty();
+
   private Personalizer(List<Compiled> placements, Function<String, Optional<Experiment>> experiments, List<String> traits,
       Map<String, Rule> segments, Duration halfLife) {
     this.placements = List.copyOf(placements);
@@ -216,6 +238,16 @@ public final class Personalizer {
 
   /** The choices for one request at {@code now}. */
   public Outcome decide(Request req, ProfileIndex index, Sessions sessions, Recommendations recs, Instant now) {
+    return decide(req, index, sessions, recs, now, NO_TAKEOVER);
+  }
+
+  /**
+   * The choices for one request at {@code now}, where a known, consenting profile's placement named by
+   * {@code takeovers} (asked with the profile id) shows that content instead: no strategy, no holdout and no
+   * experiment runs there, and so no exposure is recorded for it. This is the one place exposures are decided.
+   */
+  public Outcome decide(Request req, ProfileIndex index, Sessions sessions, Recommendations recs, Instant now,
+      Function<String, Optional<Takeover>> takeovers) {
     int pos = req.userId() != null ? index.find(req.userId()) : index.findAnonymous(req.anonymousId());
     boolean known = pos >= 0;
     String profileId = known ? index.id(pos) : req.userId();
@@ -252,11 +284,14 @@ public final class Personalizer {
     List<Choice> choices = new ArrayList<>(wanted.size());
     List<Event> exposures = new ArrayList<>();
     String recommendFor = known && consent ? profileId : null;
+    Takeover takeover = known && consent ? takeovers.apply(profileId).orElse(null) : null;
     for (Compiled c : wanted) {
       Placement p = c.placement();
       Choice choice;
       if (!consent) {
         choice = fallback(c, "no consent for personalization: default content", List.of());
+      } else if (takeover != null && takeover.placement().equals(p.key())) {
+        choice = takenOver(p, takeover);
       } else if (p.holdout() > 0 && Assignment.hash(p.key() + "-holdout", unit, 2).orElse(1) < p.holdout()) {
         choice = fallback(c, "holdout: " + Math.round(p.holdout() * 100) + " % of visitors see the default, to measure what personalization adds",
             items(p.fallback(), recs, null, List.of()));
@@ -331,6 +366,16 @@ public final class Personalizer {
     }
     Candidate cand = c.byKey().get(d.variantKey());
     return chosen(p, cand, "experiment '" + e.key() + "', variant '" + d.variantKey() + "'", d.variantKey(), recs, who, clicks);
+  }
+
+  /** A placement shown the takeover's content; an experiment placement says the person is held out of it, unexposed. */
+  private static Choice takenOver(Placement p, Takeover t) {
+    String reason = t.reason();
+    if (p.strategy() == Placement.Strategy.EXPERIMENT) {
+      reason += "; not exposed to experiment '" + p.experiment() + "': " + t.source() + " holds this person out of it";
+    }
+    return new Choice(p.key(), t.source(), t.payload(), t.payloadJson(), false, reason, null, null,
+        List.of());
   }
 
   private boolean eligible(Candidate c, Function<String, Value> lookup, Predicate<String> memberOf) {
