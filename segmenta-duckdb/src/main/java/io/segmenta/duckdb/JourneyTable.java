@@ -59,7 +59,13 @@ final class JourneyTable implements JourneyLog {
   @Override
   public Map<String, Entries> entries(String journey, Collection<String> profileIds) {
     Map<String, Entries> out = new HashMap<>();
-    if (profileIds.isEmpty()) {
+    if (profileIds.size() <= FEW) {
+      for (String id : profileIds) {
+        Entries e = entries(journey, id);
+        if (e.count() > 0) {
+          out.put(id, e);
+        }
+      }
       return out;
     }
     synchronized (db) {
@@ -81,6 +87,9 @@ final class JourneyTable implements JourneyLog {
     }
   }
 
+  /** Up to this many rows, statements one by one: a temporary table costs more than it saves. */
+  private static final int FEW = 16;
+
   private void stageIds(Collection<String> profileIds) throws SQLException {
     try (Statement st = db.conn.createStatement()) {
       st.execute("CREATE OR REPLACE TEMP TABLE s_jids(profile_id VARCHAR)");
@@ -99,6 +108,10 @@ final class JourneyTable implements JourneyLog {
   @Override
   public void enter(List<Entry> entries, List<Membership> memberships) {
     if (entries.isEmpty() && memberships.isEmpty()) {
+      return;
+    }
+    if (entries.size() + memberships.size() <= FEW) {
+      write(() -> enterFew(entries, memberships));
       return;
     }
     write(() -> {
@@ -142,6 +155,40 @@ final class JourneyTable implements JourneyLog {
         st.execute("DROP TABLE s_jmembers");
       }
     });
+  }
+
+  /** The same writes as a batch, one statement a row (inside the caller's transaction). */
+  private void enterFew(List<Entry> entries, List<Membership> memberships) throws SQLException {
+    try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_runs(journey, profile_id, entry, version, step, due_at, attempts,"
+        + " entered_at, step_since, cause) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)")) {
+      for (Entry e : entries) {
+        Run run = e.run();
+        ps.setString(1, run.journey());
+        ps.setString(2, run.profileId());
+        ps.setInt(3, run.entry());
+        ps.setInt(4, run.version());
+        ps.setString(5, run.step());
+        ps.setObject(6, ldt(run.dueAt()));
+        ps.setObject(7, ldt(e.entered().at()));
+        ps.setObject(8, ldt(e.entered().at()));
+        ps.setString(9, e.cause());
+        ps.executeUpdate();
+        insert(e.entered());
+      }
+    }
+    try (PreparedStatement del = db.conn.prepareStatement("DELETE FROM journey_members WHERE journey = ? AND profile_id = ?");
+        PreparedStatement add = db.conn.prepareStatement("INSERT INTO journey_members VALUES (?, ?)")) {
+      for (Membership m : memberships) {
+        del.setString(1, m.journey());
+        del.setString(2, m.profileId());
+        del.executeUpdate();
+        if (m.member()) {
+          add.setString(1, m.journey());
+          add.setString(2, m.profileId());
+          add.executeUpdate();
+        }
+      }
+    }
   }
 
   @Override
@@ -193,8 +240,23 @@ final class JourneyTable implements JourneyLog {
   @Override
   public Set<String> members(String journey, Collection<String> profileIds) {
     Set<String> out = new HashSet<>();
-    if (profileIds != null && profileIds.isEmpty()) {
-      return out;
+    if (profileIds != null && profileIds.size() <= FEW) {
+      synchronized (db) {
+        try (PreparedStatement ps = db.conn.prepareStatement("SELECT 1 FROM journey_members WHERE journey = ? AND profile_id = ?")) {
+          for (String id : profileIds) {
+            ps.setString(1, journey);
+            ps.setString(2, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                out.add(id);
+              }
+            }
+          }
+          return out;
+        } catch (SQLException e) {
+          throw SqlFailures.of("could not read the members journey " + journey + " keeps: ", e);
+        }
+      }
     }
     synchronized (db) {
       try {
