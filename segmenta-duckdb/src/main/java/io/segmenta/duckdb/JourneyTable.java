@@ -4,21 +4,17 @@ import io.segmenta.core.journey.JourneyLog;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.duckdb.DuckDBAppender;
 
 /**
  * The journey log in three tables: {@code journey_runs} (one row per journey, profile and entry: the step it is at and
@@ -33,9 +29,11 @@ final class JourneyTable implements JourneyLog {
   static final List<String> TABLES = List.of("journey_runs", "journey_steps", "journey_sends", "journey_members");
 
   private final Db db;
+  private final JourneyBatches batches;
 
   JourneyTable(Db db) {
     this.db = db;
+    this.batches = new JourneyBatches(db);
   }
 
   static void create(DdlScript s) {
@@ -55,166 +53,29 @@ final class JourneyTable implements JourneyLog {
     s.execute("ALTER TABLE journey_states ADD COLUMN IF NOT EXISTS watched VARCHAR");
   }
 
-  /** Read in one query, the profiles staged in a temporary table (a list of 100,000 would not fit a statement). */
   @Override
   public Map<String, Entries> entries(String journey, Collection<String> profileIds) {
-    Map<String, Entries> out = new HashMap<>();
-    if (profileIds.isEmpty()) {
-      return out;
-    }
-    synchronized (db) {
-      try {
-        stageIds(profileIds);
-        try (PreparedStatement ps = db.conn.prepareStatement("SELECT r.profile_id, count(*), max(r.entered_at), count(r.due_at) FROM journey_runs r"
-            + " JOIN s_jids USING (profile_id) WHERE r.journey = ? GROUP BY r.profile_id")) {
-          ps.setString(1, journey);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.put(rs.getString(1), new Entries(rs.getInt(2), instant(rs.getObject(3, LocalDateTime.class)), rs.getInt(4) > 0));
-            }
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw SqlFailures.of("could not read the entries of journey " + journey + ": ", e);
-      }
-    }
+    return batches.entries(journey, profileIds, id -> entries(journey, id));
   }
 
-  private void stageIds(Collection<String> profileIds) throws SQLException {
-    try (Statement st = db.conn.createStatement()) {
-      st.execute("CREATE OR REPLACE TEMP TABLE s_jids(profile_id VARCHAR)");
-    }
-    try (DuckDBAppender a = db.conn.createAppender("temp", "main", "s_jids")) {
-      for (String id : new HashSet<>(profileIds)) {
-        a.beginRow().append(id).endRow();
-      }
-    }
-  }
-
-  /**
-   * Stages the runs, their records and the memberships with appenders, then moves them in one transaction: a batch of
-   * thousands costs a few statements, and a crash leaves all of it or none (the catch-up makes what it lost).
-   */
   @Override
   public void enter(List<Entry> entries, List<Membership> memberships) {
-    if (entries.isEmpty() && memberships.isEmpty()) {
-      return;
-    }
-    write(() -> {
-      try (Statement st = db.conn.createStatement()) {
-        st.execute("CREATE OR REPLACE TEMP TABLE s_jruns AS SELECT journey, profile_id, entry, version, step, due_at, attempts, entered_at,"
-            + " step_since, cause FROM journey_runs LIMIT 0");
-        st.execute("CREATE OR REPLACE TEMP TABLE s_jsteps AS SELECT * FROM journey_steps LIMIT 0");
-        st.execute("CREATE OR REPLACE TEMP TABLE s_jmembers(seq BIGINT, journey VARCHAR, profile_id VARCHAR, member BOOLEAN)");
-      }
-      try (DuckDBAppender r = db.conn.createAppender("temp", "main", "s_jruns");
-          DuckDBAppender s = db.conn.createAppender("temp", "main", "s_jsteps")) {
-        for (Entry e : entries) {
-          Run run = e.run();
-          LocalDateTime at = ldt(e.entered().at());
-          r.beginRow().append(run.journey()).append(run.profileId()).append(run.entry()).append(run.version()).append(run.step())
-              .append(ldt(run.dueAt())).append(0).append(at).append(at).append(e.cause()).endRow();
-          StepRecord x = e.entered();
-          s.beginRow().append(x.journey()).append(x.profileId()).append(x.entry()).append(x.step()).append(x.outcome()).append(x.reason())
-              .append(ldt(x.at())).endRow();
-        }
-      }
-      try (DuckDBAppender m = db.conn.createAppender("temp", "main", "s_jmembers")) {
-        long seq = 0;
-        for (Membership x : memberships) {
-          m.beginRow().append(seq++).append(x.journey()).append(x.profileId()).append(x.member()).endRow();
-        }
-      }
-      try (Statement st = db.conn.createStatement()) {
-        st.execute("INSERT INTO journey_runs(journey, profile_id, entry, version, step, due_at, attempts, entered_at, step_since, cause)"
-            + " SELECT * FROM s_jruns");
-        st.execute("INSERT INTO journey_steps SELECT * FROM s_jsteps");
-        if (!memberships.isEmpty()) {
-          // The last change of each (journey, profile) decides; the kept row is removed, then added back if a member.
-          st.execute("DELETE FROM journey_members m WHERE EXISTS (SELECT 1 FROM s_jmembers s WHERE s.journey = m.journey"
-              + " AND s.profile_id = m.profile_id)");
-          st.execute("INSERT INTO journey_members SELECT journey, profile_id FROM s_jmembers"
-              + " QUALIFY row_number() OVER (PARTITION BY journey, profile_id ORDER BY seq DESC) = 1 AND member");
-        }
-        st.execute("DROP TABLE s_jruns");
-        st.execute("DROP TABLE s_jsteps");
-        st.execute("DROP TABLE s_jmembers");
-      }
-    });
+    batches.enter(entries, memberships);
   }
 
   @Override
   public Optional<String> watched(String journey) {
-    synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT max(watched) FROM journey_states WHERE journey = ?")) {
-        ps.setString(1, journey);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return Optional.ofNullable(rs.getString(1));
-        }
-      } catch (SQLException e) {
-        throw SqlFailures.of("could not read the segment journey " + journey + " watches: ", e);
-      }
-    }
+    return batches.watched(journey);
   }
 
   @Override
   public void watch(String journey, String segment, Collection<String> members) {
-    write(() -> {
-      state(journey);
-      try (PreparedStatement ps = db.conn.prepareStatement("DELETE FROM journey_members WHERE journey = ?")) {
-        ps.setString(1, journey);
-        ps.executeUpdate();
-      }
-      try (Statement st = db.conn.createStatement()) {
-        st.execute("CREATE OR REPLACE TEMP TABLE s_jmembers(profile_id VARCHAR)");
-      }
-      try (DuckDBAppender a = db.conn.createAppender("temp", "main", "s_jmembers")) {
-        for (String id : members) {
-          a.beginRow().append(id).endRow();
-        }
-      }
-      try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_members SELECT DISTINCT ?, profile_id FROM s_jmembers")) {
-        ps.setString(1, journey);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_states SET watched = ? WHERE journey = ?")) {
-        ps.setString(1, segment);
-        ps.setString(2, journey);
-        ps.executeUpdate();
-      }
-      try (Statement st = db.conn.createStatement()) {
-        st.execute("DROP TABLE s_jmembers");
-      }
-    });
+    batches.watch(journey, segment, members);
   }
 
   @Override
   public Set<String> members(String journey, Collection<String> profileIds) {
-    Set<String> out = new HashSet<>();
-    if (profileIds != null && profileIds.isEmpty()) {
-      return out;
-    }
-    synchronized (db) {
-      try {
-        if (profileIds != null) {
-          stageIds(profileIds);
-        }
-        try (PreparedStatement ps = db.conn.prepareStatement("SELECT m.profile_id FROM journey_members m"
-            + (profileIds == null ? "" : " JOIN s_jids USING (profile_id)") + " WHERE m.journey = ?")) {
-          ps.setString(1, journey);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(rs.getString(1));
-            }
-          }
-        }
-        return out;
-      } catch (SQLException e) {
-        throw SqlFailures.of("could not read the members journey " + journey + " keeps: ", e);
-      }
-    }
+    return batches.members(journey, profileIds);
   }
 
   @Override
@@ -431,6 +292,10 @@ final class JourneyTable implements JourneyLog {
   }
 
   private void insert(StepRecord r) throws SQLException {
+    insert(db, r);
+  }
+
+  static void insert(Db db, StepRecord r) throws SQLException {
     try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_steps VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, r.journey());
       ps.setString(2, r.profileId());
@@ -573,11 +438,11 @@ final class JourneyTable implements JourneyLog {
     }
   }
 
-  private static LocalDateTime ldt(Instant i) {
+  static LocalDateTime ldt(Instant i) {
     return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
   }
 
-  private static Instant instant(LocalDateTime t) {
+  static Instant instant(LocalDateTime t) {
     return t == null ? null : t.toInstant(ZoneOffset.UTC);
   }
 }

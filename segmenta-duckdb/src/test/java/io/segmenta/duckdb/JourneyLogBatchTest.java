@@ -73,6 +73,16 @@ class JourneyLogBatchTest {
   }
 
   @Test
+  void enter_aFewRows_oneByOne_sameAnswers() {
+    log.enter(List.of(entry("j", "p1", "e1")), List.of(new Membership("j", "p1", true), new Membership("j", "p1", false),
+        new Membership("j", "p2", true)));
+    assertEquals(Set.of("p2"), log.members("j", null));
+    assertEquals(Set.of("p2"), log.members("j", List.of("p1", "p2")));
+    assertEquals(Set.of("p1"), log.entries("j", List.of("p1", "p2")).keySet());
+    assertEquals(1, log.entries("j", "p1").count());
+  }
+
+  @Test
   void enter_aBatchThatFails_writesNothing() {
     List<Entry> entries = new ArrayList<>(List.of(entry("j", "p1", null), entry("j", "p2", null)));
     // A run with a null step breaks the table's NOT NULL constraint, after the others were staged.
