@@ -1,0 +1,272 @@
+package io.segmenta.spark;
+
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.port.FunnelCounts;
+import io.segmenta.core.port.NumberColumns;
+import io.segmenta.core.port.SegmentTotals;
+import io.segmenta.core.port.Totals;
+import io.segmenta.core.rule.Measure;
+import io.segmenta.core.rule.Measures;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.schema.ValueType;
+import io.segmenta.core.value.Value;
+import io.segmenta.sql.SparkDialect;
+import io.segmenta.sql.SqlCompiler;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+
+/**
+ * The {@link Audiences} port on Spark, as far as core's batch features read it: RFM ({@code Rfm.compute} reads
+ * {@link AudienceQuery.Values}), the segment P&amp;L ({@code SegmentValue.analyse} reads
+ * {@link #segmentTotals}), totals, counts, pages and keys. So core's own code computes those features unchanged on
+ * both engines. The queries are segmenta-sql's, in {@link SparkDialect}; the per-segment statistics are summed from
+ * one row per combination of segments, as the embedded store's {@code MaskTotals} does (the same arithmetic, so the
+ * same figures up to the order of floating-point sums). Exports, samples, profile rows, number columns and funnels
+ * are the real-time and decision paths' shapes and are refused here with a message naming the shape.
+ */
+public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engine {
+  private final SparkLake lake;
+  private final SqlCompiler compiler;
+
+  public SparkBatchAudiences(SparkLake lake, SegmentResolver segments) {
+    this.lake = lake;
+    this.compiler = new SqlCompiler(lake.schema(), SparkDialect.INSTANCE, segments);
+  }
+
+  @Override
+  public <R> R run(AudienceQuery<R> query) {
+    return query.accept(this);
+  }
+
+  @Override
+  public long count(AudienceQuery.Count q) {
+    SqlCompiler.SqlQuery s = compiler.select(q.rule(), q.asOf(), "count(*)", null, List.of());
+    return lake.query(s.sql(), s.params()).first().getLong(0);
+  }
+
+  @Override
+  public List<String> page(AudienceQuery.Page q) {
+    String tail = "ORDER BY p.profile_id LIMIT " + q.limit() + (q.offset() > 0 ? " OFFSET " + q.offset() : "");
+    SqlCompiler.SqlQuery s = compiler.select(q.rule(), q.asOf(), "p.profile_id", tail, List.of());
+    List<String> out = new ArrayList<>();
+    for (Row r : lake.query(s.sql(), s.params()).collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  @Override
+  public long[] keys(AudienceQuery.Keys q) {
+    SqlCompiler.SqlQuery s = compiler.select(q.rule(), q.asOf(), "p.pkey", "ORDER BY p.pkey", List.of());
+    List<Row> rows = lake.query(s.sql(), s.params()).collectAsList();
+    long[] out = new long[rows.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = rows.get(i).getLong(0);
+    }
+    return out;
+  }
+
+  /** Members in key order (the lake's keys are the store's, so the order profiles were first stored in), as the store sends them. */
+  @Override
+  public void values(AudienceQuery.Values q) {
+    SqlCompiler.SqlQuery s = compiler.selectWithMeasures(q.rule(), q.asOf(), "p.profile_id", q.measures(), "ORDER BY p.pkey");
+    List<ValueType> types = q.measures().stream().map(m -> Measures.type(m, lake.schema())).toList();
+    Iterator<Row> it = lake.query(s.sql(), s.params()).toLocalIterator();
+    while (it.hasNext()) {
+      Row r = it.next();
+      List<Value> values = new ArrayList<>(types.size());
+      for (int i = 0; i < types.size(); i++) {
+        values.add(SparkValues.read(r, i + 1, types.get(i)));
+      }
+      q.sink().accept(r.getString(0), values);
+    }
+  }
+
+  @Override
+  public long sample(AudienceQuery.Sample q) {
+    throw refused("a sample");
+  }
+
+  @Override
+  public long export(AudienceQuery.Export q) {
+    throw refused("an export");
+  }
+
+  @Override
+  public void rows(AudienceQuery.Rows q) {
+    throw refused("profile rows");
+  }
+
+  @Override
+  public NumberColumns columns(AudienceQuery.Columns q) {
+    throw refused("number columns");
+  }
+
+  @Override
+  public FunnelCounts funnel(AudienceQuery.Funnel q) {
+    throw refused("a funnel");
+  }
+
+  private static UnsupportedOperationException refused(String shape) {
+    return new UnsupportedOperationException("query: " + shape + " is not answered on spark (batch features only: counts, pages, keys, values, totals)");
+  }
+
+  @Override
+  public Totals totals(Rule rule, Instant asOf, List<Measure> measures) {
+    return totals(rule, asOf, measures, List.of());
+  }
+
+  @Override
+  public Totals totals(Rule rule, Instant asOf, List<Measure> measures, List<String> numberTraits) {
+    SqlCompiler.SqlQuery s = compiler.totals(rule, asOf, measures, numberTraits);
+    Row r = lake.query(s.sql(), s.params()).first();
+    List<Double> sums = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    List<Double> squares = new ArrayList<>();
+    List<Double> mins = new ArrayList<>();
+    List<Double> maxs = new ArrayList<>();
+    for (int i = 0; i < measures.size() + numberTraits.size(); i++) {
+      int c = 1 + 5 * i;
+      counts.add(r.getLong(c));
+      sums.add(SparkValues.number(r, c + 1, 0.0));
+      squares.add(SparkValues.number(r, c + 2, 0.0));
+      mins.add(SparkValues.number(r, c + 3, Double.NaN));
+      maxs.add(SparkValues.number(r, c + 4, Double.NaN));
+    }
+    return new Totals(r.getLong(0), sums, counts, squares, mins, maxs);
+  }
+
+  /**
+   * Per-segment totals and pairwise overlaps from one scan: {@link SqlCompiler#membershipMasks} gives each profile a
+   * bit per segment and its values, grouping by the masks leaves a row per combination of segments that occurs, and
+   * each segment's statistics are exact sums over the rows with its bit (the store's {@code MaskTotals}).
+   */
+  @Override
+  public SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf, List<Measure> measures, List<String> numberTraits,
+      BitSet spread) {
+    List<String> names = new ArrayList<>(segments.keySet());
+    int n = names.size();
+    int values = measures.size() + numberTraits.size();
+    int masks = SqlCompiler.maskColumns(n);
+    SqlCompiler.SqlQuery q = compiler.membershipMasks(new ArrayList<>(segments.values()), asOf, measures, numberTraits);
+    StringBuilder sql = new StringBuilder("SELECT ");
+    StringBuilder group = new StringBuilder();
+    for (int m = 0; m < masks; m++) {
+      sql.append(m > 0 ? ", " : "").append("_sm").append(m);
+      group.append(m > 0 ? ", " : "").append("_sm").append(m);
+    }
+    sql.append(", count(*)");
+    int[] column = new int[values];
+    int next = masks + 1;
+    for (int i = 0; i < values; i++) {
+      String x = "_v" + i;
+      column[i] = next;
+      sql.append(", count(").append(x).append("), sum(").append(x).append(")");
+      next += 2;
+      if (spread.get(i)) {
+        sql.append(", sum(").append(x).append(" * ").append(x).append("), min(").append(x).append("), max(").append(x).append(")");
+        next += 3;
+      }
+    }
+    sql.append(" FROM (").append(SparkLiterals.inline(q.sql(), q.params())).append(") _m");
+    if (segments.values().stream().noneMatch(r -> r instanceof Rule.And a && a.rules().isEmpty())) {
+      sql.append(" WHERE ");
+      for (int m = 0; m < masks; m++) {
+        sql.append(m > 0 ? " OR " : "").append("_sm").append(m).append(" <> 0");
+      }
+    }
+    sql.append(" GROUP BY ").append(group);
+    long[] members = new long[n];
+    long[][] counts = new long[n][values];
+    double[][] sums = new double[n][values];
+    double[][] squares = new double[n][values];
+    double[][] mins = new double[n][values];
+    double[][] maxs = new double[n][values];
+    for (int i = 0; i < n; i++) {
+      Arrays.fill(mins[i], Double.NaN);
+      Arrays.fill(maxs[i], Double.NaN);
+    }
+    long[][] both = new long[n][n];
+    int[] in = new int[n];
+    for (Row r : lake.session().sql(sql.toString()).collectAsList()) {
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if ((r.getLong(i / SqlCompiler.MASK_BITS) >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
+          in[k++] = i;
+        }
+      }
+      long c = r.getLong(masks);
+      for (int a = 0; a < k; a++) {
+        members[in[a]] += c;
+        for (int b = a; b < k; b++) {
+          both[in[a]][in[b]] += c;
+        }
+      }
+      for (int v = 0; v < values; v++) {
+        int col = column[v];
+        long cnt = r.getLong(col);
+        if (cnt == 0) {
+          continue;
+        }
+        boolean spreads = spread.get(v);
+        double sum = SparkValues.number(r, col + 1, 0.0);
+        double sq = spreads ? SparkValues.number(r, col + 2, 0.0) : Double.NaN;
+        double mn = spreads ? SparkValues.number(r, col + 3, Double.NaN) : Double.NaN;
+        double mx = spreads ? SparkValues.number(r, col + 4, Double.NaN) : Double.NaN;
+        for (int a = 0; a < k; a++) {
+          int i = in[a];
+          counts[i][v] += cnt;
+          sums[i][v] += sum;
+          squares[i][v] += sq;
+          mins[i][v] = Double.isNaN(mins[i][v]) ? mn : Math.min(mins[i][v], mn);
+          maxs[i][v] = Double.isNaN(maxs[i][v]) ? mx : Math.max(maxs[i][v], mx);
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < i; j++) {
+        both[i][j] = both[j][i];
+      }
+    }
+    List<Double> none = Collections.nCopies(values, 0.0);
+    List<Long> zero = Collections.nCopies(values, 0L);
+    List<Double> nan = Collections.nCopies(values, Double.NaN);
+    Map<String, Totals> totals = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      if (members[i] == 0) {
+        totals.put(names.get(i), new Totals(0, none, zero, none, nan, nan));
+        continue;
+      }
+      List<Double> su = new ArrayList<>();
+      List<Long> co = new ArrayList<>();
+      List<Double> sq = new ArrayList<>();
+      List<Double> mi = new ArrayList<>();
+      List<Double> ma = new ArrayList<>();
+      for (int v = 0; v < values; v++) {
+        su.add(sums[i][v]);
+        co.add(counts[i][v]);
+        sq.add(squares[i][v]);
+        mi.add(mins[i][v]);
+        ma.add(maxs[i][v]);
+      }
+      totals.put(names.get(i), new Totals(members[i], su, co, sq, mi, ma));
+    }
+    return new SegmentTotals(totals, names, both);
+  }
+
+  @Override
+  public String explain(Rule rule, Instant asOf) {
+    SqlCompiler.SqlQuery s = compiler.select(rule, asOf, "p.profile_id", null, List.of());
+    return SparkLiterals.inline(s.sql(), s.params());
+  }
+}
