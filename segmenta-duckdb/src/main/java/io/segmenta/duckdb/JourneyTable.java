@@ -172,6 +172,38 @@ final class JourneyTable implements JourneyLog {
     write(() -> update(run, run.step(), dueAt, run.attempts(), run.since()));
   }
 
+  @Override
+  public void apply(List<Change> changes) {
+    if (!changes.isEmpty()) {
+      write(() -> writeChanges(changes));
+    }
+  }
+
+  @Override
+  public void claim(List<Change> before, String key, String journey, String profileId, String channel, Instant at) {
+    write(() -> {
+      writeChanges(before);
+      insertClaim(key, journey, profileId, channel, at);
+    });
+  }
+
+  private void writeChanges(List<Change> changes) throws SQLException {
+    for (Change c : changes) {
+      if (c instanceof Moved m) {
+        update(m.run(), m.step(), m.dueAt(), 0, m.record().at());
+        insert(m.record());
+      } else if (c instanceof Ended e) {
+        update(e.run(), e.run().step(), null, e.run().attempts(), e.record().at());
+        insert(e.record());
+      } else if (c instanceof Retried r) {
+        update(r.run(), r.run().step(), r.dueAt(), r.run().attempts() + 1, r.run().since());
+      } else {
+        Postponed p = (Postponed) c;
+        update(p.run(), p.run().step(), p.dueAt(), p.run().attempts(), p.run().since());
+      }
+    }
+  }
+
   /** Moves a run; {@code step_since} changes only when the step does (the expressions of SET read the old row). */
   private void update(Run run, String step, Instant dueAt, int attempts, Instant now) throws SQLException {
     try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_runs SET step_since = CASE WHEN step = ? THEN COALESCE(step_since, entered_at)"
@@ -326,7 +358,10 @@ final class JourneyTable implements JourneyLog {
 
   @Override
   public void claim(String key, String journey, String profileId, String channel, Instant at) {
-    write(() -> {
+    write(() -> insertClaim(key, journey, profileId, channel, at));
+  }
+
+  private void insertClaim(String key, String journey, String profileId, String channel, Instant at) throws SQLException {
       try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_sends SELECT ?, ?, ?, ?, 'PENDING', ?, NULL"
           + " WHERE NOT EXISTS (SELECT 1 FROM journey_sends WHERE key = ?)")) {
         ps.setString(1, key);
@@ -337,7 +372,6 @@ final class JourneyTable implements JourneyLog {
         ps.setString(6, key);
         ps.executeUpdate();
       }
-    });
   }
 
   @Override

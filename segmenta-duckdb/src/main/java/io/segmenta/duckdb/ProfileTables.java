@@ -24,6 +24,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,69 +164,99 @@ final class ProfileTables implements Profiles {
 
   @Override
   public Optional<ProfileHistory> history(String profileId) {
+    return Optional.ofNullable(histories(List.of(profileId)).get(profileId));
+  }
+
+  /**
+   * Four queries for a whole chunk of profiles (profiles, identifiers, order lines, events, each {@code WHERE pkey IN
+   * (...)}) instead of four per person: a journey tick reads the histories of hundreds of due runs, and each query
+   * over the events table costs a scan whatever the number of keys it asks for (no index on pkey).
+   */
+  @Override
+  public Map<String, ProfileHistory> histories(Collection<String> profileIds) {
+    Map<String, ProfileHistory> out = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(new LinkedHashSet<>(profileIds));
+    for (int from = 0; from < all.size(); from += HISTORY_CHUNK) {
+      out.putAll(chunk(all.subList(from, Math.min(all.size(), from + HISTORY_CHUNK))));
+    }
+    return out;
+  }
+
+  private static final int HISTORY_CHUNK = 1_000;
+
+  private Map<String, ProfileHistory> chunk(List<String> profileIds) {
     synchronized (db) {
       Schema s = db.schema;
       List<TraitDef> traits = SchemaTables.storedTraits(s);
       try {
-        long pkey;
-        Map<String, Value> values = new LinkedHashMap<>();
-        StringBuilder q = new StringBuilder("SELECT pkey");
+        Map<Long, String> idOf = new LinkedHashMap<>();
+        Map<Long, Map<String, Value>> values = new LinkedHashMap<>();
+        StringBuilder q = new StringBuilder("SELECT pkey, profile_id");
         traits.forEach(t -> q.append(", ").append(Columns.quote(t.name())));
-        try (PreparedStatement ps = db.conn.prepareStatement(q + " FROM profiles WHERE profile_id = ?")) {
-          ps.setString(1, profileId);
+        q.append(" FROM profiles WHERE profile_id IN (").append(String.join(", ", Collections.nCopies(profileIds.size(), "?"))).append(")");
+        try (PreparedStatement ps = db.conn.prepareStatement(q.toString())) {
+          for (int i = 0; i < profileIds.size(); i++) {
+            ps.setString(i + 1, profileIds.get(i));
+          }
           try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.empty();
-            }
-            pkey = rs.getLong(1);
-            for (int i = 0; i < traits.size(); i++) {
-              values.put(traits.get(i).name(), Columns.read(rs, i + 2, traits.get(i).type()));
+            while (rs.next()) {
+              long pkey = rs.getLong(1);
+              idOf.put(pkey, rs.getString(2));
+              Map<String, Value> v = new LinkedHashMap<>();
+              for (int i = 0; i < traits.size(); i++) {
+                v.put(traits.get(i).name(), Columns.read(rs, i + 3, traits.get(i).type()));
+              }
+              values.put(pkey, v);
             }
           }
         }
-        List<Identifier> ids = new ArrayList<>();
-        try (PreparedStatement ps = db.conn.prepareStatement("SELECT kind, value FROM identifiers WHERE pkey = ? ORDER BY kind, value")) {
-          ps.setLong(1, pkey);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              ids.add(new Identifier(rs.getString(1), rs.getString(2)));
-            }
+        if (idOf.isEmpty()) {
+          return Map.of();
+        }
+        // Keys are longs read from the table, so they are written into the statement.
+        String keys = idOf.keySet().stream().map(String::valueOf).collect(Collectors.joining(", ", "(", ")"));
+        Map<Long, List<Identifier>> ids = new LinkedHashMap<>();
+        try (Statement st = db.conn.createStatement();
+            ResultSet rs = st.executeQuery("SELECT pkey, kind, value FROM identifiers WHERE pkey IN " + keys + " ORDER BY pkey, kind, value")) {
+          while (rs.next()) {
+            ids.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Identifier(rs.getString(2), rs.getString(3)));
           }
         }
         Map<String, List<OrderLine>> lines = new LinkedHashMap<>();
-        try (PreparedStatement ps = db.conn.prepareStatement("SELECT event_id, product_id, product_name, category, quantity, unit_price, discount FROM order_lines WHERE pkey = ? ORDER BY event_id, line_no")) {
-          ps.setLong(1, pkey);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              lines.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
-            }
+        try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery("SELECT pkey || '/' || event_id, product_id, product_name, category, quantity,"
+            + " unit_price, discount FROM order_lines WHERE pkey IN " + keys + " ORDER BY pkey, event_id, line_no")) {
+          while (rs.next()) {
+            lines.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OrderLine(rs.getString(2), rs.getString(3), rs.getString(4), rs.getDouble(5), rs.getDouble(6), rs.getDouble(7)));
           }
         }
         List<PropertyDef> props = SchemaTables.eventProperties(s);
-        StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts, _extras");
+        StringBuilder eq = new StringBuilder("SELECT event_id, anonymous_id, type, ts, _extras, pkey");
         props.forEach(p -> eq.append(", ").append(Columns.quote(p.name())));
-        List<Event> events = new ArrayList<>();
-        try (PreparedStatement ps = db.conn.prepareStatement(eq + " FROM events WHERE pkey = ? ORDER BY ts, event_id")) {
-          ps.setLong(1, pkey);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              String type = rs.getString(3);
-              Map<String, Value> pv = new LinkedHashMap<>();
-              EventTypeDef et = s.eventType(type).orElse(null);
-              for (int i = 0; i < props.size(); i++) {
-                if (et == null || et.has(props.get(i).name())) {
-                  pv.put(props.get(i).name(), Columns.read(rs, i + 6, props.get(i).type()));
-                }
+        Map<Long, List<Event>> events = new LinkedHashMap<>();
+        try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(eq + " FROM events WHERE pkey IN " + keys + " ORDER BY pkey, ts, event_id")) {
+          while (rs.next()) {
+            String type = rs.getString(3);
+            Map<String, Value> pv = new LinkedHashMap<>();
+            EventTypeDef et = s.eventType(type).orElse(null);
+            for (int i = 0; i < props.size(); i++) {
+              if (et == null || et.has(props.get(i).name())) {
+                pv.put(props.get(i).name(), Columns.read(rs, i + 7, props.get(i).type()));
               }
-              String id = rs.getString(1);
-              events.add(new Event(id, profileId, rs.getString(2), type, rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv,
-                  lines.getOrDefault(id, List.of()), Db.extras(rs.getString(5))));
             }
+            String id = rs.getString(1);
+            long pkey = rs.getLong(6);
+            events.computeIfAbsent(pkey, k -> new ArrayList<>()).add(new Event(id, idOf.get(pkey), rs.getString(2), type,
+                rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC), pv, lines.getOrDefault(pkey + "/" + id, List.of()), Db.extras(rs.getString(5))));
           }
         }
-        return Optional.of(new ProfileHistory(new Profile(profileId, ids, values), events));
+        Map<String, ProfileHistory> out = new LinkedHashMap<>();
+        for (Map.Entry<Long, String> e : idOf.entrySet()) {
+          out.put(e.getValue(), new ProfileHistory(new Profile(e.getValue(), ids.getOrDefault(e.getKey(), List.of()), values.get(e.getKey())),
+              events.getOrDefault(e.getKey(), List.of())));
+        }
+        return out;
       } catch (SQLException e) {
-        throw SqlFailures.of("could not read profile " + profileId + ": ", e);
+        throw SqlFailures.of("could not read the histories of " + profileIds.size() + " profiles: ", e);
       }
     }
   }

@@ -65,7 +65,7 @@ final class AudienceSteps {
     return null;
   }
 
-  Sends.Outcome run(Journey j, Run run, Step.Audience a, ProfileHistory h, Instant now) {
+  Sends.Outcome run(Journey j, Run run, Step.Audience a, ProfileHistory h, Instant now, PendingChanges pending) {
     String key = Sends.key(j, run, a.id());
     Optional<SendState> state = log.send(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
@@ -91,7 +91,9 @@ final class AudienceSteps {
       return new Sends.Outcome("nothing the " + d.kind().label() + " channel can match on", false);
     }
     if (state.isEmpty()) {
-      log.claim(key, j.key(), run.profileId(), CHANNEL, now);
+      pending.claim(key, j.key(), run.profileId(), CHANNEL, now);
+    } else {
+      pending.flush();
     }
     Channel.Changes changes = a.add() ? new Channel.Changes(d, List.of(entry), List.of(), List.of(entry))
         : new Channel.Changes(d, List.of(), List.of(entry.kept()), List.of());

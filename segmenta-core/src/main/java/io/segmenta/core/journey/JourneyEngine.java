@@ -288,55 +288,73 @@ public final class JourneyEngine {
     return !log.due(clock.instant(), 1).isEmpty();
   }
 
-  /** Takes the steps of up to {@code limit} due runs. */
+  /**
+   * Takes the steps of up to {@code limit} due runs. The histories of the due runs are read together (one
+   * {@link Profiles#histories} call, a few queries for the batch) and their moves are written together ({@link
+   * PendingChanges}: at the end of the tick, or with the next send's claim); a send is still claimed before it is
+   * delivered, and consent, caps and quiet hours are still decided per person at the moment of sending.
+   */
   public Tick tick(int limit) {
     int runs = 0;
     int sent = 0;
     int failed = 0;
     RuntimeException last = null;
-    for (Run r : log.due(clock.instant(), limit)) {
-      runs++;
-      try {
-        sent += advance(r);
-      } catch (Retried e) {
-        failed++;
-        last = (RuntimeException) e.getCause();
-      } catch (RuntimeException e) {
-        // Anything but a delivery (a rule that cannot be evaluated, a store that refused): the same backoff and limit.
-        failed++;
-        last = e;
-        giveUpOrRetry(r, r.step(), e, clock.instant());
+    List<Run> due = log.due(clock.instant(), limit);
+    if (due.isEmpty()) {
+      return new Tick(0, 0, 0, null);
+    }
+    Map<String, ProfileHistory> histories = profiles.histories(due.stream().map(Run::profileId).distinct().toList());
+    Set<String> written = new HashSet<>();
+    PendingChanges pending = new PendingChanges(log);
+    try {
+      for (Run r : due) {
+        runs++;
+        try {
+          // A profile whose traits a step of this tick set is read again, so a later run of it sees them.
+          Optional<ProfileHistory> h = written.contains(r.profileId()) ? profiles.history(r.profileId())
+              : Optional.ofNullable(histories.get(r.profileId()));
+          sent += advance(r, h, pending, written);
+        } catch (Retried e) {
+          failed++;
+          last = (RuntimeException) e.getCause();
+        } catch (RuntimeException e) {
+          // Anything but a delivery (a rule that cannot be evaluated, a store that refused): the same backoff and limit.
+          failed++;
+          last = e;
+          giveUpOrRetry(r, r.step(), e, clock.instant(), pending);
+        }
       }
+    } finally {
+      pending.flush();
     }
     return new Tick(runs, sent, failed, last);
   }
 
   /** Takes a run's steps until it waits or ends; returns what it delivered. Throws when a delivery failed. */
-  private int advance(Run run) {
+  private int advance(Run run, Optional<ProfileHistory> h, PendingChanges pending, Set<String> written) {
     Instant now = clock.instant();
     Optional<Journey> found = journeys.find(run.journey());
     if (found.isEmpty()) {
-      log.end(run, record(run, run.step(), "ended", "journey deleted", now));
+      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "journey deleted", now)));
       return 0;
     }
     Journey j = found.get();
     if (j.version() != run.version()) {
       run = run.withVersion(j.version());
     }
-    Optional<ProfileHistory> h = profiles.history(run.profileId());
     if (h.isEmpty()) {
-      log.end(run, record(run, run.step(), "ended", "profile gone", now));
+      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "profile gone", now)));
       return 0;
     }
     Segments segments = new Segments(catalog, segmentDefinitions, scores, clock);
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
     if (j.goal() != null && evaluator.matches(segments.ruleOf(j.goal()), h.get())) {
-      log.end(run, record(run, run.step(), "goal", "goal reached", now));
+      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "goal", "goal reached", now)));
       return 0;
     }
     for (int i = 0; i < j.exits().size(); i++) {
       if (evaluator.matches(segments.ruleOf(j.exits().get(i)), h.get())) {
-        log.end(run, record(run, run.step(), "exited", "exit rule " + i, now));
+        pending.add(new JourneyLog.Ended(run, record(run, run.step(), "exited", "exit rule " + i, now)));
         return 0;
       }
     }
@@ -345,23 +363,23 @@ public final class JourneyEngine {
     for (int taken = 0; taken < MAX_STEPS_PER_TICK; taken++) {
       Optional<Step> at = j.step(run.step());
       if (at.isEmpty()) {
-        log.end(run, record(run, run.step(), "ended", "step removed in version " + j.version(), now));
+        pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "step removed in version " + j.version(), now)));
         return sent;
       }
       Step s = at.get();
       String next;
       StepRecord rec;
       if (s instanceof Step.Wait w) {
-        log.move(run, w.then(), now.plus(w.duration()), record(run, s.id(), "waiting", w.duration().toString(), now));
+        pending.add(new JourneyLog.Moved(run, w.then(), now.plus(w.duration()), record(run, s.id(), "waiting", w.duration().toString(), now)));
         return sent;
       } else if (s instanceof Step.WaitUntil w) {
-        log.move(run, w.then(), LocalTimes.next(now, w.time(), zone), record(run, s.id(), "waiting", "until " + w.time() + " " + zone, now));
+        pending.add(new JourneyLog.Moved(run, w.then(), LocalTimes.next(now, w.time(), zone), record(run, s.id(), "waiting", "until " + w.time() + " " + zone, now)));
         return sent;
       } else if (s instanceof Step.WaitForDate w) {
         LocalDate day = LocalTimes.day(h.get().profile().traits().getOrDefault(w.trait(), Value.NULL), zone);
         Instant due = day == null ? null : day.atTime(w.at()).atZone(zone).toInstant();
         if (due != null && due.isAfter(now)) {
-          log.move(run, w.then(), due, record(run, s.id(), "waiting", "until " + w.trait() + " " + day + " " + w.at() + " " + zone, now));
+          pending.add(new JourneyLog.Moved(run, w.then(), due, record(run, s.id(), "waiting", "until " + w.trait() + " " + day + " " + w.at() + " " + zone, now)));
           return sent;
         }
         next = w.then();
@@ -377,11 +395,11 @@ public final class JourneyEngine {
           rec = record(run, s.id(), "timed_out", "after " + w.timeout(), now);
         } else {
           Instant again = now.plus(w.poll());
-          log.postpone(run, again.isAfter(deadline) ? deadline : again);
+          pending.add(new JourneyLog.Postponed(run, again.isAfter(deadline) ? deadline : again));
           return sent;
         }
       } else if (s instanceof Step.Exit) {
-        log.end(run, record(run, s.id(), "exited", "exit step", now));
+        pending.add(new JourneyLog.Ended(run, record(run, s.id(), "exited", "exit step", now)));
         return sent;
       } else if (s instanceof Step.Branch b) {
         boolean yes = evaluator.matches(segments.ruleOf(b.rule()), h.get());
@@ -389,24 +407,25 @@ public final class JourneyEngine {
         rec = record(run, s.id(), "branched", yes ? "yes" : "no", now);
       } else if (s instanceof Step.Split sp) {
         if (bucket(run) < sp.holdoutPercent()) {
-          log.end(run, record(run, s.id(), "held_out", "holdout " + sp.holdoutPercent() + "%", now));
+          pending.add(new JourneyLog.Ended(run, record(run, s.id(), "held_out", "holdout " + sp.holdoutPercent() + "%", now)));
           return sent;
         }
         next = sp.then();
         rec = record(run, s.id(), "split", "treatment", now);
       } else if (s instanceof Step.SetTraits t) {
         profiles.write(new Batch(List.of(new Profile(run.profileId(), List.of(), t.traits())), List.of()));
+        written.add(run.profileId());
         next = t.then();
         rec = record(run, s.id(), "set", String.join(",", new TreeSet<>(t.traits().keySet())), now);
       } else if (s instanceof Step.Audience a) {
         Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> audienceSteps.run(j, current, a, h.get(), now));
+        Sends.Outcome o = deliver(run, s.id(), () -> audienceSteps.run(j, current, a, h.get(), now, pending), pending);
         sent += o.delivered() ? 1 : 0;
         next = a.then();
         rec = sendRecord(run, s.id(), o, now);
       } else if (s instanceof Step.Webhook w) {
         Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> sends.webhook(j, current, w, now));
+        Sends.Outcome o = deliver(run, s.id(), () -> sends.webhook(j, current, w, now, pending), pending);
         sent += o.delivered() ? 1 : 0;
         next = w.then();
         rec = sendRecord(run, s.id(), o, now);
@@ -414,30 +433,30 @@ public final class JourneyEngine {
         Step.SendEmail m = (Step.SendEmail) s;
         if (j.quietHours() != null && j.quietHours().contains(now.atZone(zone).toLocalTime())) {
           Instant after = LocalTimes.next(now, j.quietHours().to(), zone);
-          log.move(run, s.id(), after, record(run, s.id(), "deferred", "quiet hours until " + j.quietHours().to() + " " + zone, now));
+          pending.add(new JourneyLog.Moved(run, s.id(), after, record(run, s.id(), "deferred", "quiet hours until " + j.quietHours().to() + " " + zone, now)));
           return sent;
         }
         Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> sends.email(j, current, m, h.get(), evaluator, segments, now));
+        Sends.Outcome o = deliver(run, s.id(), () -> sends.email(j, current, m, h.get(), evaluator, segments, now, pending), pending);
         sent += o.delivered() ? 1 : 0;
         next = m.then();
         rec = sendRecord(run, s.id(), o, now);
       }
       if (next == null) {
-        log.end(run, rec);
+        pending.add(new JourneyLog.Ended(run, rec));
         return sent;
       }
-      log.move(run, next, now, rec);
+      pending.add(new JourneyLog.Moved(run, next, now, rec));
       run = run.at(next, now);
     }
     return sent;
   }
 
-  private Sends.Outcome deliver(Run run, String step, Supplier<Sends.Outcome> send) {
+  private Sends.Outcome deliver(Run run, String step, Supplier<Sends.Outcome> send, PendingChanges pending) {
     try {
       return send.get();
     } catch (RuntimeException e) {
-      giveUpOrRetry(run, step, e, clock.instant());
+      giveUpOrRetry(run, step, e, clock.instant(), pending);
       throw new Retried(e);
     }
   }
@@ -455,11 +474,11 @@ public final class JourneyEngine {
     }
   }
 
-  private void giveUpOrRetry(Run run, String step, RuntimeException e, Instant now) {
+  private void giveUpOrRetry(Run run, String step, RuntimeException e, Instant now, PendingChanges pending) {
     if (run.attempts() + 1 >= ATTEMPTS) {
-      log.end(run, record(run, step, "failed", "failed " + ATTEMPTS + " times: " + e.getClass().getSimpleName(), now));
+      pending.add(new JourneyLog.Ended(run, record(run, step, "failed", "failed " + ATTEMPTS + " times: " + e.getClass().getSimpleName(), now)));
     } else {
-      log.retry(run, now.plus(backoff(run.attempts())));
+      pending.add(new JourneyLog.Retried(run, now.plus(backoff(run.attempts()))));
     }
   }
 

@@ -101,6 +101,45 @@ public interface JourneyLog {
   /** Makes the run due again at {@code dueAt} at the same step, recording nothing (a rule checked again later). */
   void postpone(Run run, Instant dueAt);
 
+  /**
+   * One of the four writes above, kept by a tick and written with others ({@link #apply}): a tick's steps are
+   * committed together, not one transaction each.
+   */
+  sealed interface Change permits Moved, Ended, Retried, Postponed {}
+
+  record Moved(Run run, String step, Instant dueAt, StepRecord record) implements Change {}
+
+  record Ended(Run run, StepRecord record) implements Change {}
+
+  record Retried(Run run, Instant dueAt) implements Change {}
+
+  record Postponed(Run run, Instant dueAt) implements Change {}
+
+  /** Writes the changes in their order, in one transaction: all of them or none. The default writes one by one. */
+  default void apply(List<Change> changes) {
+    for (Change c : changes) {
+      if (c instanceof Moved m) {
+        move(m.run(), m.step(), m.dueAt(), m.record());
+      } else if (c instanceof Ended e) {
+        end(e.run(), e.record());
+      } else if (c instanceof Retried r) {
+        retry(r.run(), r.dueAt());
+      } else {
+        Postponed p = (Postponed) c;
+        postpone(p.run(), p.dueAt());
+      }
+    }
+  }
+
+  /**
+   * Writes {@code before} (see {@link #apply}) and claims the key, in one transaction: what a run did before a send is
+   * durable before the send is attempted. The default writes them one after the other.
+   */
+  default void claim(List<Change> before, String key, String journey, String profileId, String channel, Instant at) {
+    apply(before);
+    claim(key, journey, profileId, channel, at);
+  }
+
   /** Paused journeys take no entries and no steps; their runs wait where they are. */
   boolean paused(String journey);
 

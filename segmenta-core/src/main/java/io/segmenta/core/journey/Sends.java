@@ -82,7 +82,7 @@ final class Sends {
   }
 
   /** Sends one e-mail. Throws when delivery failed. */
-  Outcome email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Segments segments, Instant now) {
+  Outcome email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Segments segments, Instant now, PendingChanges pending) {
     String key = key(j, run, m.id());
     Optional<SendState> state = log.send(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
@@ -132,7 +132,9 @@ final class Sends {
       return new Outcome("template failed: " + e.getMessage(), false);
     }
     if (state.isEmpty()) {
-      log.claim(key, j.key(), run.profileId(), JourneyEngine.CHANNEL, now);
+      pending.claim(key, j.key(), run.profileId(), JourneyEngine.CHANNEL, now);
+    } else {
+      pending.flush();
     }
     String html = email.html().contains(unsubscribe) ? email.html()
         : email.html() + "\n<p style=\"font-size:small\"><a href=\"" + unsubscribe + "\">Unsubscribe</a></p>";
@@ -145,7 +147,7 @@ final class Sends {
   }
 
   /** Calls one webhook. Throws when delivery failed. */
-  Outcome webhook(Journey j, Run run, Step.Webhook w, Instant now) {
+  Outcome webhook(Journey j, Run run, Step.Webhook w, Instant now, PendingChanges pending) {
     String key = key(j, run, w.id());
     Optional<SendState> state = log.send(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
@@ -155,7 +157,9 @@ final class Sends {
       return new Outcome("no webhook transport configured", false);
     }
     if (state.isEmpty()) {
-      log.claim(key, j.key(), run.profileId(), "webhook", now);
+      pending.claim(key, j.key(), run.profileId(), "webhook", now);
+    } else {
+      pending.flush();
     }
     String body = "{\"journey\":" + quote(j.key()) + ",\"version\":" + run.version() + ",\"step\":" + quote(w.id()) + ",\"profile_id\":"
         + quote(run.profileId()) + ",\"entry\":" + run.entry() + ",\"key\":" + quote(key) + ",\"at\":" + quote(now.toString()) + "}";

@@ -3,6 +3,7 @@ package io.segmenta.core.port;
 import io.segmenta.core.model.ProfileHistory;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,18 @@ public interface Profiles {
 
   /** A profile with all its events, for in-memory evaluation and for looking at one person. */
   Optional<ProfileHistory> history(String profileId);
+
+  /**
+   * The histories of several profiles at once (absent ids are left out), for work that evaluates many people in one
+   * go (a journey tick): a store answers in a few queries rather than a few per person. The default asks one by one.
+   */
+  default Map<String, ProfileHistory> histories(Collection<String> profileIds) {
+    Map<String, ProfileHistory> out = new LinkedHashMap<>();
+    for (String id : profileIds) {
+      history(id).ifPresent(h -> out.put(id, h));
+    }
+    return out;
+  }
 
   /** Whether a profile with this id exists: {@link #history} without reading the events. */
   default boolean exists(String profileId) {
