@@ -14,6 +14,7 @@ import io.segmenta.core.store.Store;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,5 +106,43 @@ class JourneyLogBatchTest {
     log.erase(List.of("c"));
     assertEquals(Set.of("b"), log.members("j", null));
     assertFalse(log.members("j", List.of("c")).contains("c"));
+  }
+
+  @Test
+  void apply_changesOfATick_oneTransaction_inTheirOrder() {
+    log.enter(List.of(entry("j", "a", null), entry("j", "b", null), entry("j", "c", null), entry("j", "d", null)), List.of());
+    Map<String, Run> due = new HashMap<>();
+    log.due(T, 10).forEach(r -> due.put(r.profileId(), r));
+    Instant later = T.plusSeconds(60);
+    log.apply(List.of(new JourneyLog.Moved(due.get("a"), "second", T, new StepRecord("j", "a", 1, "first", "branched", "yes", T)),
+        new JourneyLog.Moved(due.get("a").at("second", T), "third", later, new StepRecord("j", "a", 1, "second", "waiting", "PT1M", T)),
+        new JourneyLog.Ended(due.get("b"), new StepRecord("j", "b", 1, "first", "exited", "exit step", T)),
+        new JourneyLog.Retried(due.get("c"), later), new JourneyLog.Postponed(due.get("d"), later)));
+    assertTrue(log.due(T, 10).isEmpty());
+    List<Run> next = log.due(later, 10);
+    assertEquals(List.of("a", "c", "d"), next.stream().map(Run::profileId).toList());
+    assertEquals("third", next.get(0).step());
+    assertEquals(1, next.get(1).attempts());
+    assertEquals(List.of("entered", "branched", "waiting"), log.history("j", "a").stream().map(StepRecord::outcome).toList());
+    assertEquals("exited", log.history("j", "b").get(1).outcome());
+  }
+
+  @Test
+  void apply_aChangeThatFails_writesNoneOfTheBatch() {
+    log.enter(List.of(entry("j", "a", null), entry("j", "b", null)), List.of());
+    List<Run> due = log.due(T, 10);
+    assertThrows(RuntimeException.class, () -> log.apply(List.of(new JourneyLog.Ended(due.get(0), new StepRecord("j", "a", 1, "first", "exited", "x", T)),
+        new JourneyLog.Ended(due.get(1), null))));
+    assertEquals(2, log.due(T, 10).size());
+    assertEquals(1, log.history("j", "a").size());
+  }
+
+  @Test
+  void claim_withTheChangesBeforeIt_writesBoth() {
+    log.enter(List.of(entry("j", "a", null)), List.of());
+    Run a = log.due(T, 10).get(0);
+    log.claim(List.of(new JourneyLog.Moved(a, "send", T, new StepRecord("j", "a", 1, "first", "branched", "yes", T))), "k", "j", "a", "email", T);
+    assertEquals(Optional.of(JourneyLog.SendState.PENDING), log.send("k"));
+    assertEquals("send", log.due(T, 10).get(0).step());
   }
 }
