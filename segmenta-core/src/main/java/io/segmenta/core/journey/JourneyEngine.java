@@ -289,10 +289,8 @@ public final class JourneyEngine {
   }
 
   /**
-   * Takes the steps of up to {@code limit} due runs. The histories of the due runs are read together (one
-   * {@link Profiles#histories} call, a few queries for the batch) and their moves are written together ({@link
-   * PendingChanges}: at the end of the tick, or with the next send's claim); a send is still claimed before it is
-   * delivered, and consent, caps and quiet hours are still decided per person at the moment of sending.
+   * Takes the steps of up to {@code limit} due runs: their histories read in one {@link Profiles#histories} call, their
+   * moves written together ({@link PendingChanges}); sends are claimed before delivery, consent checked at sending.
    */
   public Tick tick(int limit) {
     int runs = 0;
@@ -300,9 +298,6 @@ public final class JourneyEngine {
     int failed = 0;
     RuntimeException last = null;
     List<Run> due = log.due(clock.instant(), limit);
-    if (due.isEmpty()) {
-      return new Tick(0, 0, 0, null);
-    }
     Map<String, ProfileHistory> histories = profiles.histories(due.stream().map(Run::profileId).distinct().toList());
     Set<String> written = new HashSet<>();
     PendingChanges pending = new PendingChanges(log);
