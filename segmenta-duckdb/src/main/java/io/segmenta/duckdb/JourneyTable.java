@@ -362,16 +362,16 @@ final class JourneyTable implements JourneyLog {
   }
 
   private void insertClaim(String key, String journey, String profileId, String channel, Instant at) throws SQLException {
-      try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_sends SELECT ?, ?, ?, ?, 'PENDING', ?, NULL"
-          + " WHERE NOT EXISTS (SELECT 1 FROM journey_sends WHERE key = ?)")) {
-        ps.setString(1, key);
-        ps.setString(2, journey);
-        ps.setString(3, profileId);
-        ps.setString(4, channel);
-        ps.setObject(5, ldt(at));
-        ps.setString(6, key);
-        ps.executeUpdate();
-      }
+    try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_sends SELECT ?, ?, ?, ?, 'PENDING', ?, NULL"
+        + " WHERE NOT EXISTS (SELECT 1 FROM journey_sends WHERE key = ?)")) {
+      ps.setString(1, key);
+      ps.setString(2, journey);
+      ps.setString(3, profileId);
+      ps.setString(4, channel);
+      ps.setObject(5, ldt(at));
+      ps.setString(6, key);
+      ps.executeUpdate();
+    }
   }
 
   @Override
