@@ -76,55 +76,6 @@ public final class SparkAudiences {
     return out;
   }
 
-  /** Segment sizes and pairwise overlaps: {@code both[i][j]} members shared by segments i and j, sizes on the diagonal. */
-  public record Overlaps(List<String> names, long[][] both) {
-    public Overlaps {
-      names = List.copyOf(names);
-    }
-
-    /** The size of segment {@code i}. */
-    public long size(int i) {
-      return both[i][i];
-    }
-  }
-
-  /**
-   * The sizes and overlaps of many segments at one as-of from one scan, as the embedded store's segment totals
-   * compute them: {@link SqlCompiler#membershipMasks} gives each profile a bit per segment, grouping by the masks
-   * leaves a row per combination of segments that occurs, and each segment's size and each pair's overlap are exact
-   * sums over those rows (no row per profile and segment reaches the driver).
-   */
-  public Overlaps overlaps(Map<String, Rule> segments, Instant asOf) {
-    List<String> names = new ArrayList<>(segments.keySet());
-    int n = names.size();
-    int masks = SqlCompiler.maskColumns(n);
-    SqlCompiler.SqlQuery q = compiler.membershipMasks(new ArrayList<>(segments.values()), asOf, List.of(), List.of());
-    StringBuilder cols = new StringBuilder();
-    StringBuilder any = new StringBuilder();
-    for (int m = 0; m < masks; m++) {
-      cols.append(m > 0 ? ", " : "").append("_sm").append(m);
-      any.append(m > 0 ? " OR " : "").append("_sm").append(m).append(" <> 0");
-    }
-    String sql = "SELECT " + cols + ", count(*) FROM (" + SparkLiterals.inline(q.sql(), q.params()) + ") _m WHERE " + any + " GROUP BY " + cols;
-    long[][] both = new long[n][n];
-    int[] in = new int[n];
-    for (Row r : lake.session().sql(sql).collectAsList()) {
-      int k = 0;
-      for (int i = 0; i < n; i++) {
-        if ((r.getLong(i / SqlCompiler.MASK_BITS) >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
-          in[k++] = i;
-        }
-      }
-      long c = r.getLong(masks);
-      for (int a = 0; a < k; a++) {
-        for (int b = 0; b < k; b++) {
-          both[in[a]][in[b]] += c;
-        }
-      }
-    }
-    return new Overlaps(names, both);
-  }
-
   /** The Spark SQL that lists the rule's members, literals written in: what {@link #members} runs. */
   public String sql(Rule rule, Instant asOf) {
     SqlCompiler.SqlQuery q = compiler.select(rule, asOf, "p.profile_id", "ORDER BY p.profile_id", List.of());
