@@ -85,7 +85,12 @@ public final class WebApp implements Server.Extension {
   public void install(JavalinConfig config, Runnable freshReads) {
     // Every page's as-of reads the store's statistics, which the store keeps between writes: count them now, in the
     // background, so the first visitor of a large shop does not wait for the count.
-    jobs.start("warm-up", "counting the store", p -> store.profiles().stats());
+    // The templates are parsed first (milliseconds each), so the first page does not parse its own.
+    jobs.start("warm-up", "counting the store", p -> {
+      pages.stream().map(Page::template).distinct().forEach(templates::compile);
+      List.of("login", "error", "plain-error").forEach(templates::compile);
+      return store.profiles().stats();
+    });
     config.routes.get("/assets/{name}", assets::serve);
     config.routes.get("/login", guarded(auth::loginForm));
     config.routes.post("/login", guarded(auth::login));
