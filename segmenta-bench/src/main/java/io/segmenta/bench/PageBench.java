@@ -1,5 +1,7 @@
 package io.segmenta.bench;
 
+import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
@@ -43,7 +45,8 @@ public final class PageBench {
   private PageBench() {}
 
   static final List<String> PAGES = List.of("/", "/segments", "/value", "/clv", "/clusters", "/lookalikes", "/conversions", "/surveys",
-      "/personalization", "/settings/users", "/settings/keys");
+      "/personalization", "/experiments", "/journeys", "/destinations", "/campaigns", "/review", "/settings/users", "/settings/keys",
+      "/segments/new");
   static final String PASSWORD = "bench password 1";
   static final Pattern POLLING = Pattern.compile("hx-trigger=\"load delay");
 
@@ -75,6 +78,14 @@ public final class PageBench {
         List<Timing> timings = new ArrayList<>();
         timings.add(time(http, base, "/login", null, runs));
         for (String p : PAGES) {
+          timings.add(time(http, base, p, session, runs));
+        }
+        // Pages of one segment and one person: the first saved segment and a profile in it.
+        ExampleSegments.Example first = ExampleSegments.ALL.values().iterator().next();
+        String segment = first.name();
+        String someone = store.audiences().run(new AudienceQuery.Page(RuleText.parseRule(first.rule()), store.profiles().stats().lastEvent(), 0, 1)).get(0);
+        for (String p : List.of("/segments/" + segment, "/segments/" + segment + "/history", "/profiles?q=" + someone,
+            "/profiles/" + someone, "/profiles/" + someone + "/why/" + segment)) {
           timings.add(time(http, base, p, session, runs));
         }
         // A cluster proposal: the form's answer, then until the proposal is shown.

@@ -18,7 +18,7 @@ final class Assets {
   static final String CHARTS_JS = "charts-2.js";
   static final String EXPERIMENTS_JS = "experiments-1.js";
   static final String BUILDER_JS = "builder-1.js";
-  static final String SEGMENT_JS = "segment-1.js";
+  static final String SEGMENT_JS = "segment-2.js";
   static final String BUILDER_CSS = "builder-1.css";
 
   private record Asset(byte[] bytes, String type) {}

@@ -69,18 +69,35 @@ final class SegmentPage {
     boolean personal = v.user().role().atLeast(Role.MARKETER);
     m.put("personal", personal);
     m.put("exportHref", "/segments/" + enc(d.name()) + "/members.csv");
-    worth(v, d.name(), m);
-    history(v, d.name(), m);
-    rfm(v, rule, m);
-    composition(v, d.name(), rule, m);
-    List<Map<String, String>> members = new ArrayList<>();
-    if (personal) {
-      for (String id : v.store().audiences().run(new AudienceQuery.Page(rule, v.asOf(), 0, MEMBERS))) {
-        members.add(Map.of("id", id, "href", "/profiles/" + enc(id)));
-      }
-    }
-    m.put("memberList", members);
     m.put("uses", uses(v, d.name()));
+    // The figures read every saved segment's members, the RFM scores and the traits (seconds on a large shop): a job
+    // in the background, awaited briefly, that the page's htmx part asks for again until it is done. Keyed by the
+    // segment, its rule (an edit starts a new one) and the store's data; members are listed only for roles that see them.
+    Jobs.Job job = v.services().jobs().start("segment|" + d.name() + "|" + d.rule() + "|" + personal + "|" + Jobs.dataKey(v),
+        "computing the segment's figures", p -> {
+          Map<String, Object> f = new HashMap<>();
+          p.step("valuing the saved segments");
+          worth(v, d.name(), f);
+          p.step("reading its history");
+          history(v, d.name(), f);
+          p.step("placing its members on the RFM grid");
+          rfm(v, rule, f);
+          p.step("comparing its traits with everyone's");
+          composition(v, d.name(), rule, f);
+          List<Map<String, String>> members = new ArrayList<>();
+          if (personal) {
+            for (String id : v.store().audiences().run(new AudienceQuery.Page(rule, v.asOf(), 0, MEMBERS))) {
+              members.add(Map.of("id", id, "href", "/profiles/" + enc(id)));
+            }
+          }
+          f.put("memberList", members);
+          return f;
+        }).await(Jobs.SHORT_WAIT);
+    Map<String, Object> view = job.view();
+    m.put("job", view);
+    if (Boolean.TRUE.equals(view.get("done")) && view.get("value") instanceof Map<?, ?> figures) {
+      figures.forEach((k, x) -> m.put((String) k, x));
+    }
     return m;
   }
 

@@ -89,7 +89,11 @@ public final class WebApp implements Server.Extension {
     jobs.start("warm-up", "counting the store", p -> {
       pages.stream().map(Page::template).distinct().forEach(templates::compile);
       List.of("login", "error", "plain-error").forEach(templates::compile);
-      return store.profiles().stats();
+      p.step("counting the store");
+      var stats = store.profiles().stats();
+      p.step("counting the known values of text traits for the builder");
+      KnownValues.count(store, asOf());
+      return stats;
     });
     config.routes.get("/assets/{name}", assets::serve);
     config.routes.get("/login", guarded(auth::loginForm));

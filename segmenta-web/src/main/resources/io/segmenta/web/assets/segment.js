@@ -50,4 +50,6 @@
     });
   }
   document.addEventListener('DOMContentLoaded', draw);
+  // The figures arrive later, from the page's background part (htmx swaps them in): draw what came.
+  document.addEventListener('htmx:afterSettle', draw);
 })();
