@@ -364,7 +364,11 @@ final class AudienceQueries implements Audiences, AudienceQuery.Engine {
           }
           out[n++] = rs.getLong(1);
         }
-        return Arrays.copyOf(out, n);
+        // Sorted again here: the readers merge these keys, and DuckDB's ORDER BY has come back as two ascending runs
+        // on a million rows (see DestinationStateTable.fingerprints). Nearly sorted input sorts in one pass.
+        long[] keys = Arrays.copyOf(out, n);
+        Arrays.sort(keys);
+        return keys;
       } catch (SQLException e) {
         throw SqlFailures.of("the members query failed: ", e);
       }

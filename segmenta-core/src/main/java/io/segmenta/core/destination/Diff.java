@@ -18,6 +18,18 @@ public final class Diff {
 
   /** {@code current} must be sorted ascending ({@link #sortedOrder} gives an order), {@code kept} ascending. */
   public static Result of(long[] current, int[] order, long[] kept) {
+    // A merge of unsorted input does not fail: it reports spurious adds and removes, and a sync re-sends them. Checking
+    // both orders costs one pass; a caller that broke the contract learns it here.
+    for (int k = 1; k < kept.length; k++) {
+      if (kept[k - 1] > kept[k]) {
+        throw new IllegalArgumentException("kept fingerprints must ascend, but position " + k + " holds " + kept[k] + " after " + kept[k - 1]);
+      }
+    }
+    for (int k = 1; k < order.length; k++) {
+      if (current[order[k - 1]] > current[order[k]]) {
+        throw new IllegalArgumentException("the order of the current fingerprints must ascend, but position " + k + " does not");
+      }
+    }
     int[] adds = new int[current.length];
     long[] removes = new long[kept.length];
     int na = 0;
