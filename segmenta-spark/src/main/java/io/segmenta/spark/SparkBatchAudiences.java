@@ -13,14 +13,12 @@ import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import io.segmenta.sql.SparkDialect;
+import io.segmenta.sql.MaskGroups;
 import io.segmenta.sql.SqlCompiler;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -155,113 +153,23 @@ public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engin
   public SegmentTotals segmentTotals(Map<String, Rule> segments, Instant asOf, List<Measure> measures, List<String> numberTraits,
       BitSet spread) {
     List<String> names = new ArrayList<>(segments.keySet());
-    int n = names.size();
-    int values = measures.size() + numberTraits.size();
-    int masks = SqlCompiler.maskColumns(n);
     SqlCompiler.SqlQuery q = compiler.membershipMasks(new ArrayList<>(segments.values()), asOf, measures, numberTraits);
-    StringBuilder sql = new StringBuilder("SELECT ");
-    StringBuilder group = new StringBuilder();
-    for (int m = 0; m < masks; m++) {
-      sql.append(m > 0 ? ", " : "").append("_sm").append(m);
-      group.append(m > 0 ? ", " : "").append("_sm").append(m);
-    }
-    sql.append(", count(*)");
-    int[] column = new int[values];
-    int next = masks + 1;
-    for (int i = 0; i < values; i++) {
-      String x = "_v" + i;
-      column[i] = next;
-      sql.append(", count(").append(x).append("), sum(").append(x).append(")");
-      next += 2;
-      if (spread.get(i)) {
-        sql.append(", sum(").append(x).append(" * ").append(x).append("), min(").append(x).append("), max(").append(x).append(")");
-        next += 3;
-      }
-    }
-    sql.append(" FROM (").append(SparkLiterals.inline(q.sql(), q.params())).append(") _m");
-    if (segments.values().stream().noneMatch(r -> r instanceof Rule.And a && a.rules().isEmpty())) {
-      sql.append(" WHERE ");
-      for (int m = 0; m < masks; m++) {
-        sql.append(m > 0 ? " OR " : "").append("_sm").append(m).append(" <> 0");
-      }
-    }
-    sql.append(" GROUP BY ").append(group);
-    long[] members = new long[n];
-    long[][] counts = new long[n][values];
-    double[][] sums = new double[n][values];
-    double[][] squares = new double[n][values];
-    double[][] mins = new double[n][values];
-    double[][] maxs = new double[n][values];
-    for (int i = 0; i < n; i++) {
-      Arrays.fill(mins[i], Double.NaN);
-      Arrays.fill(maxs[i], Double.NaN);
-    }
-    long[][] both = new long[n][n];
-    int[] in = new int[n];
-    for (Row r : lake.session().sql(sql.toString()).collectAsList()) {
-      int k = 0;
-      for (int i = 0; i < n; i++) {
-        if ((r.getLong(i / SqlCompiler.MASK_BITS) >>> (i % SqlCompiler.MASK_BITS) & 1L) != 0) {
-          in[k++] = i;
+    MaskGroups groups = new MaskGroups(names, measures.size() + numberTraits.size(), spread);
+    String sql = groups.sql(SparkLiterals.inline(q.sql(), q.params()), new ArrayList<>(segments.values()));
+    for (Row r : lake.session().sql(sql).collectAsList()) {
+      groups.add(new MaskGroups.Row() {
+        @Override
+        public long count(int column) {
+          return r.getLong(column);
         }
-      }
-      long c = r.getLong(masks);
-      for (int a = 0; a < k; a++) {
-        members[in[a]] += c;
-        for (int b = a; b < k; b++) {
-          both[in[a]][in[b]] += c;
+
+        @Override
+        public double number(int column, double absent) {
+          return SparkValues.number(r, column, absent);
         }
-      }
-      for (int v = 0; v < values; v++) {
-        int col = column[v];
-        long cnt = r.getLong(col);
-        if (cnt == 0) {
-          continue;
-        }
-        boolean spreads = spread.get(v);
-        double sum = SparkValues.number(r, col + 1, 0.0);
-        double sq = spreads ? SparkValues.number(r, col + 2, 0.0) : Double.NaN;
-        double mn = spreads ? SparkValues.number(r, col + 3, Double.NaN) : Double.NaN;
-        double mx = spreads ? SparkValues.number(r, col + 4, Double.NaN) : Double.NaN;
-        for (int a = 0; a < k; a++) {
-          int i = in[a];
-          counts[i][v] += cnt;
-          sums[i][v] += sum;
-          squares[i][v] += sq;
-          mins[i][v] = Double.isNaN(mins[i][v]) ? mn : Math.min(mins[i][v], mn);
-          maxs[i][v] = Double.isNaN(maxs[i][v]) ? mx : Math.max(maxs[i][v], mx);
-        }
-      }
+      });
     }
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < i; j++) {
-        both[i][j] = both[j][i];
-      }
-    }
-    List<Double> none = Collections.nCopies(values, 0.0);
-    List<Long> zero = Collections.nCopies(values, 0L);
-    List<Double> nan = Collections.nCopies(values, Double.NaN);
-    Map<String, Totals> totals = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      if (members[i] == 0) {
-        totals.put(names.get(i), new Totals(0, none, zero, none, nan, nan));
-        continue;
-      }
-      List<Double> su = new ArrayList<>();
-      List<Long> co = new ArrayList<>();
-      List<Double> sq = new ArrayList<>();
-      List<Double> mi = new ArrayList<>();
-      List<Double> ma = new ArrayList<>();
-      for (int v = 0; v < values; v++) {
-        su.add(sums[i][v]);
-        co.add(counts[i][v]);
-        sq.add(squares[i][v]);
-        mi.add(mins[i][v]);
-        ma.add(maxs[i][v]);
-      }
-      totals.put(names.get(i), new Totals(members[i], su, co, sq, mi, ma));
-    }
-    return new SegmentTotals(totals, names, both);
+    return groups.totals();
   }
 
   @Override
