@@ -30,6 +30,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import java.nio.BufferOverflowException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -38,7 +39,7 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Why here and not in the routes: a route reading its body blocks a server thread for as long as the client takes
  * to send it, so a few hundred clients trickling bodies (slowloris) would hold every thread and the server would stop
- * answering. Jetty's demand-driven reads ({@link Content.Source#asByteArrayAsync}) park the request without a thread
+ * answering. Jetty's demand-driven reads ({@link Content.Source#read} and {@code demand}) park the request without a thread
  * until bytes arrive; a deadline per body drops clients that take too long (408). Decoding here also means that every
  * reader of the body (the JSON parser, the journal) sees the same bytes.
  *
@@ -103,14 +104,10 @@ final class BufferedBodies extends Handler.Wrapper {
     }, deadline.toMillis(), TimeUnit.MILLISECONDS);
     Thread caller = Thread.currentThread();
     AtomicBoolean registering = new AtomicBoolean(true);
-    Content.Source.asByteArrayAsync(request, maxBytes).whenComplete((raw, failure) -> {
+    readAll(request).whenComplete((raw, failure) -> {
       timer.cancel();
       Runnable route = () -> {
         try {
-          if (failure != null && !late.get() && tooBig(failure)) {
-            drainThenRefuse(request, response, callback, new Refusal(413, "the body has more than " + maxBytes + " bytes"));
-            return;
-          }
           if (failure != null) {
             throw late.get() ? new Refusal(408, "the body did not arrive within " + deadline.toSeconds() + " s")
                 : tooBig(failure) ? new Refusal(413, "the body has more than " + maxBytes + " bytes")
@@ -182,11 +179,69 @@ final class BufferedBodies extends Handler.Wrapper {
     }.run();
   }
 
+  /** The body's bytes beyond the cap, read and dropped: {@link #readAll} completes with this failure once it has all. */
+  static final class TooBig extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    TooBig() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * The whole body, read as it arrives without holding a thread. Beyond {@code maxBytes} it keeps reading but stores
+   * nothing (up to {@value #DRAIN_FACTOR} times the cap), then fails with {@link TooBig}: Jetty's own reader stopped at
+   * the cap and failed the request, so the rest stayed unread and the client could be reset before it read its 413
+   * (see {@link #drainThenRefuse}).
+   */
+  private CompletableFuture<byte[]> readAll(Request request) {
+    CompletableFuture<byte[]> out = new CompletableFuture<>();
+    long cap = (long) DRAIN_FACTOR * maxBytes;
+    new Runnable() {
+      private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+      private long total;
+
+      @Override
+      public void run() {
+        while (true) {
+          Content.Chunk chunk = request.read();
+          if (chunk == null) {
+            request.demand(this);
+            return;
+          }
+          if (Content.Chunk.isFailure(chunk)) {
+            out.completeExceptionally(chunk.getFailure());
+            return;
+          }
+          int n = chunk.remaining();
+          total += n;
+          if (total <= maxBytes) {
+            ByteBuffer b = chunk.getByteBuffer();
+            byte[] bytes = new byte[n];
+            b.get(bytes);
+            kept.writeBytes(bytes);
+          }
+          boolean last = chunk.isLast();
+          chunk.release();
+          if (last || total > cap) {
+            if (total > maxBytes) {
+              out.completeExceptionally(new TooBig());
+            } else {
+              out.complete(kept.toByteArray());
+            }
+            return;
+          }
+        }
+      }
+    }.run();
+    return out;
+  }
+
   private static boolean tooBig(Throwable failure) {
     Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     // Jetty 12.0 said IllegalArgumentException or BufferOverflowException; 12.1 says IllegalStateException("Max size
     // (N) exceeded"), which a chunked body over the cap met as "connection ended early" (a 400) until a test sent one.
-    return t instanceof IllegalArgumentException || t instanceof BufferOverflowException
+    return t instanceof TooBig || t instanceof IllegalArgumentException || t instanceof BufferOverflowException
         || t instanceof IllegalStateException && String.valueOf(t.getMessage()).startsWith("Max size");
   }
 
