@@ -20,7 +20,7 @@ import java.util.HashSet;
  *
  * <p>Over 500 lines: one recursive-descent parser for one grammar, a method per production, with the error messages
  * that point at the token; cutting it would split the grammar across files. The hints for a window or filter written
- * after the comparison (614 lines with them) belong to the productions they repair, so they stay beside them.
+ * after the comparison (about 615 lines with them and the bare identifier names) belong to the productions they repair, so they stay beside them.
  */
 final class TextParser {
   static final int MAX_DEPTH = 100;
