@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import io.segmenta.core.lake.Lake;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "cohorts", mixinStandardHelpOptions = true,
@@ -21,19 +23,35 @@ final class CohortsCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--percent", description = "Show retention as a share of the cohort (table format).")
   boolean percent;
 
+  @Mixin
+  EngineOptions engine;
+
 
   @Override
   public Integer call() {
     Output.Format fmt = report.format();
     PrintWriter out = spec.commandLine().getOut();
+    if (engine.onLake()) {
+      try (Lake lake = engine.open()) {
+        Instant at = report.asOf(lake);
+        print(out, fmt, at, lake.activity().cohorts("order", at));
+      }
+      return 0;
+    }
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      List<CohortCell> cells = s.activity().cohorts("order", at);
+      print(out, fmt, at, s.activity().cohorts("order", at));
+    }
+    return 0;
+  }
+
+  private void print(PrintWriter out, Output.Format fmt, Instant at, List<CohortCell> cells) {
+    {
       if (fmt == Output.Format.CSV) {
         List<List<String>> rows = new ArrayList<>();
         cells.forEach(c -> rows.add(List.of(c.cohort(), Integer.toString(c.monthsSince()), Long.toString(c.customers()))));
         Output.csv(out, List.of("cohort", "months_since", "customers"), rows);
-        return 0;
+        return;
       }
       Map<String, Map<Integer, Long>> grid = new TreeMap<>();
       int maxMonths = 0;
@@ -46,7 +64,7 @@ final class CohortsCommand extends ReportCommand implements Callable<Integer> {
         doc.put("as_of", at.toString());
         doc.put("cohorts", grid);
         Output.json(out, doc);
-        return 0;
+        return;
       }
       List<String> header = new ArrayList<>(List.of("cohort"));
       for (int m = 0; m <= maxMonths; m++) {
@@ -65,6 +83,5 @@ final class CohortsCommand extends ReportCommand implements Callable<Integer> {
       out.printf("Retention by first-order month %s%n%n", report.asOfLine());
       Charts.table(out, header, rows);
     }
-    return 0;
   }
 }

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.segmenta.core.lake.Lake;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "conversions", mixinStandardHelpOptions = true,
@@ -38,6 +40,9 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
   @Option(names = "--period", defaultValue = "month", description = "day, week or month (default month).")
   String period;
 
+  @Mixin
+  EngineOptions engine;
+
   @Override
   public Integer call() {
     Conversions.Period p;
@@ -47,6 +52,17 @@ final class ConversionsCommand extends ReportCommand implements Callable<Integer
       throw new UserException("--period must be day, week or month, got '" + period + "'");
     }
     Rule.MeasureRule g = Conversions.goal(goal);
+    if (engine.onLake()) {
+      try (Lake lake = engine.open()) {
+        Map<String, Rule> segments = Conversions.segments(lake.segmentDefinitions(),
+            new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC()), by);
+        Instant start = StoreOptions.instant("--from", from);
+        Instant asOf = to != null ? null : report.asOf(lake);
+        Instant end = to != null ? StoreOptions.instant("--to", to) : asOf.plus(1, ChronoUnit.MICROS);
+        print(out(), Conversions.track(lake.audiences(), g, segments, start, end, p), asOf, report.format());
+      }
+      return 0;
+    }
     try (Store s = store.open()) {
       Map<String, Rule> segments = Conversions.segments(s.segmentDefinitions(), new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), by);
       Instant start = StoreOptions.instant("--from", from);

@@ -7,6 +7,10 @@ import io.segmenta.core.history.History;
 import io.segmenta.core.history.Recomputed;
 import io.segmenta.core.history.SizePoint;
 import io.segmenta.core.history.Stay;
+import io.segmenta.core.lake.Lake;
+import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.realtime.MembershipChange;
+import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -185,9 +189,24 @@ final class HistoryCommand {
     @Option(names = "--as-of", description = "The instant to record (default now); never before the last recompute.")
     String asOf;
 
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--into-store", description = "With --engine spark: record the lake's changes in the store's membership history (--data-dir) too.")
+    boolean intoStore;
+
+    @Parameters(arity = "0..*", paramLabel = "SEGMENT", description = "With --engine spark: the lake's saved segments to recompute (default: all of them).")
+    List<String> segments = new ArrayList<>();
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
+      if (engine.onLake()) {
+        return onLake(out);
+      }
+      if (intoStore || !segments.isEmpty()) {
+        throw new UserException((intoStore ? "--into-store" : "naming segments") + " is for --engine spark --lake DIR; the store recomputes every batch segment");
+      }
       try (Store s = store.open()) {
         Instant at = asOf == null ? Clock.systemUTC().instant() : StoreOptions.resolve(asOf, s).instant();
         List<Recomputed> runs = new History(s.segmentDefinitions(), s.membership(), s.history()).recompute(at);
@@ -196,6 +215,33 @@ final class HistoryCommand {
           rows.add(List.of(r.segment(), String.format("%,d", r.members()), String.format("+%,d", r.entered()), String.format("-%,d", r.left())));
         }
         out.println("recorded as of " + at);
+        Charts.table(out, List.of("segment", "members", "entered", "left"), rows);
+      }
+      return 0;
+    }
+
+    /** Each of the lake's saved segments into memberships/ and history/ of the lake, and its changes into the store when asked. */
+    private int onLake(PrintWriter out) {
+      try (Lake lake = engine.open(); Store s = intoStore ? store.open() : null) {
+        Instant at = asOf == null ? Clock.systemUTC().instant() : StoreOptions.resolve(asOf, lake.lastEvent().orElse(null)).instant();
+        Segments saved = new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC());
+        List<String> names = segments.isEmpty() ? lake.segmentDefinitions().all().stream().map(SegmentDefinition::name).toList() : segments;
+        if (names.isEmpty()) {
+          throw new UserException("the lake has no saved segments (segments/); name one or save some with segmenta rfm --engine spark");
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String name : names) {
+          if (lake.segmentDefinitions().find(name).isEmpty()) {
+            throw saved.unknownSegment(name);
+          }
+          List<MembershipChange> changes = new ArrayList<>();
+          Recomputed r = lake.writeMembership(name, saved.ruleOf(name), at, s == null ? null : changes::add);
+          if (s != null) {
+            s.membership().recordMembershipChanges(changes);
+          }
+          rows.add(List.of(r.segment(), String.format("%,d", r.members()), String.format("+%,d", r.entered()), String.format("-%,d", r.left())));
+        }
+        out.println("recorded as of " + at + " in " + lake.dir() + (s == null ? "" : " and the store"));
         Charts.table(out, List.of("segment", "members", "entered", "left"), rows);
       }
       return 0;

@@ -1,5 +1,6 @@
 package io.segmenta.cli;
 
+import io.segmenta.core.lake.Lake;
 import io.segmenta.core.store.Store;
 import java.time.Instant;
 import picocli.CommandLine.Option;
@@ -17,6 +18,12 @@ final class ReportOptions {
 
   Instant asOf(Store store) {
     resolved = StoreOptions.resolve(asOf, store);
+    return resolved.instant();
+  }
+
+  /** As {@link #asOf(Store)} on a lake. */
+  Instant asOf(Lake lake) {
+    resolved = StoreOptions.resolve(asOf, lake.lastEvent().orElse(null));
     return resolved.instant();
   }
 

@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.segmenta.core.lake.Lake;
+import io.segmenta.core.port.Scores;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import io.segmenta.core.UserException;
 import io.segmenta.core.rule.RuleException;
@@ -26,19 +29,52 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--period", defaultValue = "", description = "The period scored, in rule syntax, e.g. \"in last 365 days\" (default: all history up to --as-of).")
   String period;
 
+  @Mixin
+  EngineOptions engine;
+
+  @Option(names = "--into-store", description = "With --engine spark: write the scores and the rfm-* segments into the store (--data-dir) too, for the real-time and decision paths.")
+  boolean intoStore;
+
   @Override
   public Integer call() {
-    Output.Format fmt = report.format();
     Rfm.Spec rfmSpec;
     try {
       rfmSpec = Rfm.Spec.over(period);
     } catch (RuleException e) {
       throw new UserException("--period must be a window of the rule language such as \"in last 365 days\", got '" + period + "'");
     }
-    PrintWriter out = spec.commandLine().getOut();
+    if (engine.onLake()) {
+      try (Lake lake = engine.open()) {
+        Instant at = report.asOf(lake);
+        if (!intoStore) {
+          print(Rfm.score(lake.audiences(), lake.scores(), at, rfmSpec,
+              new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC()), Clock.systemUTC()), at, "lake");
+          return 0;
+        }
+        try (Store s = store.open()) {
+          Scores both = IntoStore.scores(lake.scores(), s.scores());
+          print(Rfm.score(lake.audiences(), both, at, rfmSpec,
+              new Segments(lake.catalog(), IntoStore.definitions(lake.segmentDefinitions(), s.segmentDefinitions()), both, Clock.systemUTC()),
+              Clock.systemUTC()), at, "lake and store");
+        }
+      }
+      return 0;
+    }
+    if (intoStore) {
+      throw new UserException("--into-store writes a lake's results into the store: it needs --engine spark --lake DIR");
+    }
     try (Store s = store.open()) {
       Instant at = report.asOf(s);
-      Rfm.Result r = Rfm.score(s.audiences(), s.scores(), at, rfmSpec, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), Clock.systemUTC());
+      print(Rfm.score(s.audiences(), s.scores(), at, rfmSpec, new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), Clock.systemUTC()),
+          at, "store");
+    }
+    return 0;
+  }
+
+  private void print(Rfm.Result r, Instant at, String where) {
+      Output.Format fmt = report.format();
+      PrintWriter out = spec.commandLine().getOut();
+      {
       Map<String, double[]> sums = new LinkedHashMap<>();
       RfmGroups.NAMES.forEach(g -> sums.put(g, new double[4]));
       for (Rfm.Row row : r.rows()) {
@@ -73,7 +109,7 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
         case JSON -> Output.json(out, Map.of("as_of", at.toString(), "customers", total, "groups", json));
         case CSV -> Output.csv(out, header, csvRows);
         default -> {
-          out.printf("RFM %s: %,d customers scored; scores stored, built-in segments rfm-* saved%n%n", report.asOfLine(), total);
+          out.printf("RFM %s: %,d customers scored; scores stored, built-in segments rfm-* saved (%s)%n%n", report.asOfLine(), total, where);
           Charts.table(out, header, rows);
           out.println();
           List<Charts.Bar> bars = new ArrayList<>();
@@ -82,6 +118,5 @@ final class RfmCommand extends ReportCommand implements Callable<Integer> {
         }
       }
     }
-    return 0;
   }
 }

@@ -3,6 +3,8 @@ package io.segmenta.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.segmenta.core.port.AudienceQuery;
+import io.segmenta.core.port.Audiences;
+import io.segmenta.core.lake.Lake;
 import io.segmenta.core.UserException;
 import io.segmenta.core.deletion.SegmentDeletion;
 import io.segmenta.core.port.Member;
@@ -111,6 +113,32 @@ final class SegmentCommand implements Runnable {
     }
   }
 
+  /** A subcommand that also runs on Spark over a lake ({@code --engine spark --lake DIR}). */
+  abstract static class LakeRuleCommand extends RuleCommand {
+    @Mixin
+    EngineOptions engine;
+
+    /** What a subcommand does with the open lake, the resolved rule and the as-of instant. */
+    @FunctionalInterface
+    interface LakeAction {
+      void run(Lake lake, Rule rule, Instant asOf) throws IOException;
+    }
+
+    /** As {@link #withRule} on the lake: RULE may name one of the lake's saved segments. */
+    int withLakeRule(String rule, LakeAction action) throws IOException {
+      try (Lake lake = engine.open()) {
+        Segments segments = new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC());
+        Rule r = segments.ruleOf(rule);
+        resolved = StoreOptions.resolve(asOf, lake.lastEvent().orElse(null));
+        PrintWriter err = spec.commandLine().getErr();
+        Output.warnings(err, segments.warnings(r));
+        Output.notes(err, segments.scoreNotes(r, resolved.instant()));
+        action.run(lake, r, resolved.instant());
+      }
+      return 0;
+    }
+  }
+
   @Command(name = "check", mixinStandardHelpOptions = true, description = "Parse and type-check a rule; print its canonical text and JSON.")
   static final class Check extends RuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
@@ -195,17 +223,22 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "count", mixinStandardHelpOptions = true, description = "How many profiles a rule selects.")
-  static final class Count extends RuleCommand implements Callable<Integer> {
+  static final class Count extends LakeRuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
     @Override
     public Integer call() throws IOException {
+      if (engine.onLake()) {
+        return withLakeRule(rule, (lake, r, at) -> print(lake.audiences().run(new AudienceQuery.Count(r, at)), lake.profileCount()));
+      }
       return withRule(rule, (s, r, at) -> {
-        long n = s.audiences().run(new AudienceQuery.Count(r, at));
-        long all = s.profiles().stats().profiles();
-        out().printf("%,d of %,d profiles (%.1f%%) %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
+        print(s.audiences().run(new AudienceQuery.Count(r, at)), s.profiles().stats().profiles());
       });
+    }
+
+    private void print(long n, long all) {
+      out().printf("%,d of %,d profiles (%.1f%%) %s%n", n, all, all == 0 ? 0.0 : 100.0 * n / all, asOfLine());
     }
   }
 
@@ -234,7 +267,7 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "members", mixinStandardHelpOptions = true, description = "List member profile ids, a page at a time.")
-  static final class Members extends RuleCommand implements Callable<Integer> {
+  static final class Members extends LakeRuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
@@ -250,6 +283,12 @@ final class SegmentCommand implements Runnable {
         throw new UserException("--limit must be at least 1 and --offset at least 0, got " + limit + " and " + offset);
       }
       // The ids alone go to standard output (a program reads them); the instant goes to standard error.
+      if (engine.onLake()) {
+        return withLakeRule(rule, (lake, r, at) -> {
+          spec.commandLine().getErr().println("members " + asOfLine());
+          lake.audiences().run(new AudienceQuery.Page(r, at, offset, limit)).forEach(out()::println);
+        });
+      }
       return withRule(rule, (s, r, at) -> {
         spec.commandLine().getErr().println("members " + asOfLine());
         s.audiences().run(new AudienceQuery.Page(r, at, offset, limit)).forEach(out()::println);
@@ -258,11 +297,11 @@ final class SegmentCommand implements Runnable {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true, description = "Export every member with identifiers and chosen traits, as CSV or JSON lines.")
-  static final class Export extends RuleCommand implements Callable<Integer> {
+  static final class Export extends LakeRuleCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RULE", description = "A rule in the text form, e.g. 'country = \"DK\" and count(order in last 90 days) >= 2', its JSON form, or a saved segment's name.")
     String rule;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or json (one object per line).")
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default), json (one object per line) or, with --engine spark, parquet (a directory of files written by the cluster; needs --output).")
     String format;
 
     @Option(names = "--purpose", defaultValue = "analytics",
@@ -278,32 +317,55 @@ final class SegmentCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       String fmt = format.toLowerCase(Locale.ROOT);
-      if (!fmt.equals("csv") && !fmt.equals("json")) {
-        throw new UserException("--format must be csv or json, got '" + format + "'");
-      }
-      return withRule(rule, (s, r, at) -> {
-        Path tmp = output == null ? null : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".part");
-        Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
-            : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-        long n;
-        try {
-          n = write(s, r, at, fmt, w);
-          w.flush();
-        } finally {
-          if (output != null) {
-            w.close();
-          }
+      boolean onLake = engine.onLake();
+      if (fmt.equals("parquet") && onLake) {
+        if (output == null) {
+          throw new UserException("--format parquet needs --output DIR: the cluster writes a directory of Parquet files");
         }
-        if (output != null) {
-          Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return withLakeRule(rule, (lake, r, at) -> {
+          long n = lake.exportMembers(r, at, traits, Purpose.parse(purpose), output);
           spec.commandLine().getErr().printf("exported %,d members to %s, %s%n", n, output, asOfLine());
-        } else {
-          spec.commandLine().getErr().printf("exported %,d members, %s%n", n, asOfLine());
-        }
-      });
+        });
+      }
+      if (!fmt.equals("csv") && !fmt.equals("json")) {
+        throw new UserException("--format must be csv or json" + (onLake ? " or parquet" : " (parquet with --engine spark)") + ", got '" + format + "'");
+      }
+      if (onLake) {
+        return withLakeRule(rule, (lake, r, at) -> exportTo(lake.audiences(), r, at, fmt));
+      }
+      return withRule(rule, (s, r, at) -> exportTo(s.audiences(), r, at, fmt));
     }
 
-    private long write(Store s, Rule r, Instant at, String fmt, Writer w) throws IOException {
+    private void exportTo(Audiences audiences, Rule r, Instant at, String fmt) throws IOException {
+      Path tmp = output == null ? null : output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".part");
+      Writer w = output == null ? new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+          : Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      long n;
+      boolean done = false;
+      try {
+        n = write(audiences, r, at, fmt, w);
+        w.flush();
+        done = true;
+      } catch (UnsupportedOperationException e) {
+        // An engine that does not answer this shape (Spark before its export was written) says so in one line.
+        throw new UserException("--format " + fmt + " with --engine " + engine.engine + ": " + e.getMessage() + "; --format parquet --output DIR exports on the cluster");
+      } finally {
+        if (output != null) {
+          w.close();
+          if (!done) {
+            Files.deleteIfExists(tmp);
+          }
+        }
+      }
+      if (output != null) {
+        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        spec.commandLine().getErr().printf("exported %,d members to %s, %s%n", n, output, asOfLine());
+      } else {
+        spec.commandLine().getErr().printf("exported %,d members, %s%n", n, asOfLine());
+      }
+    }
+
+    private long write(Audiences audiences, Rule r, Instant at, String fmt, Writer w) throws IOException {
       ObjectMapper json = new ObjectMapper();
       if (fmt.equals("csv")) {
         StringBuilder h = new StringBuilder("profile_id,email,phone");
@@ -311,7 +373,7 @@ final class SegmentCommand implements Runnable {
         w.write(h.append('\n').toString());
       }
       IOException[] failure = new IOException[1];
-      long n = s.audiences().run(new AudienceQuery.Export(r, at, traits, Purpose.parse(purpose), m -> {
+      long n = audiences.run(new AudienceQuery.Export(r, at, traits, Purpose.parse(purpose), m -> {
         if (failure[0] != null) {
           return;
         }

@@ -59,7 +59,11 @@ final class StoreOptions {
    */
   static AsOf resolve(String text, Store store) {
     // The newest event only, not the store's statistics: their counts per event type cost a scan on every call.
-    Instant last = store.profiles().lastEvent();
+    return resolve(text, store.profiles().lastEvent());
+  }
+
+  /** As {@link #resolve(String, Store)}, given the newest event's time (null: no events), as a lake gives it. */
+  static AsOf resolve(String text, Instant last) {
     if (text == null) {
       Instant now = Instant.now();
       return AsOfDefault.stale(now, last)

@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.segmenta.core.lake.Lake;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.segmenta.core.rule.RuleException;
@@ -42,6 +44,9 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
   @Option(names = "--cost-per-return", defaultValue = "0", description = "What handling one return costs (default 0).")
   double costPerReturn;
 
+  @Mixin
+  EngineOptions engine;
+
 
   @Override
   public Integer call() {
@@ -56,26 +61,40 @@ final class ValueCommand extends ReportCommand implements Callable<Integer> {
     if (!margins.isEmpty()) {
       o = o.withMargins(margins());
     }
-    try (Store s = store.open()) {
-      Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
-      Map<String, Rule> rules = new LinkedHashMap<>();
-      if (segments.isEmpty()) {
-        for (SegmentDefinition d : s.segmentDefinitions().all()) {
-          rules.put(d.name(), RuleText.parseRule(d.rule()));
-        }
-        if (rules.isEmpty()) {
-          throw new UserException("there are no saved segments; name segments or rules to value, or save some with 'segmenta segment save'");
-        }
-      } else {
-        for (String x : segments) {
-          rules.put(x, saved.ruleOf(x));
-        }
+    if (engine.onLake()) {
+      try (Lake lake = engine.open()) {
+        Map<String, Rule> rules = rules(new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC()), lake.segmentDefinitions().all());
+        Instant at = report.asOf(lake);
+        SegmentValue.Report r = SegmentValue.analyse(lake.audiences(), lake.scores(), at, rules, o);
+        print(spec.commandLine().getOut(), r, fmt, o.margins() != null, List.of(), report.asOfLine());
       }
+      return 0;
+    }
+    try (Store s = store.open()) {
+      Map<String, Rule> rules = rules(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()), s.segmentDefinitions().all());
       Instant at = report.asOf(s);
       SegmentValue.Report r = SegmentValue.analyse(s.audiences(), s.scores(), at, rules, o);
       print(spec.commandLine().getOut(), r, fmt, o.margins() != null, SegmentValue.notes(s.profiles(), r), report.asOfLine());
     }
     return 0;
+  }
+
+  /** The segments named, or every saved one. */
+  private Map<String, Rule> rules(Segments saved, List<SegmentDefinition> all) {
+    Map<String, Rule> rules = new LinkedHashMap<>();
+    if (segments.isEmpty()) {
+      for (SegmentDefinition d : all) {
+        rules.put(d.name(), RuleText.parseRule(d.rule()));
+      }
+      if (rules.isEmpty()) {
+        throw new UserException("there are no saved segments; name segments or rules to value, or save some with 'segmenta segment save'");
+      }
+    } else {
+      for (String x : segments) {
+        rules.put(x, saved.ruleOf(x));
+      }
+    }
+    return rules;
   }
 
   private Margins margins() {
