@@ -38,14 +38,14 @@ final class LakeMemberships {
     Path members = lake.dir().resolve("memberships").resolve(segment);
     Path history = lake.dir().resolve("history").resolve(segment);
 
-    Path stagedMembers = LakeDirectories.staging(members);
+    Path stagedMembers = LakeDirectories.staging(lake.dir(), members);
     audiences.memberRows(rule, asOf).selectExpr("profile_id", "pkey", at + " AS as_of").write().parquet(stagedMembers.toString());
     session.read().parquet(stagedMembers.toString()).createOrReplaceTempView("_members");
     Dataset<Row> stays = Files.isDirectory(history) ? session.read().parquet(history.toString()) : session.createDataFrame(List.<Row>of(), StructType.fromDDL(STAYS_COLUMNS));
     stays.createOrReplaceTempView("_stays");
     session.sql("SELECT profile_id, pkey FROM _stays WHERE left_at IS NULL").createOrReplaceTempView("_open");
 
-    Path stagedHistory = LakeDirectories.staging(history);
+    Path stagedHistory = LakeDirectories.staging(lake.dir(), history);
     session.sql("SELECT profile_id, pkey, entered_at, left_at FROM _stays WHERE left_at IS NOT NULL"
         + " UNION ALL SELECT s.profile_id, s.pkey, s.entered_at, CASE WHEN m.profile_id IS NULL THEN " + at + " END FROM _stays s"
         + " LEFT JOIN _members m ON m.profile_id = s.profile_id WHERE s.left_at IS NULL"

@@ -74,7 +74,7 @@ final class LakeScores implements Scores {
       rows.add(RowFactory.create(r));
     }
     Path table = dir(lake.dir()).resolve(provenance.model());
-    Path staged = LakeDirectories.staging(table);
+    Path staged = LakeDirectories.staging(lake.dir(), table);
     Dataset<Row> data = lake.session().createDataFrame(rows, columns);
     data.write().parquet(staged.toString());
     writeProvenance(staged.resolve(PROVENANCE), provenance, traits);

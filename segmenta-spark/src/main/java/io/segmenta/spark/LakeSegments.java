@@ -74,7 +74,7 @@ final class LakeSegments implements Definitions<SegmentDefinition> {
       rows.add(RowFactory.create(d.name(), d.rule(), d.description(), d.updatedAt() == null ? null : LocalDateTime.ofInstant(d.updatedAt(), ZoneOffset.UTC)));
     }
     Dataset<Row> table = lake.session().createDataFrame(rows, COLUMNS).coalesce(1);
-    LakeDirectories.replace(table, table());
+    LakeDirectories.replace(table, lake.dir(), table());
     lake.session().read().parquet(table().toString()).createOrReplaceTempView("segments");
   }
 }
