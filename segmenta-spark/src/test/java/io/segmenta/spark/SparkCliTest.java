@@ -150,6 +150,12 @@ class SparkCliTest {
     assertTrue(Files.isRegularFile(lake.resolve("scores/rfm/" + LakeScores.PROVENANCE)), "provenance");
     long scored = SharedSpark.get().read().parquet(lake.resolve("scores/rfm").toString()).count();
     assertTrue(scored > 50, "scored: " + scored);
+    try (var l = new SparkLakeEngine().open("local[2]", lake)) {
+      var provenance = l.scores().provenance("rfm_group").orElseThrow();
+      assertEquals("rfm", provenance.model());
+      assertEquals(Instant.parse(AS_OF), provenance.asOf());
+      assertTrue(l.scores().provenance("clv_expected_value").isEmpty(), "no clv scores were written");
+    }
     // A rule over the score reads the lake's new scores on Spark, the copy's on DuckDB: both what the store scored.
     String champions = "rfm_group = \"Champions\"";
     String inStore = store("segment", "count", champions, "--as-of", AS_OF).out();
