@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A bigger shop made of copies of a stored one: the database file is copied, then every table keyed by profile gets
@@ -33,6 +34,11 @@ public final class ShopCopies {
   private ShopCopies() {}
 
   public static void main(String[] args) throws IOException, SQLException {
+    if (!SparkBench.arg(args, "--lake-from", "").isEmpty()) {
+      copyLake(Path.of(SparkBench.arg(args, "--lake-from", "")), Path.of(SparkBench.arg(args, "--lake-to", "/tmp/lake-10m")),
+          Integer.parseInt(SparkBench.arg(args, "--copies", "10")), Long.parseLong(SparkBench.arg(args, "--last", "0")));
+      return;
+    }
     Path from = Path.of(SparkBench.arg(args, "--from", "/tmp/bench-1m"));
     Path to = Path.of(SparkBench.arg(args, "--to", "/tmp/bench-10m"));
     int copies = Integer.parseInt(SparkBench.arg(args, "--copies", "10"));
@@ -65,6 +71,55 @@ public final class ShopCopies {
     }
   }
 
+  /**
+   * The lake of the copied shop from the lake of the original ({@code DuckDb.exportParquet}'s files): copy {@code k} of
+   * each table is one more Parquet file, {@code part-0000k.parquet}, with the same keys and ids as {@link #main}'s
+   * copy {@code k} ({@code last} is the original's largest key). The export sorts its rows by key; copy {@code k}'s keys
+   * all lie above copy {@code k-1}'s, so the files in name order are sorted too, and no 250M-row sort is needed.
+   */
+  static void copyLake(Path from, Path to, int copies, long last) throws IOException, SQLException {
+    if (last <= 0) {
+      throw new IllegalArgumentException("last: the original shop's largest pkey is needed, not " + last);
+    }
+    if (Files.exists(to)) {
+      throw new IllegalArgumentException("lake-to: " + to + " exists; remove it first");
+    }
+    long t0 = System.nanoTime();
+    Map<String, Long> rows = new LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+        Stream<Path> tables = Files.list(from)) {
+      s.execute("SET memory_limit = '2GB'");
+      for (Path table : tables.filter(Files::isDirectory).sorted().toList()) {
+        Path dir = Files.createDirectories(to.resolve(table.getFileName()));
+        String source = "read_parquet('" + table.resolve("*.parquet").toString().replace("'", "''") + "')";
+        List<String> columns = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+          while (r.next()) {
+            String column = r.getString(1);
+            if (column.equals("pkey") || IDS.contains(column) || (table.getFileName().toString().equals("identifiers") && column.equals("value"))) {
+              columns.add(column);
+            }
+          }
+        }
+        long n = scalar(s, "SELECT count(*) FROM " + source);
+        if (!columns.contains("pkey")) {
+          s.execute("COPY (SELECT * FROM " + source + ") TO '" + dir.resolve("part-00000.parquet") + "' (FORMAT parquet, COMPRESSION zstd)");
+          rows.put(table.getFileName().toString(), n);
+          continue;
+        }
+        for (int k = 0; k < copies; k++) {
+          String select = k == 0 ? "SELECT * FROM " + source : select(source, columns, k, last);
+          s.execute("COPY (" + select + ") TO '" + dir.resolve(String.format("part-%05d.parquet", k)) + "' (FORMAT parquet, COMPRESSION zstd)");
+        }
+        rows.put(table.getFileName().toString(), n * copies);
+        System.out.printf("%s: %,d rows (%.0f s)%n", table.getFileName(), n * copies, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    StringBuilder props = new StringBuilder("# Segmenta lake, layout described in docs/lake.md (ShopCopies: " + copies + " copies of " + from + ")\nlayout=1\n");
+    rows.forEach((t, n) -> props.append("rows.").append(t).append('=').append(n).append('\n'));
+    Files.writeString(to.resolve("lake.properties"), props);
+  }
+
   /** Every table with a {@code pkey} column, with its columns to rewrite: the key and the ids. */
   static Map<String, List<String>> keyedTables(Statement s) throws SQLException {
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -84,11 +139,16 @@ public final class ShopCopies {
 
   /** The statement writing copy {@code k} of {@code table}: keys shifted by {@code k * last}, ids suffixed {@code ~k}. */
   static String copy(String table, List<String> columns, int k, long last) {
+    return "INSERT INTO " + table + " " + select(table, columns, k, last);
+  }
+
+  /** Copy {@code k}'s rows of {@code source} (a table or a Parquet read): the originals' rows, keys shifted, ids suffixed. */
+  static String select(String source, List<String> columns, int k, long last) {
     List<String> replaced = new ArrayList<>();
     for (String c : columns) {
       replaced.add(c.equals("pkey") ? "pkey + " + (k * last) + " AS pkey" : "\"" + c + "\" || '~" + k + "' AS \"" + c + "\"");
     }
-    return "INSERT INTO " + table + " SELECT * REPLACE (" + String.join(", ", replaced) + ") FROM " + table + " WHERE pkey <= " + last;
+    return "SELECT * REPLACE (" + String.join(", ", replaced) + ") FROM " + source + " WHERE pkey <= " + last;
   }
 
   static long scalar(Statement s, String sql) throws SQLException {
