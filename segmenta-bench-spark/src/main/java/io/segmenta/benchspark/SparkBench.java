@@ -161,19 +161,21 @@ public final class SparkBench {
 
   static void report(List<Line> lines, int runs) {
     System.out.println();
-    System.out.printf("| query | members | Spark first (ms) | DuckDB first (ms) | Spark warm (ms) | DuckDB warm (ms) | ratio warm | Spark: driver / scan tasks / after-shuffle tasks (ms) | rows read | rows per scan-task second |%n");
-    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+    System.out.printf("| query | members | Spark first (ms) | DuckDB first (ms) | Spark warm (ms) | DuckDB warm (ms) | ratio warm | Spark warm: driver / scan tasks / after-shuffle tasks / task CPU (ms) | rows read | shuffled (MB) | rows per task CPU second |%n");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|");
     double sparkSegments = 0;
     double duckSegments = 0;
     double sparkFirst = 0;
     double duckFirst = 0;
     double rows = 0;
     double scanMs = 0;
+    double cpuMs = 0;
+    double driverMs = 0;
     for (Line l : lines) {
       StageClock.Spent w = l.warm();
-      System.out.printf("| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %.1f | %,.0f / %,.0f / %,.0f | %,.0f | %,.0f |%n", l.name(), l.members(), l.sparkFirstMs(),
-          l.duckFirstMs(), l.sparkMs(), l.duckMs(), l.sparkMs() / l.duckMs(), w.driverMs(), w.scanTaskMs(), w.shuffleTaskMs(), w.rowsRead(),
-          w.scanTaskMs() > 0 ? w.rowsRead() / (w.scanTaskMs() / 1e3) : 0);
+      System.out.printf("| %s | %,d | %,.0f | %,.0f | %,.0f | %,.0f | %.1f | %,.0f / %,.0f / %,.0f / %,.0f | %,.0f | %.1f | %,.0f |%n", l.name(), l.members(),
+          l.sparkFirstMs(), l.duckFirstMs(), l.sparkMs(), l.duckMs(), l.sparkMs() / l.duckMs(), w.driverMs(), w.scanTaskMs(), w.shuffleTaskMs(),
+          w.cpuMs(), w.rowsRead(), w.shuffleBytes() / 1e6, w.cpuMs() > 0 ? w.rowsRead() / (w.cpuMs() / 1e3) : 0);
       if (!l.name().startsWith("value report")) {
         sparkSegments += l.sparkMs();
         duckSegments += l.duckMs();
@@ -181,11 +183,14 @@ public final class SparkBench {
         duckFirst += l.duckFirstMs();
         rows += w.rowsRead();
         scanMs += w.scanTaskMs();
+        cpuMs += w.cpuMs();
+        driverMs += w.driverMs();
       }
     }
     System.out.printf("%nten segments in total: warm Spark %,.0f ms, DuckDB %,.0f ms, ratio %.1f; first runs Spark %,.0f ms, DuckDB %,.0f ms,"
-        + " ratio %.1f; Spark read %,.0f rows at %,.0f rows per scan-task second (%d warm runs each)%n", sparkSegments, duckSegments,
-        sparkSegments / duckSegments, sparkFirst, duckFirst, sparkFirst / duckFirst, rows, rows / (scanMs / 1e3), runs);
+        + " ratio %.1f; Spark read %,.0f rows at %,.0f rows per scan-task second and %,.0f per task CPU second (all stages), driver %,.0f ms"
+        + " (%d warm runs each)%n", sparkSegments, duckSegments, sparkSegments / duckSegments, sparkFirst, duckFirst, sparkFirst / duckFirst, rows,
+        rows / (scanMs / 1e3), rows / (cpuMs / 1e3), driverMs, runs);
   }
 
   static double median(double[] xs) {
