@@ -72,8 +72,8 @@ public final class ShopCopies {
   }
 
   /**
-   * The lake of the copied shop from the lake of the original ({@code DuckDb.exportParquet}'s files): copy {@code k} of
-   * each table is one more Parquet file, {@code part-0000k.parquet}, with the same keys and ids as {@link #main}'s
+   * The lake of the copied shop from the lake of the original ({@code DuckDb.exportParquet}'s files, kept as copy 0):
+   * copy {@code k} of each table is one more Parquet file, {@code copy-0000k.parquet}, with the same keys and ids as {@link #main}'s
    * copy {@code k} ({@code last} is the original's largest key). The export sorts its rows by key; copy {@code k}'s keys
    * all lie above copy {@code k-1}'s, so the files in name order are sorted too, and no 250M-row sort is needed.
    */
@@ -102,14 +102,19 @@ public final class ShopCopies {
           }
         }
         long n = scalar(s, "SELECT count(*) FROM " + source);
+        // The original's files are copy 0 as they are (a table without keys, such as the schema, has no other copy).
+        try (Stream<Path> files = Files.list(table)) {
+          for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+            Files.copy(f, dir.resolve(f.getFileName()));
+          }
+        }
         if (!columns.contains("pkey")) {
-          s.execute("COPY (SELECT * FROM " + source + ") TO '" + dir.resolve("part-00000.parquet") + "' (FORMAT parquet, COMPRESSION zstd)");
           rows.put(table.getFileName().toString(), n);
           continue;
         }
-        for (int k = 0; k < copies; k++) {
-          String select = k == 0 ? "SELECT * FROM " + source : select(source, columns, k, last);
-          s.execute("COPY (" + select + ") TO '" + dir.resolve(String.format("part-%05d.parquet", k)) + "' (FORMAT parquet, COMPRESSION zstd)");
+        for (int k = 1; k < copies; k++) {
+          s.execute("COPY (" + select(source, columns, k, last) + ") TO '" + dir.resolve(String.format("copy-%05d.parquet", k))
+              + "' (FORMAT parquet, COMPRESSION zstd)");
         }
         rows.put(table.getFileName().toString(), n * copies);
         System.out.printf("%s: %,d rows (%.0f s)%n", table.getFileName(), n * copies, (System.nanoTime() - t0) / 1e9);
