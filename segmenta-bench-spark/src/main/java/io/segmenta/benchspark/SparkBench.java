@@ -54,6 +54,7 @@ public final class SparkBench {
     int runs = Integer.parseInt(arg(args, "--runs", "3"));
     String master = arg(args, "--master", "local[2]");
     boolean value = Boolean.parseBoolean(arg(args, "--value", "true"));
+    boolean segments = Boolean.parseBoolean(arg(args, "--segments", "true"));
     StoreConfig config = StoreConfig.resolve(data, arg(args, "--memory-limit", "3GB"), Integer.parseInt(arg(args, "--threads", "2")), Map.of());
     Instant asOf = ShopGenerator.standard().asOf();
     if (!Files.isRegularFile(lakeDir.resolve("lake.properties"))) {
@@ -72,7 +73,7 @@ public final class SparkBench {
           + " session and lake opened in %.1f s%n", st.profiles(), st.events(), st.orderLines(), Runtime.getRuntime().availableProcessors(),
           config.threads(), config.memoryLimit(), spark.version(), master, (System.nanoTime() - t0) / 1e9);
       List<Line> lines = new ArrayList<>();
-      for (Map.Entry<String, String> e : SegmentBench.rules().entrySet()) {
+      for (Map.Entry<String, String> e : segments ? SegmentBench.rules().entrySet() : Map.<String, String>of().entrySet()) {
         Rule rule = RuleText.parseRule(e.getValue());
         AudienceQuery.Count q = new AudienceQuery.Count(rule, asOf);
         lines.add(line(e.getKey(), runs, clock, () -> sparkAudiences.run(q), () -> store.audiences().run(q), (a, b) -> {
