@@ -188,6 +188,9 @@ public final class SparkBench {
         driverMs += w.driverMs();
       }
     }
+    if (sparkSegments == 0) {
+      return;
+    }
     System.out.printf("%nten segments in total: warm Spark %,.0f ms, DuckDB %,.0f ms, ratio %.1f; first runs Spark %,.0f ms, DuckDB %,.0f ms,"
         + " ratio %.1f; Spark read %,.0f rows at %,.0f rows per scan-task second and %,.0f per task CPU second (all stages), driver %,.0f ms"
         + " (%d warm runs each)%n", sparkSegments, duckSegments, sparkSegments / duckSegments, sparkFirst, duckFirst, sparkFirst / duckFirst, rows,
