@@ -48,6 +48,8 @@ class ArchitectureTest {
     MAY_USE.put("cli", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "web", "testkit"));
     MAY_USE.put("spark", Set.of("core", "stats", "sql"));
     MAY_USE.put("bench", Set.of("core", "stats", "sql", "ml", "duckdb", "server", "web", "testkit"));
+    // segmenta-bench-spark: SparkBench times segmenta-spark against the DuckDB store on SegmentBench's segments.
+    MAY_USE.put("benchspark", Set.of("core", "stats", "sql", "duckdb", "testkit", "spark", "bench"));
   }
 
   /** The domain and the language: what every feature is written in. */
@@ -64,7 +66,7 @@ class ArchitectureTest {
 
   @Test
   void classes_imported_coverEveryModule() {
-    for (String module : List.of("stats", "core", "ml", "testkit", "duckdb", "server", "web", "cli", "bench")) {
+    for (String module : List.of("stats", "core", "ml", "testkit", "duckdb", "server", "web", "cli", "bench", "benchspark")) {
       boolean found = classes.stream().anyMatch(c -> c.getPackageName().startsWith("io.segmenta." + module));
       if (!found) {
         throw new AssertionError("no class of module " + module + " was imported: the rules below would pass vacuously");
@@ -93,7 +95,9 @@ class ArchitectureTest {
     if (classes.stream().noneMatch(c -> c.getPackageName().startsWith("io.segmenta.spark"))) {
       throw new AssertionError("no class of module spark was imported: the rule below would pass vacuously");
     }
-    noClasses().that().resideOutsideOfPackage("io.segmenta.spark..")
+    // The one exception: segmenta-bench-spark (io.segmenta.benchspark), a benchmark run in a JVM of its own that
+    // times Spark against the embedded store; it is on no class path but its own (nothing depends on it).
+    noClasses().that().resideOutsideOfPackages("io.segmenta.spark..", "io.segmenta.benchspark..")
         .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..", "io.segmenta.spark..")
         .because("Apache Spark is segmenta-spark's dependency alone (docs/lake.md, issue 19)")
         .check(classes);

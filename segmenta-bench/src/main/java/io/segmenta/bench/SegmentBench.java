@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,6 +76,13 @@ public final class SegmentBench {
             "SELECT p.pkey FROM profiles p JOIN (SELECT pkey FROM events WHERE type IN ('order', 'email_opened') AND ts >= " + d365 + win + " GROUP BY pkey"
                 + " HAVING count(*) FILTER (WHERE type = 'order') >= 1 AND count(*) FILTER (WHERE type = 'email_opened' AND ts >= " + d30 + ") = 0) o"
                 + " ON o.pkey = p.pkey WHERE p.signup_date < TIMESTAMP '2024-07-01 00:00:00'"));
+  }
+
+  /** The ten segments' rule texts by name, in order: other benchmarks (SparkBench) time the same ten. */
+  public static Map<String, String> rules() {
+    Map<String, String> out = new LinkedHashMap<>();
+    cases().forEach(k -> out.put(k.name(), k.rule()));
+    return out;
   }
 
   public static void main(String[] args) throws Exception {

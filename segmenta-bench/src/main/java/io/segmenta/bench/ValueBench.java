@@ -60,6 +60,18 @@ public final class ValueBench {
         new Segment("one-timers", "orders = 1", "orders_all = 1"));
   }
 
+  /** The twenty segments' rule texts by name, in order, and the report's options: SparkBench runs the same report. */
+  public static Map<String, String> rules() {
+    Map<String, String> out = new LinkedHashMap<>();
+    segments().forEach(k -> out.put(k.name(), k.rule()));
+    return out;
+  }
+
+  /** The report's options: a 365-day window and a 40 % margin. */
+  public static SegmentValue.Options options() {
+    return SegmentValue.Options.standard().withWindow("in last 365 days").withMargins(new Margins(0.4, Map.of(), 0));
+  }
+
   /** The hand-written peer: features in one scan, then RFM and the per-segment P&L and overlaps. */
   static String[] peer() {
     String d90 = "TIMESTAMP '2025-04-01 23:00:00'";
@@ -105,7 +117,7 @@ public final class ValueBench {
     StoreConfig config = StoreConfig.resolve(dir, SegmentBench.arg(args, "--memory-limit", "8GB"), Runtime.getRuntime().availableProcessors(), Map.of());
     Map<String, Rule> rules = new LinkedHashMap<>();
     segments().forEach(s -> rules.put(s.name(), RuleText.parseRule(s.rule())));
-    SegmentValue.Options options = SegmentValue.Options.standard().withWindow("in last 365 days").withMargins(new Margins(0.4, Map.of(), 0));
+    SegmentValue.Options options = options();
     try (Store store = DuckDb.open(config); Connection c = DriverManager.getConnection("jdbc:duckdb:" + config.databaseFile())) {
       System.out.printf("shop: %,d profiles, %,d events%n", store.profiles().stats().profiles(), store.profiles().stats().events());
       // Agreement first.
