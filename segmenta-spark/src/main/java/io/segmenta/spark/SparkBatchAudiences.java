@@ -1,15 +1,21 @@
 package io.segmenta.spark;
 
+import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
+import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.FunnelCounts;
+import io.segmenta.core.port.Member;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.port.Totals;
+import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Measures;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import io.segmenta.sql.SparkDialect;
@@ -19,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -95,9 +102,57 @@ public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engin
     throw refused("a sample");
   }
 
+  /**
+   * Members in profile id order with their identifiers (by kind, then value) and the named traits, leaving out those
+   * whose consent does not allow the purpose: the embedded store's export, with the lake's {@code consent_choices}
+   * (the choice in effect by {@link ConsentPolicy}) and {@link ConsentPolicy#sqlAllowed}'s default when none was made.
+   * Spark decorrelates the two per-member subqueries into grouped joins.
+   */
   @Override
   public long export(AudienceQuery.Export q) {
-    throw refused("an export");
+    List<TraitDef> traits = new ArrayList<>();
+    for (String n : q.traits()) {
+      traits.add(lake.schema().trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
+    }
+    StringBuilder cols = new StringBuilder("p.profile_id, ");
+    cols.append(lake.has("identifiers")
+        ? "(SELECT array_sort(collect_list(named_struct('kind', i.kind, 'value', i.value))) FROM identifiers i WHERE i.pkey = p.pkey)"
+        : "CAST(NULL AS ARRAY<STRUCT<kind: STRING, value: STRING>>)");
+    List<Measure> computed = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (t.stored()) {
+        cols.append(", p.").append(SparkDialect.INSTANCE.quote(t.name()));
+      } else {
+        cols.append(", NULL");
+        computed.add(ComputedTraits.definition(t.name()).orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
+      }
+    }
+    String choice = lake.has("consents")
+        ? "(SELECT max(c.granted) FROM consent_choices c WHERE c.pkey = p.pkey AND c.purpose = '" + q.purpose().label() + "')"
+        : "CAST(NULL AS BOOLEAN)";
+    String tail = "AND " + ConsentPolicy.sqlAllowed(q.purpose(), choice) + " ORDER BY p.profile_id";
+    SqlCompiler.SqlQuery s = compiler.selectWithMeasures(q.rule(), q.asOf(), cols.toString(), computed, tail);
+    Iterator<Row> it = lake.query(s.sql(), s.params()).toLocalIterator();
+    long n = 0;
+    while (it.hasNext()) {
+      Row r = it.next();
+      List<Identifier> ids = new ArrayList<>();
+      if (!r.isNullAt(1)) {
+        for (Row id : r.<Row>getList(1)) {
+          ids.add(new Identifier(id.getString(0), id.getString(1)));
+        }
+      }
+      Map<String, Value> values = new LinkedHashMap<>();
+      int m = 0;
+      for (int i = 0; i < traits.size(); i++) {
+        TraitDef t = traits.get(i);
+        int col = t.stored() ? i + 2 : 2 + traits.size() + m++;
+        values.put(t.name(), SparkValues.read(r, col, t.type()));
+      }
+      q.sink().accept(new Member(r.getString(0), ids, values));
+      n++;
+    }
+    return n;
   }
 
   @Override
