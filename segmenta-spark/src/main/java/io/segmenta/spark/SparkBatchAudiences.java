@@ -31,13 +31,20 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * The {@link Audiences} port on Spark, as far as core's batch features read it: RFM ({@code Rfm.compute} reads
- * {@link AudienceQuery.Values}), the segment P&amp;L ({@code SegmentValue.analyse} reads
- * {@link #segmentTotals}), totals, counts, pages and keys. So core's own code computes those features unchanged on
- * both engines. The queries are segmenta-sql's, in {@link SparkDialect}; the per-segment statistics are summed from
- * one row per combination of segments, as the embedded store's {@code MaskTotals} does (the same arithmetic, so the
- * same figures up to the order of floating-point sums). Exports, samples, profile rows, number columns and funnels
- * are the real-time and decision paths' shapes and are refused here with a message naming the shape.
+ * The {@link Audiences} port on Spark, as far as the batch features and exports read it: RFM ({@code Rfm.compute}
+ * reads {@link AudienceQuery.Values}), the segment P&amp;L ({@code SegmentValue.analyse} reads
+ * {@link #segmentTotals}), totals, counts, pages, keys and exports (members with identifiers and traits, with
+ * consent). So core's own code computes those features unchanged on both engines. The queries are segmenta-sql's, in
+ * {@link SparkDialect}; the per-segment statistics are summed from one row per combination of segments by
+ * segmenta-sql's {@link MaskGroups}, as the embedded store does (the same arithmetic, so the same figures up to the
+ * order of floating-point sums). Rules may refer to saved segments through the resolver given (the lake's
+ * {@code segments}: {@link SparkLake#segments}).
+ *
+ * <p>Refused, each with a message naming the shape: samples, profile rows, number columns and funnels. Why: they
+ * serve the real-time and decision paths and the rule editor's previews (a one-in-N estimate while typing, every
+ * profile loaded into the decision index, the lookalike model's columns, a rule's step funnel), which run against the
+ * embedded store a lake is exported from, in milliseconds; a Spark job's scheduling alone takes longer than the
+ * answer is worth there, and nothing on the lake's batch path asks for them.
  */
 public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engine {
   private final SparkLake lake;
@@ -171,7 +178,7 @@ public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engin
   }
 
   private static UnsupportedOperationException refused(String shape) {
-    return new UnsupportedOperationException("query: " + shape + " is not answered on spark (batch features only: counts, pages, keys, values, totals)");
+    return new UnsupportedOperationException("query: " + shape + " is not answered on spark (the lake engine answers counts, pages, keys, exports, values and totals; ask the embedded store)");
   }
 
   @Override
