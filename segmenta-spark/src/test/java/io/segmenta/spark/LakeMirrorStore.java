@@ -41,7 +41,9 @@ import java.util.Map;
  * every read the contracts compare (audiences, activity, experiment data) is answered by Spark over that store
  * exported to a lake ({@link DuckDb#exportParquet(Store, Path)}). Any use of a role that can write (profiles,
  * identities, consent, definitions, scores, ...) marks the lake stale, and the next Spark read exports a fresh one
- * first: conservative, so a read never sees a lake older than the writes before it. Reads of single profiles
+ * first: conservative, so a read never sees a lake older than the writes before it (as long as a write goes through
+ * an accessor called after the last Spark read, as the contracts' helpers do: a role kept and written through later
+ * is not seen). Reads of single profiles
  * ({@code history}, {@code profileIds}) stay on the embedded store: the contracts use them as the reference the
  * engine's answers are checked against.
  */
