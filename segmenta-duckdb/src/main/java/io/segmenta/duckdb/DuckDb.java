@@ -48,6 +48,17 @@ public final class DuckDb {
     }
   }
 
+  /**
+   * As {@link #exportParquet(StoreConfig, Path)}, from a store this process has open (the file is then locked to a
+   * second open): a pipeline that keeps writing the embedded store and refreshes its lake.
+   */
+  public static Map<String, Long> exportParquet(Store store, Path dir) {
+    if (!(store instanceof DuckDbStore duck)) {
+      throw new IllegalArgumentException("store: not an embedded DuckDB store: " + store.getClass().getSimpleName());
+    }
+    return duck.withConnection(c -> LakeExport.write(c, dir));
+  }
+
   /** Converts a CSV file with a header line to Parquet (all columns text), through an in-memory DuckDB: destinations' Parquet files. */
   public static void csvToParquet(Path csv, Path parquet) {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {

@@ -1,15 +1,21 @@
 package io.segmenta.spark;
 
+import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
+import io.segmenta.core.model.Identifier;
 import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Audiences;
 import io.segmenta.core.port.FunnelCounts;
+import io.segmenta.core.port.Member;
 import io.segmenta.core.port.NumberColumns;
 import io.segmenta.core.port.SegmentTotals;
 import io.segmenta.core.port.Totals;
+import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Measure;
 import io.segmenta.core.rule.Measures;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.schema.TraitDef;
 import io.segmenta.core.schema.ValueType;
 import io.segmenta.core.value.Value;
 import io.segmenta.sql.SparkDialect;
@@ -19,18 +25,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * The {@link Audiences} port on Spark, as far as core's batch features read it: RFM ({@code Rfm.compute} reads
- * {@link AudienceQuery.Values}), the segment P&amp;L ({@code SegmentValue.analyse} reads
- * {@link #segmentTotals}), totals, counts, pages and keys. So core's own code computes those features unchanged on
- * both engines. The queries are segmenta-sql's, in {@link SparkDialect}; the per-segment statistics are summed from
- * one row per combination of segments, as the embedded store's {@code MaskTotals} does (the same arithmetic, so the
- * same figures up to the order of floating-point sums). Exports, samples, profile rows, number columns and funnels
- * are the real-time and decision paths' shapes and are refused here with a message naming the shape.
+ * The {@link Audiences} port on Spark, as far as the batch features and exports read it: RFM ({@code Rfm.compute}
+ * reads {@link AudienceQuery.Values}), the segment P&amp;L ({@code SegmentValue.analyse} reads
+ * {@link #segmentTotals}), totals, counts, pages, keys and exports (members with identifiers and traits, with
+ * consent). So core's own code computes those features unchanged on both engines. The queries are segmenta-sql's, in
+ * {@link SparkDialect}; the per-segment statistics are summed from one row per combination of segments by
+ * segmenta-sql's {@link MaskGroups}, as the embedded store does (the same arithmetic, so the same figures up to the
+ * order of floating-point sums). Rules may refer to saved segments through the resolver given (the lake's
+ * {@code segments}: {@link SparkLake#segments}).
+ *
+ * <p>Refused, each with a message naming the shape: samples, profile rows, number columns and funnels. Why: they
+ * serve the real-time and decision paths and the rule editor's previews (a one-in-N estimate while typing, every
+ * profile loaded into the decision index, the lookalike model's columns, a rule's step funnel), which run against the
+ * embedded store a lake is exported from, in milliseconds; a Spark job's scheduling alone takes longer than the
+ * answer is worth there, and nothing on the lake's batch path asks for them.
  */
 public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engine {
   private final SparkLake lake;
@@ -95,9 +109,57 @@ public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engin
     throw refused("a sample");
   }
 
+  /**
+   * Members in profile id order with their identifiers (by kind, then value) and the named traits, leaving out those
+   * whose consent does not allow the purpose: the embedded store's export, with the lake's {@code consent_choices}
+   * (the choice in effect by {@link ConsentPolicy}) and {@link ConsentPolicy#sqlAllowed}'s default when none was made.
+   * Spark decorrelates the two per-member subqueries into grouped joins.
+   */
   @Override
   public long export(AudienceQuery.Export q) {
-    throw refused("an export");
+    List<TraitDef> traits = new ArrayList<>();
+    for (String n : q.traits()) {
+      traits.add(lake.schema().trait(n).orElseThrow(() -> new UserException("unknown trait '" + n + "' in the export column list")));
+    }
+    StringBuilder cols = new StringBuilder("p.profile_id, ");
+    cols.append(lake.has("identifiers")
+        ? "(SELECT array_sort(collect_list(named_struct('kind', i.kind, 'value', i.value))) FROM identifiers i WHERE i.pkey = p.pkey)"
+        : "CAST(NULL AS ARRAY<STRUCT<kind: STRING, value: STRING>>)");
+    List<Measure> computed = new ArrayList<>();
+    for (TraitDef t : traits) {
+      if (t.stored()) {
+        cols.append(", p.").append(SparkDialect.INSTANCE.quote(t.name()));
+      } else {
+        cols.append(", NULL");
+        computed.add(ComputedTraits.definition(t.name()).orElseThrow(() -> new UserException("trait '" + t.name() + "' is neither stored nor computed")));
+      }
+    }
+    String choice = lake.has("consents")
+        ? "(SELECT max(c.granted) FROM consent_choices c WHERE c.pkey = p.pkey AND c.purpose = '" + q.purpose().label() + "')"
+        : "CAST(NULL AS BOOLEAN)";
+    String tail = "AND " + ConsentPolicy.sqlAllowed(q.purpose(), choice) + " ORDER BY p.profile_id";
+    SqlCompiler.SqlQuery s = compiler.selectWithMeasures(q.rule(), q.asOf(), cols.toString(), computed, tail);
+    Iterator<Row> it = lake.query(s.sql(), s.params()).toLocalIterator();
+    long n = 0;
+    while (it.hasNext()) {
+      Row r = it.next();
+      List<Identifier> ids = new ArrayList<>();
+      if (!r.isNullAt(1)) {
+        for (Row id : r.<Row>getList(1)) {
+          ids.add(new Identifier(id.getString(0), id.getString(1)));
+        }
+      }
+      Map<String, Value> values = new LinkedHashMap<>();
+      int m = 0;
+      for (int i = 0; i < traits.size(); i++) {
+        TraitDef t = traits.get(i);
+        int col = t.stored() ? i + 2 : 2 + traits.size() + m++;
+        values.put(t.name(), SparkValues.read(r, col, t.type()));
+      }
+      q.sink().accept(new Member(r.getString(0), ids, values));
+      n++;
+    }
+    return n;
   }
 
   @Override
@@ -116,7 +178,7 @@ public final class SparkBatchAudiences implements Audiences, AudienceQuery.Engin
   }
 
   private static UnsupportedOperationException refused(String shape) {
-    return new UnsupportedOperationException("query: " + shape + " is not answered on spark (batch features only: counts, pages, keys, values, totals)");
+    return new UnsupportedOperationException("query: " + shape + " is not answered on spark (the lake engine answers counts, pages, keys, exports, values and totals; ask the embedded store)");
   }
 
   @Override

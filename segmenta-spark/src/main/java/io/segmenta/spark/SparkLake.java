@@ -1,6 +1,11 @@
 package io.segmenta.spark;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.consent.ConsentPolicy;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
 import io.segmenta.core.schema.PropertyDef;
@@ -14,7 +19,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +33,10 @@ import org.apache.spark.sql.SparkSession;
  * A lake (docs/lake.md) opened in a Spark session of its own ({@code newSession()}: its views and SQL settings
  * are its own, the cluster and cache are shared): every table of the layout is a temporary view under the name
  * the compiled SQL reads ({@code profiles}, {@code events}, {@code order_lines}, ...), and the lake's schema
- * (the standard one plus its {@code schema_traits} and {@code schema_properties}) is read once.
+ * (the standard one plus its {@code schema_traits} and {@code schema_properties}) is read once. With a
+ * {@code consents} table, the view {@code consent_choices} (pkey, purpose, granted) holds each person's choice in
+ * effect per purpose, by {@link ConsentPolicy}'s order; the {@code segments} table is the lake's
+ * {@link SegmentResolver} ({@link #segments}).
  */
 public final class SparkLake {
   /** The layout version this reader understands ({@code layout=} in {@code lake.properties}). */
@@ -77,7 +89,54 @@ public final class SparkLake {
         session.read().parquet(lake.resolve(t).toString()).createOrReplaceTempView(t);
       }
     }
+    if (Files.isDirectory(lake.resolve("consents"))) {
+      // One row per (person, purpose): the first by ConsentPolicy's order (latest instant; at one instant, the withdrawal).
+      session.sql("CREATE OR REPLACE TEMPORARY VIEW consent_choices AS SELECT pkey, purpose, granted FROM (SELECT pkey, purpose, granted,"
+          + " row_number() OVER (PARTITION BY pkey, purpose ORDER BY " + ConsentPolicy.sqlLatestFirst("ts", "granted") + ") AS _n FROM consents) WHERE _n = 1");
+    }
     return new SparkLake(session, lake, schema(session, lake));
+  }
+
+  /** Whether the lake has the table {@code name} (the optional ones of the layout may be absent). */
+  public boolean has(String name) {
+    return Files.isDirectory(dir.resolve(name)) && (REQUIRED.contains(name) || OPTIONAL.contains(name));
+  }
+
+  /**
+   * The lake's saved segments ({@code segments}: name, rule text) as a resolver, so a rule {@code in segment "X"}
+   * compiles on Spark as on the store: read once, each rule parsed when first asked for; none without the table.
+   * A rule text that does not parse is the lake writer's mistake and names the segment.
+   */
+  public SegmentResolver segments() {
+    Map<String, String> texts = new LinkedHashMap<>();
+    if (has("segments")) {
+      for (Row r : session.sql("SELECT name, rule FROM segments ORDER BY name").collectAsList()) {
+        texts.put(r.getString(0), r.getString(1));
+      }
+    }
+    Map<String, Rule> parsed = new LinkedHashMap<>();
+    List<String> names = List.copyOf(new ArrayList<>(texts.keySet()));
+    return new SegmentResolver() {
+      @Override
+      public synchronized Optional<Rule> find(String name) {
+        String text = texts.get(name);
+        if (text == null) {
+          return Optional.empty();
+        }
+        return Optional.of(parsed.computeIfAbsent(name, n -> {
+          try {
+            return RuleText.parseRule(text);
+          } catch (RuleException e) {
+            throw new UserException("lake: the rule of segment '" + n + "' in " + dir.resolve("segments") + " does not parse: " + e.getMessage());
+          }
+        }));
+      }
+
+      @Override
+      public List<String> names() {
+        return names;
+      }
+    };
   }
 
   /** The standard schema with the lake's declared traits, properties and event types (as the store reads its own). */

@@ -1,13 +1,11 @@
 package io.segmenta.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.conversion.Conversions;
 import io.segmenta.core.pnl.Margins;
 import io.segmenta.core.pnl.SegmentValue;
-import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.PurchaseDays;
 import io.segmenta.core.rfm.QuantileScores;
 import io.segmenta.core.rfm.Rfm;
@@ -148,12 +146,5 @@ class SparkBatchFeaturesTest {
       var options = new ClvScoring.Options("order", "revenue", 7, 26 * 7);
       Close.assertClose(ClvScoring.summaries(store.activity(), asOf, options), ClvScoring.summaries(activity, asOf, options), "clv summaries");
     }
-  }
-
-  @Test
-  void run_exportOnSpark_refusedNamingTheShape() {
-    var e = assertThrows(UnsupportedOperationException.class,
-        () -> spark.run(new AudienceQuery.Export(RuleText.parseRule("count(order) >= 1"), AS_OF, List.of(), null, m -> {})));
-    assertTrue(e.getMessage().contains("export"), e.getMessage());
   }
 }

@@ -9,6 +9,7 @@ import io.segmenta.core.rule.Rule;
 import io.segmenta.core.value.Value;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -37,6 +38,19 @@ public abstract class StoreContract {
 
   protected static List<String> members(Store store, Rule rule, Instant asOf, long offset, int limit) {
     return store.audiences().run(new AudienceQuery.Page(rule, asOf, offset, limit));
+  }
+
+  /**
+   * The members of each rule at its own instant, in profile id order, as {@link #members} lists them. An engine whose
+   * every query has a fixed cost (planning and scheduling a distributed job) overrides this to ask many rules at once;
+   * the answers must still come from the engine's own execution of each rule.
+   */
+  protected List<List<String>> membersOfEach(Store store, List<Rule> rules, List<Instant> asOfs) {
+    List<List<String>> out = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      out.add(members(store, rules.get(i), asOfs.get(i), 0, Integer.MAX_VALUE));
+    }
+    return out;
   }
 
   protected static void values(Store store, Rule rule, Instant asOf, List<Measure> measures, BiConsumer<String, List<Value>> out) {
