@@ -21,7 +21,7 @@ import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Measure;
-import io.segmenta.core.segment.Segments;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -151,7 +151,7 @@ final class Sends {
   }
 
   /** Decides one e-mail: consent, address, caps and template now, against {@code reads}; delivery comes after the chunk's claim. */
-  Decision email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Segments segments, Instant now, Reads reads) {
+  Decision email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Function<String, Rule> rules, Instant now, Reads reads) {
     String key = key(j, run, m.id());
     Optional<SendState> state = reads.state(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
@@ -179,7 +179,7 @@ final class Sends {
       if (all.stream().anyMatch(c -> m.template().equals(c.emailTemplate()))) {
         Optional<Campaign> won;
         try {
-          won = new Arbitration(all).forChannel(Campaign.Channel.EMAIL, segment -> evaluator.matches(segments.ruleOf(segment), h),
+          won = new Arbitration(all).forChannel(Campaign.Channel.EMAIL, segment -> evaluator.matches(rules.apply(segment), h),
               p -> ConsentPolicy.allows(given, p));
         } catch (SegmentaException e) {
           return Decision.skip("campaign arbitration failed: " + e.getMessage());
@@ -197,7 +197,7 @@ final class Sends {
     String unsubscribe = unsubscribeUrl.apply(run.profileId());
     EmailRenderer.Email email;
     try {
-      email = renderer.render(t, recipient(j, run, h, evaluator, segments, unsubscribe, t.recommendations()));
+      email = renderer.render(t, recipient(j, run, h, evaluator, rules, unsubscribe, t.recommendations()));
     } catch (SegmentaException e) {
       return Decision.skip("template failed: " + e.getMessage());
     }
@@ -244,7 +244,7 @@ final class Sends {
     return b.append('"').toString();
   }
 
-  private EmailRenderer.Recipient recipient(Journey j, Run run, ProfileHistory h, Evaluator evaluator, Segments segments, String unsubscribe,
+  private EmailRenderer.Recipient recipient(Journey j, Run run, ProfileHistory h, Evaluator evaluator, Function<String, Rule> rules, String unsubscribe,
       int recommendations) {
     Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
     for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
@@ -256,7 +256,7 @@ final class Sends {
     traits.put("unsubscribe_url", Value.of(unsubscribeUrl.apply(run.profileId())));
     List<String> in = new ArrayList<>();
     for (SegmentDefinition s : segmentDefinitions.all()) {
-      if (evaluator.matches(segments.ruleOf(s.name()), h)) {
+      if (evaluator.matches(rules.apply(s.name()), h)) {
         in.add(s.name());
       }
     }

@@ -11,6 +11,7 @@ import io.segmenta.core.port.Profiles;
 import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.rule.Evaluator;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.Value;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,16 +61,14 @@ final class StepRounds {
     Run run;
     final Journey journey;
     final ProfileHistory history;
-    final Segments segments;
     final Evaluator evaluator;
     final ZoneId zone;
     int taken;
 
-    Walk(Run run, Journey journey, ProfileHistory history, Segments segments, Evaluator evaluator, ZoneId zone) {
+    Walk(Run run, Journey journey, ProfileHistory history, Evaluator evaluator, ZoneId zone) {
       this.run = run;
       this.journey = journey;
       this.history = history;
-      this.segments = segments;
       this.evaluator = evaluator;
       this.zone = zone;
     }
@@ -87,9 +87,24 @@ final class StepRounds {
   private int failed;
   private RuntimeException last;
 
+  /** The tick's journeys and rules, each read and compiled once a tick rather than once a run. */
+  private final Map<String, Optional<Journey>> journeys = new HashMap<>();
+  private final Segments segments;
+  private final Map<String, Rule> rules = new HashMap<>();
+
   StepRounds(Parts parts) {
     this.parts = parts;
     this.pending = new PendingChanges(parts.log());
+    this.segments = new Segments(parts.catalog(), parts.segmentDefinitions(), parts.scores(), parts.clock());
+  }
+
+  private Rule rule(String ruleOrName) {
+    Rule r = rules.get(ruleOrName);
+    if (r == null) {
+      r = segments.ruleOf(ruleOrName);
+      rules.put(ruleOrName, r);
+    }
+    return r;
   }
 
   /** Takes the steps of up to {@code limit} due runs. */
@@ -146,7 +161,7 @@ final class StepRounds {
 
   /** The run's checks before its steps: journey and profile still there, goal and exit rules; null when it ended. */
   private Walk start(Run run, Optional<ProfileHistory> h, Instant now) {
-    Optional<Journey> found = parts.journeys().find(run.journey());
+    Optional<Journey> found = journeys.computeIfAbsent(run.journey(), parts.journeys()::find);
     if (found.isEmpty()) {
       pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "journey deleted", now)));
       return null;
@@ -159,19 +174,18 @@ final class StepRounds {
       pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "profile gone", now)));
       return null;
     }
-    Segments segments = new Segments(parts.catalog(), parts.segmentDefinitions(), parts.scores(), parts.clock());
     Evaluator evaluator = Evaluator.strict(now, segments.resolver());
-    if (j.goal() != null && evaluator.matches(segments.ruleOf(j.goal()), h.get())) {
+    if (j.goal() != null && evaluator.matches(rule(j.goal()), h.get())) {
       pending.add(new JourneyLog.Ended(run, record(run, run.step(), "goal", "goal reached", now)));
       return null;
     }
     for (int i = 0; i < j.exits().size(); i++) {
-      if (evaluator.matches(segments.ruleOf(j.exits().get(i)), h.get())) {
+      if (evaluator.matches(rule(j.exits().get(i)), h.get())) {
         pending.add(new JourneyLog.Ended(run, record(run, run.step(), "exited", "exit rule " + i, now)));
         return null;
       }
     }
-    return new Walk(run, j, h.get(), segments, evaluator, LocalTimes.zone(h.get().profile(), j.zone()));
+    return new Walk(run, j, h.get(), evaluator, LocalTimes.zone(h.get().profile(), j.zone()));
   }
 
   /** Takes a run's steps until it reaches a send (parked for the round), waits or ends. Throws when an audience delivery failed. */
@@ -205,7 +219,7 @@ final class StepRounds {
         next = wt.then();
         rec = record(run, s.id(), "waited", day == null ? "no date in " + wt.trait() : wt.trait() + " " + day + " has passed", now);
       } else if (s instanceof Step.WaitFor wt) {
-        boolean holds = w.evaluator.matches(w.segments.ruleOf(wt.rule()), h);
+        boolean holds = w.evaluator.matches(rule(wt.rule()), h);
         Instant deadline = run.since().plus(wt.timeout());
         if (holds) {
           next = wt.yes();
@@ -222,7 +236,7 @@ final class StepRounds {
         pending.add(new JourneyLog.Ended(run, record(run, s.id(), "exited", "exit step", now)));
         return;
       } else if (s instanceof Step.Branch b) {
-        boolean yes = w.evaluator.matches(w.segments.ruleOf(b.rule()), h);
+        boolean yes = w.evaluator.matches(rule(b.rule()), h);
         next = yes ? b.yes() : b.no();
         rec = record(run, s.id(), "branched", yes ? "yes" : "no", now);
       } else if (s instanceof Step.Split sp) {
@@ -301,7 +315,7 @@ final class StepRounds {
       Walk w = p.walk();
       try {
         Sends.Decision d = p.step() instanceof Step.SendEmail m
-            ? parts.sends().email(w.journey, w.run, m, w.history, w.evaluator, w.segments, now, reads)
+            ? parts.sends().email(w.journey, w.run, m, w.history, w.evaluator, this::rule, now, reads)
             : parts.sends().webhook(w.journey, w.run, (Step.Webhook) p.step(), now, reads);
         decided.add(new Decided(p, d));
         if (d.planned() != null && !d.planned().claimed()) {
