@@ -108,22 +108,15 @@ public final class JourneyBench {
       for (int i = 0; i < n; i++) {
         changes.add(new MembershipChange("p" + i, "vip", true, now, "bench"));
       }
-      long t0 = System.nanoTime();
-      int entered = engine.onMembership(changes);
-      long t1 = System.nanoTime();
-      // The peer: one transaction per person, the same profiles (their first entry into another journey).
+      // The peers first, so that they are not in the way of the measured entry and steps (the peers then work on
+      // smaller tables, in their favour). The peer of entering: one transaction per person, the same profiles (their
+      // first entry into another journey).
       long p0 = System.nanoTime();
       int peerEntered = 0;
       for (int i = 0; i < peerN; i++) {
         peerEntered += engine.enter(peer, "p" + i, "bench") ? 1 : 0;
       }
       long p1 = System.nanoTime();
-      double batchRate = entered / ((t1 - t0) / 1e9);
-      double singleRate = peerEntered / ((p1 - p0) / 1e9);
-      System.out.printf("segment entry: %,d entered in %.2f s (%,.0f entries/s), one transaction per %,d%n", entered, (t1 - t0) / 1e9, batchRate,
-          5_000);
-      System.out.printf("peer, one transaction per person: %,d entered in %.2f s (%,.0f entries/s); batches are %.1f x faster%n", peerEntered,
-          (p1 - p0) / 1e9, singleRate, batchRate / singleRate);
       // The peer of the steps: a hand-written scheduler loop over the same store taking the peer journey's runs one at a
       // time, as the engine did before its rounds: the key claimed, the call made, the key marked, the run ended, a
       // transaction each.
@@ -141,6 +134,15 @@ public final class JourneyBench {
       }
       long q1 = System.nanoTime();
       double peerSteps = peerRuns.size() / ((q1 - q0) / 1e9);
+      long t0 = System.nanoTime();
+      int entered = engine.onMembership(changes);
+      long t1 = System.nanoTime();
+      double batchRate = entered / ((t1 - t0) / 1e9);
+      double singleRate = peerEntered / ((p1 - p0) / 1e9);
+      System.out.printf("segment entry: %,d entered in %.2f s (%,.0f entries/s), one transaction per %,d%n", entered, (t1 - t0) / 1e9, batchRate,
+          5_000);
+      System.out.printf("peer, one transaction per person: %,d entered in %.2f s (%,.0f entries/s); batches are %.1f x faster%n", peerEntered,
+          (p1 - p0) / 1e9, singleRate, batchRate / singleRate);
       // The steps: the engine's ticks take the segment journey's runs, 500 a tick.
       long s0 = System.nanoTime();
       int runs = 0;
