@@ -30,10 +30,12 @@ final class JourneyTable implements JourneyLog {
 
   private final Db db;
   private final JourneyBatches batches;
+  private final JourneySends sends;
 
   JourneyTable(Db db) {
     this.db = db;
     this.batches = new JourneyBatches(db);
+    this.sends = new JourneySends(db);
   }
 
   static void create(DdlScript s) {
@@ -148,28 +150,22 @@ final class JourneyTable implements JourneyLog {
 
   @Override
   public void move(Run run, String step, Instant dueAt, StepRecord record) {
-    write(() -> {
-      update(run, step, dueAt, 0, record.at());
-      insert(record);
-    });
+    apply(List.of(new Moved(run, step, dueAt, record)));
   }
 
   @Override
   public void end(Run run, StepRecord record) {
-    write(() -> {
-      update(run, run.step(), null, run.attempts(), record.at());
-      insert(record);
-    });
+    apply(List.of(new Ended(run, record)));
   }
 
   @Override
   public void retry(Run run, Instant dueAt) {
-    write(() -> update(run, run.step(), dueAt, run.attempts() + 1, run.since()));
+    apply(List.of(new Retried(run, dueAt)));
   }
 
   @Override
   public void postpone(Run run, Instant dueAt) {
-    write(() -> update(run, run.step(), dueAt, run.attempts(), run.since()));
+    apply(List.of(new Postponed(run, dueAt)));
   }
 
   @Override
@@ -187,38 +183,45 @@ final class JourneyTable implements JourneyLog {
     });
   }
 
-  private void writeChanges(List<Change> changes) throws SQLException {
-    for (Change c : changes) {
-      if (c instanceof Moved m) {
-        update(m.run(), m.step(), m.dueAt(), 0, m.record().at());
-        insert(m.record());
-      } else if (c instanceof Ended e) {
-        update(e.run(), e.run().step(), null, e.run().attempts(), e.record().at());
-        insert(e.record());
-      } else if (c instanceof Retried r) {
-        update(r.run(), r.run().step(), r.dueAt(), r.run().attempts() + 1, r.run().since());
+  @Override
+  public void claim(List<Change> before, List<Claim> claims) {
+    if (before.isEmpty() && claims.isEmpty()) {
+      return;
+    }
+    write(() -> {
+      writeChanges(before);
+      if (claims.size() > FEW) {
+        sends.claim(claims);
       } else {
-        Postponed p = (Postponed) c;
-        update(p.run(), p.run().step(), p.dueAt(), p.run().attempts(), p.run().since());
+        for (Claim c : claims) {
+          insertClaim(c.key(), c.journey(), c.profileId(), c.channel(), c.at());
+        }
       }
+    });
+  }
+
+  @Override
+  public Map<String, SendState> sends(Collection<String> keys) {
+    return sends.states(keys);
+  }
+
+  @Override
+  public void sent(Collection<String> keys, Instant at) {
+    if (!keys.isEmpty()) {
+      write(() -> sends.sent(keys, at));
     }
   }
 
-  /** Moves a run; {@code step_since} changes only when the step does (the expressions of SET read the old row). */
-  private void update(Run run, String step, Instant dueAt, int attempts, Instant now) throws SQLException {
-    try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_runs SET step_since = CASE WHEN step = ? THEN COALESCE(step_since, entered_at)"
-        + " ELSE ? END, step = ?, due_at = ?, attempts = ?, version = ? WHERE journey = ? AND profile_id = ? AND entry = ?")) {
-      ps.setString(1, step);
-      ps.setObject(2, now == null ? null : ldt(now));
-      ps.setString(3, step);
-      ps.setObject(4, dueAt == null ? null : ldt(dueAt));
-      ps.setInt(5, attempts);
-      ps.setInt(6, run.version());
-      ps.setString(7, run.journey());
-      ps.setString(8, run.profileId());
-      ps.setInt(9, run.entry());
-      ps.executeUpdate();
-    }
+  @Override
+  public Map<String, List<Instant>> sentTimes(Collection<String> profileIds, String channel, Instant since) {
+    return sends.sentTimes(profileIds, channel, since);
+  }
+
+  /** Up to this many claims, statements one by one: a temporary table costs more than it saves. */
+  private static final int FEW = 16;
+
+  private void writeChanges(List<Change> changes) throws SQLException {
+    sends.write(changes);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.segmenta.core.journey.Mailer;
 import jakarta.mail.Authenticator;
 import jakarta.mail.MessagingException;
 import jakarta.mail.PasswordAuthentication;
+import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
@@ -14,7 +15,8 @@ import java.util.Properties;
 /**
  * Journeys' e-mail over SMTP with Jakarta Mail (Eclipse Angus). Each message keeps the Message-ID the engine derived
  * from its idempotency key (Jakarta Mail would otherwise make a new one at each attempt), and its List-Unsubscribe
- * headers. A refused or unreachable server throws, and the engine retries.
+ * headers. Messages in a row share one connection (see {@link #send}). A refused or unreachable server throws, and the
+ * engine retries.
  */
 public final class SmtpMailer implements Mailer {
 
@@ -54,10 +56,24 @@ public final class SmtpMailer implements Mailer {
     });
   }
 
+  /** How long a kept connection may idle before it is opened afresh (servers drop idle clients after a minute or more). */
+  private static final long IDLE_NANOS = 10_000_000_000L;
+
+  private Transport kept;
+  private long lastUsed;
+
+  /**
+   * Sends over the connection kept from the last send when it idled less than 10 s, else over a new one. Why: a tick
+   * delivers hundreds of messages in a row, and a connection each (TCP, EHLO, QUIT) cost more than the messages. A
+   * kept connection the server has dropped meanwhile fails at its first command, before any message was accepted, so
+   * the message is sent once more over a new connection; a new connection's failure is thrown, for the engine's
+   * retries.
+   */
   @Override
-  public void send(Mailer.Message m) {
+  public synchronized void send(Mailer.Message m) {
+    MimeMessage msg;
     try {
-      MimeMessage msg = new KeptId(session, m.messageId());
+      msg = new KeptId(session, m.messageId());
       msg.setFrom(new InternetAddress(settings.from()));
       msg.setRecipients(MimeMessage.RecipientType.TO, InternetAddress.parse(m.to(), true));
       msg.setSubject(m.subject(), "UTF-8");
@@ -65,9 +81,48 @@ public final class SmtpMailer implements Mailer {
       for (Map.Entry<String, String> h : m.headers().entrySet()) {
         msg.setHeader(h.getKey(), h.getValue());
       }
-      Transport.send(msg);
+      msg.saveChanges();
     } catch (MessagingException e) {
-      throw new IllegalStateException("smtp delivery failed: " + e.getClass().getSimpleName(), e);
+      throw new IllegalStateException("smtp message could not be built: " + e.getClass().getSimpleName(), e);
+    }
+    boolean reused = kept != null && System.nanoTime() - lastUsed < IDLE_NANOS;
+    try {
+      transport(reused).sendMessage(msg, msg.getAllRecipients());
+    } catch (MessagingException e) {
+      drop();
+      if (!reused || e instanceof SendFailedException) {
+        throw new IllegalStateException("smtp delivery failed: " + e.getClass().getSimpleName(), e);
+      }
+      try {
+        transport(false).sendMessage(msg, msg.getAllRecipients());
+      } catch (MessagingException again) {
+        drop();
+        throw new IllegalStateException("smtp delivery failed: " + again.getClass().getSimpleName(), again);
+      }
+    }
+    lastUsed = System.nanoTime();
+  }
+
+  private Transport transport(boolean reuse) throws MessagingException {
+    if (reuse) {
+      return kept;
+    }
+    drop();
+    Transport t = session.getTransport("smtp");
+    t.connect();
+    kept = t;
+    return t;
+  }
+
+  private void drop() {
+    Transport t = kept;
+    kept = null;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (MessagingException e) {
+        // Already gone: nothing to release.
+      }
     }
   }
 

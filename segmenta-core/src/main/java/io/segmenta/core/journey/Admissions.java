@@ -52,7 +52,8 @@ final class Admissions {
   /** Writes a full batch. */
   void next() {
     if (offers.size() >= BATCH || memberships.size() >= BATCH) {
-      written += admit();
+      // admit() returns what this admission wrote so far, the earlier batches included.
+      written = admit();
     }
   }
 

@@ -5,14 +5,10 @@ import io.segmenta.core.destination.Channel;
 import io.segmenta.core.destination.Destination;
 import io.segmenta.core.destination.SyncState;
 import io.segmenta.core.journey.JourneyLog.Run;
-import io.segmenta.core.journey.JourneyLog.StepRecord;
 import io.segmenta.core.model.Event;
-import io.segmenta.core.model.Profile;
-import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.port.Audiences;
-import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Catalog;
 import io.segmenta.core.port.ConsentLedger;
 import io.segmenta.core.port.Definitions;
@@ -21,28 +17,18 @@ import io.segmenta.core.port.Scores;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
-import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
-import io.segmenta.core.value.Value;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * Moves people through journeys. Entering is driven by the caller (events written, membership changes); everything
@@ -53,7 +39,9 @@ import java.util.function.Supplier;
  * before delivery and marked sent after; a run found at a send step whose key is already sent moves on without
  * sending. A key still pending after a restart (the process stopped between claim and mark) is delivered again with
  * the same Message-ID, derived from the key, so a relay that saw the first copy drops the second: the only window
- * left is delivery accepted by the SMTP server and the process killed before the mark, milliseconds wide.
+ * left is delivery accepted by the SMTP server and the process killed before the mark. A tick claims the sends of a
+ * round of up to {@code limit} runs in one transaction and marks them in one ({@link StepRounds}), so that window is
+ * the round's deliveries and mark, and a crash in it delivers the round's keys again, each under its own Message-ID.
  *
  * <p>Edits: a run carries the version it entered with; when the journey changed, it continues at the step of the same
  * id in the new version, or ends ("step removed") if there is none. A run waiting (a duration, a time, a date) keeps
@@ -67,7 +55,6 @@ public final class JourneyEngine {
   public static final String CHANNEL = "email";
   /** Failed deliveries of one send before the run ends as failed. */
   public static final int ATTEMPTS = 5;
-  private static final int MAX_STEPS_PER_TICK = 64;
 
   /** What one tick did. */
   public record Tick(int runs, int sent, int failed, RuntimeException lastFailure) {}
@@ -95,8 +82,7 @@ public final class JourneyEngine {
   private final Audiences audiences;
   private final Definitions<Journey> journeys;
   private final JourneyLog log;
-  private final Sends sends;
-  private final AudienceSteps audienceSteps;
+  private final StepRounds.Parts rounds;
   private final SegmentTriggers segmentTriggers;
   private final Clock clock;
   private final Object entering = new Object();
@@ -117,8 +103,9 @@ public final class JourneyEngine {
     this.audiences = audiences;
     this.journeys = journeys;
     this.log = log;
-    this.sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, clock, campaigns);
-    this.audienceSteps = new AudienceSteps(consent, log, channels.destinations(), clock);
+    Sends sends = new Sends(consent, segmentDefinitions, log, channels, unsubscribeUrl, campaigns);
+    AudienceSteps audienceSteps = new AudienceSteps(consent, log, channels.destinations(), clock);
+    this.rounds = new StepRounds.Parts(catalog, profiles, segmentDefinitions, scores, journeys, log, sends, audienceSteps, clock);
     this.clock = clock;
     this.segmentTriggers = new SegmentTriggers(journeys, log, () -> new Segments(catalog, segmentDefinitions, scores, clock), audiences, clock, entering);
   }
@@ -289,192 +276,12 @@ public final class JourneyEngine {
   }
 
   /**
-   * Takes the steps of up to {@code limit} due runs: their histories read in one {@link Profiles#histories} call, their
-   * moves written together ({@link PendingChanges}); sends are claimed before delivery, consent checked at sending.
+   * Takes the steps of up to {@code limit} due runs in rounds ({@link StepRounds}): their histories read in one
+   * {@link Profiles#histories} call; each round's sends decided against one read of their keys, consents and recent
+   * e-mails, claimed with every change before them in one transaction before any is delivered, and marked in one after.
    */
   public Tick tick(int limit) {
-    int runs = 0;
-    int sent = 0;
-    int failed = 0;
-    RuntimeException last = null;
-    List<Run> due = log.due(clock.instant(), limit);
-    Map<String, ProfileHistory> histories = profiles.histories(due.stream().map(Run::profileId).distinct().toList());
-    Set<String> written = new HashSet<>();
-    PendingChanges pending = new PendingChanges(log);
-    try {
-      for (Run r : due) {
-        runs++;
-        try {
-          // A profile whose traits a step of this tick set is read again, so a later run of it sees them.
-          Optional<ProfileHistory> h = written.contains(r.profileId()) ? profiles.history(r.profileId())
-              : Optional.ofNullable(histories.get(r.profileId()));
-          sent += advance(r, h, pending, written);
-        } catch (Retried e) {
-          failed++;
-          last = (RuntimeException) e.getCause();
-        } catch (RuntimeException e) {
-          // Anything but a delivery (a rule that cannot be evaluated, a store that refused): the same backoff and limit.
-          failed++;
-          last = e;
-          giveUpOrRetry(r, r.step(), e, clock.instant(), pending);
-        }
-      }
-    } finally {
-      pending.flush();
-    }
-    return new Tick(runs, sent, failed, last);
-  }
-
-  /** Takes a run's steps until it waits or ends; returns what it delivered. Throws when a delivery failed. */
-  private int advance(Run run, Optional<ProfileHistory> h, PendingChanges pending, Set<String> written) {
-    Instant now = clock.instant();
-    Optional<Journey> found = journeys.find(run.journey());
-    if (found.isEmpty()) {
-      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "journey deleted", now)));
-      return 0;
-    }
-    Journey j = found.get();
-    if (j.version() != run.version()) {
-      run = run.withVersion(j.version());
-    }
-    if (h.isEmpty()) {
-      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "profile gone", now)));
-      return 0;
-    }
-    Segments segments = new Segments(catalog, segmentDefinitions, scores, clock);
-    Evaluator evaluator = Evaluator.strict(now, segments.resolver());
-    if (j.goal() != null && evaluator.matches(segments.ruleOf(j.goal()), h.get())) {
-      pending.add(new JourneyLog.Ended(run, record(run, run.step(), "goal", "goal reached", now)));
-      return 0;
-    }
-    for (int i = 0; i < j.exits().size(); i++) {
-      if (evaluator.matches(segments.ruleOf(j.exits().get(i)), h.get())) {
-        pending.add(new JourneyLog.Ended(run, record(run, run.step(), "exited", "exit rule " + i, now)));
-        return 0;
-      }
-    }
-    ZoneId zone = LocalTimes.zone(h.get().profile(), j.zone());
-    int sent = 0;
-    for (int taken = 0; taken < MAX_STEPS_PER_TICK; taken++) {
-      Optional<Step> at = j.step(run.step());
-      if (at.isEmpty()) {
-        pending.add(new JourneyLog.Ended(run, record(run, run.step(), "ended", "step removed in version " + j.version(), now)));
-        return sent;
-      }
-      Step s = at.get();
-      String next;
-      StepRecord rec;
-      if (s instanceof Step.Wait w) {
-        pending.add(new JourneyLog.Moved(run, w.then(), now.plus(w.duration()), record(run, s.id(), "waiting", w.duration().toString(), now)));
-        return sent;
-      } else if (s instanceof Step.WaitUntil w) {
-        pending.add(new JourneyLog.Moved(run, w.then(), LocalTimes.next(now, w.time(), zone), record(run, s.id(), "waiting", "until " + w.time() + " " + zone, now)));
-        return sent;
-      } else if (s instanceof Step.WaitForDate w) {
-        LocalDate day = LocalTimes.day(h.get().profile().traits().getOrDefault(w.trait(), Value.NULL), zone);
-        Instant due = day == null ? null : day.atTime(w.at()).atZone(zone).toInstant();
-        if (due != null && due.isAfter(now)) {
-          pending.add(new JourneyLog.Moved(run, w.then(), due, record(run, s.id(), "waiting", "until " + w.trait() + " " + day + " " + w.at() + " " + zone, now)));
-          return sent;
-        }
-        next = w.then();
-        rec = record(run, s.id(), "waited", day == null ? "no date in " + w.trait() : w.trait() + " " + day + " has passed", now);
-      } else if (s instanceof Step.WaitFor w) {
-        boolean holds = evaluator.matches(segments.ruleOf(w.rule()), h.get());
-        Instant deadline = run.since().plus(w.timeout());
-        if (holds) {
-          next = w.yes();
-          rec = record(run, s.id(), "waited", "rule held", now);
-        } else if (!now.isBefore(deadline)) {
-          next = w.no();
-          rec = record(run, s.id(), "timed_out", "after " + w.timeout(), now);
-        } else {
-          Instant again = now.plus(w.poll());
-          pending.add(new JourneyLog.Postponed(run, again.isAfter(deadline) ? deadline : again));
-          return sent;
-        }
-      } else if (s instanceof Step.Exit) {
-        pending.add(new JourneyLog.Ended(run, record(run, s.id(), "exited", "exit step", now)));
-        return sent;
-      } else if (s instanceof Step.Branch b) {
-        boolean yes = evaluator.matches(segments.ruleOf(b.rule()), h.get());
-        next = yes ? b.yes() : b.no();
-        rec = record(run, s.id(), "branched", yes ? "yes" : "no", now);
-      } else if (s instanceof Step.Split sp) {
-        if (bucket(run) < sp.holdoutPercent()) {
-          pending.add(new JourneyLog.Ended(run, record(run, s.id(), "held_out", "holdout " + sp.holdoutPercent() + "%", now)));
-          return sent;
-        }
-        next = sp.then();
-        rec = record(run, s.id(), "split", "treatment", now);
-      } else if (s instanceof Step.SetTraits t) {
-        profiles.write(new Batch(List.of(new Profile(run.profileId(), List.of(), t.traits())), List.of()));
-        written.add(run.profileId());
-        next = t.then();
-        rec = record(run, s.id(), "set", String.join(",", new TreeSet<>(t.traits().keySet())), now);
-      } else if (s instanceof Step.Audience a) {
-        Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> audienceSteps.run(j, current, a, h.get(), now, pending), pending);
-        sent += o.delivered() ? 1 : 0;
-        next = a.then();
-        rec = sendRecord(run, s.id(), o, now);
-      } else if (s instanceof Step.Webhook w) {
-        Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> sends.webhook(j, current, w, now, pending), pending);
-        sent += o.delivered() ? 1 : 0;
-        next = w.then();
-        rec = sendRecord(run, s.id(), o, now);
-      } else {
-        Step.SendEmail m = (Step.SendEmail) s;
-        if (j.quietHours() != null && j.quietHours().contains(now.atZone(zone).toLocalTime())) {
-          Instant after = LocalTimes.next(now, j.quietHours().to(), zone);
-          pending.add(new JourneyLog.Moved(run, s.id(), after, record(run, s.id(), "deferred", "quiet hours until " + j.quietHours().to() + " " + zone, now)));
-          return sent;
-        }
-        Run current = run;
-        Sends.Outcome o = deliver(run, s.id(), () -> sends.email(j, current, m, h.get(), evaluator, segments, now, pending), pending);
-        sent += o.delivered() ? 1 : 0;
-        next = m.then();
-        rec = sendRecord(run, s.id(), o, now);
-      }
-      if (next == null) {
-        pending.add(new JourneyLog.Ended(run, rec));
-        return sent;
-      }
-      pending.add(new JourneyLog.Moved(run, next, now, rec));
-      run = run.at(next, now);
-    }
-    return sent;
-  }
-
-  private Sends.Outcome deliver(Run run, String step, Supplier<Sends.Outcome> send, PendingChanges pending) {
-    try {
-      return send.get();
-    } catch (RuntimeException e) {
-      giveUpOrRetry(run, step, e, clock.instant(), pending);
-      throw new Retried(e);
-    }
-  }
-
-  private static StepRecord sendRecord(Run run, String step, Sends.Outcome o, Instant now) {
-    return o.sent() ? record(run, step, o.result(), null, now) : record(run, step, "skipped", o.result(), now);
-  }
-
-  /** A failure already counted against its run (retried later, or the run ended). */
-  private static final class Retried extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Retried(RuntimeException cause) {
-      super(cause);
-    }
-  }
-
-  private void giveUpOrRetry(Run run, String step, RuntimeException e, Instant now, PendingChanges pending) {
-    if (run.attempts() + 1 >= ATTEMPTS) {
-      pending.add(new JourneyLog.Ended(run, record(run, step, "failed", "failed " + ATTEMPTS + " times: " + e.getClass().getSimpleName(), now)));
-    } else {
-      pending.add(new JourneyLog.Retried(run, now.plus(backoff(run.attempts()))));
-    }
+    return new StepRounds(rounds).tick(limit);
   }
 
   /** 1 s doubling to 5 min between delivery attempts. */
@@ -491,9 +298,5 @@ public final class JourneyEngine {
   /** A Message-ID from the idempotency key (hashed: no profile id in a header). */
   static String messageId(String key) {
     return Sends.messageId(key);
-  }
-
-  private static StepRecord record(Run run, String step, String outcome, String reason, Instant at) {
-    return new StepRecord(run.journey(), run.profileId(), run.entry(), step, outcome, reason, at);
   }
 }

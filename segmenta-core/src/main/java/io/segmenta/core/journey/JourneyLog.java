@@ -3,6 +3,7 @@ package io.segmenta.core.journey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -154,6 +155,43 @@ public interface JourneyLog {
   List<Outcome> outcomes(String journey, Duration window);
 
   Optional<SendState> send(String key);
+
+  /** The states of those of {@code keys} that were claimed (a key never claimed is absent), read together. The default reads one by one. */
+  default Map<String, SendState> sends(Collection<String> keys) {
+    Map<String, SendState> out = new HashMap<>();
+    for (String k : keys) {
+      send(k).ifPresent(s -> out.put(k, s));
+    }
+    return out;
+  }
+
+  /** A send's key to record before delivery (see {@link #claim(List, List)}). */
+  record Claim(String key, String journey, String profileId, String channel, Instant at) {}
+
+  /**
+   * Writes {@code before} (see {@link #apply}) and claims every key of {@code claims} not claimed yet, in one
+   * transaction: a tick's sends are all recorded, with every change before them, before any is delivered. The default
+   * writes them one after the other.
+   */
+  default void claim(List<Change> before, List<Claim> claims) {
+    apply(before);
+    for (Claim c : claims) {
+      claim(c.key(), c.journey(), c.profileId(), c.channel(), c.at());
+    }
+  }
+
+  /** Marks claimed sends delivered, in one transaction. The default marks one by one. */
+  default void sent(Collection<String> keys, Instant at) {
+    for (String k : keys) {
+      sent(k, at);
+    }
+  }
+
+  /**
+   * When messages of {@code channel} were delivered to each of {@code profileIds} at or after {@code since}, across
+   * every journey (profiles with none are absent), read together: frequency caps of different periods count them.
+   */
+  Map<String, List<Instant>> sentTimes(Collection<String> profileIds, String channel, Instant since);
 
   /** Records the idempotency key of a send before delivery. */
   void claim(String key, String journey, String profileId, String channel, Instant at);

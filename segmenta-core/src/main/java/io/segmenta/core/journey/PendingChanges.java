@@ -30,6 +30,14 @@ final class PendingChanges {
     log.claim(before, key, journey, profileId, channel, at);
   }
 
+  /** Claims the keys of a chunk's sends with the changes kept so far, in one transaction. */
+  void claim(List<JourneyLog.Claim> claims) {
+    List<Change> before = drain();
+    if (!before.isEmpty() || !claims.isEmpty()) {
+      log.claim(before, claims);
+    }
+  }
+
   /** Writes the changes kept so far (before a redelivery of a pending key, and at the end of a tick). */
   void flush() {
     List<Change> before = drain();

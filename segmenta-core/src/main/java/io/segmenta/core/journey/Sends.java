@@ -14,20 +14,23 @@ import io.segmenta.core.model.ProfileHistory;
 import io.segmenta.core.personalize.Click;
 import io.segmenta.core.personalize.Recommendations;
 import io.segmenta.core.port.ConsentLedger;
+import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.rule.ComputedTraits;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Measure;
-import io.segmenta.core.segment.Segments;
+import io.segmenta.core.rule.Rule;
 import io.segmenta.core.value.Value;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +40,11 @@ import java.util.function.Function;
 
 /**
  * The sends of journey steps, e-mails and webhook calls, each at most once per idempotency key (journey, version,
- * profile, step, entry): the key is claimed in the log before delivery and marked sent after; a key found sent is not
- * delivered again ("sent_before_restart"), a key found pending (the process stopped between the two) is delivered
- * again under the same key, so the Message-ID or the webhook's Idempotency-Key lets the receiver drop a copy.
- * Consent and frequency caps are decided at the moment of sending. Delivery failures are thrown, for the engine's
- * backoff.
+ * profile, step, entry): a send is decided here ({@link Decision}) and claimed, delivered and marked sent by the
+ * tick's rounds ({@code StepRounds}); a key found sent is not delivered again ("sent_before_restart"), a key found
+ * pending (the process stopped between claim and mark) is delivered again under the same key, so the Message-ID or
+ * the webhook's Idempotency-Key lets the receiver drop a copy. Consent and frequency caps are decided at the moment
+ * of sending, against {@link Reads} of the whole chunk taken just before its claim.
  *
  * <p>Campaigns (issue 17, "one message per person"): a step whose template is some campaign's e-mail template is a
  * campaign step. It sends the template of the campaign {@link Arbitration} gives the person for e-mail (decided with
@@ -62,45 +65,112 @@ final class Sends {
   private final JourneyLog log;
   private final JourneyEngine.Channels channels;
   private final Function<String, String> unsubscribeUrl;
-  private final Clock clock;
   private final EmailRenderer renderer = new EmailRenderer();
   private final Definitions<Campaign> campaigns;
 
   Sends(ConsentLedger consent, Definitions<SegmentDefinition> segmentDefinitions, JourneyLog log, JourneyEngine.Channels channels,
-      Function<String, String> unsubscribeUrl, Clock clock, Definitions<Campaign> campaigns) {
+      Function<String, String> unsubscribeUrl, Definitions<Campaign> campaigns) {
     this.campaigns = campaigns;
     this.consent = consent;
     this.segmentDefinitions = segmentDefinitions;
     this.log = log;
     this.channels = channels;
     this.unsubscribeUrl = unsubscribeUrl;
-    this.clock = clock;
   }
 
   static String key(Journey j, Run run, String step) {
     return String.join("/", j.key(), Integer.toString(run.version()), run.profileId(), step, Integer.toString(run.entry()));
   }
 
-  /** Sends one e-mail. Throws when delivery failed. */
-  Outcome email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Segments segments, Instant now, PendingChanges pending) {
+  /** A send decided at its step and not yet delivered: its key, to claim unless {@code claimed} (pending since before a restart), then its delivery. */
+  record Planned(String key, String journey, String profileId, String channel, boolean claimed, Runnable delivery) {
+    JourneyLog.Claim claim(Instant at) {
+      return new JourneyLog.Claim(key, journey, profileId, channel, at);
+    }
+  }
+
+  /** What a send step decided: skipped or already sent ({@code outcome}, {@code planned} null), or {@code planned}. */
+  record Decision(Outcome outcome, Planned planned) {
+    static Decision skip(String result) {
+      return new Decision(new Outcome(result, false), null);
+    }
+  }
+
+  /**
+   * What a chunk's sends are decided against, read together just before they are claimed: the keys' states, the
+   * consent of the people e-mailed, their e-mails since the longest cap's period, and the e-mails planned in this
+   * chunk. Why planned ones count: two sends to one person in one chunk are decided before either is delivered, so
+   * the second must see the first, or a cap of one would let both go. A planned e-mail whose delivery then fails was
+   * counted all the same: the cap errs on the side of sending less.
+   */
+  static final class Reads {
+    private final Map<String, SendState> states;
+    private final Map<String, List<ConsentRecord>> consents;
+    private final Map<String, List<Instant>> sent;
+    private final Map<String, List<Instant>> planned = new HashMap<>();
+
+    Reads(Map<String, SendState> states, Map<String, List<ConsentRecord>> consents, Map<String, List<Instant>> sent) {
+      this.states = states;
+      this.consents = consents;
+      this.sent = sent;
+    }
+
+    Optional<SendState> state(String key) {
+      return Optional.ofNullable(states.get(key));
+    }
+
+    List<ConsentRecord> consents(String profileId) {
+      return consents.getOrDefault(profileId, List.of());
+    }
+
+    int sentSince(String profileId, Instant since) {
+      int n = 0;
+      for (Instant at : sent.getOrDefault(profileId, List.of())) {
+        n += at.isBefore(since) ? 0 : 1;
+      }
+      for (Instant at : planned.getOrDefault(profileId, List.of())) {
+        n += at.isBefore(since) ? 0 : 1;
+      }
+      return n;
+    }
+
+    void plan(String profileId, Instant at) {
+      planned.computeIfAbsent(profileId, k -> new ArrayList<>()).add(at);
+    }
+  }
+
+  /**
+   * Reads what the sends of a chunk are decided against: {@code keys} of every send step, {@code emailed} the people
+   * at an e-mail step, {@code capPeriod} the longest frequency cap among their journeys (null: none).
+   */
+  Reads read(Collection<String> keys, Collection<String> emailed, Duration capPeriod, Instant now) {
+    Map<String, SendState> s = keys.isEmpty() ? Map.of() : log.sends(keys);
+    Map<String, List<ConsentRecord>> c = emailed.isEmpty() ? Map.of() : consent.consents(emailed);
+    Map<String, List<Instant>> t = emailed.isEmpty() || capPeriod == null ? Map.of() : log.sentTimes(emailed, JourneyEngine.CHANNEL, now.minus(capPeriod));
+    return new Reads(s, c, t);
+  }
+
+  /** Decides one e-mail: consent, address, caps and template now, against {@code reads}; delivery comes after the chunk's claim. */
+  Decision email(Journey j, Run run, Step.SendEmail m, ProfileHistory h, Evaluator evaluator, Function<String, Rule> rules, Instant now, Reads reads) {
     String key = key(j, run, m.id());
-    Optional<SendState> state = log.send(key);
+    Optional<SendState> state = reads.state(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
-      return new Outcome("sent_before_restart", false);
+      return Decision.skip("sent_before_restart");
     }
     if (channels.mailer() == null) {
-      return new Outcome("no mail transport configured", false);
+      return Decision.skip("no mail transport configured");
     }
-    if (!ConsentPolicy.allows(consent.consents(run.profileId()), Purpose.EMAIL_MARKETING)) {
-      return new Outcome("no e-mail marketing consent", false);
+    List<ConsentRecord> given = reads.consents(run.profileId());
+    if (!ConsentPolicy.allows(given, Purpose.EMAIL_MARKETING)) {
+      return Decision.skip("no e-mail marketing consent");
     }
     String to = address(h);
     if (to == null) {
-      return new Outcome("no e-mail address", false);
+      return Decision.skip("no e-mail address");
     }
     for (Journey.FrequencyCap cap : j.caps()) {
-      if (log.sentSince(run.profileId(), JourneyEngine.CHANNEL, now.minus(cap.per())) >= cap.max()) {
-        return new Outcome("frequency cap: " + cap.max() + " per " + cap.per(), false);
+      if (reads.sentSince(run.profileId(), now.minus(cap.per())) >= cap.max()) {
+        return Decision.skip("frequency cap: " + cap.max() + " per " + cap.per());
       }
     }
     String template = m.template();
@@ -109,16 +179,16 @@ final class Sends {
       if (all.stream().anyMatch(c -> m.template().equals(c.emailTemplate()))) {
         Optional<Campaign> won;
         try {
-          won = new Arbitration(all).forChannel(Campaign.Channel.EMAIL, segment -> evaluator.matches(segments.ruleOf(segment), h),
-              p -> ConsentPolicy.allows(consent.consents(run.profileId()), p));
+          won = new Arbitration(all).forChannel(Campaign.Channel.EMAIL, segment -> evaluator.matches(rules.apply(segment), h),
+              p -> ConsentPolicy.allows(given, p));
         } catch (SegmentaException e) {
-          return new Outcome("campaign arbitration failed: " + e.getMessage(), false);
+          return Decision.skip("campaign arbitration failed: " + e.getMessage());
         }
         if (won.isEmpty()) {
-          return new Outcome("campaign: no campaign's e-mail is this person's", false);
+          return Decision.skip("campaign: no campaign's e-mail is this person's");
         }
         if (!j.templates().containsKey(won.get().emailTemplate())) {
-          return new Outcome("campaign " + won.get().key() + " is this person's, and this journey has no template " + won.get().emailTemplate(), false);
+          return Decision.skip("campaign " + won.get().key() + " is this person's, and this journey has no template " + won.get().emailTemplate());
         }
         template = won.get().emailTemplate();
       }
@@ -127,45 +197,36 @@ final class Sends {
     String unsubscribe = unsubscribeUrl.apply(run.profileId());
     EmailRenderer.Email email;
     try {
-      email = renderer.render(t, recipient(j, run, h, evaluator, segments, unsubscribe, t.recommendations()));
+      email = renderer.render(t, recipient(j, run, h, evaluator, rules, unsubscribe, t.recommendations()));
     } catch (SegmentaException e) {
-      return new Outcome("template failed: " + e.getMessage(), false);
-    }
-    if (state.isEmpty()) {
-      pending.claim(key, j.key(), run.profileId(), JourneyEngine.CHANNEL, now);
-    } else {
-      pending.flush();
+      return Decision.skip("template failed: " + e.getMessage());
     }
     String html = email.html().contains(unsubscribe) ? email.html()
         : email.html() + "\n<p style=\"font-size:small\"><a href=\"" + unsubscribe + "\">Unsubscribe</a></p>";
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("List-Unsubscribe", "<" + unsubscribe + ">");
     headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-    channels.mailer().send(new Mailer.Message(messageId(key), to, email.subject(), html, headers));
-    log.sent(key, clock.instant());
-    return new Outcome("sent", true);
+    Mailer.Message message = new Mailer.Message(messageId(key), to, email.subject(), html, headers);
+    Mailer mailer = channels.mailer();
+    reads.plan(run.profileId(), now);
+    return new Decision(null, new Planned(key, j.key(), run.profileId(), JourneyEngine.CHANNEL, state.isPresent(), () -> mailer.send(message)));
   }
 
-  /** Calls one webhook. Throws when delivery failed. */
-  Outcome webhook(Journey j, Run run, Step.Webhook w, Instant now, PendingChanges pending) {
+  /** Decides one webhook call against {@code reads}; delivery comes after the chunk's claim. */
+  Decision webhook(Journey j, Run run, Step.Webhook w, Instant now, Reads reads) {
     String key = key(j, run, w.id());
-    Optional<SendState> state = log.send(key);
+    Optional<SendState> state = reads.state(key);
     if (state.isPresent() && state.get() == SendState.SENT) {
-      return new Outcome("sent_before_restart", false);
+      return Decision.skip("sent_before_restart");
     }
     if (channels.webhooks() == null) {
-      return new Outcome("no webhook transport configured", false);
-    }
-    if (state.isEmpty()) {
-      pending.claim(key, j.key(), run.profileId(), "webhook", now);
-    } else {
-      pending.flush();
+      return Decision.skip("no webhook transport configured");
     }
     String body = "{\"journey\":" + quote(j.key()) + ",\"version\":" + run.version() + ",\"step\":" + quote(w.id()) + ",\"profile_id\":"
         + quote(run.profileId()) + ",\"entry\":" + run.entry() + ",\"key\":" + quote(key) + ",\"at\":" + quote(now.toString()) + "}";
-    channels.webhooks().post(w.url(), key, body.getBytes(StandardCharsets.UTF_8));
-    log.sent(key, clock.instant());
-    return new Outcome("sent", true);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    WebhookPoster poster = channels.webhooks();
+    return new Decision(null, new Planned(key, j.key(), run.profileId(), "webhook", state.isPresent(), () -> poster.post(w.url(), key, bytes)));
   }
 
   /** A JSON string (RFC 8259: quote, backslash and control characters escaped). */
@@ -183,7 +244,7 @@ final class Sends {
     return b.append('"').toString();
   }
 
-  private EmailRenderer.Recipient recipient(Journey j, Run run, ProfileHistory h, Evaluator evaluator, Segments segments, String unsubscribe,
+  private EmailRenderer.Recipient recipient(Journey j, Run run, ProfileHistory h, Evaluator evaluator, Function<String, Rule> rules, String unsubscribe,
       int recommendations) {
     Map<String, Value> traits = new LinkedHashMap<>(h.profile().traits());
     for (Map.Entry<String, Measure> c : ComputedTraits.all().entrySet()) {
@@ -195,7 +256,7 @@ final class Sends {
     traits.put("unsubscribe_url", Value.of(unsubscribeUrl.apply(run.profileId())));
     List<String> in = new ArrayList<>();
     for (SegmentDefinition s : segmentDefinitions.all()) {
-      if (evaluator.matches(segments.ruleOf(s.name()), h)) {
+      if (evaluator.matches(rules.apply(s.name()), h)) {
         in.add(s.name());
       }
     }

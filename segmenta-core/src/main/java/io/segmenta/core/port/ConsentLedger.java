@@ -1,6 +1,9 @@
 package io.segmenta.core.port;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The consent ledger: every change of a profile's consent per purpose, as recorded. */
 public interface ConsentLedger {
@@ -13,4 +16,16 @@ public interface ConsentLedger {
 
   /** A profile's consent history, oldest first. */
   List<ConsentRecord> consents(String profileId);
+
+  /**
+   * The consent histories of many profiles, oldest first each, read together (a profile with none maps to an empty
+   * list). The default reads one by one.
+   */
+  default Map<String, List<ConsentRecord>> consents(Collection<String> profileIds) {
+    Map<String, List<ConsentRecord>> out = new HashMap<>();
+    for (String id : profileIds) {
+      out.put(id, consents(id));
+    }
+    return out;
+  }
 }
