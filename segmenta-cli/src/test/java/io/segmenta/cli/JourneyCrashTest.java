@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A server process killed with SIGKILL while a journey is sending (as {@link DurabilityTest} kills one while tracking):
  * after a restart, every ordered customer got the journey's e-mail (no step lost, no entry lost between the journal's
- * acknowledgement and the journey thread), and no e-mail went twice but in the window the engine documents (a second
- * copy with the same Message-ID of what went in the round the kill fell in, between its claim and its mark).
+ * acknowledgement and the journey thread), and no e-mail went twice but for the one window the engine documents (a
+ * copy with the same Message-ID, when the kill fell between the SMTP server's acceptance and the delivery's note):
+ * the deliveries of the round the kill fell in were noted one by one (DeliveryNotes) and are marked, not resent.
  */
 class JourneyCrashTest {
   static final int CUSTOMERS = 60;
@@ -116,7 +117,6 @@ class JourneyCrashTest {
       assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));
       sender.join();
       int before = mail.getReceivedMessages().length;
-      List<String> beforeKill = distinctRecipients(mail.getReceivedMessages());
       System.out.println("e-mails before SIGKILL: " + before + " of " + CUSTOMERS);
       assertTrue(before >= 10 && before < CUSTOMERS, "the kill came while the journey was sending: " + before);
 
@@ -141,7 +141,7 @@ class JourneyCrashTest {
         idsByRecipient.computeIfAbsent(m.getAllRecipients()[0].toString(), k -> new HashSet<>()).add(m.getMessageID());
       }
       assertTrue(idsByRecipient.values().stream().allMatch(ids -> ids.size() == 1), "one Message-ID per person: " + idsByRecipient);
-      atMostTheDocumentedCopies(got, beforeKill);
+      atMostTheDocumentedCopy(got);
       try (Store store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "512MB", 2, Map.of()))) {
         for (int i = 0; i < CUSTOMERS; i++) {
           JourneyLog.Entries e = store.journeyLog().entries("thanks", "cr-" + i);
@@ -219,7 +219,6 @@ class JourneyCrashTest {
       assertTrue(first.process().waitFor(30, TimeUnit.SECONDS));
       sender.join();
       int before = mail.getReceivedMessages().length;
-      List<String> beforeKill = distinctRecipients(mail.getReceivedMessages());
       System.out.println("segment e-mails before SIGKILL: " + before + " of " + MEMBERS + ", after " + batches.get() + " batches");
       assertTrue(arriving && before < MEMBERS, "the kill came while members entered: " + before + " e-mails");
 
@@ -250,7 +249,7 @@ class JourneyCrashTest {
         idsByRecipient.computeIfAbsent(m.getAllRecipients()[0].toString(), k -> new HashSet<>()).add(m.getMessageID());
       }
       assertTrue(idsByRecipient.values().stream().allMatch(ids -> ids.size() == 1), "one Message-ID per person: " + idsByRecipient);
-      atMostTheDocumentedCopies(got, beforeKill);
+      atMostTheDocumentedCopy(got);
       int caughtUp = 0;
       try (Store store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "512MB", 2, Map.of()))) {
         for (int i = 0; i < MEMBERS; i++) {
@@ -267,21 +266,11 @@ class JourneyCrashTest {
     }
   }
 
-  /**
-   * The documented window (docs/architecture.md, "Journey steps in rounds"): a kill between a round's claim and its
-   * mark makes the restart deliver that round's messages again, each with its own Message-ID. So a second copy goes
-   * only to someone whose first copy went before the kill, and nobody gets a third.
-   */
-  static void atMostTheDocumentedCopies(MimeMessage[] got, List<String> beforeKill) throws Exception {
-    Map<String, Integer> copies = new HashMap<>();
-    for (MimeMessage m : got) {
-      copies.merge(m.getAllRecipients()[0].toString(), 1, Integer::sum);
-    }
-    for (Map.Entry<String, Integer> c : copies.entrySet()) {
-      assertTrue(c.getValue() <= 2, "no third copy: " + c);
-      assertTrue(c.getValue() == 1 || beforeKill.contains(c.getKey()), "a second copy only of a message that went before the kill: " + c);
-    }
-    System.out.println("second copies (same Message-ID) after the restart: " + (got.length - copies.size()));
+  /** At most one e-mail twice (the kill inside one delivery), always with the same Message-ID (checked above). */
+  static void atMostTheDocumentedCopy(MimeMessage[] got) throws Exception {
+    int people = distinctRecipients(got).size();
+    System.out.println("second copies (same Message-ID) after the restart: " + (got.length - people));
+    assertTrue(got.length <= people + 1, "at most the one documented copy (same Message-ID): " + got.length + " e-mails to " + people);
   }
 
   static List<String> distinctRecipients(MimeMessage[] messages) throws Exception {

@@ -128,7 +128,10 @@ final class DuckDbStore implements Store {
       } finally {
         c.setAutoCommit(true);
       }
-      return new DuckDbStore(config, clock, c, schema, facts);
+      DuckDbStore store = new DuckDbStore(config, clock, c, schema, facts);
+      // Sends a killed process delivered after their round's claim and before its mark are marked, not sent again.
+      store.journeyLog.markNotedDeliveries(clock.instant());
+      return store;
     } catch (SQLException | RuntimeException e) {
       throw closing(c, config, e);
     }
@@ -349,6 +352,7 @@ final class DuckDbStore implements Store {
 
   @Override
   public void close() {
+    journeyLog.closeNotes();
     synchronized (db) {
       try {
         if (!db.conn.isClosed()) {

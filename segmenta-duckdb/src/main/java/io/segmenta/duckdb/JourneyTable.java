@@ -31,9 +31,11 @@ final class JourneyTable implements JourneyLog {
   private final Db db;
   private final JourneyBatches batches;
   private final JourneySends sends;
+  private final DeliveryNotes notes;
 
   JourneyTable(Db db) {
     this.db = db;
+    this.notes = DeliveryNotes.beside(db.config.databaseFile());
     this.batches = new JourneyBatches(db);
     this.sends = new JourneySends(db);
   }
@@ -209,7 +211,30 @@ final class JourneyTable implements JourneyLog {
   public void sent(Collection<String> keys, Instant at) {
     if (!keys.isEmpty()) {
       write(() -> sends.sent(keys, at));
+      notes.marked(keys);
     }
+  }
+
+  @Override
+  public void delivered(String key) {
+    notes.note(key);
+  }
+
+  /**
+   * Marks sent the keys noted as delivered before the process stopped (between a round's delivery and its mark), so
+   * the restart does not deliver them again; run once when the store opens for writing, before any journey runs.
+   */
+  int markNotedDeliveries(Instant at) {
+    List<String> keys = notes.keys();
+    if (!keys.isEmpty()) {
+      write(() -> sends.sent(keys, at));
+    }
+    notes.clear();
+    return keys.size();
+  }
+
+  void closeNotes() {
+    notes.close();
   }
 
   @Override

@@ -1,7 +1,12 @@
 package io.segmenta.spark;
 
+import io.segmenta.core.UserException;
 import io.segmenta.core.port.Definitions;
 import io.segmenta.core.port.SegmentDefinition;
+import io.segmenta.core.rule.Rule;
+import io.segmenta.core.rule.RuleException;
+import io.segmenta.core.rule.RuleText;
+import io.segmenta.core.rule.SegmentResolver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -66,6 +71,33 @@ final class LakeSegments implements Definitions<SegmentDefinition> {
     }
     write();
     return true;
+  }
+
+  /**
+   * These segments as a resolver, so a rule {@code in segment "X"} compiles on Spark as on the store: each rule
+   * parsed when first asked for, and again after a save replaced it. A rule text that does not parse is the lake
+   * writer's mistake and names the segment.
+   */
+  SegmentResolver resolver() {
+    return new SegmentResolver() {
+      @Override
+      public Optional<Rule> find(String name) {
+        return LakeSegments.this.find(name).map(d -> parse(d));
+      }
+
+      @Override
+      public List<String> names() {
+        return all().stream().map(SegmentDefinition::name).toList();
+      }
+    };
+  }
+
+  private Rule parse(SegmentDefinition d) {
+    try {
+      return RuleText.parseRule(d.rule());
+    } catch (RuleException e) {
+      throw new UserException("lake: the rule of segment '" + d.name() + "' in " + table() + " does not parse: " + e.getMessage());
+    }
   }
 
   private void write() {

@@ -2,9 +2,6 @@ package io.segmenta.spark;
 
 import io.segmenta.core.UserException;
 import io.segmenta.core.consent.ConsentPolicy;
-import io.segmenta.core.rule.Rule;
-import io.segmenta.core.rule.RuleException;
-import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.EventTypeDef;
 import io.segmenta.core.schema.Family;
@@ -19,11 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -108,35 +101,7 @@ public final class SparkLake {
    * A rule text that does not parse is the lake writer's mistake and names the segment.
    */
   public SegmentResolver segments() {
-    Map<String, String> texts = new LinkedHashMap<>();
-    if (has("segments")) {
-      for (Row r : session.sql("SELECT name, rule FROM segments ORDER BY name").collectAsList()) {
-        texts.put(r.getString(0), r.getString(1));
-      }
-    }
-    Map<String, Rule> parsed = new LinkedHashMap<>();
-    List<String> names = List.copyOf(new ArrayList<>(texts.keySet()));
-    return new SegmentResolver() {
-      @Override
-      public synchronized Optional<Rule> find(String name) {
-        String text = texts.get(name);
-        if (text == null) {
-          return Optional.empty();
-        }
-        return Optional.of(parsed.computeIfAbsent(name, n -> {
-          try {
-            return RuleText.parseRule(text);
-          } catch (RuleException e) {
-            throw new UserException("lake: the rule of segment '" + n + "' in " + dir.resolve("segments") + " does not parse: " + e.getMessage());
-          }
-        }));
-      }
-
-      @Override
-      public List<String> names() {
-        return names;
-      }
-    };
+    return new LakeSegments(this).resolver();
   }
 
   /** The standard schema with the lake's declared traits, properties and event types (as the store reads its own). */

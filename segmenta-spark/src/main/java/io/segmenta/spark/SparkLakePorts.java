@@ -12,7 +12,6 @@ import io.segmenta.core.port.SegmentDefinition;
 import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.realtime.MembershipChange;
 import io.segmenta.core.rule.Rule;
-import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.schema.PropertyDef;
 import io.segmenta.core.schema.Schema;
@@ -52,17 +51,7 @@ final class SparkLakePorts implements Lake {
     this.stopOnClose = stopOnClose;
     this.segments = new LakeSegments(lake);
     this.scores = new LakeScores(this);
-    SegmentResolver resolver = new SegmentResolver() {
-      @Override
-      public Optional<Rule> find(String name) {
-        return segments.find(name).map(d -> RuleText.parseRule(d.rule()));
-      }
-
-      @Override
-      public List<String> names() {
-        return segments.all().stream().map(SegmentDefinition::name).toList();
-      }
-    };
+    SegmentResolver resolver = segments.resolver();
     readScores();
     this.audiences = new SparkBatchAudiences(lake, resolver);
     this.members = new SparkAudiences(lake, resolver);

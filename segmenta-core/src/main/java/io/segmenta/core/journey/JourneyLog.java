@@ -199,6 +199,13 @@ public interface JourneyLog {
   /** Marks a claimed send delivered. */
   void sent(String key, Instant at);
 
+  /**
+   * Notes that a claimed send was just delivered, before its round's {@link #sent(Collection, Instant) mark}, where a
+   * process kill cannot lose it (the store's own way: DuckDB writes a line beside its file), so a restart marks it
+   * sent instead of delivering it again. Cheap: called once per delivery.
+   */
+  void delivered(String key);
+
   /** Messages of {@code channel} delivered to the profile since {@code since}, across every journey. */
   int sentSince(String profileId, String channel, Instant since);
 

@@ -333,6 +333,7 @@ final class StepRounds {
       }
       try {
         planned.delivery().run();
+        parts.log().delivered(planned.key());
         delivered.add(planned.key());
       } catch (RuntimeException e) {
         d.failed = true;
