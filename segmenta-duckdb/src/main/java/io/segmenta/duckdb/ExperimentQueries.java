@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,8 +94,34 @@ final class ExperimentQueries implements ExperimentReads {
         }
         cells = renamed;
       }
-      return new ExperimentData(names, cells, multiple);
+      return new ExperimentData(names, cells, multiple, heldOut(e, asOf));
     }
+  }
+
+  /** Per campaign (what held them out), the people held out of the experiment between its start and stop, up to {@code asOf}. */
+  private Map<String, Long> heldOut(Experiment e, Instant asOf) {
+    // The bounds of the exposures (ExperimentSql): the stop exclusive, the as-of instant inclusive.
+    boolean stopped = e.stop() != null && !e.stop().isAfter(asOf);
+    Instant until = stopped ? e.stop() : asOf;
+    String sql = "SELECT campaign, count(DISTINCT pkey) FROM events WHERE type = ? AND experiment_id = ? AND ts " + (stopped ? "<" : "<=") + " ?"
+        + (e.start() == null ? "" : " AND ts >= ?") + " GROUP BY campaign";
+    Map<String, Long> out = new TreeMap<>();
+    try (PreparedStatement ps = db.conn.prepareStatement(sql)) {
+      ps.setString(1, Experiment.HELD_OUT_EVENT);
+      ps.setString(2, e.key());
+      ps.setObject(3, LocalDateTime.ofInstant(until, ZoneOffset.UTC));
+      if (e.start() != null) {
+        ps.setObject(4, LocalDateTime.ofInstant(e.start(), ZoneOffset.UTC));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1) == null ? "unknown" : rs.getString(1), rs.getLong(2));
+        }
+      }
+    } catch (SQLException ex) {
+      throw SqlFailures.of("could not count the people held out of the experiment: ", ex);
+    }
+    return out;
   }
 
   private static final String UNKNOWN_VARIANT = "\u0000unknown";
