@@ -129,6 +129,8 @@ class JourneysAudiencesBrowserTest {
 
       // A segment's history: the backfilled sizes drawn.
       d.get(WEB.base() + "/segments/luxury-buyers");
+      // The link is in the part htmx fills in once the segment's figures are counted (slow on a busy machine).
+      wait.until(x -> !x.findElements(By.id("history-link")).isEmpty());
       d.findElement(By.id("history-link")).click();
       wait.until(x -> x.getTitle().startsWith("History of luxury-buyers"));
       wait.until(x -> !x.findElements(By.cssSelector("#sizes-chart svg path")).isEmpty());
