@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segmenta.core.experiment.Assignment;
 import io.segmenta.core.experiment.Unit;
 import io.segmenta.core.ingest.Importer;
+import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.model.Event;
 import io.segmenta.core.value.Value;
 import io.segmenta.testkit.ExperimentScenario;
@@ -241,6 +242,11 @@ class ExperimentCliTest {
                 Map.of("revenue", new Value.Num(10)), List.of())));
           }
         }
+        // Two people a campaign held out of the experiment, one of them recorded twice: two people, not three.
+        for (String[] h : new String[][] {{"h1", "p7"}, {"h2", "p7"}, {"h3", "p8"}}) {
+          line(w, Importer.toJsonLine(new Event(h[0], h[1], null, Experiment.HELD_OUT_EVENT, t, Map.of("experiment_id", new Value.Str("flat"),
+              "variation_id", new Value.Str("control"), "campaign", new Value.Str("campaign:spring")), List.of())));
+        }
       }
       assertEquals(0, CliTest.run("import", file.toString(), "--data-dir", own.toString()).code());
       CliTest.Result c = CliTest.run("experiment", "create", "flat", "--variants", "control,treatment", "--metric", "purchase = count(order) >= 1",
@@ -254,6 +260,9 @@ class ExperimentCliTest {
       assertEquals(100, j.get("units").get(1).get("units").asLong());
       JsonNode purchase = j.get("comparisons").get(0);
       assertEquals(34.0 / 100, purchase.get("control").get("mean").asDouble(), 1e-12, "orders at the as-of instant count");
+      assertEquals("[{\"by\":\"campaign:spring\",\"people\":2}]", j.get("held_out").toString(), "held out at the as-of instant, counted once each");
+      CliTest.Result table = CliTest.run("experiment", "analyze", "flat", "--as-of", "latest", "--data-dir", own.toString());
+      assertTrue(table.out().contains("2 people were held out by campaign:spring: shown it instead of a variant"), table.out());
       // Segment rules use the same inclusive bound (Window.resolve ends just after the as-of instant): checked, not assumed.
       for (String rule : new String[] {"count(order) >= 1", "count(order in last 7 days) >= 1"}) {
         CliTest.Result seg = CliTest.run("segment", "count", rule, "--as-of", "latest", "--data-dir", own.toString());

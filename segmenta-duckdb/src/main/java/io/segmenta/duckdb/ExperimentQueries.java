@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The experiment analysis's reads: per-variant sufficient statistics, compiled by {@link ExperimentSql} and added
@@ -70,7 +71,20 @@ final class ExperimentQueries implements ExperimentReads {
           throw SqlFailures.of("could not name unknown variants: ", ex);
         }
       }
-      return cells.data(unknown);
+      return ExperimentCells.heldOut(cells.data(unknown), heldOut(cells, asOf));
     }
+  }
+
+  /** Per campaign (what held them out), the people held out of the experiment ({@link ExperimentCells#heldOutQuery}). */
+  private Map<String, Long> heldOut(ExperimentCells cells, Instant asOf) {
+    Map<String, Long> out = new TreeMap<>();
+    try (Statement st = db.conn.createStatement(); ResultSet rs = st.executeQuery(LiteralSql.inline(cells.heldOutQuery(asOf)))) {
+      while (rs.next()) {
+        out.put(rs.getString(1) == null ? "unknown" : rs.getString(1), rs.getLong(2));
+      }
+    } catch (SQLException ex) {
+      throw SqlFailures.of("could not count the people held out of the experiment: ", ex);
+    }
+    return out;
   }
 }

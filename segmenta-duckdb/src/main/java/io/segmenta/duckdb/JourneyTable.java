@@ -130,24 +130,42 @@ final class JourneyTable implements JourneyLog {
   @Override
   public List<Run> due(Instant now, int limit) {
     synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT journey, profile_id, entry, version, step, due_at, attempts,"
-          + " COALESCE(step_since, entered_at), entered_at FROM journey_runs WHERE due_at IS NOT NULL AND due_at <= ?"
+      try (PreparedStatement ps = db.conn.prepareStatement(RUNS + "WHERE due_at IS NOT NULL AND due_at <= ?"
           + " AND journey NOT IN (SELECT journey FROM journey_states WHERE paused) ORDER BY due_at, journey, profile_id LIMIT ?")) {
         ps.setObject(1, ldt(now));
         ps.setInt(2, limit);
-        List<Run> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                instant(rs.getObject(6, LocalDateTime.class)), rs.getInt(7), instant(rs.getObject(8, LocalDateTime.class)),
-                instant(rs.getObject(9, LocalDateTime.class))));
-          }
-        }
-        return out;
+        return runs(ps);
       } catch (SQLException e) {
         throw SqlFailures.of("could not read the due journey steps: ", e);
       }
     }
+  }
+
+  @Override
+  public List<Run> runs(String journey, String profileId) {
+    synchronized (db) {
+      try (PreparedStatement ps = db.conn.prepareStatement(RUNS + "WHERE journey = ? AND profile_id = ? ORDER BY entry")) {
+        ps.setString(1, journey);
+        ps.setString(2, profileId);
+        return runs(ps);
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not read the runs of journey " + journey + ": ", e);
+      }
+    }
+  }
+
+  private static final String RUNS = "SELECT journey, profile_id, entry, version, step, due_at, attempts, COALESCE(step_since, entered_at), entered_at FROM journey_runs ";
+  /** The runs {@code ps} answers, selected as {@link #RUNS} selects them (a {@link Run}'s nine values in its order). */
+  private static List<Run> runs(PreparedStatement ps) throws SQLException {
+    List<Run> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new Run(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+            instant(rs.getObject(6, LocalDateTime.class)), rs.getInt(7), instant(rs.getObject(8, LocalDateTime.class)),
+            instant(rs.getObject(9, LocalDateTime.class))));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.privacy.Purpose;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A campaign that takes over a placement running an experiment holds its people out of the experiment: over real HTTP
  * from a real DuckDB file, the person the campaign wins is shown the campaign and records no exposure, the person it
- * does not win is exposed, and the experiment's analysis counts only the exposed one.
+ * does not win is exposed, and the experiment's analysis counts only the exposed one as a unit, and the held-out one
+ * among the people the campaign held out (durably: after a restart too).
  */
 class CampaignExposureTest {
   static final String WRITE = "wk_exposure_1";
@@ -84,8 +86,12 @@ class CampaignExposureTest {
     return store.profiles().history(profileId).orElseThrow().events().stream().filter(e -> e.type().equals("experiment_viewed")).count();
   }
 
-  @Test
-  void personalize_campaignTakesOverExperimentPlacement_noExposureAndAnalysisCountsOnlyTheExposed() throws Exception {
+  /**
+   * A store with two consenting people, {@code held} in Aarhus and {@code exposed} in Odense, the experiment
+   * banner_test, the placement home_banner as {@code placementJson} says, and the campaign aarhus_days taking that
+   * placement over for the people in Aarhus; the server started. Answers the admin's Authorization header.
+   */
+  String start(String placementJson) throws Exception {
     store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "256MB", 1, Map.of()));
     store.profiles().write(new Batch(List.of(CampaignChannelsTest.person("held", "Aarhus"), CampaignChannelsTest.person("exposed", "Odense")),
         List.of()));
@@ -98,11 +104,17 @@ class CampaignExposureTest {
     String admin = "Bearer " + ADMIN;
     send("POST", "/admin/experiments", admin, "{\"key\": \"banner_test\", \"variants\": [\"control\", \"big\"],"
         + " \"metrics\": [\"purchase = count(order) >= 1\"]}");
-    send("POST", "/admin/placements", admin, "{\"key\": \"home_banner\", \"strategy\": \"experiment\", \"experiment\": \"banner_test\","
-        + " \"contents\": [{\"key\": \"control\", \"payload\": {\"headline\": \"Control\"}}, {\"key\": \"big\", \"payload\": {\"headline\": \"Big\"}}],"
-        + " \"fallback\": {\"key\": \"default\", \"payload\": {\"headline\": \"New season\"}}}");
+    send("POST", "/admin/placements", admin, placementJson);
     send("PUT", "/admin/campaigns/aarhus_days", admin, "{\"key\": \"aarhus_days\", \"segment\": \"aarhus\", \"priority\": 10,"
         + " \"web\": {\"placement\": \"home_banner\", \"payload\": {\"headline\": \"Aarhus days\"}}}");
+    return admin;
+  }
+
+  @Test
+  void personalize_campaignTakesOverExperimentPlacement_noExposureAndAnalysisCountsTheExposedAndTheHeldOut() throws Exception {
+    String admin = start("{\"key\": \"home_banner\", \"strategy\": \"experiment\", \"experiment\": \"banner_test\","
+        + " \"contents\": [{\"key\": \"control\", \"payload\": {\"headline\": \"Control\"}}, {\"key\": \"big\", \"payload\": {\"headline\": \"Big\"}}],"
+        + " \"fallback\": {\"key\": \"default\", \"payload\": {\"headline\": \"New season\"}}}");
 
     JsonNode held = personalize("held");
     JsonNode exposed = personalize("exposed");
@@ -132,5 +144,29 @@ class CampaignExposureTest {
       assertEquals(u.get("variant").asText().equals(variant) ? 1 : 0, u.get("units").asLong(), analysis.get("units").toString());
     }
     assertEquals(1, units, "only the exposed person is a unit of the analysis: " + analysis.get("units"));
+    // The held-out person is counted, once however often they were shown the campaign, and said in the summary.
+    assertEquals(1, analysis.get("held_out").size(), analysis.toString());
+    assertEquals("campaign:aarhus_days", analysis.at("/held_out/0/by").asText(), analysis.toString());
+    assertEquals(1, analysis.at("/held_out/0/people").asLong(), analysis.toString());
+    assertTrue(analysis.get("summary").toString().contains("1 person was held out by campaign:aarhus_days"), analysis.get("summary").toString());
+    assertEquals(1, store.profiles().history("held").orElseThrow().events().stream().filter(e -> e.type().equals(Experiment.HELD_OUT_EVENT)).count());
+
+    // Durable: the count is read back from the store after a restart.
+    server.close();
+    store.close();
+    store = DuckDb.open(StoreConfig.resolve(dir.resolve("data"), "256MB", 1, Map.of()));
+    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir));
+    JsonNode again = send("GET", "/admin/experiments/banner_test/analysis", admin, null);
+    assertEquals(analysis.get("held_out"), again.get("held_out"), again.toString());
+  }
+
+  @Test
+  void personalize_campaignOnAPlacementWithoutExperiment_holdsNobodyOut() throws Exception {
+    String admin = start("{\"key\": \"home_banner\", \"strategy\": \"first_match\","
+        + " \"contents\": [], \"fallback\": {\"key\": \"default\", \"payload\": {\"headline\": \"New season\"}}}");
+    assertEquals("campaign:aarhus_days", personalize("held").at("/decisions/0/content").asText());
+    Thread.sleep(1500);
+    JsonNode analysis = send("GET", "/admin/experiments/banner_test/analysis", admin, null);
+    assertEquals(0, analysis.get("held_out").size(), "the placement runs no experiment, so nobody was held out of one: " + analysis);
   }
 }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 
 /**
@@ -55,6 +56,11 @@ public final class SparkExperimentReads implements ExperimentReads {
         unknown.add(r.getString(0));
       }
     }
-    return cells.data(unknown);
+    Map<String, Long> heldOut = new TreeMap<>();
+    SqlCompiler.SqlQuery held = cells.heldOutQuery(asOf);
+    for (Row r : lake.query(held.sql(), held.params()).collectAsList()) {
+      heldOut.put(r.isNullAt(0) ? "unknown" : r.getString(0), r.getLong(1));
+    }
+    return ExperimentCells.heldOut(cells.data(unknown), heldOut);
   }
 }

@@ -2,6 +2,7 @@ package io.segmenta.sql;
 
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.port.ExperimentData;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,27 @@ public final class ExperimentCells {
   /** Whether some unit's variant is one the experiment does not have: then ask {@link #unknownVariants} for their names. */
   public boolean hasUnknownVariants() {
     return acc.containsKey(UNKNOWN_VARIANT);
+  }
+
+  /**
+   * The query counting the people a campaign held out of the experiment (its {@code experiment_held_out} events,
+   * within the exposures' bounds: from the start, the stop exclusive, the as-of instant inclusive): two columns,
+   * what held them out and how many, for {@link #heldOut(Map)}.
+   */
+  public SqlCompiler.SqlQuery heldOutQuery(Instant asOf) {
+    boolean stopped = experiment.stop() != null && !experiment.stop().isAfter(asOf);
+    List<Object> params = new ArrayList<>(List.of(Experiment.HELD_OUT_EVENT, experiment.key(), stopped ? experiment.stop() : asOf));
+    String sql = "SELECT campaign, count(DISTINCT pkey) FROM events WHERE type = ? AND experiment_id = ? AND ts " + (stopped ? "<" : "<=") + " ?";
+    if (experiment.start() != null) {
+      sql += " AND ts >= ?";
+      params.add(experiment.start());
+    }
+    return new SqlCompiler.SqlQuery(sql + " GROUP BY campaign", params);
+  }
+
+  /** The data with the held-out counts read by {@link #heldOutQuery} (a row without a campaign is {@code unknown}). */
+  public static ExperimentData heldOut(ExperimentData data, Map<String, Long> counts) {
+    return new ExperimentData(data.segments(), data.cells(), data.multipleVariantUnits(), counts);
   }
 
   /** The query naming up to 20 variants the experiment does not have, one column of names, sorted. */

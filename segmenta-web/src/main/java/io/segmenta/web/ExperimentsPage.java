@@ -80,6 +80,9 @@ final class ExperimentsPage {
     List<Map<String, Object>> units = new ArrayList<>();
     r.units().forEach(a -> units.add(Map.of("variant", a.variant(), "units", Numbers.count(a.units()))));
     m.put("units", units);
+    List<Map<String, Object>> heldOut = new ArrayList<>();
+    r.heldOut().forEach((who, people) -> heldOut.add(Map.of("by", who, "people", Numbers.count(people))));
+    m.put("heldOut", heldOut);
     SampleRatioMismatch.Verdict verdict = r.srm().verdict();
     m.put("srm", verdict.label());
     m.put("srmP", Double.isFinite(r.srm().pValue()) ? String.format(Locale.ROOT, "%.2g", r.srm().pValue()) : "–");

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * the lift against the holdout with 95 % intervals; activate and pause for marketers (activation checks the journey
  * again with {@link JourneyCheck}, as the API does); and a new journey from the built-in templates
  * ({@link JourneyTemplates}), saved paused with the segments it needs, so it runs only once someone activates it.
- * Nothing here is personal: viewers see the same page without the buttons.
+ * A marketer can look one person up and see their path ({@link JourneyPath}); the rest is not personal: viewers see the
+ * same page without the buttons and the lookup.
  */
 final class JourneysPage {
   static final Duration WINDOW = Duration.ofDays(30);
@@ -115,6 +116,7 @@ final class JourneysPage {
     m.put("heldOut", Numbers.count(r.heldOut()));
     m.put("revenue", Numbers.money(r.revenue()));
     m.put("flow", flow(j, r.steps()));
+    m.putAll(JourneyPath.of(v, j));
     List<Map<String, String>> skips = new ArrayList<>();
     for (Map.Entry<String, Long> e : r.steps().entrySet()) {
       String o = outcome(e.getKey());
@@ -219,7 +221,7 @@ final class JourneysPage {
     return out;
   }
 
-  private static String kind(Step s) {
+  static String kind(Step s) {
     if (s instanceof Step.Wait) {
       return "wait";
     } else if (s instanceof Step.WaitUntil) {

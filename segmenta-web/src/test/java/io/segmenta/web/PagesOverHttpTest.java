@@ -13,36 +13,20 @@ import io.segmenta.core.port.Totals;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.segment.Segments;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.core.value.Value;
-import io.segmenta.duckdb.DuckDb;
-import io.segmenta.duckdb.StoreConfig;
-import io.segmenta.server.Server;
-import io.segmenta.testkit.ShopGenerator;
 import io.segmenta.web.auth.Role;
-import io.segmenta.web.auth.Users;
 import io.segmenta.web.view.Templates;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Home, Segments and CLV over HTTP on loopback, against a real store (a generated shop of 600 customers) and a real
@@ -55,46 +39,20 @@ class PagesOverHttpTest {
   static final String PASSWORD = "pages password 1";
   static final Pattern POLLING = Pattern.compile("hx-trigger=\"load delay");
 
-  @TempDir
-  static Path dir;
-  static Store store;
-  static Server server;
-  static String base;
-  static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-
-  @BeforeAll
-  static void start() throws Exception {
-    Path data = dir.resolve("db");
-    store = DuckDb.open(StoreConfig.resolve(data, "1GB", 2, Map.of()));
-    ShopGenerator.standard().generate(0, CUSTOMERS, CUSTOMERS, store.profiles()::write);
-    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
+  @RegisterExtension
+  static final WebFixture WEB = WebFixture.shop(CUSTOMERS).with(store -> {
+    Segments segments = WebFixture.segments(store);
     segments.save("buyers", "count(order) >= 1", "");
     segments.save("repeat-buyers", "count(order) >= 2", "");
-    Users users = Users.in(data);
-    users.add("ann", Role.ADMIN, PASSWORD.toCharArray());
-    users.add("vic", Role.VIEWER, PASSWORD.toCharArray());
-    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_pages_1"), "admin-key-pages", Clock.systemUTC(), data),
-        List.of(new WebApp(store, users, Clock.systemUTC())));
-    base = "http://127.0.0.1:" + server.port();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
+  }).user("ann", Role.ADMIN, PASSWORD).user("vic", Role.VIEWER, PASSWORD);
 
   @Test
   void home_afterANewCustomerIsWritten_countsThem() throws Exception {
-    String session = signIn("ann");
+    WebFixture.Session session = WEB.signIn("ann", PASSWORD);
     long before = number(filled("/", session), "<dd id=\"customers\">([^<]+)</dd>");
-    assertEquals(store.profiles().stats().profiles(), before);
-    Instant last = store.profiles().lastEvent();
-    store.profiles().write(new Batch(List.of(new Profile("new-customer-1", List.of(), Map.of())),
+    assertEquals(WEB.store().profiles().stats().profiles(), before);
+    Instant last = WEB.store().profiles().lastEvent();
+    WEB.store().profiles().write(new Batch(List.of(new Profile("new-customer-1", List.of(), Map.of())),
         List.of(new Event("new-order-1", "new-customer-1", null, "order", last.minusSeconds(3600), Map.of("revenue", Value.of(50)),
             List.of(new OrderLine("sku-1", "Shoe", "shoes", 1, 50, 0))))));
     long after = number(filled("/", session), "<dd id=\"customers\">([^<]+)</dd>");
@@ -103,14 +61,14 @@ class PagesOverHttpTest {
 
   @Test
   void segments_afterASegmentIsSaved_listItWithItsSize() throws Exception {
-    String session = signIn("ann");
-    String first = get("/segments", session).body();
+    WebFixture.Session session = WEB.signIn("ann", PASSWORD);
+    String first = WEB.get(session, "/segments").body();
     assertTrue(first.contains(">buyers</a>") && first.contains(">repeat-buyers</a>"), "the names are there at once, counted or not");
     assertFalse(filled("/segments", session).contains(">big-spenders</a>"));
-    new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("big-spenders", "sum(order.revenue) >= 500", "");
+    WEB.segments().save("big-spenders", "sum(order.revenue) >= 500", "");
     String page = filled("/segments", session);
-    Instant asOf = AsOfDefault.of(Instant.now(), store.profiles().lastEvent());
-    long size = store.audiences().run(new AudienceQuery.Count(RuleText.parseRule("sum(order.revenue) >= 500"), asOf));
+    Instant asOf = AsOfDefault.of(Instant.now(), WEB.store().profiles().lastEvent());
+    long size = WEB.store().audiences().run(new AudienceQuery.Count(RuleText.parseRule("sum(order.revenue) >= 500"), asOf));
     Matcher m = Pattern.compile(">big-spenders</a>.*?<td class=\"members\">([^<]+)</td>", Pattern.DOTALL).matcher(page);
     assertTrue(m.find(), "the new segment has its figures");
     assertEquals(size, Long.parseLong(m.group(1).replace(",", "")));
@@ -135,21 +93,21 @@ class PagesOverHttpTest {
 
   @Test
   void clv_afterTheFit_showsEachSegmentsPredictedValue() throws Exception {
-    String viewer = signIn("vic");
+    WebFixture.Session viewer = WEB.signIn("vic", PASSWORD);
     assertTrue(filled("/clv", viewer).contains("id=\"no-clv\""), "no predictions before the fit");
-    String refused = post("/clv", viewer, "");
+    String refused = WEB.post(viewer, "/clv", Map.of()).body();
     assertTrue(refused.contains("fitting the CLV model needs the role marketer"), refused);
 
-    String session = signIn("ann");
-    String page = post("/clv", session, "");
+    WebFixture.Session session = WEB.signIn("ann", PASSWORD);
+    String page = WEB.post(session, "/clv", Map.of()).body();
     assertTrue(page.contains("fitting the CLV model"), page);
     page = filled("/clv", session);
     assertTrue(page.contains("id=\"clv-chart\""), page);
     assertTrue(page.contains("href=\"/clv\""), "CLV is in the navigation");
 
-    Instant asOf = AsOfDefault.of(Instant.now(), store.profiles().lastEvent());
+    Instant asOf = AsOfDefault.of(Instant.now(), WEB.store().profiles().lastEvent());
     Rule buyers = RuleText.parseRule("count(order) >= 1");
-    Totals t = store.audiences().totals(buyers, asOf, List.of(), List.of("clv_expected_value", "clv_p_alive"));
+    Totals t = WEB.store().audiences().totals(buyers, asOf, List.of(), List.of("clv_expected_value", "clv_p_alive"));
     assertTrue(t.counts().get(0) > 0, "the fit stored predictions");
     Matcher row = Pattern.compile(">buyers</a></th><td>([^<]+)</td><td>([^<]+)</td>.*?<td class=\"mean\">([^<]+)</td><td class=\"total\">([^<]+)</td>",
         Pattern.DOTALL).matcher(page);
@@ -180,9 +138,9 @@ class PagesOverHttpTest {
   }
 
   /** The page once nothing on it asks again (as htmx polls). */
-  static String filled(String page, String session) throws Exception {
+  static String filled(String page, WebFixture.Session session) throws Exception {
     for (int i = 0; i < 600; i++) {
-      HttpResponse<String> r = get(page, session);
+      HttpResponse<String> r = WEB.get(session, page);
       assertEquals(200, r.statusCode(), r.body());
       if (!POLLING.matcher(r.body()).find()) {
         return r.body();
@@ -196,31 +154,5 @@ class PagesOverHttpTest {
     Matcher m = Pattern.compile(regex).matcher(html);
     assertTrue(m.find(), html);
     return Long.parseLong(m.group(1).replace(",", ""));
-  }
-
-  static HttpResponse<String> get(String page, String session) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + page)).header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static String post(String page, String session, String body) throws Exception {
-    String csrf = csrf(get("/", session).body());
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base + page)).header("Cookie", session).header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf + (body.isEmpty() ? "" : "&" + body))).build(), HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  static String signIn(String name) throws Exception {
-    HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(), HttpResponse.BodyHandlers.ofString());
-    String cookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
-    String body = "csrf=" + csrf(form.body()) + "&name=" + name + "&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
-    HttpResponse<String> in = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Cookie", cookie)
-        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    return in.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("segmenta_session=")).findFirst().orElseThrow().split(";")[0];
-  }
-
-  static String csrf(String html) {
-    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
-    assertTrue(m.find(), "no CSRF token on the page");
-    return m.group(1);
   }
 }

@@ -8,34 +8,18 @@ import io.segmenta.core.port.AudienceQuery;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.json.RuleJson;
-import io.segmenta.core.segment.Segments;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.value.AsOfDefault;
-import io.segmenta.duckdb.DuckDb;
-import io.segmenta.duckdb.StoreConfig;
-import io.segmenta.server.Server;
-import io.segmenta.testkit.ExampleSegments;
-import io.segmenta.testkit.ShopGenerator;
 import io.segmenta.web.auth.Role;
-import io.segmenta.web.auth.Users;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -53,58 +37,27 @@ class SegmentBuilderBrowserTest {
   static final String PASSWORD = "marketer password 1";
   static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  static Path dir;
-  static Store store;
-  static Server server;
-  static String base;
+  @RegisterExtension
+  static final WebFixture WEB = WebFixture.shop(CUSTOMERS).saved(List.of("students", "travellers")).user("rae", Role.MARKETER, PASSWORD)
+      .user("vic", Role.VIEWER, "viewer password 1");
   static Instant asOf;
-  static final Path SHOTS = Path.of("target", "screenshots");
 
   @BeforeAll
-  static void start() throws Exception {
-    Path data = dir.resolve("db");
-    store = DuckDb.open(StoreConfig.resolve(data, "1GB", 2, Map.of()));
-    ShopGenerator.standard().generate(0, CUSTOMERS, CUSTOMERS, store.profiles()::write);
-    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
-    for (String name : List.of("students", "travellers")) {
-      segments.save(name, ExampleSegments.ALL.get(name).rule(), "");
-    }
-    Users users = Users.in(data);
-    users.add("rae", Role.MARKETER, PASSWORD.toCharArray());
-    users.add("vic", Role.VIEWER, "viewer password 1".toCharArray());
-    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_web_test_2"), "admin-key-web-test-2", Clock.systemUTC(), data),
-        List.of(new WebApp(store, users, Clock.systemUTC())));
-    base = "http://127.0.0.1:" + server.port();
-    asOf = AsOfDefault.of(Instant.now(), store.profiles().stats().lastEvent());
-    Files.createDirectories(SHOTS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
-
-  private static ChromeDriver browser() throws Exception {
-    return WebAppBrowserTest.chromium(dir);
+  static void start() {
+    asOf = AsOfDefault.of(Instant.now(), WEB.store().profiles().stats().lastEvent());
   }
 
   @Test
   void builder_inChromium_buildsInTheFormSwitchesWithoutLossSavesAndDrawsItsPage() throws Exception {
-    ChromeDriver d = browser();
+    ChromeDriver d = WEB.chromium();
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
-      signIn(d, "rae", PASSWORD);
+      WEB.signIn(d, "rae", PASSWORD);
       wait.until(x -> x.getTitle().startsWith("Home"));
-      d.get(base + "/segments");
+      d.get(WEB.base() + "/segments");
       d.findElement(By.id("new-segment")).click();
       wait.until(x -> x.getTitle().startsWith("New segment"));
-      shot(d, "b01-builder-empty");
+      WebFixture.shot(d, "b01-builder-empty");
 
       // The form: an aggregate (orders in the last 2 years >= 2) and a trait condition (income >= 40000).
       d.findElement(By.id("tab-form")).click();
@@ -122,8 +75,8 @@ class SegmentBuilderBrowserTest {
       setValue(field(trait, "Value"), "40000");
 
       Rule expected = RuleText.parseRule("count(order in last 2 years) >= 2 and income >= 40000");
-      long size = store.audiences().run(new AudienceQuery.Count(expected, asOf));
-      long first = store.audiences().run(new AudienceQuery.Count(((Rule.And) expected).rules().get(0), asOf));
+      long size = WEB.store().audiences().run(new AudienceQuery.Count(expected, asOf));
+      long first = WEB.store().audiences().run(new AudienceQuery.Count(((Rule.And) expected).rules().get(0), asOf));
       wait.withMessage(() -> "live size " + size + "; the answer: " + d.findElement(By.id("check")).getText() + "; the form's rule: "
           + d.findElement(By.id("rule-json")).getAttribute("value"))
           .until(x -> x.findElements(By.id("live-size")).size() == 1 && x.findElement(By.id("live-size")).getText().equals(String.format("%,d", size)));
@@ -132,14 +85,14 @@ class SegmentBuilderBrowserTest {
       assertTrue(steps.get(0).getText().contains(String.format("%,d", first)), steps.get(0).getText());
       assertEquals(4, d.findElements(By.cssSelector("#reach tbody td")).size(), "a reach per purpose");
       assertTrue(d.findElement(By.id("cost")).getText().contains("rows scanned"));
-      shot(d, "b02-builder-form-live-size");
+      WebFixture.shot(d, "b02-builder-form-live-size");
 
       // To text: the canonical text of the same rule; and back, and to text again: nothing lost.
       d.findElement(By.id("tab-text")).click();
       wait.until(x -> x.findElement(By.id("panel-text")).isDisplayed());
       String text = d.findElement(By.id("rule-text")).getAttribute("value");
       assertEquals(RuleText.print(expected), text);
-      shot(d, "b03-builder-text");
+      WebFixture.shot(d, "b03-builder-text");
       d.findElement(By.id("tab-form")).click();
       wait.until(x -> x.findElement(By.id("panel-form")).isDisplayed());
       assertEquals(2, d.findElements(By.cssSelector("#form-root .cond")).size());
@@ -152,14 +105,14 @@ class SegmentBuilderBrowserTest {
       editor.sendKeys(Keys.END, "\nand inc");
       wait.until(x -> !x.findElement(By.id("completions")).isDisplayed() || true);
       wait.until(x -> x.findElement(By.id("completions")).getText().contains("income"));
-      shot(d, "b04-builder-completion");
+      WebFixture.shot(d, "b04-builder-completion");
       editor.sendKeys(Keys.ENTER);
       assertTrue(editor.getAttribute("value").endsWith("and income"), editor.getAttribute("value"));
       editor.sendKeys(" >= ");
       wait.until(x -> !x.findElements(By.id("rule-error")).isEmpty());
       assertTrue(d.findElement(By.id("rule-error")).getText().startsWith("line 2, column "), d.findElement(By.id("rule-error")).getText());
       assertTrue(!d.findElements(By.cssSelector("#rule-hl .bad")).isEmpty(), "the error's place is marked");
-      shot(d, "b05-builder-error");
+      WebFixture.shot(d, "b05-builder-error");
       editor.sendKeys("50000");
       wait.until(x -> x.findElements(By.id("rule-error")).isEmpty() && !x.findElements(By.id("live-size")).isEmpty());
 
@@ -167,10 +120,10 @@ class SegmentBuilderBrowserTest {
       d.findElement(By.id("preview-members")).click();
       wait.until(x -> !x.findElements(By.cssSelector("#members-result")).isEmpty());
       d.findElement(By.id("seg-name")).sendKeys("builder-made");
-      shot(d, "b06-builder-before-save");
+      WebFixture.shot(d, "b06-builder-before-save");
       d.findElement(By.id("save")).click();
       wait.until(x -> x.getCurrentUrl().endsWith("/segments/builder-made"));
-      assertEquals(RuleText.print(RuleText.parseRule(text + "\nand income >= 50000")), store.segmentDefinitions().find("builder-made").orElseThrow().rule());
+      assertEquals(RuleText.print(RuleText.parseRule(text + "\nand income >= 50000")), WEB.store().segmentDefinitions().find("builder-made").orElseThrow().rule());
       for (String chart : List.of("history-chart", "pnl-chart", "rfm-chart", "overlap-chart")) {
         wait.until(x -> !x.findElements(By.cssSelector("#" + chart + " svg path")).isEmpty());
       }
@@ -179,29 +132,29 @@ class SegmentBuilderBrowserTest {
       assertTrue(!d.findElements(By.cssSelector("#member-list li a[href^='/profiles/']")).isEmpty());
       assertTrue(d.findElements(By.cssSelector("#overlaps tbody tr")).size() == 2);
       assertTrue(!d.findElements(By.cssSelector("#composition tbody tr")).isEmpty());
-      shot(d, "b07-segment-page");
+      WebFixture.shot(d, "b07-segment-page");
       Object csv = d.executeAsyncScript("var done = arguments[arguments.length - 1]; fetch(arguments[0], {credentials: 'same-origin'})"
           + ".then(r => r.text().then(t => done(r.status + '\\n' + t))).catch(e => done('failed ' + e));", "/segments/builder-made/members.csv");
       String[] lines = csv.toString().split("\r?\n");
       assertEquals("200", lines[0], csv.toString());
       assertEquals("profile_id,identifiers", lines[1]);
-      assertEquals(store.audiences().run(new AudienceQuery.Count(RuleText.parseRule(text + " and income >= 50000"), asOf)), lines.length - 2);
+      assertEquals(WEB.store().audiences().run(new AudienceQuery.Count(RuleText.parseRule(text + " and income >= 50000"), asOf)), lines.length - 2);
 
       // The page a segment is used on: students is used by nothing; a segment referring to it shows.
-      d.get(base + "/segments/students");
+      d.get(WEB.base() + "/segments/students");
       wait.until(x -> !x.findElements(By.cssSelector("#rfm-chart svg path")).isEmpty());
       assertTrue(!d.findElements(By.id("no-uses")).isEmpty());
-      shot(d, "b08-segment-students");
+      WebFixture.shot(d, "b08-segment-students");
 
       // At tablet width the builder fits without scrolling sideways.
       d.manage().window().setSize(new Dimension(800, 1100));
-      d.get(base + "/segments/new?from=builder-made");
+      d.get(WEB.base() + "/segments/new?from=builder-made");
       wait.until(x -> !x.findElements(By.id("live-size")).isEmpty());
       Object overflow = d.executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
       assertTrue(((Number) overflow).longValue() <= 0, "no sideways scroll at 800 px: " + overflow);
       d.findElement(By.id("tab-form")).click();
       wait.until(x -> x.findElement(By.id("panel-form")).isDisplayed());
-      shot(d, "b09-builder-tablet-form");
+      WebFixture.shot(d, "b09-builder-tablet-form");
     } finally {
       d.quit();
     }
@@ -209,12 +162,12 @@ class SegmentBuilderBrowserTest {
 
   @Test
   void roundTrip_randomRules_formCollectsTheJsonItRendered() throws Exception {
-    ChromeDriver d = browser();
+    ChromeDriver d = WEB.chromium();
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
-      signIn(d, "rae", PASSWORD);
+      WEB.signIn(d, "rae", PASSWORD);
       wait.until(x -> x.getTitle().startsWith("Home"));
-      d.get(base + "/segments/new");
+      d.get(WEB.base() + "/segments/new");
       wait.until(x -> Boolean.TRUE.equals(d.executeScript("return !!window.segmentaBuilder;")));
       SplittableRandom random = new SplittableRandom(20261205);
       for (int i = 0; i < 60; i++) {
@@ -233,20 +186,20 @@ class SegmentBuilderBrowserTest {
 
   @Test
   void builder_viewer_isRefused() throws Exception {
-    ChromeDriver d = browser();
+    ChromeDriver d = WEB.chromium();
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
-      signIn(d, "vic", "viewer password 1");
+      WEB.signIn(d, "vic", "viewer password 1");
       wait.until(x -> x.getTitle().startsWith("Home"));
-      d.get(base + "/segments");
+      d.get(WEB.base() + "/segments");
       assertTrue(d.findElements(By.id("new-segment")).isEmpty(), "a viewer is offered no builder");
-      d.get(base + "/segments/new");
+      d.get(WEB.base() + "/segments/new");
       assertTrue(d.findElement(By.id("message")).getText().contains("needs the role marketer"), d.findElement(By.id("message")).getText());
-      shot(d, "b10-builder-viewer-refused");
-      d.get(base + "/segments/students");
+      WebFixture.shot(d, "b10-builder-viewer-refused");
+      d.get(WEB.base() + "/segments/students");
       wait.until(x -> !x.findElements(By.cssSelector("#rfm-chart svg path")).isEmpty());
       assertTrue(d.findElements(By.id("member-list")).isEmpty() && d.findElements(By.id("export-csv")).isEmpty(), "a viewer sees no member ids");
-      shot(d, "b11-segment-viewer");
+      WebFixture.shot(d, "b11-segment-viewer");
     } finally {
       d.quit();
     }
@@ -285,16 +238,5 @@ class SegmentBuilderBrowserTest {
   private static void setValue(WebElement input, String value) {
     input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
     input.sendKeys(value);
-  }
-
-  private static void signIn(ChromeDriver d, String name, String password) {
-    d.get(base + "/login");
-    d.findElement(By.id("name")).sendKeys(name);
-    d.findElement(By.id("password")).sendKeys(password);
-    d.findElement(By.id("sign-in")).click();
-  }
-
-  private static void shot(ChromeDriver d, String name) throws Exception {
-    Files.copy(d.getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -6,40 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.realtime.MembershipChange;
-import io.segmenta.core.segment.Segments;
-import io.segmenta.core.store.Store;
 import io.segmenta.core.survey.Surveys;
-import io.segmenta.duckdb.DuckDb;
-import io.segmenta.duckdb.StoreConfig;
-import io.segmenta.server.Server;
-import io.segmenta.testkit.ExampleSegments;
 import io.segmenta.testkit.ShopGenerator;
 import io.segmenta.web.auth.Role;
-import io.segmenta.web.auth.Users;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -59,23 +44,9 @@ class WorkbenchBrowserTest {
   static final String VIEWER_PASSWORD = "viewer password 1";
   static final List<String> SAVED = List.of("students", "travellers", "luxury-buyers", "families");
 
-  @TempDir
-  static Path dir;
-  static Store store;
-  static Server server;
-  static String base;
-  static final Path SHOTS = Path.of("target", "screenshots");
-
-  @BeforeAll
-  static void start() throws Exception {
-    Path data = dir.resolve("db");
-    store = DuckDb.open(StoreConfig.resolve(data, "1GB", 2, Map.of()));
-    ShopGenerator.standard().generate(0, CUSTOMERS, CUSTOMERS, store.profiles()::write);
-    Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC());
-    for (String name : SAVED) {
-      segments.save(name, ExampleSegments.ALL.get(name).rule(), "");
-    }
-    segments.save("buyers", "count(order) >= 1", "");
+  @RegisterExtension
+  static final WebFixture WEB = WebFixture.shop(CUSTOMERS).saved(SAVED).with(store -> {
+    WebFixture.segments(store).save("buyers", "count(order) >= 1", "");
     Instant last = store.profiles().stats().lastEvent();
     List<Surveys.Answer> answers = new ArrayList<>();
     for (int i = 0; i < CUSTOMERS; i += 3) {
@@ -92,31 +63,14 @@ class WorkbenchBrowserTest {
         new MembershipChange(ShopGenerator.profileId(1), "students", true, last.minusSeconds(3 * 86_400), "test"),
         new MembershipChange(ShopGenerator.profileId(2), "students", true, last.minusSeconds(2 * 86_400), "test"),
         new MembershipChange(ShopGenerator.profileId(3), "students", false, last.minusSeconds(86_400), "test")));
-    Users users = Users.in(data);
-    users.add("ann", Role.ADMIN, ADMIN_PASSWORD.toCharArray());
-    users.add("vic", Role.VIEWER, VIEWER_PASSWORD.toCharArray());
-    server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of("wk_workbench_1"), "admin-key-workbench", Clock.systemUTC(), data),
-        List.of(new WebApp(store, users, Clock.systemUTC())));
-    base = "http://127.0.0.1:" + server.port();
-    Files.createDirectories(SHOTS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    if (store != null) {
-      store.close();
-    }
-  }
+  }).user("ann", Role.ADMIN, ADMIN_PASSWORD).user("vic", Role.VIEWER, VIEWER_PASSWORD);
 
   @Test
   void walk_inChromium_everyWorkbenchPageDrawsAndSaves() throws Exception {
-    ChromeDriver d = WebAppBrowserTest.chromium(dir);
+    ChromeDriver d = WEB.chromium();
     try {
       WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(120));
-      signIn(d, "ann", ADMIN_PASSWORD);
+      WEB.signIn(d, "ann", ADMIN_PASSWORD);
 
       // Home: the figures and this week's changes fill in; both charts drawn.
       drawn(wait, "trend-chart");
@@ -124,14 +78,14 @@ class WorkbenchBrowserTest {
       drawn(wait, "moves-chart");
       assertEquals(List.of("students", "2", "1"), d.findElements(By.cssSelector("#moves tbody tr th, #moves tbody tr td")).stream()
           .map(WebElement::getText).toList());
-      shot(d, "workbench-01-home");
+      WebFixture.shot(d, "workbench-01-home");
 
       // Value: bubbles, ranked table of every saved segment.
       d.findElement(By.linkText("Value")).click();
       drawn(wait, "value-chart");
       assertEquals(SAVED.size() + 1, d.findElements(By.cssSelector("#ranking tbody tr")).size());
       assertTrue(d.findElements(By.cssSelector("#value-chart svg path")).size() > SAVED.size(), "a bubble per segment");
-      shot(d, "workbench-02-value");
+      WebFixture.shot(d, "workbench-02-value");
 
       // Clusters: propose in the background, then save cluster 1 in one click; a bad name gets the API's message.
       d.findElement(By.linkText("Clusters")).click();
@@ -139,10 +93,10 @@ class WorkbenchBrowserTest {
       new Select(d.findElement(By.id("k"))).selectByValue("3");
       d.findElement(By.id("propose-button")).click();
       assertTrue(d.findElement(By.cssSelector("p.notice")).getText().startsWith("proposing clusters in the background"));
-      shot(d, "workbench-03-clusters-running");
+      WebFixture.shot(d, "workbench-03-clusters-running");
       drawn(wait, "clusters-chart");
       assertEquals(3, d.findElements(By.cssSelector("#clusters tbody tr")).size());
-      shot(d, "workbench-04-clusters");
+      WebFixture.shot(d, "workbench-04-clusters");
       WebElement name = d.findElement(By.id("save-name-1"));
       name.clear();
       name.sendKeys("Bad Name");
@@ -155,8 +109,8 @@ class WorkbenchBrowserTest {
       d.findElement(By.cssSelector("#clusters tbody tr:first-child .save-cluster")).click();
       wait.until(x -> !x.findElements(By.cssSelector("p.notice")).isEmpty());
       assertEquals("saved cluster 1 as segment cluster-one", d.findElement(By.cssSelector("p.notice")).getText());
-      assertTrue(store.segmentDefinitions().find("cluster-one").isPresent(), "the cluster is a saved segment");
-      shot(d, "workbench-05-cluster-saved");
+      assertTrue(WEB.store().segmentDefinitions().find("cluster-one").isPresent(), "the cluster is a saved segment");
+      WebFixture.shot(d, "workbench-05-cluster-saved");
 
       // Lookalikes: tiers with their lift, one saved.
       d.findElement(By.linkText("Lookalikes")).click();
@@ -165,22 +119,22 @@ class WorkbenchBrowserTest {
       d.findElement(By.id("find-button")).click();
       drawn(wait, "lookalikes-chart");
       assertEquals(4, d.findElements(By.cssSelector("#tiers tbody tr")).size());
-      shot(d, "workbench-06-lookalikes");
+      WebFixture.shot(d, "workbench-06-lookalikes");
       d.findElement(By.cssSelector("#tiers tbody tr:nth-child(3) button")).click();
       wait.until(x -> !x.findElements(By.cssSelector("p.notice")).isEmpty());
       assertEquals("saved the closest 5 % as segment luxury-buyers-like-5", d.findElement(By.cssSelector("p.notice")).getText());
-      assertTrue(store.segmentDefinitions().find("luxury-buyers-like-5").isPresent());
+      assertTrue(WEB.store().segmentDefinitions().find("luxury-buyers-like-5").isPresent());
 
       // Conversions and surveys.
       d.findElement(By.linkText("Conversions")).click();
       drawn(wait, "conversions-chart");
       assertTrue(d.findElements(By.cssSelector("#conversions tbody tr")).size() > SAVED.size());
-      shot(d, "workbench-07-conversions");
+      WebFixture.shot(d, "workbench-07-conversions");
       d.findElement(By.linkText("Surveys")).click();
       drawn(wait, "surveys-chart");
       List<String> heads = d.findElements(By.cssSelector("#answers thead th")).stream().map(WebElement::getText).toList();
       assertTrue(heads.containsAll(List.of("no", "yes")), heads.toString());
-      shot(d, "workbench-08-surveys");
+      WebFixture.shot(d, "workbench-08-surveys");
 
       // Personalization: the placement, and what a known profile sees, with the reason.
       d.findElement(By.linkText("Personalization")).click();
@@ -188,12 +142,12 @@ class WorkbenchBrowserTest {
       assertEquals(1, d.findElements(By.cssSelector("#placements tbody tr")).size());
       String buyer = ShopGenerator.profileId(5);
       wait.until(x -> {
-        x.get(base + "/personalization?preview=1&user=" + buyer + "&device=");
+        x.get(WEB.base() + "/personalization?preview=1&user=" + buyer + "&device=");
         return !x.findElements(By.cssSelector("#choices tbody tr")).isEmpty();
       });
       assertTrue(d.findElement(By.id("decision-who")).getText().startsWith(buyer), d.findElement(By.id("decision-who")).getText());
       assertFalse(d.findElement(By.cssSelector("#choices tbody tr td:nth-child(3)")).getText().isBlank(), "the decision's reason is shown");
-      shot(d, "workbench-09-personalization");
+      WebFixture.shot(d, "workbench-09-personalization");
 
       // Write keys: make one, track with it, revoke it, and it is refused.
       d.findElement(By.linkText("Write keys")).click();
@@ -206,25 +160,24 @@ class WorkbenchBrowserTest {
       String key = m.group(1);
       assertEquals(1, d.findElements(By.cssSelector("#keys tbody tr")).size());
       assertFalse(d.getPageSource().substring(d.getPageSource().indexOf("id=\"keys\"")).contains(key), "the list never shows the key");
-      shot(d, "workbench-10-keys");
+      WebFixture.shot(d, "workbench-10-keys");
       assertEquals(200, track(key), "a key made in the app tracks");
       d.findElement(By.cssSelector("#keys tbody button")).click();
       wait.until(x -> x.findElements(By.cssSelector("#keys tbody tr")).isEmpty());
       assertEquals(401, track(key), "a revoked key is refused at once");
 
       // A viewer: no marketer pages, no person looked up.
-      d.findElement(By.cssSelector("form.logout button")).click();
-      wait.until(x -> x.getCurrentUrl().endsWith("/login"));
-      signIn(d, "vic", VIEWER_PASSWORD);
+      WebFixture.signOut(d);
+      WEB.signIn(d, "vic", VIEWER_PASSWORD);
       wait.until(x -> x.getTitle().startsWith("Home"));
       assertTrue(d.findElements(By.linkText("Clusters")).isEmpty(), "a viewer's navigation has no clusters page");
-      d.get(base + "/clusters");
+      d.get(WEB.base() + "/clusters");
       assertEquals("the page Clusters needs the role marketer; you are signed in as a viewer", d.findElement(By.id("message")).getText());
-      d.get(base + "/personalization?preview=1&user=" + buyer);
+      d.get(WEB.base() + "/personalization?preview=1&user=" + buyer);
       assertEquals("a viewer sees aggregates only; preview an anonymous visitor, or ask a marketer to look up a profile",
           d.findElement(By.id("problem")).getText());
       assertFalse(d.findElement(By.id("user")).isEnabled(), "a viewer cannot type a user id");
-      shot(d, "workbench-11-viewer-personalization");
+      WebFixture.shot(d, "workbench-11-viewer-personalization");
     } finally {
       d.quit();
     }
@@ -244,25 +197,12 @@ class WorkbenchBrowserTest {
 
   private static int track(String key) throws Exception {
     String auth = "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
-    HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/v1/track")).header("Authorization", auth).header("Content-Type", "application/json")
+    HttpRequest r = HttpRequest.newBuilder(URI.create(WEB.base() + "/v1/track")).header("Authorization", auth).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"userId\": \"" + ShopGenerator.profileId(7) + "\", \"event\": \"Page Viewed\"}")).build();
     return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 
   private static void drawn(WebDriverWait wait, String id) {
     wait.until(x -> !x.findElements(By.cssSelector("#" + id + " svg path")).isEmpty());
-  }
-
-  private static void signIn(ChromeDriver d, String name, String password) {
-    d.get(base + "/login");
-    WebElement n = d.findElement(By.id("name"));
-    n.clear();
-    n.sendKeys(name);
-    d.findElement(By.id("password")).sendKeys(password);
-    d.findElement(By.id("sign-in")).click();
-  }
-
-  private static void shot(ChromeDriver d, String name) throws Exception {
-    Files.copy(d.getScreenshotAs(OutputType.FILE).toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -35,7 +35,9 @@ import java.util.Locale;
  *       per metric and variant: the overall row is the pre-registered comparison and is not corrected;</li>
  *   <li>a warning where a segment is too small to detect the minimum detectable effect with 80 % power;</li>
  *   <li>the sample-ratio-mismatch check on the overall split, and the count of units excluded for seeing two
- *       variants.</li>
+ *       variants;</li>
+ *   <li>the people held out of the experiment by a campaign shown in its place, per campaign (no units: they saw no
+ *       variant).</li>
  * </ul>
  * Degenerate cells (an empty arm, no variance) carry a diagnostic instead of numbers, never an exception.
  */
@@ -121,9 +123,10 @@ public final class Analysis {
     }
   }
 
+  /** {@code heldOut}: per campaign ({@code campaign:KEY}), the people it held out of the experiment, shown it instead. */
   public record Report(Experiment experiment, Instant asOf, Instant segmentsAsOf, Options options, List<Arm> units,
       SampleRatioMismatch.Result srm, long multipleVariantUnits, List<String> unknownVariants, List<String> segments,
-      List<Comparison> comparisons, List<String> summary) {}
+      List<Comparison> comparisons, List<String> summary, Map<String, Long> heldOut) {}
 
   /** Reads the experiment's data from the store and analyses it. */
   public static Report analyse(ExperimentReads reads, Experiment e, Map<String, Rule> segments, Instant asOf, Options o) {
@@ -183,8 +186,10 @@ public final class Analysis {
         out.addAll(correct(family, o));
       }
     }
-    Report draft = new Report(e, asOf, segmentsAsOf, o, units, srm, data.multipleVariantUnits(), unknown, data.segments(), out, List.of());
-    return new Report(e, asOf, segmentsAsOf, o, units, srm, data.multipleVariantUnits(), unknown, data.segments(), out, Summary.of(draft));
+    Report draft = new Report(e, asOf, segmentsAsOf, o, units, srm, data.multipleVariantUnits(), unknown, data.segments(), out, List.of(),
+        data.heldOut());
+    return new Report(e, asOf, segmentsAsOf, o, units, srm, data.multipleVariantUnits(), unknown, data.segments(), out, Summary.of(draft),
+        data.heldOut());
   }
 
   static Statistic statistic(Metric m, ExperimentData.Cell c, int index) {

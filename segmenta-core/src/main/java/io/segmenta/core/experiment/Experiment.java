@@ -24,6 +24,12 @@ public record Experiment(String key, String description, Allocation allocation, 
   /** The event type an exposure is recorded as (Segment's "Experiment Viewed"). */
   public static final String EXPOSURE_EVENT = "experiment_viewed";
 
+  /**
+   * The event type recorded when something else (a campaign's takeover of the experiment's placement) holds a person
+   * out of a running experiment that would have taken them in: the report counts these people, who are no units.
+   */
+  public static final String HELD_OUT_EVENT = "experiment_held_out";
+
   public Experiment {
     checkArgument(key != null && key.matches("[A-Za-z0-9][A-Za-z0-9_.\\-]{0,99}"),
         "experiment key must be 1-100 letters, digits, '_', '-' or '.', starting with a letter or digit, got '%s'", key);

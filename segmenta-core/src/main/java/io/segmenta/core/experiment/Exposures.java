@@ -85,6 +85,18 @@ public final class Exposures {
   }
 
   /**
+   * The event saying that {@code by} (what was shown instead, such as {@code campaign:KEY}) held a profile out of a
+   * running experiment that would have given it {@code variantKey}: its id comes from the experiment, its bucket
+   * version, {@code by} and the profile, so a person is counted once however often they are held out.
+   */
+  public static Event heldOut(Experiment e, String profileId, String by, String variantKey, Instant now) {
+    int version = e.allocation().sticky().bucketVersion();
+    return new Event("held:" + e.key() + (version > 0 ? "#" + version : "") + ":" + by + ":p:" + profileId, profileId, null,
+        Experiment.HELD_OUT_EVENT, now, Map.of("experiment_id", new Value.Str(e.key()), "variation_id", new Value.Str(variantKey),
+        "campaign", new Value.Str(by)), List.of());
+  }
+
+  /**
    * A profile's sticky buckets for one experiment, in GrowthBook's form ({@code key__version} to variation key),
    * read from its exposures: the bucket version is in the id of the exposures Segmenta records; an exposure recorded
    * elsewhere (a tracking call, an import) counts as version 0. The first exposure of each version wins.

@@ -22,6 +22,8 @@ final class Summary {
     if (r.multipleVariantUnits() > 0) {
       out.add(String.format(Locale.ROOT, "%,d units saw more than one variant and are left out.", r.multipleVariantUnits()));
     }
+    r.heldOut().forEach((by, people) -> out.add(String.format(Locale.ROOT,
+        "%,d %s held out by %s: shown it instead of a variant, they are not units of this analysis.", people, people == 1 ? "person was" : "people were", by)));
     for (Analysis.Comparison c : r.comparisons()) {
       if (c.segment() != null) {
         continue;

@@ -209,6 +209,12 @@ public interface JourneyLog {
   /** Messages of {@code channel} delivered to the profile since {@code since}, across every journey. */
   int sentSince(String profileId, String channel, Instant since);
 
+  /**
+   * The profile's runs of the journey, one per entry, oldest first: a running run is due at some time; an ended one
+   * is due never ({@code dueAt} null) and stays at the step it ended at.
+   */
+  List<Run> runs(String journey, String profileId);
+
   /** What happened to the profile in the journey, oldest first. */
   List<StepRecord> history(String journey, String profileId);
 

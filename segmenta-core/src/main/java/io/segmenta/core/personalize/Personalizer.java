@@ -103,7 +103,8 @@ public final class Personalizer {
 
   /**
    * @param profileId the known profile, or null for an anonymous visitor
-   * @param exposures experiment exposures to record (the caller writes them)
+   * @param exposures experiment exposures, and people a takeover held out of an experiment ({@link Exposures#heldOut}),
+   *     to record (the caller writes them)
    */
   public record Outcome(String profileId, boolean known, boolean personalized, Intent intent, String topInterest,
       List<String> interests, List<Choice> choices, List<Event> exposures) {}
@@ -244,7 +245,8 @@ public final class Personalizer {
   /**
    * The choices for one request at {@code now}, where a known, consenting profile's placement named by
    * {@code takeovers} (asked with the profile id) shows that content instead: no strategy, no holdout and no
-   * experiment runs there, and so no exposure is recorded for it. This is the one place exposures are decided.
+   * experiment runs there, and so no exposure is recorded for it (but, where the experiment would have taken the person
+   * in, that they were held out of it). This is the one place exposures are decided.
    */
   public Outcome decide(Request req, ProfileIndex index, Sessions sessions, Recommendations recs, Instant now,
       Function<String, Optional<Takeover>> takeovers) {
@@ -292,6 +294,7 @@ public final class Personalizer {
         choice = fallback(c, "no consent for personalization: default content", List.of());
       } else if (takeover != null && takeover.placement().equals(p.key())) {
         choice = takenOver(p, takeover);
+        heldOut(p, takeover, profileId, req.anonymousId(), context, memberOf, now, exposures);
       } else if (p.holdout() > 0 && Assignment.hash(p.key() + "-holdout", unit, 2).orElse(1) < p.holdout()) {
         choice = fallback(c, "holdout: " + Math.round(p.holdout() * 100) + " % of visitors see the default, to measure what personalization adds",
             items(p.fallback(), recs, null, List.of()));
@@ -344,15 +347,7 @@ public final class Personalizer {
           "experiment '" + p.experiment() + "' is no longer saved; " + first.reason(), first.rule(), null, first.items());
     }
     Experiment e = found.get();
-    Map<String, Value> attributes = new HashMap<>(context);
-    attributes.put("id", new Value.Str(unit));
-    if (profileId != null) {
-      attributes.put("userId", new Value.Str(profileId));
-    }
-    if (anonymousId != null) {
-      attributes.put("anonymousId", new Value.Str(anonymousId));
-    }
-    Decision d = Assignment.decide(e, Unit.of(new Value.ObjectValue(attributes), memberOf));
+    Decision d = assign(e, unit, profileId, anonymousId, context, memberOf);
     if (!d.inExperiment()) {
       Choice first = firstMatch(c, lookup, memberOf, recs, who, clicks);
       return new Choice(first.placement(), first.content(), first.payload(), first.payloadJson(), first.fallback(),
@@ -366,6 +361,40 @@ public final class Personalizer {
     }
     Candidate cand = c.byKey().get(d.variantKey());
     return chosen(p, cand, "experiment '" + e.key() + "', variant '" + d.variantKey() + "'", d.variantKey(), recs, who, clicks);
+  }
+
+  /** The unit's assignment in the experiment: the request's context, its id, and the ids it came with. */
+  private static Decision assign(Experiment e, String unit, String profileId, String anonymousId, Map<String, Value> context,
+      Predicate<String> memberOf) {
+    Map<String, Value> attributes = new HashMap<>(context);
+    attributes.put("id", new Value.Str(unit));
+    if (profileId != null) {
+      attributes.put("userId", new Value.Str(profileId));
+    }
+    if (anonymousId != null) {
+      attributes.put("anonymousId", new Value.Str(anonymousId));
+    }
+    return Assignment.decide(e, Unit.of(new Value.ObjectValue(attributes), memberOf));
+  }
+
+  /**
+   * Records that a takeover held a known person out of the placement's experiment, where that experiment is running
+   * and would have taken them in (assigned as {@link #experiment} would have): the report then counts the people the
+   * experiment lost to the campaign, not everyone the campaign was shown to.
+   */
+  private void heldOut(Placement p, Takeover t, String profileId, String anonymousId, Map<String, Value> context,
+      Predicate<String> memberOf, Instant now, List<Event> out) {
+    if (p.strategy() != Placement.Strategy.EXPERIMENT) {
+      return;
+    }
+    Optional<Experiment> found = experiments.apply(p.experiment());
+    if (found.isEmpty() || !Exposures.running(found.get(), now)) {
+      return;
+    }
+    Decision d = assign(found.get(), profileId, profileId, anonymousId, context, memberOf);
+    if (d.inExperiment()) {
+      out.add(Exposures.heldOut(found.get(), profileId, t.source(), d.variantKey(), now));
+    }
   }
 
   /** A placement shown the takeover's content; an experiment placement says the person is held out of it, unexposed. */

@@ -1,6 +1,9 @@
 package io.segmenta.core.port;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What an experiment analysis needs from the store, and no more: for every (segment, variant) cell, the number of
@@ -11,12 +14,20 @@ import java.util.List;
  * @param segments the breakdown's segment names, in the order cells refer to them
  * @param cells one per (segment, variant) with units; segment {@code null} is everyone
  * @param multipleVariantUnits units exposed to more than one variant (excluded)
+ * @param heldOut per what held them out (a campaign, {@code campaign:KEY}), the people held out of the experiment
+ *     while it ran, before the as-of: shown that instead of a variant, they are units of no cell
  */
-public record ExperimentData(List<String> segments, List<Cell> cells, long multipleVariantUnits) {
+public record ExperimentData(List<String> segments, List<Cell> cells, long multipleVariantUnits, Map<String, Long> heldOut) {
 
   public ExperimentData {
     segments = List.copyOf(segments);
     cells = List.copyOf(cells);
+    heldOut = Collections.unmodifiableMap(new TreeMap<>(heldOut));
+  }
+
+  /** Data with nobody held out. */
+  public ExperimentData(List<String> segments, List<Cell> cells, long multipleVariantUnits) {
+    this(segments, cells, multipleVariantUnits, Map.of());
   }
 
   /**

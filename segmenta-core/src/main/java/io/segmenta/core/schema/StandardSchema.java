@@ -122,7 +122,9 @@ final class StandardSchema {
           new EventTypeDef("identify", List.of(), false,
               "an identify call whose traits did not all fit the schema: what did not fit is kept in the event's extras"),
           new EventTypeDef("experiment_viewed", List.of("experiment_id", "variation_id", "url", "device", "session_id"), false,
-              "an exposure to a variant of an experiment (Segment's Experiment Viewed)")));
+              "an exposure to a variant of an experiment (Segment's Experiment Viewed)"),
+          new EventTypeDef("experiment_held_out", List.of("experiment_id", "variation_id", "campaign"), false,
+              "a person held out of an experiment by a campaign shown in its place (campaign), with the variant they would have seen")));
 
   private StandardSchema() {}
 }

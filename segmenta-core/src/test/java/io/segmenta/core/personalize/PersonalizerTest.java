@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segmenta.core.UserException;
 import io.segmenta.core.experiment.Experiment;
 import io.segmenta.core.experiment.json.ExperimentJson;
+import io.segmenta.core.model.Event;
 import io.segmenta.core.model.Identifier;
 import io.segmenta.core.personalize.json.PlacementJson;
 import io.segmenta.core.port.ProfileRow;
@@ -282,6 +283,49 @@ class PersonalizerTest {
             idx, new Sessions(10, Duration.ofMinutes(30)), RECS, NOW).choices().get(0).content());
       }
       assertTrue(seen[0] > 150 && seen[1] > 150, seen[0] + " / " + seen[1]);
+    }
+
+    @Test
+    void decide_takeoverOfARunningExperimentsPlacement_recordsTheHeldOutWithTheVariantTheyWouldHaveSeen() {
+      Personalizer.Takeover t = new Personalizer.Takeover("hx", "campaign:golf_days", Value.NULL, "{}", "campaign golf_days");
+      for (String id : List.of("c-golfer", "c-vip")) {
+        Personalizer p = experimentPlacement("{\"key\":\"hero_test\",\"variants\":[\"default\",\"vip_offer\"],\"metrics\":[]}");
+        ProfileIndex idx = index(p);
+        Personalizer.Request r = new Personalizer.Request(id, null, RequestContext.NONE, List.of(), null, List.of());
+        Value wouldSee = p.decide(r, idx, new Sessions(10, Duration.ofMinutes(30)), RECS, NOW).exposures().get(0).property("variation_id");
+        Personalizer.Outcome o = p.decide(r, idx, new Sessions(10, Duration.ofMinutes(30)), RECS, NOW, x -> Optional.of(t));
+        assertEquals("campaign:golf_days", o.choices().get(0).content());
+        assertEquals(1, o.exposures().size(), o.exposures().toString());
+        Event held = o.exposures().get(0);
+        assertEquals(Experiment.HELD_OUT_EVENT, held.type());
+        assertEquals(id, held.profileId());
+        assertEquals(new Value.Str("hero_test"), held.property("experiment_id"));
+        assertEquals(new Value.Str("campaign:golf_days"), held.property("campaign"));
+        assertEquals(wouldSee, held.property("variation_id"));
+        assertEquals(held.id(), p.decide(r, idx, new Sessions(10, Duration.ofMinutes(30)), RECS, NOW, x -> Optional.of(t)).exposures().get(0).id(),
+            "the same person held out again is the same event, counted once");
+      }
+    }
+
+    @Test
+    void decide_takeoverWhereTheExperimentWouldNotHaveTakenThePersonIn_recordsNothing() {
+      Personalizer.Takeover t = new Personalizer.Takeover("hx", "campaign:golf_days", Value.NULL, "{}", "campaign golf_days");
+      Personalizer.Request r = new Personalizer.Request("c-golfer", null, RequestContext.NONE, List.of(), null, List.of());
+      for (String json : List.of("{\"key\":\"hero_test\",\"variants\":[\"default\",\"vip_offer\"],\"metrics\":[],\"stop\":\"2026-01-01T00:00:00Z\"}",
+          "{\"key\":\"hero_test\",\"variants\":[\"default\",\"vip_offer\"],\"metrics\":[],\"coverage\":0.0}")) {
+        Personalizer p = experimentPlacement(json);
+        Personalizer.Outcome o = p.decide(r, index(p), new Sessions(10, Duration.ofMinutes(30)), RECS, NOW, x -> Optional.of(t));
+        assertEquals("campaign:golf_days", o.choices().get(0).content());
+        assertEquals(List.of(), o.exposures(), json);
+      }
+    }
+
+    private Personalizer experimentPlacement(String experimentJson) {
+      Experiment e = ExperimentJson.parse(experimentJson);
+      Placement h = hero();
+      Placement exp = new Placement("hx", "", Placement.Strategy.EXPERIMENT, h.contents(), h.fallback(), 0, "hero_test");
+      return Personalizer.compile(List.of(exp), SCHEMA, SAVED, k -> k.equals("hero_test") ? Optional.of(e) : Optional.empty(),
+          Interests.DEFAULT_HALF_LIFE);
     }
 
     @Test

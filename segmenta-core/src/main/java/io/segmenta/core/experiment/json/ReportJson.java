@@ -39,6 +39,8 @@ public final class ReportJson {
     srm.put("watch_below", SampleRatioMismatch.WATCH_BELOW);
     srm.put("diagnostic", r.srm().diagnostic());
     m.put("multiple_variant_units", r.multipleVariantUnits());
+    var heldOut = m.putArray("held_out");
+    r.heldOut().forEach((by, people) -> heldOut.addObject().put("by", by).put("people", people));
     var unknown = m.putArray("unknown_variants");
     r.unknownVariants().forEach(unknown::add);
     var summary = m.putArray("summary");
