@@ -75,11 +75,11 @@ public final class ExperimentCells {
    */
   public SqlCompiler.SqlQuery heldOutQuery(Instant asOf) {
     boolean stopped = experiment.stop() != null && !experiment.stop().isAfter(asOf);
-    List<Object> params = new ArrayList<>(List.of(Experiment.HELD_OUT_EVENT, experiment.key(), stopped ? experiment.stop() : asOf));
+    List<Object> params = new ArrayList<>(List.of(Experiment.HELD_OUT_EVENT, experiment.key(), ParamValues.timestamp(stopped ? experiment.stop() : asOf)));
     String sql = "SELECT campaign, count(DISTINCT pkey) FROM events WHERE type = ? AND experiment_id = ? AND ts " + (stopped ? "<" : "<=") + " ?";
     if (experiment.start() != null) {
       sql += " AND ts >= ?";
-      params.add(experiment.start());
+      params.add(ParamValues.timestamp(experiment.start()));
     }
     return new SqlCompiler.SqlQuery(sql + " GROUP BY campaign", params);
   }
