@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segmenta.core.model.ProfileHistory;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.IdentifierField;
 import io.segmenta.core.rule.ParsedRule;
@@ -14,11 +15,15 @@ import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.rule.SourceMap;
 import io.segmenta.core.rule.TypeChecker;
 import io.segmenta.testkit.RandomShop;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The property that makes a store's compiled SQL trustworthy: random type-correct rules over random data select
@@ -26,9 +31,30 @@ import org.junit.jupiter.api.TestInstance;
  * syntaxes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class DifferentialContract extends RandomShopContract {
+public abstract class DifferentialContract extends StoreContract {
+  private static final int CUSTOMERS = 250;
   /** 600 in the suite; -Dsegmenta.differential.rules=N for a deeper run. */
   private static final int RULES = Integer.getInteger("segmenta.differential.rules", 600);
+
+  @TempDir
+  static Path dir;
+  private Store store;
+  private List<ProfileHistory> histories;
+
+  @BeforeAll
+  void load() {
+    store = open(dir);
+    write(store, new RandomShop(7).data(CUSTOMERS));
+    histories = new ArrayList<>();
+    for (String id : profileIds(store)) {
+      histories.add(history(store, id).orElseThrow());
+    }
+  }
+
+  @AfterAll
+  void close() {
+    store.close();
+  }
 
   /**
    * How many random rules {@link #sqlAndMemory_selectTheSameMembers} draws (the first of the same seeded sequence

@@ -9,17 +9,22 @@ import io.segmenta.core.rule.Evaluator;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleText;
 import io.segmenta.core.rule.SegmentResolver;
+import io.segmenta.core.store.Store;
 import io.segmenta.core.why.Trace;
 import io.segmenta.core.why.Why;
 import io.segmenta.testkit.RandomShop;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Why-traces (issue 18) against both executions of a rule: over {@link DifferentialContract}'s random data and the
@@ -28,9 +33,30 @@ import org.junit.jupiter.api.TestInstance;
  * trace's root decided.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class WhyContract extends RandomShopContract {
+public abstract class WhyContract extends StoreContract {
+  private static final int CUSTOMERS = 250;
   /** 150 in the suite; -Dsegmenta.why.rules=N for a deeper run. */
   private static final int RULES = Integer.getInteger("segmenta.why.rules", 150);
+
+  @TempDir
+  static Path dir;
+  private Store store;
+  private List<ProfileHistory> histories;
+
+  @BeforeAll
+  void load() {
+    store = open(dir);
+    write(store, new RandomShop(7).data(CUSTOMERS));
+    histories = new ArrayList<>();
+    for (String id : profileIds(store)) {
+      histories.add(history(store, id).orElseThrow());
+    }
+  }
+
+  @AfterAll
+  void close() {
+    store.close();
+  }
 
   /**
    * How many random rules {@link #explain_randomRules_agreeWithEvaluatorAndSql} draws (the first of the same seeded
