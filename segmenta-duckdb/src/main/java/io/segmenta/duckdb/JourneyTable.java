@@ -23,6 +23,10 @@ import java.util.Set;
  * journey's copy of its segment's members, for the catch-up after a crash). No primary keys: DuckDB checks an indexed
  * table's constraints eagerly on UPDATE, and every row here is updated; the store's lock ({@link Db}) serialises the
  * read-then-write of a claim instead.
+ *
+ * <p>Over 500 lines: it is the one implementation of the whole {@link JourneyLog} port (runs, steps, sends, members,
+ * pause states, the delivery notes' recovery), each method a statement or two; the batched writes already live in
+ * {@code JourneySends} and {@code JourneyBatches}. Splitting the port by role (runs, sends) is the next step.
  */
 final class JourneyTable implements JourneyLog {
   /** The tables that hold a profile id, for erasure. */
