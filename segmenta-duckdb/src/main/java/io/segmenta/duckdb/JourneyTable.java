@@ -23,10 +23,8 @@ import java.util.Set;
  * journey's copy of its segment's members, for the catch-up after a crash). No primary keys: DuckDB checks an indexed
  * table's constraints eagerly on UPDATE, and every row here is updated; the store's lock ({@link Db}) serialises the
  * read-then-write of a claim instead.
- *
- * <p>Over 500 lines: it is the one implementation of the whole {@link JourneyLog} port (runs, steps, sends, members,
- * pause states, the delivery notes' recovery), each method a statement or two; the batched writes already live in
- * {@code JourneySends} and {@code JourneyBatches}. Splitting the port by role (runs, sends) is the next step.
+ * Batched writes are {@code JourneySends} and {@code JourneyBatches}'; each journey's pause and schedule state is
+ * {@code JourneyStates}'.
  */
 final class JourneyTable implements JourneyLog {
   /** The tables that hold a profile id, for erasure. */
@@ -36,10 +34,12 @@ final class JourneyTable implements JourneyLog {
   private final JourneyBatches batches;
   private final JourneySends sends;
   private final DeliveryNotes notes;
+  private final JourneyStates states;
 
   JourneyTable(Db db) {
     this.db = db;
     this.notes = DeliveryNotes.beside(db.config.databaseFile());
+    this.states = new JourneyStates(db);
     this.batches = new JourneyBatches(db);
     this.sends = new JourneySends(db);
   }
@@ -273,66 +273,22 @@ final class JourneyTable implements JourneyLog {
 
   @Override
   public boolean paused(String journey) {
-    synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT bool_or(paused) FROM journey_states WHERE journey = ?")) {
-        ps.setString(1, journey);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return rs.getBoolean(1);
-        }
-      } catch (SQLException e) {
-        throw SqlFailures.of("could not read the state of journey " + journey + ": ", e);
-      }
-    }
+    return states.paused(journey);
   }
 
   @Override
   public void pause(String journey, boolean paused) {
-    write(() -> {
-      state(journey);
-      try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_states SET paused = ? WHERE journey = ?")) {
-        ps.setBoolean(1, paused);
-        ps.setString(2, journey);
-        ps.executeUpdate();
-      }
-    });
+    states.pause(journey, paused);
   }
 
   @Override
   public Optional<Instant> lastFired(String journey) {
-    synchronized (db) {
-      try (PreparedStatement ps = db.conn.prepareStatement("SELECT max(last_fired) FROM journey_states WHERE journey = ?")) {
-        ps.setString(1, journey);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return Optional.ofNullable(instant(rs.getObject(1, LocalDateTime.class)));
-        }
-      } catch (SQLException e) {
-        throw SqlFailures.of("could not read the schedule of journey " + journey + ": ", e);
-      }
-    }
+    return states.lastFired(journey);
   }
 
   @Override
   public void fired(String journey, Instant at) {
-    write(() -> {
-      state(journey);
-      try (PreparedStatement ps = db.conn.prepareStatement("UPDATE journey_states SET last_fired = ? WHERE journey = ?")) {
-        ps.setObject(1, ldt(at));
-        ps.setString(2, journey);
-        ps.executeUpdate();
-      }
-    });
-  }
-
-  /** Adds the journey's state row (active, never fired) if it has none. */
-  private void state(String journey) throws SQLException {
-    try (PreparedStatement ps = db.conn.prepareStatement("INSERT INTO journey_states(journey, paused, last_fired) SELECT ?, false, NULL"
-        + " WHERE NOT EXISTS (SELECT 1 FROM journey_states WHERE journey = ?)")) {
-      ps.setString(1, journey);
-      ps.setString(2, journey);
-      ps.executeUpdate();
-    }
+    states.fired(journey, at);
   }
 
   /**
@@ -509,11 +465,16 @@ final class JourneyTable implements JourneyLog {
   }
 
   @FunctionalInterface
-  private interface Write {
+  interface Write {
     void run() throws SQLException;
   }
 
   private void write(Write w) {
+    write(db, w);
+  }
+
+  /** One transaction under the store's lock. */
+  static void write(Db db, Write w) {
     synchronized (db) {
       db.transaction(() -> {
         w.run();
