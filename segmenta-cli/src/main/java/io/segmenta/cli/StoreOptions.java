@@ -92,16 +92,11 @@ final class StoreOptions {
     if (text.equals("latest")) {
       return last == null ? Instant.now() : last;
     }
-    Instant at;
     try {
-      at = text.length() == 10 ? LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000) : Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new UserException("--as-of must be now, latest, a date such as 2025-06-30 or an instant such as 2025-06-30T12:00:00Z, got '" + text + "'");
+      return AsOfDefault.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
-    if (!Instants.accepts(at)) {
-      throw new UserException("--as-of must be " + Instants.RANGE + ", got '" + text + "'");
-    }
-    return at;
   }
 
   /** A date (its start, UTC) or an ISO instant, for an option; null stays null. */

@@ -12,15 +12,11 @@ import io.segmenta.core.rfm.RfmGroups;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.segment.Segments;
 import io.segmenta.core.value.AsOfDefault;
-import io.segmenta.core.value.Instants;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,15 +153,10 @@ public final class SparkJob {
     if (text.equals("latest")) {
       return lake.lastEvent().orElse(now);
     }
-    Instant at;
     try {
-      at = text.length() == 10 ? LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().minusNanos(1000) : Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new UserException("--as-of must be now, latest, a date such as 2025-06-30 or an instant such as 2025-06-30T12:00:00Z, got '" + text + "'");
+      return AsOfDefault.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage());
     }
-    if (!Instants.accepts(at)) {
-      throw new UserException("--as-of must be " + Instants.RANGE + ", got '" + text + "'");
-    }
-    return at;
   }
 }
