@@ -164,13 +164,18 @@ public final class SegmentBench {
     }
   }
 
-  static double median(double[] xs) {
+  /** The median of {@code xs}; NaN for none. */
+  public static double median(double[] xs) {
+    if (xs.length == 0) {
+      return Double.NaN;
+    }
     double[] s = xs.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
-  static String arg(String[] args, String name, String fallback) {
+  /** The value after {@code name} among the arguments, or {@code fallback}. */
+  public static String arg(String[] args, String name, String fallback) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return args[i + 1];
