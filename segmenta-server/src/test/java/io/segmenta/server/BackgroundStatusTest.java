@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import io.segmenta.server.Loopback.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +15,7 @@ import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,14 +54,8 @@ class BackgroundStatusTest {
 
   final HttpClient http = HttpClient.newHttpClient();
 
-  record Answer(int status, JsonNode body, String raw) {}
-
   Answer send(int port, String method, String path, String auth, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", auth)
-        .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(r.statusCode(), r.body().isEmpty() ? null : Http.JSON.readTree(r.body()), r.body());
+    return Loopback.call(http, port, method, path, auth, body);
   }
 
   Answer admin(int port, String method, String path, String body) throws Exception {

@@ -18,10 +18,7 @@ import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import jakarta.mail.internet.MimeMessage;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,28 +65,24 @@ class CampaignChannelsTest {
     }
   }
 
-  JsonNode send(String method, String path, String auth, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", auth)
-        .header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return JSON.createObjectNode().put("status", r.statusCode()).set("body", r.body().isBlank() ? null : JSON.readTree(r.body()));
+  Loopback.Answer send(String method, String path, String auth, String body) throws Exception {
+    return Loopback.call(http, server.port(), method, path, auth, body);
   }
 
   JsonNode admin(String method, String path, String body) throws Exception {
-    JsonNode r = send(method, path, "Bearer " + ADMIN, body);
-    assertTrue(r.get("status").asInt() < 300, method + " " + path + ": " + r);
-    return r.get("body");
+    Loopback.Answer r = send(method, path, "Bearer " + ADMIN, body);
+    assertTrue(r.status() < 300, method + " " + path + ": " + r);
+    return r.body();
   }
 
   JsonNode personalize(String userId) throws Exception {
     String auth = "Basic " + Base64.getEncoder().encodeToString((WRITE + ":").getBytes(StandardCharsets.UTF_8));
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (true) {
-      JsonNode r = send("POST", "/v1/personalize", auth, "{\"userId\": \"" + userId + "\", \"placements\": [\"home_banner\"]}");
-      if (r.get("status").asInt() != 503 || System.nanoTime() > until) {
-        assertEquals(200, r.get("status").asInt(), r.toString());
-        return r.get("body");
+      Loopback.Answer r = send("POST", "/v1/personalize", auth, "{\"userId\": \"" + userId + "\", \"placements\": [\"home_banner\"]}");
+      if (r.status() != 503 || System.nanoTime() > until) {
+        assertEquals(200, r.status(), r.toString());
+        return r.body();
       }
       Thread.sleep(50);
     }
@@ -155,9 +148,9 @@ class CampaignChannelsTest {
     // The e-mails.
     String auth = "Basic " + Base64.getEncoder().encodeToString((WRITE + ":").getBytes(StandardCharsets.UTF_8));
     for (String id : List.of("both", "dane", "noads", "swede")) {
-      JsonNode r = send("POST", "/v1/track", auth, "{\"userId\": \"" + id + "\", \"messageId\": \"m-" + id + "\", \"event\": \"Order Completed\","
+      Loopback.Answer r = send("POST", "/v1/track", auth, "{\"userId\": \"" + id + "\", \"messageId\": \"m-" + id + "\", \"event\": \"Order Completed\","
           + " \"properties\": {\"order_id\": \"o-" + id + "\", \"revenue\": 30}}");
-      assertEquals(200, r.get("status").asInt(), r.toString());
+      assertEquals(200, r.status(), r.toString());
     }
     long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (mail.getReceivedMessages().length < 3 && System.nanoTime() < until) {
@@ -213,27 +206,27 @@ class CampaignChannelsTest {
     new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), Clock.systemUTC()).save("danes", "country = \"DK\"", "");
     server = Server.start(store, new Server.Options("127.0.0.1", 0, Set.of(WRITE), ADMIN, Clock.systemUTC(), dir));
     String auth = "Bearer " + ADMIN;
-    JsonNode r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"nobody\", \"email_template\": \"t\"}");
-    assertEquals(400, r.get("status").asInt());
+    Loopback.Answer r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"nobody\", \"email_template\": \"t\"}");
+    assertEquals(400, r.status());
     assertTrue(r.toString().contains("segment: there is no saved segment 'nobody'"), r.toString());
     r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"priority\": 1.5, \"email_template\": \"t\"}");
-    assertEquals(400, r.get("status").asInt());
+    assertEquals(400, r.status());
     assertTrue(r.toString().contains("'priority' must be a whole number"), r.toString());
     r = send("PUT", "/admin/campaigns/y", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"email_template\": \"t\"}");
-    assertEquals(400, r.get("status").asInt());
+    assertEquals(400, r.status());
     assertTrue(r.toString().contains("does not match the path"), r.toString());
     r = send("PUT", "/admin/campaigns/x", auth, "{\"key\": \"x\", \"segment\": \"danes\", \"web\": {\"placement\": \"nowhere\"}}");
-    assertEquals(400, r.get("status").asInt());
+    assertEquals(400, r.status());
     assertTrue(r.toString().contains("web.placement: there is no placement 'nowhere'"), r.toString());
-    assertEquals(404, send("GET", "/admin/campaigns/x", auth, null).get("status").asInt());
-    assertEquals(404, send("DELETE", "/admin/campaigns/x", auth, null).get("status").asInt());
+    assertEquals(404, send("GET", "/admin/campaigns/x", auth, null).status());
+    assertEquals(404, send("DELETE", "/admin/campaigns/x", auth, null).status());
     admin("PUT", "/admin/destinations/ads_x", "{\"key\": \"ads_x\", \"segment\": \"danes\", \"kind\": \"file\", \"campaign\": \"x\","
         + " \"settings\": {\"folder\": \"" + dir.resolve("o").toString().replace("\\", "/") + "\", \"format\": \"csv\"}}");
     admin("PUT", "/admin/campaigns/x", "{\"key\": \"x\", \"segment\": \"danes\", \"ad_destination\": \"ads_x\"}");
     r = send("DELETE", "/admin/campaigns/x", auth, null);
-    assertEquals(409, r.get("status").asInt());
+    assertEquals(409, r.status());
     assertTrue(r.toString().contains("ads_x"), r.toString());
-    int status = send("GET", "/admin/campaigns", "Bearer " + WRITE, null).get("status").asInt();
+    int status = send("GET", "/admin/campaigns", "Bearer " + WRITE, null).status();
     assertTrue(status == 401 || status == 403, "a write key opens no admin route: " + status);
   }
 }

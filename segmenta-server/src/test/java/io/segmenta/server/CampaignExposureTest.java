@@ -58,12 +58,9 @@ class CampaignExposureTest {
   }
 
   JsonNode send(String method, String path, String auth, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", auth)
-        .header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    assertTrue(r.statusCode() < 300, method + " " + path + ": " + r.statusCode() + " " + r.body());
-    return JSON.readTree(r.body());
+    Loopback.Answer r = Loopback.call(http, server.port(), method, path, auth, body);
+    assertTrue(r.status() < 300, method + " " + path + ": " + r.status() + " " + r.raw());
+    return r.body();
   }
 
   JsonNode personalize(String userId) throws Exception {

@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import io.segmenta.server.Loopback.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,10 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,17 +60,8 @@ class PrivacyTest {
     store.close();
   }
 
-  record Answer(int status, JsonNode body, String raw) {}
-
   Answer send(String method, String path, String auth, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).header("Authorization", auth);
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode n = r.headers().firstValue("Content-Type").orElse("").startsWith("application/json") ? JSON.readTree(r.body()) : null;
-    return new Answer(r.statusCode(), n, r.body());
+    return Loopback.call(http, server.port(), method, path, auth, body);
   }
 
   Answer track(String path, String body) throws Exception {

@@ -1,5 +1,6 @@
 package io.segmenta.server;
 
+import io.segmenta.server.Loopback.Answer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,10 +15,7 @@ import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,8 +68,6 @@ class ServerTest {
     store.close();
   }
 
-  record Answer(int status, JsonNode body, String raw) {}
-
   /** The store after every acknowledged write reached it. */
   Store stored() {
     server.flush();
@@ -79,24 +75,11 @@ class ServerTest {
   }
 
   Answer send(String method, String path, String auth, String contentType, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
-    if (auth != null) {
-      b.header("Authorization", auth);
-    }
-    if (contentType != null) {
-      b.header("Content-Type", contentType);
-    }
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode n = null;
-    if (r.body() != null && !r.body().isBlank() && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")) {
-      n = JSON.readTree(r.body());
-    }
-    return new Answer(r.statusCode(), n, r.body());
+    return Loopback.call(http, server.port(), method, path, auth, contentType, body);
   }
 
   static String basic(String key) {
-    return "Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8));
+    return Loopback.basic(key);
   }
 
   Answer track(String path, String body) throws Exception {
