@@ -135,7 +135,8 @@ class SegmentaScriptTest {
     Map<String, String> env = pb.environment();
     env.put("SEGMENTA_BUILD", "0");
     env.put("SEGMENTA_FAST", "0");
-    env.put("SEGMENTA_JAVA_OPTS", heap + " -XshowSettings:properties");
+    // C1 only and one GC thread: a short run gains nothing from the optimising compiler (as the script's fast path says).
+    env.put("SEGMENTA_JAVA_OPTS", heap + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XshowSettings:properties");
     env.put("SPARK_HOME", sparkHome().toString());
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     env.remove("SEGMENTA_DATA_DIR");
