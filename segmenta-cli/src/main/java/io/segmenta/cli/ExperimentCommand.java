@@ -11,6 +11,7 @@ import io.segmenta.core.experiment.Metric;
 import io.segmenta.core.experiment.json.ReportJson;
 import io.segmenta.core.experiment.Targeting;
 import io.segmenta.core.experiment.Variant;
+import io.segmenta.core.lake.Lake;
 import io.segmenta.core.store.Store;
 import io.segmenta.core.rule.Rule;
 import io.segmenta.core.rule.RuleException;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.segmenta.core.rfm.RfmGroups;
@@ -272,7 +274,8 @@ final class ExperimentCommand implements Runnable {
 
   @Command(name = "analyze", aliases = "analyse", mixinStandardHelpOptions = true,
       description = {"What won, how sure, and for whom: every metric of every variant against the control, overall and per segment,",
-          "with multiple-testing correction across segments and a warning where a segment is too small."})
+          "with multiple-testing correction across segments and a warning where a segment is too small.",
+          "With --engine spark: the definition from the store (--data-dir), exposures and metrics from the lake (docs/spark.md)."})
   static final class Analyze extends ReportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KEY", description = "The experiment's key.")
     String key;
@@ -295,6 +298,9 @@ final class ExperimentCommand implements Runnable {
     @Option(names = "--mde", defaultValue = "0.10", description = "Relative lift a segment must be big enough to detect; smaller segments get a warning (default 0.10).")
     double mde;
 
+    @Mixin
+    EngineOptions engine;
+
     @Override
     public Integer call() {
       Analysis.Correction c = switch (correction.toLowerCase(Locale.ROOT)) {
@@ -310,24 +316,44 @@ final class ExperimentCommand implements Runnable {
         throw new UserException(ex.getMessage());
       }
       Output.Format fmt = report.format();
+      if (engine.onLake()) {
+        // The definition stays where 'experiment create' and the server keep it, the store; the exposures and metrics
+        // are the lake's events, the breakdown's segments the lake's (docs/spark.md).
+        Experiment e;
+        try (Store s = store.openReadOnly()) {
+          e = Exposures.require(s.experimentDefinitions(), key);
+        } catch (UserException ex) {
+          throw new UserException(ex.getMessage() + " (with --engine spark the definition is read from the store at --data-dir, the exposures from the lake)");
+        }
+        try (Lake lake = engine.open()) {
+          Map<String, Rule> segments = breakdown(new Segments(lake.catalog(), lake.segmentDefinitions(), lake.scores(), Clock.systemUTC()));
+          print(out(), Analysis.analyse(lake.experimentReads(), e, segments, report.asOf(lake), o), fmt);
+        }
+        return 0;
+      }
       try (Store s = store.open()) {
         Experiment e = Exposures.require(s.experimentDefinitions(), key);
-        Segments saved = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
-        Map<String, Rule> segments = new LinkedHashMap<>();
-        for (String x : by) {
-          if (x.equals("rfm")) {
-            for (String g : RfmGroups.NAMES) {
-              segments.put(g, RuleText.parseRule("rfm_group = \"" + g + "\""));
-            }
-          } else {
-            segments.put(x, saved.ruleOf(x));
-          }
-        }
+        Map<String, Rule> segments = breakdown(new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC()));
         Instant at = report.asOf(s);
         Analysis.Report r = Analysis.analyse(s.experimentReads(), e, segments, at, o);
         print(out(), r, fmt);
       }
       return 0;
+    }
+
+    /** The --by segments: saved ones (or rules) read through {@code saved}, 'rfm' for the RFM groups. */
+    private Map<String, Rule> breakdown(Segments saved) {
+      Map<String, Rule> segments = new LinkedHashMap<>();
+      for (String x : by) {
+        if (x.equals("rfm")) {
+          for (String g : RfmGroups.NAMES) {
+            segments.put(g, RuleText.parseRule("rfm_group = \"" + g + "\""));
+          }
+        } else {
+          segments.put(x, saved.ruleOf(x));
+        }
+      }
+      return segments;
     }
 
     static void print(PrintWriter out, Analysis.Report r, Output.Format fmt) {

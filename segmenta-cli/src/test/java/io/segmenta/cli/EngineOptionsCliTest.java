@@ -48,8 +48,25 @@ class EngineOptionsCliTest {
   void engineSpark_sparkNotOnTheClassPath_saysHowToGetIt() throws IOException {
     Path lake = Files.createDirectories(dir.resolve("lake"));
     Files.writeString(lake.resolve("lake.properties"), "layout=1\n");
-    CliTest.Result r = mistake("cohorts", "--engine", "spark", "--lake", lake.toString());
-    assertTrue(r.err().contains("Spark is not on the class path") && r.err().contains("segmenta script") && r.err().contains("SPARK_HOME"), r.err());
+    for (String command : new String[] {"cohorts", "clv"}) {
+      CliTest.Result r = mistake(command, "--engine", "spark", "--lake", lake.toString());
+      assertTrue(r.err().contains("Spark is not on the class path") && r.err().contains("segmenta script") && r.err().contains("SPARK_HOME"), r.err());
+    }
+  }
+
+  @Test
+  void experimentAnalyze_engineSparkWithoutLake_asksForIt() {
+    CliTest.Result r = mistake("experiment", "analyze", "exp-1", "--engine", "spark", "--data-dir", dir.toString());
+    assertTrue(r.err().contains("--engine spark needs --lake DIR"), r.err());
+  }
+
+  @Test
+  void experimentAnalyze_onALakeWithoutTheDefinition_saysWhereItIsRead() throws IOException {
+    Path lake = Files.createDirectories(dir.resolve("lake"));
+    Files.writeString(lake.resolve("lake.properties"), "layout=1\n");
+    // The store is read before Spark is looked for: this module has no Spark, and the mistake is still this one.
+    CliTest.Result r = mistake("experiment", "analyze", "exp-1", "--engine", "spark", "--lake", lake.toString(), "--data-dir", dir.resolve("data").toString());
+    assertTrue(r.err().contains("there is no experiment 'exp-1'") && r.err().contains("read from the store at --data-dir"), r.err());
   }
 
   @Test
@@ -60,7 +77,9 @@ class EngineOptionsCliTest {
 
   @Test
   void intoStore_withoutALake_refused() {
-    CliTest.Result r = mistake("rfm", "--into-store", "--data-dir", dir.toString());
-    assertTrue(r.err().contains("--into-store") && r.err().contains("--engine spark"), r.err());
+    for (String command : new String[] {"rfm", "clv"}) {
+      CliTest.Result r = mistake(command, "--into-store", "--data-dir", dir.toString());
+      assertTrue(r.err().contains("--into-store") && r.err().contains("--engine spark"), r.err());
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.segmenta.spark;
 
 import io.segmenta.core.UserException;
+import io.segmenta.core.experiment.ExperimentReads;
 import io.segmenta.core.history.Recomputed;
 import io.segmenta.core.lake.Lake;
 import io.segmenta.core.port.Activity;
@@ -44,6 +45,7 @@ final class SparkLakePorts implements Lake {
   private final SparkBatchAudiences audiences;
   private final SparkAudiences members;
   private final SparkActivity activity;
+  private final SparkExperimentReads experiments;
   private final SqlCompiler compiler;
 
   SparkLakePorts(SparkLake lake, boolean stopOnClose) {
@@ -56,6 +58,7 @@ final class SparkLakePorts implements Lake {
     this.audiences = new SparkBatchAudiences(lake, resolver);
     this.members = new SparkAudiences(lake, resolver);
     this.activity = new SparkActivity(lake);
+    this.experiments = new SparkExperimentReads(lake, resolver);
     this.compiler = new SqlCompiler(lake.schema(), SparkDialect.INSTANCE, resolver);
   }
 
@@ -131,6 +134,11 @@ final class SparkLakePorts implements Lake {
   @Override
   public Activity activity() {
     return activity;
+  }
+
+  @Override
+  public ExperimentReads experimentReads() {
+    return experiments;
   }
 
   @Override

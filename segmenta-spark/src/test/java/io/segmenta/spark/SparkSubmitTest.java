@@ -40,7 +40,9 @@ class SparkSubmitTest {
 
   /** Runs spark-submit in a child JVM; returns its exit code, standard output and standard error. */
   private static String[] submit(Path log, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    // C1 only and one GC thread: a run of seconds on a small lake gains nothing from the optimising compiler.
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
         command.add(a);
@@ -53,11 +55,13 @@ class SparkSubmitTest {
     command.addAll(List.of("-cp", sparkOnly, "org.apache.spark.deploy.SparkSubmit", "--master", "local[1]", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.sql.shuffle.partitions=2", "--class", "io.segmenta.spark.SparkJob", APP.toAbsolutePath().toString()));
     command.addAll(List.of(args));
+    long t0 = System.nanoTime();
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "spark-submit did not end");
+    System.out.printf("%6d ms  spark-submit ... %s%n", (System.nanoTime() - t0) / 1_000_000, args[0]);
     return new String[] {Integer.toString(p.exitValue()), out, Files.readString(log)};
   }
 

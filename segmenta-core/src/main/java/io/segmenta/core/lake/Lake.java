@@ -1,5 +1,6 @@
 package io.segmenta.core.lake;
 
+import io.segmenta.core.experiment.ExperimentReads;
 import io.segmenta.core.history.Recomputed;
 import io.segmenta.core.port.Activity;
 import io.segmenta.core.port.Audiences;
@@ -18,8 +19,9 @@ import java.util.function.Consumer;
 
 /**
  * A lake opened on an engine: the role ports core's batch features read and write ({@code Rfm}, {@code SegmentValue},
- * {@code Conversions}, cohorts run over them unchanged) and the write-backs of docs/lake.md ("Written back"): scores
- * into {@code scores/}, a segment's members into {@code memberships/} and their stays into {@code history/}.
+ * {@code Conversions}, cohorts, CLV and the experiment analysis run over them unchanged) and the write-backs of
+ * docs/lake.md ("Written back"): scores into {@code scores/}, a segment's members into {@code memberships/} and their
+ * stays into {@code history/}.
  */
 public interface Lake extends AutoCloseable {
 
@@ -40,6 +42,12 @@ public interface Lake extends AutoCloseable {
 
   /** Purchase days, cohorts and interactions. */
   Activity activity();
+
+  /**
+   * The experiment analysis's reads: exposures are the lake's {@code experiment_viewed} events, metrics its events,
+   * breakdowns its rules and saved segments (the experiment's definition comes from where it was created).
+   */
+  ExperimentReads experimentReads();
 
   /** How many profiles the lake holds. */
   long profileCount();
