@@ -61,6 +61,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Measured: order to send at p50 and p99 and sends per second; the peer is the acknowledgement of the same requests
  * (request to durable 200), as in {@link RealtimeBench}.
  *
+ * <p>{@code --parts orders} (or {@code segment}) runs one part alone; both by default.
+ *
  * <pre>java -Xmx8g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
  *     io.segmenta.bench.JourneyBench --data-dir /work/bench/journey --profiles 100000 --peer-profiles 10000 --rate 1000 --seconds 20</pre>
  */
@@ -74,8 +76,18 @@ public final class JourneyBench {
     int rate = Integer.parseInt(SegmentBench.arg(args, "--rate", "1000"));
     int seconds = Integer.parseInt(SegmentBench.arg(args, "--seconds", "20"));
     int tickMs = Integer.parseInt(SegmentBench.arg(args, "--tick-ms", "100"));
-    segmentEntry(dir.resolve("segment"), profiles, Math.min(peerProfiles, profiles));
-    orders(dir.resolve("orders"), rate, seconds, tickMs);
+    List<String> parts = List.of(SegmentBench.arg(args, "--parts", "segment,orders").split(","));
+    for (String part : parts) {
+      if (!part.equals("segment") && !part.equals("orders")) {
+        throw new IllegalArgumentException("--parts takes segment, orders or both (comma-separated), not '" + part + "'");
+      }
+    }
+    if (parts.contains("segment")) {
+      segmentEntry(dir.resolve("segment"), profiles, Math.min(peerProfiles, profiles));
+    }
+    if (parts.contains("orders")) {
+      orders(dir.resolve("orders"), rate, seconds, tickMs);
+    }
   }
 
   static void segmentEntry(Path dir, int n, int peerN) throws Exception {
