@@ -92,10 +92,11 @@ final class OpenLoopClient {
       due.put(new long[] {-1, 0});
     }
     done.await();
-    return new Result(latency, errors.get());
+    return new Result(latency, errors.get(), start);
   }
 
-  record Result(long[] latency, long errors) {}
+  /** Latencies by request, errors, and the instant ({@link System#nanoTime}) request 0 was due: request i was due {@code i / rate} s later. */
+  record Result(long[] latency, long errors, long start) {}
 
   /** Reads one response (status line, headers, a Content-Length or chunked body); returns the status. */
   private static int readResponse(InputStream in) throws IOException {

@@ -6,6 +6,11 @@ import io.segmenta.core.port.Batch;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import io.segmenta.core.StoreException;
+import org.duckdb.DuckDBAppender;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.privacy.Purpose;
-import java.util.Comparator;
 import io.segmenta.core.consent.ConsentPolicy;
 
 /**
@@ -34,48 +38,72 @@ final class ConsentTable implements ConsentLedger {
 
   // ---- privacy
 
+  /**
+   * Many profiles' choices in one write: their histories read together ({@link #consents(Collection)}), the choices
+   * to record decided by {@link ConsentPolicy#changes} at the table's precision (microseconds), staged through the
+   * appender into a temporary table, and moved into {@code consents} in the transaction that creates the profiles
+   * that are new ({@link StagedWrites#write(Batch, Db.Work)}), as {@link StagedWrites} moves events: one transaction
+   * and a few statements whatever the number of profiles, all or nothing. Before, each profile took a staged write of
+   * its own and a read and an insert per choice.
+   */
   @Override
-  public void recordConsent(String profileId, List<ConsentRecord> choices) {
-    synchronized (db) {
-      if (choices.isEmpty()) {
-        return;
+  public void recordConsents(Map<String, List<ConsentRecord>> choices) {
+    Map<String, List<ConsentRecord>> given = new LinkedHashMap<>();
+    choices.forEach((id, c) -> {
+      if (!c.isEmpty()) {
+        given.put(id, c);
       }
-      writes.write(new Batch(List.of(new Profile(profileId, List.of(), Map.of())), List.of()));
-      db.transaction(() -> {
-        long pkey;
-        try (PreparedStatement ps = db.conn.prepareStatement("SELECT pkey FROM profiles WHERE profile_id = ?")) {
-          ps.setString(1, profileId);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            pkey = rs.getLong(1);
+    });
+    if (given.isEmpty()) {
+      return;
+    }
+    synchronized (db) {
+      Map<String, List<ConsentRecord>> histories = consents(given.keySet());
+      List<Profile> named = new ArrayList<>();
+      try {
+        try (Statement st = db.conn.createStatement()) {
+          st.execute("CREATE OR REPLACE TEMP TABLE s_consents(profile_id VARCHAR, purpose VARCHAR, granted BOOLEAN, ts TIMESTAMP, source VARCHAR)");
+        }
+        try (DuckDBAppender ap = db.conn.createAppender("temp", "main", "s_consents")) {
+          for (Map.Entry<String, List<ConsentRecord>> e : given.entrySet()) {
+            named.add(new Profile(e.getKey(), List.of(), Map.of()));
+            for (ConsentRecord c : ConsentPolicy.changes(histories.get(e.getKey()), atStoredPrecision(e.getValue()))) {
+              ap.beginRow().append(e.getKey()).append(c.purpose().label()).append(c.granted())
+                  .append(LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC)).append(c.source()).endRow();
+            }
           }
         }
-        List<ConsentRecord> sorted = new ArrayList<>(choices);
-        sorted.sort(ConsentPolicy.EFFECT_ORDER);
-        try (PreparedStatement latest = db.conn.prepareStatement("SELECT granted FROM consents WHERE pkey = ? AND purpose = ? ORDER BY " + ConsentPolicy.sqlLatestFirst("ts", "granted") + " LIMIT 1");
-            PreparedStatement insert = db.conn.prepareStatement("INSERT INTO consents VALUES (?, ?, ?, ?, ?)")) {
-          for (ConsentRecord c : sorted) {
-            latest.setLong(1, pkey);
-            latest.setString(2, c.purpose().label());
-            Boolean current = null;
-            try (ResultSet rs = latest.executeQuery()) {
-              if (rs.next()) {
-                current = rs.getBoolean(1);
-              }
-            }
-            if (current != null && current == c.granted()) {
-              continue;
-            }
-            insert.setLong(1, pkey);
-            insert.setString(2, c.purpose().label());
-            insert.setBoolean(3, c.granted());
-            insert.setObject(4, LocalDateTime.ofInstant(c.at(), ZoneOffset.UTC));
-            insert.setString(5, c.source());
-            insert.executeUpdate();
+      } catch (SQLException | ArithmeticException e) {
+        dropStaged();
+        throw new StoreException("could not stage the consent choices of " + given.size() + " profiles (is a choice's at outside the store's range?): " + e.getMessage(), e);
+      }
+      try {
+        writes.write(new Batch(named, List.of()), () -> {
+          try (Statement st = db.conn.createStatement()) {
+            st.executeUpdate("INSERT INTO consents SELECT p.pkey, s.purpose, s.granted, s.ts, s.source FROM s_consents s JOIN profiles p ON p.profile_id = s.profile_id");
           }
-        }
-        return null;
-      });
+          return null;
+        });
+      } finally {
+        dropStaged();
+      }
+    }
+  }
+
+  /** The choices with their instants truncated to the microseconds the table keeps, so they sort as they will be read. */
+  private static List<ConsentRecord> atStoredPrecision(List<ConsentRecord> choices) {
+    List<ConsentRecord> out = new ArrayList<>(choices.size());
+    for (ConsentRecord c : choices) {
+      out.add(new ConsentRecord(c.purpose(), c.granted(), c.at().truncatedTo(ChronoUnit.MICROS), c.source()));
+    }
+    return out;
+  }
+
+  private void dropStaged() {
+    try (Statement st = db.conn.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS temp.main.s_consents");
+    } catch (SQLException ignored) {
+      // temporary tables vanish with the connection anyway
     }
   }
 

@@ -12,7 +12,12 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import io.segmenta.core.port.MergeRecord;
 import java.util.Locale;
 
@@ -135,12 +140,52 @@ final class MergeLog implements Identities {
     }
   }
 
+  /** One query per 1,000 identifiers (their values bound in an {@code IN} list), grouped here by kind and value. */
+  @Override
+  public Map<Identifier, List<String>> holders(Collection<Identifier> identifiers) {
+    Map<Identifier, List<String>> out = new HashMap<>();
+    Map<List<String>, List<Identifier>> asStored = new HashMap<>();
+    for (Identifier i : new LinkedHashSet<>(identifiers)) {
+      out.put(i, new ArrayList<>());
+      asStored.computeIfAbsent(List.of(i.kind(), stored(i.kind(), i.value())), k -> new ArrayList<>()).add(i);
+    }
+    List<String> values = asStored.keySet().stream().map(k -> k.get(1)).distinct().toList();
+    synchronized (db) {
+      try {
+        for (int from = 0; from < values.size(); from += 1_000) {
+          List<String> part = values.subList(from, Math.min(values.size(), from + 1_000));
+          try (PreparedStatement ps = db.conn.prepareStatement("SELECT DISTINCT i.kind, i.value, p.profile_id, p.pkey FROM identifiers i JOIN profiles p ON p.pkey = i.pkey"
+              + " WHERE i.value IN (" + String.join(", ", Collections.nCopies(part.size(), "?")) + ") ORDER BY p.pkey")) {
+            for (int k = 0; k < part.size(); k++) {
+              ps.setString(k + 1, part.get(k));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                for (Identifier i : asStored.getOrDefault(List.of(rs.getString(1), rs.getString(2)), List.of())) {
+                  out.get(i).add(rs.getString(3));
+                }
+              }
+            }
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        throw SqlFailures.of("could not count the holders of " + values.size() + " identifiers: ", e);
+      }
+    }
+  }
+
+  /** An identifier's value as the table keeps it: e-mail addresses trimmed and in lower case. */
+  private static String stored(String kind, String value) {
+    return kind.equals("email") ? value.trim().toLowerCase(Locale.ROOT) : value;
+  }
+
   @Override
   public List<String> holders(String kind, String value) {
     synchronized (db) {
       try (PreparedStatement ps = db.conn.prepareStatement("SELECT DISTINCT p.profile_id, p.pkey FROM identifiers i JOIN profiles p ON p.pkey = i.pkey WHERE i.kind = ? AND i.value = ? ORDER BY p.pkey")) {
         ps.setString(1, kind);
-        ps.setString(2, kind.equals("email") ? value.trim().toLowerCase(Locale.ROOT) : value);
+        ps.setString(2, stored(kind, value));
         List<String> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -41,8 +41,21 @@ final class StagedWrites {
   // ---- writing
 
   public WriteResult write(Batch batch) {
+    return write(batch, NOTHING);
+  }
+
+  private static final Db.Work<Void> NOTHING = () -> null;
+
+  /**
+   * Writes {@code batch} and then runs {@code then} in the same transaction, so that both are written or neither: a
+   * ledger's rows for the profiles the batch creates ({@link ConsentTable#recordConsents}).
+   */
+  WriteResult write(Batch batch, Db.Work<?> then) {
     synchronized (db) {
       if (batch.isEmpty()) {
+        if (then != NOTHING) {
+          db.transaction(then);
+        }
         return WriteResult.NONE;
       }
       Schema s = db.schema;
@@ -61,6 +74,7 @@ final class StagedWrites {
         // failed drops them again (after a good one that was nine more statements, each its own commit, dropping nothing).
         WriteResult r = db.transaction(() -> {
           WriteResult done = merge(batch, traits, props, carried);
+          then.run();
           dropStaging();
           return done;
         });

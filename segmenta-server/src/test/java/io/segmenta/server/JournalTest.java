@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segmenta.core.StoreException;
 import io.segmenta.core.ingest.segment.SegmentSpec;
+import io.segmenta.core.consent.ConsentPolicy;
 import io.segmenta.core.model.Event;
+import io.segmenta.core.port.ConsentLedger;
+import io.segmenta.core.port.ConsentRecord;
+import io.segmenta.core.privacy.Purpose;
 import io.segmenta.core.port.Batch;
 import io.segmenta.core.port.Profiles;
 import io.segmenta.core.store.Store;
@@ -22,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -179,6 +184,71 @@ class JournalTest {
       j.write(track(store, "d1", "u1", "{}"));
       j.flush();
       assertEquals(List.of("a1", "c1", "d1"), eventIds(real, "u1"));
+      j.close();
+    }
+  }
+
+  /** The real store, counting the writes to its consent ledger (one per person before the batch write). */
+  static Store countingConsent(Store real, AtomicInteger writes) {
+    ConsentLedger consent = (ConsentLedger) Proxy.newProxyInstance(ConsentLedger.class.getClassLoader(), new Class<?>[] {ConsentLedger.class}, (proxy, m, args) -> {
+      if (m.getName().startsWith("record")) {
+        writes.incrementAndGet();
+      }
+      try {
+        return m.invoke(real.consent(), args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
+      if (m.getName().equals("consent")) {
+        return consent;
+      }
+      try {
+        return m.invoke(real, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  /** Identify calls giving (or withdrawing) e-mail consent, translated as the tracking route does, as one request. */
+  static Journal.Encoded identifies(Store store, List<String> users, boolean granted, String at) throws Exception {
+    List<JsonNode> ms = new ArrayList<>();
+    for (String u : users) {
+      ms.add(Http.JSON.readTree("{\"type\": \"identify\", \"userId\": \"" + u + "\", \"messageId\": \"id-" + u + "-" + granted + "\", \"timestamp\": \"" + at
+          + "\", \"context\": {\"consent\": {\"categoryPreferences\": {\"email_marketing\": " + granted + "}}}}"));
+    }
+    SegmentSpec.Translation t = SegmentSpec.translate(ms, "identify", false, store.catalog().schema(), NOW);
+    assertTrue(t.ok(), t.problems().toString());
+    return Journal.encode(t, "web", NOW);
+  }
+
+  @Test
+  void applyNow_batchOfIdentifiesWithConsent_recordsEveryoneInAWriteNotOnePerPerson() throws Exception {
+    try (Store real = open()) {
+      AtomicInteger consentWrites = new AtomicInteger();
+      Store store = countingConsent(real, consentWrites);
+      List<String> heard = Collections.synchronizedList(new ArrayList<>());
+      Journal j = new Journal(store, dir, b -> { }, m -> { }, (id, c) -> heard.add(id));
+      List<String> users = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        users.add("c" + i);
+      }
+      j.write(identifies(store, users, true, "2025-05-31T10:00:00Z"));
+      // c0 withdraws later and c1 gives the same consent again: c0's second record starts a write of its own.
+      j.write(identifies(store, List.of("c0"), false, "2025-05-31T11:00:00Z"));
+      j.write(identifies(store, List.of("c1"), true, "2025-05-31T11:00:00Z"));
+      j.flush();
+      assertTrue(consentWrites.get() <= 3, consentWrites + " consent writes for 3 records of 302 people");
+      Map<String, List<ConsentRecord>> consents = real.consent().consents(users);
+      for (String u : users) {
+        assertEquals(!u.equals("c0"), ConsentPolicy.allows(consents.get(u), Purpose.EMAIL_MARKETING), u);
+      }
+      assertEquals(2, consents.get("c0").size(), consents.get("c0").toString());
+      assertEquals(1, consents.get("c1").size(), "a repeated grant is not recorded again: " + consents.get("c1"));
+      assertEquals(302, heard.size(), "each record's choices are published as before");
+      assertEquals(300, real.profiles().profileIds().size());
       j.close();
     }
   }

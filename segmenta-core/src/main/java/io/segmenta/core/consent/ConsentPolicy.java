@@ -2,9 +2,12 @@ package io.segmenta.core.consent;
 
 import io.segmenta.core.port.ConsentRecord;
 import io.segmenta.core.privacy.Purpose;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +37,33 @@ public final class ConsentPolicy {
   /** The choice in effect for {@code purpose} among {@code history} (in any order), if any was recorded. */
   public static Optional<ConsentRecord> effective(Collection<ConsentRecord> history, Purpose purpose) {
     return history.stream().filter(c -> c.purpose() == purpose).max(EFFECT_ORDER);
+  }
+
+  /**
+   * The {@code choices} a ledger records, in effect order, given the profile's recorded {@code history} (in any
+   * order): the ledger keeps changes only, so a choice equal to its purpose's latest one (the effective one among the
+   * history and the choices recorded before it) is not repeated. A choice older than the latest one is still recorded
+   * when it differs (a replayed journal brings old choices; the history keeps what was said), and it changes nothing
+   * that is allowed, since the latest one still decides. A store that keeps instants coarser than {@link Instant}'s
+   * truncates the choices first, so that their order here is the order it will read.
+   */
+  public static List<ConsentRecord> changes(Collection<ConsentRecord> history, Collection<ConsentRecord> choices) {
+    Map<Purpose, ConsentRecord> latest = new EnumMap<>(Purpose.class);
+    for (ConsentRecord c : history) {
+      latest.merge(c.purpose(), c, (a, b) -> EFFECT_ORDER.compare(a, b) >= 0 ? a : b);
+    }
+    List<ConsentRecord> sorted = new ArrayList<>(choices);
+    sorted.sort(EFFECT_ORDER);
+    List<ConsentRecord> out = new ArrayList<>();
+    for (ConsentRecord c : sorted) {
+      ConsentRecord l = latest.get(c.purpose());
+      if (l != null && l.granted() == c.granted()) {
+        continue;
+      }
+      out.add(c);
+      latest.put(c.purpose(), l == null || EFFECT_ORDER.compare(c, l) > 0 ? c : l);
+    }
+    return out;
   }
 
   /** Whether {@code history} (in any order) allows {@code purpose}. */

@@ -8,6 +8,7 @@ import io.segmenta.core.port.Profiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,6 +35,17 @@ public final class Stitching {
   /** Merges what the batch's profiles reveal; returns the log entries written (merges and refusals). */
   public static List<MergeRecord> apply(Profiles people, Identities identities, List<Profile> profiles, Instant at) {
     List<MergeRecord> out = new ArrayList<>();
+    // The holders of every e-mail and phone of the batch in one read, valid until the first merge or refusal changes
+    // them; from then on each identifier is read again (rare: a batch of new customers merges nothing).
+    List<Identifier> matching = new ArrayList<>();
+    for (Profile p : profiles) {
+      for (Identifier i : p.identifiers()) {
+        if (MATCHING_KINDS.contains(i.kind())) {
+          matching.add(i);
+        }
+      }
+    }
+    Map<Identifier, List<String>> read = matching.isEmpty() ? Map.of() : identities.holders(matching);
     for (Profile p : profiles) {
       for (Identifier i : p.identifiers()) {
         if (i.kind().equals("anonymous_id")) {
@@ -41,7 +53,8 @@ public final class Stitching {
             out.add(identities.merge(p.id(), i.value(), "alias: '" + i.value() + "' is '" + p.id() + "'", at));
           }
         } else if (MATCHING_KINDS.contains(i.kind())) {
-          String other = identities.holders(i.kind(), i.value()).stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
+          List<String> holders = out.isEmpty() ? read.get(i) : identities.holders(i.kind(), i.value());
+          String other = holders.stream().filter(id -> !id.equals(p.id())).findFirst().orElse(null);
           if (other == null) {
             continue;
           }

@@ -59,4 +59,40 @@ class ConsentPolicyTest {
     assertEquals("COALESCE(x, true)", ConsentPolicy.sqlAllowed(Purpose.ANALYTICS, "x"));
     assertEquals("COALESCE(x, false)", ConsentPolicy.sqlAllowed(Purpose.ADVERTISING, "x"));
   }
+
+  @Test
+  void changes_repeatOfLatest_leftOut() {
+    List<ConsentRecord> history = List.of(choice(Purpose.EMAIL_MARKETING, true, T));
+    List<ConsentRecord> given = List.of(choice(Purpose.EMAIL_MARKETING, true, T.plusSeconds(60)), choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(120)),
+        choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(180)), choice(Purpose.ADVERTISING, false, T));
+    assertEquals(List.of(choice(Purpose.ADVERTISING, false, T), choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(120))),
+        ConsentPolicy.changes(history, given));
+  }
+
+  @Test
+  void changes_givenOutOfOrder_decidedInEffectOrder() {
+    // The withdrawal at T+60 is the latest; the grant at T, given after it, still differs from what came before it.
+    List<ConsentRecord> given = List.of(choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(60)), choice(Purpose.EMAIL_MARKETING, true, T));
+    assertEquals(List.of(choice(Purpose.EMAIL_MARKETING, true, T), choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(60))),
+        ConsentPolicy.changes(List.of(), given));
+  }
+
+  @Test
+  void changes_olderThanHistory_comparedWithTheLatest() {
+    // The stored latest is a withdrawal at T+60: a withdrawal at T repeats it and is left out, a grant at T is recorded.
+    List<ConsentRecord> history = List.of(choice(Purpose.EMAIL_MARKETING, true, T.minusSeconds(60)), choice(Purpose.EMAIL_MARKETING, false, T.plusSeconds(60)));
+    assertEquals(List.of(), ConsentPolicy.changes(history, List.of(choice(Purpose.EMAIL_MARKETING, false, T))));
+    assertEquals(List.of(choice(Purpose.EMAIL_MARKETING, true, T)), ConsentPolicy.changes(history, List.of(choice(Purpose.EMAIL_MARKETING, true, T))));
+    assertFalse(ConsentPolicy.allows(new ArrayList<>(List.of(choice(Purpose.EMAIL_MARKETING, true, T), history.get(0), history.get(1))), Purpose.EMAIL_MARKETING));
+  }
+
+  @Test
+  void changes_tieWithStoredWithdrawal_grantRecordedButWithdrawalStillWins() {
+    List<ConsentRecord> history = List.of(choice(Purpose.PERSONALIZATION, false, T));
+    List<ConsentRecord> out = ConsentPolicy.changes(history, List.of(choice(Purpose.PERSONALIZATION, true, T)));
+    assertEquals(List.of(choice(Purpose.PERSONALIZATION, true, T)), out);
+    List<ConsentRecord> after = new ArrayList<>(history);
+    after.addAll(out);
+    assertFalse(ConsentPolicy.allows(after, Purpose.PERSONALIZATION));
+  }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,6 +36,10 @@ public final class EmailRenderer {
       .defaultEscapingStrategy("html").cacheActive(false).build();
   private final PebbleEngine text = new PebbleEngine.Builder().loader(new StringLoader()).strictVariables(true).autoEscaping(false)
       .cacheActive(false).build();
+  /** Templates kept compiled, per engine. */
+  static final int KEPT = 64;
+  private final Map<String, PebbleTemplate> htmlKept = kept();
+  private final Map<String, PebbleTemplate> textKept = kept();
 
   /**
    * A rendered e-mail.
@@ -87,7 +92,32 @@ public final class EmailRenderer {
     return new Email(r.profileId(), subject, body, defaulted);
   }
 
-  private static PebbleTemplate compile(PebbleEngine engine, EmailTemplate t, String part, String source) {
+  /**
+   * The last {@link #KEPT} sources compiled, least recently used out first (a {@link LinkedHashMap} in access order,
+   * its documented LRU use): a journey renders one template for every recipient, and compiling it again for each was
+   * half of the journey thread's time at 1,000 orders a second (JourneyBench, JFR samples). Bounded, because the
+   * sources are users' text that changes (a preview compiles each edit); Pebble's own cache stays off.
+   */
+  private static Map<String, PebbleTemplate> kept() {
+    return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, PebbleTemplate> eldest) {
+        return size() > KEPT;
+      }
+    });
+  }
+
+  private PebbleTemplate compile(PebbleEngine engine, EmailTemplate t, String part, String source) {
+    Map<String, PebbleTemplate> kept = engine == html ? htmlKept : textKept;
+    PebbleTemplate p = kept.get(source);
+    if (p == null) {
+      p = compileNew(engine, t, part, source);
+      kept.put(source, p);
+    }
+    return p;
+  }
+
+  private static PebbleTemplate compileNew(PebbleEngine engine, EmailTemplate t, String part, String source) {
     try {
       return engine.getTemplate(source);
     } catch (PebbleException e) {

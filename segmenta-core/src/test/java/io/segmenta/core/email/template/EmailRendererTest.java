@@ -70,4 +70,27 @@ class EmailRendererTest {
     UserException x = assertThrows(UserException.class, () -> EmailRenderer.parse("{\"key\":\"a\",\"subject\":\"s\",\"body\":\"b\",\"from\":\"x\"}"));
     assertEquals("e-mail template field 'from' is unknown; known fields: [body, defaults, key, recommendations, subject]", x.getMessage());
   }
+
+  @Test
+  void render_manyRecipientsAndEditedTemplates_eachAsAFreshRenderer() {
+    // Renders kept compiled (more templates than are kept, edited between renders) answer as a renderer that compiles anew.
+    for (int round = 0; round < 3; round++) {
+      for (int k = 0; k < EmailRenderer.KEPT + 10; k++) {
+        EmailTemplate t = EmailRenderer.parse("{\"key\": \"t" + k + "\", \"subject\": \"S" + k + " {{ first_name }}\", \"body\": \"<p>" + k + " {{ first_name }}, round " + round + "</p>\"}");
+        EmailRenderer.Recipient r = recipient(Map.of("first_name", new Value.Str("Ada" + k)), List.of());
+        EmailRenderer.Email kept = renderer.render(t, r);
+        assertEquals(new EmailRenderer().render(t, r), kept);
+        assertEquals("<p>" + k + " Ada" + k + ", round " + round + "</p>", kept.html());
+      }
+    }
+  }
+
+  @Test
+  void render_brokenTemplateTwice_namesTheProblemEachTime() {
+    EmailTemplate broken = EmailRenderer.parse("{\"key\": \"broken\", \"subject\": \"Hi\", \"body\": \"<p>{% if %}</p>\"}");
+    for (int i = 0; i < 2; i++) {
+      UserException x = assertThrows(UserException.class, () -> renderer.render(broken, recipient(Map.of(), List.of())));
+      assertTrue(x.getMessage().startsWith("template 'broken', body"), x.getMessage());
+    }
+  }
 }
