@@ -24,7 +24,6 @@ import io.segmenta.core.port.ViolationLog;
 import io.segmenta.core.realtime.MembershipLog;
 import io.segmenta.core.review.AlertLog;
 import io.segmenta.core.rule.Rule;
-import io.segmenta.core.rule.SegmentResolver;
 import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
@@ -36,10 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The store contract suite's store on Spark: writes go to an embedded DuckDB store, as a shop's pipeline writes, and
@@ -55,8 +50,6 @@ import java.util.concurrent.Future;
 final class LakeMirrorStore implements Store {
   /** Rules per Spark job in {@link #membersOfEach}. */
   static final int BATCH = 20;
-  /** Spark jobs {@link #membersOfEach} runs at once: local[2]'s cores. */
-  static final int JOBS = 2;
   private final Store embedded;
   private final Path lakes;
   private boolean stale = true;
@@ -98,45 +91,18 @@ final class LakeMirrorStore implements Store {
   }
 
   /**
-   * The members of each rule from Spark, at most {@link #BATCH} rules per job ({@link SparkAudiences#membersOfEach}),
-   * {@link #JOBS} jobs at once: a Spark query's planning and scheduling cost far more than its scans of a small lake,
-   * and its planning takes one thread (the driver's), so two jobs at once keep local[2]'s two cores busy where one
-   * left a core idle while it planned. The rules are split into equal batches, a multiple of {@link #JOBS} of them,
-   * so no job runs alone at the end.
+   * The members of each rule from Spark, {@link #BATCH} rules per job ({@link SparkAudiences#membersOfEach}): a
+   * Spark query's planning and scheduling cost far more than its scans of a small lake.
    */
   List<List<String>> membersOfEach(List<Rule> rules, List<Instant> asOfs) {
     SparkLake l = lake();
-    SegmentResolver segments = l.segments();
-    int batches = Math.max(1, (rules.size() + BATCH - 1) / BATCH);
-    batches = (batches + JOBS - 1) / JOBS * JOBS;
-    int size = Math.max(1, (rules.size() + batches - 1) / batches);
-    ExecutorService pool = Executors.newFixedThreadPool(JOBS);
-    try {
-      List<Future<List<List<String>>>> jobs = new ArrayList<>();
-      for (int from = 0; from < rules.size(); from += size) {
-        List<Rule> some = rules.subList(from, Math.min(rules.size(), from + size));
-        List<Instant> at = asOfs.subList(from, Math.min(rules.size(), from + size));
-        jobs.add(pool.submit(() -> new SparkAudiences(l, segments).membersOfEach(some, at)));
-      }
-      List<List<String>> out = new ArrayList<>();
-      for (Future<List<List<String>>> job : jobs) {
-        out.addAll(job.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while Spark answered " + rules.size() + " rules", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
+    SparkAudiences spark = new SparkAudiences(l, l.segments());
+    List<List<String>> out = new ArrayList<>();
+    for (int from = 0; from < rules.size(); from += BATCH) {
+      int to = Math.min(rules.size(), from + BATCH);
+      out.addAll(spark.membersOfEach(rules.subList(from, to), asOfs.subList(from, to)));
     }
+    return out;
   }
 
   private <T> T writable(T role) {
