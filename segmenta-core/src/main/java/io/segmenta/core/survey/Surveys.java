@@ -114,7 +114,7 @@ public final class Surveys {
       profiles.add(new Profile(id, List.of(), t));
     });
     people.write(new Batch(profiles, events));
-    consents.forEach(consent::recordConsent);
+    consent.recordConsents(consents);
     return new ImportReport(answers.size() - unmatched.size(), profiles.size(), traits, unmatched);
   }
 
