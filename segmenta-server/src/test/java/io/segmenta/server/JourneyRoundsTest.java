@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
@@ -80,9 +81,11 @@ class JourneyRoundsTest {
       ps.add(new Profile("p" + i, List.of(new Identifier("email", "p" + i + "@example.com")), Map.of()));
     }
     store.profiles().write(new Batch(ps, List.of()));
+    Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
     for (int i = 0; consent && i < n; i++) {
-      store.consent().recordConsent("p" + i, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, clock.instant(), "test")));
+      consents.put("p" + i, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, clock.instant(), "test")));
     }
+    store.consent().recordConsents(consents);
   }
 
   Journey journey(String key, String caps) {
@@ -160,9 +163,11 @@ class JourneyRoundsTest {
     for (int i = 0; i < N; i++) {
       engine.enter(j, "p" + i, "test");
     }
+    Map<String, List<ConsentRecord>> withdrawals = new LinkedHashMap<>();
     for (int i = 0; i < N; i += 3) {
-      store.consent().recordConsent("p" + i, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, false, clock.instant(), "unsubscribe")));
+      withdrawals.put("p" + i, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, false, clock.instant(), "unsubscribe")));
     }
+    store.consent().recordConsents(withdrawals);
     JourneyEngine.Tick t = engine.tick(500);
     assertEquals(N - (N + 2) / 3, t.sent());
     assertEquals(N - (N + 2) / 3, mail.getReceivedMessages().length);

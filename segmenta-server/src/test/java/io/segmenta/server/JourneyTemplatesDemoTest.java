@@ -25,6 +25,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,9 +78,11 @@ class JourneyTemplatesDemoTest {
     String product;
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "1GB", 2, Map.of()))) {
       shop.generate(0, 400, 400, store.profiles()::write);
+      Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
       for (String id : store.profiles().profileIds()) {
-        store.consent().recordConsent(id, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, shop.asOf().minusSeconds(60), "test")));
+        consents.put(id, List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, shop.asOf().minusSeconds(60), "test")));
       }
+      store.consent().recordConsents(consents);
       product = store.profiles().history(buyer).orElseThrow().events().stream().filter(e -> e.type().equals("order") && !e.lines().isEmpty())
           .map(e -> e.lines().get(0).productId()).findFirst().orElseThrow();
       Segments segments = new Segments(store.catalog(), store.segmentDefinitions(), store.scores(), clock);

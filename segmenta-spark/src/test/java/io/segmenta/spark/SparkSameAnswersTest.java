@@ -66,9 +66,11 @@ class SparkSameAnswersTest {
       Batch shop = new RandomShop(31).data(CUSTOMERS);
       s.profiles().write(shop);
       SplittableRandom r = new SplittableRandom(31);
+      Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
       for (int i = 0; i < CUSTOMERS; i++) {
-        s.consent().recordConsent(String.format("r%04d", i), consents(r));
+        consents.put(String.format("r%04d", i), consents(r));
       }
+      s.consent().recordConsents(consents);
       s.profiles().write(experimentUnits(r));
       Instant saved = Instant.parse("2025-07-01T00:00:00Z");
       s.segmentDefinitions().save(new SegmentDefinition("buyers", "count(order) >= 2", "", saved));

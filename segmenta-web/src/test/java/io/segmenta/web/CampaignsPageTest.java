@@ -37,10 +37,11 @@ class CampaignsPageTest {
     store.placementDefinitions().save(PlacementJson.parse("{\"key\": \"home_banner\", \"strategy\": \"first_match\", \"contents\": [],"
         + " \"fallback\": {\"key\": \"default\", \"payload\": {\"headline\": \"New season\"}}}"));
     // E-mail consent for every customer, so the e-mail campaigns below win people (the generated shop records none).
+    Map<String, List<ConsentRecord>> consents = new LinkedHashMap<>();
     for (int i = 0; i < 300; i++) {
-      store.consent().recordConsent(String.format("c%07d", i), List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true,
-          Instant.parse("2025-01-01T00:00:00Z"), "test")));
+      consents.put(String.format("c%07d", i), List.of(new ConsentRecord(Purpose.EMAIL_MARKETING, true, Instant.parse("2025-01-01T00:00:00Z"), "test")));
     }
+    store.consent().recordConsents(consents);
   }).user("rae", Role.MARKETER, "marketer password 1").user("vic", Role.VIEWER, "viewer password 1");
 
   @Test
