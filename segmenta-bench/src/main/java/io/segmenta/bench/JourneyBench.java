@@ -20,6 +20,7 @@ import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import io.segmenta.server.JourneySettings;
 import io.segmenta.server.Server;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,10 +60,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * moment its request was due) to send at p50 and p99 and sends per second; the peer is the acknowledgement of the
  * same requests (request due to durable 200), as in {@link RealtimeBench}.
  *
- * <p>{@code --parts orders} (or {@code segment}) runs one part alone; both by default.
+ * <p>{@code --parts orders} (or {@code segment}) runs one part alone; both by default. {@code --shop DIR} runs each
+ * part on a copy of a shop's store (the issue's 1M-customer shop: SegmentBench's {@code /tmp/bench-1m}): the
+ * shop's first {@code --profiles} customers enter the segment, with their real histories, and the orders' new
+ * customers join a store of that size; without it, each part starts from an empty store.
  *
  * <pre>java -Xmx8g -cp 'segmenta-bench/target/segmenta-bench-0.1.0-SNAPSHOT.jar:segmenta-bench/target/lib/*' \
- *     io.segmenta.bench.JourneyBench --data-dir /work/bench/journey --profiles 100000 --peer-profiles 10000 --rate 1000 --seconds 20</pre>
+ *     io.segmenta.bench.JourneyBench --data-dir /work/bench/journey --shop /tmp/bench-1m --profiles 100000 --peer-profiles 2000 --rate 1000 --seconds 20</pre>
  */
 public final class JourneyBench {
   private JourneyBench() {}
@@ -80,23 +84,50 @@ public final class JourneyBench {
         throw new IllegalArgumentException("--parts takes segment, orders or both (comma-separated), not '" + part + "'");
       }
     }
+    String shopArg = SegmentBench.arg(args, "--shop", "");
+    Path shop = shopArg.isEmpty() ? null : Path.of(shopArg);
+    if (shop != null && !Files.isRegularFile(shop.resolve("segmenta.duckdb"))) {
+      throw new IllegalArgumentException("--shop: no segmenta.duckdb in " + shop);
+    }
     if (parts.contains("segment")) {
-      segmentEntry(dir.resolve("segment"), profiles, Math.min(peerProfiles, profiles));
+      segmentEntry(dir.resolve("segment"), shop, profiles, Math.min(peerProfiles, profiles));
     }
     if (parts.contains("orders")) {
-      orders(dir.resolve("orders"), rate, seconds, tickMs);
+      orders(dir.resolve("orders"), shop, rate, seconds, tickMs);
     }
   }
 
-  static void segmentEntry(Path dir, int n, int peerN) throws Exception {
+  /**
+   * A part's store: empty, or with {@code --shop DIR} a copy of that shop's (the issue asks for the 1M-customer shop,
+   * e.g. SegmentBench's {@code /tmp/bench-1m}), so the steps read real customers' histories from a store of that size.
+   */
+  static void fresh(Path dir, Path shop) throws IOException {
     Files.createDirectories(dir);
     Files.deleteIfExists(dir.resolve("segmenta.duckdb"));
+    Files.deleteIfExists(dir.resolve("segmenta.duckdb.wal"));
+    if (shop != null) {
+      Files.copy(shop.resolve("segmenta.duckdb"), dir.resolve("segmenta.duckdb"));
+    }
+  }
+
+  static void segmentEntry(Path dir, Path shop, int n, int peerN) throws Exception {
+    fresh(dir, shop);
     try (Store store = DuckDb.open(StoreConfig.resolve(dir, "4GB", 2, Map.of()))) {
       store.catalog().declareTrait(new TraitDef("tier", ValueType.STRING, Family.CUSTOM, "bench"));
-      for (int from = 0; from < n; from += 10_000) {
+      // Who enters: the shop's first n customers, or n new profiles in an empty store.
+      List<String> ids = new ArrayList<>();
+      if (shop != null) {
+        List<String> all = store.profiles().profileIds();
+        if (all.size() < n) {
+          throw new IllegalArgumentException("--profiles: the shop has " + all.size() + " customers, fewer than " + n);
+        }
+        ids.addAll(all.subList(0, n));
+      }
+      for (int from = 0; shop == null && from < n; from += 10_000) {
         List<Profile> ps = new ArrayList<>();
         for (int i = from; i < Math.min(n, from + 10_000); i++) {
           ps.add(new Profile("p" + i, List.of(new Identifier("email", "p" + i + "@example.com")), Map.of("tier", Value.of("silver"))));
+          ids.add("p" + i);
         }
         store.profiles().write(new Batch(ps, List.of()));
       }
@@ -116,7 +147,7 @@ public final class JourneyBench {
       List<MembershipChange> changes = new ArrayList<>();
       Instant now = clock.instant();
       for (int i = 0; i < n; i++) {
-        changes.add(new MembershipChange("p" + i, "vip", true, now, "bench"));
+        changes.add(new MembershipChange(ids.get(i), "vip", true, now, "bench"));
       }
       // The peers first, so that they are not in the way of the measured entry and steps (the peers then work on
       // smaller tables, in their favour). The peer of entering: one transaction per person, the same profiles (their
@@ -124,7 +155,7 @@ public final class JourneyBench {
       long p0 = System.nanoTime();
       int peerEntered = 0;
       for (int i = 0; i < peerN; i++) {
-        peerEntered += engine.enter(peer, "p" + i, "bench") ? 1 : 0;
+        peerEntered += engine.enter(peer, ids.get(i), "bench") ? 1 : 0;
       }
       long p1 = System.nanoTime();
       // The peer of the steps: a hand-written scheduler loop over the same store taking the peer journey's runs one at a
@@ -163,7 +194,7 @@ public final class JourneyBench {
       long[] lat = new long[n];
       int k = 0;
       for (int i = 0; i < n; i++) {
-        Long at = delivered.get("p" + i);
+        Long at = delivered.get(ids.get(i));
         if (at != null) {
           lat[k++] = at - t0;
         }
@@ -180,9 +211,8 @@ public final class JourneyBench {
     }
   }
 
-  static void orders(Path dir, int rate, int seconds, int tickMs) throws Exception {
-    Files.createDirectories(dir);
-    Files.deleteIfExists(dir.resolve("segmenta.duckdb"));
+  static void orders(Path dir, Path shop, int rate, int seconds, int tickMs) throws Exception {
+    fresh(dir, shop);
     int perBatch = 10;
     int warmup = 3;
     int customers = rate * (seconds + warmup) + 1_000;
