@@ -12,16 +12,14 @@ import io.segmenta.core.store.Store;
 import io.segmenta.core.value.Value;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
+import io.segmenta.testkit.MovingClock;
 import jakarta.mail.internet.MimeMessage;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,27 +47,7 @@ class JourneyStepsTest {
   Store store;
   Server server;
   JourneyServerTest http;
-  final ShiftedClock clock = new ShiftedClock();
-
-  /** The server's clock: the system's, moved forward by what a test adds, so a test need not wait out real time. */
-  static final class ShiftedClock extends Clock {
-    final AtomicReference<Duration> shift = new AtomicReference<>(Duration.ZERO);
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.now().plus(shift.get());
-    }
-  }
+  final MovingClock clock = MovingClock.system();
 
   @BeforeEach
   void start() {
@@ -228,7 +205,7 @@ class JourneyStepsTest {
     Thread.sleep(10 * JourneyServerTest.TICK.toMillis());
     assertEquals(0, mail.getReceivedMessages().length, "nothing inside the quiet hours");
     assertFalse(ended("quiet", "qh-1"), "the run waits for the end of the quiet hours");
-    clock.shift.set(Duration.ofMinutes(11));
+    clock.advance(Duration.ofMinutes(11));
     JourneyServerTest.await(() -> ended("quiet", "qh-1"), "sent after the quiet hours");
     assertEquals(1, mail.getReceivedMessages().length);
   }

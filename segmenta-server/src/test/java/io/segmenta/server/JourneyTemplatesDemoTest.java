@@ -15,21 +15,18 @@ import io.segmenta.core.segment.Segments;
 import io.segmenta.core.store.Store;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
+import io.segmenta.testkit.MovingClock;
 import io.segmenta.testkit.ShopGenerator;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -44,34 +41,10 @@ class JourneyTemplatesDemoTest {
   @TempDir
   Path dir;
 
-  /** A clock the test moves forward. */
-  static final class MovedClock extends Clock {
-    final AtomicReference<Instant> now;
-
-    MovedClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
-
   @Test
   void builtInJourneys_onTheDemoShop_sendWithinConsentCapsAndHoldouts() throws Exception {
     ShopGenerator shop = ShopGenerator.standard();
-    MovedClock clock = new MovedClock(shop.asOf());
+    MovingClock clock = MovingClock.at(shop.asOf());
     GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
     mail.start();
     String buyer = ShopGenerator.profileId(7);
@@ -114,7 +87,7 @@ class JourneyTemplatesDemoTest {
             () -> "every entry waits for the morning: lapsed " + status(http, "lapsed_reengagement") + ", loyalty " + status(http, "loyalty_most_valuable"));
         Thread.sleep(10 * JourneyServerTest.TICK.toMillis());
         assertEquals(0, mail.getReceivedMessages().length, "nothing before 10:00 and outside the quiet hours");
-        clock.now.set(Instant.parse("2025-07-01T08:00:30Z"));
+        clock.set(Instant.parse("2025-07-01T08:00:30Z"));
         awaitLong(() -> {
           JsonNode l = status(http, "lapsed_reengagement");
           return !store.journeyLog().entries("post_purchase", buyer).running() && status(http, "loyalty_most_valuable").get("in_progress").asLong() == 0

@@ -5,38 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import io.segmenta.testkit.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SessionsTest {
-  /** A clock the test moves. */
-  static final class Moving extends Clock {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
+  static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
   @Test
   void start_twice_givesDistinctTokensAndCsrfTokens() {
-    Sessions s = new Sessions(new Moving());
+    Sessions s = new Sessions(MovingClock.at(START));
     Sessions.Session a = s.start("ann");
     Sessions.Session b = s.start("ann");
     assertNotEquals(a.token(), b.token());
@@ -46,21 +26,21 @@ class SessionsTest {
 
   @Test
   void find_idleTooLong_expires() {
-    Moving clock = new Moving();
+    MovingClock clock = MovingClock.at(START);
     Sessions s = new Sessions(clock);
     Sessions.Session a = s.start("ann");
-    clock.now = clock.now.plus(Sessions.IDLE).minusSeconds(1);
+    clock.advance(Sessions.IDLE.minusSeconds(1));
     assertEquals("ann", s.find(a.token()).orElseThrow().user());
     // Using it restarted the idle time.
-    clock.now = clock.now.plus(Sessions.IDLE).minusSeconds(1);
+    clock.advance(Sessions.IDLE.minusSeconds(1));
     assertTrue(s.find(a.token()).isPresent());
-    clock.now = clock.now.plus(Sessions.IDLE);
+    clock.advance(Sessions.IDLE);
     assertEquals(Optional.empty(), s.find(a.token()));
   }
 
   @Test
   void end_logout_forgetsTheToken() {
-    Sessions s = new Sessions(new Moving());
+    Sessions s = new Sessions(MovingClock.at(START));
     Sessions.Session a = s.start("ann");
     Sessions.Session b = s.start("bob");
     s.end(a.token());
@@ -84,7 +64,7 @@ class SessionsTest {
 
   @Test
   void refused_afterLimitFailures_perAccountAndPerAddress() {
-    Moving clock = new Moving();
+    MovingClock clock = MovingClock.at(START);
     LoginThrottle t = new LoginThrottle(clock, 3, 5);
     for (int i = 0; i < 3; i++) {
       assertTrue(t.refused("ann", "10.0.0.1").isEmpty(), "attempt " + i);
@@ -98,13 +78,13 @@ class SessionsTest {
     t.failed("cid", "10.0.0.1");
     assertTrue(t.refused("dan", "10.0.0.1").isPresent());
     assertTrue(t.refused("dan", "10.0.0.9").isEmpty());
-    clock.now = clock.now.plus(LoginThrottle.WINDOW);
+    clock.advance(LoginThrottle.WINDOW);
     assertTrue(t.refused("ann", "10.0.0.1").isEmpty());
   }
 
   @Test
   void succeeded_clearsTheAccountsFailures() {
-    LoginThrottle t = new LoginThrottle(new Moving(), 2, 100);
+    LoginThrottle t = new LoginThrottle(MovingClock.at(START), 2, 100);
     t.failed("ann", "a");
     t.succeeded("ann");
     t.failed("ann", "a");
