@@ -6,6 +6,7 @@ import io.segmenta.core.lake.LakeEngine;
 import io.segmenta.core.lake.LakeEngines;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,6 +17,14 @@ import picocli.CommandLine.Option;
  */
 final class EngineOptions {
   static final String SPARK = "spark";
+
+  /**
+   * The master URLs Spark takes (its SparkContext and SparkSubmit): {@code local}, {@code local[N]}, {@code local[*]},
+   * {@code local[N,F]}, {@code local-cluster[...]}, {@code spark://host:port[,host:port]}, {@code yarn},
+   * {@code k8s://...}. Checked here, since Spark answers a typo with a stack trace after seconds of starting.
+   */
+  private static final Pattern MASTER = Pattern.compile(
+      "local|local\\[(\\*|[1-9][0-9]*)(,\\s*[0-9]+)?]|local-cluster\\[[0-9, ]+]|spark://[^\\s/]+(,[^\\s/]+)*|yarn|k8s://\\S+");
 
   @Option(names = "--engine", defaultValue = "duckdb", description = "duckdb (default: the embedded store) or spark (the lake given by --lake; docs/spark.md).")
   String engine;
@@ -36,6 +45,9 @@ final class EngineOptions {
         throw new UserException("--lake is read by --engine spark only; add --engine spark, or leave --lake out to read the store");
       }
       return false;
+    }
+    if (!MASTER.matcher(master).matches()) {
+      throw new UserException("--master: '" + master + "' is not a Spark master; use local[N], local[*], spark://host:7077, yarn or k8s://https://host:port");
     }
     if (lake == null) {
       throw new UserException("--engine spark needs --lake DIR: a lake in the layout of docs/lake.md (segmenta export-store --format parquet DIR writes one)");

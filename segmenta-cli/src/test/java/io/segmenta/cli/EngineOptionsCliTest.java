@@ -32,6 +32,18 @@ class EngineOptionsCliTest {
   }
 
   @Test
+  void master_notASparkMaster_namedBeforeSparkStarts() {
+    for (String typo : new String[] {"lokal[2]", "local[0]", "local[two]", "spark:/host:7077", "http://host:7077"}) {
+      CliTest.Result r = mistake("segment", "count", "count(order) >= 1", "--engine", "spark", "--master", typo, "--lake", dir.toString());
+      assertTrue(r.err().contains("--master: '" + typo + "' is not a Spark master"), r.err());
+    }
+    for (String good : new String[] {"local", "local[2]", "local[*]", "local[2,3]", "spark://a:7077,b:7077", "yarn", "k8s://https://k:443"}) {
+      CliTest.Result r = mistake("segment", "count", "count(order) >= 1", "--engine", "spark", "--master", good, "--lake", dir.toString());
+      assertTrue(r.err().contains("--lake: no lake.properties"), good + ": " + r.err());
+    }
+  }
+
+  @Test
   void engineSpark_withoutLake_asksForIt() {
     CliTest.Result r = mistake("rfm", "--engine", "spark", "--data-dir", dir.toString());
     assertTrue(r.err().contains("--engine spark needs --lake DIR"), r.err());

@@ -1,5 +1,6 @@
 package io.segmenta.spark;
 
+import io.segmenta.core.UserException;
 import io.segmenta.core.lake.Lake;
 import io.segmenta.core.lake.LakeEngine;
 import java.nio.file.Path;
@@ -20,7 +21,15 @@ public final class SparkLakeEngine implements LakeEngine {
   @Override
   public Lake open(String master, Path dir) {
     boolean running = SparkSession.getDefaultSession().isDefined() || SparkSession.getActiveSession().isDefined();
-    SparkSession spark = running ? SparkSession.active() : SparkSessions.start(master);
+    SparkSession spark;
+    try {
+      spark = running ? SparkSession.active() : SparkSessions.start(master);
+    } catch (RuntimeException e) {
+      // Spark's own failure (an unreachable master ends as "LiveListenerBus is stopped") names neither the master nor
+      // the cause; the user gets both, and the log that has the rest.
+      throw new UserException("--master " + master + ": Spark could not start a session there (" + rootCause(e)
+          + "); a spark:// master must be running and reachable from this machine (SEGMENTA_SPARK_LOGS=1 shows Spark's log)", e);
+    }
     if (!running) {
       spark.sparkContext().setLogLevel("WARN");
     }
@@ -32,5 +41,14 @@ public final class SparkLakeEngine implements LakeEngine {
       }
       throw e;
     }
+  }
+
+  /** The innermost cause's class and message, which is where Spark says what went wrong. */
+  static String rootCause(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
   }
 }
