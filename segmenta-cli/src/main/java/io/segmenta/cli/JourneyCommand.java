@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +46,8 @@ final class JourneyCommand implements Runnable {
   static Journey read(Path file) {
     try {
       return JourneyJson.parse(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new UserException("cannot read " + file + ": no such file");
     } catch (IOException e) {
       throw new UserException("cannot read " + file + ": " + e.getMessage());
     } catch (UserException e) {
@@ -119,7 +122,7 @@ final class JourneyCommand implements Runnable {
         }
         s.journeyLog().pause(key, false);
       }
-      spec.commandLine().getOut().printf("journey %s is active%n", key);
+      spec.commandLine().getOut().printf("journey %s is active; the server runs it (segmenta serve): events, segment changes and schedules enter people there%n", key);
       return 0;
     }
   }
@@ -176,7 +179,10 @@ final class JourneyCommand implements Runnable {
         out.printf("journey %s, version %d, %s%n", key, j.version(), paused ? "paused" : "active");
         out.printf("entered %,d, in progress %,d, sent %,d, reached the goal %,d, held out %,d%n", r.entered(), r.inProgress(), r.sent(), r.goal(),
             r.heldOut());
-        out.printf("net revenue within %s of entry: %,.2f%n", w, r.revenue());
+        out.printf("net revenue within %s of entry: %,.2f%n", w.toHours() % 24 == 0 ? w.toDays() + " days" : w.toString(), r.revenue());
+        if (r.entered() == 0 && !paused) {
+          out.println("nobody has entered yet: active journeys run inside segmenta serve");
+        }
         List<List<String>> rows = new ArrayList<>();
         r.steps().forEach((k, v) -> rows.add(List.of(k, String.format("%,d", v))));
         Charts.table(out, List.of("step/outcome", "count"), rows);
