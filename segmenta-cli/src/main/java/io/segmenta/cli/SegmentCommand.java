@@ -110,7 +110,7 @@ final class SegmentCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (Store s = store.openReadOnly()) {
+      try (Store s = store.openReadOnlyOrCreate()) {
         Segments segments = new Segments(s.catalog(), s.segmentDefinitions(), s.scores(), Clock.systemUTC());
         ParsedRule p = segments.check(rule);
         out().println("ok: " + RuleText.print(p.rule()));

@@ -6,6 +6,7 @@ import io.segmenta.core.value.AsOfDefault;
 import io.segmenta.core.value.Instants;
 import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,18 @@ final class StoreOptions {
    * side by side), else as {@link #open()}.
    */
   Store openReadOnly() {
+    StoreConfig c = config();
+    if (!Files.exists(c.databaseFile())) {
+      // A command that only reads would otherwise create an empty store where a mistyped --data-dir points, and
+      // report zeros as if that were the shop.
+      throw new UserException("no store in " + c.dataDir().toAbsolutePath().normalize()
+          + ": check --data-dir (or SEGMENTA_DATA_DIR), or write one with segmenta import or segmenta demo");
+    }
+    return DuckDb.openReadOnly(c);
+  }
+
+  /** As {@link #openReadOnly}, but a missing store is created empty: for checking a rule before any data is there. */
+  Store openReadOnlyOrCreate() {
     return DuckDb.openReadOnly(config());
   }
 

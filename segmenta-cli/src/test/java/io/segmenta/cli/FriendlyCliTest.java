@@ -2,13 +2,16 @@ package io.segmenta.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +62,22 @@ class FriendlyCliTest {
     assertTrue(r.out().contains("traits (use in rules"), r.out());
     assertTrue(r.out().contains("country (string)") && r.out().contains("age (number)"), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  order: ") && l.contains("revenue")), r.out());
+  }
+
+  @Test
+  void readingCommands_noStoreInTheDataDir_sayWhereTheyLookedAndCreateNothing() {
+    Path missing = dir.resolve("mistyped-data-dir");
+    for (String[] args : List.of(new String[] {"stats"}, new String[] {"segment", "list"}, new String[] {"segment", "count", "country = \"DK\""})) {
+      String[] withDir = Arrays.copyOf(args, args.length + 2);
+      withDir[args.length] = "--data-dir";
+      withDir[args.length + 1] = missing.toString();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      Result r = new Result(Main.run(withDir, new PrintWriter(out), new PrintWriter(err)), out.toString(), err.toString());
+      assertEquals(2, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+      assertTrue(r.err().contains("no store in " + missing) && r.err().contains("--data-dir"), r.err());
+      assertFalse(Files.exists(missing.resolve("segmenta.duckdb")), String.join(" ", args) + " created a store");
+    }
   }
 
   @Test
