@@ -20,6 +20,7 @@ import io.segmenta.duckdb.DuckDb;
 import io.segmenta.duckdb.StoreConfig;
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,26 +104,27 @@ class JournalTest {
 
   /** The real store, counting its profile writes (each apply of the journal is one, or one per run). */
   static Store counting(Store real, AtomicInteger writes) {
-    Profiles profiles = (Profiles) Proxy.newProxyInstance(Profiles.class.getClassLoader(), new Class<?>[] {Profiles.class}, (proxy, m, args) -> {
-      if (m.getName().equals("write")) {
-        writes.incrementAndGet();
+    return counting(real, Profiles.class, "profiles", real.profiles(), name -> name.equals("write"), writes);
+  }
+
+  /** The real store whose {@code accessor} port counts the calls {@code counted} names; everything else goes through. */
+  static <T> Store counting(Store real, Class<T> role, String accessor, T port, Predicate<String> counted, AtomicInteger calls) {
+    T proxy = role.cast(Proxy.newProxyInstance(role.getClassLoader(), new Class<?>[] {role}, (self, m, args) -> {
+      if (counted.test(m.getName())) {
+        calls.incrementAndGet();
       }
-      try {
-        return m.invoke(real.profiles(), args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
-      if (m.getName().equals("profiles")) {
-        return profiles;
-      }
-      try {
-        return m.invoke(real, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+      return forward(m, port, args);
+    }));
+    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class},
+        (self, m, args) -> m.getName().equals(accessor) ? proxy : forward(m, real, args));
+  }
+
+  static Object forward(Method m, Object target, Object[] args) throws Throwable {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Test
@@ -190,26 +193,7 @@ class JournalTest {
 
   /** The real store, counting the writes to its consent ledger (one per person before the batch write). */
   static Store countingConsent(Store real, AtomicInteger writes) {
-    ConsentLedger consent = (ConsentLedger) Proxy.newProxyInstance(ConsentLedger.class.getClassLoader(), new Class<?>[] {ConsentLedger.class}, (proxy, m, args) -> {
-      if (m.getName().startsWith("record")) {
-        writes.incrementAndGet();
-      }
-      try {
-        return m.invoke(real.consent(), args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
-    return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, (proxy, m, args) -> {
-      if (m.getName().equals("consent")) {
-        return consent;
-      }
-      try {
-        return m.invoke(real, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause();
-      }
-    });
+    return counting(real, ConsentLedger.class, "consent", real.consent(), name -> name.startsWith("record"), writes);
   }
 
   /** Identify calls giving (or withdrawing) e-mail consent, translated as the tracking route does, as one request. */
