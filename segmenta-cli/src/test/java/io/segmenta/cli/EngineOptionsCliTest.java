@@ -77,7 +77,11 @@ class EngineOptionsCliTest {
     Path lake = Files.createDirectories(dir.resolve("lake"));
     Files.writeString(lake.resolve("lake.properties"), "layout=1\n");
     // The store is read before Spark is looked for: this module has no Spark, and the mistake is still this one.
-    CliTest.Result r = mistake("experiment", "analyze", "exp-1", "--engine", "spark", "--lake", lake.toString(), "--data-dir", dir.resolve("data").toString());
+    String data = dir.resolve("data").toString();
+    CliTest.Result none = mistake("experiment", "analyze", "exp-1", "--engine", "spark", "--lake", lake.toString(), "--data-dir", data);
+    assertTrue(none.err().contains("no store in ") && none.err().contains("read from the store at --data-dir"), none.err());
+    assertEquals(0, CliTest.run("segment", "check", "country = \"DK\"", "--data-dir", data).code(), "an empty store");
+    CliTest.Result r = mistake("experiment", "analyze", "exp-1", "--engine", "spark", "--lake", lake.toString(), "--data-dir", data);
     assertTrue(r.err().contains("there is no experiment 'exp-1'") && r.err().contains("read from the store at --data-dir"), r.err());
   }
 
