@@ -25,10 +25,7 @@ public final class SparkLakeEngine implements LakeEngine {
     try {
       spark = running ? SparkSession.active() : SparkSessions.start(master);
     } catch (RuntimeException e) {
-      // Spark's own failure (an unreachable master ends as "LiveListenerBus is stopped") names neither the master nor
-      // the cause; the user gets both, and the log that has the rest.
-      throw new UserException("--master " + master + ": Spark could not start a session there (" + rootCause(e)
-          + "); a spark:// master must be running and reachable from this machine (SEGMENTA_SPARK_LOGS=1 shows Spark's log)", e);
+      throw notStarted(master, e);
     }
     if (!running) {
       spark.sparkContext().setLogLevel("WARN");
@@ -36,11 +33,20 @@ public final class SparkLakeEngine implements LakeEngine {
     try {
       return new SparkLakePorts(SparkLake.open(spark, dir), !running);
     } catch (RuntimeException e) {
+      // A master that does not answer lets the session start, then stops its context when the scheduler gives up
+      // (about a minute of retries); the lake's first job then fails as "LiveListenerBus is stopped".
+      boolean stopped = spark.sparkContext().isStopped();
       if (!running) {
         spark.stop();
       }
-      throw e;
+      throw stopped && !running ? notStarted(master, e) : e;
     }
+  }
+
+  /** Spark's own failure names neither the master nor the cause; the user gets both, and where the rest is. */
+  static UserException notStarted(String master, RuntimeException e) {
+    return new UserException("--master " + master + ": Spark could not start a session there (" + rootCause(e)
+        + "); a spark:// master must be running and reachable from this machine (SEGMENTA_SPARK_LOGS=1 shows Spark's log)", e);
   }
 
   /** The innermost cause's class and message, which is where Spark says what went wrong. */
