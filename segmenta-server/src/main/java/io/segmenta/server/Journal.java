@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  * stands apart: the record format ({@link JournalCodec}), the file operations ({@link JournalFile}), the counts
  * ({@link Worker}). The acknowledging thread (answers and observers in disk order, so the writer's next fsync does not
  * wait for them) and the applier's pace (once a second or at 50,000 waiting events) grew it to ~710 lines: both hand
- * records between the writer's and the applier's locks; an apply's consents in one write took it to ~735. Next to
+ * records between the writer's and the applier's locks (an apply's consent writes stand apart in {@link ConsentWrites}). Next to
  * split: the acknowledging thread, behind a queue of durable groups, once it needs no view of the unapplied records.
  */
 final class Journal implements AutoCloseable {
@@ -590,7 +590,7 @@ final class Journal implements AutoCloseable {
       events.addAll(r.events());
     }
     store.profiles().write(new Batch(List.copyOf(profiles.values()), events));
-    recordConsents(records);
+    ConsentWrites.record(store.consent(), records);
     for (JournalRecord r : records) {
       r.consents().forEach((id, choices) -> lifecycle.publish(new ProfileEvent.ConsentChanged(id, choices)));
       // Counted when applied, once per record: a record applied again (a replay after a crash) counts nothing more.
@@ -609,26 +609,6 @@ final class Journal implements AutoCloseable {
     if (!merges.isEmpty()) {
       lifecycle.publish(new ProfileEvent.Merged(merges));
     }
-  }
-
-  /**
-   * Records the records' consent choices in as few writes as their order allows: one write of all of them, unless a
-   * person's choices come in two records, when the second starts the next write, so each write is what recording
-   * the records one after the other would do ({@code ConsentLedger.recordConsents} takes one list per person). One
-   * write per person capped the journal at a few dozen identifies with consent a second.
-   */
-  private void recordConsents(List<JournalRecord> records) {
-    Map<String, List<ConsentRecord>> write = new LinkedHashMap<>();
-    for (JournalRecord r : records) {
-      for (Map.Entry<String, List<ConsentRecord>> c : r.consents().entrySet()) {
-        if (write.containsKey(c.getKey())) {
-          store.consent().recordConsents(write);
-          write = new LinkedHashMap<>();
-        }
-        write.put(c.getKey(), c.getValue());
-      }
-    }
-    store.consent().recordConsents(write);
   }
 
   /**
